@@ -1,0 +1,45 @@
+# hotro: `make run` starts it on an embedded SQLite database with demo data; `make test` runs every test.
+GO      ?= go
+ADDR    ?= :8080
+PKGS    := ./...
+
+.PHONY: help generate build run test lint drift check bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+generate: ## regenerate the GraphQL code from graph/*.graphqls
+	$(GO) tool gqlgen generate
+
+build: ## build bin/hotro
+	$(GO) build -o bin/hotro ./cmd/hotro
+
+run: ## start hotro on data/hotro.db (SQLite) with demo data; DATABASE_URL=postgres://... for PostgreSQL
+	$(GO) run ./cmd/hotro serve --demo-if-empty --addr $(ADDR)
+
+TESTDB  := $(CURDIR)/bin/testdata
+
+test: ## run every test (needs PostgreSQL at TEST_DATABASE_URL or 127.0.0.1:5432, and chromium)
+	@# Seed SQLite fixtures once without -race (the pure-Go SQLite is slow under it); tests copy them.
+	@rm -rf $(TESTDB) && mkdir -p $(TESTDB)
+	@$(GO) run ./cmd/hotro seed --log-level warn --database-url $(TESTDB)/reference.db >/dev/null
+	@$(GO) run ./cmd/hotro seed --log-level warn --demo --database-url $(TESTDB)/demo.db >/dev/null
+	HOTRO_TEST_SQLITE_REFERENCE=$(TESTDB)/reference.db HOTRO_TEST_SQLITE_DEMO=$(TESTDB)/demo.db \
+		$(GO) test -race -count=1 $(PKGS)
+
+lint: ## gofmt, go vet and staticcheck
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+	$(GO) tool staticcheck $(PKGS)
+
+drift: ## fail when the committed generated code differs from what the schema generates
+	$(GO) tool gqlgen generate
+	@git diff --exit-code -- graph || (echo "generated code is out of date: run make generate and commit"; exit 1)
+
+check: lint drift test ## everything CI checks
+
+bench: ## the performance report
+	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+clean: ## remove build output and the local database
+	rm -rf bin data

@@ -1,0 +1,71 @@
+// Command hotro serves the support-payment tracker: the GraphQL API and the dashboard over
+// PostgreSQL or an embedded SQLite file, and administers its database.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `hotro tracks government cash support to people and shows where the money went.
+
+Usage:
+  hotro serve   [flags]          serve the API and the dashboard (migrates the database first)
+  hotro migrate [up|down|status] apply, roll back (the last group) or list the database migrations
+  hotro seed    [--demo] [flags] load reference data (idempotent); --demo adds the demo data set
+  hotro help                     show this
+
+Every command takes --database-url (env DATABASE_URL): postgres://... selects PostgreSQL; a file path,
+or nothing, selects the embedded SQLite database (default data/hotro.db).
+Run "hotro <command> -h" for the flags of a command.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "hotro:", err)
+		}
+		os.Exit(exitCode(err))
+	}
+}
+
+func exitCode(err error) int {
+	if errors.Is(err, flag.ErrHelp) || errors.Is(err, errUsage) {
+		return 2
+	}
+	return 1
+}
+
+var errUsage = errors.New("unknown command; run hotro help")
+
+// run is main without the process: it returns instead of exiting, so tests can call it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errUsage
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return serve(ctx, rest, getenv, stdout, stderr)
+	case "migrate":
+		return migrateCmd(ctx, rest, getenv, stdout, stderr)
+	case "seed":
+		return seedCmd(ctx, rest, getenv, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("%q: %w", cmd, errUsage)
+	}
+}

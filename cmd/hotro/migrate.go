@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"hotro/internal/config"
+	"hotro/internal/db"
+)
+
+func migrateCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	_, rest, _, d, _, err := setup(ctx, config.Migrate, args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	mg, err := db.NewMigrator(d)
+	if err != nil {
+		return err
+	}
+	action := "up"
+	if len(rest) > 0 {
+		action = rest[0]
+	}
+	if len(rest) > 1 {
+		return fmt.Errorf("migrate takes one action (up, down or status), got %q", rest)
+	}
+	switch action {
+	case "up":
+		names, err := mg.Up(ctx)
+		if err != nil {
+			return err
+		}
+		if len(names) == 0 {
+			fmt.Fprintln(stdout, "database is up to date")
+		}
+		for _, n := range names {
+			fmt.Fprintln(stdout, "applied", n)
+		}
+	case "down":
+		names, err := mg.Down(ctx)
+		if err != nil {
+			return err
+		}
+		if len(names) == 0 {
+			fmt.Fprintln(stdout, "nothing to roll back")
+		}
+		for _, n := range names {
+			fmt.Fprintln(stdout, "rolled back", n)
+		}
+	case "status":
+		ms, err := mg.Status(ctx)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			state := "pending"
+			if m.IsApplied() {
+				state = "applied"
+			}
+			fmt.Fprintf(stdout, "%-8s %s_%s\n", state, m.Name, m.Comment)
+		}
+	default:
+		return fmt.Errorf("migrate: unknown action %q (use up, down or status)", action)
+	}
+	return nil
+}

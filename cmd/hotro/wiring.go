@@ -1,0 +1,51 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/uptrace/bun"
+
+	"hotro/internal/config"
+	"hotro/internal/db"
+	"hotro/internal/logging"
+)
+
+// setup reads the configuration of cmd, builds the logger and opens the database.
+func setup(ctx context.Context, cmd config.Command, args []string, getenv func(string) string, stderr io.Writer) (config.Config, []string, *slog.Logger, *bun.DB, db.Target, error) {
+	cfg, rest, err := config.Load(cmd, args, getenv, stderr)
+	if err != nil {
+		return cfg, nil, nil, nil, db.Target{}, err
+	}
+	log, err := logging.New(stderr, cfg.LogFormat, cfg.LogLevel)
+	if err != nil {
+		return cfg, nil, nil, nil, db.Target{}, err
+	}
+	target, err := db.ParseURL(cfg.DatabaseURL)
+	if err != nil {
+		return cfg, nil, nil, nil, db.Target{}, err
+	}
+	d, err := db.Open(ctx, target, db.Options{StatementTimeout: cfg.StatementTimeout})
+	if err != nil {
+		return cfg, nil, nil, nil, db.Target{}, err
+	}
+	return cfg, rest, log, d, target, nil
+}
+
+// migrateUp applies pending migrations, logging what it applied.
+func migrateUp(ctx context.Context, d *bun.DB, log *slog.Logger) error {
+	mg, err := db.NewMigrator(d)
+	if err != nil {
+		return err
+	}
+	applied, err := mg.Up(ctx)
+	if err != nil {
+		return fmt.Errorf("migrating the database: %w", err)
+	}
+	if len(applied) > 0 {
+		log.Info("migrated", "applied", applied)
+	}
+	return nil
+}

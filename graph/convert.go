@@ -1,0 +1,28 @@
+package graph
+
+import (
+	"hotro/graph/model"
+	"hotro/internal/civil"
+	"hotro/internal/report"
+)
+
+// filterOf maps the GraphQL filter onto the report's.
+func filterOf(f *model.DisbursementFilter) report.Filter {
+	if f == nil {
+		return report.Filter{}
+	}
+	return report.Filter{
+		Programs: f.Programs, Provinces: f.Provinces, Districts: f.Districts, Wards: f.Wards,
+		Groups: f.Groups, Funds: f.Funds, Statuses: f.Statuses, Channels: f.Channels,
+		PaidFrom: f.PaidFrom, PaidTo: f.PaidTo,
+	}
+}
+
+// statsQuery maps the stats arguments onto a report query.
+func statsQuery(filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int, unitsAsOf *civil.Date) report.Query {
+	q := report.Query{Filter: filterOf(filter), GroupBy: groupBy, First: first, UnitsAsOf: unitsAsOf}
+	if orderBy != nil {
+		q.Order = &report.Order{Field: orderBy.Field, Desc: orderBy.Direction == nil || *orderBy.Direction == model.OrderDirectionDesc}
+	}
+	return q
+}

@@ -1,0 +1,161 @@
+package graph_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"hotro/graph"
+	"hotro/internal/adminunit"
+	"hotro/internal/dataset"
+	"hotro/internal/db"
+	"hotro/internal/db/dbtest"
+	"hotro/internal/fund"
+	"hotro/internal/program"
+	"hotro/internal/report"
+	"hotro/internal/seed/seedtest"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/golden from the current answers")
+
+// newServer serves the GraphQL API over d on a real loopback HTTP server.
+func newServer(t *testing.T, d *bun.DB) *httptest.Server {
+	t.Helper()
+	r := &graph.Resolver{
+		Units: adminunit.NewStore(d), Programs: program.NewStore(d), Funds: fund.NewStore(d),
+		Dataset: dataset.NewStore(d), Stats: report.NewSQL(d),
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv := httptest.NewServer(graph.NewHandler(r, graph.Options{Logger: log, Classify: db.Classify}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+type response struct {
+	Data   json.RawMessage  `json:"data"`
+	Errors []map[string]any `json:"errors"`
+}
+
+func post(t *testing.T, url, query string, vars map[string]any) (response, []byte) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	res, err := http.Post(url, "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	var r response
+	if err := json.Unmarshal(raw, &r); err != nil {
+		t.Fatalf("response is not JSON: %s", raw)
+	}
+	return r, raw
+}
+
+// TestExamples runs every testdata/queries/*.graphql against the demo data on every dialect and
+// compares the answer with testdata/golden: the two dialects must give the same answer.
+func TestExamples(t *testing.T) {
+	files, err := filepath.Glob("testdata/queries/*.graphql")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no example queries: %v", err)
+	}
+	for _, dialect := range dbtest.Dialects() {
+		t.Run(string(dialect), func(t *testing.T) {
+			srv := newServer(t, seedtest.Demo(t, dialect))
+			for _, f := range files {
+				name := strings.TrimSuffix(filepath.Base(f), ".graphql")
+				t.Run(name, func(t *testing.T) {
+					q, err := os.ReadFile(f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					_, raw := post(t, srv.URL, string(q), nil)
+					var pretty bytes.Buffer
+					if err := json.Indent(&pretty, raw, "", "  "); err != nil {
+						t.Fatal(err)
+					}
+					pretty.WriteByte('\n')
+					golden := filepath.Join("testdata", "golden", name+".json")
+					if *update && dialect == dbtest.Dialects()[0] {
+						if err := os.WriteFile(golden, pretty.Bytes(), 0o644); err != nil {
+							t.Fatal(err)
+						}
+						return
+					}
+					want, err := os.ReadFile(golden)
+					if err != nil {
+						t.Fatalf("no golden answer (run go test ./graph -update): %v", err)
+					}
+					if got := pretty.String(); got != string(want) {
+						t.Errorf("answer differs from %s:\n%s", golden, diff(string(want), got))
+					}
+				})
+			}
+		})
+	}
+}
+
+// diff shows the first differing lines of two texts.
+func diff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < max(len(w), len(g)); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			return "line " + itoa(i+1) + ":\n  want: " + wl + "\n  got:  " + gl
+		}
+	}
+	return "(same lines)"
+}
+
+func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
+
+func TestWardRowsSumToTotal(t *testing.T) {
+	for _, dialect := range dbtest.Dialects() {
+		t.Run(string(dialect), func(t *testing.T) {
+			srv := newServer(t, seedtest.Demo(t, dialect))
+			q, _ := os.ReadFile("testdata/queries/stats-by-ward.graphql")
+			r, raw := post(t, srv.URL, string(q), nil)
+			if len(r.Errors) > 0 {
+				t.Fatalf("errors: %s", raw)
+			}
+			var data struct {
+				Stats struct {
+					Total struct{ AmountPaid, PeopleSupported, Beneficiaries, Disbursements int64 }
+					Rows  []struct {
+						Totals struct{ AmountPaid, PeopleSupported int64 }
+					}
+				}
+			}
+			if err := json.Unmarshal(r.Data, &data); err != nil {
+				t.Fatal(err)
+			}
+			if len(data.Stats.Rows) != 32 {
+				t.Errorf("rows = %d, want 32", len(data.Stats.Rows))
+			}
+			var amount, people int64
+			for _, row := range data.Stats.Rows {
+				amount += row.Totals.AmountPaid
+				people += row.Totals.PeopleSupported
+			}
+			if amount != data.Stats.Total.AmountPaid || people != data.Stats.Total.PeopleSupported {
+				t.Errorf("rows sum to %d VND, %d people; total %d VND, %d people", amount, people, data.Stats.Total.AmountPaid, data.Stats.Total.PeopleSupported)
+			}
+		})
+	}
+}

@@ -1,0 +1,141 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/vikstrous/dataloadgen"
+
+	"hotro/internal/adminunit"
+	"hotro/internal/civil"
+	"hotro/internal/fund"
+	"hotro/internal/program"
+	"hotro/internal/report"
+)
+
+// Loaders batch the lookups of one operation, so that a list of N rows costs a constant number of
+// queries, not N.
+type Loaders struct {
+	Unit         *dataloadgen.Loader[int64, *adminunit.Unit]
+	Successors   *dataloadgen.Loader[int64, []int64]
+	Predecessors *dataloadgen.Loader[int64, []int64]
+	Program      *dataloadgen.Loader[int64, *program.Program]
+	Group        *dataloadgen.Loader[int64, *program.Group]
+	Fund         *dataloadgen.Loader[int64, *fund.Fund]
+	Totals       *dataloadgen.Loader[totalsKey, *report.Totals]
+}
+
+// loaderWait is how long a loader gathers keys before it fetches: long enough for sibling fields
+// resolved concurrently, short against a request.
+const loaderWait = 250 * time.Microsecond
+
+// NewLoaders returns fresh loaders for one operation.
+func (r *Resolver) NewLoaders() *Loaders {
+	opt := dataloadgen.WithWait(loaderWait)
+	return &Loaders{
+		Unit:         dataloadgen.NewMappedLoader(r.Units.ByIDs, opt),
+		Successors:   dataloadgen.NewMappedLoader(r.Units.SuccessorIDs, opt),
+		Predecessors: dataloadgen.NewMappedLoader(r.Units.PredecessorIDs, opt),
+		Program:      dataloadgen.NewMappedLoader(r.Programs.ProgramsByIDs, opt),
+		Group:        dataloadgen.NewMappedLoader(r.Programs.GroupsByIDs, opt),
+		Fund:         dataloadgen.NewMappedLoader(r.Funds.ByIDs, opt),
+		Totals:       dataloadgen.NewMappedLoader(r.fetchTotals, opt),
+	}
+}
+
+type loadersKey struct{}
+
+// WithLoaders returns ctx carrying l.
+func WithLoaders(ctx context.Context, l *Loaders) context.Context {
+	return context.WithValue(ctx, loadersKey{}, l)
+}
+
+func loaders(ctx context.Context) *Loaders {
+	l, ok := ctx.Value(loadersKey{}).(*Loaders)
+	if !ok {
+		panic("graph: no loaders in context; the handler installs them per operation")
+	}
+	return l
+}
+
+// totalsKey asks for the totals of one entity (a ward, group, fund or programme) under a filter.
+type totalsKey struct {
+	dim    report.Dimension
+	id     int64
+	asOf   civil.Date // for wards: report under units valid on this date
+	filter string     // the filter, as JSON
+}
+
+func newTotalsKey(dim report.Dimension, id int64, asOf civil.Date, f report.Filter) (totalsKey, error) {
+	b, err := json.Marshal(f)
+	if err != nil {
+		return totalsKey{}, err
+	}
+	return totalsKey{dim: dim, id: id, asOf: asOf, filter: string(b)}, nil
+}
+
+// fetchTotals answers many entities' totals with one grouped stats query per distinct
+// (dimension, date, filter).
+func (r *Resolver) fetchTotals(ctx context.Context, keys []totalsKey) (map[totalsKey]*report.Totals, error) {
+	type batch struct {
+		dim    report.Dimension
+		asOf   civil.Date
+		filter string
+	}
+	batches := map[batch][]int64{}
+	for _, k := range keys {
+		b := batch{k.dim, k.asOf, k.filter}
+		batches[b] = append(batches[b], k.id)
+	}
+	out := make(map[totalsKey]*report.Totals, len(keys))
+	for b, ids := range batches {
+		var f report.Filter
+		if err := json.Unmarshal([]byte(b.filter), &f); err != nil {
+			return nil, err
+		}
+		q := report.Query{Filter: f, GroupBy: []report.Dimension{b.dim}}
+		switch b.dim {
+		case report.Ward:
+			f.WardIDs = ids
+			q.UnitsAsOf = &b.asOf
+		case report.Group:
+			f.GroupIDs = ids
+		case report.Fund:
+			f.FundIDs = ids
+		case report.Program:
+			f.ProgramIDs = ids
+		default:
+			return nil, fmt.Errorf("graph: totals by %s", b.dim)
+		}
+		q.Filter = f
+		res, err := r.Stats.Stats(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		got := map[int64]report.Totals{}
+		for _, row := range res.Rows {
+			got[map[report.Dimension]int64{report.Ward: row.WardID, report.Group: row.GroupID, report.Fund: row.FundID, report.Program: row.ProgramID}[b.dim]] = row.Totals
+		}
+		for _, id := range ids {
+			t := got[id]
+			out[totalsKey{dim: b.dim, id: id, asOf: b.asOf, filter: b.filter}] = &t
+		}
+	}
+	return out, nil
+}
+
+// entityTotals loads the totals of one entity through the batching loader.
+func entityTotals(ctx context.Context, dim report.Dimension, id int64, asOf civil.Date, f report.Filter) (*report.Totals, error) {
+	key, err := newTotalsKey(dim, id, asOf, f)
+	if err != nil {
+		return nil, err
+	}
+	return loaders(ctx).Totals.Load(ctx, key)
+}
+
+// loadUnits loads several units at once, keeping order.
+func loadUnits(ctx context.Context, ids []int64) ([]*adminunit.Unit, error) {
+	return loaders(ctx).Unit.LoadAll(ctx, ids)
+}

@@ -1,0 +1,20 @@
+// Package graph is hotro's GraphQL adapter: the schema, the generated executor, thin resolvers that
+// map arguments onto one domain call each, per-request dataloaders and the error presenter.
+package graph
+
+import (
+	"hotro/internal/adminunit"
+	"hotro/internal/dataset"
+	"hotro/internal/fund"
+	"hotro/internal/program"
+	"hotro/internal/report"
+)
+
+// Resolver holds the domain services the resolvers call. main builds it; it has no state of its own.
+type Resolver struct {
+	Units    *adminunit.Store
+	Programs *program.Store
+	Funds    *fund.Store
+	Dataset  *dataset.Store
+	Stats    report.Engine
+}

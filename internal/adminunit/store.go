@@ -1,0 +1,159 @@
+package adminunit
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/uptrace/bun"
+
+	"hotro/internal/civil"
+	"hotro/internal/errs"
+)
+
+// Store reads and writes administrative units. It works on a *bun.DB or inside a transaction.
+type Store struct{ db bun.IDB }
+
+// NewStore returns a Store over db.
+func NewStore(db bun.IDB) *Store { return &Store{db: db} }
+
+// Successor links a unit to one unit it became.
+type Successor struct {
+	bun.BaseModel `bun:"table:admin_unit_successors"`
+
+	UnitID      int64 `bun:"unit_id,pk"`
+	SuccessorID int64 `bun:"successor_id,pk"`
+}
+
+// Upsert inserts units, or updates names and validity of units already present with the same
+// (level, code, valid_from), and fills in their IDs.
+func (s *Store) Upsert(ctx context.Context, units []*Unit) error {
+	const chunk = 500
+	for i := 0; i < len(units); i += chunk {
+		part := units[i:min(i+chunk, len(units))]
+		_, err := s.db.NewInsert().Model(&part).
+			On("CONFLICT (level, code, valid_from) DO UPDATE").
+			Set("kind = EXCLUDED.kind").
+			Set("name = EXCLUDED.name").
+			Set("name_en = EXCLUDED.name_en").
+			Set("parent_id = EXCLUDED.parent_id").
+			Set("valid_to = EXCLUDED.valid_to").
+			Returning("id").
+			Exec(ctx)
+		if err != nil {
+			return errs.E("adminunit: upsert", err)
+		}
+	}
+	return nil
+}
+
+// LinkSuccessors records that units became other units; links already present are kept.
+func (s *Store) LinkSuccessors(ctx context.Context, links []Successor) error {
+	if len(links) == 0 {
+		return nil
+	}
+	_, err := s.db.NewInsert().Model(&links).On("CONFLICT DO NOTHING").Exec(ctx)
+	if err != nil {
+		return errs.E("adminunit: link successors", err)
+	}
+	return nil
+}
+
+// Filter selects units. Zero fields do not filter.
+type Filter struct {
+	Level         Level
+	AsOf          *civil.Date // valid on this date
+	Codes         []string
+	ParentCodes   []string // units whose parent has one of these codes
+	ProvinceCodes []string // communes and districts under these provinces
+}
+
+// List returns the units matching f, ordered by code and validity.
+func (s *Store) List(ctx context.Context, f Filter) ([]*Unit, error) {
+	var units []*Unit
+	q := s.db.NewSelect().Model(&units).OrderExpr("u.code, u.valid_from")
+	if f.Level != "" {
+		q = q.Where("u.level = ?", f.Level)
+	}
+	if f.AsOf != nil {
+		q = q.Where("u.valid_from <= ?", *f.AsOf).Where("(u.valid_to IS NULL OR u.valid_to >= ?)", *f.AsOf)
+	}
+	if len(f.Codes) > 0 {
+		q = q.Where("u.code IN (?)", bun.List(f.Codes))
+	}
+	if len(f.ParentCodes) > 0 {
+		q = q.Where("u.parent_id IN (SELECT p.id FROM admin_units AS p WHERE p.code IN (?))", bun.List(f.ParentCodes))
+	}
+	if len(f.ProvinceCodes) > 0 {
+		q = q.Where(`(u.parent_id IN (SELECT p.id FROM admin_units AS p WHERE p.level = 'PROVINCE' AND p.code IN (?))
+			OR u.parent_id IN (SELECT d.id FROM admin_units AS d JOIN admin_units AS p ON p.id = d.parent_id
+				WHERE d.level = 'DISTRICT' AND p.code IN (?)))`, bun.List(f.ProvinceCodes), bun.List(f.ProvinceCodes))
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, errs.E("adminunit: list", err)
+	}
+	return units, nil
+}
+
+// Get returns the unit of the level with the code. With asOf, the unit valid on that date; without,
+// the unit valid now, or the latest one.
+func (s *Store) Get(ctx context.Context, level Level, code string, asOf *civil.Date) (*Unit, error) {
+	const op = "adminunit: get"
+	u := new(Unit)
+	q := s.db.NewSelect().Model(u).Where("level = ?", level).Where("code = ?", code)
+	if asOf != nil {
+		q = q.Where("valid_from <= ?", *asOf).Where("(valid_to IS NULL OR valid_to >= ?)", *asOf)
+	}
+	err := q.OrderExpr("valid_from DESC").Limit(1).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		if asOf != nil {
+			return nil, errs.E(op, errs.NotFound, errs.Msgf("Không có đơn vị hành chính mã %s vào ngày %s.", code, asOf))
+		}
+		return nil, errs.E(op, errs.NotFound, errs.Msgf("Không có đơn vị hành chính mã %s.", code))
+	}
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	return u, nil
+}
+
+// ByIDs returns the units with the IDs, by ID; IDs with no unit are absent from the map.
+func (s *Store) ByIDs(ctx context.Context, ids []int64) (map[int64]*Unit, error) {
+	var units []*Unit
+	if err := s.db.NewSelect().Model(&units).Where("id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
+		return nil, errs.E("adminunit: by ids", err)
+	}
+	byID := make(map[int64]*Unit, len(units))
+	for _, u := range units {
+		byID[u.ID] = u
+	}
+	return byID, nil
+}
+
+// SuccessorIDs returns, for each unit ID asked, the IDs of the units it became (none if unchanged).
+func (s *Store) SuccessorIDs(ctx context.Context, ids []int64) (map[int64][]int64, error) {
+	var links []Successor
+	if err := s.db.NewSelect().Model(&links).Where("unit_id IN (?)", bun.List(ids)).
+		OrderExpr("unit_id, successor_id").Scan(ctx); err != nil {
+		return nil, errs.E("adminunit: successors", err)
+	}
+	out := make(map[int64][]int64, len(ids))
+	for _, l := range links {
+		out[l.UnitID] = append(out[l.UnitID], l.SuccessorID)
+	}
+	return out, nil
+}
+
+// PredecessorIDs returns, for each unit ID asked, the IDs of the units that became it.
+func (s *Store) PredecessorIDs(ctx context.Context, ids []int64) (map[int64][]int64, error) {
+	var links []Successor
+	if err := s.db.NewSelect().Model(&links).Where("successor_id IN (?)", bun.List(ids)).
+		OrderExpr("successor_id, unit_id").Scan(ctx); err != nil {
+		return nil, errs.E("adminunit: predecessors", err)
+	}
+	out := make(map[int64][]int64, len(ids))
+	for _, l := range links {
+		out[l.SuccessorID] = append(out[l.SuccessorID], l.UnitID)
+	}
+	return out, nil
+}

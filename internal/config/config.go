@@ -1,0 +1,168 @@
+// Package config reads hotro's settings from command-line flags and environment variables into one
+// struct that main passes down. Flags win over the environment, which wins over defaults.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting of hotro.
+type Config struct {
+	// Database
+	DatabaseURL      string        // DATABASE_URL: postgres://... or a SQLite file path (default data/hotro.db)
+	StatementTimeout time.Duration // HOTRO_STATEMENT_TIMEOUT: bound on one SQL statement
+
+	// Logging
+	LogFormat string // HOTRO_LOG_FORMAT: text or json
+	LogLevel  string // HOTRO_LOG_LEVEL: debug, info, warn, error
+
+	// Serving
+	Addr            string        // HOTRO_ADDR: where to listen
+	DemoIfEmpty     bool          // HOTRO_DEMO_IF_EMPTY: load demo data into an empty database at start
+	ShutdownTimeout time.Duration // HOTRO_SHUTDOWN_TIMEOUT: how long requests may finish after SIGTERM
+	MaxBodyBytes    int64         // HOTRO_MAX_BODY_BYTES: largest request body
+
+	// Seeding
+	Demo      bool    // seed: also load the demo data set
+	DemoSeed  uint64  // HOTRO_DEMO_SEED: seed of the demo data set
+	DemoScale float64 // HOTRO_DEMO_SCALE: size of the demo data set (1 = the city's first round)
+}
+
+// Defaults returns the settings used when nothing is set.
+func Defaults() Config {
+	return Config{
+		StatementTimeout: 15 * time.Second,
+		LogFormat:        "text",
+		LogLevel:         "info",
+		Addr:             ":8080",
+		ShutdownTimeout:  15 * time.Second,
+		MaxBodyBytes:     1 << 20,
+		DemoSeed:         2020,
+		DemoScale:        1,
+	}
+}
+
+// Command names the subcommand being configured; each sees the flags it uses.
+type Command string
+
+// The subcommands.
+const (
+	Serve   Command = "serve"
+	Migrate Command = "migrate"
+	Seed    Command = "seed"
+)
+
+// Load reads the settings for cmd from args (the flags after the subcommand) and getenv. It returns
+// the remaining positional arguments.
+func Load(cmd Command, args []string, getenv func(string) string, usage io.Writer) (Config, []string, error) {
+	c := Defaults()
+	fs := flag.NewFlagSet("hotro "+string(cmd), flag.ContinueOnError)
+	fs.SetOutput(usage)
+	var errEnv error
+	env := func(name string, set func(string) error) {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			if err := set(v); err != nil && errEnv == nil {
+				errEnv = fmt.Errorf("%s=%q: %v", name, v, err)
+			}
+		}
+	}
+	str := func(p *string) func(string) error { return func(v string) error { *p = v; return nil } }
+	dur := func(p *time.Duration) func(string) error {
+		return func(v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 0 {
+				return errors.New("not a duration such as 15s or 2m")
+			}
+			*p = d
+			return nil
+		}
+	}
+	boolean := func(p *bool) func(string) error {
+		return func(v string) error {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return errors.New("not true or false")
+			}
+			*p = b
+			return nil
+		}
+	}
+
+	env("DATABASE_URL", str(&c.DatabaseURL))
+	env("HOTRO_STATEMENT_TIMEOUT", dur(&c.StatementTimeout))
+	env("HOTRO_LOG_FORMAT", str(&c.LogFormat))
+	env("HOTRO_LOG_LEVEL", str(&c.LogLevel))
+	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "PostgreSQL URL (postgres://...) or SQLite file path `url` (env DATABASE_URL; default data/hotro.db)")
+	fs.DurationVar(&c.StatementTimeout, "statement-timeout", c.StatementTimeout, "bound on one SQL statement (env HOTRO_STATEMENT_TIMEOUT)")
+	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: text or json (env HOTRO_LOG_FORMAT)")
+	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "log level: debug, info, warn or error (env HOTRO_LOG_LEVEL)")
+
+	switch cmd {
+	case Serve:
+		env("HOTRO_ADDR", str(&c.Addr))
+		env("HOTRO_DEMO_IF_EMPTY", boolean(&c.DemoIfEmpty))
+		env("HOTRO_SHUTDOWN_TIMEOUT", dur(&c.ShutdownTimeout))
+		env("HOTRO_MAX_BODY_BYTES", func(v string) error {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 1024 {
+				return errors.New("not a byte count of at least 1024")
+			}
+			c.MaxBodyBytes = n
+			return nil
+		})
+		fs.StringVar(&c.Addr, "addr", c.Addr, "`address` to listen on, host:port (env HOTRO_ADDR)")
+		fs.BoolVar(&c.DemoIfEmpty, "demo-if-empty", c.DemoIfEmpty, "load the demo data set if the database holds no payments (env HOTRO_DEMO_IF_EMPTY)")
+		fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long requests may finish after SIGTERM (env HOTRO_SHUTDOWN_TIMEOUT)")
+		fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", c.MaxBodyBytes, "largest request body in bytes (env HOTRO_MAX_BODY_BYTES)")
+	case Seed:
+		fs.BoolVar(&c.Demo, "demo", false, "also load the synthetic demo data set (only into a database without payments)")
+	}
+	if cmd == Serve || cmd == Seed {
+		env("HOTRO_DEMO_SEED", func(v string) error {
+			n, err := strconv.ParseUint(v, 10, 64)
+			if err != nil {
+				return errors.New("not a whole number")
+			}
+			c.DemoSeed = n
+			return nil
+		})
+		env("HOTRO_DEMO_SCALE", func(v string) error {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				return errors.New("not a number")
+			}
+			c.DemoScale = f
+			return nil
+		})
+		fs.Uint64Var(&c.DemoSeed, "seed", c.DemoSeed, "seed of the demo data set: the same seed gives the same data (env HOTRO_DEMO_SEED)")
+		fs.Float64Var(&c.DemoScale, "scale", c.DemoScale, "size of the demo data set; 1 is the city's first round (env HOTRO_DEMO_SCALE)")
+	}
+	if errEnv != nil {
+		return Config{}, nil, errEnv
+	}
+	if err := fs.Parse(args); err != nil {
+		return Config{}, nil, err
+	}
+	if err := c.validate(); err != nil {
+		return Config{}, nil, err
+	}
+	return c, fs.Args(), nil
+}
+
+func (c Config) validate() error {
+	switch {
+	case c.DemoScale <= 0 || c.DemoScale > 1000:
+		return fmt.Errorf("--scale must be above 0 and at most 1000, got %v", c.DemoScale)
+	case c.MaxBodyBytes < 1024:
+		return fmt.Errorf("--max-body-bytes must be at least 1024, got %d", c.MaxBodyBytes)
+	case c.StatementTimeout < 0:
+		return fmt.Errorf("--statement-timeout must not be negative")
+	}
+	return nil
+}

@@ -1,0 +1,51 @@
+package config
+
+import (
+	"io"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestLoad(t *testing.T) {
+	tests := []struct {
+		name    string
+		cmd     Command
+		args    []string
+		env     map[string]string
+		check   func(Config) bool
+		wantErr string
+	}{
+		{"defaults", Serve, nil, nil, func(c Config) bool {
+			return c.Addr == ":8080" && c.DatabaseURL == "" && c.StatementTimeout == 15*time.Second
+		}, ""},
+		{"env sets address", Serve, nil, map[string]string{"HOTRO_ADDR": ":9090"}, func(c Config) bool { return c.Addr == ":9090" }, ""},
+		{"flag wins over env", Serve, []string{"--addr", ":7070"}, map[string]string{"HOTRO_ADDR": ":9090"}, func(c Config) bool { return c.Addr == ":7070" }, ""},
+		{"database url from env", Migrate, nil, map[string]string{"DATABASE_URL": "postgres://x@y/z"}, func(c Config) bool { return c.DatabaseURL == "postgres://x@y/z" }, ""},
+		{"demo seed flags", Seed, []string{"--demo", "--seed", "7", "--scale", "2.5"}, nil, func(c Config) bool { return c.Demo && c.DemoSeed == 7 && c.DemoScale == 2.5 }, ""},
+		{"bad duration in env", Serve, nil, map[string]string{"HOTRO_STATEMENT_TIMEOUT": "soon"}, nil, "HOTRO_STATEMENT_TIMEOUT"},
+		{"bad bool in env", Serve, nil, map[string]string{"HOTRO_DEMO_IF_EMPTY": "maybe"}, nil, "HOTRO_DEMO_IF_EMPTY"},
+		{"negative scale", Seed, []string{"--scale", "-1"}, nil, nil, "--scale"},
+		{"unknown flag", Serve, []string{"--port", "80"}, nil, nil, "flag provided but not defined"},
+		{"serve flag on migrate", Migrate, []string{"--addr", ":1"}, nil, nil, "flag provided but not defined"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, _, err := Load(tt.cmd, tt.args, env(tt.env), io.Discard)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want one mentioning %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tt.check(c) {
+				t.Errorf("config %+v does not match", c)
+			}
+		})
+	}
+}

@@ -1,0 +1,10 @@
+DROP TABLE dataset_info;
+DROP TABLE audit_events;
+DROP TABLE disbursements;
+DROP TABLE import_batches;
+DROP TABLE beneficiaries;
+DROP TABLE funds;
+DROP TABLE beneficiary_groups;
+DROP TABLE programs;
+DROP TABLE admin_unit_successors;
+DROP TABLE admin_units;

@@ -1,0 +1,230 @@
+// Package report answers read-only aggregate questions about payments: totals by any combination of
+// unit, program, group, fund, status, channel and calendar period, under any filter.
+package report
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"hotro/internal/civil"
+	"hotro/internal/disbursement"
+	"hotro/internal/errs"
+)
+
+// Dimension is something rows can be grouped by.
+type Dimension string
+
+// The dimensions. At most one of the time buckets (DAY..YEAR) may be used in one query.
+const (
+	Program  Dimension = "PROGRAM"
+	Province Dimension = "PROVINCE"
+	District Dimension = "DISTRICT"
+	Ward     Dimension = "WARD"
+	Group    Dimension = "GROUP"
+	Fund     Dimension = "FUND"
+	Status   Dimension = "STATUS"
+	Channel  Dimension = "CHANNEL"
+	Day      Dimension = "DAY"
+	Week     Dimension = "WEEK"
+	Month    Dimension = "MONTH"
+	Quarter  Dimension = "QUARTER"
+	Year     Dimension = "YEAR"
+)
+
+// IsTime reports whether d buckets payments by their paid date.
+func (d Dimension) IsTime() bool {
+	switch d {
+	case Day, Week, Month, Quarter, Year:
+		return true
+	}
+	return false
+}
+
+// Filter selects payment lines. Fields combine with AND; values within a field with OR. Codes are
+// official codes (units) or program, group and fund codes.
+type Filter struct {
+	Programs  []string
+	Provinces []string
+	Districts []string
+	Wards     []string
+	Groups    []string
+	Funds     []string
+	Statuses  []disbursement.Status
+	Channels  []disbursement.Channel
+	PaidFrom  *civil.Date // paid on or after; lines without a paid date are left out
+	PaidTo    *civil.Date // paid on or before
+
+	// By ID, for the stats of one entity (a ward's, a fund's): programs, groups and funds of the
+	// lines, and the reporting ward (as of UnitsAsOf).
+	ProgramIDs, GroupIDs, FundIDs, WardIDs []int64
+}
+
+// Engine answers stats queries.
+type Engine interface {
+	Stats(ctx context.Context, q Query) (*Result, error)
+}
+
+// Scope is what the caller may see: nil WardIDs means every ward. It is applied under every filter.
+type Scope struct {
+	WardIDs []int64
+}
+
+// OrderField is what rows are sorted by.
+type OrderField string
+
+// The order fields: a measure, or KEY (the grouping values in their natural order).
+const (
+	ByAmountPaid      OrderField = "AMOUNT_PAID"
+	ByPeopleSupported OrderField = "PEOPLE_SUPPORTED"
+	ByBeneficiaries   OrderField = "BENEFICIARIES"
+	ByDisbursements   OrderField = "DISBURSEMENTS"
+	ByAmountListed    OrderField = "AMOUNT_LISTED"
+	ByAmountApproved  OrderField = "AMOUNT_APPROVED"
+	ByKey             OrderField = "KEY"
+)
+
+// Order sorts rows.
+type Order struct {
+	Field OrderField
+	Desc  bool
+}
+
+// MaxRows bounds the rows one query may return before `first` cuts them, so that one request
+// cannot ask for millions of groups.
+const MaxRows = 100_000
+
+// Query is one stats question.
+type Query struct {
+	Filter    Filter
+	GroupBy   []Dimension
+	Order     *Order // nil: by KEY ascending
+	First     *int   // keep the first N rows after ordering
+	UnitsAsOf *civil.Date
+	Scope     Scope
+}
+
+// Validate checks the query's shape; codes are checked against the database by the engine.
+func (q *Query) Validate() error {
+	const op = "report: validate"
+	seen := map[Dimension]bool{}
+	timeDims := 0
+	for _, d := range q.GroupBy {
+		if !slices.Contains(allDimensions, d) {
+			return errs.E(op, errs.Invalid, errs.Msgf("Không thể nhóm theo %q.", d))
+		}
+		if seen[d] {
+			return errs.E(op, errs.Invalid, errs.Msgf("Chiều %s được nêu hai lần trong groupBy.", d))
+		}
+		seen[d] = true
+		if d.IsTime() {
+			timeDims++
+		}
+	}
+	if timeDims > 1 {
+		return errs.E(op, errs.Invalid, errs.Msg("Chỉ được nhóm theo một mốc thời gian (DAY, WEEK, MONTH, QUARTER hoặc YEAR)."))
+	}
+	if q.First != nil && *q.First < 0 {
+		return errs.E(op, errs.Invalid, errs.Msg("first phải là số không âm."))
+	}
+	f := q.Filter
+	if f.PaidFrom != nil && f.PaidTo != nil && f.PaidFrom.After(*f.PaidTo) {
+		return errs.E(op, errs.Invalid, errs.Msgf("paidFrom (%s) phải trước hoặc bằng paidTo (%s).", f.PaidFrom, f.PaidTo))
+	}
+	for _, s := range f.Statuses {
+		if !slices.Contains(disbursement.Statuses, s) {
+			return errs.E(op, errs.Invalid, errs.Msgf("Trạng thái %q không tồn tại.", s))
+		}
+	}
+	for _, c := range f.Channels {
+		if !slices.Contains(disbursement.Channels, c) {
+			return errs.E(op, errs.Invalid, errs.Msgf("Hình thức chi trả %q không tồn tại.", c))
+		}
+	}
+	if q.Order != nil && !slices.Contains(orderFields, q.Order.Field) {
+		return errs.E(op, errs.Invalid, errs.Msgf("Không thể sắp xếp theo %q.", q.Order.Field))
+	}
+	return nil
+}
+
+var (
+	allDimensions = []Dimension{Program, Province, District, Ward, Group, Fund, Status, Channel, Day, Week, Month, Quarter, Year}
+	orderFields   = []OrderField{ByAmountPaid, ByPeopleSupported, ByBeneficiaries, ByDisbursements, ByAmountListed, ByAmountApproved, ByKey}
+)
+
+// Totals are the measures of a set of payment lines.
+type Totals struct {
+	AmountPaid      int64 // sum of amounts of PAID lines
+	AmountListed    int64 // sum of amounts of lines on a list and not withdrawn (not RETURNED or CANCELLED)
+	AmountApproved  int64 // sum of amounts of lines approved by decision (APPROVED or PAID)
+	PeopleSupported int64 // distinct persons covered by PAID lines
+	Beneficiaries   int64 // distinct recipients with a PAID line
+	Disbursements   int64 // lines, any status
+}
+
+// Key identifies a row by its grouping values; only the dimensions grouped by are set.
+type Key struct {
+	ProgramID  int64
+	ProvinceID int64
+	DistrictID int64
+	WardID     int64
+	GroupID    int64
+	FundID     int64
+	Status     *disbursement.Status
+	Channel    *disbursement.Channel
+	Period     *Period
+	// WardSplit is set when the ward was split between several units as of UnitsAsOf; its figures
+	// stay under the old ward instead of being divided.
+	WardSplit bool
+}
+
+// Row is the totals of one group of lines.
+type Row struct {
+	Key
+	Totals
+	sortKey []string
+}
+
+// Result is the answer to a Query.
+type Result struct {
+	Total Totals // over the whole filter, whatever `first` keeps
+	Rows  []Row
+}
+
+// Period is a calendar bucket.
+type Period struct {
+	Start, End civil.Date
+	Label      string
+	Unit       Dimension
+}
+
+// PeriodOf returns the bucket of the dimension that holds day: ISO weeks start on Monday.
+func PeriodOf(unit Dimension, day civil.Date) Period {
+	t := day.Time()
+	var start, end civil.Date
+	var label string
+	switch unit {
+	case Day:
+		start, end, label = day, day, day.String()
+	case Week:
+		offset := (int(t.Weekday()) + 6) % 7 // days since Monday
+		start = day.AddDays(-offset)
+		end = start.AddDays(6)
+		y, w := t.ISOWeek()
+		label = fmt.Sprintf("%04d-W%02d", y, w)
+	case Month:
+		start = civil.New(day.Year, day.Month, 1)
+		end = start.AddMonths(1).AddDays(-1)
+		label = fmt.Sprintf("%04d-%02d", day.Year, int(day.Month))
+	case Quarter:
+		q := (int(day.Month) - 1) / 3
+		start = civil.New(day.Year, time.Month(1+3*q), 1)
+		end = start.AddMonths(3).AddDays(-1)
+		label = fmt.Sprintf("%04d-Q%d", day.Year, q+1)
+	case Year:
+		start, end = civil.New(day.Year, 1, 1), civil.New(day.Year, 12, 31)
+		label = fmt.Sprintf("%04d", day.Year)
+	}
+	return Period{Start: start, End: end, Label: label, Unit: unit}
+}

@@ -1,0 +1,360 @@
+package report
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/uptrace/bun"
+
+	"hotro/internal/civil"
+	"hotro/internal/db"
+	"hotro/internal/disbursement"
+	"hotro/internal/errs"
+)
+
+// SQL answers stats queries with GROUP BY over the payment lines. It is exact on any filter and is
+// the reference that faster engines are checked against.
+type SQL struct {
+	db      bun.IDB
+	dialect db.Dialect
+}
+
+// NewSQL returns an engine over idb.
+func NewSQL(idb bun.IDB) *SQL { return &SQL{db: idb, dialect: db.DialectOf(idb)} }
+
+// Stats answers q.
+func (s *SQL) Stats(ctx context.Context, q Query) (*Result, error) {
+	const op = "report: stats"
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	if err := CheckCodes(ctx, s.db, q.Filter); err != nil {
+		return nil, err
+	}
+	b := s.build(q)
+	rows, err := s.run(ctx, b, q.GroupBy)
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	if len(rows) > MaxRows {
+		return nil, errs.E(op, errs.TooComplex, errs.Msgf("Kết quả có %d nhóm, vượt giới hạn %d: hãy lọc hẹp hơn hoặc nhóm thô hơn.", len(rows), MaxRows))
+	}
+	totals, err := s.run(ctx, b, nil)
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	res := &Result{Rows: rows}
+	if len(totals) == 1 {
+		res.Total = totals[0].Totals
+	}
+	Arrange(res, q)
+	return res, nil
+}
+
+// source is the FROM and WHERE shared by the rows and the total of one query.
+type source struct {
+	from, where string
+	args        []any
+	wardID      string // the reporting ward: as recorded, or its successor as of UnitsAsOf
+	wardSplit   string
+	dialect     db.Dialect
+}
+
+func (s *SQL) build(q Query) source {
+	src := source{dialect: s.dialect, wardID: "d.ward_id", wardSplit: "0"}
+	var from strings.Builder
+	from.WriteString("disbursements AS d")
+	if q.UnitsAsOf != nil {
+		// A ward that no longer exists on the date reports under the one unit it became; a ward
+		// split between several units stays itself, flagged.
+		from.WriteString(`
+	LEFT JOIN admin_units AS rec ON rec.id = d.ward_id
+	LEFT JOIN (SELECT s.unit_id, MIN(s.successor_id) AS target_id, COUNT(*) AS n
+		FROM admin_unit_successors AS s JOIN admin_units AS t ON t.id = s.successor_id
+		WHERE t.valid_from <= ? AND (t.valid_to IS NULL OR t.valid_to >= ?)
+		GROUP BY s.unit_id) AS m ON m.unit_id = d.ward_id AND rec.valid_to IS NOT NULL AND rec.valid_to < ?`)
+		src.args = append(src.args, *q.UnitsAsOf, *q.UnitsAsOf, *q.UnitsAsOf)
+		src.wardID = "(CASE WHEN m.n = 1 THEN m.target_id ELSE d.ward_id END)"
+		src.wardSplit = "(CASE WHEN m.n > 1 THEN 1 ELSE 0 END)"
+	}
+	fmt.Fprintf(&from, `
+	JOIN admin_units AS w ON w.id = %s
+	LEFT JOIN admin_units AS wp ON wp.id = w.parent_id
+	LEFT JOIN admin_units AS wpp ON wpp.id = wp.parent_id`, src.wardID)
+	src.from = from.String()
+
+	var where []string
+	add := func(cond string, args ...any) {
+		where = append(where, cond)
+		src.args = append(src.args, args...)
+	}
+	f := q.Filter
+	if len(f.Programs) > 0 {
+		add("d.program_id IN (SELECT id FROM programs WHERE code IN (?))", bun.List(f.Programs))
+	}
+	if len(f.Groups) > 0 {
+		add("d.group_id IN (SELECT id FROM beneficiary_groups WHERE code IN (?))", bun.List(f.Groups))
+	}
+	if len(f.Funds) > 0 {
+		add("d.fund_id IN (SELECT id FROM funds WHERE code IN (?))", bun.List(f.Funds))
+	}
+	if len(f.Wards) > 0 {
+		add("w.code IN (?)", bun.List(f.Wards))
+	}
+	if len(f.Districts) > 0 {
+		add("wp.level = 'DISTRICT' AND wp.code IN (?)", bun.List(f.Districts))
+	}
+	if len(f.Provinces) > 0 {
+		add("(CASE WHEN wp.level = 'PROVINCE' THEN wp.code ELSE wpp.code END) IN (?)", bun.List(f.Provinces))
+	}
+	for _, ids := range []struct {
+		col string
+		ids []int64
+	}{{"d.program_id", f.ProgramIDs}, {"d.group_id", f.GroupIDs}, {"d.fund_id", f.FundIDs}, {"w.id", f.WardIDs}} {
+		if ids.ids != nil {
+			add(ids.col+" IN (?)", bun.List(append([]int64{0}, ids.ids...)))
+		}
+	}
+	if len(f.Statuses) > 0 {
+		add("d.status IN (?)", bun.List(f.Statuses))
+	}
+	if len(f.Channels) > 0 {
+		add("d.channel IN (?)", bun.List(f.Channels))
+	}
+	if f.PaidFrom != nil {
+		add("d.paid_on >= ?", *f.PaidFrom)
+	}
+	if f.PaidTo != nil {
+		add("d.paid_on <= ?", *f.PaidTo)
+	}
+	if q.Scope.WardIDs != nil {
+		if len(q.Scope.WardIDs) == 0 {
+			add("1 = 0")
+		} else {
+			add("d.ward_id IN (?)", bun.List(q.Scope.WardIDs))
+		}
+	}
+	if len(where) == 0 {
+		where = append(where, "1 = 1")
+	}
+	src.where = strings.Join(where, "\n\tAND ")
+	return src
+}
+
+// column is one grouping column of the SQL.
+type column struct{ expr, alias string }
+
+func (src source) columns(d Dimension) []column {
+	switch d {
+	case Program:
+		return []column{{"d.program_id", "program_id"}}
+	case Group:
+		return []column{{"d.group_id", "group_id"}}
+	case Fund:
+		return []column{{"d.fund_id", "fund_id"}}
+	case Status:
+		return []column{{"d.status", "status"}}
+	case Channel:
+		return []column{{"d.channel", "channel"}}
+	case Ward:
+		return []column{{src.wardID, "ward_id"}, {"w.code", "ward_code"}, {src.wardSplit, "ward_split"}}
+	case District:
+		return []column{{"(CASE WHEN wp.level = 'DISTRICT' THEN wp.id END)", "district_id"}, {"(CASE WHEN wp.level = 'DISTRICT' THEN wp.code END)", "district_code"}}
+	case Province:
+		return []column{{"(CASE WHEN wp.level = 'PROVINCE' THEN wp.id ELSE wp.parent_id END)", "province_id"}, {"(CASE WHEN wp.level = 'PROVINCE' THEN wp.code ELSE wpp.code END)", "province_code"}}
+	default:
+		return []column{{src.bucket(d), "period_start"}}
+	}
+}
+
+// bucket is the SQL for the first day of the period holding d.paid_on.
+func (src source) bucket(d Dimension) string {
+	if src.dialect == db.Postgres {
+		unit := map[Dimension]string{Week: "week", Month: "month", Quarter: "quarter", Year: "year"}[d]
+		if d == Day {
+			return "d.paid_on"
+		}
+		return fmt.Sprintf("CAST(date_trunc('%s', CAST(d.paid_on AS timestamp)) AS date)", unit)
+	}
+	switch d {
+	case Day:
+		return "d.paid_on"
+	case Week:
+		return "date(d.paid_on, '-6 days', 'weekday 1')"
+	case Month:
+		return "date(d.paid_on, 'start of month')"
+	case Quarter:
+		return "date(d.paid_on, 'start of month', printf('-%d months', (CAST(strftime('%m', d.paid_on) AS INTEGER) - 1) % 3))"
+	default:
+		return "date(d.paid_on, 'start of year')"
+	}
+}
+
+// run groups the source's lines by dims (none: one total row) and reads the rows.
+func (s *SQL) run(ctx context.Context, src source, dims []Dimension) ([]Row, error) {
+	var cols []column
+	for _, d := range dims {
+		cols = append(cols, src.columns(d)...)
+	}
+	var sel, keys, join []string
+	for _, c := range cols {
+		sel = append(sel, c.expr+" AS "+c.alias)
+		keys = append(keys, c.alias)
+		join = append(join, fmt.Sprintf("a.%s IS NOT DISTINCT FROM b.%s", c.alias, c.alias))
+	}
+	keyList := strings.Join(keys, ", ")
+	groupBy, keyPrefix, aKeys := "", "", ""
+	on := "1 = 1"
+	if len(keys) > 0 {
+		groupBy = "GROUP BY " + keyList
+		keyPrefix = keyList + ", "
+		aKeys = "a." + strings.Join(keys, ", a.") + ", "
+		on = strings.Join(join, " AND ")
+	}
+	query := fmt.Sprintf(`WITH f AS (
+	SELECT %s d.beneficiary_id AS ben, d.status AS st, d.amount AS amt, d.people_covered AS ppl
+	FROM %s
+	WHERE %s
+), a AS (
+	SELECT %s
+		CAST(COALESCE(SUM(CASE WHEN st = 'PAID' THEN amt ELSE 0 END), 0) AS BIGINT) AS amount_paid,
+		CAST(COALESCE(SUM(CASE WHEN st NOT IN ('RETURNED', 'CANCELLED') THEN amt ELSE 0 END), 0) AS BIGINT) AS amount_listed,
+		CAST(COALESCE(SUM(CASE WHEN st IN ('APPROVED', 'PAID') THEN amt ELSE 0 END), 0) AS BIGINT) AS amount_approved,
+		COUNT(*) AS lines
+	FROM f %s
+), b AS (
+	SELECT %s COUNT(*) AS beneficiaries, CAST(SUM(ppl) AS BIGINT) AS people
+	FROM (SELECT %s ben, MAX(ppl) AS ppl FROM f WHERE st = 'PAID' GROUP BY %s ben) AS x %s
+)
+SELECT %s a.amount_paid, a.amount_listed, a.amount_approved, a.lines,
+	COALESCE(b.beneficiaries, 0), COALESCE(b.people, 0)
+FROM a LEFT JOIN b ON %s`,
+		prefix(sel), src.from, src.where,
+		keyPrefix, groupBy,
+		keyPrefix, keyPrefix, keyPrefix, groupBy,
+		aKeys, on)
+	sqlRows, err := s.db.QueryContext(ctx, query, src.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer sqlRows.Close()
+	var out []Row
+	for sqlRows.Next() {
+		r, err := scanRow(sqlRows, dims)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, sqlRows.Err()
+}
+
+func prefix(sel []string) string {
+	if len(sel) == 0 {
+		return ""
+	}
+	return strings.Join(sel, ", ") + ","
+}
+
+func scanRow(rows *sql.Rows, dims []Dimension) (Row, error) {
+	var r Row
+	var dest []any
+	type idCode struct {
+		id   sql.NullInt64
+		code sql.NullString
+	}
+	ward, district, province := &idCode{}, &idCode{}, &idCode{}
+	var program, group, fund sql.NullInt64
+	var status, channel sql.NullString
+	var split sql.NullInt64
+	var period civil.Date
+	var periodDim Dimension
+	for _, d := range dims {
+		switch d {
+		case Program:
+			dest = append(dest, &program)
+		case Group:
+			dest = append(dest, &group)
+		case Fund:
+			dest = append(dest, &fund)
+		case Status:
+			dest = append(dest, &status)
+		case Channel:
+			dest = append(dest, &channel)
+		case Ward:
+			dest = append(dest, &ward.id, &ward.code, &split)
+		case District:
+			dest = append(dest, &district.id, &district.code)
+		case Province:
+			dest = append(dest, &province.id, &province.code)
+		default:
+			dest = append(dest, &period)
+			periodDim = d
+		}
+	}
+	dest = append(dest, &r.AmountPaid, &r.AmountListed, &r.AmountApproved, &r.Disbursements, &r.Beneficiaries, &r.PeopleSupported)
+	if err := rows.Scan(dest...); err != nil {
+		return Row{}, err
+	}
+	r.ProgramID, r.GroupID, r.FundID = program.Int64, group.Int64, fund.Int64
+	if status.Valid {
+		st := disbursement.Status(status.String)
+		r.Status = &st
+	}
+	if channel.Valid {
+		ch := disbursement.Channel(channel.String)
+		r.Channel = &ch
+	}
+	r.WardID, r.DistrictID, r.ProvinceID = ward.id.Int64, district.id.Int64, province.id.Int64
+	r.WardSplit = split.Int64 == 1
+	if periodDim != "" && !period.IsZero() {
+		p := PeriodOf(periodDim, period)
+		r.Period = &p
+	}
+	for _, d := range dims {
+		r.sortKey = append(r.sortKey, sortKeyOf(d, r.Key, map[Dimension]string{Ward: ward.code.String, District: district.code.String, Province: province.code.String}[d]))
+	}
+	return r, nil
+}
+
+// CheckCodes refuses a filter that names a program, group, fund or unit that does not exist, so a
+// typo gives an error rather than an empty answer.
+func CheckCodes(ctx context.Context, idb bun.IDB, f Filter) error {
+	checks := []struct {
+		codes []string
+		query string
+		what  string
+	}{
+		{f.Programs, "SELECT DISTINCT code FROM programs WHERE code IN (?)", "chương trình"},
+		{f.Groups, "SELECT DISTINCT code FROM beneficiary_groups WHERE code IN (?)", "nhóm đối tượng"},
+		{f.Funds, "SELECT DISTINCT code FROM funds WHERE code IN (?)", "nguồn kinh phí"},
+		{f.Wards, "SELECT DISTINCT code FROM admin_units WHERE level = 'COMMUNE' AND code IN (?)", "phường/xã"},
+		{f.Districts, "SELECT DISTINCT code FROM admin_units WHERE level = 'DISTRICT' AND code IN (?)", "quận/huyện"},
+		{f.Provinces, "SELECT DISTINCT code FROM admin_units WHERE level = 'PROVINCE' AND code IN (?)", "tỉnh/thành phố"},
+	}
+	for _, c := range checks {
+		if len(c.codes) == 0 {
+			continue
+		}
+		var found []string
+		if err := idb.NewRaw(c.query, bun.List(c.codes)).Scan(ctx, &found); err != nil {
+			return errs.E("report: check codes", err)
+		}
+		known := map[string]bool{}
+		for _, code := range found {
+			known[code] = true
+		}
+		var missing []string
+		for _, code := range c.codes {
+			if !known[code] {
+				missing = append(missing, code)
+			}
+		}
+		if len(missing) > 0 {
+			return errs.E("report: check codes", errs.Invalid, errs.Msgf("Không có %s mã %s.", c.what, strings.Join(missing, ", ")))
+		}
+	}
+	return nil
+}

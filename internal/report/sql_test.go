@@ -1,0 +1,62 @@
+package report_test
+
+import (
+	"context"
+	"testing"
+
+	"hotro/internal/civil"
+	"hotro/internal/db/dbtest"
+	"hotro/internal/errs"
+	"hotro/internal/report"
+	"hotro/internal/seed/seedtest"
+)
+
+func datePtr(s string) *civil.Date { d := civil.MustParse(s); return &d }
+
+func TestFirstRoundByWard(t *testing.T) {
+	for _, dialect := range dbtest.Dialects() {
+		t.Run(string(dialect), func(t *testing.T) {
+			d := seedtest.Demo(t, dialect)
+			res, err := report.NewSQL(d).Stats(context.Background(), report.Query{
+				GroupBy: []report.Dimension{report.Ward},
+				Filter: report.Filter{
+					Groups: []string{"NGUOI_CO_CONG", "BAO_TRO_XA_HOI", "HO_NGHEO", "HO_CAN_NGHEO"},
+					PaidTo: datePtr("2020-05-31"),
+				},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Rows) != 32 {
+				t.Errorf("rows = %d, want 32", len(res.Rows))
+			}
+			var sum report.Totals
+			for _, r := range res.Rows {
+				sum.AmountPaid += r.AmountPaid
+				sum.AmountListed += r.AmountListed
+				sum.AmountApproved += r.AmountApproved
+				sum.PeopleSupported += r.PeopleSupported
+				sum.Beneficiaries += r.Beneficiaries
+				sum.Disbursements += r.Disbursements
+			}
+			if sum != res.Total {
+				t.Errorf("rows sum to %+v, total is %+v", sum, res.Total)
+			}
+			if res.Total.AmountPaid < 16_500_000_000 || res.Total.AmountPaid > 17_000_000_000 {
+				t.Errorf("first round paid %d, want nearly 17 billion", res.Total.AmountPaid)
+			}
+			if res.Total.PeopleSupported < 12_500 || res.Total.PeopleSupported > 13_000 {
+				t.Errorf("first round people %d, want nearly 13,000", res.Total.PeopleSupported)
+			}
+			t.Logf("first round: %+v", res.Total)
+		})
+	}
+}
+
+func TestUnknownCodeIsAnError(t *testing.T) {
+	d := seedtest.Demo(t, dbtest.Dialects()[0])
+	_, err := report.NewSQL(d).Stats(context.Background(), report.Query{Filter: report.Filter{Groups: []string{"HO_NGHEO", "NO_SUCH"}}})
+	if !errs.Is(errs.Invalid, err) || errs.Message(err) != "Không có nhóm đối tượng mã NO_SUCH." {
+		t.Errorf("err = %v (%q), want invalid naming NO_SUCH", err, errs.Message(err))
+	}
+}
