@@ -3,11 +3,13 @@
 package beneficiary
 
 import (
+	"context"
 	"time"
 
 	"github.com/uptrace/bun"
 
 	"hotro/internal/civil"
+	"hotro/internal/errs"
 )
 
 // Kind tells a person from a household.
@@ -44,7 +46,39 @@ type Beneficiary struct {
 	DateOfBirth *civil.Date `bun:"date_of_birth"`
 	Gender      *Gender     `bun:"gender"`
 	Members     int         `bun:"members,notnull"`
+	PersonBase  int64       `bun:"person_base,notnull"` // first of the Members person IDs of this recipient
 	WardID      int64       `bun:"ward_id,notnull"`
 	Address     string      `bun:"address,notnull"`
 	CreatedAt   time.Time   `bun:"created_at,notnull"`
+}
+
+// AllocatePersons reserves n consecutive person IDs and returns the first. Call it in the
+// transaction that inserts the recipients; concurrent callers wait for each other.
+func AllocatePersons(ctx context.Context, tx bun.IDB, n int64) (int64, error) {
+	var next int64
+	err := tx.NewRaw("UPDATE id_allocators SET next_value = next_value + ? WHERE name = 'person' RETURNING next_value", n).Scan(ctx, &next)
+	if err != nil {
+		return 0, errs.E("beneficiary: allocate persons", err)
+	}
+	return next - n, nil
+}
+
+// AssignPersons gives each new recipient its range of person IDs, in order.
+func AssignPersons(ctx context.Context, tx bun.IDB, bens []*Beneficiary) error {
+	var total int64
+	for _, b := range bens {
+		total += int64(b.Members)
+	}
+	if total == 0 {
+		return nil
+	}
+	next, err := AllocatePersons(ctx, tx, total)
+	if err != nil {
+		return err
+	}
+	for _, b := range bens {
+		b.PersonBase = next
+		next += int64(b.Members)
+	}
+	return nil
 }

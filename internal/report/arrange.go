@@ -15,7 +15,18 @@ func Arrange(res *Result, q Query) {
 	if q.Order != nil {
 		order = *q.Order
 	}
-	slices.SortStableFunc(res.Rows, func(a, b Row) int {
+	sortKeys := make([][]string, len(res.Rows))
+	for i, r := range res.Rows {
+		for _, d := range q.GroupBy {
+			sortKeys[i] = append(sortKeys[i], sortKeyOf(d, r.Key))
+		}
+	}
+	idx := make([]int, len(res.Rows))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(i, j int) int {
+		a, b := res.Rows[i], res.Rows[j]
 		c := 0
 		if order.Field != ByKey {
 			c = cmp.Compare(measure(a.Totals, order.Field), measure(b.Totals, order.Field))
@@ -26,12 +37,17 @@ func Arrange(res *Result, q Query) {
 				return c
 			}
 		}
-		c = slices.Compare(a.sortKey, b.sortKey)
+		c = slices.Compare(sortKeys[i], sortKeys[j])
 		if order.Field == ByKey && order.Desc {
 			c = -c
 		}
 		return c
 	})
+	sorted := make([]Row, len(idx))
+	for n, i := range idx {
+		sorted[n] = res.Rows[i]
+	}
+	res.Rows = sorted
 	if q.First != nil && *q.First < len(res.Rows) {
 		res.Rows = res.Rows[:*q.First]
 	}
@@ -58,7 +74,7 @@ func measure(t Totals, f OrderField) int64 {
 // sortKeyOf is a string that sorts the dimension's values in their natural order: units by code,
 // programs, groups and funds in the order they were defined, statuses along the chain, periods by
 // date. Missing values (no channel, no paid date) sort last.
-func sortKeyOf(d Dimension, k Key, code string) string {
+func sortKeyOf(d Dimension, k Key) string {
 	switch d {
 	case Program:
 		return fmt.Sprintf("%019d", k.ProgramID)
@@ -76,14 +92,15 @@ func sortKeyOf(d Dimension, k Key, code string) string {
 			return "~"
 		}
 		return fmt.Sprintf("%02d", slices.Index(disbursement.Channels, *k.Channel))
-	case Ward, District, Province:
-		if code == "" {
-			return "~"
+	case Province:
+		return cmp.Or(k.ProvinceCode, "~")
+	case District:
+		return cmp.Or(k.DistrictCode, "~")
+	case Ward:
+		if k.WardSplit {
+			return k.WardCode + "~split"
 		}
-		if k.WardSplit && d == Ward {
-			return code + "~split"
-		}
-		return code
+		return cmp.Or(k.WardCode, "~")
 	default:
 		if k.Period == nil {
 			return "~"

@@ -169,6 +169,8 @@ type Key struct {
 	ProvinceID int64
 	DistrictID int64
 	WardID     int64
+	// The official codes of the units, which order rows by KEY.
+	ProvinceCode, DistrictCode, WardCode string
 	GroupID    int64
 	FundID     int64
 	Status     *disbursement.Status
@@ -183,7 +185,6 @@ type Key struct {
 type Row struct {
 	Key
 	Totals
-	sortKey []string
 }
 
 // Result is the answer to a Query.

@@ -308,13 +308,11 @@ func scanRow(rows *sql.Rows, dims []Dimension) (Row, error) {
 		r.Channel = &ch
 	}
 	r.WardID, r.DistrictID, r.ProvinceID = ward.id.Int64, district.id.Int64, province.id.Int64
+	r.WardCode, r.DistrictCode, r.ProvinceCode = ward.code.String, district.code.String, province.code.String
 	r.WardSplit = split.Int64 == 1
 	if periodDim != "" && !period.IsZero() {
 		p := PeriodOf(periodDim, period)
 		r.Period = &p
-	}
-	for _, d := range dims {
-		r.sortKey = append(r.sortKey, sortKeyOf(d, r.Key, map[Dimension]string{Ward: ward.code.String, District: district.code.String, Province: province.code.String}[d]))
 	}
 	return r, nil
 }

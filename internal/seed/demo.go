@@ -27,6 +27,8 @@ import (
 type DemoOptions struct {
 	Seed  uint64  // the same seed gives the same data set, row for row
 	Scale float64 // 1 is the size of the city's first round (about 13,000 people); 10 is ten times that
+	// Observer is told of the new payment lines, to keep aggregates current (nil: none).
+	Observer disbursement.Observer
 }
 
 // DemoSummary counts what the demo generator wrote.
@@ -486,6 +488,9 @@ func (g *demoGen) write(ctx context.Context, tx bun.Tx) (DemoSummary, error) {
 			return DemoSummary{}, err
 		}
 	}
+	if err := beneficiary.AssignPersons(ctx, tx, g.bens); err != nil {
+		return DemoSummary{}, err
+	}
 	for i := 0; i < len(g.bens); i += chunk {
 		part := g.bens[i:min(i+chunk, len(g.bens))]
 		if _, err := tx.NewInsert().Model(&part).Returning("id").Exec(ctx); err != nil {
@@ -501,11 +506,8 @@ func (g *demoGen) write(ctx context.Context, tx bun.Tx) (DemoSummary, error) {
 			sum.FirstRoundPeople += d.PeopleCovered
 		}
 	}
-	for i := 0; i < len(g.lines); i += chunk {
-		part := g.lines[i:min(i+chunk, len(g.lines))]
-		if _, err := tx.NewInsert().Model(&part).Returning("id").Exec(ctx); err != nil {
-			return DemoSummary{}, err
-		}
+	if err := disbursement.NewStore(tx, g.opt.Observer).Insert(ctx, g.lines); err != nil {
+		return DemoSummary{}, err
 	}
 	sum.Beneficiaries, sum.Disbursements, sum.Batches = len(g.bens), len(g.lines), len(g.batches)
 	return sum, nil

@@ -81,6 +81,9 @@ CREATE TABLE beneficiaries (
     date_of_birth date,
     gender        text CHECK (gender IN ('MALE', 'FEMALE')),
     members       integer NOT NULL DEFAULT 1 CHECK (members BETWEEN 1 AND 64),
+    -- The recipient's persons are numbered person_base .. person_base + members - 1, so that distinct
+    -- persons can be counted exactly with bitmaps; bases are handed out in order by id_allocators.
+    person_base   bigint NOT NULL UNIQUE CHECK (person_base >= 0),
     ward_id       bigint NOT NULL REFERENCES admin_units (id),
     address       text NOT NULL DEFAULT '',
     created_at    timestamptz NOT NULL DEFAULT now(),
@@ -159,6 +162,13 @@ CREATE TABLE audit_events (
 CREATE INDEX audit_events_at ON audit_events (at);
 CREATE INDEX audit_events_entity ON audit_events (entity, entity_id);
 CREATE INDEX audit_events_ward ON audit_events (ward_id, at);
+
+-- Counters that hand out ranges of numbers (person IDs) in order.
+CREATE TABLE id_allocators (
+    name       text PRIMARY KEY,
+    next_value bigint NOT NULL CHECK (next_value >= 0)
+);
+INSERT INTO id_allocators (name, next_value) VALUES ('person', 0);
 
 -- Facts about the data set itself: whether it is demo data, and a version that changes on every write.
 CREATE TABLE dataset_info (

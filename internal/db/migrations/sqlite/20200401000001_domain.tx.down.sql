@@ -1,4 +1,5 @@
 DROP TABLE dataset_info;
+DROP TABLE id_allocators;
 DROP TABLE audit_events;
 DROP TABLE disbursements;
 DROP TABLE import_batches;

@@ -82,6 +82,9 @@ CREATE TABLE beneficiaries (
     date_of_birth TEXT CHECK (date(date_of_birth) IS date_of_birth),
     gender        TEXT CHECK (gender IN ('MALE', 'FEMALE')),
     members       INTEGER NOT NULL DEFAULT 1 CHECK (members BETWEEN 1 AND 64),
+    -- The recipient's persons are numbered person_base .. person_base + members - 1, so that distinct
+    -- persons can be counted exactly with bitmaps; bases are handed out in order by id_allocators.
+    person_base   INTEGER NOT NULL UNIQUE CHECK (person_base >= 0),
     ward_id       INTEGER NOT NULL REFERENCES admin_units (id),
     address       TEXT NOT NULL DEFAULT '',
     created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f+00:00', 'now')),
@@ -160,6 +163,13 @@ CREATE TABLE audit_events (
 CREATE INDEX audit_events_at ON audit_events (at);
 CREATE INDEX audit_events_entity ON audit_events (entity, entity_id);
 CREATE INDEX audit_events_ward ON audit_events (ward_id, at);
+
+-- Counters that hand out ranges of numbers (person IDs) in order.
+CREATE TABLE id_allocators (
+    name       TEXT PRIMARY KEY,
+    next_value INTEGER NOT NULL CHECK (next_value >= 0)
+);
+INSERT INTO id_allocators (name, next_value) VALUES ('person', 0);
 
 -- Facts about the data set itself: whether it is demo data, and a version that changes on every write.
 CREATE TABLE dataset_info (
