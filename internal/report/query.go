@@ -171,11 +171,11 @@ type Key struct {
 	WardID     int64
 	// The official codes of the units, which order rows by KEY.
 	ProvinceCode, DistrictCode, WardCode string
-	GroupID    int64
-	FundID     int64
-	Status     *disbursement.Status
-	Channel    *disbursement.Channel
-	Period     *Period
+	GroupID                              int64
+	FundID                               int64
+	Status                               *disbursement.Status
+	Channel                              *disbursement.Channel
+	Period                               *Period
 	// WardSplit is set when the ward was split between several units as of UnitsAsOf; its figures
 	// stay under the old ward instead of being divided.
 	WardSplit bool
