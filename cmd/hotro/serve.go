@@ -6,15 +6,8 @@ import (
 	"io"
 	"net"
 
-	"hotro/dashboard"
-	"hotro/graph"
-	"hotro/internal/adminunit"
+	"hotro/internal/app"
 	"hotro/internal/config"
-	"hotro/internal/dataset"
-	"hotro/internal/db"
-	"hotro/internal/fund"
-	"hotro/internal/program"
-	"hotro/internal/report"
 	"hotro/internal/seed"
 	"hotro/internal/server"
 )
@@ -45,21 +38,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 	}
 
-	resolver := &graph.Resolver{
-		Units:    adminunit.NewStore(d),
-		Programs: program.NewStore(d),
-		Funds:    fund.NewStore(d),
-		Dataset:  dataset.NewStore(d),
-		Stats:    report.NewSQL(d),
+	srv, err := app.New(cfg, d, log)
+	if err != nil {
+		return err
 	}
-	srv := server.New(server.Config{
-		Addr:         cfg.Addr,
-		GraphQL:      graph.NewHandler(resolver, graph.Options{Logger: log, Classify: db.Classify}),
-		Dashboard:    dashboard.Handler(),
-		Ready:        func(ctx context.Context) error { return d.PingContext(ctx) },
-		Logger:       log,
-		MaxBodyBytes: cfg.MaxBodyBytes,
-	})
 	log.Info("serving", "addr", l.Addr().String(), "database", target.Describe())
 	fmt.Fprintf(stdout, "hotro is running on %s\n  dashboard: %s/\n  GraphQL:   %s/graphql\n", target.Describe(), baseURL(l.Addr()), baseURL(l.Addr()))
 	return server.Serve(ctx, srv, l, cfg.ShutdownTimeout)

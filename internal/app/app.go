@@ -1,0 +1,41 @@
+// Package app assembles hotro from its parts: stores over the database, the GraphQL API, the pages
+// and the HTTP server. main and the end-to-end tests build hotro the same way through it.
+package app
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/uptrace/bun"
+
+	"hotro/dashboard"
+	"hotro/graph"
+	"hotro/internal/adminunit"
+	"hotro/internal/config"
+	"hotro/internal/dataset"
+	"hotro/internal/db"
+	"hotro/internal/fund"
+	"hotro/internal/program"
+	"hotro/internal/report"
+	"hotro/internal/server"
+)
+
+// New wires hotro over an open, migrated database and returns its HTTP server (not yet listening).
+func New(cfg config.Config, d *bun.DB, log *slog.Logger) (*http.Server, error) {
+	resolver := &graph.Resolver{
+		Units:    adminunit.NewStore(d),
+		Programs: program.NewStore(d),
+		Funds:    fund.NewStore(d),
+		Dataset:  dataset.NewStore(d),
+		Stats:    report.NewSQL(d),
+	}
+	return server.New(server.Config{
+		Addr:         cfg.Addr,
+		GraphQL:      graph.NewHandler(resolver, graph.Options{Logger: log, Classify: db.Classify}),
+		Dashboard:    dashboard.Handler(),
+		Ready:        func(ctx context.Context) error { return d.PingContext(ctx) },
+		Logger:       log,
+		MaxBodyBytes: cfg.MaxBodyBytes,
+	}), nil
+}

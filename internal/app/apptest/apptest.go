@@ -1,0 +1,51 @@
+// Package apptest starts the whole of hotro on a loopback port for end-to-end tests: the same
+// wiring as the binary, over a test database.
+package apptest
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"hotro/internal/app"
+	"hotro/internal/config"
+	"hotro/internal/server"
+)
+
+// Server is a running hotro.
+type Server struct {
+	URL string // http://127.0.0.1:port
+	DB  *bun.DB
+}
+
+// Start serves hotro over d until the test ends. change may adjust the configuration.
+func Start(t testing.TB, d *bun.DB, change func(*config.Config)) *Server {
+	t.Helper()
+	cfg := config.Defaults()
+	if change != nil {
+		change(&cfg)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv, err := app.New(cfg, d, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- server.Serve(ctx, srv, l, cfg.ShutdownTimeout) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("server: %v", err)
+		}
+	})
+	return &Server{URL: "http://" + l.Addr().String(), DB: d}
+}
