@@ -42,24 +42,8 @@ func (d Dimension) IsTime() bool {
 	return false
 }
 
-// Filter selects payment lines. Fields combine with AND; values within a field with OR. Codes are
-// official codes (units) or program, group and fund codes.
-type Filter struct {
-	Programs  []string
-	Provinces []string
-	Districts []string
-	Wards     []string
-	Groups    []string
-	Funds     []string
-	Statuses  []disbursement.Status
-	Channels  []disbursement.Channel
-	PaidFrom  *civil.Date // paid on or after; lines without a paid date are left out
-	PaidTo    *civil.Date // paid on or before
-
-	// By ID, for the stats of one entity (a ward's, a fund's): programs, groups and funds of the
-	// lines, and the reporting ward (as of UnitsAsOf).
-	ProgramIDs, GroupIDs, FundIDs, WardIDs []int64
-}
+// Filter selects payment lines; see disbursement.Filter.
+type Filter = disbursement.Filter
 
 // Engine answers stats queries.
 type Engine interface {
@@ -128,19 +112,8 @@ func (q *Query) Validate() error {
 	if q.First != nil && *q.First < 0 {
 		return errs.E(op, errs.Invalid, errs.Msg("first phải là số không âm."))
 	}
-	f := q.Filter
-	if f.PaidFrom != nil && f.PaidTo != nil && f.PaidFrom.After(*f.PaidTo) {
-		return errs.E(op, errs.Invalid, errs.Msgf("paidFrom (%s) phải trước hoặc bằng paidTo (%s).", f.PaidFrom, f.PaidTo))
-	}
-	for _, s := range f.Statuses {
-		if !slices.Contains(disbursement.Statuses, s) {
-			return errs.E(op, errs.Invalid, errs.Msgf("Trạng thái %q không tồn tại.", s))
-		}
-	}
-	for _, c := range f.Channels {
-		if !slices.Contains(disbursement.Channels, c) {
-			return errs.E(op, errs.Invalid, errs.Msgf("Hình thức chi trả %q không tồn tại.", c))
-		}
+	if err := q.Filter.Validate(); err != nil {
+		return err
 	}
 	if q.Order != nil && !slices.Contains(orderFields, q.Order.Field) {
 		return errs.E(op, errs.Invalid, errs.Msgf("Không thể sắp xếp theo %q.", q.Order.Field))

@@ -85,56 +85,11 @@ func (s *SQL) build(q Query) source {
 	LEFT JOIN admin_units AS wpp ON wpp.id = wp.parent_id`, src.wardID)
 	src.from = from.String()
 
-	var where []string
-	add := func(cond string, args ...any) {
-		where = append(where, cond)
-		src.args = append(src.args, args...)
-	}
-	f := q.Filter
-	if len(f.Programs) > 0 {
-		add("d.program_id IN (SELECT id FROM programs WHERE code IN (?))", bun.List(f.Programs))
-	}
-	if len(f.Groups) > 0 {
-		add("d.group_id IN (SELECT id FROM beneficiary_groups WHERE code IN (?))", bun.List(f.Groups))
-	}
-	if len(f.Funds) > 0 {
-		add("d.fund_id IN (SELECT id FROM funds WHERE code IN (?))", bun.List(f.Funds))
-	}
-	if len(f.Wards) > 0 {
-		add("w.code IN (?)", bun.List(f.Wards))
-	}
-	if len(f.Districts) > 0 {
-		add("wp.level = 'DISTRICT' AND wp.code IN (?)", bun.List(f.Districts))
-	}
-	if len(f.Provinces) > 0 {
-		add("(CASE WHEN wp.level = 'PROVINCE' THEN wp.code ELSE wpp.code END) IN (?)", bun.List(f.Provinces))
-	}
-	for _, ids := range []struct {
-		col string
-		ids []int64
-	}{{"d.program_id", f.ProgramIDs}, {"d.group_id", f.GroupIDs}, {"d.fund_id", f.FundIDs}, {"w.id", f.WardIDs}} {
-		if ids.ids != nil {
-			add(ids.col+" IN (?)", bun.List(append([]int64{0}, ids.ids...)))
-		}
-	}
-	if len(f.Statuses) > 0 {
-		add("d.status IN (?)", bun.List(f.Statuses))
-	}
-	if len(f.Channels) > 0 {
-		add("d.channel IN (?)", bun.List(f.Channels))
-	}
-	if f.PaidFrom != nil {
-		add("d.paid_on >= ?", *f.PaidFrom)
-	}
-	if f.PaidTo != nil {
-		add("d.paid_on <= ?", *f.PaidTo)
-	}
+	where, args := q.Filter.Conditions()
+	src.args = append(src.args, args...)
 	if q.Scope.WardIDs != nil {
-		if len(q.Scope.WardIDs) == 0 {
-			add("1 = 0")
-		} else {
-			add("d.ward_id IN (?)", bun.List(q.Scope.WardIDs))
-		}
+		where = append(where, "d.ward_id IN (?)")
+		src.args = append(src.args, bun.List(append([]int64{0}, q.Scope.WardIDs...)))
 	}
 	if len(where) == 0 {
 		where = append(where, "1 = 1")
@@ -317,42 +272,5 @@ func scanRow(rows *sql.Rows, dims []Dimension) (Row, error) {
 	return r, nil
 }
 
-// CheckCodes refuses a filter that names a program, group, fund or unit that does not exist, so a
-// typo gives an error rather than an empty answer.
-func CheckCodes(ctx context.Context, idb bun.IDB, f Filter) error {
-	checks := []struct {
-		codes []string
-		query string
-		what  string
-	}{
-		{f.Programs, "SELECT DISTINCT code FROM programs WHERE code IN (?)", "chương trình"},
-		{f.Groups, "SELECT DISTINCT code FROM beneficiary_groups WHERE code IN (?)", "nhóm đối tượng"},
-		{f.Funds, "SELECT DISTINCT code FROM funds WHERE code IN (?)", "nguồn kinh phí"},
-		{f.Wards, "SELECT DISTINCT code FROM admin_units WHERE level = 'COMMUNE' AND code IN (?)", "phường/xã"},
-		{f.Districts, "SELECT DISTINCT code FROM admin_units WHERE level = 'DISTRICT' AND code IN (?)", "quận/huyện"},
-		{f.Provinces, "SELECT DISTINCT code FROM admin_units WHERE level = 'PROVINCE' AND code IN (?)", "tỉnh/thành phố"},
-	}
-	for _, c := range checks {
-		if len(c.codes) == 0 {
-			continue
-		}
-		var found []string
-		if err := idb.NewRaw(c.query, bun.List(c.codes)).Scan(ctx, &found); err != nil {
-			return errs.E("report: check codes", err)
-		}
-		known := map[string]bool{}
-		for _, code := range found {
-			known[code] = true
-		}
-		var missing []string
-		for _, code := range c.codes {
-			if !known[code] {
-				missing = append(missing, code)
-			}
-		}
-		if len(missing) > 0 {
-			return errs.E("report: check codes", errs.Invalid, errs.Msgf("Không có %s mã %s.", c.what, strings.Join(missing, ", ")))
-		}
-	}
-	return nil
-}
+// CheckCodes refuses a filter that names a programme, group, fund or unit that does not exist.
+func CheckCodes(ctx context.Context, idb bun.IDB, f Filter) error { return f.CheckCodes(ctx, idb) }

@@ -1,0 +1,142 @@
+package disbursement
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/uptrace/bun"
+
+	"hotro/internal/civil"
+	"hotro/internal/errs"
+)
+
+// Filter selects payment lines. Fields combine with AND; values within a field with OR. Codes are
+// official codes (units) or program, group and fund codes.
+type Filter struct {
+	Programs  []string
+	Provinces []string
+	Districts []string
+	Wards     []string
+	Groups    []string
+	Funds     []string
+	Statuses  []Status
+	Channels  []Channel
+	PaidFrom  *civil.Date // paid on or after; lines without a paid date are left out
+	PaidTo    *civil.Date // paid on or before
+
+	// By ID, for the stats of one entity (a ward's, a fund's): programs, groups and funds of the
+	// lines, and the reporting ward (as of UnitsAsOf).
+	ProgramIDs, GroupIDs, FundIDs, WardIDs []int64
+}
+
+// Validate checks the filter's values that need no database: dates in order, known statuses and
+// channels.
+func (f Filter) Validate() error {
+	const op = "disbursement: filter"
+	if f.PaidFrom != nil && f.PaidTo != nil && f.PaidFrom.After(*f.PaidTo) {
+		return errs.E(op, errs.Invalid, errs.Msgf("paidFrom (%s) phải trước hoặc bằng paidTo (%s).", f.PaidFrom, f.PaidTo))
+	}
+	for _, s := range f.Statuses {
+		if !slices.Contains(Statuses, s) {
+			return errs.E(op, errs.Invalid, errs.Msgf("Trạng thái %q không tồn tại.", s))
+		}
+	}
+	for _, c := range f.Channels {
+		if !slices.Contains(Channels, c) {
+			return errs.E(op, errs.Invalid, errs.Msgf("Hình thức chi trả %q không tồn tại.", c))
+		}
+	}
+	return nil
+}
+
+// Conditions returns the filter as SQL conditions (to join with AND) and their arguments, for a
+// query in which d is disbursements, w the ward the line is reported under (admin_units), wp that
+// ward's parent and wpp its grandparent.
+func (f Filter) Conditions() ([]string, []any) {
+	var conds []string
+	var args []any
+	add := func(cond string, a ...any) {
+		conds = append(conds, cond)
+		args = append(args, a...)
+	}
+	if len(f.Programs) > 0 {
+		add("d.program_id IN (SELECT id FROM programs WHERE code IN (?))", bun.List(f.Programs))
+	}
+	if len(f.Groups) > 0 {
+		add("d.group_id IN (SELECT id FROM beneficiary_groups WHERE code IN (?))", bun.List(f.Groups))
+	}
+	if len(f.Funds) > 0 {
+		add("d.fund_id IN (SELECT id FROM funds WHERE code IN (?))", bun.List(f.Funds))
+	}
+	if len(f.Wards) > 0 {
+		add("w.code IN (?)", bun.List(f.Wards))
+	}
+	if len(f.Districts) > 0 {
+		add("wp.level = 'DISTRICT' AND wp.code IN (?)", bun.List(f.Districts))
+	}
+	if len(f.Provinces) > 0 {
+		add("(CASE WHEN wp.level = 'PROVINCE' THEN wp.code ELSE wpp.code END) IN (?)", bun.List(f.Provinces))
+	}
+	for _, ids := range []struct {
+		col string
+		ids []int64
+	}{{"d.program_id", f.ProgramIDs}, {"d.group_id", f.GroupIDs}, {"d.fund_id", f.FundIDs}, {"w.id", f.WardIDs}} {
+		if ids.ids != nil {
+			add(ids.col+" IN (?)", bun.List(append([]int64{0}, ids.ids...)))
+		}
+	}
+	if len(f.Statuses) > 0 {
+		add("d.status IN (?)", bun.List(f.Statuses))
+	}
+	if len(f.Channels) > 0 {
+		add("d.channel IN (?)", bun.List(f.Channels))
+	}
+	if f.PaidFrom != nil {
+		add("d.paid_on >= ?", *f.PaidFrom)
+	}
+	if f.PaidTo != nil {
+		add("d.paid_on <= ?", *f.PaidTo)
+	}
+	return conds, args
+}
+
+// CheckCodes refuses a filter that names a programme, group, fund or unit that does not exist, so a
+// typo gives an error rather than an empty answer.
+func (f Filter) CheckCodes(ctx context.Context, idb bun.IDB) error {
+	checks := []struct {
+		codes []string
+		query string
+		what  string
+	}{
+		{f.Programs, "SELECT DISTINCT code FROM programs WHERE code IN (?)", "chương trình"},
+		{f.Groups, "SELECT DISTINCT code FROM beneficiary_groups WHERE code IN (?)", "nhóm đối tượng"},
+		{f.Funds, "SELECT DISTINCT code FROM funds WHERE code IN (?)", "nguồn kinh phí"},
+		{f.Wards, "SELECT DISTINCT code FROM admin_units WHERE level = 'COMMUNE' AND code IN (?)", "phường/xã"},
+		{f.Districts, "SELECT DISTINCT code FROM admin_units WHERE level = 'DISTRICT' AND code IN (?)", "quận/huyện"},
+		{f.Provinces, "SELECT DISTINCT code FROM admin_units WHERE level = 'PROVINCE' AND code IN (?)", "tỉnh/thành phố"},
+	}
+	for _, c := range checks {
+		if len(c.codes) == 0 {
+			continue
+		}
+		var found []string
+		if err := idb.NewRaw(c.query, bun.List(c.codes)).Scan(ctx, &found); err != nil {
+			return errs.E("disbursement: check codes", err)
+		}
+		known := map[string]bool{}
+		for _, code := range found {
+			known[code] = true
+		}
+		var missing []string
+		for _, code := range c.codes {
+			if !known[code] {
+				missing = append(missing, code)
+			}
+		}
+		if len(missing) > 0 {
+			return errs.E("disbursement: check codes", errs.Invalid, errs.Msgf("Không có %s mã %s.", c.what, strings.Join(missing, ", ")))
+		}
+	}
+	return nil
+}
