@@ -23,6 +23,8 @@ type Config struct {
 	Addr         string
 	GraphQL      http.Handler
 	Dashboard    http.Handler
+	Console      http.Handler // GraphiQL at /graphiql (nil: not served)
+	Export       http.Handler // stats as CSV/XLSX at /export/ (nil: not served)
 	Ready        func(context.Context) error // nil error: the database answers
 	Logger       *slog.Logger
 	MaxBodyBytes int64
@@ -45,6 +47,13 @@ func New(c Config) *http.Server {
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
+	if c.Console != nil {
+		mux.Handle("/graphiql", c.Console)
+		mux.Handle("/graphiql/", c.Console)
+	}
+	if c.Export != nil {
+		mux.Handle("/export/", c.Export)
+	}
 	mux.Handle("/", c.Dashboard)
 
 	var h http.Handler = mux
