@@ -17,9 +17,13 @@ import (
 
 	"hotro/graph"
 	"hotro/internal/adminunit"
+	"hotro/internal/audit"
+	"hotro/internal/auth"
+	"hotro/internal/beneficiary"
 	"hotro/internal/dataset"
 	"hotro/internal/db"
 	"hotro/internal/db/dbtest"
+	"hotro/internal/disbursement"
 	"hotro/internal/fund"
 	"hotro/internal/program"
 	"hotro/internal/report"
@@ -28,18 +32,29 @@ import (
 
 var update = flag.Bool("update", false, "rewrite testdata/golden from the current answers")
 
-// newServer serves the GraphQL API over d on a real loopback HTTP server.
-func newServer(t *testing.T, d *bun.DB) *httptest.Server {
+// newServer serves the GraphQL API over d on a real loopback HTTP server, to callers with the
+// identity (nil: anonymous), allowing anonymous callers the public documents.
+func newServer(t *testing.T, d *bun.DB, id *auth.Identity, public ...string) *httptest.Server {
 	t.Helper()
 	r := &graph.Resolver{
 		Units: adminunit.NewStore(d), Programs: program.NewStore(d), Funds: fund.NewStore(d),
-		Dataset: dataset.NewStore(d), Stats: report.NewSQL(d),
+		Dataset: dataset.NewStore(d), Stats: report.NewSQL(d), Lines: disbursement.NewReader(d),
+		Recipients: beneficiary.NewReader(d), Audit: audit.NewStore(d),
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := httptest.NewServer(graph.NewHandler(r, graph.Options{Logger: log, Classify: db.Classify}))
+	h := graph.NewHandler(r, graph.Options{Logger: log, Classify: db.Classify, PublicOperations: public})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if id != nil {
+			req = req.WithContext(auth.WithIdentity(req.Context(), id))
+		}
+		h.ServeHTTP(w, req)
+	}))
 	t.Cleanup(srv.Close)
 	return srv
 }
+
+// analyst is the identity the example queries run as: every aggregate, lists masked.
+var analyst = &auth.Identity{UserID: 1, Username: "phantich", Role: auth.Analyst}
 
 type response struct {
 	Data   json.RawMessage  `json:"data"`
@@ -71,7 +86,7 @@ func TestExamples(t *testing.T) {
 	}
 	for _, dialect := range dbtest.Dialects() {
 		t.Run(string(dialect), func(t *testing.T) {
-			srv := newServer(t, seedtest.Demo(t, dialect))
+			srv := newServer(t, seedtest.Demo(t, dialect), analyst)
 			for _, f := range files {
 				name := strings.TrimSuffix(filepath.Base(f), ".graphql")
 				t.Run(name, func(t *testing.T) {
@@ -128,7 +143,7 @@ func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
 func TestWardRowsSumToTotal(t *testing.T) {
 	for _, dialect := range dbtest.Dialects() {
 		t.Run(string(dialect), func(t *testing.T) {
-			srv := newServer(t, seedtest.Demo(t, dialect))
+			srv := newServer(t, seedtest.Demo(t, dialect), analyst)
 			q, _ := os.ReadFile("testdata/queries/stats-by-ward.graphql")
 			r, raw := post(t, srv.URL, string(q), nil)
 			if len(r.Errors) > 0 {

@@ -5,6 +5,9 @@ import (
 	"strconv"
 
 	"hotro/internal/adminunit"
+	"hotro/internal/disbursement"
+	"hotro/internal/errs"
+	"hotro/internal/page"
 )
 
 func idOf(id int64) string { return strconv.FormatInt(id, 10) }
@@ -38,4 +41,51 @@ func provinceOf(ctx context.Context, u *adminunit.Unit) (*adminunit.Unit, error)
 		u = parent
 	}
 	return u, nil
+}
+
+// parseID reads an ID argument.
+func parseID(id string) (int64, error) {
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, errs.E("graph: id", errs.Invalid, errs.Msgf("Mã định danh %q không hợp lệ.", id))
+	}
+	return n, nil
+}
+
+// pageArgs reads first and after.
+func pageArgs(first *int, after *string) (int, *page.Cursor, error) {
+	size, err := page.Size(first)
+	if err != nil {
+		return 0, nil, err
+	}
+	cursor, err := page.Decode(after)
+	return size, cursor, err
+}
+
+// jsonText returns stored JSON as text, or nil.
+func jsonText(b []byte) *string {
+	if len(b) == 0 || string(b) == "null" {
+		return nil
+	}
+	s := string(b)
+	return &s
+}
+
+// lines lists payment lines as a connection.
+func (r *Resolver) lines(ctx context.Context, q disbursement.ListQuery, first *int, after *string) (*DisbursementConnection, error) {
+	size, cursor, err := pageArgs(first, after)
+	if err != nil {
+		return nil, err
+	}
+	q.First, q.After = size, cursor
+	p, err := r.Lines.List(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	conn := &DisbursementConnection{PageInfo: pageInfo(p.Cursors, p.HasNext, cursor != nil),
+		count: func(ctx context.Context) (int, error) { return r.Lines.Count(ctx, q.Filter, q.BeneficiaryIDs) }}
+	for i, l := range p.Lines {
+		conn.Edges = append(conn.Edges, &DisbursementEdge{Cursor: p.Cursors[i], Node: l})
+	}
+	return conn, nil
 }

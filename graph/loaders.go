@@ -9,6 +9,7 @@ import (
 	"github.com/vikstrous/dataloadgen"
 
 	"hotro/internal/adminunit"
+	"hotro/internal/beneficiary"
 	"hotro/internal/civil"
 	"hotro/internal/fund"
 	"hotro/internal/program"
@@ -25,6 +26,7 @@ type Loaders struct {
 	Group        *dataloadgen.Loader[int64, *program.Group]
 	Fund         *dataloadgen.Loader[int64, *fund.Fund]
 	Totals       *dataloadgen.Loader[totalsKey, *report.Totals]
+	Beneficiary  *dataloadgen.Loader[int64, *beneficiary.Beneficiary]
 }
 
 // loaderWait is how long a loader gathers keys before it fetches: long enough for sibling fields
@@ -42,6 +44,7 @@ func (r *Resolver) NewLoaders() *Loaders {
 		Group:        dataloadgen.NewMappedLoader(r.Programs.GroupsByIDs, opt),
 		Fund:         dataloadgen.NewMappedLoader(r.Funds.ByIDs, opt),
 		Totals:       dataloadgen.NewMappedLoader(r.fetchTotals, opt),
+		Beneficiary:  dataloadgen.NewMappedLoader(r.Recipients.ByIDs, opt),
 	}
 }
 

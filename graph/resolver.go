@@ -4,7 +4,10 @@ package graph
 
 import (
 	"hotro/internal/adminunit"
+	"hotro/internal/audit"
+	"hotro/internal/beneficiary"
 	"hotro/internal/dataset"
+	"hotro/internal/disbursement"
 	"hotro/internal/fund"
 	"hotro/internal/program"
 	"hotro/internal/report"
@@ -12,9 +15,12 @@ import (
 
 // Resolver holds the domain services the resolvers call. main builds it; it has no state of its own.
 type Resolver struct {
-	Units    *adminunit.Store
-	Programs *program.Store
-	Funds    *fund.Store
-	Dataset  *dataset.Store
-	Stats    report.Engine
+	Units      *adminunit.Store
+	Programs   *program.Store
+	Funds      *fund.Store
+	Dataset    *dataset.Store
+	Stats      report.Engine
+	Lines      *disbursement.Reader
+	Recipients *beneficiary.Reader
+	Audit      *audit.Store
 }

@@ -25,21 +25,76 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	AuditEvent() AuditEventResolver
+	AuditEventConnection() AuditEventConnectionResolver
+	Beneficiary() BeneficiaryResolver
+	BeneficiaryConnection() BeneficiaryConnectionResolver
 	BeneficiaryGroup() BeneficiaryGroupResolver
 	DatasetInfo() DatasetInfoResolver
+	Disbursement() DisbursementResolver
+	DisbursementConnection() DisbursementConnectionResolver
 	District() DistrictResolver
 	Fund() FundResolver
+	Me() MeResolver
 	Program() ProgramResolver
 	Province() ProvinceResolver
 	Query() QueryResolver
 	StatRow() StatRowResolver
 	Ward() WardResolver
+	WardConnection() WardConnectionResolver
 }
 
 type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AuditEvent struct {
+		Action   func(childComplexity int) int
+		Actor    func(childComplexity int) int
+		After    func(childComplexity int) int
+		At       func(childComplexity int) int
+		Before   func(childComplexity int) int
+		Entity   func(childComplexity int) int
+		EntityID func(childComplexity int) int
+		ID       func(childComplexity int) int
+		Ward     func(childComplexity int) int
+	}
+
+	AuditEventConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AuditEventEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	Beneficiary struct {
+		Address       func(childComplexity int) int
+		CitizenID     func(childComplexity int) int
+		DateOfBirth   func(childComplexity int) int
+		Disbursements func(childComplexity int, first *int, after *string) int
+		FullName      func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		Members       func(childComplexity int) int
+		Visibility    func(childComplexity int) int
+		Ward          func(childComplexity int) int
+	}
+
+	BeneficiaryConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	BeneficiaryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	BeneficiaryGroup struct {
 		Code          func(childComplexity int) int
 		Confidence    func(childComplexity int) int
@@ -61,6 +116,43 @@ type ComplexityRoot struct {
 		Demo     func(childComplexity int) int
 		SeededAt func(childComplexity int) int
 		Version  func(childComplexity int) int
+	}
+
+	Disbursement struct {
+		Amount            func(childComplexity int) int
+		AmountDue         func(childComplexity int) int
+		AmountMatchesRule func(childComplexity int) int
+		AppraisedOn       func(childComplexity int) int
+		ApprovedOn        func(childComplexity int) int
+		Beneficiary       func(childComplexity int) int
+		Channel           func(childComplexity int) int
+		DecisionIssuer    func(childComplexity int) int
+		DecisionNumber    func(childComplexity int) int
+		Fund              func(childComplexity int) int
+		Group             func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Instalment        func(childComplexity int) int
+		ListedOn          func(childComplexity int) int
+		MonthsCovered     func(childComplexity int) int
+		PaidOn            func(childComplexity int) int
+		PeopleCovered     func(childComplexity int) int
+		PostedOn          func(childComplexity int) int
+		Program           func(childComplexity int) int
+		ReceiptNumber     func(childComplexity int) int
+		Status            func(childComplexity int) int
+		StatusReason      func(childComplexity int) int
+		Ward              func(childComplexity int) int
+	}
+
+	DisbursementConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	DisbursementEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	District struct {
@@ -87,6 +179,20 @@ type ComplexityRoot struct {
 		Source          func(childComplexity int) int
 		Stats           func(childComplexity int, filter *model.DisbursementFilter) int
 		Utilisation     func(childComplexity int) int
+	}
+
+	Me struct {
+		DisplayName func(childComplexity int) int
+		Role        func(childComplexity int) int
+		Username    func(childComplexity int) int
+		Wards       func(childComplexity int) int
+	}
+
+	PageInfo struct {
+		EndCursor       func(childComplexity int) int
+		HasNextPage     func(childComplexity int) int
+		HasPreviousPage func(childComplexity int) int
+		StartCursor     func(childComplexity int) int
 	}
 
 	Period struct {
@@ -119,13 +225,20 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		AuditEvents       func(childComplexity int, filter *model.AuditFilter, first *int, after *string) int
+		Beneficiaries     func(childComplexity int, filter *model.BeneficiaryFilter, first *int, after *string) int
+		Beneficiary       func(childComplexity int, id string) int
 		BeneficiaryGroups func(childComplexity int, program *string) int
 		Dataset           func(childComplexity int) int
+		Disbursement      func(childComplexity int, id string) int
+		Disbursements     func(childComplexity int, filter *model.DisbursementFilter, orderBy *model.DisbursementOrder, first *int, after *string) int
 		Funds             func(childComplexity int, program *string) int
+		Me                func(childComplexity int) int
 		Programs          func(childComplexity int) int
 		Stats             func(childComplexity int, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int, unitsAsOf *civil.Date) int
 		Ward              func(childComplexity int, code string, asOf *civil.Date) int
 		Wards             func(childComplexity int, asOf *civil.Date, districts []string, provinces []string) int
+		WardsConnection   func(childComplexity int, asOf *civil.Date, districts []string, provinces []string, search *string, first *int, after *string) int
 	}
 
 	StatRow struct {
@@ -170,6 +283,17 @@ type ComplexityRoot struct {
 		ValidFrom  func(childComplexity int) int
 		ValidTo    func(childComplexity int) int
 	}
+
+	WardConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	WardEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
 }
 
 type executableSchema graphql.ExecutableSchemaState[ResolverRoot, DirectiveRoot, ComplexityRoot]
@@ -185,6 +309,191 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AuditEvent.action":
+		if e.ComplexityRoot.AuditEvent.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.Action(childComplexity), true
+	case "AuditEvent.actor":
+		if e.ComplexityRoot.AuditEvent.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.Actor(childComplexity), true
+	case "AuditEvent.after":
+		if e.ComplexityRoot.AuditEvent.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.After(childComplexity), true
+	case "AuditEvent.at":
+		if e.ComplexityRoot.AuditEvent.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.At(childComplexity), true
+	case "AuditEvent.before":
+		if e.ComplexityRoot.AuditEvent.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.Before(childComplexity), true
+	case "AuditEvent.entity":
+		if e.ComplexityRoot.AuditEvent.Entity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.Entity(childComplexity), true
+	case "AuditEvent.entityId":
+		if e.ComplexityRoot.AuditEvent.EntityID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.EntityID(childComplexity), true
+	case "AuditEvent.id":
+		if e.ComplexityRoot.AuditEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.ID(childComplexity), true
+	case "AuditEvent.ward":
+		if e.ComplexityRoot.AuditEvent.Ward == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.Ward(childComplexity), true
+
+	case "AuditEventConnection.edges":
+		if e.ComplexityRoot.AuditEventConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEventConnection.Edges(childComplexity), true
+	case "AuditEventConnection.pageInfo":
+		if e.ComplexityRoot.AuditEventConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEventConnection.PageInfo(childComplexity), true
+	case "AuditEventConnection.totalCount":
+		if e.ComplexityRoot.AuditEventConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEventConnection.TotalCount(childComplexity), true
+
+	case "AuditEventEdge.cursor":
+		if e.ComplexityRoot.AuditEventEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEventEdge.Cursor(childComplexity), true
+	case "AuditEventEdge.node":
+		if e.ComplexityRoot.AuditEventEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEventEdge.Node(childComplexity), true
+
+	case "Beneficiary.address":
+		if e.ComplexityRoot.Beneficiary.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Beneficiary.Address(childComplexity), true
+	case "Beneficiary.citizenId":
+		if e.ComplexityRoot.Beneficiary.CitizenID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Beneficiary.CitizenID(childComplexity), true
+	case "Beneficiary.dateOfBirth":
+		if e.ComplexityRoot.Beneficiary.DateOfBirth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Beneficiary.DateOfBirth(childComplexity), true
+	case "Beneficiary.disbursements":
+		if e.ComplexityRoot.Beneficiary.Disbursements == nil {
+			break
+		}
+
+		args, err := ec.field_Beneficiary_disbursements_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Beneficiary.Disbursements(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Beneficiary.fullName":
+		if e.ComplexityRoot.Beneficiary.FullName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Beneficiary.FullName(childComplexity), true
+	case "Beneficiary.id":
+		if e.ComplexityRoot.Beneficiary.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Beneficiary.ID(childComplexity), true
+	case "Beneficiary.kind":
+		if e.ComplexityRoot.Beneficiary.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Beneficiary.Kind(childComplexity), true
+	case "Beneficiary.members":
+		if e.ComplexityRoot.Beneficiary.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Beneficiary.Members(childComplexity), true
+	case "Beneficiary.visibility":
+		if e.ComplexityRoot.Beneficiary.Visibility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Beneficiary.Visibility(childComplexity), true
+	case "Beneficiary.ward":
+		if e.ComplexityRoot.Beneficiary.Ward == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Beneficiary.Ward(childComplexity), true
+
+	case "BeneficiaryConnection.edges":
+		if e.ComplexityRoot.BeneficiaryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BeneficiaryConnection.Edges(childComplexity), true
+	case "BeneficiaryConnection.pageInfo":
+		if e.ComplexityRoot.BeneficiaryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BeneficiaryConnection.PageInfo(childComplexity), true
+	case "BeneficiaryConnection.totalCount":
+		if e.ComplexityRoot.BeneficiaryConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BeneficiaryConnection.TotalCount(childComplexity), true
+
+	case "BeneficiaryEdge.cursor":
+		if e.ComplexityRoot.BeneficiaryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BeneficiaryEdge.Cursor(childComplexity), true
+	case "BeneficiaryEdge.node":
+		if e.ComplexityRoot.BeneficiaryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BeneficiaryEdge.Node(childComplexity), true
 
 	case "BeneficiaryGroup.code":
 		if e.ComplexityRoot.BeneficiaryGroup.Code == nil {
@@ -294,6 +603,177 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DatasetInfo.Version(childComplexity), true
+
+	case "Disbursement.amount":
+		if e.ComplexityRoot.Disbursement.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disbursement.Amount(childComplexity), true
+	case "Disbursement.amountDue":
+		if e.ComplexityRoot.Disbursement.AmountDue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disbursement.AmountDue(childComplexity), true
+	case "Disbursement.amountMatchesRule":
+		if e.ComplexityRoot.Disbursement.AmountMatchesRule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disbursement.AmountMatchesRule(childComplexity), true
+	case "Disbursement.appraisedOn":
+		if e.ComplexityRoot.Disbursement.AppraisedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disbursement.AppraisedOn(childComplexity), true
+	case "Disbursement.approvedOn":
+		if e.ComplexityRoot.Disbursement.ApprovedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disbursement.ApprovedOn(childComplexity), true
+	case "Disbursement.beneficiary":
+		if e.ComplexityRoot.Disbursement.Beneficiary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disbursement.Beneficiary(childComplexity), true
+	case "Disbursement.channel":
+		if e.ComplexityRoot.Disbursement.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disbursement.Channel(childComplexity), true
+	case "Disbursement.decisionIssuer":
+		if e.ComplexityRoot.Disbursement.DecisionIssuer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disbursement.DecisionIssuer(childComplexity), true
+	case "Disbursement.decisionNumber":
+		if e.ComplexityRoot.Disbursement.DecisionNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disbursement.DecisionNumber(childComplexity), true
+	case "Disbursement.fund":
+		if e.ComplexityRoot.Disbursement.Fund == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disbursement.Fund(childComplexity), true
+	case "Disbursement.group":
+		if e.ComplexityRoot.Disbursement.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disbursement.Group(childComplexity), true
+	case "Disbursement.id":
+		if e.ComplexityRoot.Disbursement.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disbursement.ID(childComplexity), true
+	case "Disbursement.instalment":
+		if e.ComplexityRoot.Disbursement.Instalment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disbursement.Instalment(childComplexity), true
+	case "Disbursement.listedOn":
+		if e.ComplexityRoot.Disbursement.ListedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disbursement.ListedOn(childComplexity), true
+	case "Disbursement.monthsCovered":
+		if e.ComplexityRoot.Disbursement.MonthsCovered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disbursement.MonthsCovered(childComplexity), true
+	case "Disbursement.paidOn":
+		if e.ComplexityRoot.Disbursement.PaidOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disbursement.PaidOn(childComplexity), true
+	case "Disbursement.peopleCovered":
+		if e.ComplexityRoot.Disbursement.PeopleCovered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disbursement.PeopleCovered(childComplexity), true
+	case "Disbursement.postedOn":
+		if e.ComplexityRoot.Disbursement.PostedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disbursement.PostedOn(childComplexity), true
+	case "Disbursement.program":
+		if e.ComplexityRoot.Disbursement.Program == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disbursement.Program(childComplexity), true
+	case "Disbursement.receiptNumber":
+		if e.ComplexityRoot.Disbursement.ReceiptNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disbursement.ReceiptNumber(childComplexity), true
+	case "Disbursement.status":
+		if e.ComplexityRoot.Disbursement.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disbursement.Status(childComplexity), true
+	case "Disbursement.statusReason":
+		if e.ComplexityRoot.Disbursement.StatusReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disbursement.StatusReason(childComplexity), true
+	case "Disbursement.ward":
+		if e.ComplexityRoot.Disbursement.Ward == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disbursement.Ward(childComplexity), true
+
+	case "DisbursementConnection.edges":
+		if e.ComplexityRoot.DisbursementConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisbursementConnection.Edges(childComplexity), true
+	case "DisbursementConnection.pageInfo":
+		if e.ComplexityRoot.DisbursementConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisbursementConnection.PageInfo(childComplexity), true
+	case "DisbursementConnection.totalCount":
+		if e.ComplexityRoot.DisbursementConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisbursementConnection.TotalCount(childComplexity), true
+
+	case "DisbursementEdge.cursor":
+		if e.ComplexityRoot.DisbursementEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisbursementEdge.Cursor(childComplexity), true
+	case "DisbursementEdge.node":
+		if e.ComplexityRoot.DisbursementEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisbursementEdge.Node(childComplexity), true
 
 	case "District.code":
 		if e.ComplexityRoot.District.Code == nil {
@@ -421,6 +901,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Fund.Utilisation(childComplexity), true
+
+	case "Me.displayName":
+		if e.ComplexityRoot.Me.DisplayName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Me.DisplayName(childComplexity), true
+	case "Me.role":
+		if e.ComplexityRoot.Me.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Me.Role(childComplexity), true
+	case "Me.username":
+		if e.ComplexityRoot.Me.Username == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Me.Username(childComplexity), true
+	case "Me.wards":
+		if e.ComplexityRoot.Me.Wards == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Me.Wards(childComplexity), true
+
+	case "PageInfo.endCursor":
+		if e.ComplexityRoot.PageInfo.EndCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.EndCursor(childComplexity), true
+	case "PageInfo.hasNextPage":
+		if e.ComplexityRoot.PageInfo.HasNextPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
+	case "PageInfo.hasPreviousPage":
+		if e.ComplexityRoot.PageInfo.HasPreviousPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.HasPreviousPage(childComplexity), true
+	case "PageInfo.startCursor":
+		if e.ComplexityRoot.PageInfo.StartCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
 	case "Period.end":
 		if e.ComplexityRoot.Period.End == nil {
@@ -550,6 +1080,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Province.NameEn(childComplexity), true
 
+	case "Query.auditEvents":
+		if e.ComplexityRoot.Query.AuditEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Query_auditEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AuditEvents(childComplexity, args["filter"].(*model.AuditFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.beneficiaries":
+		if e.ComplexityRoot.Query.Beneficiaries == nil {
+			break
+		}
+
+		args, err := ec.field_Query_beneficiaries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Beneficiaries(childComplexity, args["filter"].(*model.BeneficiaryFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.beneficiary":
+		if e.ComplexityRoot.Query.Beneficiary == nil {
+			break
+		}
+
+		args, err := ec.field_Query_beneficiary_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Beneficiary(childComplexity, args["id"].(string)), true
 	case "Query.beneficiaryGroups":
 		if e.ComplexityRoot.Query.BeneficiaryGroups == nil {
 			break
@@ -567,6 +1130,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Dataset(childComplexity), true
+	case "Query.disbursement":
+		if e.ComplexityRoot.Query.Disbursement == nil {
+			break
+		}
+
+		args, err := ec.field_Query_disbursement_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Disbursement(childComplexity, args["id"].(string)), true
+	case "Query.disbursements":
+		if e.ComplexityRoot.Query.Disbursements == nil {
+			break
+		}
+
+		args, err := ec.field_Query_disbursements_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Disbursements(childComplexity, args["filter"].(*model.DisbursementFilter), args["orderBy"].(*model.DisbursementOrder), args["first"].(*int), args["after"].(*string)), true
 	case "Query.funds":
 		if e.ComplexityRoot.Query.Funds == nil {
 			break
@@ -579,6 +1164,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Funds(childComplexity, args["program"].(*string)), true
 
+	case "Query.me":
+		if e.ComplexityRoot.Query.Me == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Me(childComplexity), true
 	case "Query.programs":
 		if e.ComplexityRoot.Query.Programs == nil {
 			break
@@ -618,6 +1209,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Wards(childComplexity, args["asOf"].(*civil.Date), args["districts"].([]string), args["provinces"].([]string)), true
+	case "Query.wardsConnection":
+		if e.ComplexityRoot.Query.WardsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Query_wardsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WardsConnection(childComplexity, args["asOf"].(*civil.Date), args["districts"].([]string), args["provinces"].([]string), args["search"].(*string), args["first"].(*int), args["after"].(*string)), true
 
 	case "StatRow.channel":
 		if e.ComplexityRoot.StatRow.Channel == nil {
@@ -814,6 +1416,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Ward.ValidTo(childComplexity), true
 
+	case "WardConnection.edges":
+		if e.ComplexityRoot.WardConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WardConnection.Edges(childComplexity), true
+	case "WardConnection.pageInfo":
+		if e.ComplexityRoot.WardConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WardConnection.PageInfo(childComplexity), true
+	case "WardConnection.totalCount":
+		if e.ComplexityRoot.WardConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WardConnection.TotalCount(childComplexity), true
+
+	case "WardEdge.cursor":
+		if e.ComplexityRoot.WardEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WardEdge.Cursor(childComplexity), true
+	case "WardEdge.node":
+		if e.ComplexityRoot.WardEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WardEdge.Node(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -823,7 +1457,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
+			graphql.NewInputUnmarshaler("BeneficiaryFilter", ec.unmarshalInputBeneficiaryFilter),
 			graphql.NewInputUnmarshaler("DisbursementFilter", ec.unmarshalInputDisbursementFilter),
+			graphql.NewInputUnmarshaler("DisbursementOrder", ec.unmarshalInputDisbursementOrder),
 			graphql.NewInputUnmarshaler("StatsOrder", ec.unmarshalInputStatsOrder),
 		)
 	}
@@ -885,7 +1522,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "programs.graphqls" "scalars.graphqls" "schema.graphqls" "stats.graphqls" "units.graphqls"
+//go:embed "lists.graphqls" "programs.graphqls" "scalars.graphqls" "schema.graphqls" "stats.graphqls" "units.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -897,6 +1534,7 @@ func sourceData(filename string) string {
 }
 
 var sources = []*ast.Source{
+	{Name: "lists.graphqls", Input: sourceData("lists.graphqls"), BuiltIn: false},
 	{Name: "programs.graphqls", Input: sourceData("programs.graphqls"), BuiltIn: false},
 	{Name: "scalars.graphqls", Input: sourceData("scalars.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
@@ -908,6 +1546,100 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_AuditEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AuditEvent_id(ctx, field)
+	case "at":
+		return ec.fieldContext_AuditEvent_at(ctx, field)
+	case "actor":
+		return ec.fieldContext_AuditEvent_actor(ctx, field)
+	case "action":
+		return ec.fieldContext_AuditEvent_action(ctx, field)
+	case "entity":
+		return ec.fieldContext_AuditEvent_entity(ctx, field)
+	case "entityId":
+		return ec.fieldContext_AuditEvent_entityId(ctx, field)
+	case "ward":
+		return ec.fieldContext_AuditEvent_ward(ctx, field)
+	case "before":
+		return ec.fieldContext_AuditEvent_before(ctx, field)
+	case "after":
+		return ec.fieldContext_AuditEvent_after(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEventConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AuditEventConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AuditEventConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AuditEventConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEventConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEventEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_AuditEventEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_AuditEventEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEventEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Beneficiary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Beneficiary_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_Beneficiary_kind(ctx, field)
+	case "members":
+		return ec.fieldContext_Beneficiary_members(ctx, field)
+	case "ward":
+		return ec.fieldContext_Beneficiary_ward(ctx, field)
+	case "visibility":
+		return ec.fieldContext_Beneficiary_visibility(ctx, field)
+	case "fullName":
+		return ec.fieldContext_Beneficiary_fullName(ctx, field)
+	case "citizenId":
+		return ec.fieldContext_Beneficiary_citizenId(ctx, field)
+	case "dateOfBirth":
+		return ec.fieldContext_Beneficiary_dateOfBirth(ctx, field)
+	case "address":
+		return ec.fieldContext_Beneficiary_address(ctx, field)
+	case "disbursements":
+		return ec.fieldContext_Beneficiary_disbursements(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Beneficiary", field.Name)
+}
+
+func (ec *executionContext) childFields_BeneficiaryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_BeneficiaryConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_BeneficiaryConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_BeneficiaryConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BeneficiaryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_BeneficiaryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_BeneficiaryEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_BeneficiaryEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BeneficiaryEdge", field.Name)
+}
 
 func (ec *executionContext) childFields_BeneficiaryGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -953,6 +1685,80 @@ func (ec *executionContext) childFields_DatasetInfo(ctx context.Context, field g
 		return ec.fieldContext_DatasetInfo_seededAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DatasetInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_Disbursement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Disbursement_id(ctx, field)
+	case "beneficiary":
+		return ec.fieldContext_Disbursement_beneficiary(ctx, field)
+	case "program":
+		return ec.fieldContext_Disbursement_program(ctx, field)
+	case "group":
+		return ec.fieldContext_Disbursement_group(ctx, field)
+	case "fund":
+		return ec.fieldContext_Disbursement_fund(ctx, field)
+	case "ward":
+		return ec.fieldContext_Disbursement_ward(ctx, field)
+	case "amount":
+		return ec.fieldContext_Disbursement_amount(ctx, field)
+	case "amountDue":
+		return ec.fieldContext_Disbursement_amountDue(ctx, field)
+	case "amountMatchesRule":
+		return ec.fieldContext_Disbursement_amountMatchesRule(ctx, field)
+	case "peopleCovered":
+		return ec.fieldContext_Disbursement_peopleCovered(ctx, field)
+	case "monthsCovered":
+		return ec.fieldContext_Disbursement_monthsCovered(ctx, field)
+	case "instalment":
+		return ec.fieldContext_Disbursement_instalment(ctx, field)
+	case "status":
+		return ec.fieldContext_Disbursement_status(ctx, field)
+	case "listedOn":
+		return ec.fieldContext_Disbursement_listedOn(ctx, field)
+	case "postedOn":
+		return ec.fieldContext_Disbursement_postedOn(ctx, field)
+	case "appraisedOn":
+		return ec.fieldContext_Disbursement_appraisedOn(ctx, field)
+	case "approvedOn":
+		return ec.fieldContext_Disbursement_approvedOn(ctx, field)
+	case "decisionNumber":
+		return ec.fieldContext_Disbursement_decisionNumber(ctx, field)
+	case "decisionIssuer":
+		return ec.fieldContext_Disbursement_decisionIssuer(ctx, field)
+	case "paidOn":
+		return ec.fieldContext_Disbursement_paidOn(ctx, field)
+	case "channel":
+		return ec.fieldContext_Disbursement_channel(ctx, field)
+	case "receiptNumber":
+		return ec.fieldContext_Disbursement_receiptNumber(ctx, field)
+	case "statusReason":
+		return ec.fieldContext_Disbursement_statusReason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Disbursement", field.Name)
+}
+
+func (ec *executionContext) childFields_DisbursementConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_DisbursementConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_DisbursementConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_DisbursementConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DisbursementConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_DisbursementEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_DisbursementEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_DisbursementEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DisbursementEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_District(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1005,6 +1811,34 @@ func (ec *executionContext) childFields_Fund(ctx context.Context, field graphql.
 		return ec.fieldContext_Fund_stats(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Fund", field.Name)
+}
+
+func (ec *executionContext) childFields_Me(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "username":
+		return ec.fieldContext_Me_username(ctx, field)
+	case "displayName":
+		return ec.fieldContext_Me_displayName(ctx, field)
+	case "role":
+		return ec.fieldContext_Me_role(ctx, field)
+	case "wards":
+		return ec.fieldContext_Me_wards(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Me", field.Name)
+}
+
+func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "hasNextPage":
+		return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+	case "hasPreviousPage":
+		return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+	case "startCursor":
+		return ec.fieldContext_PageInfo_startCursor(ctx, field)
+	case "endCursor":
+		return ec.fieldContext_PageInfo_endCursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
 func (ec *executionContext) childFields_Period(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1149,6 +1983,28 @@ func (ec *executionContext) childFields_Ward(ctx context.Context, field graphql.
 		return ec.fieldContext_Ward_stats(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Ward", field.Name)
+}
+
+func (ec *executionContext) childFields_WardConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_WardConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_WardConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_WardConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WardConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_WardEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_WardEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_WardEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WardEdge", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -19,6 +19,11 @@ Usage:
   hotro serve   [flags]          serve the API and the dashboard (migrates the database first)
   hotro migrate [up|down|status] apply, roll back (the last group) or list the database migrations
   hotro seed    [--demo] [flags] load reference data (idempotent); --demo adds the demo data set
+  hotro user    add USERNAME --role ROLE [--name NAME] [--wards CODES]   create an account
+  hotro user    passwd USERNAME                                        change a password
+                (the password is read from standard input)
+  hotro token   create USERNAME NAME [--ttl 720h] | revoke USERNAME NAME | list USERNAME
+                API tokens for analysts and integrations (Authorization: Bearer ...)
   hotro help                     show this
 
 Every command takes --database-url (env DATABASE_URL): postgres://... selects PostgreSQL; a file path,
@@ -28,7 +33,7 @@ Run "hotro <command> -h" for the flags of a command.
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
@@ -48,7 +53,7 @@ func exitCode(err error) int {
 var errUsage = errors.New("unknown command; run hotro help")
 
 // run is main without the process: it returns instead of exiting, so tests can call it.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return errUsage
@@ -61,6 +66,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return migrateCmd(ctx, rest, getenv, stdout, stderr)
 	case "seed":
 		return seedCmd(ctx, rest, getenv, stdout, stderr)
+	case "user":
+		return userCmd(ctx, rest, getenv, stdin, stdout, stderr)
+	case "token":
+		return tokenCmd(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -68,7 +68,7 @@ func TestBadConfigurationSaysWhatIsWrongInOneLine(t *testing.T) {
 			var stdout, stderr syncBuffer
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
-			err := run(ctx, tt.args, envOf(tt.env), &stdout, &stderr)
+			err := run(ctx, tt.args, envOf(tt.env), strings.NewReader(""), &stdout, &stderr)
 			if err == nil {
 				t.Fatal("run succeeded")
 			}
@@ -99,7 +99,7 @@ func TestServeWithDemoData(t *testing.T) {
 			var stdout, stderr syncBuffer
 			done := make(chan error, 1)
 			go func() {
-				done <- run(ctx, []string{"serve", "--addr", addr, "--demo-if-empty"}, envOf(map[string]string{"DATABASE_URL": url}), &stdout, &stderr)
+				done <- run(ctx, []string{"serve", "--addr", addr, "--demo-if-empty"}, envOf(map[string]string{"DATABASE_URL": url}), strings.NewReader(""), &stdout, &stderr)
 			}()
 			waitReady(t, "http://"+addr+"/readyz", done)
 			if !strings.Contains(stdout.String(), "http://"+addr+"/") {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"hotro/internal/account"
 	"hotro/internal/config"
 	"hotro/internal/seed"
 )
@@ -38,6 +39,10 @@ func seedCmd(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	fmt.Fprintf(stdout, "demo data (seed %d, scale %g): %d recipients, %d payment lines; first round paid %d VND to %d people\n",
 		cfg.DemoSeed, cfg.DemoScale, demo.Beneficiaries, demo.Disbursements, demo.FirstRoundAmount, demo.FirstRoundPeople)
+	if err := seed.CreateDemoAccounts(ctx, d, cfg.DemoPassword, account.DefaultHash); err != nil {
+		return err
+	}
+	printDemoAccounts(stdout, cfg.DemoPassword)
 	return nil
 }
 
@@ -55,5 +60,17 @@ func demoIfEmpty(ctx context.Context, d *bun.DB, cfg config.Config, log *slog.Lo
 		return fmt.Errorf("loading demo data: %w", err)
 	}
 	log.Info("demo data loaded", "seed", cfg.DemoSeed, "recipients", sum.Beneficiaries, "lines", sum.Disbursements)
+	if err := seed.CreateDemoAccounts(ctx, d, cfg.DemoPassword, account.DefaultHash); err != nil {
+		return err
+	}
 	return nil
+}
+
+// printDemoAccounts tells how to sign in to a demo database.
+func printDemoAccounts(w io.Writer, password string) {
+	fmt.Fprintf(w, "demo accounts (password %q):", password)
+	for _, a := range seed.DemoAccounts {
+		fmt.Fprintf(w, " %s (%s)", a.Username, a.Role)
+	}
+	fmt.Fprintln(w)
 }

@@ -6,8 +6,13 @@ import (
 	"io"
 	"net"
 
+	"github.com/uptrace/bun"
+
+	"hotro/internal/account"
 	"hotro/internal/app"
+	"hotro/internal/auth"
 	"hotro/internal/config"
+	"hotro/internal/dataset"
 	"hotro/internal/seed"
 	"hotro/internal/server"
 )
@@ -37,13 +42,22 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			return err
 		}
 	}
+	if cfg.AdminUsername != "" {
+		if err := ensureAdmin(ctx, d, cfg); err != nil {
+			return err
+		}
+	}
 
 	srv, err := app.New(cfg, d, log)
 	if err != nil {
 		return err
 	}
 	log.Info("serving", "addr", l.Addr().String(), "database", target.Describe())
-	fmt.Fprintf(stdout, "hotro is running on %s\n  dashboard: %s/\n  GraphQL:   %s/graphql\n", target.Describe(), baseURL(l.Addr()), baseURL(l.Addr()))
+	fmt.Fprintf(stdout, "hotro is running on %s\n  dashboard: %s/\n  GraphQL:   %s/graphql\n  console:   %s/graphiql\n",
+		target.Describe(), baseURL(l.Addr()), baseURL(l.Addr()), baseURL(l.Addr()))
+	if info, err := dataset.NewStore(d).Get(ctx); err == nil && info.Demo {
+		printDemoAccounts(stdout, cfg.DemoPassword)
+	}
 	return server.Serve(ctx, srv, l, cfg.ShutdownTimeout)
 }
 
@@ -57,4 +71,18 @@ func baseURL(a net.Addr) string {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port)
+}
+
+// ensureAdmin creates the configured admin account when there is no admin yet.
+func ensureAdmin(ctx context.Context, d *bun.DB, cfg config.Config) error {
+	svc := account.NewService(d, account.Options{})
+	has, err := svc.HasAdmin(ctx)
+	if err != nil || has {
+		return err
+	}
+	_, err = svc.CreateUser(ctx, account.NewUser{Username: cfg.AdminUsername, DisplayName: "Quản trị hệ thống", Role: auth.Admin, Password: cfg.AdminPassword}, "config")
+	if err != nil {
+		return fmt.Errorf("creating the admin account %s: %w", cfg.AdminUsername, describe(err))
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 
 	"hotro/internal/config"
 	"hotro/internal/db"
+	"hotro/internal/errs"
 	"hotro/internal/logging"
 )
 
@@ -48,4 +50,12 @@ func migrateUp(ctx context.Context, d *bun.DB, log *slog.Logger) error {
 		log.Info("migrated", "applied", applied)
 	}
 	return nil
+}
+
+// describe turns a domain error into its message for a person at the command line.
+func describe(err error) error {
+	if k := errs.KindOf(err); k != errs.Other && k != errs.Internal {
+		return errors.New(errs.Message(err))
+	}
+	return err
 }

@@ -5,12 +5,32 @@ package model
 import (
 	"bytes"
 	"fmt"
+	"hotro/internal/beneficiary"
 	"hotro/internal/civil"
 	"hotro/internal/disbursement"
 	"hotro/internal/report"
 	"io"
 	"strconv"
 )
+
+type AuditFilter struct {
+	Wards    []string `json:"wards,omitempty"`
+	Actors   []string `json:"actors,omitempty"`
+	Actions  []string `json:"actions,omitempty"`
+	Entity   *string  `json:"entity,omitempty"`
+	EntityID *string  `json:"entityId,omitempty"`
+	// From this calendar day (Asia/Ho_Chi_Minh), included.
+	From *civil.Date `json:"from,omitempty"`
+	// To this calendar day, included.
+	To *civil.Date `json:"to,omitempty"`
+}
+
+type BeneficiaryFilter struct {
+	Wards []string           `json:"wards,omitempty"`
+	Kinds []beneficiary.Kind `json:"kinds,omitempty"`
+	// Name (with or without diacritics) or the start of an ID number.
+	Search *string `json:"search,omitempty"`
+}
 
 // Selects payment lines. Fields combine with AND; values within one field with OR. Codes are official
 // unit codes, or programme, group and fund codes.
@@ -27,6 +47,11 @@ type DisbursementFilter struct {
 	PaidFrom *civil.Date `json:"paidFrom,omitempty"`
 	// Paid on or before this date. Lines without a paid date are left out.
 	PaidTo *civil.Date `json:"paidTo,omitempty"`
+}
+
+type DisbursementOrder struct {
+	Field     disbursement.ListOrder `json:"field"`
+	Direction *OrderDirection        `json:"direction,omitempty"`
 }
 
 // hotro: where the support money went. Every figure is computed from payment lines (disbursements);
@@ -89,6 +114,62 @@ func (e *OrderDirection) UnmarshalJSON(b []byte) error {
 }
 
 func (e OrderDirection) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How much of a recipient's personal data the caller sees.
+type Visibility string
+
+const (
+	VisibilityFull   Visibility = "FULL"
+	VisibilityMasked Visibility = "MASKED"
+)
+
+var AllVisibility = []Visibility{
+	VisibilityFull,
+	VisibilityMasked,
+}
+
+func (e Visibility) IsValid() bool {
+	switch e {
+	case VisibilityFull, VisibilityMasked:
+		return true
+	}
+	return false
+}
+
+func (e Visibility) String() string {
+	return string(e)
+}
+
+func (e *Visibility) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Visibility(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Visibility", str)
+	}
+	return nil
+}
+
+func (e Visibility) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Visibility) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Visibility) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -4,11 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 
 	"github.com/uptrace/bun"
 
 	"hotro/internal/civil"
 	"hotro/internal/errs"
+	"hotro/internal/page"
+	"hotro/internal/vntext"
 )
 
 // Store reads and writes administrative units. It works on a *bun.DB or inside a transaction.
@@ -71,7 +74,13 @@ type Filter struct {
 // List returns the units matching f, ordered by code and validity.
 func (s *Store) List(ctx context.Context, f Filter) ([]*Unit, error) {
 	var units []*Unit
-	q := s.db.NewSelect().Model(&units).OrderExpr("u.code, u.valid_from")
+	if err := s.filter(s.db.NewSelect().Model(&units), f).OrderExpr("u.code, u.valid_from").Scan(ctx); err != nil {
+		return nil, errs.E("adminunit: list", err)
+	}
+	return units, nil
+}
+
+func (s *Store) filter(q *bun.SelectQuery, f Filter) *bun.SelectQuery {
 	if f.Level != "" {
 		q = q.Where("u.level = ?", f.Level)
 	}
@@ -89,10 +98,7 @@ func (s *Store) List(ctx context.Context, f Filter) ([]*Unit, error) {
 			OR u.parent_id IN (SELECT d.id FROM admin_units AS d JOIN admin_units AS p ON p.id = d.parent_id
 				WHERE d.level = 'DISTRICT' AND p.code IN (?)))`, bun.List(f.ProvinceCodes), bun.List(f.ProvinceCodes))
 	}
-	if err := q.Scan(ctx); err != nil {
-		return nil, errs.E("adminunit: list", err)
-	}
-	return units, nil
+	return q
 }
 
 // Get returns the unit of the level with the code. With asOf, the unit valid on that date; without,
@@ -156,4 +162,56 @@ func (s *Store) PredecessorIDs(ctx context.Context, ids []int64) (map[int64][]in
 		out[l.SuccessorID] = append(out[l.SuccessorID], l.UnitID)
 	}
 	return out, nil
+}
+
+// PageQuery asks for one page of units, by code and validity.
+type PageQuery struct {
+	Filter Filter
+	Search string // in names, without diacritics
+	First  int
+	After  *page.Cursor
+}
+
+// Page returns one page of units matching q, and whether more follow.
+func (s *Store) Page(ctx context.Context, q PageQuery) ([]*Unit, []string, bool, error) {
+	const op = "adminunit: page"
+	var units []*Unit
+	sel := s.filter(s.db.NewSelect().Model(&units), q.Filter)
+	if q.After != nil {
+		sel = sel.Where("u.id > ?", q.After.ID)
+	}
+	if q.Search != "" {
+		// Names are public; matching without diacritics happens in Go over the small filtered set.
+		if err := sel.OrderExpr("u.id").Scan(ctx); err != nil {
+			return nil, nil, false, errs.E(op, err)
+		}
+		key := vntext.Fold(q.Search)
+		kept := units[:0]
+		for _, u := range units {
+			if strings.Contains(vntext.Fold(u.Name), key) || u.Code == q.Search {
+				kept = append(kept, u)
+			}
+		}
+		units = kept
+	} else if err := sel.OrderExpr("u.id").Limit(int64(q.First + 1)).Scan(ctx); err != nil {
+		return nil, nil, false, errs.E(op, err)
+	}
+	more := len(units) > q.First
+	if more {
+		units = units[:q.First]
+	}
+	cursors := make([]string, len(units))
+	for i, u := range units {
+		cursors[i] = page.Cursor{ID: u.ID}.Encode()
+	}
+	return units, cursors, more, nil
+}
+
+// Count returns how many units match the filter.
+func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
+	n, err := s.filter(s.db.NewSelect().Model((*Unit)(nil)), f).Count(ctx)
+	if err != nil {
+		return 0, errs.E("adminunit: count", err)
+	}
+	return int(n), nil
 }

@@ -11,10 +11,14 @@ import (
 
 	"hotro/dashboard"
 	"hotro/graph"
+	"hotro/internal/account"
 	"hotro/internal/adminunit"
+	"hotro/internal/audit"
+	"hotro/internal/beneficiary"
 	"hotro/internal/config"
 	"hotro/internal/dataset"
 	"hotro/internal/db"
+	"hotro/internal/disbursement"
 	"hotro/internal/fund"
 	"hotro/internal/program"
 	"hotro/internal/report"
@@ -24,13 +28,20 @@ import (
 // New wires hotro over an open, migrated database and returns its HTTP server (not yet listening).
 func New(cfg config.Config, d *bun.DB, log *slog.Logger) (*http.Server, error) {
 	resolver := &graph.Resolver{
-		Units:    adminunit.NewStore(d),
-		Programs: program.NewStore(d),
-		Funds:    fund.NewStore(d),
-		Dataset:  dataset.NewStore(d),
-		Stats:    report.NewSQL(d),
+		Units:      adminunit.NewStore(d),
+		Programs:   program.NewStore(d),
+		Funds:      fund.NewStore(d),
+		Dataset:    dataset.NewStore(d),
+		Stats:      report.NewSQL(d),
+		Lines:      disbursement.NewReader(d),
+		Recipients: beneficiary.NewReader(d),
+		Audit:      audit.NewStore(d),
 	}
+	authn := account.NewHTTP(account.NewService(d, account.Options{}), log)
+	authn.SecureCookies = cfg.SecureCookies
 	return server.New(server.Config{
+		Authenticate: authn.Middleware,
+		AuthRoutes:   authn.Routes(),
 		Addr:         cfg.Addr,
 		GraphQL:      graph.NewHandler(resolver, graph.Options{Logger: log, Classify: db.Classify}),
 		Dashboard:    dashboard.Handler(),

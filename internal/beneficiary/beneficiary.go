@@ -8,6 +8,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"hotro/internal/auth"
 	"hotro/internal/civil"
 	"hotro/internal/errs"
 )
@@ -50,6 +51,10 @@ type Beneficiary struct {
 	WardID      int64       `bun:"ward_id,notnull"`
 	Address     string      `bun:"address,notnull"`
 	CreatedAt   time.Time   `bun:"created_at,notnull"`
+
+	// Visibility is how much of the personal fields the reader may see; they are already masked or
+	// emptied accordingly.
+	Visibility auth.Visibility `bun:"-"`
 }
 
 // AllocatePersons reserves n consecutive person IDs and returns the first. Call it in the

@@ -27,11 +27,21 @@ type Config struct {
 	DemoIfEmpty     bool          // HOTRO_DEMO_IF_EMPTY: load demo data into an empty database at start
 	ShutdownTimeout time.Duration // HOTRO_SHUTDOWN_TIMEOUT: how long requests may finish after SIGTERM
 	MaxBodyBytes    int64         // HOTRO_MAX_BODY_BYTES: largest request body
+	SecureCookies   bool          // HOTRO_SECURE_COOKIES: mark cookies Secure (behind a TLS proxy)
+	AdminUsername   string        // HOTRO_ADMIN_USERNAME: create this admin at start if there is none
+	AdminPassword   string        // HOTRO_ADMIN_PASSWORD: its password (env only, never a flag)
 
 	// Seeding
-	Demo      bool    // seed: also load the demo data set
-	DemoSeed  uint64  // HOTRO_DEMO_SEED: seed of the demo data set
-	DemoScale float64 // HOTRO_DEMO_SCALE: size of the demo data set (1 = the city's first round)
+	Demo         bool    // seed: also load the demo data set
+	DemoPassword string  // HOTRO_DEMO_PASSWORD: password of the demo accounts
+	DemoSeed     uint64  // HOTRO_DEMO_SEED: seed of the demo data set
+	DemoScale    float64 // HOTRO_DEMO_SCALE: size of the demo data set (1 = the city's first round)
+
+	// Accounts (hotro user, hotro token)
+	UserRole        string        // user add: admin, leader, analyst or ward_officer
+	UserDisplayName string        // user add: the person's name as shown
+	UserWards       string        // user add: comma-separated ward codes of a ward officer
+	TokenTTL        time.Duration // token create: lifetime (0: no expiry)
 }
 
 // Defaults returns the settings used when nothing is set.
@@ -45,6 +55,7 @@ func Defaults() Config {
 		MaxBodyBytes:     1 << 20,
 		DemoSeed:         2020,
 		DemoScale:        1,
+		DemoPassword:     "hotro-demo-2020",
 	}
 }
 
@@ -56,6 +67,8 @@ const (
 	Serve   Command = "serve"
 	Migrate Command = "migrate"
 	Seed    Command = "seed"
+	User    Command = "user"
+	Token   Command = "token"
 )
 
 // Load reads the settings for cmd from args (the flags after the subcommand) and getenv. It returns
@@ -116,14 +129,26 @@ func Load(cmd Command, args []string, getenv func(string) string, usage io.Write
 			c.MaxBodyBytes = n
 			return nil
 		})
+		env("HOTRO_SECURE_COOKIES", boolean(&c.SecureCookies))
+		env("HOTRO_ADMIN_USERNAME", str(&c.AdminUsername))
+		env("HOTRO_ADMIN_PASSWORD", str(&c.AdminPassword))
+		fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark session cookies Secure, for a TLS proxy in front (env HOTRO_SECURE_COOKIES)")
+		fs.StringVar(&c.AdminUsername, "admin-username", c.AdminUsername, "create this admin account at start if none exists; password from HOTRO_ADMIN_PASSWORD (env HOTRO_ADMIN_USERNAME)")
 		fs.StringVar(&c.Addr, "addr", c.Addr, "`address` to listen on, host:port (env HOTRO_ADDR)")
 		fs.BoolVar(&c.DemoIfEmpty, "demo-if-empty", c.DemoIfEmpty, "load the demo data set if the database holds no payments (env HOTRO_DEMO_IF_EMPTY)")
 		fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long requests may finish after SIGTERM (env HOTRO_SHUTDOWN_TIMEOUT)")
 		fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", c.MaxBodyBytes, "largest request body in bytes (env HOTRO_MAX_BODY_BYTES)")
 	case Seed:
 		fs.BoolVar(&c.Demo, "demo", false, "also load the synthetic demo data set (only into a database without payments)")
+	case User:
+		fs.StringVar(&c.UserRole, "role", "", "role of a new account: admin, leader, analyst or ward_officer")
+		fs.StringVar(&c.UserDisplayName, "name", "", "the person's name as shown in the dashboard")
+		fs.StringVar(&c.UserWards, "wards", "", "for a ward officer: comma-separated official ward codes, e.g. 05431,05434")
+	case Token:
+		fs.DurationVar(&c.TokenTTL, "ttl", 0, "lifetime of a new token, e.g. 720h (0: no expiry)")
 	}
 	if cmd == Serve || cmd == Seed {
+		env("HOTRO_DEMO_PASSWORD", str(&c.DemoPassword))
 		env("HOTRO_DEMO_SEED", func(v string) error {
 			n, err := strconv.ParseUint(v, 10, 64)
 			if err != nil {
@@ -163,6 +188,8 @@ func (c Config) validate() error {
 		return fmt.Errorf("--max-body-bytes must be at least 1024, got %d", c.MaxBodyBytes)
 	case c.StatementTimeout < 0:
 		return fmt.Errorf("--statement-timeout must not be negative")
+	case c.AdminUsername != "" && c.AdminPassword == "":
+		return fmt.Errorf("--admin-username needs the password in HOTRO_ADMIN_PASSWORD")
 	}
 	return nil
 }

@@ -50,16 +50,18 @@ func (f Filter) Validate() error {
 	return nil
 }
 
-// Conditions returns the filter as SQL conditions (to join with AND) and their arguments, for a
-// query in which d is disbursements, w the ward the line is reported under (admin_units), wp that
-// ward's parent and wpp its grandparent.
-func (f Filter) Conditions() ([]string, []any) {
-	var conds []string
-	var args []any
-	add := func(cond string, a ...any) {
-		conds = append(conds, cond)
-		args = append(args, a...)
-	}
+// Condition is one SQL condition with the arguments of its placeholders.
+type Condition struct {
+	SQL  string
+	Args []any
+}
+
+// Conditions returns the filter as SQL conditions to join with AND, for a query in which d is
+// disbursements, w the ward the line is reported under (admin_units), wp that ward's parent and wpp
+// its grandparent.
+func (f Filter) Conditions() []Condition {
+	var conds []Condition
+	add := func(cond string, a ...any) { conds = append(conds, Condition{cond, a}) }
 	if len(f.Programs) > 0 {
 		add("d.program_id IN (SELECT id FROM programs WHERE code IN (?))", bun.List(f.Programs))
 	}
@@ -98,7 +100,7 @@ func (f Filter) Conditions() ([]string, []any) {
 	if f.PaidTo != nil {
 		add("d.paid_on <= ?", *f.PaidTo)
 	}
-	return conds, args
+	return conds
 }
 
 // CheckCodes refuses a filter that names a programme, group, fund or unit that does not exist, so a

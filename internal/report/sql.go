@@ -27,10 +27,8 @@ func NewSQL(idb bun.IDB) *SQL { return &SQL{db: idb, dialect: db.DialectOf(idb)}
 // Stats answers q.
 func (s *SQL) Stats(ctx context.Context, q Query) (*Result, error) {
 	const op = "report: stats"
-	if err := q.Validate(); err != nil {
-		return nil, err
-	}
-	if err := CheckCodes(ctx, s.db, q.Filter); err != nil {
+	q, err := Prepare(ctx, s.db, q)
+	if err != nil {
 		return nil, err
 	}
 	b := s.build(q)
@@ -85,8 +83,11 @@ func (s *SQL) build(q Query) source {
 	LEFT JOIN admin_units AS wpp ON wpp.id = wp.parent_id`, src.wardID)
 	src.from = from.String()
 
-	where, args := q.Filter.Conditions()
-	src.args = append(src.args, args...)
+	var where []string
+	for _, c := range q.Filter.Conditions() {
+		where = append(where, c.SQL)
+		src.args = append(src.args, c.Args...)
+	}
 	if q.Scope.WardIDs != nil {
 		where = append(where, "d.ward_id IN (?)")
 		src.args = append(src.args, bun.List(append([]int64{0}, q.Scope.WardIDs...)))

@@ -20,11 +20,14 @@ import (
 
 // Config is what the server serves and how.
 type Config struct {
-	Addr         string
-	GraphQL      http.Handler
-	Dashboard    http.Handler
-	Console      http.Handler // GraphiQL at /graphiql (nil: not served)
-	Export       http.Handler // stats as CSV/XLSX at /export/ (nil: not served)
+	Addr       string
+	GraphQL    http.Handler
+	Dashboard  http.Handler
+	Console    http.Handler // GraphiQL at /graphiql (nil: not served)
+	AuthRoutes http.Handler // /auth/ (sign-in, sign-out, me)
+	// Authenticate names the caller of every request (nil: everyone is anonymous).
+	Authenticate func(http.Handler) http.Handler
+	Export       http.Handler                // stats as CSV/XLSX at /export/ (nil: not served)
 	Ready        func(context.Context) error // nil error: the database answers
 	Logger       *slog.Logger
 	MaxBodyBytes int64
@@ -54,9 +57,15 @@ func New(c Config) *http.Server {
 	if c.Export != nil {
 		mux.Handle("/export/", c.Export)
 	}
+	if c.AuthRoutes != nil {
+		mux.Handle("/auth/", c.AuthRoutes)
+	}
 	mux.Handle("/", c.Dashboard)
 
 	var h http.Handler = mux
+	if c.Authenticate != nil {
+		h = c.Authenticate(h)
+	}
 	h = limitBody(h, c.MaxBodyBytes)
 	h = recoverPanics(h, c.Logger)
 	h = accessLog(h, c.Logger)

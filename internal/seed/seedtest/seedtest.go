@@ -14,6 +14,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"hotro/internal/account"
 	"hotro/internal/dataset"
 	"hotro/internal/db"
 	"hotro/internal/db/dbtest"
@@ -108,9 +109,17 @@ func seedInto(d *bun.DB, demo bool) error {
 	if !demo {
 		return nil
 	}
-	_, err := seed.Demo(ctx, d, seed.DemoOptions{Seed: DemoSeed, Scale: 1})
-	return err
+	if _, err := seed.Demo(ctx, d, seed.DemoOptions{Seed: DemoSeed, Scale: 1}); err != nil {
+		return err
+	}
+	return seed.CreateDemoAccounts(ctx, d, DemoPassword, cheapHash)
 }
+
+// DemoPassword is the password of the demo accounts in test databases (the default of the binary).
+const DemoPassword = "hotro-demo-2020"
+
+// cheapHash keeps test fixtures quick; production hashes use account.DefaultHash.
+var cheapHash = account.HashParams{Memory: 1024, Time: 1, Threads: 1}
 
 func (st *sqliteTemplate) copy(t testing.TB) (*bun.DB, error) {
 	path, err := st.copyFile(t)

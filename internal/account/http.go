@@ -1,0 +1,218 @@
+package account
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"hotro/internal/auth"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"hotro/internal/errs"
+)
+
+// Cookie and header names shared with the dashboard.
+const (
+	SessionCookie = "hotro_session"
+	CSRFCookie    = "hotro_csrf"
+	CSRFHeader    = "X-CSRF-Token"
+)
+
+// HTTP adapts the service to HTTP: the middleware that names the caller of every request, and the
+// /auth/ endpoints.
+type HTTP struct {
+	svc *Service
+	log *slog.Logger
+	// SecureCookies forces the Secure flag; cookies are Secure anyway on TLS requests.
+	SecureCookies bool
+}
+
+// NewHTTP returns the HTTP adapter of svc.
+func NewHTTP(svc *Service, log *slog.Logger) *HTTP { return &HTTP{svc: svc, log: log} }
+
+// Middleware puts the caller's auth.Identity in the request context: from a Bearer token, or a session
+// cookie (whose state-changing requests must carry the CSRF token), or auth.Anonymous.
+func (h *HTTP) Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		if authz := r.Header.Get("Authorization"); authz != "" {
+			scheme, secret, _ := strings.Cut(authz, " ")
+			if !strings.EqualFold(scheme, "Bearer") {
+				writeError(w, http.StatusUnauthorized, "Chỉ chấp nhận xác thực Bearer token.")
+				return
+			}
+			id, err := h.svc.TokenIdentity(ctx, strings.TrimSpace(secret))
+			if err != nil {
+				h.fail(w, r, err)
+				return
+			}
+			next.ServeHTTP(w, r.WithContext(auth.WithIdentity(ctx, id)))
+			return
+		}
+		c, err := r.Cookie(SessionCookie)
+		if err != nil || c.Value == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		id, csrf, err := h.svc.SessionIdentity(ctx, c.Value)
+		if err != nil {
+			if errs.Is(errs.Unauthorized, err) {
+				// A stale cookie: forget it and go on as a visitor.
+				h.clearCookies(w, r)
+				next.ServeHTTP(w, r)
+				return
+			}
+			h.fail(w, r, err)
+			return
+		}
+		if unsafeMethod(r.Method) && subtle.ConstantTimeCompare([]byte(r.Header.Get(CSRFHeader)), []byte(csrf)) != 1 {
+			writeError(w, http.StatusForbidden, "Yêu cầu thiếu mã chống giả mạo (CSRF). Hãy tải lại trang và thử lại.")
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(auth.WithIdentity(ctx, id)))
+	})
+}
+
+func unsafeMethod(m string) bool {
+	return m != http.MethodGet && m != http.MethodHead && m != http.MethodOptions
+}
+
+// Routes serves POST /auth/login, POST /auth/logout and GET /auth/me. Mount it under the middleware.
+func (h *HTTP) Routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /auth/login", h.login)
+	mux.HandleFunc("POST /auth/logout", h.logout)
+	mux.HandleFunc("GET /auth/me", h.me)
+	return mux
+}
+
+type meJSON struct {
+	Username    string    `json:"username"`
+	DisplayName string    `json:"displayName"`
+	Role        auth.Role `json:"role"`
+	Wards       []string  `json:"wards"`
+}
+
+func meOf(id *auth.Identity) meJSON {
+	wards := id.WardCodes
+	if wards == nil {
+		wards = []string{}
+	}
+	return meJSON{Username: id.Username, DisplayName: id.DisplayName, Role: id.Role, Wards: wards}
+}
+
+func (h *HTTP) login(w http.ResponseWriter, r *http.Request) {
+	if !sameOrigin(r) {
+		writeError(w, http.StatusForbidden, "Yêu cầu đăng nhập từ trang khác bị từ chối.")
+		return
+	}
+	var in struct {
+		Username string `json:"username"`
+		Password string `json:"password"`
+	}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096)).Decode(&in); err != nil {
+			writeError(w, http.StatusBadRequest, "Yêu cầu đăng nhập không hợp lệ.")
+			return
+		}
+	} else {
+		r.Body = http.MaxBytesReader(w, r.Body, 4096)
+		in.Username, in.Password = r.PostFormValue("username"), r.PostFormValue("password")
+	}
+	if in.Username == "" || in.Password == "" {
+		writeError(w, http.StatusBadRequest, "Vui lòng nhập tên đăng nhập và mật khẩu.")
+		return
+	}
+	sess, id, err := h.svc.Login(r.Context(), in.Username, in.Password, clientIP(r))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	secure := h.SecureCookies || r.TLS != nil
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: sess.Token, Path: "/", Expires: sess.ExpiresAt,
+		HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: CSRFCookie, Value: sess.CSRF, Path: "/", Expires: sess.ExpiresAt,
+		Secure: secure, SameSite: http.SameSiteStrictMode})
+	writeJSON(w, http.StatusOK, meOf(id))
+}
+
+func (h *HTTP) logout(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(SessionCookie); err == nil && auth.FromContext(r.Context()).SignedIn() {
+		if err := h.svc.Logout(r.Context(), c.Value); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	h.clearCookies(w, r)
+	writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
+}
+
+func (h *HTTP) me(w http.ResponseWriter, r *http.Request) {
+	id := auth.FromContext(r.Context())
+	w.Header().Set("Cache-Control", "no-store")
+	if !id.SignedIn() {
+		writeError(w, http.StatusUnauthorized, "Chưa đăng nhập.")
+		return
+	}
+	writeJSON(w, http.StatusOK, meOf(id))
+}
+
+func (h *HTTP) clearCookies(w http.ResponseWriter, r *http.Request) {
+	secure := h.SecureCookies || r.TLS != nil
+	for _, name := range []string{SessionCookie, CSRFCookie} {
+		http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(0, 0),
+			HttpOnly: name == SessionCookie, Secure: secure, SameSite: http.SameSiteLaxMode})
+	}
+}
+
+// fail writes an error as JSON with the status of its kind.
+func (h *HTTP) fail(w http.ResponseWriter, r *http.Request, err error) {
+	kind := errs.KindOf(err)
+	status := map[errs.Kind]int{
+		errs.Invalid: http.StatusBadRequest, errs.Unauthorized: http.StatusUnauthorized, errs.Permission: http.StatusForbidden,
+		errs.NotFound: http.StatusNotFound, errs.TooComplex: http.StatusTooManyRequests, errs.Conflict: http.StatusConflict,
+		errs.Unavailable: http.StatusServiceUnavailable,
+	}[kind]
+	if status == 0 {
+		status = http.StatusInternalServerError
+		h.log.ErrorContext(r.Context(), "auth failed", "err", err)
+	}
+	if status == http.StatusTooManyRequests {
+		w.Header().Set("Retry-After", "60")
+	}
+	writeError(w, status, errs.Message(err))
+}
+
+// sameOrigin refuses cross-site form posts to the sign-in endpoint (login CSRF): a browser's Origin,
+// when sent, must be this host.
+func sameOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	u, err := url.Parse(origin)
+	return err == nil && u.Host == r.Host
+}
+
+// clientIP is the address that throttling counts: the peer address (proxies are not trusted).
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func writeError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]string{"error": msg})
+}

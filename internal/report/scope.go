@@ -1,0 +1,34 @@
+package report
+
+import (
+	"context"
+
+	"github.com/uptrace/bun"
+
+	"hotro/internal/auth"
+)
+
+// Prepare checks a query and applies the caller's scope to it. Every engine calls it first, so no
+// caller can skip it: a ward officer's query is limited to their wards, and naming another ward
+// (by code in the filter, or by ID for a ward's own totals) is refused without saying whether it
+// has data.
+func Prepare(ctx context.Context, idb bun.IDB, q Query) (Query, error) {
+	if err := q.Validate(); err != nil {
+		return q, err
+	}
+	if err := CheckCodes(ctx, idb, q.Filter); err != nil {
+		return q, err
+	}
+	id := auth.FromContext(ctx)
+	if !id.WardScoped() {
+		return q, nil
+	}
+	if err := id.CheckWards(q.Filter.WardIDs...); err != nil {
+		return q, err
+	}
+	if err := auth.CheckWardCodes(ctx, idb, id, q.Filter.Wards); err != nil {
+		return q, err
+	}
+	q.Scope.WardIDs = id.ScopeWardIDs()
+	return q, nil
+}
