@@ -3,10 +3,11 @@
 package apptest
 
 import (
+	"bytes"
 	"context"
-	"io"
 	"log/slog"
 	"net"
+	"sync"
 	"testing"
 
 	"github.com/uptrace/bun"
@@ -18,9 +19,21 @@ import (
 
 // Server is a running hotro.
 type Server struct {
-	URL string // http://127.0.0.1:port
-	DB  *bun.DB
+	URL  string // http://127.0.0.1:port
+	DB   *bun.DB
+	logs *syncBuffer
 }
+
+// Logs returns everything the server has logged so far.
+func (s *Server) Logs() string { return s.logs.String() }
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // Start serves hotro over d until the test ends. change may adjust the configuration.
 func Start(t testing.TB, d *bun.DB, change func(*config.Config)) *Server {
@@ -29,7 +42,8 @@ func Start(t testing.TB, d *bun.DB, change func(*config.Config)) *Server {
 	if change != nil {
 		change(&cfg)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	logs := &syncBuffer{}
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv, err := app.New(cfg, d, log)
 	if err != nil {
 		t.Fatal(err)
@@ -47,5 +61,5 @@ func Start(t testing.TB, d *bun.DB, change func(*config.Config)) *Server {
 			t.Errorf("server: %v", err)
 		}
 	})
-	return &Server{URL: "http://" + l.Addr().String(), DB: d}
+	return &Server{URL: "http://" + l.Addr().String(), DB: d, logs: logs}
 }

@@ -1,0 +1,107 @@
+package apptest
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"testing"
+)
+
+// Client is a browser-like client of a running hotro: it keeps cookies and sends the CSRF token.
+type Client struct {
+	srv  *Server
+	http *http.Client
+	// Bearer, when set, is sent as an API token instead of cookies.
+	Bearer string
+}
+
+// NewClient returns an anonymous client.
+func (s *Server) NewClient() *Client {
+	jar, _ := cookiejar.New(nil)
+	return &Client{srv: s, http: &http.Client{Jar: jar}}
+}
+
+// SignIn signs the client in, failing the test if it cannot.
+func (c *Client) SignIn(t testing.TB, username, password string) {
+	t.Helper()
+	status, body := c.Do(t, http.MethodPost, "/auth/login", map[string]string{"username": username, "password": password})
+	if status != http.StatusOK {
+		t.Fatalf("sign in as %s: %d %s", username, status, body)
+	}
+}
+
+// Do sends a request with a JSON body (nil for none) and returns the status and body.
+func (c *Client) Do(t testing.TB, method, path string, body any) (int, []byte) {
+	t.Helper()
+	var r io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, c.srv.URL+path, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.Bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Bearer)
+	}
+	u, _ := url.Parse(c.srv.URL)
+	for _, ck := range c.http.Jar.Cookies(u) {
+		if ck.Name == "hotro_csrf" {
+			req.Header.Set("X-CSRF-Token", ck.Value)
+		}
+	}
+	res, err := c.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	out, _ := io.ReadAll(res.Body)
+	return res.StatusCode, out
+}
+
+// GraphQLResponse is the decoded answer of a GraphQL request.
+type GraphQLResponse struct {
+	Data   json.RawMessage `json:"data"`
+	Errors []struct {
+		Message    string         `json:"message"`
+		Extensions map[string]any `json:"extensions"`
+	} `json:"errors"`
+	Raw []byte `json:"-"`
+}
+
+// Code returns the extensions.code of the first error, or "".
+func (r GraphQLResponse) Code() string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	code, _ := r.Errors[0].Extensions["code"].(string)
+	return code
+}
+
+// GraphQL posts an operation to /graphql.
+func (c *Client) GraphQL(t testing.TB, query string, vars map[string]any) GraphQLResponse {
+	t.Helper()
+	status, body := c.Do(t, http.MethodPost, "/graphql", map[string]any{"query": query, "variables": vars})
+	var r GraphQLResponse
+	if err := json.Unmarshal(body, &r); err != nil {
+		t.Fatalf("graphql: status %d, not JSON: %s", status, body)
+	}
+	r.Raw = body
+	return r
+}
+
+// Cookies returns the cookies the client holds for the server.
+func (c *Client) Cookies() []*http.Cookie {
+	u, _ := url.Parse(c.srv.URL)
+	return c.http.Jar.Cookies(u)
+}
