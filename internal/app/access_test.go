@@ -71,7 +71,11 @@ var operations = []operation{
 		query: `{ stats(groupBy: [WARD]) { total { amountPaid } rows { ward { code } } } }`,
 		want:  everyoneSignedIn("ok"),
 		check: func(t *testing.T, _ fixture, role string, data json.RawMessage) {
-			var d struct{ Stats struct{ Rows []struct{ Ward struct{ Code string } } } }
+			var d struct {
+				Stats struct {
+					Rows []struct{ Ward struct{ Code string } }
+				}
+			}
 			json.Unmarshal(data, &d)
 			if role == "ward_officer" {
 				if len(d.Stats.Rows) != 1 || d.Stats.Rows[0].Ward.Code != ownWard {
