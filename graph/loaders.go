@@ -31,7 +31,7 @@ type Loaders struct {
 
 // loaderWait is how long a loader gathers keys before it fetches: long enough for sibling fields
 // resolved concurrently, short against a request.
-const loaderWait = 250 * time.Microsecond
+const loaderWait = 2 * time.Millisecond
 
 // NewLoaders returns fresh loaders for one operation.
 func (r *Resolver) NewLoaders() *Loaders {
