@@ -17,7 +17,7 @@ func listCost(child int, first *int) int {
 
 // setComplexity prices the list fields by their page size; other fields cost one each.
 func setComplexity(c *ComplexityRoot) {
-	c.Query.Disbursements = func(child int, _ *model.DisbursementFilter, _ *model.DisbursementOrder, first *int, _ *string) int {
+	c.Query.Disbursements = func(child int, _ *model.DisbursementFilter, _ *bool, _ *model.DisbursementOrder, first *int, _ *string) int {
 		return listCost(child, first)
 	}
 	c.Query.Beneficiaries = func(child int, _ *model.BeneficiaryFilter, first *int, _ *string) int {

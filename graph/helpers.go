@@ -83,7 +83,7 @@ func (r *Resolver) lines(ctx context.Context, q disbursement.ListQuery, first *i
 		return nil, err
 	}
 	conn := &DisbursementConnection{PageInfo: pageInfo(p.Cursors, p.HasNext, cursor != nil),
-		count: func(ctx context.Context) (int, error) { return r.Lines.Count(ctx, q.Filter, q.BeneficiaryIDs) }}
+		count: func(ctx context.Context) (int, error) { return r.Lines.Count(ctx, q) }}
 	for i, l := range p.Lines {
 		conn.Edges = append(conn.Edges, &DisbursementEdge{Cursor: p.Cursors[i], Node: l})
 	}

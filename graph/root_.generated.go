@@ -231,7 +231,7 @@ type ComplexityRoot struct {
 		BeneficiaryGroups func(childComplexity int, program *string) int
 		Dataset           func(childComplexity int) int
 		Disbursement      func(childComplexity int, id string) int
-		Disbursements     func(childComplexity int, filter *model.DisbursementFilter, orderBy *model.DisbursementOrder, first *int, after *string) int
+		Disbursements     func(childComplexity int, filter *model.DisbursementFilter, breaksRule *bool, orderBy *model.DisbursementOrder, first *int, after *string) int
 		Funds             func(childComplexity int, program *string) int
 		Me                func(childComplexity int) int
 		Programs          func(childComplexity int) int
@@ -1151,7 +1151,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Disbursements(childComplexity, args["filter"].(*model.DisbursementFilter), args["orderBy"].(*model.DisbursementOrder), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Disbursements(childComplexity, args["filter"].(*model.DisbursementFilter), args["breaksRule"].(*bool), args["orderBy"].(*model.DisbursementOrder), args["first"].(*int), args["after"].(*string)), true
 	case "Query.funds":
 		if e.ComplexityRoot.Query.Funds == nil {
 			break

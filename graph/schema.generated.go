@@ -36,7 +36,7 @@ type QueryResolver interface {
 	BeneficiaryGroups(ctx context.Context, program *string) ([]*program.Group, error)
 	Funds(ctx context.Context, program *string) ([]*fund.Fund, error)
 	Dataset(ctx context.Context) (*dataset.Info, error)
-	Disbursements(ctx context.Context, filter *model.DisbursementFilter, orderBy *model.DisbursementOrder, first *int, after *string) (*DisbursementConnection, error)
+	Disbursements(ctx context.Context, filter *model.DisbursementFilter, breaksRule *bool, orderBy *model.DisbursementOrder, first *int, after *string) (*DisbursementConnection, error)
 	Disbursement(ctx context.Context, id string) (*disbursement.Disbursement, error)
 	Beneficiaries(ctx context.Context, filter *model.BeneficiaryFilter, first *int, after *string) (*BeneficiaryConnection, error)
 	Beneficiary(ctx context.Context, id string) (*beneficiary.Beneficiary, error)
@@ -176,30 +176,38 @@ func (ec *executionContext) field_Query_disbursements_args(ctx context.Context, 
 		return nil, err
 	}
 	args["filter"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "breaksRule",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["breaksRule"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*model.DisbursementOrder, error) {
 			return ec.unmarshalODisbursementOrder2ᚖhotroᚋgraphᚋmodelᚐDisbursementOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg3
+	args["after"] = arg4
 	return args, nil
 }
 
@@ -736,7 +744,7 @@ func (ec *executionContext) _Query_disbursements(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Disbursements(ctx, fc.Args["filter"].(*model.DisbursementFilter), fc.Args["orderBy"].(*model.DisbursementOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Disbursements(ctx, fc.Args["filter"].(*model.DisbursementFilter), fc.Args["breaksRule"].(*bool), fc.Args["orderBy"].(*model.DisbursementOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *DisbursementConnection) graphql.Marshaler {

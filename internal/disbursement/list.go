@@ -10,6 +10,7 @@ import (
 	"hotro/internal/auth"
 	"hotro/internal/errs"
 	"hotro/internal/page"
+	"hotro/internal/program"
 )
 
 // ListOrder is what lines are listed by; ties are broken by ID.
@@ -32,6 +33,8 @@ type ListQuery struct {
 	After  *page.Cursor
 	// BeneficiaryIDs limits the list to these recipients' lines.
 	BeneficiaryIDs []int64
+	// BreaksRule keeps only lines whose amount differs from what their group's rule grants.
+	BreaksRule bool
 }
 
 // Page is one page of lines.
@@ -113,6 +116,9 @@ func (r *Reader) List(ctx context.Context, q ListQuery) (*Page, error) {
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
+	if q.BreaksRule {
+		sel = breakingRule(sel)
+	}
 	dir, cmp := "ASC", ">"
 	if q.Desc {
 		dir, cmp = "DESC", "<"
@@ -146,11 +152,14 @@ func (r *Reader) List(ctx context.Context, q ListQuery) (*Page, error) {
 	return p, nil
 }
 
-// Count returns how many lines match the filter for the caller.
-func (r *Reader) Count(ctx context.Context, f Filter, benIDs []int64) (int, error) {
-	sel, err := r.where(ctx, r.db.NewSelect().Model((*Disbursement)(nil)), f, benIDs)
+// Count returns how many lines match the query's filter for the caller (its page is ignored).
+func (r *Reader) Count(ctx context.Context, q ListQuery) (int, error) {
+	sel, err := r.where(ctx, r.db.NewSelect().Model((*Disbursement)(nil)), q.Filter, q.BeneficiaryIDs)
 	if err != nil {
 		return 0, errs.E("disbursement: count", err)
+	}
+	if q.BreaksRule {
+		sel = breakingRule(sel)
 	}
 	n, err := sel.Count(ctx)
 	if err != nil {
@@ -193,4 +202,10 @@ func (r *Reader) ByIDs(ctx context.Context, ids []int64) (map[int64]*Disbursemen
 		out[l.ID] = l
 	}
 	return out, nil
+}
+
+// breakingRule keeps lines whose amount is not what their group's rule grants.
+func breakingRule(q *bun.SelectQuery) *bun.SelectQuery {
+	return q.Join("JOIN beneficiary_groups AS g ON g.id = d.group_id").
+		Where("d.amount <> " + program.AmountDueSQL)
 }

@@ -39,3 +39,8 @@ func (g *Group) PeopleCovered(members int) int {
 	}
 	return members
 }
+
+// AmountDueSQL is AmountDue as a SQL expression over a payment line d and its group g: NULL when the
+// rule sets no amount. A test keeps it equal to AmountDue.
+const AmountDueSQL = `(CASE WHEN g.payment = 'ONE_TIME' THEN g.one_time_amount ELSE g.monthly_amount * d.months_covered END
+	* (CASE WHEN g.support_unit = 'HOUSEHOLD_MEMBER' THEN d.people_covered ELSE 1 END))`

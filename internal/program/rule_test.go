@@ -1,8 +1,26 @@
-package program
+package program_test
 
-import "testing"
+import (
+	"context"
+	"testing"
+
+	"hotro/internal/db/dbtest"
+	"hotro/internal/program"
+	"hotro/internal/seed/seedtest"
+)
 
 func ptr[T any](v T) *T { return &v }
+
+type Group = program.Group
+
+const (
+	PerHouseholdMember = program.PerHouseholdMember
+	PerPerson          = program.PerPerson
+	PerHousehold       = program.PerHousehold
+	LumpSum            = program.LumpSum
+	Monthly            = program.Monthly
+	OneTime            = program.OneTime
+)
 
 func TestAmountDue(t *testing.T) {
 	hoNgheo := &Group{Code: "HO_NGHEO", SupportUnit: PerHouseholdMember, Payment: LumpSum, MonthlyAmount: ptr[int64](250_000), MaxMonths: ptr(3)}
@@ -29,6 +47,36 @@ func TestAmountDue(t *testing.T) {
 			got, ok := tt.g.AmountDue(tt.months, tt.people)
 			if got != tt.want || ok != tt.wantOK {
 				t.Errorf("AmountDue(%d, %d) = %d, %v; want %d, %v", tt.months, tt.people, got, ok, tt.want, tt.wantOK)
+			}
+		})
+	}
+}
+
+// TestAmountDueSQLAgreesWithAmountDue evaluates the SQL form of the rule for every group, month
+// count and household size, on both dialects, and compares it with AmountDue.
+func TestAmountDueSQLAgreesWithAmountDue(t *testing.T) {
+	for _, dialect := range dbtest.Dialects() {
+		t.Run(string(dialect), func(t *testing.T) {
+			d := seedtest.Reference(t, dialect)
+			ctx := context.Background()
+			groups, err := program.NewStore(d).Groups(ctx, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, g := range groups {
+				for _, months := range []int{0, 1, 3} {
+					for _, people := range []int{1, 4} {
+						var got *int64
+						q := "SELECT " + program.AmountDueSQL + " FROM beneficiary_groups AS g, (SELECT ? AS months_covered, ? AS people_covered) AS d WHERE g.id = ?"
+						if err := d.NewRaw(q, months, people, g.ID).Scan(ctx, &got); err != nil {
+							t.Fatal(err)
+						}
+						want, ok := g.AmountDue(months, people)
+						if ok != (got != nil) || (ok && *got != want) {
+							t.Errorf("%s, %d months, %d people: SQL %v, Go %d (%v)", g.Code, months, people, got, want, ok)
+						}
+					}
+				}
 			}
 		})
 	}
