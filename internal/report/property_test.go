@@ -68,7 +68,7 @@ func loadWorld(t *testing.T, d bun.IDB) *world {
 			ID   int64  `bun:"id"`
 			Code string `bun:"code"`
 		}
-		if err := d.NewRaw("SELECT id, code FROM " + table).Scan(ctx, &rows); err != nil {
+		if err := d.NewRaw("SELECT id, code FROM "+table).Scan(ctx, &rows); err != nil {
 			t.Fatal(err)
 		}
 		for _, r := range rows {

@@ -60,3 +60,34 @@ func TestUnknownCodeIsAnError(t *testing.T) {
 		t.Errorf("err = %v (%q), want invalid naming NO_SUCH", err, errs.Message(err))
 	}
 }
+
+// TestSundayBelongsToTheWeekBefore moves one payment to Sunday 17 May 2020 and finds it in ISO week
+// 2020-W20 (11–17 May), on both dialects.
+func TestSundayBelongsToTheWeekBefore(t *testing.T) {
+	for _, dialect := range dbtest.Dialects() {
+		t.Run(string(dialect), func(t *testing.T) {
+			d, err := seedtest.Fresh(t, dialect)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := context.Background()
+			var id int64
+			if err := d.NewRaw("SELECT min(id) FROM disbursements WHERE status = 'PAID'").Scan(ctx, &id); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := d.NewRaw("UPDATE disbursements SET paid_on = '2020-05-17', amount = 777 WHERE id = ?", id).Exec(ctx); err != nil {
+				t.Fatal(err)
+			}
+			res, err := report.NewSQL(d).Stats(ctx, report.Query{
+				GroupBy: []report.Dimension{report.Week},
+				Filter:  report.Filter{PaidFrom: datePtr("2020-05-17"), PaidTo: datePtr("2020-05-17")},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Rows) != 1 || res.Rows[0].Period.Label != "2020-W20" || res.Rows[0].Period.Start.String() != "2020-05-11" || res.Rows[0].AmountPaid != 777 {
+				t.Errorf("rows = %+v, want one row 2020-W20 from 2020-05-11 with 777", res.Rows)
+			}
+		})
+	}
+}
