@@ -23,4 +23,6 @@ type Resolver struct {
 	Lines      *disbursement.Reader
 	Recipients *beneficiary.Reader
 	Audit      *audit.Store
+	// PublicMinCount is the smallest count of people or recipients a public cell may show.
+	PublicMinCount int
 }

@@ -38,6 +38,8 @@ type ResolverRoot interface {
 	Me() MeResolver
 	Program() ProgramResolver
 	Province() ProvinceResolver
+	PublicStatRow() PublicStatRowResolver
+	PublicTotals() PublicTotalsResolver
 	Query() QueryResolver
 	StatRow() StatRowResolver
 	Ward() WardResolver
@@ -224,6 +226,36 @@ type ComplexityRoot struct {
 		NameEn func(childComplexity int) int
 	}
 
+	PublicStatRow struct {
+		Channel       func(childComplexity int) int
+		District      func(childComplexity int) int
+		Fund          func(childComplexity int) int
+		Group         func(childComplexity int) int
+		Period        func(childComplexity int) int
+		Program       func(childComplexity int) int
+		Province      func(childComplexity int) int
+		Status        func(childComplexity int) int
+		Totals        func(childComplexity int) int
+		Ward          func(childComplexity int) int
+		WardSplitInto func(childComplexity int) int
+	}
+
+	PublicStats struct {
+		MinCount func(childComplexity int) int
+		Rows     func(childComplexity int) int
+		Total    func(childComplexity int) int
+	}
+
+	PublicTotals struct {
+		AmountApproved  func(childComplexity int) int
+		AmountListed    func(childComplexity int) int
+		AmountPaid      func(childComplexity int) int
+		Beneficiaries   func(childComplexity int) int
+		Disbursements   func(childComplexity int) int
+		PeopleSupported func(childComplexity int) int
+		Suppressed      func(childComplexity int) int
+	}
+
 	Query struct {
 		AuditEvents       func(childComplexity int, filter *model.AuditFilter, first *int, after *string) int
 		Beneficiaries     func(childComplexity int, filter *model.BeneficiaryFilter, first *int, after *string) int
@@ -235,6 +267,7 @@ type ComplexityRoot struct {
 		Funds             func(childComplexity int, program *string) int
 		Me                func(childComplexity int) int
 		Programs          func(childComplexity int) int
+		PublicStats       func(childComplexity int, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int, unitsAsOf *civil.Date) int
 		Stats             func(childComplexity int, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int, unitsAsOf *civil.Date) int
 		Ward              func(childComplexity int, code string, asOf *civil.Date) int
 		Wards             func(childComplexity int, asOf *civil.Date, districts []string, provinces []string) int
@@ -1080,6 +1113,135 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Province.NameEn(childComplexity), true
 
+	case "PublicStatRow.channel":
+		if e.ComplexityRoot.PublicStatRow.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicStatRow.Channel(childComplexity), true
+	case "PublicStatRow.district":
+		if e.ComplexityRoot.PublicStatRow.District == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicStatRow.District(childComplexity), true
+	case "PublicStatRow.fund":
+		if e.ComplexityRoot.PublicStatRow.Fund == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicStatRow.Fund(childComplexity), true
+	case "PublicStatRow.group":
+		if e.ComplexityRoot.PublicStatRow.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicStatRow.Group(childComplexity), true
+	case "PublicStatRow.period":
+		if e.ComplexityRoot.PublicStatRow.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicStatRow.Period(childComplexity), true
+	case "PublicStatRow.program":
+		if e.ComplexityRoot.PublicStatRow.Program == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicStatRow.Program(childComplexity), true
+	case "PublicStatRow.province":
+		if e.ComplexityRoot.PublicStatRow.Province == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicStatRow.Province(childComplexity), true
+	case "PublicStatRow.status":
+		if e.ComplexityRoot.PublicStatRow.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicStatRow.Status(childComplexity), true
+	case "PublicStatRow.totals":
+		if e.ComplexityRoot.PublicStatRow.Totals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicStatRow.Totals(childComplexity), true
+	case "PublicStatRow.ward":
+		if e.ComplexityRoot.PublicStatRow.Ward == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicStatRow.Ward(childComplexity), true
+	case "PublicStatRow.wardSplitInto":
+		if e.ComplexityRoot.PublicStatRow.WardSplitInto == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicStatRow.WardSplitInto(childComplexity), true
+
+	case "PublicStats.minCount":
+		if e.ComplexityRoot.PublicStats.MinCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicStats.MinCount(childComplexity), true
+	case "PublicStats.rows":
+		if e.ComplexityRoot.PublicStats.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicStats.Rows(childComplexity), true
+	case "PublicStats.total":
+		if e.ComplexityRoot.PublicStats.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicStats.Total(childComplexity), true
+
+	case "PublicTotals.amountApproved":
+		if e.ComplexityRoot.PublicTotals.AmountApproved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicTotals.AmountApproved(childComplexity), true
+	case "PublicTotals.amountListed":
+		if e.ComplexityRoot.PublicTotals.AmountListed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicTotals.AmountListed(childComplexity), true
+	case "PublicTotals.amountPaid":
+		if e.ComplexityRoot.PublicTotals.AmountPaid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicTotals.AmountPaid(childComplexity), true
+	case "PublicTotals.beneficiaries":
+		if e.ComplexityRoot.PublicTotals.Beneficiaries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicTotals.Beneficiaries(childComplexity), true
+	case "PublicTotals.disbursements":
+		if e.ComplexityRoot.PublicTotals.Disbursements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicTotals.Disbursements(childComplexity), true
+	case "PublicTotals.peopleSupported":
+		if e.ComplexityRoot.PublicTotals.PeopleSupported == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicTotals.PeopleSupported(childComplexity), true
+	case "PublicTotals.suppressed":
+		if e.ComplexityRoot.PublicTotals.Suppressed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicTotals.Suppressed(childComplexity), true
+
 	case "Query.auditEvents":
 		if e.ComplexityRoot.Query.AuditEvents == nil {
 			break
@@ -1176,6 +1338,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Programs(childComplexity), true
+	case "Query.publicStats":
+		if e.ComplexityRoot.Query.PublicStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_publicStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PublicStats(childComplexity, args["filter"].(*model.DisbursementFilter), args["groupBy"].([]report.Dimension), args["orderBy"].(*model.StatsOrder), args["first"].(*int), args["unitsAsOf"].(*civil.Date)), true
 	case "Query.stats":
 		if e.ComplexityRoot.Query.Stats == nil {
 			break
@@ -1522,7 +1695,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "lists.graphqls" "programs.graphqls" "scalars.graphqls" "schema.graphqls" "stats.graphqls" "units.graphqls"
+//go:embed "lists.graphqls" "programs.graphqls" "public.graphqls" "scalars.graphqls" "schema.graphqls" "stats.graphqls" "units.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -1536,6 +1709,7 @@ func sourceData(filename string) string {
 var sources = []*ast.Source{
 	{Name: "lists.graphqls", Input: sourceData("lists.graphqls"), BuiltIn: false},
 	{Name: "programs.graphqls", Input: sourceData("programs.graphqls"), BuiltIn: false},
+	{Name: "public.graphqls", Input: sourceData("public.graphqls"), BuiltIn: false},
 	{Name: "scalars.graphqls", Input: sourceData("scalars.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
 	{Name: "stats.graphqls", Input: sourceData("stats.graphqls"), BuiltIn: false},
@@ -1897,6 +2071,66 @@ func (ec *executionContext) childFields_Province(ctx context.Context, field grap
 		return ec.fieldContext_Province_kind(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Province", field.Name)
+}
+
+func (ec *executionContext) childFields_PublicStatRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "program":
+		return ec.fieldContext_PublicStatRow_program(ctx, field)
+	case "province":
+		return ec.fieldContext_PublicStatRow_province(ctx, field)
+	case "district":
+		return ec.fieldContext_PublicStatRow_district(ctx, field)
+	case "ward":
+		return ec.fieldContext_PublicStatRow_ward(ctx, field)
+	case "wardSplitInto":
+		return ec.fieldContext_PublicStatRow_wardSplitInto(ctx, field)
+	case "group":
+		return ec.fieldContext_PublicStatRow_group(ctx, field)
+	case "fund":
+		return ec.fieldContext_PublicStatRow_fund(ctx, field)
+	case "status":
+		return ec.fieldContext_PublicStatRow_status(ctx, field)
+	case "channel":
+		return ec.fieldContext_PublicStatRow_channel(ctx, field)
+	case "period":
+		return ec.fieldContext_PublicStatRow_period(ctx, field)
+	case "totals":
+		return ec.fieldContext_PublicStatRow_totals(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PublicStatRow", field.Name)
+}
+
+func (ec *executionContext) childFields_PublicStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "total":
+		return ec.fieldContext_PublicStats_total(ctx, field)
+	case "rows":
+		return ec.fieldContext_PublicStats_rows(ctx, field)
+	case "minCount":
+		return ec.fieldContext_PublicStats_minCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PublicStats", field.Name)
+}
+
+func (ec *executionContext) childFields_PublicTotals(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "suppressed":
+		return ec.fieldContext_PublicTotals_suppressed(ctx, field)
+	case "amountPaid":
+		return ec.fieldContext_PublicTotals_amountPaid(ctx, field)
+	case "peopleSupported":
+		return ec.fieldContext_PublicTotals_peopleSupported(ctx, field)
+	case "beneficiaries":
+		return ec.fieldContext_PublicTotals_beneficiaries(ctx, field)
+	case "disbursements":
+		return ec.fieldContext_PublicTotals_disbursements(ctx, field)
+	case "amountListed":
+		return ec.fieldContext_PublicTotals_amountListed(ctx, field)
+	case "amountApproved":
+		return ec.fieldContext_PublicTotals_amountApproved(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PublicTotals", field.Name)
 }
 
 func (ec *executionContext) childFields_StatRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

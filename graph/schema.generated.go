@@ -43,6 +43,7 @@ type QueryResolver interface {
 	WardsConnection(ctx context.Context, asOf *civil.Date, districts []string, provinces []string, search *string, first *int, after *string) (*WardConnection, error)
 	AuditEvents(ctx context.Context, filter *model.AuditFilter, first *int, after *string) (*AuditEventConnection, error)
 	Me(ctx context.Context) (*auth.Identity, error)
+	PublicStats(ctx context.Context, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int, unitsAsOf *civil.Date) (*report.PublicResult, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -222,6 +223,52 @@ func (ec *executionContext) field_Query_funds_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["program"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_publicStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.DisbursementFilter, error) {
+			return ec.unmarshalODisbursementFilter2ᚖhotroᚋgraphᚋmodelᚐDisbursementFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]report.Dimension, error) {
+			return ec.unmarshalODimension2ᚕhotroᚋinternalᚋreportᚐDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.StatsOrder, error) {
+			return ec.unmarshalOStatsOrder2ᚖhotroᚋgraphᚋmodelᚐStatsOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "unitsAsOf",
+		func(ctx context.Context, v any) (*civil.Date, error) {
+			return ec.unmarshalODate2ᚖhotroᚋinternalᚋcivilᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["unitsAsOf"] = arg4
 	return args, nil
 }
 
@@ -1030,6 +1077,50 @@ func (ec *executionContext) fieldContext_Query_me(_ context.Context, field graph
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_publicStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_publicStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PublicStats(ctx, fc.Args["filter"].(*model.DisbursementFilter), fc.Args["groupBy"].([]report.Dimension), fc.Args["orderBy"].(*model.StatsOrder), fc.Args["first"].(*int), fc.Args["unitsAsOf"].(*civil.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.PublicResult) graphql.Marshaler {
+			return ec.marshalNPublicStats2ᚖhotroᚋinternalᚋreportᚐPublicResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_publicStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PublicStats(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_publicStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1264,6 +1355,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_me(ctx, field)
+				})
+		case "publicStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_publicStats(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {

@@ -15,44 +15,37 @@ import (
 
 // Program is the resolver for the program field.
 func (r *statRowResolver) Program(ctx context.Context, obj *report.Row) (*program.Program, error) {
-	return loadIf(ctx, loaders(ctx).Program.Load, obj.ProgramID)
+	return keyProgram(ctx, &obj.Key)
 }
 
 // Province is the resolver for the province field.
 func (r *statRowResolver) Province(ctx context.Context, obj *report.Row) (*adminunit.Unit, error) {
-	return loadIf(ctx, loaders(ctx).Unit.Load, obj.ProvinceID)
+	return keyUnit(ctx, obj.ProvinceID)
 }
 
 // District is the resolver for the district field.
 func (r *statRowResolver) District(ctx context.Context, obj *report.Row) (*adminunit.Unit, error) {
-	return loadIf(ctx, loaders(ctx).Unit.Load, obj.DistrictID)
+	return keyUnit(ctx, obj.DistrictID)
 }
 
 // Ward is the resolver for the ward field.
 func (r *statRowResolver) Ward(ctx context.Context, obj *report.Row) (*adminunit.Unit, error) {
-	return loadIf(ctx, loaders(ctx).Unit.Load, obj.WardID)
+	return keyUnit(ctx, obj.WardID)
 }
 
 // WardSplitInto is the resolver for the wardSplitInto field.
 func (r *statRowResolver) WardSplitInto(ctx context.Context, obj *report.Row) ([]*adminunit.Unit, error) {
-	if !obj.WardSplit {
-		return nil, nil
-	}
-	ids, err := loaders(ctx).Successors.Load(ctx, obj.WardID)
-	if err != nil {
-		return nil, err
-	}
-	return loadUnits(ctx, ids)
+	return keyWardSplitInto(ctx, &obj.Key)
 }
 
 // Group is the resolver for the group field.
 func (r *statRowResolver) Group(ctx context.Context, obj *report.Row) (*program.Group, error) {
-	return loadIf(ctx, loaders(ctx).Group.Load, obj.GroupID)
+	return keyGroup(ctx, &obj.Key)
 }
 
 // Fund is the resolver for the fund field.
 func (r *statRowResolver) Fund(ctx context.Context, obj *report.Row) (*fund.Fund, error) {
-	return loadIf(ctx, loaders(ctx).Fund.Load, obj.FundID)
+	return keyFund(ctx, &obj.Key)
 }
 
 // StatRow returns StatRowResolver implementation.

@@ -14,12 +14,14 @@ import (
 	"hotro/internal/account"
 	"hotro/internal/adminunit"
 	"hotro/internal/audit"
+	"hotro/internal/auth"
 	"hotro/internal/beneficiary"
 	"hotro/internal/config"
 	"hotro/internal/dataset"
 	"hotro/internal/db"
 	"hotro/internal/disbursement"
 	"hotro/internal/fund"
+	"hotro/internal/portal"
 	"hotro/internal/program"
 	"hotro/internal/report"
 	"hotro/internal/server"
@@ -36,10 +38,24 @@ func New(cfg config.Config, d *bun.DB, log *slog.Logger) (*http.Server, error) {
 		Lines:      disbursement.NewReader(d),
 		Recipients: beneficiary.NewReader(d),
 		Audit:      audit.NewStore(d),
+
+		PublicMinCount: cfg.PublicMinCount,
 	}
 	authn := account.NewHTTP(account.NewService(d, account.Options{}), log)
 	authn.SecureCookies = cfg.SecureCookies
+	data := dataset.NewStore(d)
+	charts := &portal.Handler{
+		Engine: resolver.Stats, Units: resolver.Units, Programs: resolver.Programs, Dataset: data,
+		Signer: portal.NewSigner([]byte(cfg.EmbedSecret), nil), MinCount: cfg.PublicMinCount,
+	}
 	return server.New(server.Config{
+		EmbedData: charts,
+		Public: server.Public{
+			Origins:     cfg.CORSOrigins,
+			MaxAge:      cfg.PublicMaxAge,
+			DataVersion: data.Version,
+			Anonymous:   func(r *http.Request) bool { return !auth.FromContext(r.Context()).SignedIn() },
+		},
 		Authenticate: authn.Middleware,
 		AuthRoutes:   authn.Routes(),
 		Addr:         cfg.Addr,

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -30,6 +31,12 @@ type Config struct {
 	SecureCookies   bool          // HOTRO_SECURE_COOKIES: mark cookies Secure (behind a TLS proxy)
 	AdminUsername   string        // HOTRO_ADMIN_USERNAME: create this admin at start if there is none
 	AdminPassword   string        // HOTRO_ADMIN_PASSWORD: its password (env only, never a flag)
+
+	// The public and the city portal
+	PublicMinCount int           // HOTRO_PUBLIC_MIN_COUNT: public cells counting fewer people are withheld
+	PublicMaxAge   time.Duration // HOTRO_PUBLIC_MAX_AGE: how long caches may keep public answers
+	CORSOrigins    []string      // HOTRO_CORS_ORIGINS: origins (https://portal.example) that may read the public API and frame charts
+	EmbedSecret    string        // HOTRO_EMBED_SECRET: key that signs chart links (env only); empty: signed links off
 
 	// Seeding
 	Demo         bool    // seed: also load the demo data set
@@ -56,6 +63,8 @@ func Defaults() Config {
 		DemoSeed:         2020,
 		DemoScale:        1,
 		DemoPassword:     "hotro-demo-2020",
+		PublicMinCount:   5,
+		PublicMaxAge:     time.Minute,
 	}
 }
 
@@ -134,6 +143,28 @@ func Load(cmd Command, args []string, getenv func(string) string, usage io.Write
 		env("HOTRO_ADMIN_PASSWORD", str(&c.AdminPassword))
 		fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark session cookies Secure, for a TLS proxy in front (env HOTRO_SECURE_COOKIES)")
 		fs.StringVar(&c.AdminUsername, "admin-username", c.AdminUsername, "create this admin account at start if none exists; password from HOTRO_ADMIN_PASSWORD (env HOTRO_ADMIN_USERNAME)")
+		env("HOTRO_PUBLIC_MIN_COUNT", func(v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return errors.New("not a whole number of at least 1")
+			}
+			c.PublicMinCount = n
+			return nil
+		})
+		env("HOTRO_PUBLIC_MAX_AGE", dur(&c.PublicMaxAge))
+		env("HOTRO_CORS_ORIGINS", func(v string) error {
+			origins, err := parseOrigins(v)
+			c.CORSOrigins = origins
+			return err
+		})
+		env("HOTRO_EMBED_SECRET", str(&c.EmbedSecret))
+		fs.IntVar(&c.PublicMinCount, "public-min-count", c.PublicMinCount, "withhold public cells counting fewer people or recipients (env HOTRO_PUBLIC_MIN_COUNT)")
+		fs.DurationVar(&c.PublicMaxAge, "public-max-age", c.PublicMaxAge, "how long caches may keep public answers (env HOTRO_PUBLIC_MAX_AGE)")
+		fs.Func("cors-origins", "comma-separated origins that may read the public API and frame charts (env HOTRO_CORS_ORIGINS)", func(v string) error {
+			origins, err := parseOrigins(v)
+			c.CORSOrigins = origins
+			return err
+		})
 		fs.StringVar(&c.Addr, "addr", c.Addr, "`address` to listen on, host:port (env HOTRO_ADDR)")
 		fs.BoolVar(&c.DemoIfEmpty, "demo-if-empty", c.DemoIfEmpty, "load the demo data set if the database holds no payments (env HOTRO_DEMO_IF_EMPTY)")
 		fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long requests may finish after SIGTERM (env HOTRO_SHUTDOWN_TIMEOUT)")
@@ -188,8 +219,30 @@ func (c Config) validate() error {
 		return fmt.Errorf("--max-body-bytes must be at least 1024, got %d", c.MaxBodyBytes)
 	case c.StatementTimeout < 0:
 		return fmt.Errorf("--statement-timeout must not be negative")
+	case c.PublicMinCount < 1:
+		return fmt.Errorf("--public-min-count must be at least 1, got %d", c.PublicMinCount)
+	case c.EmbedSecret != "" && len(c.EmbedSecret) < 32:
+		return fmt.Errorf("HOTRO_EMBED_SECRET must be at least 32 characters")
 	case c.AdminUsername != "" && c.AdminPassword == "":
 		return fmt.Errorf("--admin-username needs the password in HOTRO_ADMIN_PASSWORD")
 	}
 	return nil
+}
+
+// parseOrigins reads a comma-separated list of origins such as https://thainguyencity.gov.vn.
+// "*" is refused: the portal's origins are named one by one.
+func parseOrigins(v string) ([]string, error) {
+	var out []string
+	for _, o := range strings.Split(v, ",") {
+		o = strings.TrimRight(strings.TrimSpace(o), "/")
+		if o == "" {
+			continue
+		}
+		u, err := url.Parse(o)
+		if o == "*" || err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Path != "" || u.RawQuery != "" {
+			return nil, fmt.Errorf("origin %q: give scheme and host, such as https://thainguyencity.gov.vn (no * and no path)", o)
+		}
+		out = append(out, u.Scheme+"://"+u.Host)
+	}
+	return out, nil
 }

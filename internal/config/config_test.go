@@ -28,6 +28,12 @@ func TestLoad(t *testing.T) {
 		{"bad duration in env", Serve, nil, map[string]string{"HOTRO_STATEMENT_TIMEOUT": "soon"}, nil, "HOTRO_STATEMENT_TIMEOUT"},
 		{"bad bool in env", Serve, nil, map[string]string{"HOTRO_DEMO_IF_EMPTY": "maybe"}, nil, "HOTRO_DEMO_IF_EMPTY"},
 		{"negative scale", Seed, []string{"--scale", "-1"}, nil, nil, "--scale"},
+		{"cors origins", Serve, nil, map[string]string{"HOTRO_CORS_ORIGINS": "https://thainguyencity.gov.vn, http://localhost:3000/"}, func(c Config) bool {
+			return len(c.CORSOrigins) == 2 && c.CORSOrigins[0] == "https://thainguyencity.gov.vn" && c.CORSOrigins[1] == "http://localhost:3000"
+		}, ""},
+		{"cors wildcard refused", Serve, []string{"--cors-origins", "*"}, nil, nil, "no *"},
+		{"cors with a path refused", Serve, nil, map[string]string{"HOTRO_CORS_ORIGINS": "https://a.vn/portal"}, nil, "no *"},
+		{"short embed secret", Serve, nil, map[string]string{"HOTRO_EMBED_SECRET": "short"}, nil, "at least 32"},
 		{"unknown flag", Serve, []string{"--port", "80"}, nil, nil, "flag provided but not defined"},
 		{"serve flag on migrate", Migrate, []string{"--addr", ":1"}, nil, nil, "flag provided but not defined"},
 	}

@@ -20,6 +20,9 @@ func Prepare(ctx context.Context, idb bun.IDB, q Query) (Query, error) {
 		return q, err
 	}
 	id := auth.FromContext(ctx)
+	if err := refuseAnonymous(id); err != nil {
+		return q, err
+	}
 	if !id.WardScoped() {
 		return q, nil
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"hotro/internal/auth"
 	"hotro/internal/civil"
 	"hotro/internal/db/dbtest"
 	"hotro/internal/errs"
@@ -13,11 +14,14 @@ import (
 
 func datePtr(s string) *civil.Date { d := civil.MustParse(s); return &d }
 
+// asAnalyst is a context whose caller sees every aggregate.
+var asAnalyst = auth.WithIdentity(context.Background(), &auth.Identity{UserID: 1, Username: "phantich", Role: auth.Analyst})
+
 func TestFirstRoundByWard(t *testing.T) {
 	for _, dialect := range dbtest.Dialects() {
 		t.Run(string(dialect), func(t *testing.T) {
 			d := seedtest.Demo(t, dialect)
-			res, err := report.NewSQL(d).Stats(context.Background(), report.Query{
+			res, err := report.NewSQL(d).Stats(asAnalyst, report.Query{
 				GroupBy: []report.Dimension{report.Ward},
 				Filter: report.Filter{
 					Groups: []string{"NGUOI_CO_CONG", "BAO_TRO_XA_HOI", "HO_NGHEO", "HO_CAN_NGHEO"},
@@ -55,7 +59,7 @@ func TestFirstRoundByWard(t *testing.T) {
 
 func TestUnknownCodeIsAnError(t *testing.T) {
 	d := seedtest.Demo(t, dbtest.Dialects()[0])
-	_, err := report.NewSQL(d).Stats(context.Background(), report.Query{Filter: report.Filter{Groups: []string{"HO_NGHEO", "NO_SUCH"}}})
+	_, err := report.NewSQL(d).Stats(asAnalyst, report.Query{Filter: report.Filter{Groups: []string{"HO_NGHEO", "NO_SUCH"}}})
 	if !errs.Is(errs.Invalid, err) || errs.Message(err) != "Không có nhóm đối tượng mã NO_SUCH." {
 		t.Errorf("err = %v (%q), want invalid naming NO_SUCH", err, errs.Message(err))
 	}
@@ -78,7 +82,7 @@ func TestSundayBelongsToTheWeekBefore(t *testing.T) {
 			if _, err := d.NewRaw("UPDATE disbursements SET paid_on = '2020-05-17', amount = 777 WHERE id = ?", id).Exec(ctx); err != nil {
 				t.Fatal(err)
 			}
-			res, err := report.NewSQL(d).Stats(ctx, report.Query{
+			res, err := report.NewSQL(d).Stats(asAnalyst, report.Query{
 				GroupBy: []report.Dimension{report.Week},
 				Filter:  report.Filter{PaidFrom: datePtr("2020-05-17"), PaidTo: datePtr("2020-05-17")},
 			})

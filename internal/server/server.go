@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"syscall"
 	"time"
 
@@ -25,6 +26,9 @@ type Config struct {
 	Dashboard  http.Handler
 	Console    http.Handler // GraphiQL at /graphiql (nil: not served)
 	AuthRoutes http.Handler // /auth/ (sign-in, sign-out, me)
+	EmbedData  http.Handler // chart data for the portal at /embed/data/ (nil: not served)
+	Embeds     http.Handler // embed pages and embed.js at /embed/ (nil: not served)
+	Public     Public
 	// Authenticate names the caller of every request (nil: everyone is anonymous).
 	Authenticate func(http.Handler) http.Handler
 	Export       http.Handler                // stats as CSV/XLSX at /export/ (nil: not served)
@@ -36,7 +40,7 @@ type Config struct {
 // New returns the HTTP server with hotro's routes and timeouts.
 func New(c Config) *http.Server {
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", c.GraphQL)
+	mux.Handle("/graphql", c.Public.withCORS(c.Public.cached(c.GraphQL)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -60,9 +64,16 @@ func New(c Config) *http.Server {
 	if c.AuthRoutes != nil {
 		mux.Handle("/auth/", c.AuthRoutes)
 	}
+	if c.EmbedData != nil {
+		mux.Handle("/embed/data/", c.Public.withCORS(c.Public.cached(c.EmbedData)))
+	}
+	if c.Embeds != nil {
+		mux.Handle("/embed/", c.Embeds)
+		mux.Handle("/embed.js", c.Embeds)
+	}
 	mux.Handle("/", c.Dashboard)
 
-	var h http.Handler = mux
+	var h http.Handler = framing(mux, c.Public.frameAncestors())
 	if c.Authenticate != nil {
 		h = c.Authenticate(h)
 	}
@@ -123,6 +134,22 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// framing lets the portal's origins frame the embed pages, and no one else frame anything.
+func framing(next http.Handler, embedAncestors string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		if strings.HasPrefix(r.URL.Path, "/embed/") {
+			h.Set("Content-Security-Policy", embedAncestors)
+		} else {
+			h.Set("Content-Security-Policy", "frame-ancestors 'self'")
+			h.Set("X-Frame-Options", "SAMEORIGIN")
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // requestID gives every request an ID (or keeps a sane X-Request-Id from a proxy), in the context

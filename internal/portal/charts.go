@@ -1,0 +1,367 @@
+package portal
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"hotro/internal/adminunit"
+	"hotro/internal/auth"
+	"hotro/internal/civil"
+	"hotro/internal/dataset"
+	"hotro/internal/errs"
+	"hotro/internal/program"
+	"hotro/internal/report"
+)
+
+// The charts the portal can embed.
+const (
+	ChartWards      = "wards"      // a sorted bar chart by ward
+	ChartGroups     = "groups"     // the breakdown by beneficiary group
+	ChartTimeSeries = "timeseries" // paid per day, week or month, with the running total
+	ChartKPI        = "kpi"        // one headline figure
+	ChartTable      = "table"      // every ward with every measure
+	ChartPipeline   = "pipeline"   // listed, approved, paid by group: signed links only
+)
+
+// Charts lists the chart names in the order the portal's picker shows them.
+var Charts = []string{ChartWards, ChartGroups, ChartTimeSeries, ChartKPI, ChartTable, ChartPipeline}
+
+// measures a chart can draw.
+var measures = []string{"amountPaid", "peopleSupported", "beneficiaries"}
+
+// params are the recognised query parameters; any other is refused.
+var params = []string{"program", "group", "ward", "district", "from", "to", "measure", "bucket", "lang", "theme", "title", "full", "exp", "sig"}
+
+// Handler serves GET /embed/data/{chart}.
+type Handler struct {
+	Engine   report.Engine
+	Units    *adminunit.Store
+	Programs *program.Store
+	Dataset  *dataset.Store
+	Signer   *Signer
+	MinCount int
+}
+
+// Point is one bar, slice or point of a chart.
+type Point struct {
+	Code       string  `json:"code,omitempty"`
+	Label      string  `json:"label"`
+	Start      string  `json:"start,omitempty"`
+	Value      *int64  `json:"value"`
+	Cumulative *int64  `json:"cumulative,omitempty"`
+	Suppressed bool    `json:"suppressed,omitempty"`
+	Values     *Values `json:"values,omitempty"` // every measure, for tables and breakdowns
+}
+
+// Values are the measures of a point.
+type Values struct {
+	AmountPaid      *int64 `json:"amountPaid"`
+	PeopleSupported *int64 `json:"peopleSupported"`
+	Beneficiaries   *int64 `json:"beneficiaries"`
+	AmountListed    *int64 `json:"amountListed,omitempty"`
+	AmountApproved  *int64 `json:"amountApproved,omitempty"`
+}
+
+// Chart is the JSON an embed page draws.
+type Chart struct {
+	Chart    string  `json:"chart"`
+	Measure  string  `json:"measure"`
+	Lang     string  `json:"lang"`
+	Title    string  `json:"title"`
+	Points   []Point `json:"points"`
+	Total    Values  `json:"total"`
+	MinCount int     `json:"minCount"`
+	Public   bool    `json:"public"` // false for a signed link that lifts suppression
+	Demo     bool    `json:"demo"`
+	Version  int64   `json:"dataVersion"`
+	Bucket   string  `json:"bucket,omitempty"`
+}
+
+// ServeHTTP answers GET /embed/data/{chart}?params.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	chart, err := h.chart(r)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	_ = json.NewEncoder(w).Encode(chart)
+}
+
+func (h *Handler) chart(r *http.Request) (*Chart, error) {
+	const op = "portal: chart"
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return nil, errs.E(op, errs.Invalid, errs.Msg("Chỉ hỗ trợ GET."))
+	}
+	name := strings.TrimPrefix(r.URL.Path, "/embed/data/")
+	if !slices.Contains(Charts, name) {
+		return nil, errs.E(op, errs.NotFound, errs.Msgf("Không có biểu đồ %q.", name))
+	}
+	q := r.URL.Query()
+	for k := range q {
+		if !slices.Contains(params, k) {
+			return nil, errs.E(op, errs.Invalid, errs.Msgf("Tham số %q không được hỗ trợ.", k))
+		}
+	}
+	signed := q.Get("sig") != ""
+	if signed {
+		if err := h.Signer.Verify(q); err != nil {
+			return nil, err
+		}
+	}
+	full := signed && q.Get("full") == "1"
+	if name == ChartPipeline && !signed {
+		return nil, errs.E(op, errs.Permission, errs.Msg("Biểu đồ tiến độ chỉ nhúng được bằng liên kết có chữ ký."))
+	}
+	if q.Get("full") != "" && !signed {
+		return nil, errs.E(op, errs.Permission, errs.Msg("Số liệu đầy đủ chỉ nhúng được bằng liên kết có chữ ký."))
+	}
+	lang := orDefault(q.Get("lang"), "vi")
+	if lang != "vi" && lang != "en" {
+		return nil, errs.E(op, errs.Invalid, errs.Msg("lang phải là vi hoặc en."))
+	}
+	measure := orDefault(q.Get("measure"), "amountPaid")
+	if !slices.Contains(measures, measure) {
+		return nil, errs.E(op, errs.Invalid, errs.Msgf("measure phải là một trong %s.", strings.Join(measures, ", ")))
+	}
+	f, err := filterOf(q)
+	if err != nil {
+		return nil, err
+	}
+	c := &Chart{Chart: name, Measure: measure, Lang: lang, MinCount: h.MinCount, Public: !full}
+	info, err := h.Dataset.Get(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	c.Demo, c.Version = info.Demo, info.Version
+
+	query := report.Query{Filter: f}
+	switch name {
+	case ChartWards, ChartTable:
+		query.GroupBy = []report.Dimension{report.Ward}
+	case ChartGroups:
+		query.GroupBy = []report.Dimension{report.Group}
+	case ChartPipeline:
+		query.GroupBy = []report.Dimension{report.Group}
+	case ChartTimeSeries:
+		bucket := report.Dimension(strings.ToUpper(orDefault(q.Get("bucket"), "DAY")))
+		if bucket != report.Day && bucket != report.Week && bucket != report.Month {
+			return nil, errs.E(op, errs.Invalid, errs.Msg("bucket phải là DAY, WEEK hoặc MONTH."))
+		}
+		c.Bucket = string(bucket)
+		query.GroupBy = []report.Dimension{bucket}
+		query.Order = &report.Order{Field: report.ByKey}
+	}
+	res, err := h.run(r.Context(), query, full)
+	if err != nil {
+		return nil, err
+	}
+	c.Total = valuesOf(res.Total)
+	names, err := h.names(r.Context(), name, res, lang)
+	if err != nil {
+		return nil, err
+	}
+	var running int64
+	for _, cell := range res.Rows {
+		p := Point{Suppressed: cell.Suppressed}
+		switch name {
+		case ChartWards, ChartTable:
+			p.Code, p.Label = cell.WardCode, names[cell.WardID]
+		case ChartGroups, ChartPipeline:
+			p.Code, p.Label = names[cell.GroupID+1<<40], names[cell.GroupID]
+		case ChartTimeSeries:
+			if cell.Period == nil {
+				continue // lines not paid yet have no date
+			}
+			p.Label, p.Start = cell.Period.Label, cell.Period.Start.String()
+		}
+		v := valuesOf(cell)
+		p.Value = pick(v, measure)
+		if name != ChartWards && name != ChartTimeSeries {
+			p.Values = &v
+		}
+		if name == ChartTimeSeries && p.Value != nil {
+			running += *p.Value
+			cum := running
+			p.Cumulative = &cum
+		}
+		c.Points = append(c.Points, p)
+	}
+	if name == ChartWards {
+		sortPoints(c.Points)
+	}
+	c.Title = title(name, measure, lang)
+	return c, nil
+}
+
+// run answers the query as the public sees it, or in full for a signed link that says so.
+func (h *Handler) run(ctx context.Context, q report.Query, full bool) (*report.PublicResult, error) {
+	if !full {
+		return report.PublicStats(ctx, h.Engine, q, h.MinCount)
+	}
+	res, err := h.Engine.Stats(auth.WithIdentity(ctx, signedReader), q)
+	if err != nil {
+		return nil, err
+	}
+	out := &report.PublicResult{MinCount: h.MinCount, Total: report.PublicCell{Totals: &res.Total}}
+	for _, r := range res.Rows {
+		t := r.Totals
+		out.Rows = append(out.Rows, report.PublicCell{Key: r.Key, Totals: &t})
+	}
+	return out, nil
+}
+
+// signedReader is who a signed link reads as: every aggregate, no personal data.
+var signedReader = &auth.Identity{Role: auth.Analyst, Username: "signed-link"}
+
+func valuesOf(c report.PublicCell) Values {
+	if c.Suppressed || c.Totals == nil {
+		return Values{}
+	}
+	t := *c.Totals
+	return Values{AmountPaid: &t.AmountPaid, PeopleSupported: &t.PeopleSupported, Beneficiaries: &t.Beneficiaries,
+		AmountListed: &t.AmountListed, AmountApproved: &t.AmountApproved}
+}
+
+func pick(v Values, measure string) *int64 {
+	switch measure {
+	case "peopleSupported":
+		return v.PeopleSupported
+	case "beneficiaries":
+		return v.Beneficiaries
+	}
+	return v.AmountPaid
+}
+
+// sortPoints puts the largest bars first and withheld ones last.
+func sortPoints(ps []Point) {
+	slices.SortStableFunc(ps, func(a, b Point) int {
+		switch {
+		case a.Value == nil && b.Value == nil:
+			return strings.Compare(a.Code, b.Code)
+		case a.Value == nil:
+			return 1
+		case b.Value == nil:
+			return -1
+		case *a.Value != *b.Value:
+			if *a.Value > *b.Value {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.Code, b.Code)
+	})
+}
+
+// names looks up the labels of a chart's rows in the language (group codes under ID+2^40).
+func (h *Handler) names(ctx context.Context, chart string, res *report.PublicResult, lang string) (map[int64]string, error) {
+	out := map[int64]string{}
+	switch chart {
+	case ChartWards, ChartTable:
+		var ids []int64
+		for _, c := range res.Rows {
+			ids = append(ids, c.WardID)
+		}
+		units, err := h.Units.ByIDs(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		for id, u := range units {
+			out[id] = pickLang(lang, u.Name, u.NameEn)
+		}
+	case ChartGroups, ChartPipeline:
+		var ids []int64
+		for _, c := range res.Rows {
+			ids = append(ids, c.GroupID)
+		}
+		groups, err := h.Programs.GroupsByIDs(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		for id, g := range groups {
+			out[id] = pickLang(lang, g.Name, g.NameEn)
+			out[id+1<<40] = g.Code
+		}
+	}
+	return out, nil
+}
+
+func pickLang(lang, vi, en string) string {
+	if lang == "en" && en != "" {
+		return en
+	}
+	return vi
+}
+
+func title(chart, measure, lang string) string {
+	m := map[string][2]string{
+		"amountPaid":      {"Số tiền đã chi trả", "Amount paid"},
+		"peopleSupported": {"Số người được hỗ trợ", "People supported"},
+		"beneficiaries":   {"Số đối tượng được chi trả", "Recipients paid"},
+	}[measure]
+	c := map[string][2]string{
+		ChartWards:      {" theo phường, xã", " by ward"},
+		ChartGroups:     {" theo nhóm đối tượng", " by group"},
+		ChartTimeSeries: {" theo thời gian", " over time"},
+		ChartKPI:        {"", ""},
+		ChartTable:      {" theo phường, xã", " by ward"},
+		ChartPipeline:   {"Tiến độ: lập danh sách, phê duyệt, chi trả", "Progress: listed, approved, paid"},
+	}[chart]
+	if chart == ChartPipeline {
+		return pickLang(lang, c[0], c[1])
+	}
+	return pickLang(lang, m[0]+c[0], m[1]+c[1])
+}
+
+// filterOf reads the chart's filter parameters.
+func filterOf(q url.Values) (report.Filter, error) {
+	var f report.Filter
+	list := func(k string) []string {
+		var out []string
+		for _, v := range q[k] {
+			for _, part := range strings.Split(v, ",") {
+				if part = strings.TrimSpace(part); part != "" {
+					out = append(out, part)
+				}
+			}
+		}
+		return out
+	}
+	f.Programs, f.Groups, f.Wards, f.Districts = list("program"), list("group"), list("ward"), list("district")
+	for _, d := range []struct {
+		key string
+		dst **civil.Date
+	}{{"from", &f.PaidFrom}, {"to", &f.PaidTo}} {
+		if v := q.Get(d.key); v != "" {
+			day, err := civil.Parse(v)
+			if err != nil {
+				return f, errs.E("portal: filter", errs.Invalid, errs.Msgf("Ngày %s=%q không hợp lệ (dạng YYYY-MM-DD).", d.key, v))
+			}
+			*d.dst = &day
+		}
+	}
+	return f, nil
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+func writeError(w http.ResponseWriter, err error) {
+	status := map[errs.Kind]int{errs.Invalid: 400, errs.NotFound: 404, errs.Permission: 403, errs.Unauthorized: 401,
+		errs.TooComplex: 422, errs.Unavailable: 503}[errs.KindOf(err)]
+	if status == 0 {
+		status = 500
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]string{"error": errs.Message(err), "code": errs.KindOf(err).Code()})
+}

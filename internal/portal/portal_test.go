@@ -1,0 +1,242 @@
+package portal_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"hotro/internal/app/apptest"
+	"hotro/internal/config"
+	"hotro/internal/dataset"
+	"hotro/internal/db/dbtest"
+	"hotro/internal/errs"
+	"hotro/internal/portal"
+	"hotro/internal/seed/seedtest"
+)
+
+const secret = "a-test-secret-of-at-least-32-characters!"
+
+func TestSignedLinks(t *testing.T) {
+	now := time.Date(2020, 5, 20, 9, 0, 0, 0, time.UTC)
+	s := portal.NewSigner([]byte(secret), func() time.Time { return now })
+	signed, err := s.Sign(url.Values{"ward": {"05431"}, "measure": {"amountPaid"}, "full": {"1"}}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Verify(signed); err != nil {
+		t.Fatalf("a fresh link is refused: %v", err)
+	}
+	change := func(f func(v url.Values)) url.Values {
+		c := url.Values{}
+		for k, vs := range signed {
+			c[k] = append([]string(nil), vs...)
+		}
+		f(c)
+		return c
+	}
+	tests := []struct {
+		name string
+		link url.Values
+		want string
+	}{
+		{"another ward", change(func(v url.Values) { v.Set("ward", "05434") }), "sửa đổi"},
+		{"a parameter added", change(func(v url.Values) { v.Set("group", "HO_NGHEO") }), "sửa đổi"},
+		{"a parameter removed", change(func(v url.Values) { v.Del("full") }), "sửa đổi"},
+		{"a later expiry", change(func(v url.Values) { v.Set("exp", "9999999999") }), "sửa đổi"},
+		{"no signature", change(func(v url.Values) { v.Del("sig") }), "sửa đổi"},
+		{"signed with another key", func() url.Values {
+			v, _ := portal.NewSigner([]byte(strings.Repeat("x", 40)), func() time.Time { return now }).Sign(url.Values{"ward": {"05431"}}, time.Hour)
+			return v
+		}(), "sửa đổi"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := s.Verify(tt.link)
+			if !errs.Is(errs.Permission, err) || !strings.Contains(errs.Message(err), tt.want) {
+				t.Errorf("err = %v, want refused (%s)", err, tt.want)
+			}
+		})
+	}
+	later := portal.NewSigner([]byte(secret), func() time.Time { return now.Add(2 * time.Hour) })
+	if err := later.Verify(signed); !errs.Is(errs.Permission, err) || !strings.Contains(errs.Message(err), "hết hạn") {
+		t.Errorf("expired link: err = %v", err)
+	}
+	if err := portal.NewSigner(nil, nil).Verify(signed); err == nil {
+		t.Error("a server without a key accepts signed links")
+	}
+}
+
+func get(t *testing.T, rawURL string, header map[string]string) (*http.Response, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, rawURL, nil)
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res, body
+}
+
+func TestChartData(t *testing.T) {
+	for _, dialect := range dbtest.Dialects() {
+		t.Run(string(dialect), func(t *testing.T) {
+			d, err := seedtest.Fresh(t, dialect)
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv := apptest.Start(t, d, func(c *config.Config) {
+				c.EmbedSecret = secret
+				c.CORSOrigins = []string{"https://thainguyencity.gov.vn"}
+			})
+			var names, ids []string
+			d.NewRaw("SELECT full_name FROM beneficiaries").Scan(context.Background(), &names)
+			d.NewRaw("SELECT citizen_id FROM beneficiaries").Scan(context.Background(), &ids)
+			noPersonalData := func(t *testing.T, body []byte) {
+				t.Helper()
+				for _, s := range append(names, ids...) {
+					if strings.Contains(string(body), `"`+s+`"`) || (len(s) >= 9 && strings.Contains(string(body), s)) {
+						t.Fatalf("chart data holds personal data %q", s)
+					}
+				}
+			}
+
+			res, body := get(t, srv.URL+"/embed/data/wards?measure=peopleSupported&lang=en", nil)
+			if res.StatusCode != 200 {
+				t.Fatalf("wards: %d %s", res.StatusCode, body)
+			}
+			noPersonalData(t, body)
+			var chart portal.Chart
+			json.Unmarshal(body, &chart)
+			if len(chart.Points) != 32 || !chart.Public || chart.Points[0].Value == nil || chart.Title != "People supported by ward" {
+				t.Errorf("wards chart = %d points, public %v, title %q", len(chart.Points), chart.Public, chart.Title)
+			}
+
+			// A small group: its small cells are withheld, with complements, and drawn as such.
+			_, body = get(t, srv.URL+"/embed/data/wards?group=CHAM_DUT_HDLD", nil)
+			noPersonalData(t, body)
+			chart = portal.Chart{}
+			json.Unmarshal(body, &chart)
+			withheld := 0
+			for _, p := range chart.Points {
+				if p.Suppressed {
+					withheld++
+					if p.Value != nil {
+						t.Errorf("withheld point %s has a value", p.Code)
+					}
+				}
+			}
+			if withheld < 2 {
+				t.Errorf("withheld %d wards of a small group, want at least 2", withheld)
+			}
+
+			for _, chartName := range []string{"groups", "timeseries", "kpi", "table"} {
+				res, body := get(t, srv.URL+"/embed/data/"+chartName+"?bucket=WEEK", nil)
+				if chartName != "timeseries" {
+					res, body = get(t, srv.URL+"/embed/data/"+chartName, nil)
+				}
+				if res.StatusCode != 200 {
+					t.Errorf("%s: %d %s", chartName, res.StatusCode, body)
+				}
+				noPersonalData(t, body)
+			}
+
+			// Not public without a signature.
+			for _, path := range []string{"/embed/data/pipeline", "/embed/data/wards?full=1", "/embed/data/wards?colour=red", "/embed/data/nope"} {
+				if res, body := get(t, srv.URL+path, nil); res.StatusCode < 400 {
+					t.Errorf("%s: %d %s, want refused", path, res.StatusCode, body)
+				}
+			}
+			signer := portal.NewSigner([]byte(secret), nil)
+			link, _ := signer.Sign(url.Values{"group": {"CHAM_DUT_HDLD"}, "full": {"1"}}, time.Hour)
+			res, body = get(t, srv.URL+"/embed/data/wards?"+link.Encode(), nil)
+			chart = portal.Chart{}
+			json.Unmarshal(body, &chart)
+			if res.StatusCode != 200 || chart.Public {
+				t.Fatalf("signed full link: %d %s", res.StatusCode, body)
+			}
+			for _, p := range chart.Points {
+				if p.Suppressed {
+					t.Errorf("a signed full link withholds %s", p.Code)
+				}
+			}
+			link.Set("group", "HO_NGHEO")
+			if res, _ := get(t, srv.URL+"/embed/data/wards?"+link.Encode(), nil); res.StatusCode != http.StatusForbidden {
+				t.Errorf("tampered link: %d, want 403", res.StatusCode)
+			}
+		})
+	}
+}
+
+func TestPublicAnswersRevalidate(t *testing.T) {
+	d, err := seedtest.Fresh(t, dbtest.Dialects()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := apptest.Start(t, d, func(c *config.Config) { c.PublicMaxAge = 5 * time.Minute })
+	url := srv.URL + "/embed/data/kpi?measure=amountPaid"
+	res, body := get(t, url, nil)
+	etag := res.Header.Get("ETag")
+	if res.StatusCode != 200 || etag == "" || res.Header.Get("Cache-Control") != "public, max-age=300" {
+		t.Fatalf("first answer: %d, ETag %q, Cache-Control %q", res.StatusCode, etag, res.Header.Get("Cache-Control"))
+	}
+	res, again := get(t, url, map[string]string{"If-None-Match": etag})
+	if res.StatusCode != http.StatusNotModified || len(again) != 0 {
+		t.Errorf("revalidation: %d with %d bytes, want 304 and no body", res.StatusCode, len(again))
+	}
+	// New data: the old tag no longer matches.
+	if err := dataset.NewStore(d).Bump(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	res, fresh := get(t, url, map[string]string{"If-None-Match": etag})
+	if res.StatusCode != 200 || res.Header.Get("ETag") == etag || string(fresh) == "" {
+		t.Errorf("after a write: %d, ETag %q (old %q)", res.StatusCode, res.Header.Get("ETag"), etag)
+	}
+	_ = body
+	// An error is not stored.
+	res, _ = get(t, srv.URL+"/embed/data/wards?lang=fr", nil)
+	if res.StatusCode != 400 || res.Header.Get("ETag") != "" || res.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("error answer: %d, ETag %q, Cache-Control %q", res.StatusCode, res.Header.Get("ETag"), res.Header.Get("Cache-Control"))
+	}
+}
+
+func TestCORSAndFraming(t *testing.T) {
+	srv := apptest.Start(t, seedtest.Demo(t, dbtest.Dialects()[0]), func(c *config.Config) {
+		c.CORSOrigins = []string{"https://thainguyencity.gov.vn"}
+	})
+	preflight := func(origin string) *http.Response {
+		req, _ := http.NewRequest(http.MethodOptions, srv.URL+"/graphql", nil)
+		req.Header.Set("Origin", origin)
+		req.Header.Set("Access-Control-Request-Method", "POST")
+		req.Header.Set("Access-Control-Request-Headers", "content-type")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res
+	}
+	ok := preflight("https://thainguyencity.gov.vn")
+	if ok.Header.Get("Access-Control-Allow-Origin") != "https://thainguyencity.gov.vn" || ok.Header.Get("Access-Control-Max-Age") != "600" || ok.Header.Get("Access-Control-Allow-Credentials") != "" {
+		t.Errorf("allowed origin preflight: %v", ok.Header)
+	}
+	if bad := preflight("https://evil.example"); bad.Header.Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("other origin allowed: %v", bad.Header)
+	}
+	res, _ := get(t, srv.URL+"/embed/data/kpi", nil)
+	if csp := res.Header.Get("Content-Security-Policy"); csp != "frame-ancestors 'self' https://thainguyencity.gov.vn" {
+		t.Errorf("embed framing: %q", csp)
+	}
+	res, _ = get(t, srv.URL+"/", nil)
+	if csp := res.Header.Get("Content-Security-Policy"); res.Header.Get("X-Frame-Options") != "SAMEORIGIN" || strings.Contains(csp, "thainguyencity") || !strings.Contains(csp, "frame-ancestors") {
+		t.Errorf("dashboard framing: %v", res.Header)
+	}
+}

@@ -1,0 +1,98 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/rs/cors"
+)
+
+// Public says how the public parts are served: to which origins, and for how long caches may keep
+// them.
+type Public struct {
+	// Origins may read the public API from a browser (CORS) and frame the charts.
+	Origins []string
+	// MaxAge is how long a cache may keep a public answer before it asks again.
+	MaxAge time.Duration
+	// DataVersion changes whenever the data does; answers are tagged with it.
+	DataVersion func(context.Context) (int64, error)
+	// Anonymous reports whether a request comes from someone not signed in.
+	Anonymous func(*http.Request) bool
+}
+
+// withCORS lets the configured origins read public answers from their pages: no credentials are
+// ever allowed cross-origin, and preflights are cached for ten minutes.
+func (p Public) withCORS(h http.Handler) http.Handler {
+	if len(p.Origins) == 0 {
+		return h
+	}
+	return cors.New(cors.Options{
+		AllowedOrigins:   p.Origins,
+		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodHead},
+		AllowedHeaders:   []string{"Content-Type"},
+		ExposedHeaders:   []string{"ETag"},
+		AllowCredentials: false,
+		MaxAge:           600,
+	}).Handler(h)
+}
+
+// frameAncestors is the CSP directive for pages the portal may frame.
+func (p Public) frameAncestors() string {
+	return strings.TrimSpace("frame-ancestors 'self' " + strings.Join(p.Origins, " "))
+}
+
+// cached serves public GET answers with an ETag from the data version and the URL, answers
+// If-None-Match with 304 Not Modified without running the query, and lets shared caches keep
+// them for MaxAge. Answers to signed-in callers are never stored.
+func (p Public) cached(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if (r.Method != http.MethodGet && r.Method != http.MethodHead) || !p.Anonymous(r) || p.DataVersion == nil {
+			w.Header().Set("Cache-Control", "private, no-store")
+			h.ServeHTTP(w, r)
+			return
+		}
+		version, err := p.DataVersion(r.Context())
+		if err != nil {
+			w.Header().Set("Cache-Control", "no-store")
+			h.ServeHTTP(w, r)
+			return
+		}
+		sum := fnv.New64a()
+		sum.Write([]byte(r.URL.RequestURI()))
+		etag := fmt.Sprintf(`"v%d-%x"`, version, sum.Sum64())
+		w.Header().Set("ETag", etag)
+		w.Header().Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(p.MaxAge.Seconds())))
+		w.Header().Add("Vary", "Origin")
+		if inm := r.Header.Get("If-None-Match"); inm != "" && (inm == etag || inm == "W/"+etag || inm == "*") {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		h.ServeHTTP(&noStoreOnError{ResponseWriter: w}, r)
+	})
+}
+
+// noStoreOnError keeps caches from storing a failed answer.
+type noStoreOnError struct {
+	http.ResponseWriter
+	wrote bool
+}
+
+func (n *noStoreOnError) WriteHeader(status int) {
+	if !n.wrote && status != http.StatusOK {
+		n.Header().Del("ETag")
+		n.Header().Set("Cache-Control", "no-store")
+	}
+	n.wrote = true
+	n.ResponseWriter.WriteHeader(status)
+}
+
+func (n *noStoreOnError) Write(b []byte) (int, error) {
+	n.wrote = true
+	return n.ResponseWriter.Write(b)
+}
+
+func (n *noStoreOnError) Unwrap() http.ResponseWriter { return n.ResponseWriter }
