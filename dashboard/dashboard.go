@@ -1,5 +1,5 @@
 // Package dashboard serves hotro's web pages, embedded in the binary so that nothing is loaded from
-// the internet: the leaders' dashboard, its vendored chart library and the GraphQL operations it sends.
+// the internet.
 package dashboard
 
 import (
@@ -11,28 +11,11 @@ import (
 //go:embed static
 var static embed.FS
 
-//go:embed queries/*.graphql
-var queries embed.FS
-
-// Handler serves the embedded pages with content types, ETags, gzip and cache headers, and the
-// dashboard's GraphQL operations at /operations.json.
+// Handler serves the embedded pages.
 func Handler() http.Handler {
 	sub, err := fs.Sub(static, "static")
 	if err != nil {
 		panic(err) // the embed directive guarantees the directory
 	}
-	ops, err := loadOperations(queries)
-	if err != nil {
-		panic(err) // embedded files are fixed at build time; TestOperations proves they load
-	}
-	set, err := loadAssets(sub)
-	if err != nil {
-		panic(err)
-	}
-	opsJSON, err := ops.json()
-	if err != nil {
-		panic(err)
-	}
-	set.add("operations.json", opsJSON)
-	return set
+	return http.FileServerFS(sub)
 }
