@@ -14,7 +14,19 @@ import (
 
 // presentError turns any error into what the client sees: a message it can act on and
 // extensions.code from the one error vocabulary. SQL text and stacks go only to the log.
-func presentError(log *slog.Logger, classify func(error) errs.Kind) graphql.ErrorPresenterFunc {
+func presentError(log *slog.Logger, classify func(error) errs.Kind, metrics Recorder) graphql.ErrorPresenterFunc {
+	present := presentErrorKind(log, classify)
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gqlErr := present(ctx, err)
+		if metrics != nil {
+			code, _ := gqlErr.Extensions["code"].(string)
+			metrics.Error(code)
+		}
+		return gqlErr
+	}
+}
+
+func presentErrorKind(log *slog.Logger, classify func(error) errs.Kind) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
 		if gqlErr.Extensions == nil {

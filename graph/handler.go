@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -10,6 +11,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
 
 	"hotro/internal/errs"
 )
@@ -23,6 +25,15 @@ type Options struct {
 	Limits Limits
 	// PublicOperations are the documents anonymous callers may run.
 	PublicOperations []string
+	// Metrics, when set, counts operations and errors by code. Operations are counted by name when
+	// they are named in PublicOperations, else as "adhoc", so clients cannot grow the series.
+	Metrics Recorder
+}
+
+// Recorder counts operations and errors for monitoring.
+type Recorder interface {
+	Operation(name string, failed bool, took time.Duration)
+	Error(code string)
 }
 
 // NewHandler returns the GraphQL HTTP handler over the resolver, with explicit transports, a parsed
@@ -50,10 +61,35 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 	srv.Use(extension.Introspection{})
 	srv.Use(shapeLimit{opt.Limits})
 	srv.Use(extension.FixedComplexityLimit(opt.Limits.MaxComplexity))
+	known := map[string]bool{}
+	for _, doc := range opt.PublicOperations {
+		if parsed, err := parser.ParseQuery(&ast.Source{Input: doc}); err == nil {
+			for _, op := range parsed.Operations {
+				known[op.Name] = op.Name != ""
+			}
+		}
+	}
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		return next(WithLoaders(ctx, r.NewLoaders()))
+		start := time.Now()
+		respond := next(WithLoaders(ctx, r.NewLoaders()))
+		if opt.Metrics == nil {
+			return respond
+		}
+		name := "adhoc"
+		if oc := graphql.GetOperationContext(ctx); oc != nil && known[oc.OperationName] {
+			name = oc.OperationName
+		}
+		recorded := false
+		return func(ctx context.Context) *graphql.Response {
+			resp := respond(ctx)
+			if !recorded {
+				recorded = true
+				opt.Metrics.Operation(name, resp == nil || len(resp.Errors) > 0, time.Since(start))
+			}
+			return resp
+		}
 	})
-	srv.SetErrorPresenter(presentError(opt.Logger, opt.Classify))
+	srv.SetErrorPresenter(presentError(opt.Logger, opt.Classify, opt.Metrics))
 	srv.SetRecoverFunc(recoverPanic(opt.Logger))
 	return srv
 }

@@ -21,6 +21,7 @@ import (
 	"hotro/internal/db"
 	"hotro/internal/disbursement"
 	"hotro/internal/fund"
+	"hotro/internal/metrics"
 	"hotro/internal/portal"
 	"hotro/internal/program"
 	"hotro/internal/report"
@@ -41,6 +42,7 @@ func New(cfg config.Config, d *bun.DB, log *slog.Logger) (*http.Server, error) {
 
 		PublicMinCount: cfg.PublicMinCount,
 	}
+	counters := metrics.New(d.DB)
 	authn := account.NewHTTP(account.NewService(d, account.Options{}), log)
 	authn.SecureCookies = cfg.SecureCookies
 	data := dataset.NewStore(d)
@@ -59,7 +61,9 @@ func New(cfg config.Config, d *bun.DB, log *slog.Logger) (*http.Server, error) {
 		Authenticate: authn.Middleware,
 		AuthRoutes:   authn.Routes(),
 		Addr:         cfg.Addr,
-		GraphQL:      graph.NewHandler(resolver, graph.Options{Logger: log, Classify: db.Classify}),
+		GraphQL: graph.NewHandler(resolver, graph.Options{Logger: log, Classify: db.Classify,
+			Metrics: counters}),
+		Metrics:      counters,
 		Dashboard:    dashboard.Handler(),
 		Ready:        func(ctx context.Context) error { return d.PingContext(ctx) },
 		Logger:       log,

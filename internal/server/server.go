@@ -34,6 +34,8 @@ type Config struct {
 	Export       http.Handler                // stats as CSV/XLSX at /export/ (nil: not served)
 	Ready        func(context.Context) error // nil error: the database answers
 	Logger       *slog.Logger
+	// Metrics, when set, records every request and is served at /metrics.
+	Metrics Recorder
 	MaxBodyBytes int64
 }
 
@@ -71,6 +73,9 @@ func New(c Config) *http.Server {
 		mux.Handle("/embed/", c.Embeds)
 		mux.Handle("/embed.js", c.Embeds)
 	}
+	if c.Metrics != nil {
+		mux.Handle("GET /metrics", c.Metrics.Handler())
+	}
 	mux.Handle("/", c.Dashboard)
 
 	var h http.Handler = framing(mux, c.Public.frameAncestors())
@@ -79,7 +84,7 @@ func New(c Config) *http.Server {
 	}
 	h = limitBody(h, c.MaxBodyBytes)
 	h = recoverPanics(h, c.Logger)
-	h = accessLog(h, c.Logger)
+	h = accessLog(h, c.Logger, c.Metrics)
 	h = requestID(h)
 	return &http.Server{
 		Addr:              c.Addr,
@@ -203,8 +208,26 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
-// accessLog logs one structured line per request.
-func accessLog(next http.Handler, log *slog.Logger) http.Handler {
+// Recorder counts requests for monitoring.
+type Recorder interface {
+	Request(route, method string, status int, took time.Duration)
+	Handler() http.Handler
+}
+
+// routes are the fixed names requests are counted under (never the raw path, which the client picks).
+var routes = []string{"/graphql", "/graphiql", "/export/", "/embed/data/", "/embed/", "/auth/", "/intake/", "/wards/", "/healthz", "/readyz", "/metrics"}
+
+func routeOf(path string) string {
+	for _, r := range routes {
+		if path == strings.TrimSuffix(r, "/") || strings.HasPrefix(path, r) {
+			return r
+		}
+	}
+	return "/"
+}
+
+// accessLog logs one structured line per request and counts it.
+func accessLog(next http.Handler, log *slog.Logger, counter Recorder) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
@@ -212,8 +235,12 @@ func accessLog(next http.Handler, log *slog.Logger) http.Handler {
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
+		took := time.Since(start)
 		log.InfoContext(r.Context(), "http", "method", r.Method, "path", r.URL.Path, "status", rec.status,
-			"bytes", rec.bytes, "duration_ms", float64(time.Since(start).Microseconds())/1000, "remote", r.RemoteAddr)
+			"bytes", rec.bytes, "duration_ms", float64(took.Microseconds())/1000, "remote", r.RemoteAddr)
+		if counter != nil {
+			counter.Request(routeOf(r.URL.Path), r.Method, rec.status, took)
+		}
 	})
 }
 
