@@ -24,6 +24,9 @@ Usage:
                 (the password is read from standard input)
   hotro token   create USERNAME NAME [--ttl 720h] | revoke USERNAME NAME | list USERNAME
                 API tokens for analysts and integrations (Authorization: Bearer ...)
+  hotro backup  FILE             write a consistent copy of the database while it serves
+                (SQLite: VACUUM INTO; PostgreSQL: pg_dump custom format)
+  hotro restore FILE             load a backup into the empty database of DATABASE_URL
   hotro help                     show this
 
 Every command takes --database-url (env DATABASE_URL): postgres://... selects PostgreSQL; a file path,
@@ -70,6 +73,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return userCmd(ctx, rest, getenv, stdin, stdout, stderr)
 	case "token":
 		return tokenCmd(ctx, rest, getenv, stdout, stderr)
+	case "backup":
+		return backupCmd(ctx, rest, getenv, stdout, stderr)
+	case "restore":
+		return restoreCmd(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"hotro/internal/db"
 	"hotro/internal/app/apptest"
+	"hotro/internal/db"
 	"hotro/internal/db/dbtest"
 	"hotro/internal/seed/seedtest"
 )

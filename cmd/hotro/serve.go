@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"net"
@@ -23,6 +24,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer d.Close()
+	if cfg.TLSCert != "" {
+		if _, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey); err != nil {
+			return fmt.Errorf("cannot use the TLS certificate and key: %v", err)
+		}
+	}
 	// Listen before the slower start-up work, so a port in use is reported at once.
 	l, err := server.Listen(cfg.Addr)
 	if err != nil {
@@ -54,23 +60,27 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	log.Info("serving", "addr", l.Addr().String(), "database", target.Describe())
 	fmt.Fprintf(stdout, "hotro is running on %s\n  dashboard: %s/\n  GraphQL:   %s/graphql\n  console:   %s/graphiql\n",
-		target.Describe(), baseURL(l.Addr()), baseURL(l.Addr()), baseURL(l.Addr()))
+		target.Describe(), baseURL(l.Addr(), cfg.TLSCert != ""), baseURL(l.Addr(), cfg.TLSCert != ""), baseURL(l.Addr(), cfg.TLSCert != ""))
 	if info, err := dataset.NewStore(d).Get(ctx); err == nil && info.Demo {
 		printDemoAccounts(stdout, cfg.DemoPassword)
 	}
-	return server.Serve(ctx, srv, l, cfg.ShutdownTimeout)
+	return server.ServeTLS(ctx, srv, l, cfg.ShutdownTimeout, server.TLS{Cert: cfg.TLSCert, Key: cfg.TLSKey})
 }
 
 // baseURL is a URL a person on this machine can open for the listening address.
-func baseURL(a net.Addr) string {
+func baseURL(a net.Addr, https bool) string {
+	scheme := "http://"
+	if https {
+		scheme = "https://"
+	}
 	host, port, err := net.SplitHostPort(a.String())
 	if err != nil {
-		return "http://" + a.String()
+		return scheme + a.String()
 	}
 	if ip := net.ParseIP(host); host == "" || ip == nil || ip.IsUnspecified() {
 		host = "localhost"
 	}
-	return "http://" + net.JoinHostPort(host, port)
+	return scheme + net.JoinHostPort(host, port)
 }
 
 // ensureAdmin creates the configured admin account when there is no admin yet.

@@ -29,6 +29,8 @@ type Config struct {
 	ShutdownTimeout time.Duration // HOTRO_SHUTDOWN_TIMEOUT: how long requests may finish after SIGTERM
 	MaxBodyBytes    int64         // HOTRO_MAX_BODY_BYTES: largest request body
 	SecureCookies   bool          // HOTRO_SECURE_COOKIES: mark cookies Secure (behind a TLS proxy)
+	TLSCert         string        // HOTRO_TLS_CERT: PEM certificate file; with TLSKey, serve HTTPS
+	TLSKey          string        // HOTRO_TLS_KEY: PEM private key file
 	AdminUsername   string        // HOTRO_ADMIN_USERNAME: create this admin at start if there is none
 	AdminPassword   string        // HOTRO_ADMIN_PASSWORD: its password (env only, never a flag)
 
@@ -139,6 +141,10 @@ func Load(cmd Command, args []string, getenv func(string) string, usage io.Write
 			return nil
 		})
 		env("HOTRO_SECURE_COOKIES", boolean(&c.SecureCookies))
+		env("HOTRO_TLS_CERT", str(&c.TLSCert))
+		env("HOTRO_TLS_KEY", str(&c.TLSKey))
+		fs.StringVar(&c.TLSCert, "tls-cert", c.TLSCert, "PEM certificate `file`; with --tls-key, serve HTTPS (env HOTRO_TLS_CERT)")
+		fs.StringVar(&c.TLSKey, "tls-key", c.TLSKey, "PEM private key `file` (env HOTRO_TLS_KEY)")
 		env("HOTRO_ADMIN_USERNAME", str(&c.AdminUsername))
 		env("HOTRO_ADMIN_PASSWORD", str(&c.AdminPassword))
 		fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark session cookies Secure, for a TLS proxy in front (env HOTRO_SECURE_COOKIES)")
@@ -219,6 +225,8 @@ func (c Config) validate() error {
 		return fmt.Errorf("--max-body-bytes must be at least 1024, got %d", c.MaxBodyBytes)
 	case c.StatementTimeout < 0:
 		return fmt.Errorf("--statement-timeout must not be negative")
+	case (c.TLSCert == "") != (c.TLSKey == ""):
+		return fmt.Errorf("--tls-cert and --tls-key go together")
 	case c.PublicMinCount < 1:
 		return fmt.Errorf("--public-min-count must be at least 1, got %d", c.PublicMinCount)
 	case c.EmbedSecret != "" && len(c.EmbedSecret) < 32:

@@ -35,7 +35,7 @@ type Config struct {
 	Ready        func(context.Context) error // nil error: the database answers
 	Logger       *slog.Logger
 	// Metrics, when set, records every request and is served at /metrics.
-	Metrics Recorder
+	Metrics      Recorder
 	MaxBodyBytes int64
 }
 
@@ -114,10 +114,24 @@ func Listen(addr string) (net.Listener, error) {
 	return l, nil
 }
 
+// TLS names the certificate and key files to serve HTTPS with; empty for plain HTTP.
+type TLS struct{ Cert, Key string }
+
 // Serve serves on l until ctx ends, then lets requests in flight finish within grace.
 func Serve(ctx context.Context, srv *http.Server, l net.Listener, grace time.Duration) error {
+	return ServeTLS(ctx, srv, l, grace, TLS{})
+}
+
+// ServeTLS is Serve over HTTPS when tls names a certificate and key.
+func ServeTLS(ctx context.Context, srv *http.Server, l net.Listener, grace time.Duration, tls TLS) error {
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(l) }()
+	go func() {
+		if tls.Cert != "" {
+			errc <- srv.ServeTLS(l, tls.Cert, tls.Key)
+			return
+		}
+		errc <- srv.Serve(l)
+	}()
 	select {
 	case err := <-errc:
 		return err
