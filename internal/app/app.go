@@ -50,6 +50,11 @@ func New(cfg config.Config, d *bun.DB, log *slog.Logger) (*http.Server, error) {
 		Engine: resolver.Stats, Units: resolver.Units, Programs: resolver.Programs, Dataset: data,
 		Signer: portal.NewSigner([]byte(cfg.EmbedSecret), nil), MinCount: cfg.PublicMinCount,
 	}
+	var gql http.Handler = graph.NewHandler(resolver, graph.Options{Logger: log, Classify: db.Classify,
+		Metrics: counters})
+	if cfg.ResponseCacheMB > 0 {
+		gql = graph.NewResponseCache(data.Version, cfg.ResponseCacheMB<<20).Handler(gql)
+	}
 	return server.New(server.Config{
 		EmbedData: charts,
 		Public: server.Public{
@@ -61,8 +66,7 @@ func New(cfg config.Config, d *bun.DB, log *slog.Logger) (*http.Server, error) {
 		Authenticate: authn.Middleware,
 		AuthRoutes:   authn.Routes(),
 		Addr:         cfg.Addr,
-		GraphQL: graph.NewHandler(resolver, graph.Options{Logger: log, Classify: db.Classify,
-			Metrics: counters}),
+		GraphQL:      gql,
 		Metrics:      counters,
 		Dashboard:    dashboard.Handler(),
 		Ready:        func(ctx context.Context) error { return d.PingContext(ctx) },

@@ -40,6 +40,8 @@ type Config struct {
 	CORSOrigins    []string      // HOTRO_CORS_ORIGINS: origins (https://portal.example) that may read the public API and frame charts
 	EmbedSecret    string        // HOTRO_EMBED_SECRET: key that signs chart links (env only); empty: signed links off
 
+	ResponseCacheMB int // HOTRO_RESPONSE_CACHE_MB: memory for answers to repeated queries (0: off)
+
 	// Seeding
 	Demo         bool    // seed: also load the demo data set
 	DemoPassword string  // HOTRO_DEMO_PASSWORD: password of the demo accounts
@@ -66,6 +68,7 @@ func Defaults() Config {
 		DemoScale:        1,
 		DemoPassword:     "hotro-demo-2020",
 		PublicMinCount:   5,
+		ResponseCacheMB:  64,
 		PublicMaxAge:     time.Minute,
 	}
 }
@@ -164,6 +167,15 @@ func Load(cmd Command, args []string, getenv func(string) string, usage io.Write
 			return err
 		})
 		env("HOTRO_EMBED_SECRET", str(&c.EmbedSecret))
+		env("HOTRO_RESPONSE_CACHE_MB", func(v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return errors.New("not a whole number of megabytes")
+			}
+			c.ResponseCacheMB = n
+			return nil
+		})
+		fs.IntVar(&c.ResponseCacheMB, "response-cache-mb", c.ResponseCacheMB, "memory for answers to repeated queries, dropped when the data changes; 0 turns it off (env HOTRO_RESPONSE_CACHE_MB)")
 		fs.IntVar(&c.PublicMinCount, "public-min-count", c.PublicMinCount, "withhold public cells counting fewer people or recipients (env HOTRO_PUBLIC_MIN_COUNT)")
 		fs.DurationVar(&c.PublicMaxAge, "public-max-age", c.PublicMaxAge, "how long caches may keep public answers (env HOTRO_PUBLIC_MAX_AGE)")
 		fs.Func("cors-origins", "comma-separated origins that may read the public API and frame charts (env HOTRO_CORS_ORIGINS)", func(v string) error {

@@ -1,0 +1,224 @@
+package graph
+
+import (
+	"bytes"
+	"container/list"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
+
+	"hotro/internal/auth"
+)
+
+// ResponseCache keeps answers to read-only operations, keyed by the operation, its variables and
+// who asked (role, wards, account), and drops them all when the data version changes.
+type ResponseCache struct {
+	version  func(context.Context) (int64, error)
+	maxBytes int
+
+	mu      sync.Mutex
+	current int64
+	size    int
+	order   *list.List // most recently used first
+	entries map[string]*list.Element
+	hits    int64
+	misses  int64
+}
+
+type cached struct {
+	key  string
+	body []byte
+}
+
+// NewResponseCache returns a cache holding up to maxBytes of answers.
+func NewResponseCache(version func(context.Context) (int64, error), maxBytes int) *ResponseCache {
+	return &ResponseCache{version: version, maxBytes: maxBytes, order: list.New(), entries: map[string]*list.Element{}}
+}
+
+// Stats returns the hits and misses so far.
+func (c *ResponseCache) Stats() (hits, misses int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.hits, c.misses
+}
+
+// Handler serves cached answers in front of the GraphQL handler. Mutations, answers with errors,
+// and requests it cannot read are passed through untouched.
+func (c *ResponseCache) Handler(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		params, ok := readParams(r)
+		if !ok || !readOnly(params.Query) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		version, err := c.version(r.Context())
+		if err != nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		key := cacheKey(auth.FromContext(r.Context()), params)
+		if body, ok := c.get(version, key); ok {
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("X-Cache", "hit")
+			_, _ = w.Write(body)
+			return
+		}
+		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+		rec.Header().Set("X-Cache", "miss")
+		next.ServeHTTP(rec, r)
+		if rec.status == http.StatusOK && !bytes.Contains(rec.body.Bytes(), []byte(`"errors":`)) {
+			c.put(version, key, rec.body.Bytes())
+		}
+	})
+}
+
+func (c *ResponseCache) get(version int64, key string) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if version != c.current {
+		c.reset(version)
+	}
+	e, ok := c.entries[key]
+	if !ok {
+		c.misses++
+		return nil, false
+	}
+	c.hits++
+	c.order.MoveToFront(e)
+	return e.Value.(*cached).body, true
+}
+
+func (c *ResponseCache) put(version int64, key string, body []byte) {
+	if len(body) > c.maxBytes/8 {
+		return // one answer may not take an eighth of the cache
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if version != c.current {
+		return // the data changed while this answer was being made
+	}
+	if _, ok := c.entries[key]; ok {
+		return
+	}
+	b := append([]byte(nil), body...)
+	c.entries[key] = c.order.PushFront(&cached{key: key, body: b})
+	c.size += len(b)
+	for c.size > c.maxBytes {
+		last := c.order.Back()
+		old := last.Value.(*cached)
+		c.order.Remove(last)
+		delete(c.entries, old.key)
+		c.size -= len(old.body)
+	}
+}
+
+func (c *ResponseCache) reset(version int64) {
+	c.current = version
+	c.entries = map[string]*list.Element{}
+	c.order.Init()
+	c.size = 0
+}
+
+type rawParams struct {
+	Query         string          `json:"query"`
+	OperationName string          `json:"operationName"`
+	Variables     json.RawMessage `json:"variables"`
+	Extensions    json.RawMessage `json:"extensions"`
+}
+
+// readParams reads a POST body (and puts it back) or GET parameters.
+func readParams(r *http.Request) (rawParams, bool) {
+	var p rawParams
+	switch r.Method {
+	case http.MethodGet:
+		q := r.URL.Query()
+		p.Query, p.OperationName = q.Get("query"), q.Get("operationName")
+		p.Variables, p.Extensions = json.RawMessage(q.Get("variables")), json.RawMessage(q.Get("extensions"))
+		return p, p.Query != "" || len(p.Extensions) > 0
+	case http.MethodPost:
+		if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+			return p, false
+		}
+		body, err := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if err != nil || json.Unmarshal(body, &p) != nil {
+			return p, false
+		}
+		return p, true
+	}
+	return p, false
+}
+
+// readOnly reports whether the document holds only queries. A document sent by hash alone is an
+// allow-listed query.
+func readOnly(query string) bool {
+	if query == "" {
+		return true
+	}
+	doc, err := parser.ParseQuery(&ast.Source{Input: query})
+	if err != nil {
+		return false
+	}
+	for _, op := range doc.Operations {
+		if op.Operation != ast.Query {
+			return false
+		}
+	}
+	return true
+}
+
+// cacheKey names an answer: who asked (their view of the data), what, with which variables.
+func cacheKey(id *auth.Identity, p rawParams) string {
+	wards := slices.Clone(id.WardIDs)
+	slices.Sort(wards)
+	h := sha256.New()
+	h.Write([]byte(string(id.Role) + "\x00" + id.Username + "\x00"))
+	for _, w := range wards {
+		h.Write([]byte(strconv.FormatInt(w, 10) + ","))
+	}
+	for _, part := range [][]byte{[]byte(p.Query), []byte(p.OperationName), canonicalJSON(p.Variables), canonicalJSON(p.Extensions)} {
+		h.Write([]byte{0})
+		h.Write(part)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// canonicalJSON rewrites JSON with sorted keys, so that equal variables give equal keys.
+func canonicalJSON(raw json.RawMessage) []byte {
+	if len(raw) == 0 {
+		return nil
+	}
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return raw
+	}
+	b, _ := json.Marshal(v) // encoding/json sorts map keys
+	return b
+}
+
+// recorder keeps a copy of what the handler writes.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) WriteHeader(status int) {
+	r.status = status
+	r.ResponseWriter.WriteHeader(status)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.body.Write(b)
+	return r.ResponseWriter.Write(b)
+}

@@ -1,0 +1,88 @@
+package graph_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+
+	"hotro/graph"
+	"hotro/internal/auth"
+)
+
+// TestResponseCache puts the cache in front of a handler that counts the calls it gets and answers
+// with an error for one query: answers are kept per caller and query, dropped with a new data
+// version, and errors and mutations are never kept.
+func TestResponseCache(t *testing.T) {
+	var version, calls atomic.Int64
+	version.Store(1)
+	cache := graph.NewResponseCache(func(context.Context) (int64, error) { return version.Load(), nil }, 1<<20)
+	backend := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		var p struct{ Query string }
+		json.NewDecoder(r.Body).Decode(&p)
+		w.Header().Set("Content-Type", "application/json")
+		if p.Query == "{ broken }" {
+			w.Write([]byte(`{"errors":[{"message":"x"}],"data":null}`))
+			return
+		}
+		w.Write([]byte(`{"data":{"who":"` + auth.FromContext(r.Context()).Username + `"}}`))
+	})
+	var caller atomic.Pointer[auth.Identity]
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cache.Handler(backend).ServeHTTP(w, r.WithContext(auth.WithIdentity(r.Context(), caller.Load())))
+	}))
+	defer srv.Close()
+	analyst := &auth.Identity{Username: "phantich", Role: auth.Analyst}
+	officer := &auth.Identity{Username: "canbo", Role: auth.WardOfficer, WardIDs: []int64{7}}
+
+	send := func(query string, vars map[string]any) (string, string) {
+		body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+		res, err := http.Post(srv.URL, "application/json", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var out struct{ Data struct{ Who string } }
+		json.NewDecoder(res.Body).Decode(&out)
+		return res.Header.Get("X-Cache"), out.Data.Who
+	}
+	const q = `query($a: Int, $b: Int) { programs { code } }`
+	steps := []struct {
+		name    string
+		as      *auth.Identity
+		query   string
+		vars    map[string]any
+		bump    bool
+		want    string // X-Cache
+		wantWho string
+	}{
+		{"first ask", analyst, q, map[string]any{"a": 1, "b": 2}, false, "miss", "phantich"},
+		{"same ask, variables in another order", analyst, q, map[string]any{"b": 2, "a": 1}, false, "hit", "phantich"},
+		{"other variables", analyst, q, map[string]any{"a": 9}, false, "miss", "phantich"},
+		{"another caller does not get the analyst's answer", officer, q, map[string]any{"a": 1, "b": 2}, false, "miss", "canbo"},
+		{"after a write", analyst, q, map[string]any{"a": 1, "b": 2}, true, "miss", "phantich"},
+		{"again", analyst, q, map[string]any{"a": 1, "b": 2}, false, "hit", "phantich"},
+		{"an error is not kept", analyst, "{ broken }", nil, false, "miss", ""},
+		{"still not kept", analyst, "{ broken }", nil, false, "miss", ""},
+		{"a mutation passes through", analyst, "mutation { x }", nil, false, "", "phantich"},
+	}
+	for _, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			caller.Store(s.as)
+			if s.bump {
+				version.Add(1)
+			}
+			got, who := send(s.query, s.vars)
+			if got != s.want || who != s.wantWho {
+				t.Errorf("X-Cache %q for %q; want %q for %q", got, who, s.want, s.wantWho)
+			}
+		})
+	}
+	if hits, misses := cache.Stats(); hits != 2 || misses != 6 {
+		t.Errorf("hits %d, misses %d; want 2 and 6", hits, misses)
+	}
+}
