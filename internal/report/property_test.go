@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"hotro/internal/civil"
+	"hotro/internal/db"
 	"hotro/internal/db/dbtest"
 	"hotro/internal/disbursement"
 	"hotro/internal/report"
@@ -24,6 +25,7 @@ type world struct {
 	funds      map[string]int64
 	programs   map[string]int64
 	wardCodes  []string // wards with payments
+	lineWards  []int64  // the wards lines are recorded in
 }
 
 type unit struct {
@@ -78,6 +80,9 @@ func loadWorld(t *testing.T, d bun.IDB) *world {
 	if err := d.NewRaw("SELECT DISTINCT w.code FROM disbursements AS d JOIN admin_units AS w ON w.id = d.ward_id ORDER BY 1").Scan(ctx, &w.wardCodes); err != nil {
 		t.Fatal(err)
 	}
+	if err := d.NewRaw("SELECT DISTINCT ward_id FROM disbursements ORDER BY 1").Scan(ctx, &w.lineWards); err != nil {
+		t.Fatal(err)
+	}
 	return w
 }
 
@@ -121,8 +126,8 @@ func (w *world) province(ward int64) int64 {
 // recordedWards are the wards lines are recorded in whose reported ward passes keep.
 func (w *world) recordedWards(asOf *civil.Date, keep func(reported int64) bool) []int64 {
 	var out []int64
-	for id, u := range w.units {
-		if u.level == "COMMUNE" && keep(w.reportedWard(id, asOf)) {
+	for _, id := range w.lineWards {
+		if keep(w.reportedWard(id, asOf)) {
 			out = append(out, id)
 		}
 	}
@@ -356,7 +361,9 @@ func TestStatsAgreeWithAnIndependentComputation(t *testing.T) {
 			w := loadWorld(t, d)
 			engine := report.NewSQL(d)
 			r := rand.New(rand.NewPCG(42, 2020))
-			for i := range 40 {
+			// The pure-Go SQLite is slow under the race detector: fewer draws there, more on PostgreSQL.
+			draws := map[db.Dialect]int{db.SQLite: 12, db.Postgres: 30}[dialect]
+			for i := range draws {
 				q := w.randomQuery(r)
 				name := fmt.Sprintf("%02d %v %+v", i, q.GroupBy, q.Filter)
 				res, err := engine.Stats(asAnalyst, q)
@@ -379,7 +386,7 @@ func TestStatsAgreeWithAnIndependentComputation(t *testing.T) {
 					t.Errorf("%s: total %+v, oracle %+v", name, total, want)
 				}
 				for j, row := range res.Rows {
-					if j >= 25 {
+					if j >= 10 {
 						break // enough rows per query to catch a wrong grouping, fast enough under -race
 					}
 					if want := w.oracle(t, d, q, &row.Key); row.Totals != want {
