@@ -1,5 +1,5 @@
 // Package dashboard serves hotro's web pages, embedded in the binary so that nothing is loaded from
-// the internet.
+// the internet: the leaders' dashboard, its vendored chart library and the GraphQL operations it sends.
 package dashboard
 
 import (
@@ -11,11 +11,45 @@ import (
 //go:embed static
 var static embed.FS
 
-// Handler serves the embedded pages.
+//go:embed queries/*.graphql
+var queries embed.FS
+
+// PublicOperations returns the text of every GraphQL operation the dashboard sends for visitors who
+// are not signed in: the API's allow-list of public documents (graph.Options.PublicOperations)
+// must hold them, by text or by SHA-256 hash.
+func PublicOperations() []string {
+	ops, err := loadOperations(queries)
+	if err != nil {
+		panic(err) // embedded files are fixed at build time; TestOperations proves they load
+	}
+	var docs []string
+	for _, op := range ops {
+		if !signedInOnly[op.Name] {
+			docs = append(docs, op.Query)
+		}
+	}
+	return docs
+}
+
+// Handler serves the embedded pages with content types, ETags, gzip and cache headers, and the
+// dashboard's GraphQL operations at /operations.json.
 func Handler() http.Handler {
 	sub, err := fs.Sub(static, "static")
 	if err != nil {
 		panic(err) // the embed directive guarantees the directory
 	}
-	return http.FileServerFS(sub)
+	ops, err := loadOperations(queries)
+	if err != nil {
+		panic(err) // embedded files are fixed at build time; TestOperations proves they load
+	}
+	set, err := loadAssets(sub)
+	if err != nil {
+		panic(err)
+	}
+	opsJSON, err := ops.json()
+	if err != nil {
+		panic(err)
+	}
+	set.add("operations.json", opsJSON)
+	return set
 }

@@ -51,7 +51,7 @@ func New(cfg config.Config, d *bun.DB, log *slog.Logger) (*http.Server, error) {
 		Signer: portal.NewSigner([]byte(cfg.EmbedSecret), nil), MinCount: cfg.PublicMinCount,
 	}
 	var gql http.Handler = graph.NewHandler(resolver, graph.Options{Logger: log, Classify: db.Classify,
-		Metrics: counters})
+		PublicOperations: dashboard.PublicOperations(), Metrics: counters})
 	if cfg.ResponseCacheMB > 0 {
 		gql = graph.NewResponseCache(data.Version, cfg.ResponseCacheMB<<20).Handler(gql)
 	}

@@ -1,0 +1,39 @@
+// A small helper to build elements without innerHTML or inline styles.
+
+/**
+ * h("a", {href: "?x", class: "link", on: {click: fn}}, "text", child) builds an element. Attributes
+ * go through setAttribute (never "style"); null, undefined and false leave an attribute out.
+ */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value == null || value === false) continue;
+    if (key === "on") {
+      for (const [event, fn] of Object.entries(value)) el.addEventListener(event, fn);
+    } else if (key === "dataset") {
+      Object.assign(el.dataset, value);
+    } else if (key === "text") {
+      el.textContent = value;
+    } else if (key === "style") {
+      throw new Error("no inline styles: use a class");
+    } else {
+      el.setAttribute(key, value === true ? "" : String(value));
+    }
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child == null || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+/** Replaces the element's children. */
+export function replace(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}

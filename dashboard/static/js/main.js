@@ -1,0 +1,283 @@
+// The dashboard's entry point: reads the view state from the URL, loads what it needs from the API
+// and draws the page; links, filters, back and forward change the URL and redraw.
+
+import { query } from "./api.js";
+import { csrfToken, currentUser, signOut } from "./auth.js";
+import { chartLibrary, disposeCharts, drawChart, resizeCharts } from "./charts.js";
+import { h, replace } from "./dom.js";
+import { describeFilters, refreshWardFilter, renderFilters } from "./filters.js";
+import { formatDateTime } from "./format.js";
+import { lang, setLang, t } from "./i18n.js";
+import { filterOf, parseState, toSearch, withState } from "./state.js";
+import { learnWards, wardsComplete } from "./wards.js";
+import { showStatus } from "./status.js";
+import { overview } from "./views/overview.js";
+import { signInPage } from "./views/signin.js";
+import { wardPage } from "./views/ward.js";
+
+const el = {
+  header: document.getElementById("top"),
+  banner: document.getElementById("banner"),
+  filters: document.getElementById("filters"),
+  status: document.getElementById("status"),
+  main: document.getElementById("main"),
+};
+
+let meta = null;
+let metaPromise = null;
+let user = null;
+let userPromise = Promise.resolve(null); // who is signed in, asked once at start and after sign-in/out
+let userKnown = false;
+let renderSeq = 0;
+let lastPage = null;
+const cache = new Map(); // Overview answers by their variables: back and forward redraw at once
+
+function href(state) {
+  return "./" + toSearch(state);
+}
+
+/** Changes the view state and redraws; replace keeps the history entry (language switch). */
+function navigate(change, { replace: replaceEntry = false, keepFocus = null } = {}) {
+  const next = withState(parseState(location.search), change);
+  const url = href(next);
+  if (replaceEntry) history.replaceState(null, "", url);
+  else history.pushState(null, "", url);
+  render({ keepFocus });
+}
+
+function renderHeader() {
+  const l = lang();
+  const who = user
+    ? h("span", { class: "who" }, t("signedInAs", { name: user.displayName || user.username, role: t(`role_${user.role}`) }))
+    : null;
+  const state = parseState(location.search);
+  const account = user
+    ? h("button", { type: "button", class: "button-small", id: "signout", on: { click: onSignOut } }, t("signOut"))
+    : state.page === "signin" ? null
+    : h("a", { class: "button-small", id: "signin", href: href({ ...state, page: "signin", next: location.search || "?" }), dataset: { nav: "" } }, t("signIn"));
+  replace(
+    el.header,
+    h("a", { class: "skip", href: "#main" }, t("skipToContent")),
+    h("div", { class: "brand" },
+      h("a", { href: "./", dataset: { nav: "" }, class: "brand-name" }, "hotro"),
+      h("span", { class: "brand-title" }, t("appTitle")),
+      h("span", { class: "brand-subtitle" }, t("appSubtitle"))),
+    h("nav", { class: "tools no-print", "aria-label": t("mainNav") },
+      who,
+      h("button", { type: "button", class: "button-small", id: "lang-switch", lang: l === "vi" ? "en" : "vi", "aria-label": t("switchLanguageLabel"),
+        on: { click: () => { setLang(l === "vi" ? "en" : "vi"); render({ keepFocus: "#lang-switch" }); } } }, t("switchLanguage")),
+      h("button", { type: "button", class: "button-small", id: "print", on: { click: () => window.print() } }, t("print")),
+      account),
+  );
+}
+
+function renderBanner() {
+  if (!meta?.dataset?.demo) {
+    replace(el.banner);
+    el.banner.hidden = true;
+    return;
+  }
+  el.banner.hidden = false;
+  replace(el.banner, h("strong", {}, t("demoBanner")), " ", meta.dataset.seededAt ? t("demoSeededAt", { time: formatDateTime(meta.dataset.seededAt) }) : "");
+}
+
+async function onSignOut() {
+  await signOut();
+  user = null;
+  userPromise = Promise.resolve(null);
+  cache.clear();
+  render({ keepFocus: "#signin" });
+}
+
+function loadMeta() {
+  metaPromise ??= query("Meta").then(
+    (m) => (meta = m),
+    (err) => {
+      metaPromise = null; // the next render tries again
+      throw err;
+    },
+  );
+  return metaPromise;
+}
+
+/**
+ * Whether to ask for the signed-in figures: once /auth/me has answered, whether someone is signed
+ * in; before that, whether the session's CSRF cookie is there (so the figures need not wait).
+ */
+function signedIn() {
+  return userKnown ? user !== null : csrfToken() !== "";
+}
+
+async function loadOverview(variables) {
+  const name = signedIn() ? "Overview" : "PublicOverview";
+  const key = name + JSON.stringify(variables);
+  if (cache.has(key)) return cache.get(key);
+  let data;
+  try {
+    data = normalize(await query(name, variables));
+  } catch (err) {
+    // A session that has just ended: the public figures are the visitor's.
+    if (name !== "Overview" || !["UNAUTHENTICATED", "UNAUTHORIZED", "FORBIDDEN", "PERMISSION_DENIED"].includes(err.code)) throw err;
+    data = normalize(await query("PublicOverview", variables));
+  }
+  const entry = { data, at: new Date() };
+  cache.set(key, entry);
+  if (cache.size > 30) cache.delete(cache.keys().next().value);
+  return entry;
+}
+
+/** Draws the page for the URL. Later calls win over earlier ones still loading. */
+async function render({ keepFocus = null } = {}) {
+  const seq = ++renderSeq;
+  const state = parseState(location.search);
+  document.documentElement.lang = lang();
+  renderHeader();
+  const pageChanged = lastPage !== null && lastPage !== `${state.page}:${state.ward}`;
+  if (pageChanged) for (const d of document.querySelectorAll("details.multi[open]")) d.open = false;
+  lastPage = `${state.page}:${state.ward}`;
+
+  if (state.page === "signin") {
+    disposeCharts();
+    el.filters.hidden = true;
+    replace(el.main);
+    showStatus(el.status, "ready");
+    signInPage(el.main, {
+      backHref: "./" + (state.next && state.next !== "?" ? state.next : ""),
+      onSignedIn: async () => {
+        userPromise = currentUser().then((u) => {
+          user = u;
+          userKnown = true;
+        });
+        await userPromise;
+        cache.clear();
+        history.pushState(null, "", "./" + (state.next && state.next !== "?" ? state.next : ""));
+        render();
+      },
+    });
+    restoreFocus(keepFocus, pageChanged);
+    return;
+  }
+
+  showStatus(el.status, "loading");
+  try {
+    // The figures do not wait for the filter options: both requests go at once.
+    const program = state.program;
+    const overviewPromise = loadOverview({ filter: filterOf(state, program), bucket: state.bucket });
+    overviewPromise.catch(() => {}); // reported below, once
+    await Promise.all([loadMeta(), userPromise]);
+    if (seq !== renderSeq) return;
+    renderHeader();
+    renderBanner();
+    const { data, at } = await overviewPromise;
+    if (seq !== renderSeq) return;
+    performance.mark("hotro:data");
+    learnWards(data.byWard.rows.map((r) => r.ward));
+    el.filters.hidden = false;
+    renderFilters(el.filters, { state, meta, program, navigate });
+
+    disposeCharts();
+    replace(el.main);
+    const ctx = {
+      state, meta, program, data, user, navigate,
+      hrefFor: (change) => href(withState(state, change)),
+      contextLine: h("p", { class: "context" },
+        h("span", { class: "as-of" }, t("asOf", { time: formatDateTime(at) }), ` (${t("dataVersion", { version: meta.dataset.version })})`),
+        " · ",
+        h("span", { class: "filter-summary" }, describeFilters(state, meta, program))),
+    };
+    if (data.total.total.disbursements === 0 && !data.total.total.suppressed) {
+      el.main.append(ctx.contextLine);
+      showStatus(el.status, "empty");
+      restoreFocus(keepFocus, pageChanged);
+      return;
+    }
+    const panels = state.page === "ward" ? wardPage(el.main, ctx) : overview(el.main, ctx);
+    performance.mark("hotro:dom");
+    await chartLibrary();
+    if (seq !== renderSeq) return;
+    await Promise.all(panels.map((p) => p.draw(drawChart)));
+    if (seq !== renderSeq) return;
+    showStatus(el.status, "ready");
+    performance.mark("hotro:charts-drawn");
+    restoreFocus(keepFocus, pageChanged);
+    loadWardOptions(seq);
+  } catch (err) {
+    if (seq !== renderSeq) return;
+    console.error(err);
+    if (meta) {
+      // A link with a code the API refuses can still be mended from the filters.
+      el.filters.hidden = false;
+      renderFilters(el.filters, { state, meta, program: state.program, navigate });
+    }
+    disposeCharts();
+    replace(el.main);
+    showStatus(el.status, "error", { err, retry: () => render({ keepFocus: "#main" }) });
+  }
+}
+
+/** Fills the ward filter with every ward that has payment lines, once, after the charts. */
+async function loadWardOptions(seq) {
+  if (wardsComplete()) return;
+  try {
+    const data = await query("WardOptions");
+    learnWards(data.stats.rows.map((r) => r.ward), { all: true });
+  } catch {
+    return; // the filter keeps the wards it knows; the next render tries again
+  }
+  if (seq !== renderSeq) return;
+  refreshWardFilter(el.filters);
+}
+
+/** Gives the signed-in answer the public one's shape: nothing withheld. */
+function normalize(data) {
+  const fix = (totals) => ({ suppressed: false, ...totals });
+  data.total.total = fix(data.total.total);
+  data.total.minCount ??= null;
+  for (const key of ["byWard", "byGroup", "byFund", "overTime"]) {
+    data[key].rows = data[key].rows.map((r) => ({ ...r, totals: fix(r.totals) }));
+  }
+  return data;
+}
+
+function restoreFocus(selector, pageChanged) {
+  const target = selector ? document.querySelector(selector) : null;
+  if (target) target.focus();
+  else if (pageChanged) document.getElementById("page-title")?.focus();
+}
+
+function onClick(e) {
+  // An open filter list closes when the user clicks elsewhere.
+  for (const d of document.querySelectorAll("details.multi[open]")) {
+    if (!d.contains(e.target)) d.open = false;
+  }
+  const a = e.target.closest("a[data-nav]");
+  if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+  e.preventDefault();
+  history.pushState(null, "", a.getAttribute("href"));
+  render();
+  window.scrollTo(0, 0);
+}
+
+let resizeTimer = 0;
+function onResize() {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(resizeCharts, 150);
+}
+
+async function boot() {
+  setLang(lang());
+  document.addEventListener("click", onClick);
+  window.addEventListener("popstate", () => render());
+  window.addEventListener("resize", onResize);
+  window.addEventListener("beforeprint", resizeCharts);
+  window.addEventListener("afterprint", resizeCharts);
+  // Who is signed in, the filter options and the figures are asked for at once.
+  userPromise = currentUser().then((u) => {
+    user = u;
+    userKnown = true;
+  });
+  loadMeta().catch(() => {}); // render reports errors
+  await render();
+}
+
+boot();

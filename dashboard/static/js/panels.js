@@ -1,0 +1,202 @@
+// The dashboard's panels, shared by the overview and the ward page: each turns API rows into a
+// chart, its table and its export links.
+
+import { fundBars, groupBars, pipelineBars, timeSeries, wardBars } from "./charts.js";
+import { h } from "./dom.js";
+import { exportURL } from "./exports.js";
+import { formatDate, formatDayMonth, formatNumber, formatPercent, formatVND } from "./format.js";
+import { lang, nameOf, t } from "./i18n.js";
+import { chartSection, exportLinks } from "./section.js";
+import { dataTable } from "./table.js";
+
+function sum(rows, key) {
+  return rows.reduce((s, r) => s + (r[key] || 0), 0);
+}
+
+/**
+ * A column of a measure. A withheld cell (the public figures hide cells counting fewer than
+ * minCount people, and the cells that would give them away) reads "ẩn" (withheld).
+ */
+function numberColumn(key, label, money = false) {
+  const render = (r) => {
+    if (r.suppressed && r[key] == null) return t("withheld");
+    return money ? formatVND(r[key], lang()) : formatNumber(r[key], lang());
+  };
+  return { key, label, numeric: true, sortable: true, value: (r) => r[key], render };
+}
+
+/** The footer row: the API's total over the whole filter (withheld cells included). */
+function totalRow(ctx, extra = {}) {
+  return { name: t("total"), ...ctx.data.total.total, ...extra };
+}
+
+/** A note under a table that has withheld cells. */
+function withheldNote(rows, ctx) {
+  if (!rows.some((r) => r.suppressed)) return null;
+  return h("p", { class: "note" }, t("withheldNote", { n: ctx.data.total.minCount ?? 5 }));
+}
+
+/** The per-ward bar chart and the table of every ward; a ward's name or bar opens its page. */
+export function wardPanel({ rows, ctx }) {
+  const l = lang();
+  const data = rows.map((r) => ({ code: r.ward.code, name: nameOf(r.ward, l), label: nameOf(r.ward, l), ...r.totals }));
+  const totals = totalRow(ctx);
+  const columns = [
+    {
+      key: "name", label: t("colWard"), sortable: true, value: (r) => r.name,
+      render: (r) => (r.code ? h("a", { href: ctx.hrefFor({ page: "ward", ward: r.code }), dataset: { nav: "", ward: r.code } }, r.name) : r.name),
+    },
+    numberColumn("amountPaid", t("colAmountPaid"), true),
+    { key: "share", label: t("colShare"), numeric: true, value: (r) => r.amountPaid,
+      render: (r) => formatPercent(totals.amountPaid && r.amountPaid != null ? r.amountPaid / totals.amountPaid : null, l) },
+    numberColumn("peopleSupported", t("colPeople")),
+    numberColumn("beneficiaries", t("colRecipients")),
+    numberColumn("disbursements", t("colLines")),
+  ];
+  const table = dataTable({
+    caption: t("byWardCaption"), columns, rows: data, totals, note: withheldNote(data, ctx),
+    sort: { key: ctx.state.sort === "name" || columns.some((c) => c.key === ctx.state.sort) ? ctx.state.sort : "amountPaid", dir: ctx.state.dir },
+    onSort: (key, dir) => ctx.navigate({ sort: key, dir }, { keepFocus: `[data-sort-key="${key}"]` }),
+    className: "wards",
+  });
+  const { section, chart } = chartSection({
+    id: "wards", title: t("byWard"), chartLabel: t("byWardChart"), chartClass: "chart-tall", table, tableVisible: true,
+    exports: exportLinks(t("byWard"), (f) => exportURL(f, ctx.state, ctx.program, ["WARD"], { field: "AMOUNT_PAID", direction: "DESC" })),
+  });
+  chart.style.setProperty("--bars", String(Math.max(data.length, 3)));
+  const sortedForChart = [...data].sort((a, b) => (b.amountPaid ?? -1) - (a.amountPaid ?? -1));
+  return {
+    section,
+    draw: (drawChart) => drawChart(chart, wardBars(sortedForChart), (p) => {
+      const code = p.data?.code;
+      if (code) ctx.navigate({ page: "ward", ward: code });
+    }),
+  };
+}
+
+/** Amounts and people per beneficiary group. */
+export function groupPanel({ rows, ctx }) {
+  const l = lang();
+  const data = rows.map((r) => ({ code: r.group.code, name: nameOf(r.group, l), label: nameOf(r.group, l), ...r.totals }));
+  const columns = [
+    { key: "name", label: t("colGroup"), value: (r) => r.name },
+    numberColumn("amountPaid", t("colAmountPaid"), true),
+    numberColumn("peopleSupported", t("colPeople")),
+    numberColumn("beneficiaries", t("colRecipients")),
+    numberColumn("disbursements", t("colLines")),
+  ];
+  const table = dataTable({ caption: t("byGroupCaption"), columns, rows: data, totals: totalRow(ctx), note: withheldNote(data, ctx) });
+  const { section, chart } = chartSection({
+    id: "groups", title: t("byGroup"), chartLabel: t("byGroupChart"), table,
+    exports: exportLinks(t("byGroup"), (f) => exportURL(f, ctx.state, ctx.program, ["GROUP"])),
+  });
+  return { section, draw: (drawChart) => drawChart(chart, groupBars(data)) };
+}
+
+function weekLabel(label) {
+  const m = /^(\d{4})-W(\d{2})$/.exec(label || "");
+  return m ? t("weekLabel", { week: Number(m[2]), year: m[1] }) : label;
+}
+
+/** Paid per day or week, and cumulative; a switch between day and week. */
+export function timePanel({ rows, ctx }) {
+  const l = lang();
+  const bucket = ctx.state.bucket;
+  let running = 0;
+  const data = rows
+    .filter((r) => r.period)
+    .map((r) => {
+      running += r.totals.amountPaid ?? 0;
+      const week = bucket === "WEEK";
+      return {
+        start: r.period.start,
+        name: week ? `${weekLabel(r.period.label)} (${formatDayMonth(r.period.start)}–${formatDate(r.period.end)})` : formatDate(r.period.start),
+        axisLabel: week ? formatDayMonth(r.period.start) : null,
+        amountPaid: r.totals.amountPaid,
+        peopleSupported: r.totals.peopleSupported,
+        suppressed: r.totals.suppressed,
+        cumulative: running,
+      };
+    });
+  const columns = [
+    { key: "name", label: t("colPeriod"), value: (r) => r.name },
+    numberColumn("amountPaid", t("colAmountPaid"), true),
+    numberColumn("peopleSupported", t("colPeople")),
+    numberColumn("cumulative", t("colCumulative"), true),
+  ];
+  const totals = totalRow(ctx, { cumulative: ctx.data.total.total.amountPaid });
+  const bucketName = t(`bucket_${bucket}`);
+  const table = dataTable({ caption: t("overTimeCaption", { bucket: bucketName }), columns, rows: data, totals, note: withheldNote(data, ctx) });
+  const controls = h(
+    "fieldset",
+    { class: "segmented no-print" },
+    h("legend", { class: "sr-only" }, t("bucket")),
+    ["DAY", "WEEK"].map((b) =>
+      h("label", { class: b === bucket ? "active" : null },
+        h("input", { type: "radio", name: "bucket", value: b, checked: b === bucket, dataset: { bucket: b },
+          on: { change: () => ctx.navigate({ bucket: b }, { keepFocus: `[data-bucket="${b}"]` }) } }),
+        t(`bucket_${b}`))),
+  );
+  const { section, chart } = chartSection({
+    id: "time", title: t("overTime"), chartLabel: t("overTimeChart", { bucket: bucketName }), table, controls,
+    exports: exportLinks(t("overTime"), (f) => exportURL(f, ctx.state, ctx.program, [bucket])),
+  });
+  return { section, draw: (drawChart) => drawChart(chart, timeSeries(data)) };
+}
+
+/** Fund rows: each fund's allocation, and what was paid from it under the filter. */
+export function fundRows(funds, byFund) {
+  const paid = new Map(byFund.map((r) => [r.fund?.code, r.totals]));
+  return funds.map((f) => {
+    const p = paid.get(f.code);
+    const amount = p ? p.amountPaid : 0;
+    return {
+      code: f.code, allocated: f.allocated, paid: amount, suppressed: p?.suppressed ?? false,
+      remaining: amount == null ? null : f.allocated - amount,
+      utilisation: amount == null || !f.allocated ? null : amount / f.allocated,
+      fund: f,
+    };
+  });
+}
+
+/** Allocated, paid (under the filter) and remaining per fund. */
+export function fundPanel({ funds, ctx }) {
+  const l = lang();
+  const data = funds.map((f) => ({ ...f, name: nameOf(f.fund, l), label: nameOf(f.fund, l) }));
+  const allocated = sum(data, "allocated");
+  const paid = sum(data, "paid");
+  const totals = { name: t("total"), allocated, paid, remaining: allocated - paid, utilisation: allocated ? paid / allocated : null };
+  const columns = [
+    { key: "name", label: t("colFund"), value: (r) => r.name },
+    numberColumn("allocated", t("colAllocated"), true),
+    numberColumn("paid", t("colPaid"), true),
+    numberColumn("remaining", t("colRemaining"), true),
+    { key: "utilisation", label: t("colUtilisation"), numeric: true, value: (r) => r.utilisation, render: (r) => formatPercent(r.utilisation, l) },
+  ];
+  const table = dataTable({ caption: t("fundsCaption"), columns, rows: data, totals, note: withheldNote(data, ctx) });
+  const { section, chart } = chartSection({
+    id: "funds", title: t("fundsTitle"), chartLabel: t("fundsChart"), table,
+    exports: exportLinks(t("fundsTitle"), (f) => exportURL(f, ctx.state, ctx.program, ["FUND"])),
+  });
+  return { section, draw: (drawChart) => drawChart(chart, fundBars(data)) };
+}
+
+/** Listed, approved and paid per group. */
+export function pipelinePanel({ rows, ctx }) {
+  const l = lang();
+  const data = rows.map((r) => ({ code: r.group.code, name: nameOf(r.group, l), label: nameOf(r.group, l), ...r.totals }));
+  const columns = [
+    { key: "name", label: t("colGroup"), value: (r) => r.name },
+    numberColumn("amountListed", t("colListed"), true),
+    numberColumn("amountApproved", t("colApproved"), true),
+    numberColumn("amountPaid", t("colPaid"), true),
+    { key: "ratio", label: t("colShare"), numeric: true, value: (r) => r.amountPaid,
+      render: (r) => formatPercent(r.amountListed && r.amountPaid != null ? r.amountPaid / r.amountListed : null, l) },
+  ];
+  const table = dataTable({ caption: t("pipelineCaption"), columns, rows: data, totals: totalRow(ctx), note: withheldNote(data, ctx) });
+  const { section, chart } = chartSection({
+    id: "pipeline", title: t("pipeline"), chartLabel: t("pipelineChart"), table,
+    exports: exportLinks(t("pipeline"), (f) => exportURL(f, ctx.state, ctx.program, ["GROUP", "STATUS"])),
+  });
+  return { section, draw: (drawChart) => drawChart(chart, pipelineBars(data)) };
+}

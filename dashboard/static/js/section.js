@@ -1,0 +1,55 @@
+// A card of the dashboard: a heading, a chart backed by its table, and export links.
+
+import { h } from "./dom.js";
+import { t } from "./i18n.js";
+
+/**
+ * chartSection returns {section, chart}: chart is the element to draw into once the section is
+ * in the page. With tableVisible the table is always shown; else a button shows it (it is always
+ * there for screen readers).
+ */
+export function chartSection({ id, title, chartLabel, chartClass = "", table, exports = null, controls = null, tableVisible = false }) {
+  const chart = h("div", { class: `chart ${chartClass}`, role: "img", "aria-label": t("chartHint", { title: chartLabel }), id: `${id}-chart` });
+  const wrap = h("div", {
+    id: `${id}-table`,
+    class: tableVisible ? "table-wrap" : "table-wrap sr-only",
+    tabindex: "0",
+    role: "region",
+    "aria-label": table.querySelector("caption")?.textContent || title,
+  }, table);
+  let toggle = null;
+  if (!tableVisible) {
+    toggle = h("button", {
+      type: "button",
+      class: "link-button no-print",
+      "aria-expanded": "false",
+      "aria-controls": `${id}-table`,
+      on: {
+        click: () => {
+          const open = wrap.classList.toggle("sr-only") === false;
+          toggle.setAttribute("aria-expanded", String(open));
+          toggle.textContent = open ? t("hideTable") : t("showTable");
+        },
+      },
+    }, t("showTable"));
+  }
+  const section = h(
+    "section",
+    { class: `card card-${id}`, id, "aria-labelledby": `${id}-title` },
+    h("div", { class: "card-head" }, h("h2", { id: `${id}-title` }, title), controls, exports),
+    chart,
+    toggle,
+    wrap,
+  );
+  return { section, chart };
+}
+
+/** Links that download a table through the API's export, as CSV and as XLSX. */
+export function exportLinks(tableName, urlOf) {
+  return h(
+    "div",
+    { class: "exports no-print" },
+    h("a", { class: "button-small", href: urlOf("csv"), download: "", dataset: { export: "csv" }, "aria-label": t("exportLabel", { table: tableName, format: "CSV" }) }, t("exportCSV")),
+    h("a", { class: "button-small", href: urlOf("xlsx"), download: "", dataset: { export: "xlsx" }, "aria-label": t("exportLabel", { table: tableName, format: "Excel (XLSX)" }) }, t("exportXLSX")),
+  );
+}

@@ -1,0 +1,80 @@
+// The whole view state lives in the URL's query string, so that a copied link reproduces the view
+// and back and forward work. parseState and toSearch are inverses on valid states.
+
+export const STATUSES = ["LISTED", "POSTED", "APPRAISED", "APPROVED", "PAID", "RETURNED", "CANCELLED"];
+export const BUCKETS = ["DAY", "WEEK"];
+export const WARD_SORT_KEYS = ["name", "amountPaid", "peopleSupported", "beneficiaries", "disbursements", "amountListed", "amountApproved"];
+
+const code = /^[A-Za-z0-9_.-]{1,64}$/;
+const isoDate = /^\d{4}-\d{2}-\d{2}$/;
+const lists = ["groups", "funds", "wards", "statuses"];
+
+function list(params, key) {
+  const values = params.getAll(key).flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => code.test(v));
+  const unique = [...new Set(values)];
+  return key === "statuses" ? unique.filter((s) => STATUSES.includes(s)) : unique;
+}
+
+/** The view state of a query string such as "?groups=HO_NGHEO&from=2020-05-04&ward=05431". */
+export function parseState(search) {
+  const p = new URLSearchParams(search);
+  const one = (key, ok) => {
+    const v = (p.get(key) || "").trim();
+    return v && ok(v) ? v : "";
+  };
+  const [sortKey, sortDir] = (p.get("sort") || "").split(":");
+  const state = {
+    page: ["ward", "signin"].includes(p.get("page")) ? p.get("page") : "overview",
+    ward: one("ward", (v) => code.test(v)),
+    program: one("program", (v) => code.test(v)),
+    from: one("from", (v) => isoDate.test(v)),
+    to: one("to", (v) => isoDate.test(v)),
+    bucket: BUCKETS.includes(p.get("bucket")) ? p.get("bucket") : "DAY",
+    sort: WARD_SORT_KEYS.includes(sortKey) ? sortKey : "amountPaid",
+    dir: sortDir === "asc" ? "asc" : "desc",
+    next: one("next", (v) => v.startsWith("?")),
+  };
+  for (const key of lists) state[key] = list(p, key);
+  if (state.ward && state.page === "overview") state.page = "ward";
+  if (state.page === "ward" && !state.ward) state.page = "overview";
+  return state;
+}
+
+/** The canonical query string of a state (defaults left out), "" for the plain overview. */
+export function toSearch(state) {
+  const p = new URLSearchParams();
+  if (state.page === "signin") {
+    // The sign-in page holds only where to go back to.
+    p.set("page", "signin");
+    if (state.next && state.next !== "?") p.set("next", state.next);
+    return `?${p.toString()}`;
+  }
+  if (state.page === "ward" && state.ward) p.set("ward", state.ward);
+  if (state.program) p.set("program", state.program);
+  for (const key of lists) if (state[key]?.length) p.set(key, state[key].join(","));
+  if (state.from) p.set("from", state.from);
+  if (state.to) p.set("to", state.to);
+  if (state.bucket && state.bucket !== "DAY") p.set("bucket", state.bucket);
+  if (state.sort && (state.sort !== "amountPaid" || state.dir !== "desc")) p.set("sort", `${state.sort}:${state.dir}`);
+  const s = p.toString().replaceAll("%2C", ",");
+  return s ? `?${s}` : "";
+}
+
+/** A copy of the state with some fields changed. */
+export function withState(state, change) {
+  return { ...state, ...change };
+}
+
+/** The GraphQL DisbursementFilter of a state; the ward page narrows it to its ward. */
+export function filterOf(state, program) {
+  const filter = {};
+  if (program) filter.programs = [program];
+  if (state.groups.length) filter.groups = state.groups;
+  if (state.funds.length) filter.funds = state.funds;
+  const wards = state.page === "ward" && state.ward ? [state.ward] : state.wards;
+  if (wards.length) filter.wards = wards;
+  if (state.statuses.length) filter.statuses = state.statuses;
+  if (state.from) filter.paidFrom = state.from;
+  if (state.to) filter.paidTo = state.to;
+  return filter;
+}

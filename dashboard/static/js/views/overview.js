@@ -1,0 +1,29 @@
+// The overview: KPI cards, then per ward, per group, over time, funds and the pipeline.
+
+import { h } from "../dom.js";
+import { programParts } from "../filters.js";
+import { nameOf, t } from "../i18n.js";
+import { kpiCards } from "../kpis.js";
+import { fundPanel, fundRows, groupPanel, pipelinePanel, timePanel, wardPanel } from "../panels.js";
+
+/** Builds the overview into main and returns the panels to draw once it is in the page. */
+export function overview(main, ctx) {
+  const { data, meta, program, state } = ctx;
+  const { prog, funds: allFunds } = programParts(meta, program);
+  const funds = fundRows(state.funds.length ? allFunds.filter((f) => state.funds.includes(f.code)) : allFunds, data.byFund.rows);
+  const panels = [
+    wardPanel({ rows: data.byWard.rows, ctx }),
+    groupPanel({ rows: data.byGroup.rows, ctx }),
+    timePanel({ rows: data.overTime.rows, ctx }),
+    fundPanel({ funds, ctx }),
+    pipelinePanel({ rows: data.byGroup.rows, ctx }),
+  ];
+  main.append(
+    h("h1", { id: "page-title", tabindex: "-1" }, prog ? nameOf(prog) : t("allProgramsTitle")),
+    ctx.contextLine,
+    kpiCards(data.total.total, funds),
+    h("div", { class: "panels" }, panels.map((p) => p.section)),
+  );
+  document.title = `${t("appTitle")} — ${prog ? prog.code : t("allPrograms")}`;
+  return panels;
+}
