@@ -3,7 +3,7 @@ GO      ?= go
 ADDR    ?= :8080
 PKGS    := ./...
 
-.PHONY: help generate build run test lint drift check bench clean
+.PHONY: help generate build run test testdata lint drift check bench fuzz fuzz-short clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -18,14 +18,25 @@ run: ## start hotro on data/hotro.db (SQLite) with demo data; DATABASE_URL=postg
 	$(GO) run ./cmd/hotro serve --demo-if-empty --addr $(ADDR)
 
 TESTDB  := $(CURDIR)/bin/testdata
+TESTENV := HOTRO_TEST_SQLITE_REFERENCE=$(TESTDB)/reference.db HOTRO_TEST_SQLITE_DEMO=$(TESTDB)/demo.db
+FUZZTIME ?= 5m
+# package:target pairs for go test -fuzz
+FUZZ := ./graph:FuzzGraphQL ./internal/portal:FuzzChartParams ./internal/intake/sheet:FuzzOpen ./internal/intake/sheet:FuzzXLSXSheet
 
-test: ## run every test (needs PostgreSQL at TEST_DATABASE_URL or 127.0.0.1:5432, and chromium)
-	@# Seed SQLite fixtures once without -race (the pure-Go SQLite is slow under it); tests copy them.
+testdata: ## seed the SQLite fixtures tests copy (without -race: the pure-Go SQLite is slow under it)
 	@rm -rf $(TESTDB) && mkdir -p $(TESTDB)
 	@$(GO) run ./cmd/hotro seed --log-level warn --database-url $(TESTDB)/reference.db >/dev/null
 	@$(GO) run ./cmd/hotro seed --log-level warn --demo --database-url $(TESTDB)/demo.db >/dev/null
-	HOTRO_TEST_SQLITE_REFERENCE=$(TESTDB)/reference.db HOTRO_TEST_SQLITE_DEMO=$(TESTDB)/demo.db \
-		$(GO) test -race -count=1 $(PKGS)
+
+test: testdata ## run every test (needs PostgreSQL at TEST_DATABASE_URL or 127.0.0.1:5432, and chromium)
+	$(TESTENV) $(GO) test -race -count=1 $(PKGS)
+
+fuzz: testdata ## fuzz each entry point for FUZZTIME (default 5m); crashers land in testdata/fuzz as regression cases
+	@for t in $(FUZZ); do pkg=$${t%%:*}; fn=$${t##*:}; echo "fuzz $$fn ($$pkg) for $(FUZZTIME)"; \
+		$(TESTENV) $(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; done
+
+fuzz-short: ## the short fuzz run CI does
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=2000x
 
 lint: ## gofmt, go vet and staticcheck
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi

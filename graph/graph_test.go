@@ -34,7 +34,7 @@ var update = flag.Bool("update", false, "rewrite testdata/golden from the curren
 
 // newServer serves the GraphQL API over d on a real loopback HTTP server, to callers with the
 // identity (nil: anonymous), allowing anonymous callers the public documents.
-func newServer(t *testing.T, d *bun.DB, id *auth.Identity, public ...string) *httptest.Server {
+func newServer(t testing.TB, d *bun.DB, id *auth.Identity, public ...string) *httptest.Server {
 	t.Helper()
 	r := &graph.Resolver{
 		Units: adminunit.NewStore(d), Programs: program.NewStore(d), Funds: fund.NewStore(d),

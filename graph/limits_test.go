@@ -2,6 +2,8 @@ package graph_test
 
 import (
 	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -70,5 +72,28 @@ func TestHostileDocumentsAreRefusedBeforeTheDatabase(t *testing.T) {
 				t.Errorf("%d statements ran before the refusal", n)
 			}
 		})
+	}
+}
+
+// TestHugeInputsAndBatchesAreRefused sends a variable list over the filter cap and a batch of
+// operations in one request.
+func TestHugeInputsAndBatchesAreRefused(t *testing.T) {
+	srv := newServer(t, seedtest.Demo(t, dbtest.Dialects()[0]), analyst)
+	wards := make([]string, 5000)
+	for i := range wards {
+		wards[i] = fmt.Sprintf("%05d", i)
+	}
+	r, raw := post(t, srv.URL, `query($w: [String!]) { stats(filter: { wards: $w }) { total { amountPaid } } }`, map[string]any{"w": wards})
+	if len(r.Errors) == 0 || !strings.Contains(string(raw), "TOO_COMPLEX") {
+		t.Errorf("5,000 ward codes: %.300s", raw)
+	}
+	res, err := http.Post(srv.URL, "application/json", strings.NewReader(`[{"query":"{ programs { code } }"},{"query":"{ programs { code } }"}]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode == http.StatusOK && !strings.Contains(string(body), "errors") {
+		t.Errorf("a batch was run: %d %.300s", res.StatusCode, body)
 	}
 }

@@ -30,10 +30,37 @@ type Filter struct {
 	ProgramIDs, GroupIDs, FundIDs, WardIDs []int64
 }
 
+// MaxFilterValues bounds each list of a filter: enough for every commune of a province, not a way
+// to send the whole country one code at a time.
+const MaxFilterValues = 1000
+
 // Validate checks the filter's values that need no database: dates in order, known statuses and
 // channels.
 func (f Filter) Validate() error {
 	const op = "disbursement: filter"
+	for _, l := range []struct {
+		name string
+		n    int
+	}{{"programs", len(f.Programs)}, {"provinces", len(f.Provinces)}, {"districts", len(f.Districts)}, {"wards", len(f.Wards)},
+		{"groups", len(f.Groups)}, {"funds", len(f.Funds)}} {
+		if l.n > MaxFilterValues {
+			return errs.E(op, errs.TooComplex, errs.Msgf("Bộ lọc %s có %d giá trị, tối đa %d.", l.name, l.n, MaxFilterValues))
+		}
+	}
+	for _, l := range []struct {
+		what  string
+		codes []string
+		ok    func(string) bool
+	}{
+		{"chương trình", f.Programs, isCode}, {"nhóm đối tượng", f.Groups, isCode}, {"nguồn kinh phí", f.Funds, isCode},
+		{"phường/xã", f.Wards, isUnitCode}, {"quận/huyện", f.Districts, isUnitCode}, {"tỉnh/thành phố", f.Provinces, isUnitCode},
+	} {
+		for _, c := range l.codes {
+			if !l.ok(c) {
+				return errs.E(op, errs.Invalid, errs.Msgf("Mã %s %q không hợp lệ.", l.what, truncate(c, 40)))
+			}
+		}
+	}
 	if f.PaidFrom != nil && f.PaidTo != nil && f.PaidFrom.After(*f.PaidTo) {
 		return errs.E(op, errs.Invalid, errs.Msgf("paidFrom (%s) phải trước hoặc bằng paidTo (%s).", f.PaidFrom, f.PaidTo))
 	}
@@ -141,4 +168,37 @@ func (f Filter) CheckCodes(ctx context.Context, idb bun.IDB) error {
 		}
 	}
 	return nil
+}
+
+// isCode reports whether s looks like a programme, group or fund code: capitals, digits, _ and -.
+func isCode(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// isUnitCode reports whether s looks like an official unit code: 2 to 5 digits.
+func isUnitCode(s string) bool {
+	if len(s) < 2 || len(s) > 5 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
 }
