@@ -28,6 +28,8 @@ type HTTP struct {
 	log *slog.Logger
 	// SecureCookies forces the Secure flag; cookies are Secure anyway on TLS requests.
 	SecureCookies bool
+	// Classify names the kind of an error no domain package classified (database down or full).
+	Classify func(error) errs.Kind
 }
 
 // NewHTTP returns the HTTP adapter of svc.
@@ -171,14 +173,21 @@ func (h *HTTP) clearCookies(w http.ResponseWriter, r *http.Request) {
 // fail writes an error as JSON with the status of its kind.
 func (h *HTTP) fail(w http.ResponseWriter, r *http.Request, err error) {
 	kind := errs.KindOf(err)
+	if kind == errs.Other && h.Classify != nil {
+		kind = h.Classify(err)
+		err = errs.E("account", kind, err)
+	}
 	status := map[errs.Kind]int{
 		errs.Invalid: http.StatusBadRequest, errs.Unauthorized: http.StatusUnauthorized, errs.Permission: http.StatusForbidden,
 		errs.NotFound: http.StatusNotFound, errs.TooComplex: http.StatusTooManyRequests, errs.Conflict: http.StatusConflict,
 		errs.Unavailable: http.StatusServiceUnavailable,
 	}[kind]
-	if status == 0 {
+	switch {
+	case status == 0:
 		status = http.StatusInternalServerError
 		h.log.ErrorContext(r.Context(), "auth failed", "err", err)
+	case status == http.StatusServiceUnavailable:
+		h.log.WarnContext(r.Context(), "auth: database unavailable", "err", err)
 	}
 	if status == http.StatusTooManyRequests {
 		w.Header().Set("Retry-After", "60")

@@ -45,6 +45,7 @@ func New(cfg config.Config, d *bun.DB, log *slog.Logger) (*http.Server, error) {
 	counters := metrics.New(d.DB)
 	authn := account.NewHTTP(account.NewService(d, account.Options{}), log)
 	authn.SecureCookies = cfg.SecureCookies
+	authn.Classify = db.Classify
 	data := dataset.NewStore(d)
 	charts := &portal.Handler{
 		Engine: resolver.Stats, Units: resolver.Units, Programs: resolver.Programs, Dataset: data,
