@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -81,41 +82,24 @@ func Target(t testing.TB, dialect db.Dialect) db.Target {
 // The schema is dropped when the test ends.
 func NewSchema(t testing.TB) string {
 	t.Helper()
-	base := PostgresURL()
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatalf("postgres: %v", err)
-	}
-	defer admin.Close()
-	var buf [6]byte
-	_, _ = rand.Read(buf[:])
-	schema := "test_" + hex.EncodeToString(buf[:])
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("postgres at %s is needed for this test (start it, or set TEST_DATABASE_URL; HOTRO_TEST_DIALECTS=sqlite skips it locally): %v", base, err)
-	}
-	t.Cleanup(func() {
-		admin, err := sql.Open("pgx", base)
-		if err != nil {
-			return
-		}
-		defer admin.Close()
-		_, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	schema := create(t, "test_", "CREATE SCHEMA %s", "DROP SCHEMA %s CASCADE")
+	return withURL(t, func(u *url.URL, q url.Values) { q.Set("search_path", schema) })
 }
-
-var _ = stdlib.GetDefaultDriver // registers the "pgx" database/sql driver
 
 // NewDatabase creates an empty database on the test server and returns its URL; it is dropped when
 // the test ends. Use it where a whole database is needed (dumps and restores); schemas are cheaper.
 func NewDatabase(t testing.TB) string {
+	t.Helper()
+	name := create(t, "hotro_test_", "CREATE DATABASE %s", "DROP DATABASE IF EXISTS %s WITH (FORCE)")
+	return withURL(t, func(u *url.URL, q url.Values) {
+		u.Path = "/" + name
+		q.Del("search_path")
+	})
+}
+
+// create runs the statement for a new random name on the test server, and the drop statement
+// when the test ends.
+func create(t testing.TB, prefix, createStmt, dropStmt string) string {
 	t.Helper()
 	base := PostgresURL()
 	admin, err := sql.Open("pgx", base)
@@ -125,9 +109,9 @@ func NewDatabase(t testing.TB) string {
 	defer admin.Close()
 	var buf [6]byte
 	_, _ = rand.Read(buf[:])
-	name := "hotro_test_" + hex.EncodeToString(buf[:])
-	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
-		t.Fatalf("postgres at %s: %v", base, err)
+	name := prefix + hex.EncodeToString(buf[:])
+	if _, err := admin.Exec(fmt.Sprintf(createStmt, name)); err != nil {
+		t.Fatalf("postgres at %s is needed for this test (start it, or set TEST_DATABASE_URL; HOTRO_TEST_DIALECTS=sqlite skips it locally): %v", base, err)
 	}
 	t.Cleanup(func() {
 		admin, err := sql.Open("pgx", base)
@@ -135,15 +119,22 @@ func NewDatabase(t testing.TB) string {
 			return
 		}
 		defer admin.Close()
-		_, _ = admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+		_, _ = admin.Exec(fmt.Sprintf(dropStmt, name))
 	})
-	u, err := url.Parse(base)
+	return name
+}
+
+// withURL returns the test server's URL changed by edit.
+func withURL(t testing.TB, edit func(u *url.URL, q url.Values)) string {
+	t.Helper()
+	u, err := url.Parse(PostgresURL())
 	if err != nil {
 		t.Fatal(err)
 	}
-	u.Path = "/" + name
 	q := u.Query()
-	q.Del("search_path")
+	edit(u, q)
 	u.RawQuery = q.Encode()
 	return u.String()
 }
+
+var _ = stdlib.GetDefaultDriver // registers the "pgx" database/sql driver
