@@ -9,6 +9,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"hotro/console"
 	"hotro/dashboard"
 	"hotro/graph"
 	"hotro/internal/account"
@@ -20,6 +21,7 @@ import (
 	"hotro/internal/dataset"
 	"hotro/internal/db"
 	"hotro/internal/disbursement"
+	"hotro/internal/export"
 	"hotro/internal/fund"
 	"hotro/internal/metrics"
 	"hotro/internal/portal"
@@ -70,6 +72,16 @@ func New(cfg config.Config, d *bun.DB, log *slog.Logger) (*http.Server, error) {
 		GraphQL:      gql,
 		Metrics:      counters,
 		Dashboard:    dashboard.Handler(),
+		Console:      console.Handler(),
+		Export: export.NewHandler(export.Config{
+			Stats: resolver.Stats, Units: resolver.Units, Programs: resolver.Programs, Funds: resolver.Funds,
+			Dataset: data, Classify: db.Classify, Logger: log,
+			// The report engine applies the signed-in caller's ward scope itself; no extra limit here.
+			Scope: func(*http.Request) (report.Scope, error) { return report.Scope{}, nil },
+			// Anonymous visitors get the public figures, small cells withheld, as from publicStats.
+			Public:   func(r *http.Request) bool { return !auth.FromContext(r.Context()).SignedIn() },
+			MinCount: cfg.PublicMinCount,
+		}),
 		Ready:        func(ctx context.Context) error { return d.PingContext(ctx) },
 		Logger:       log,
 		MaxBodyBytes: cfg.MaxBodyBytes,

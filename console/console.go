@@ -1,0 +1,121 @@
+// Package console serves GraphiQL, the in-browser GraphQL editor, from files embedded in the binary,
+// so that analysts can query hotro with no internet: the page, its vendored libraries and the
+// example analyst queries, one click away.
+package console
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+)
+
+// static holds the page (a template), its script and styles, and the vendored libraries.
+//
+//go:embed static
+var static embed.FS
+
+// exampleFiles are the example analyst queries, one operation a file.
+//
+//go:embed examples/*.graphql
+var exampleFiles embed.FS
+
+// An Option changes where the console is mounted or which API it talks to.
+type Option func(*settings)
+
+type settings struct {
+	prefix   string // the path the console is served under
+	endpoint string // the GraphQL endpoint the page sends queries to
+}
+
+// Mount says under which path the handler is mounted, without a trailing slash (default
+// "/graphiql"). The handler expects the full path: mount it without http.StripPrefix.
+func Mount(prefix string) Option {
+	return func(s *settings) { s.prefix = "/" + strings.Trim(prefix, "/") }
+}
+
+// Endpoint says where the page sends its GraphQL requests (default "/graphql", same origin).
+func Endpoint(path string) Option {
+	return func(s *settings) { s.endpoint = path }
+}
+
+// Handler serves the console: the page at PREFIX and PREFIX/, its files under PREFIX/ (vendored
+// libraries cached for a year under versioned names, the rest revalidated by ETag), and the examples
+// at PREFIX/examples.json and PREFIX/examples/NAME.graphql.
+func Handler(opts ...Option) http.Handler {
+	s := settings{prefix: "/graphiql", endpoint: "/graphql"}
+	for _, o := range opts {
+		o(&s)
+	}
+	h, err := newHandler(s, static, exampleFiles)
+	if err != nil {
+		panic(err) // the embedded files are fixed at build time; the tests prove they load
+	}
+	return h
+}
+
+func newHandler(s settings, staticFS, examplesFS fs.FS) (*handler, error) {
+	files, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		return nil, err
+	}
+	set := assets{}
+	err = fs.WalkDir(files, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || name == "index.html" {
+			return err
+		}
+		b, err := fs.ReadFile(files, name)
+		if err != nil {
+			return err
+		}
+		set.add(name, b)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	examples, err := loadExamples(examplesFS)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range examples {
+		set.add("examples/"+e.Name+".graphql", []byte(e.Query))
+	}
+	list, err := json.Marshal(examples)
+	if err != nil {
+		return nil, err
+	}
+	set.add("examples.json", list)
+
+	page, err := template.ParseFS(files, "index.html")
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := page.Execute(&buf, struct{ Prefix, Endpoint string }{s.prefix, s.endpoint}); err != nil {
+		return nil, err
+	}
+	set.add("index.html", buf.Bytes())
+	return &handler{prefix: s.prefix, assets: set}, nil
+}
+
+type handler struct {
+	prefix string
+	assets assets
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	name, ok := strings.CutPrefix(r.URL.Path, h.prefix)
+	if !ok || (name != "" && !strings.HasPrefix(name, "/")) {
+		http.NotFound(w, r)
+		return
+	}
+	name = strings.TrimPrefix(name, "/")
+	if name == "" {
+		name = "index.html"
+	}
+	h.assets.serve(w, r, name)
+}

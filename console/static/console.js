@@ -1,0 +1,204 @@
+// Boots GraphiQL on hotro's GraphQL endpoint, with the example analyst queries as tabs and as a
+// sidebar list ("Truy vấn mẫu"). Loaded after React, ReactDOM and GraphiQL (vendor/); no inline code.
+(function () {
+  "use strict";
+
+  var h = React.createElement;
+  var useEditorContext = GraphiQL.React.useEditorContext;
+
+  function meta(name, fallback) {
+    var el = document.querySelector('meta[name="' + name + '"]');
+    return (el && el.content) || fallback;
+  }
+  var endpoint = meta("hotro-graphql-endpoint", "/graphql");
+  var base = meta("hotro-console-base", "/graphiql");
+
+  // The CSRF token the server sets once sign-in exists; sent back in a header on every request.
+  function csrfToken() {
+    var m = document.cookie.match(/(?:^|;\s*)hotro_csrf=([^;]*)/);
+    return m ? decodeURIComponent(m[1]) : null;
+  }
+
+  // fetcher posts each operation to the same-origin endpoint, with the session cookie and the CSRF
+  // header. A reply that is not JSON (a proxy's error page) becomes a GraphQL error to read.
+  function fetcher(params, opts) {
+    var headers = { "Content-Type": "application/json", Accept: "application/json" };
+    var extra = (opts && opts.headers) || {};
+    Object.keys(extra).forEach(function (k) { headers[k] = extra[k]; });
+    var token = csrfToken();
+    if (token && !headers["X-CSRF-Token"]) {
+      headers["X-CSRF-Token"] = token;
+    }
+    return fetch(endpoint, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: headers,
+      body: JSON.stringify(params),
+    }).then(function (res) {
+      return res.text().then(function (text) {
+        try {
+          return JSON.parse(text);
+        } catch (e) {
+          return { errors: [{ message: "Máy chủ trả lời " + res.status + " " + res.statusText + ", không phải JSON.", extensions: { code: "HTTP_" + res.status } }] };
+        }
+      });
+    });
+  }
+
+  function sameQuery(a, b) {
+    return (a || "").trim() === (b || "").trim();
+  }
+
+  // useOpenExample returns open(example): show the tab that holds the example unchanged, or open a
+  // new tab with it. The new tab's text is set once GraphiQL has switched to it.
+  function useOpenExample() {
+    var editor = useEditorContext({ nonNull: true });
+    var pendingState = React.useState(null);
+    var pending = pendingState[0], setPending = pendingState[1];
+    React.useEffect(function () {
+      if (!pending || !editor.queryEditor) return;
+      if (editor.tabs.length > pending.tabCount && editor.activeTabIndex === editor.tabs.length - 1) {
+        editor.queryEditor.setValue(pending.query);
+        setPending(null);
+      }
+    });
+    return function open(example) {
+      var i = editor.tabs.findIndex(function (t) { return sameQuery(t.query, example.query); });
+      if (i >= 0) {
+        if (i !== editor.activeTabIndex) editor.changeTab(i);
+        return;
+      }
+      setPending({ query: example.query, tabCount: editor.tabs.length });
+      editor.addTab();
+    };
+  }
+
+  function makeExamplesPanel(examples) {
+    return function ExamplesPanel() {
+      var editor = useEditorContext({ nonNull: true });
+      var open = useOpenExample();
+      var active = editor.tabs[editor.activeTabIndex];
+      // GraphiQL leaves the tab bar where it was: bring the active tab into view.
+      React.useEffect(function () {
+        var tab = document.querySelector(".graphiql-tab-active");
+        if (tab) tab.scrollIntoView({ block: "nearest", inline: "nearest" });
+      }, [editor.activeTabIndex, editor.tabs.length]);
+      return h("section", { className: "hotro-examples", "aria-labelledby": "hotro-examples-title" },
+        h("h2", { id: "hotro-examples-title", className: "graphiql-doc-explorer-title" }, "Truy vấn mẫu"),
+        h("p", { className: "hotro-intro" },
+          "Bấm một truy vấn để mở, rồi bấm ▶ (hoặc Ctrl+Enter) để chạy. Ý nghĩa của từng trường, số đo: biểu tượng Tài liệu (Docs) ở trên cùng bên trái, kiểu Totals."),
+        h("ul", null, examples.map(function (ex) {
+          var current = !!active && sameQuery(active.query, ex.query);
+          return h("li", { key: ex.name },
+            h("button", {
+              type: "button",
+              "data-example": ex.name,
+              "aria-current": current ? "true" : "false",
+              onClick: function () { open(ex); },
+            },
+            h("span", { className: "hotro-title" }, ex.title),
+            ex.description ? h("span", { className: "hotro-desc" }, ex.description) : null));
+        })),
+        h("p", { className: "hotro-intro" },
+          "Tải số liệu về dạng bảng: ",
+          h("a", { href: "/export/stats.xlsx?groupBy=WARD" }, "Excel"), ", ",
+          h("a", { href: "/export/stats.csv?groupBy=WARD" }, "CSV"),
+          " (cùng tham số với truy vấn stats)."));
+    };
+  }
+
+  // A list with a star: the examples, told apart from GraphiQL's own Docs (book) and History icons.
+  function ExamplesIcon() {
+    return h("svg", { viewBox: "0 0 24 24", width: "1em", height: "1em", fill: "none", stroke: "currentColor", strokeWidth: 1.5, strokeLinecap: "round", "aria-hidden": "true" },
+      h("path", { d: "M9 6h11M9 12h11M9 18h11" }),
+      h("path", { d: "M4 4.5l.6 1.2 1.3.2-1 .9.3 1.3L4 7.5l-1.2.6.3-1.3-1-.9 1.3-.2z" }),
+      h("circle", { cx: 4, cy: 12, r: 1 }),
+      h("circle", { cx: 4, cy: 18, r: 1 }));
+  }
+
+  // Brand sits where GraphiQL shows its logo, with who is signed in; it also opens the example
+  // named in ?example=NAME.
+  function makeBrand(examples, me) {
+    return function Brand() {
+      var editor = useEditorContext({ nonNull: true });
+      var open = useOpenExample();
+      var done = React.useRef(false);
+      React.useEffect(function () {
+        if (done.current || !editor.queryEditor) return;
+        done.current = true;
+        var name = new URLSearchParams(window.location.search).get("example");
+        var ex = examples.find(function (e) { return e.name === name; });
+        if (ex) open(ex);
+      });
+      return h("span", { className: "hotro-brand" },
+        h("a", { href: "/", title: "Về trang chính của hotro" }, "hotro"),
+        h("span", null, "Truy vấn số liệu"),
+        me ? h("span", { className: "hotro-user", title: "Đang đăng nhập" }, "· " + (me.displayName || me.username)) : null);
+    };
+  }
+
+  var welcome =
+    "# Viết truy vấn GraphQL ở đây: Ctrl+Space để gợi ý, Ctrl+Enter để chạy.\n" +
+    "# Các truy vấn mẫu: biểu tượng danh sách có ngôi sao ở thanh bên trái.\n" +
+    "{\n  dataset { demo version }\n}\n";
+
+  // notSignedIn says why queries fail for a visitor: the API runs only the dashboard's own queries,
+  // without the schema, for people who have not signed in.
+  function notSignedIn() {
+    var el = document.getElementById("hotro-notice");
+    el.textContent = "Bạn chưa đăng nhập. Bảng truy vấn dành cho cán bộ phân tích, lãnh đạo và cán bộ phường/xã: ";
+    var a = document.createElement("a");
+    a.href = "/?page=signin";
+    a.textContent = "đăng nhập ở trang chính";
+    el.appendChild(a);
+    el.appendChild(document.createTextNode(", rồi quay lại trang này."));
+    el.hidden = false;
+  }
+
+  function boot(examples, me) {
+    if (me === null) notSignedIn();
+    var plugin = { title: "Truy vấn mẫu", icon: ExamplesIcon, content: makeExamplesPanel(examples) };
+    var Brand = makeBrand(examples, me);
+    var root = ReactDOM.createRoot(document.getElementById("graphiql"));
+    root.render(h(GraphiQL, {
+      fetcher: fetcher,
+      storage: GraphiQL.createLocalStorage({ namespace: "hotro-console" }),
+      defaultQuery: welcome,
+      defaultTabs: examples.map(function (ex) { return { query: ex.query }; }),
+      plugins: [plugin],
+      visiblePlugin: plugin,
+      defaultEditorToolsVisibility: false,
+      isHeadersEditorEnabled: true,
+      shouldPersistHeaders: false,
+    }, h(GraphiQL.Logo, null, h(Brand))));
+  }
+
+  function fail(message) {
+    var el = document.getElementById("graphiql");
+    el.textContent = "";
+    var p = document.createElement("p");
+    p.className = "hotro-loading";
+    p.setAttribute("role", "alert");
+    p.textContent = message;
+    el.appendChild(p);
+  }
+
+  // Who is signed in: the account, null when nobody is, undefined when the server has no sign-in.
+  function whoAmI() {
+    return fetch("/auth/me", { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (res) {
+        if (res.status === 401) return null;
+        return res.ok ? res.json() : undefined;
+      }, function () { return undefined; });
+  }
+
+  var loadExamples = fetch(base + "/examples.json", { credentials: "same-origin" }).then(function (res) {
+    if (!res.ok) throw new Error("HTTP " + res.status);
+    return res.json();
+  });
+  Promise.all([loadExamples, whoAmI()])
+    .then(function (v) { boot(v[0], v[1]); })
+    .catch(function (err) {
+      fail("Không mở được bảng truy vấn (" + err.message + "). Hãy tải lại trang.");
+    });
+})();

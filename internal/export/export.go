@@ -1,0 +1,242 @@
+// Package export writes the answer to any stats query as a spreadsheet (CSV or XLSX) with human
+// column names in Vietnamese or English, for analysts who carry on in Excel.
+package export
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strconv"
+	"time"
+
+	"hotro/internal/adminunit"
+	"hotro/internal/dataset"
+	"hotro/internal/errs"
+	"hotro/internal/fund"
+	"hotro/internal/program"
+	"hotro/internal/report"
+)
+
+// UnitStore names administrative units (adminunit.Store is one).
+type UnitStore interface {
+	// ByIDs returns the units with the IDs; IDs with no unit are absent from the map.
+	ByIDs(ctx context.Context, ids []int64) (map[int64]*adminunit.Unit, error)
+	// SuccessorIDs returns, for each ID asked, the units it became (none if unchanged).
+	SuccessorIDs(ctx context.Context, ids []int64) (map[int64][]int64, error)
+}
+
+// ProgramStore names programmes and beneficiary groups (program.Store is one).
+type ProgramStore interface {
+	ProgramsByIDs(ctx context.Context, ids []int64) (map[int64]*program.Program, error)
+	GroupsByIDs(ctx context.Context, ids []int64) (map[int64]*program.Group, error)
+}
+
+// FundStore names funds (fund.Store is one).
+type FundStore interface {
+	ByIDs(ctx context.Context, ids []int64) (map[int64]*fund.Fund, error)
+}
+
+// DatasetStore tells whether the data is the demo set, and its version (dataset.Store is one).
+type DatasetStore interface {
+	Get(ctx context.Context) (dataset.Info, error)
+}
+
+// Config is what the handler needs. Stats, Units, Programs, Funds and Scope are required.
+type Config struct {
+	Stats    report.Engine
+	Units    UnitStore
+	Programs ProgramStore
+	Funds    FundStore
+	// Dataset, when set, marks demo data and the data version on the XLSX query sheet.
+	Dataset DatasetStore
+	// Scope says what the caller of a request may see; its error (Unauthorized, Permission)
+	// refuses the request. Every export is limited to it.
+	Scope func(*http.Request) (report.Scope, error)
+	// Public, when set, says which requests get the public answer (anonymous visitors): as in the
+	// API's publicStats, a cell counting fewer than MinCount people or recipients is withheld (left
+	// empty), with enough others that it cannot be worked out.
+	Public   func(*http.Request) bool
+	MinCount int // 0: report.DefaultMinCount
+	// Classify names the kind of an error no domain package classified (database down, timeout).
+	// Nil: such errors are internal.
+	Classify func(error) errs.Kind
+	Logger   *slog.Logger     // nil: discard
+	Now      func() time.Time // nil: time.Now; dates the file name and the query sheet
+}
+
+// Handler serves GET /export/stats.csv and GET /export/stats.xlsx: the answer to a stats query as a
+// file to download. The URL parameters are the arguments of the GraphQL stats query: groupBy,
+// orderBy with direction (ASC or DESC, default DESC), first, unitsAsOf, the filter's programs,
+// provinces, districts, wards, groups, funds, statuses, channels, paidFrom and paidTo; and lang (vi,
+// the default, or en). Lists are comma separated, or the parameter repeated. Anything else, or a bad
+// value, is a 400 with {"error": "<message>", "code": "BAD_USER_INPUT"}; other failures have the
+// status of their kind and the code of internal/errs.
+type Handler struct {
+	c Config
+}
+
+// NewHandler returns the export handler. It panics when a required part is missing, as a wiring
+// mistake should stop the program at start rather than fail the first export.
+func NewHandler(c Config) *Handler {
+	if c.Stats == nil || c.Units == nil || c.Programs == nil || c.Funds == nil || c.Scope == nil {
+		panic("export: NewHandler needs Stats, Units, Programs, Funds and Scope")
+	}
+	if c.Classify == nil {
+		c.Classify = func(error) errs.Kind { return errs.Internal }
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return &Handler{c: c}
+}
+
+// A format is a kind of file the handler writes.
+type format struct {
+	ext, contentType string
+	write            func(*bytes.Buffer, *table) error
+}
+
+var formats = map[string]format{
+	"/export/stats.csv":  {"csv", "text/csv; charset=utf-8; header=present", writeCSV},
+	"/export/stats.xlsx": {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", writeXLSX},
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f, ok := formats[r.URL.Path]
+	if !ok {
+		writeError(w, http.StatusNotFound, errs.NotFound.Code(),
+			"Không có bảng xuất này. Có: /export/stats.csv và /export/stats.xlsx.")
+		return
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		writeError(w, http.StatusMethodNotAllowed, errs.Invalid.Code(), "Chỉ hỗ trợ phương thức GET.")
+		return
+	}
+	tbl, err := h.table(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := f.write(&buf, tbl); err != nil {
+		h.fail(w, r, errs.E("export: write "+f.ext, errs.Internal, err))
+		return
+	}
+	name := tbl.fileName + "." + f.ext
+	hdr := w.Header()
+	hdr.Set("Content-Type", f.contentType)
+	hdr.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	hdr.Set("Content-Length", strconv.Itoa(buf.Len()))
+	hdr.Set("Cache-Control", "private, no-store")
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusOK)
+	if r.Method == http.MethodGet {
+		_, _ = buf.WriteTo(w)
+	}
+}
+
+// table answers the request's query as its caller may see it, and lays the answer out.
+func (h *Handler) table(r *http.Request) (*table, error) {
+	scope, err := h.c.Scope(r)
+	if err != nil {
+		return nil, err
+	}
+	req, err := parseRequest(r.URL.RawQuery)
+	if err != nil {
+		return nil, err
+	}
+	req.query.Scope = scope
+	ab := about{request: req, url: r.URL.RequestURI(), generated: h.c.Now()}
+	lines, total, err := h.figures(r, req.query, &ab)
+	if err != nil {
+		return nil, err
+	}
+	if h.c.Dataset != nil {
+		info, err := h.c.Dataset.Get(r.Context())
+		if err != nil {
+			return nil, err
+		}
+		ab.dataset = &info
+	}
+	return h.build(r.Context(), req, lines, total, ab)
+}
+
+// figures asks the engine: the full answer, or for the public the answer with small cells withheld.
+func (h *Handler) figures(r *http.Request, q report.Query, ab *about) ([]line, *report.Totals, error) {
+	var lines []line
+	if h.c.Public != nil && h.c.Public(r) {
+		res, err := report.PublicStats(r.Context(), h.c.Stats, q, h.c.MinCount)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, c := range res.Rows {
+			lines = append(lines, line{c.Key, c.Totals})
+		}
+		ab.minCount = res.MinCount
+		return lines, res.Total.Totals, nil
+	}
+	res, err := h.c.Stats.Stats(r.Context(), q)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := range res.Rows {
+		lines = append(lines, line{res.Rows[i].Key, &res.Rows[i].Totals})
+	}
+	return lines, &res.Total, nil
+}
+
+// fail answers with the error's kind as the HTTP status and its client message: never SQL text.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	kind := errs.KindOf(err)
+	if kind == errs.Other {
+		kind = h.c.Classify(err)
+		err = errs.E("export", kind, err)
+	}
+	switch kind {
+	case errs.Internal, errs.Other:
+		h.c.Logger.ErrorContext(r.Context(), "export failed", "err", err, "query", r.URL.RawQuery)
+	case errs.Unavailable:
+		h.c.Logger.WarnContext(r.Context(), "export: database unavailable", "err", err)
+		w.Header().Set("Retry-After", "5")
+	}
+	writeError(w, statusOf(kind), kind.Code(), errs.Message(err))
+}
+
+// statusOf is the HTTP status of an error kind.
+func statusOf(k errs.Kind) int {
+	switch k {
+	case errs.Invalid:
+		return http.StatusBadRequest
+	case errs.NotFound:
+		return http.StatusNotFound
+	case errs.Conflict:
+		return http.StatusConflict
+	case errs.Permission:
+		return http.StatusForbidden
+	case errs.Unauthorized:
+		return http.StatusUnauthorized
+	case errs.TooComplex:
+		return http.StatusUnprocessableEntity
+	case errs.Unavailable:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+func writeError(w http.ResponseWriter, status int, code, message string) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(struct {
+		Error string `json:"error"`
+		Code  string `json:"code"`
+	}{message, code})
+}
