@@ -3028,6 +3028,36 @@ func (ec *executionContext) marshalNRole2hotroᚋinternalᚋauthᚐRole(ctx cont
 	return res
 }
 
+func (ec *executionContext) unmarshalNRole2ᚕhotroᚋinternalᚋauthᚐRoleᚄ(ctx context.Context, v any) ([]auth.Role, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]auth.Role, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRole2hotroᚋinternalᚋauthᚐRole(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNRole2ᚕhotroᚋinternalᚋauthᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []auth.Role) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRole2hotroᚋinternalᚋauthᚐRole(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNVisibility2hotroᚋgraphᚋmodelᚐVisibility(ctx context.Context, v any) (model.Visibility, error) {
 	var res model.Visibility
 	err := res.UnmarshalGQL(v)

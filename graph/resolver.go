@@ -9,6 +9,7 @@ import (
 	"hotro/internal/dataset"
 	"hotro/internal/disbursement"
 	"hotro/internal/fund"
+	"hotro/internal/intake"
 	"hotro/internal/program"
 	"hotro/internal/report"
 )
@@ -25,4 +26,7 @@ type Resolver struct {
 	Audit      *audit.Store
 	// PublicMinCount is the smallest count of people or recipients a public cell may show.
 	PublicMinCount int
+	// Intake checks and commits uploaded lists; Workflow moves lines along the approval chain.
+	Intake   *intake.Service
+	Workflow *disbursement.Workflow
 }

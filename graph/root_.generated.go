@@ -35,7 +35,11 @@ type ResolverRoot interface {
 	DisbursementConnection() DisbursementConnectionResolver
 	District() DistrictResolver
 	Fund() FundResolver
+	ImportBatch() ImportBatchResolver
+	ImportIssue() ImportIssueResolver
+	ImportReport() ImportReportResolver
 	Me() MeResolver
+	Mutation() MutationResolver
 	Program() ProgramResolver
 	Province() ProvinceResolver
 	PublicStatRow() PublicStatRowResolver
@@ -71,6 +75,12 @@ type ComplexityRoot struct {
 	AuditEventEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	BatchStatusCount struct {
+		Amount func(childComplexity int) int
+		Lines  func(childComplexity int) int
+		Status func(childComplexity int) int
 	}
 
 	Beneficiary struct {
@@ -183,11 +193,85 @@ type ComplexityRoot struct {
 		Utilisation     func(childComplexity int) int
 	}
 
+	ImportBatch struct {
+		CreatedAt  func(childComplexity int) int
+		CreatedBy  func(childComplexity int) int
+		FileName   func(childComplexity int) int
+		Group      func(childComplexity int) int
+		ID         func(childComplexity int) int
+		PostingURL func(childComplexity int) int
+		Program    func(childComplexity int) int
+		Rows       func(childComplexity int) int
+		Statuses   func(childComplexity int) int
+		Ward       func(childComplexity int) int
+	}
+
+	ImportIssue struct {
+		Code     func(childComplexity int) int
+		Column   func(childComplexity int) int
+		Message  func(childComplexity int) int
+		Row      func(childComplexity int) int
+		Severity func(childComplexity int) int
+	}
+
+	ImportReport struct {
+		Accepted      func(childComplexity int) int
+		Amount        func(childComplexity int) int
+		Batch         func(childComplexity int) int
+		CanCommit     func(childComplexity int) int
+		CheckedAt     func(childComplexity int) int
+		CheckedBy     func(childComplexity int) int
+		CommittedAt   func(childComplexity int) int
+		FileName      func(childComplexity int) int
+		Format        func(childComplexity int) int
+		Fund          func(childComplexity int) int
+		Group         func(childComplexity int) int
+		IssueCount    func(childComplexity int) int
+		Issues        func(childComplexity int) int
+		ListedOn      func(childComplexity int) int
+		Message       func(childComplexity int) int
+		NewRecipients func(childComplexity int) int
+		People        func(childComplexity int) int
+		Preview       func(childComplexity int) int
+		Program       func(childComplexity int) int
+		Rejected      func(childComplexity int) int
+		Replaced      func(childComplexity int) int
+		ReportURL     func(childComplexity int) int
+		Rows          func(childComplexity int) int
+		SHA256        func(childComplexity int) int
+		Sheet         func(childComplexity int) int
+		Size          func(childComplexity int) int
+		Skipped       func(childComplexity int) int
+		Status        func(childComplexity int) int
+		UploadID      func(childComplexity int) int
+		Ward          func(childComplexity int) int
+		Warned        func(childComplexity int) int
+	}
+
+	ImportRow struct {
+		Amount    func(childComplexity int) int
+		AmountDue func(childComplexity int) int
+		CitizenID func(childComplexity int) int
+		FullName  func(childComplexity int) int
+		Issues    func(childComplexity int) int
+		Months    func(childComplexity int) int
+		Outcome   func(childComplexity int) int
+		People    func(childComplexity int) int
+		Row       func(childComplexity int) int
+	}
+
 	Me struct {
 		DisplayName func(childComplexity int) int
 		Role        func(childComplexity int) int
 		Username    func(childComplexity int) int
 		Wards       func(childComplexity int) int
+	}
+
+	Mutation struct {
+		CheckImport             func(childComplexity int, input model.ImportInput) int
+		CommitImport            func(childComplexity int, id string) int
+		DiscardImport           func(childComplexity int, id string) int
+		TransitionDisbursements func(childComplexity int, input model.TransitionInput) int
 	}
 
 	PageInfo struct {
@@ -265,6 +349,8 @@ type ComplexityRoot struct {
 		Disbursement      func(childComplexity int, id string) int
 		Disbursements     func(childComplexity int, filter *model.DisbursementFilter, breaksRule *bool, orderBy *model.DisbursementOrder, first *int, after *string) int
 		Funds             func(childComplexity int, program *string) int
+		ImportBatches     func(childComplexity int, wards []string, groups []string, first *int) int
+		ImportUpload      func(childComplexity int, id string) int
 		Me                func(childComplexity int) int
 		Programs          func(childComplexity int) int
 		PublicStats       func(childComplexity int, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int, unitsAsOf *civil.Date) int
@@ -272,6 +358,7 @@ type ComplexityRoot struct {
 		Ward              func(childComplexity int, code string, asOf *civil.Date) int
 		Wards             func(childComplexity int, asOf *civil.Date, districts []string, provinces []string) int
 		WardsConnection   func(childComplexity int, asOf *civil.Date, districts []string, provinces []string, search *string, first *int, after *string) int
+		WorkflowRules     func(childComplexity int) int
 	}
 
 	StatRow struct {
@@ -302,6 +389,14 @@ type ComplexityRoot struct {
 		PeopleSupported func(childComplexity int) int
 	}
 
+	TransitionResult struct {
+		Amount func(childComplexity int) int
+		Lines  func(childComplexity int) int
+		People func(childComplexity int) int
+		Step   func(childComplexity int) int
+		To     func(childComplexity int) int
+	}
+
 	Ward struct {
 		Became     func(childComplexity int) int
 		Code       func(childComplexity int) int
@@ -326,6 +421,13 @@ type ComplexityRoot struct {
 	WardEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	WorkflowRule struct {
+		From  func(childComplexity int) int
+		Roles func(childComplexity int) int
+		Step  func(childComplexity int) int
+		To    func(childComplexity int) int
 	}
 }
 
@@ -429,6 +531,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEventEdge.Node(childComplexity), true
+
+	case "BatchStatusCount.amount":
+		if e.ComplexityRoot.BatchStatusCount.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchStatusCount.Amount(childComplexity), true
+	case "BatchStatusCount.lines":
+		if e.ComplexityRoot.BatchStatusCount.Lines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchStatusCount.Lines(childComplexity), true
+	case "BatchStatusCount.status":
+		if e.ComplexityRoot.BatchStatusCount.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchStatusCount.Status(childComplexity), true
 
 	case "Beneficiary.address":
 		if e.ComplexityRoot.Beneficiary.Address == nil {
@@ -935,6 +1056,340 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Fund.Utilisation(childComplexity), true
 
+	case "ImportBatch.createdAt":
+		if e.ComplexityRoot.ImportBatch.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportBatch.CreatedAt(childComplexity), true
+	case "ImportBatch.createdBy":
+		if e.ComplexityRoot.ImportBatch.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportBatch.CreatedBy(childComplexity), true
+	case "ImportBatch.fileName":
+		if e.ComplexityRoot.ImportBatch.FileName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportBatch.FileName(childComplexity), true
+	case "ImportBatch.group":
+		if e.ComplexityRoot.ImportBatch.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportBatch.Group(childComplexity), true
+	case "ImportBatch.id":
+		if e.ComplexityRoot.ImportBatch.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportBatch.ID(childComplexity), true
+	case "ImportBatch.postingUrl":
+		if e.ComplexityRoot.ImportBatch.PostingURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportBatch.PostingURL(childComplexity), true
+	case "ImportBatch.program":
+		if e.ComplexityRoot.ImportBatch.Program == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportBatch.Program(childComplexity), true
+	case "ImportBatch.rows":
+		if e.ComplexityRoot.ImportBatch.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportBatch.Rows(childComplexity), true
+	case "ImportBatch.statuses":
+		if e.ComplexityRoot.ImportBatch.Statuses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportBatch.Statuses(childComplexity), true
+	case "ImportBatch.ward":
+		if e.ComplexityRoot.ImportBatch.Ward == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportBatch.Ward(childComplexity), true
+
+	case "ImportIssue.code":
+		if e.ComplexityRoot.ImportIssue.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportIssue.Code(childComplexity), true
+	case "ImportIssue.column":
+		if e.ComplexityRoot.ImportIssue.Column == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportIssue.Column(childComplexity), true
+	case "ImportIssue.message":
+		if e.ComplexityRoot.ImportIssue.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportIssue.Message(childComplexity), true
+	case "ImportIssue.row":
+		if e.ComplexityRoot.ImportIssue.Row == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportIssue.Row(childComplexity), true
+	case "ImportIssue.severity":
+		if e.ComplexityRoot.ImportIssue.Severity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportIssue.Severity(childComplexity), true
+
+	case "ImportReport.accepted":
+		if e.ComplexityRoot.ImportReport.Accepted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Accepted(childComplexity), true
+	case "ImportReport.amount":
+		if e.ComplexityRoot.ImportReport.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Amount(childComplexity), true
+	case "ImportReport.batch":
+		if e.ComplexityRoot.ImportReport.Batch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Batch(childComplexity), true
+	case "ImportReport.canCommit":
+		if e.ComplexityRoot.ImportReport.CanCommit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.CanCommit(childComplexity), true
+	case "ImportReport.checkedAt":
+		if e.ComplexityRoot.ImportReport.CheckedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.CheckedAt(childComplexity), true
+	case "ImportReport.checkedBy":
+		if e.ComplexityRoot.ImportReport.CheckedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.CheckedBy(childComplexity), true
+	case "ImportReport.committedAt":
+		if e.ComplexityRoot.ImportReport.CommittedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.CommittedAt(childComplexity), true
+	case "ImportReport.fileName":
+		if e.ComplexityRoot.ImportReport.FileName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.FileName(childComplexity), true
+	case "ImportReport.format":
+		if e.ComplexityRoot.ImportReport.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Format(childComplexity), true
+	case "ImportReport.fund":
+		if e.ComplexityRoot.ImportReport.Fund == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Fund(childComplexity), true
+	case "ImportReport.group":
+		if e.ComplexityRoot.ImportReport.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Group(childComplexity), true
+	case "ImportReport.issueCount":
+		if e.ComplexityRoot.ImportReport.IssueCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.IssueCount(childComplexity), true
+	case "ImportReport.issues":
+		if e.ComplexityRoot.ImportReport.Issues == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Issues(childComplexity), true
+	case "ImportReport.listedOn":
+		if e.ComplexityRoot.ImportReport.ListedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.ListedOn(childComplexity), true
+	case "ImportReport.message":
+		if e.ComplexityRoot.ImportReport.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Message(childComplexity), true
+	case "ImportReport.newRecipients":
+		if e.ComplexityRoot.ImportReport.NewRecipients == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.NewRecipients(childComplexity), true
+	case "ImportReport.people":
+		if e.ComplexityRoot.ImportReport.People == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.People(childComplexity), true
+	case "ImportReport.preview":
+		if e.ComplexityRoot.ImportReport.Preview == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Preview(childComplexity), true
+	case "ImportReport.program":
+		if e.ComplexityRoot.ImportReport.Program == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Program(childComplexity), true
+	case "ImportReport.rejected":
+		if e.ComplexityRoot.ImportReport.Rejected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Rejected(childComplexity), true
+	case "ImportReport.replaced":
+		if e.ComplexityRoot.ImportReport.Replaced == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Replaced(childComplexity), true
+	case "ImportReport.reportUrl":
+		if e.ComplexityRoot.ImportReport.ReportURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.ReportURL(childComplexity), true
+	case "ImportReport.rows":
+		if e.ComplexityRoot.ImportReport.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Rows(childComplexity), true
+	case "ImportReport.sha256":
+		if e.ComplexityRoot.ImportReport.SHA256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.SHA256(childComplexity), true
+	case "ImportReport.sheet":
+		if e.ComplexityRoot.ImportReport.Sheet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Sheet(childComplexity), true
+	case "ImportReport.size":
+		if e.ComplexityRoot.ImportReport.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Size(childComplexity), true
+	case "ImportReport.skipped":
+		if e.ComplexityRoot.ImportReport.Skipped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Skipped(childComplexity), true
+	case "ImportReport.status":
+		if e.ComplexityRoot.ImportReport.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Status(childComplexity), true
+	case "ImportReport.uploadId":
+		if e.ComplexityRoot.ImportReport.UploadID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.UploadID(childComplexity), true
+	case "ImportReport.ward":
+		if e.ComplexityRoot.ImportReport.Ward == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Ward(childComplexity), true
+	case "ImportReport.warned":
+		if e.ComplexityRoot.ImportReport.Warned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Warned(childComplexity), true
+
+	case "ImportRow.amount":
+		if e.ComplexityRoot.ImportRow.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportRow.Amount(childComplexity), true
+	case "ImportRow.amountDue":
+		if e.ComplexityRoot.ImportRow.AmountDue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportRow.AmountDue(childComplexity), true
+	case "ImportRow.citizenId":
+		if e.ComplexityRoot.ImportRow.CitizenID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportRow.CitizenID(childComplexity), true
+	case "ImportRow.fullName":
+		if e.ComplexityRoot.ImportRow.FullName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportRow.FullName(childComplexity), true
+	case "ImportRow.issues":
+		if e.ComplexityRoot.ImportRow.Issues == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportRow.Issues(childComplexity), true
+	case "ImportRow.months":
+		if e.ComplexityRoot.ImportRow.Months == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportRow.Months(childComplexity), true
+	case "ImportRow.outcome":
+		if e.ComplexityRoot.ImportRow.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportRow.Outcome(childComplexity), true
+	case "ImportRow.people":
+		if e.ComplexityRoot.ImportRow.People == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportRow.People(childComplexity), true
+	case "ImportRow.row":
+		if e.ComplexityRoot.ImportRow.Row == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportRow.Row(childComplexity), true
+
 	case "Me.displayName":
 		if e.ComplexityRoot.Me.DisplayName == nil {
 			break
@@ -959,6 +1414,51 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Me.Wards(childComplexity), true
+
+	case "Mutation.checkImport":
+		if e.ComplexityRoot.Mutation.CheckImport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_checkImport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CheckImport(childComplexity, args["input"].(model.ImportInput)), true
+	case "Mutation.commitImport":
+		if e.ComplexityRoot.Mutation.CommitImport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_commitImport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CommitImport(childComplexity, args["id"].(string)), true
+	case "Mutation.discardImport":
+		if e.ComplexityRoot.Mutation.DiscardImport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_discardImport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DiscardImport(childComplexity, args["id"].(string)), true
+	case "Mutation.transitionDisbursements":
+		if e.ComplexityRoot.Mutation.TransitionDisbursements == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_transitionDisbursements_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.TransitionDisbursements(childComplexity, args["input"].(model.TransitionInput)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -1325,6 +1825,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Funds(childComplexity, args["program"].(*string)), true
+	case "Query.importBatches":
+		if e.ComplexityRoot.Query.ImportBatches == nil {
+			break
+		}
+
+		args, err := ec.field_Query_importBatches_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ImportBatches(childComplexity, args["wards"].([]string), args["groups"].([]string), args["first"].(*int)), true
+	case "Query.importUpload":
+		if e.ComplexityRoot.Query.ImportUpload == nil {
+			break
+		}
+
+		args, err := ec.field_Query_importUpload_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ImportUpload(childComplexity, args["id"].(string)), true
 
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
@@ -1393,6 +1915,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.WardsConnection(childComplexity, args["asOf"].(*civil.Date), args["districts"].([]string), args["provinces"].([]string), args["search"].(*string), args["first"].(*int), args["after"].(*string)), true
+	case "Query.workflowRules":
+		if e.ComplexityRoot.Query.WorkflowRules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.WorkflowRules(childComplexity), true
 
 	case "StatRow.channel":
 		if e.ComplexityRoot.StatRow.Channel == nil {
@@ -1511,6 +2039,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Totals.PeopleSupported(childComplexity), true
 
+	case "TransitionResult.amount":
+		if e.ComplexityRoot.TransitionResult.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransitionResult.Amount(childComplexity), true
+	case "TransitionResult.lines":
+		if e.ComplexityRoot.TransitionResult.Lines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransitionResult.Lines(childComplexity), true
+	case "TransitionResult.people":
+		if e.ComplexityRoot.TransitionResult.People == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransitionResult.People(childComplexity), true
+	case "TransitionResult.step":
+		if e.ComplexityRoot.TransitionResult.Step == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransitionResult.Step(childComplexity), true
+	case "TransitionResult.to":
+		if e.ComplexityRoot.TransitionResult.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransitionResult.To(childComplexity), true
+
 	case "Ward.became":
 		if e.ComplexityRoot.Ward.Became == nil {
 			break
@@ -1621,6 +2180,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.WardEdge.Node(childComplexity), true
 
+	case "WorkflowRule.from":
+		if e.ComplexityRoot.WorkflowRule.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowRule.From(childComplexity), true
+	case "WorkflowRule.roles":
+		if e.ComplexityRoot.WorkflowRule.Roles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowRule.Roles(childComplexity), true
+	case "WorkflowRule.step":
+		if e.ComplexityRoot.WorkflowRule.Step == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowRule.Step(childComplexity), true
+	case "WorkflowRule.to":
+		if e.ComplexityRoot.WorkflowRule.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowRule.To(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -1634,7 +2218,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("BeneficiaryFilter", ec.unmarshalInputBeneficiaryFilter),
 			graphql.NewInputUnmarshaler("DisbursementFilter", ec.unmarshalInputDisbursementFilter),
 			graphql.NewInputUnmarshaler("DisbursementOrder", ec.unmarshalInputDisbursementOrder),
+			graphql.NewInputUnmarshaler("ImportInput", ec.unmarshalInputImportInput),
 			graphql.NewInputUnmarshaler("StatsOrder", ec.unmarshalInputStatsOrder),
+			graphql.NewInputUnmarshaler("TransitionInput", ec.unmarshalInputTransitionInput),
 		)
 	}
 	first := true
@@ -1670,6 +2256,21 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 
 			return &response
 		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -1695,7 +2296,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "lists.graphqls" "programs.graphqls" "public.graphqls" "scalars.graphqls" "schema.graphqls" "stats.graphqls" "units.graphqls"
+//go:embed "intake.graphqls" "lists.graphqls" "programs.graphqls" "public.graphqls" "scalars.graphqls" "schema.graphqls" "stats.graphqls" "units.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -1707,6 +2308,7 @@ func sourceData(filename string) string {
 }
 
 var sources = []*ast.Source{
+	{Name: "intake.graphqls", Input: sourceData("intake.graphqls"), BuiltIn: false},
 	{Name: "lists.graphqls", Input: sourceData("lists.graphqls"), BuiltIn: false},
 	{Name: "programs.graphqls", Input: sourceData("programs.graphqls"), BuiltIn: false},
 	{Name: "public.graphqls", Input: sourceData("public.graphqls"), BuiltIn: false},
@@ -1765,6 +2367,18 @@ func (ec *executionContext) childFields_AuditEventEdge(ctx context.Context, fiel
 		return ec.fieldContext_AuditEventEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditEventEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_BatchStatusCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_BatchStatusCount_status(ctx, field)
+	case "lines":
+		return ec.fieldContext_BatchStatusCount_lines(ctx, field)
+	case "amount":
+		return ec.fieldContext_BatchStatusCount_amount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BatchStatusCount", field.Name)
 }
 
 func (ec *executionContext) childFields_Beneficiary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1987,6 +2601,140 @@ func (ec *executionContext) childFields_Fund(ctx context.Context, field graphql.
 	return nil, fmt.Errorf("no field named %q was found under type Fund", field.Name)
 }
 
+func (ec *executionContext) childFields_ImportBatch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ImportBatch_id(ctx, field)
+	case "program":
+		return ec.fieldContext_ImportBatch_program(ctx, field)
+	case "group":
+		return ec.fieldContext_ImportBatch_group(ctx, field)
+	case "ward":
+		return ec.fieldContext_ImportBatch_ward(ctx, field)
+	case "fileName":
+		return ec.fieldContext_ImportBatch_fileName(ctx, field)
+	case "rows":
+		return ec.fieldContext_ImportBatch_rows(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_ImportBatch_createdBy(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ImportBatch_createdAt(ctx, field)
+	case "statuses":
+		return ec.fieldContext_ImportBatch_statuses(ctx, field)
+	case "postingUrl":
+		return ec.fieldContext_ImportBatch_postingUrl(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportBatch", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportIssue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "row":
+		return ec.fieldContext_ImportIssue_row(ctx, field)
+	case "column":
+		return ec.fieldContext_ImportIssue_column(ctx, field)
+	case "code":
+		return ec.fieldContext_ImportIssue_code(ctx, field)
+	case "severity":
+		return ec.fieldContext_ImportIssue_severity(ctx, field)
+	case "message":
+		return ec.fieldContext_ImportIssue_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportIssue", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "uploadId":
+		return ec.fieldContext_ImportReport_uploadId(ctx, field)
+	case "status":
+		return ec.fieldContext_ImportReport_status(ctx, field)
+	case "message":
+		return ec.fieldContext_ImportReport_message(ctx, field)
+	case "canCommit":
+		return ec.fieldContext_ImportReport_canCommit(ctx, field)
+	case "program":
+		return ec.fieldContext_ImportReport_program(ctx, field)
+	case "group":
+		return ec.fieldContext_ImportReport_group(ctx, field)
+	case "ward":
+		return ec.fieldContext_ImportReport_ward(ctx, field)
+	case "fund":
+		return ec.fieldContext_ImportReport_fund(ctx, field)
+	case "listedOn":
+		return ec.fieldContext_ImportReport_listedOn(ctx, field)
+	case "fileName":
+		return ec.fieldContext_ImportReport_fileName(ctx, field)
+	case "sha256":
+		return ec.fieldContext_ImportReport_sha256(ctx, field)
+	case "size":
+		return ec.fieldContext_ImportReport_size(ctx, field)
+	case "format":
+		return ec.fieldContext_ImportReport_format(ctx, field)
+	case "sheet":
+		return ec.fieldContext_ImportReport_sheet(ctx, field)
+	case "rows":
+		return ec.fieldContext_ImportReport_rows(ctx, field)
+	case "accepted":
+		return ec.fieldContext_ImportReport_accepted(ctx, field)
+	case "warned":
+		return ec.fieldContext_ImportReport_warned(ctx, field)
+	case "skipped":
+		return ec.fieldContext_ImportReport_skipped(ctx, field)
+	case "rejected":
+		return ec.fieldContext_ImportReport_rejected(ctx, field)
+	case "amount":
+		return ec.fieldContext_ImportReport_amount(ctx, field)
+	case "people":
+		return ec.fieldContext_ImportReport_people(ctx, field)
+	case "newRecipients":
+		return ec.fieldContext_ImportReport_newRecipients(ctx, field)
+	case "replaced":
+		return ec.fieldContext_ImportReport_replaced(ctx, field)
+	case "issues":
+		return ec.fieldContext_ImportReport_issues(ctx, field)
+	case "issueCount":
+		return ec.fieldContext_ImportReport_issueCount(ctx, field)
+	case "preview":
+		return ec.fieldContext_ImportReport_preview(ctx, field)
+	case "reportUrl":
+		return ec.fieldContext_ImportReport_reportUrl(ctx, field)
+	case "batch":
+		return ec.fieldContext_ImportReport_batch(ctx, field)
+	case "committedAt":
+		return ec.fieldContext_ImportReport_committedAt(ctx, field)
+	case "checkedAt":
+		return ec.fieldContext_ImportReport_checkedAt(ctx, field)
+	case "checkedBy":
+		return ec.fieldContext_ImportReport_checkedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportReport", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "row":
+		return ec.fieldContext_ImportRow_row(ctx, field)
+	case "outcome":
+		return ec.fieldContext_ImportRow_outcome(ctx, field)
+	case "fullName":
+		return ec.fieldContext_ImportRow_fullName(ctx, field)
+	case "citizenId":
+		return ec.fieldContext_ImportRow_citizenId(ctx, field)
+	case "people":
+		return ec.fieldContext_ImportRow_people(ctx, field)
+	case "months":
+		return ec.fieldContext_ImportRow_months(ctx, field)
+	case "amount":
+		return ec.fieldContext_ImportRow_amount(ctx, field)
+	case "amountDue":
+		return ec.fieldContext_ImportRow_amountDue(ctx, field)
+	case "issues":
+		return ec.fieldContext_ImportRow_issues(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportRow", field.Name)
+}
+
 func (ec *executionContext) childFields_Me(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "username":
@@ -2189,6 +2937,22 @@ func (ec *executionContext) childFields_Totals(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Totals", field.Name)
 }
 
+func (ec *executionContext) childFields_TransitionResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "step":
+		return ec.fieldContext_TransitionResult_step(ctx, field)
+	case "to":
+		return ec.fieldContext_TransitionResult_to(ctx, field)
+	case "lines":
+		return ec.fieldContext_TransitionResult_lines(ctx, field)
+	case "amount":
+		return ec.fieldContext_TransitionResult_amount(ctx, field)
+	case "people":
+		return ec.fieldContext_TransitionResult_people(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TransitionResult", field.Name)
+}
+
 func (ec *executionContext) childFields_Ward(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2239,6 +3003,20 @@ func (ec *executionContext) childFields_WardEdge(ctx context.Context, field grap
 		return ec.fieldContext_WardEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type WardEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_WorkflowRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "step":
+		return ec.fieldContext_WorkflowRule_step(ctx, field)
+	case "from":
+		return ec.fieldContext_WorkflowRule_from(ctx, field)
+	case "to":
+		return ec.fieldContext_WorkflowRule_to(ctx, field)
+	case "roles":
+		return ec.fieldContext_WorkflowRule_roles(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WorkflowRule", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -83,6 +83,18 @@ func (ec *executionContext) marshalODate2ᚖhotroᚋinternalᚋcivilᚐDate(ctx 
 	return res
 }
 
+func (ec *executionContext) unmarshalOVND2int64(ctx context.Context, v any) (int64, error) {
+	res, err := scalar.UnmarshalVND(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOVND2int64(ctx context.Context, sel ast.SelectionSet, v int64) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := scalar.MarshalVND(v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOVND2ᚖint64(ctx context.Context, v any) (*int64, error) {
 	if v == nil {
 		return nil, nil

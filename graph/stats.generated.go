@@ -1077,6 +1077,36 @@ func (ec *executionContext) marshalNDisbursementStatus2hotroᚋinternalᚋdisbur
 	return res
 }
 
+func (ec *executionContext) unmarshalNDisbursementStatus2ᚕhotroᚋinternalᚋdisbursementᚐStatusᚄ(ctx context.Context, v any) ([]disbursement.Status, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]disbursement.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDisbursementStatus2hotroᚋinternalᚋdisbursementᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNDisbursementStatus2ᚕhotroᚋinternalᚋdisbursementᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []disbursement.Status) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDisbursementStatus2hotroᚋinternalᚋdisbursementᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNPaymentChannel2hotroᚋinternalᚋdisbursementᚐChannel(ctx context.Context, v any) (disbursement.Channel, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := disbursement.Channel(tmp)

@@ -27,6 +27,8 @@ Usage:
   hotro backup  FILE             write a consistent copy of the database while it serves
                 (SQLite: VACUUM INTO; PostgreSQL: pg_dump custom format)
   hotro restore FILE             load a backup into the empty database of DATABASE_URL
+  hotro import  --program P --group G --ward W [--as USER] [--commit] FILE
+                check a recipient list (.xlsx/.csv) row by row; --commit writes it, all or nothing
   hotro help                     show this
 
 Every command takes --database-url (env DATABASE_URL): postgres://... selects PostgreSQL; a file path,
@@ -73,6 +75,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return userCmd(ctx, rest, getenv, stdin, stdout, stderr)
 	case "token":
 		return tokenCmd(ctx, rest, getenv, stdout, stderr)
+	case "import":
+		return importCmd(ctx, rest, getenv, stdout, stderr)
 	case "backup":
 		return backupCmd(ctx, rest, getenv, stdout, stderr)
 	case "restore":

@@ -11,6 +11,8 @@ import (
 	"hotro/internal/report"
 	"io"
 	"strconv"
+
+	"github.com/99designs/gqlgen/graphql"
 )
 
 type AuditFilter struct {
@@ -54,6 +56,24 @@ type DisbursementOrder struct {
 	Direction *OrderDirection        `json:"direction,omitempty"`
 }
 
+type ImportInput struct {
+	// Programme code, e.g. NQ42-2020.
+	Program string `json:"program"`
+	// Group code, e.g. HO_NGHEO.
+	Group string `json:"group"`
+	// Official ward code, e.g. 05431.
+	Ward string `json:"ward"`
+	// Fund code; default: the programme's first fund.
+	Fund *string `json:"fund,omitempty"`
+	// The day the list was drawn up; default: today.
+	ListedOn *civil.Date `json:"listedOn,omitempty"`
+	// The list: .xlsx, or .csv/.txt in UTF-8 (with or without BOM) or Excel's UTF-16 text.
+	File graphql.Upload `json:"file"`
+}
+
+type Mutation struct {
+}
+
 // hotro: where the support money went. Every figure is computed from payment lines (disbursements);
 // the measures are defined on `Totals`.
 type Query struct {
@@ -62,6 +82,78 @@ type Query struct {
 type StatsOrder struct {
 	Field     report.OrderField `json:"field"`
 	Direction *OrderDirection   `json:"direction,omitempty"`
+}
+
+// One step for a selection of lines. Give exactly one of ids, batch or filter (a filter with at least
+// one condition). POST, APPRAISE, APPROVE and PAY record `date` (default today; not in the future, not
+// before the previous step). APPROVE needs decisionNumber and decisionIssuer; PAY needs channel
+// (receiptNumber optional); RETURN and CANCEL need reason.
+type TransitionInput struct {
+	Step           disbursement.Step     `json:"step"`
+	Ids            []string              `json:"ids,omitempty"`
+	Batch          *string               `json:"batch,omitempty"`
+	Filter         *DisbursementFilter   `json:"filter,omitempty"`
+	Date           *civil.Date           `json:"date,omitempty"`
+	DecisionNumber *string               `json:"decisionNumber,omitempty"`
+	DecisionIssuer *string               `json:"decisionIssuer,omitempty"`
+	Channel        *disbursement.Channel `json:"channel,omitempty"`
+	ReceiptNumber  *string               `json:"receiptNumber,omitempty"`
+	Reason         *string               `json:"reason,omitempty"`
+}
+
+type IssueSeverity string
+
+const (
+	IssueSeverityError   IssueSeverity = "ERROR"
+	IssueSeverityWarning IssueSeverity = "WARNING"
+)
+
+var AllIssueSeverity = []IssueSeverity{
+	IssueSeverityError,
+	IssueSeverityWarning,
+}
+
+func (e IssueSeverity) IsValid() bool {
+	switch e {
+	case IssueSeverityError, IssueSeverityWarning:
+		return true
+	}
+	return false
+}
+
+func (e IssueSeverity) String() string {
+	return string(e)
+}
+
+func (e *IssueSeverity) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = IssueSeverity(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid IssueSeverity", str)
+	}
+	return nil
+}
+
+func (e IssueSeverity) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *IssueSeverity) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e IssueSeverity) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 type OrderDirection string

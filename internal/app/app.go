@@ -23,6 +23,8 @@ import (
 	"hotro/internal/disbursement"
 	"hotro/internal/export"
 	"hotro/internal/fund"
+	"hotro/internal/intake"
+	intakeweb "hotro/internal/intake/web"
 	"hotro/internal/metrics"
 	"hotro/internal/portal"
 	"hotro/internal/program"
@@ -44,6 +46,12 @@ func New(cfg config.Config, d *bun.DB, log *slog.Logger) (*http.Server, error) {
 
 		PublicMinCount: cfg.PublicMinCount,
 	}
+	// lines is told of every change to payment lines, in the writer's transaction (the rollup keeper,
+	// once wired; nil until then).
+	var lines disbursement.Observer
+	lists := intake.NewService(d, intake.Options{Observer: lines})
+	resolver.Intake = lists
+	resolver.Workflow = disbursement.NewWorkflow(d, lines, nil)
 	counters := metrics.New(d.DB)
 	authn := account.NewHTTP(account.NewService(d, account.Options{}), log)
 	authn.SecureCookies = cfg.SecureCookies
@@ -53,8 +61,10 @@ func New(cfg config.Config, d *bun.DB, log *slog.Logger) (*http.Server, error) {
 		Engine: resolver.Stats, Units: resolver.Units, Programs: resolver.Programs, Dataset: data,
 		Signer: portal.NewSigner([]byte(cfg.EmbedSecret), nil), MinCount: cfg.PublicMinCount,
 	}
-	var gql http.Handler = graph.NewHandler(resolver, graph.Options{Logger: log, Classify: db.Classify,
+	api := graph.NewHandler(resolver, graph.Options{Logger: log, Classify: db.Classify,
 		PublicOperations: dashboard.PublicOperations(), Metrics: counters})
+	graph.AcceptUploads(api, lists.MaxUploadBytes(), 8<<20)
+	var gql http.Handler = api
 	if cfg.ResponseCacheMB > 0 {
 		gql = graph.NewResponseCache(data.Version, cfg.ResponseCacheMB<<20).Handler(gql)
 	}
@@ -82,8 +92,12 @@ func New(cfg config.Config, d *bun.DB, log *slog.Logger) (*http.Server, error) {
 			Public:   func(r *http.Request) bool { return !auth.FromContext(r.Context()).SignedIn() },
 			MinCount: cfg.PublicMinCount,
 		}),
-		Ready:        func(ctx context.Context) error { return d.PingContext(ctx) },
-		Logger:       log,
-		MaxBodyBytes: cfg.MaxBodyBytes,
+		Ready:          func(ctx context.Context) error { return d.PingContext(ctx) },
+		Logger:         log,
+		MaxBodyBytes:   cfg.MaxBodyBytes,
+		RequestTimeout: cfg.RequestTimeout,
+
+		Intake:         intakeweb.New(lists, log),
+		MaxUploadBytes: lists.MaxUploadBytes(),
 	}), nil
 }

@@ -28,6 +28,7 @@ type Config struct {
 	DemoIfEmpty     bool          // HOTRO_DEMO_IF_EMPTY: load demo data into an empty database at start
 	ShutdownTimeout time.Duration // HOTRO_SHUTDOWN_TIMEOUT: how long requests may finish after SIGTERM
 	MaxBodyBytes    int64         // HOTRO_MAX_BODY_BYTES: largest request body
+	RequestTimeout  time.Duration // HOTRO_REQUEST_TIMEOUT: bound on the work of one request
 	SecureCookies   bool          // HOTRO_SECURE_COOKIES: mark cookies Secure (behind a TLS proxy)
 	TLSCert         string        // HOTRO_TLS_CERT: PEM certificate file; with TLSKey, serve HTTPS
 	TLSKey          string        // HOTRO_TLS_KEY: PEM private key file
@@ -64,6 +65,7 @@ func Defaults() Config {
 		Addr:             ":8080",
 		ShutdownTimeout:  15 * time.Second,
 		MaxBodyBytes:     1 << 20,
+		RequestTimeout:   time.Minute,
 		DemoSeed:         2020,
 		DemoScale:        1,
 		DemoPassword:     "hotro-demo-2020",
@@ -135,6 +137,8 @@ func Load(cmd Command, args []string, getenv func(string) string, usage io.Write
 		env("HOTRO_ADDR", str(&c.Addr))
 		env("HOTRO_DEMO_IF_EMPTY", boolean(&c.DemoIfEmpty))
 		env("HOTRO_SHUTDOWN_TIMEOUT", dur(&c.ShutdownTimeout))
+		env("HOTRO_REQUEST_TIMEOUT", dur(&c.RequestTimeout))
+		fs.DurationVar(&c.RequestTimeout, "request-timeout", c.RequestTimeout, "bound on the work of one request; its database statements are cancelled (env HOTRO_REQUEST_TIMEOUT)")
 		env("HOTRO_MAX_BODY_BYTES", func(v string) error {
 			n, err := strconv.ParseInt(v, 10, 64)
 			if err != nil || n < 1024 {

@@ -37,6 +37,14 @@ type Config struct {
 	// Metrics, when set, records every request and is served at /metrics.
 	Metrics      Recorder
 	MaxBodyBytes int64
+	// Intake serves the list templates and row reports under /intake/ and the wards' posting lists
+	// under /wards/ (nil: not served).
+	Intake http.Handler
+	// MaxUploadBytes is the largest multipart/form-data body (a list uploaded to /graphql); other
+	// bodies stay within MaxBodyBytes. Zero: MaxBodyBytes.
+	MaxUploadBytes int64
+	// RequestTimeout bounds the work of one request (zero: no bound beyond the statement timeout).
+	RequestTimeout time.Duration
 }
 
 // New returns the HTTP server with hotro's routes and timeouts.
@@ -76,13 +84,17 @@ func New(c Config) *http.Server {
 	if c.Metrics != nil {
 		mux.Handle("GET /metrics", c.Metrics.Handler())
 	}
+	if c.Intake != nil {
+		mux.Handle("/intake/", c.Intake)
+		mux.Handle("/wards/", c.Intake)
+	}
 	mux.Handle("/", c.Dashboard)
 
-	var h http.Handler = framing(mux, c.Public.frameAncestors())
+	var h http.Handler = framing(withDeadline(mux, c.RequestTimeout), c.Public.frameAncestors())
 	if c.Authenticate != nil {
 		h = c.Authenticate(h)
 	}
-	h = limitBody(h, c.MaxBodyBytes)
+	h = limitBody(h, c.MaxBodyBytes, c.MaxUploadBytes)
 	h = recoverPanics(h, c.Logger)
 	h = accessLog(h, c.Logger, c.Metrics)
 	h = requestID(h)
@@ -274,12 +286,16 @@ func recoverPanics(next http.Handler, log *slog.Logger) http.Handler {
 	})
 }
 
-// limitBody refuses request bodies over max bytes.
-func limitBody(next http.Handler, max int64) http.Handler {
+// limitBody refuses request bodies over maxBody bytes, or maxUpload for multipart uploads.
+func limitBody(next http.Handler, maxBody, maxUpload int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		max, msg := maxBody, fmt.Sprintf("Yêu cầu quá lớn (tối đa %d byte).", maxBody)
+		if maxUpload > maxBody && strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+			max, msg = maxUpload, fmt.Sprintf("Tệp tải lên quá lớn (tối đa %d MB). Hãy chia danh sách thành nhiều tệp nhỏ hơn.", maxUpload>>20)
+		}
 		if r.ContentLength > max {
 			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]any{"errors": []map[string]any{{
-				"message":    fmt.Sprintf("Yêu cầu quá lớn (tối đa %d byte).", max),
+				"message":    msg,
 				"extensions": map[string]string{"code": "TOO_COMPLEX"},
 			}}})
 			return

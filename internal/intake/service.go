@@ -1,0 +1,229 @@
+package intake
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
+
+	"hotro/internal/auth"
+	"hotro/internal/civil"
+	"hotro/internal/disbursement"
+	"hotro/internal/errs"
+	"hotro/internal/intake/sheet"
+)
+
+// DefaultChunk is how many rows a pass checks against the database, and writes, at a time.
+const DefaultChunk = 1000
+
+// StaleAfter is how long a checked upload waits for its commit before it is dropped.
+const StaleAfter = 7 * 24 * time.Hour
+
+// Options tune a Service.
+type Options struct {
+	// Observer is told of every change to payment lines, inside the transaction (may be nil).
+	Observer disbursement.Observer
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// Limits bound what one upload may cost (zero fields: sheet.DefaultLimits).
+	Limits sheet.Limits
+	// ChunkSize is how many rows are checked and written at a time (default DefaultChunk).
+	ChunkSize int
+	// OnCommit, when set, is called once a commit's transaction has begun and holds its lock.
+	OnCommit func()
+	// OnWritten, when set, is called after each chunk a commit writes, with the rows written so far
+	// (in the open transaction: nothing is visible before the commit ends).
+	OnWritten func(rows int)
+}
+
+// Service imports ward lists: it checks uploads (the dry run), keeps checked uploads until the
+// officer confirms them, and commits them, all or nothing.
+type Service struct {
+	db  *bun.DB
+	opt Options
+}
+
+// NewService returns the import service over db.
+func NewService(db *bun.DB, opt Options) *Service {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.ChunkSize <= 0 {
+		opt.ChunkSize = DefaultChunk
+	}
+	return &Service{db: db, opt: opt}
+}
+
+// MaxUploadBytes is the largest request that carries an upload: the largest file the service reads,
+// and room for the rest of a multipart request.
+func (s *Service) MaxUploadBytes() int64 {
+	limit := s.opt.Limits.MaxFileSize
+	if limit <= 0 {
+		limit = sheet.DefaultLimits().MaxFileSize
+	}
+	return limit + 1<<20
+}
+
+// Check reads the upload and reports on every row without writing anything (the dry run). onRow,
+// when not nil, receives the outcome of every row in order. Errors are for the request itself
+// (unknown programme, group or ward; permission); problems with the file are in the report.
+func (s *Service) Check(ctx context.Context, req Request, file io.Reader, onRow func(RowResult)) (*Report, error) {
+	const op = "intake: check"
+	now := s.opt.Now()
+	t, err := resolve(ctx, s.db, req, civil.Of(now))
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	data, sha, err := s.read(file)
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	p := newPass(s.db, t, auth.FromContext(ctx).Username, now, s.opt)
+	p.onRow = onRow
+	return p.run(ctx, req.FileName, sha, data)
+}
+
+// Stage checks the upload like Check and, when it may be committed, keeps it: the report's
+// UploadID names it for Commit. Nothing reaches the lists until then.
+func (s *Service) Stage(ctx context.Context, req Request, file io.Reader) (*Report, error) {
+	const op = "intake: stage"
+	now := s.opt.Now()
+	t, err := resolve(ctx, s.db, req, civil.Of(now))
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	data, sha, err := s.read(file)
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	actor := auth.FromContext(ctx).Username
+	rep, err := newPass(s.db, t, actor, now, s.opt).run(ctx, req.FileName, sha, data)
+	if err != nil || !rep.CanCommit() {
+		return rep, err
+	}
+	if err := s.keep(ctx, t, rep, data, actor, now); err != nil {
+		return nil, errs.E(op, err)
+	}
+	return rep, nil
+}
+
+// Commit writes a staged upload to the lists after checking it again against the data as it now
+// stands, in one transaction with the batch, the audit trail, the observer and the data version.
+// The report says what was written, or why nothing was (rows that have since gone wrong, or the
+// same file committed meanwhile). An upload already committed or discarded is a Conflict.
+func (s *Service) Commit(ctx context.Context, uploadID int64) (*Report, error) {
+	const op = "intake: commit"
+	u, err := s.upload(ctx, s.db, uploadID)
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	if err := u.pending(); err != nil {
+		return nil, errs.E(op, err)
+	}
+	now := s.opt.Now()
+	t, err := targetOf(ctx, s.db, u)
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	rep, err := s.commit(ctx, t, u.FileName, u.FileSHA256, u.Content, nil, func(ctx context.Context, tx bun.IDB, rep *Report) error {
+		return s.markCommitted(ctx, tx, u.ID, rep, now)
+	})
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	rep.UploadID = u.ID
+	if rep.Status != Committed {
+		// Keep the new report for the officer; the upload stays as it was.
+		if err := s.saveReport(ctx, u.ID, rep, now); err != nil {
+			return nil, errs.E(op, err)
+		}
+	}
+	return rep, nil
+}
+
+// Import checks and commits an upload in one go (the command line's --commit).
+func (s *Service) Import(ctx context.Context, req Request, file io.Reader, onRow func(RowResult)) (*Report, error) {
+	const op = "intake: import"
+	t, err := resolve(ctx, s.db, req, civil.Of(s.opt.Now()))
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	data, sha, err := s.read(file)
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	rep, err := s.commit(ctx, t, req.FileName, sha, data, onRow, nil)
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	return rep, nil
+}
+
+// errNotCommitted rolls a commit back when its pass found reasons not to write.
+var errNotCommitted = errors.New("intake: not committed")
+
+// commit runs a writing pass in one transaction, holding the programme's import lock, and rolls it
+// back unless the pass committed. then, if not nil, runs in the transaction after the pass.
+func (s *Service) commit(ctx context.Context, t *Target, fileName, sha string, data []byte, onRow func(RowResult),
+	then func(context.Context, bun.IDB, *Report) error) (*Report, error) {
+	var rep *Report
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if tx.Dialect().Name() == dialect.PG {
+			// One import of a programme at a time, so that two lists cannot both take the same person.
+			if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(4207, ?)", t.Program.ID); err != nil {
+				return err
+			}
+			if err := disbursement.GenericPlans(ctx, tx); err != nil {
+				return err
+			}
+		}
+		if s.opt.OnCommit != nil {
+			s.opt.OnCommit()
+		}
+		now := s.opt.Now()
+		p := newPass(tx, t, auth.FromContext(ctx).Username, now, s.opt)
+		p.commit, p.onRow = true, onRow
+		var err error
+		if rep, err = p.run(ctx, fileName, sha, data); err != nil {
+			return err
+		}
+		if rep.Status != Committed {
+			return errNotCommitted
+		}
+		if then != nil {
+			return then(ctx, tx, rep)
+		}
+		return nil
+	})
+	if errors.Is(err, errNotCommitted) {
+		if rep.Status != AlreadyImported {
+			rep.BatchID = 0 // rolled back
+		}
+		return rep, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+// read reads the upload up to one byte past the size limit (package sheet refuses it then) and
+// hashes it.
+func (s *Service) read(file io.Reader) ([]byte, string, error) {
+	limit := s.opt.Limits.MaxFileSize
+	if limit <= 0 {
+		limit = sheet.DefaultLimits().MaxFileSize
+	}
+	data, err := io.ReadAll(io.LimitReader(file, limit+1))
+	if err != nil {
+		return nil, "", fmt.Errorf("intake: read upload: %w", err)
+	}
+	sum := sha256.Sum256(data)
+	return data, hex.EncodeToString(sum[:]), nil
+}

@@ -1,0 +1,232 @@
+// Package web serves the pages and files of the intake over HTTP: the blank list templates, the full
+// row report of a checked upload as CSV, and the printable public posting list of a ward.
+package web
+
+import (
+	"bytes"
+	"embed"
+	"encoding/csv"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"hotro/internal/civil"
+	"hotro/internal/errs"
+	"hotro/internal/intake"
+	"hotro/internal/program"
+)
+
+//go:embed posting.html posting.css
+var files embed.FS
+
+// Handler serves, under the same mux:
+//
+//	GET /intake/template.xlsx?group=HO_NGHEO[&program=NQ42-2020]   blank list with instructions
+//	GET /intake/template.csv?group=HO_NGHEO[&program=NQ42-2020]    the same header as CSV (UTF-8 BOM)
+//	GET /intake/uploads/{id}/report.csv                            every row of a checked upload
+//	GET /wards/{code}/posting[?program=&group=&batch=&draft=1]     the printable posting list
+//	GET /intake/assets/posting.css                                 its style sheet
+//
+// Templates are open to everyone (they hold no personal data); the report and the posting list
+// are for admins and the ward's officers.
+type Handler struct {
+	svc  *intake.Service
+	log  *slog.Logger
+	page *template.Template
+	mux  *http.ServeMux
+}
+
+// New returns the handler over the import service.
+func New(svc *intake.Service, log *slog.Logger) *Handler {
+	h := &Handler{svc: svc, log: log}
+	h.page = template.Must(template.New("posting.html").Funcs(template.FuncMap{"money": money, "words": words}).
+		ParseFS(files, "posting.html"))
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /intake/template.xlsx", h.template(intake.TemplateXLSX))
+	mux.HandleFunc("GET /intake/template.csv", h.template(intake.TemplateCSV))
+	mux.HandleFunc("GET /intake/uploads/{id}/report.csv", h.report)
+	mux.HandleFunc("GET /intake/assets/posting.css", h.css)
+	mux.HandleFunc("GET /wards/{code}/posting", h.posting)
+	h.mux = mux
+	return h
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+
+func (h *Handler) template(format string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		g, err := h.svc.TemplateGroup(r.Context(), r.URL.Query().Get("program"), r.URL.Query().Get("group"))
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		var buf bytes.Buffer
+		if err := intake.WriteTemplate(&buf, format, g); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		ctype := "text/csv; charset=utf-8"
+		if format == intake.TemplateXLSX {
+			ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+		}
+		w.Header().Set("Content-Type", ctype)
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="mau-danh-sach-%s.%s"`, g.Code, format))
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		_, _ = w.Write(buf.Bytes())
+	}
+}
+
+// report streams the outcome of every row of a checked upload, checked again now, as CSV.
+func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		http.Error(w, "Mã lần tải lên không hợp lệ.", http.StatusBadRequest)
+		return
+	}
+	var buf bytes.Buffer
+	buf.WriteString("\ufeff")
+	cw := csv.NewWriter(&buf)
+	cw.UseCRLF = true
+	_ = cw.Write([]string{"Dòng", "Kết quả", "Họ và tên", "Số CCCD/CMND", "Số người", "Số tháng", "Số tiền (đồng)", "Mức quy định (đồng)", "Lỗi và cảnh báo"})
+	rep, err := h.svc.Recheck(r.Context(), id, func(row intake.RowResult) {
+		var notes []string
+		for _, i := range row.Issues {
+			kind := "Lỗi"
+			if i.Warning {
+				kind = "Cảnh báo"
+			}
+			where := ""
+			if i.Column != "" {
+				where = " (cột " + i.Column + ")"
+			}
+			notes = append(notes, kind+where+": "+i.Message)
+		}
+		due := ""
+		if row.AmountDue != nil {
+			due = strconv.FormatInt(*row.AmountDue, 10)
+		}
+		_ = cw.Write([]string{strconv.Itoa(row.Row), outcomeLabel[row.Outcome], row.FullName, row.CitizenID, strconv.Itoa(row.People),
+			strconv.Itoa(row.Months), strconv.FormatInt(row.Amount, 10), due, strings.Join(notes, " | ")})
+	})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	for _, i := range rep.Issues {
+		if i.Row == 0 || i.Code == "unknown_column" || i.Code == "empty_rows_stop" {
+			_ = cw.Write([]string{strconv.Itoa(i.Row), "Toàn tệp", "", "", "", "", "", "", i.Message})
+		}
+	}
+	cw.Flush()
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="ket-qua-kiem-tra-%d.csv"`, id))
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, _ = w.Write(buf.Bytes())
+}
+
+var outcomeLabel = map[intake.Outcome]string{intake.Accepted: "Hợp lệ", intake.Warned: "Có cảnh báo",
+	intake.Skipped: "Đã có, bỏ qua", intake.Rejected: "Lỗi"}
+
+func (h *Handler) css(w http.ResponseWriter, r *http.Request) {
+	b, _ := files.ReadFile("posting.css")
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, _ = w.Write(b)
+}
+
+// pageGroup is a group as the page shows it.
+type pageGroup struct {
+	*intake.PostingGroup
+	Index     int
+	Name      string
+	Household bool
+	PostedOn  string
+}
+
+type page struct {
+	*intake.Posting
+	Groups     []pageGroup
+	PrintedDay string
+	LegalBasis string
+}
+
+func (h *Handler) posting(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	pq := intake.PostingQuery{Ward: r.PathValue("code"), Program: q.Get("program"), Group: q.Get("group"), Draft: q.Get("draft") == "1"}
+	if b := q.Get("batch"); b != "" {
+		n, err := strconv.ParseInt(b, 10, 64)
+		if err != nil || n <= 0 {
+			http.Error(w, "Mã lô nhập không hợp lệ.", http.StatusBadRequest)
+			return
+		}
+		pq.BatchID = n
+	}
+	p, err := h.svc.Posting(r.Context(), pq)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	data := page{Posting: p, PrintedDay: civilDay(p.PrintedOn)}
+	if p.Program != nil {
+		data.LegalBasis = strings.Join(strings.Split(p.Program.LegalBasis, "\n"), "; ")
+	}
+	for i, g := range p.Groups {
+		pg := pageGroup{PostingGroup: g, Index: i + 1, Name: g.Group.Name, Household: g.Group.SupportUnit != program.PerPerson}
+		var days []string
+		for _, d := range g.PostedOn {
+			days = append(days, d.Time().Format("02/01/2006"))
+		}
+		pg.PostedOn = strings.Join(days, ", ")
+		data.Groups = append(data.Groups, pg)
+	}
+	var buf bytes.Buffer
+	if err := h.page.Execute(&buf, data); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+	_, _ = w.Write(buf.Bytes())
+}
+
+func civilDay(d civil.Date) string {
+	return fmt.Sprintf("%02d tháng %02d năm %d", d.Day, int(d.Month), d.Year)
+}
+
+// fail answers with the error's message (Vietnamese) and the status of its kind.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status := map[errs.Kind]int{
+		errs.Invalid: http.StatusBadRequest, errs.Unauthorized: http.StatusUnauthorized, errs.Permission: http.StatusForbidden,
+		errs.NotFound: http.StatusNotFound, errs.Conflict: http.StatusConflict, errs.Unavailable: http.StatusServiceUnavailable,
+	}[errs.KindOf(err)]
+	if status == 0 {
+		status = http.StatusInternalServerError
+		if h.log != nil {
+			h.log.ErrorContext(r.Context(), "intake page failed", "err", err, "path", r.URL.Path)
+		}
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	http.Error(w, errs.Message(err), status)
+}
+
+// money writes whole đồng the Vietnamese way: 3.000.000.
+func money(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 && s[i-1] != '-' {
+			b.WriteByte('.')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
