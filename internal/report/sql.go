@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/uptrace/bun"
@@ -62,9 +63,15 @@ type source struct {
 
 func (s *SQL) build(q Query) source {
 	src := source{dialect: s.dialect, wardID: "d.ward_id", wardSplit: "0"}
+	// Join the units only when the query groups or filters by them: most questions (by group,
+	// status or period) then read the lines alone.
+	f := q.Filter
+	needParents := slices.Contains(q.GroupBy, District) || slices.Contains(q.GroupBy, Province) ||
+		len(f.Districts) > 0 || len(f.Provinces) > 0
+	needWard := needParents || slices.Contains(q.GroupBy, Ward) || len(f.Wards) > 0 || f.WardIDs != nil
 	var from strings.Builder
 	from.WriteString("disbursements AS d")
-	if q.UnitsAsOf != nil {
+	if q.UnitsAsOf != nil && needWard {
 		// A ward that no longer exists on the date reports under the one unit it became; a ward
 		// split between several units stays itself, flagged.
 		from.WriteString(`
@@ -77,10 +84,15 @@ func (s *SQL) build(q Query) source {
 		src.wardID = "(CASE WHEN m.n = 1 THEN m.target_id ELSE d.ward_id END)"
 		src.wardSplit = "(CASE WHEN m.n > 1 THEN 1 ELSE 0 END)"
 	}
-	fmt.Fprintf(&from, `
-	JOIN admin_units AS w ON w.id = %s
+	if needWard {
+		fmt.Fprintf(&from, `
+	JOIN admin_units AS w ON w.id = %s`, src.wardID)
+	}
+	if needParents {
+		from.WriteString(`
 	LEFT JOIN admin_units AS wp ON wp.id = w.parent_id
-	LEFT JOIN admin_units AS wpp ON wpp.id = wp.parent_id`, src.wardID)
+	LEFT JOIN admin_units AS wpp ON wpp.id = wp.parent_id`)
+	}
 	src.from = from.String()
 
 	var where []string
