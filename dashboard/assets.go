@@ -99,6 +99,12 @@ func (set assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Không tìm thấy trang.", http.StatusNotFound)
 		return
 	}
+	a.serve(w, r, contentSecurityPolicy)
+}
+
+// serve sends the file, or 304 Not Modified for a request that holds its ETag; an HTML page gets
+// the policy csp.
+func (a *asset) serve(w http.ResponseWriter, r *http.Request, csp string) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, "Phương thức không được hỗ trợ.", http.StatusMethodNotAllowed)
@@ -111,7 +117,7 @@ func (set assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Vary", "Accept-Encoding")
 	if strings.HasPrefix(a.contentType, "text/html") {
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("Content-Security-Policy", csp)
 		h.Set("Referrer-Policy", "same-origin")
 	}
 	if etagMatches(r.Header.Get("If-None-Match"), a.etag) {

@@ -59,4 +59,3 @@ func validJSONOrNull(s string) string {
 	}
 	return "null"
 }
-

@@ -82,6 +82,7 @@ func New(cfg config.Config, d *bun.DB, log *slog.Logger) (*http.Server, error) {
 		GraphQL:      gql,
 		Metrics:      counters,
 		Dashboard:    dashboard.Handler(),
+		Embeds:       dashboard.Embeds(cfg.CORSOrigins),
 		Console:      console.Handler(),
 		Export: export.NewHandler(export.Config{
 			Stats: resolver.Stats, Units: resolver.Units, Programs: resolver.Programs, Funds: resolver.Funds,

@@ -112,7 +112,10 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 		c := counts[p]
 		t.Logf("%s: %d ok, %d unavailable, %d other", name, c.ok.Load(), c.unavailable.Load(), c.other.Load())
 		if c.other.Load() > 0 {
-			otherBodies.Range(func(_, v any) bool { t.Errorf("%s: an answer that is neither success nor UNAVAILABLE: %.300s", name, v); return false })
+			otherBodies.Range(func(_, v any) bool {
+				t.Errorf("%s: an answer that is neither success nor UNAVAILABLE: %.300s", name, v)
+				return false
+			})
 		}
 	}
 }
@@ -138,7 +141,9 @@ func postWith(c *http.Client, base, token, query string) (int, string, error) {
 	return res.StatusCode, b.String(), nil
 }
 
-func quote(s string) string { return `"` + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), `"`, `\"`) + `"` }
+func quote(s string) string {
+	return `"` + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), `"`, `\"`) + `"`
+}
 
 func errString(err error) string {
 	if err == nil {

@@ -5,6 +5,7 @@ import { query } from "./api.js";
 import { csrfToken, currentUser, signOut } from "./auth.js";
 import { chartLibrary, disposeCharts, drawChart, resizeCharts } from "./charts.js";
 import { h, replace } from "./dom.js";
+import { openEmbedDialog } from "./embedcode.js";
 import { describeFilters, refreshWardFilter, renderFilters } from "./filters.js";
 import { formatDateTime } from "./format.js";
 import { lang, setLang, t } from "./i18n.js";
@@ -30,6 +31,7 @@ let userPromise = Promise.resolve(null); // who is signed in, asked once at star
 let userKnown = false;
 let renderSeq = 0;
 let lastPage = null;
+let minCount = 5; // the public threshold, as the last answer gave it
 const cache = new Map(); // Overview answers by their variables: back and forward redraw at once
 
 function href(state) {
@@ -67,6 +69,8 @@ function renderHeader() {
       h("button", { type: "button", class: "button-small", id: "lang-switch", lang: l === "vi" ? "en" : "vi", "aria-label": t("switchLanguageLabel"),
         on: { click: () => { setLang(l === "vi" ? "en" : "vi"); render({ keepFocus: "#lang-switch" }); } } }, t("switchLanguage")),
       h("button", { type: "button", class: "button-small", id: "print", on: { click: () => window.print() } }, t("print")),
+      state.page === "signin" ? null
+      : h("button", { type: "button", class: "button-small", id: "embed-open", dataset: { embed: state.page === "ward" ? "kpi" : "wards" } }, t("embedOpen")),
       account),
   );
 }
@@ -171,6 +175,7 @@ async function render({ keepFocus = null } = {}) {
     const { data, at } = await overviewPromise;
     if (seq !== renderSeq) return;
     performance.mark("hotro:data");
+    minCount = data.total.minCount ?? minCount;
     learnWards(data.byWard.rows.map((r) => r.ward));
     el.filters.hidden = false;
     renderFilters(el.filters, { state, meta, program, navigate });
@@ -249,6 +254,11 @@ function onClick(e) {
   // An open filter list closes when the user clicks elsewhere.
   for (const d of document.querySelectorAll("details.multi[open]")) {
     if (!d.contains(e.target)) d.open = false;
+  }
+  const embed = e.target.closest("button[data-embed]");
+  if (embed) {
+    openEmbedDialog({ state: parseState(location.search), meta, chart: embed.dataset.embed, opener: embed, minCount });
+    return;
   }
   const a = e.target.closest("a[data-nav]");
   if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;

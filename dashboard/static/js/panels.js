@@ -61,7 +61,7 @@ export function wardPanel({ rows, ctx }) {
   });
   const { section, chart } = chartSection({
     id: "wards", title: t("byWard"), chartLabel: t("byWardChart"), chartClass: "chart-tall", table, tableVisible: true,
-    exports: exportLinks(t("byWard"), (f) => exportURL(f, ctx.state, ctx.program, ["WARD"], { field: "AMOUNT_PAID", direction: "DESC" })),
+    exports: exportLinks(t("byWard"), (f) => exportURL(f, ctx.state, ctx.program, ["WARD"], { field: "AMOUNT_PAID", direction: "DESC" }), "wards"),
   });
   chart.style.setProperty("--bars", String(Math.max(data.length, 3)));
   const sortedForChart = [...data].sort((a, b) => (b.amountPaid ?? -1) - (a.amountPaid ?? -1));
@@ -88,7 +88,7 @@ export function groupPanel({ rows, ctx }) {
   const table = dataTable({ caption: t("byGroupCaption"), columns, rows: data, totals: totalRow(ctx), note: withheldNote(data, ctx) });
   const { section, chart } = chartSection({
     id: "groups", title: t("byGroup"), chartLabel: t("byGroupChart"), table,
-    exports: exportLinks(t("byGroup"), (f) => exportURL(f, ctx.state, ctx.program, ["GROUP"])),
+    exports: exportLinks(t("byGroup"), (f) => exportURL(f, ctx.state, ctx.program, ["GROUP"]), "groups"),
   });
   return { section, draw: (drawChart) => drawChart(chart, groupBars(data)) };
 }
@@ -139,7 +139,7 @@ export function timePanel({ rows, ctx }) {
   );
   const { section, chart } = chartSection({
     id: "time", title: t("overTime"), chartLabel: t("overTimeChart", { bucket: bucketName }), table, controls,
-    exports: exportLinks(t("overTime"), (f) => exportURL(f, ctx.state, ctx.program, [bucket])),
+    exports: exportLinks(t("overTime"), (f) => exportURL(f, ctx.state, ctx.program, [bucket]), "timeseries"),
   });
   return { section, draw: (drawChart) => drawChart(chart, timeSeries(data)) };
 }

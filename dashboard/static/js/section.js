@@ -44,12 +44,18 @@ export function chartSection({ id, title, chartLabel, chartClass = "", table, ex
   return { section, chart };
 }
 
-/** Links that download a table through the API's export, as CSV and as XLSX. */
-export function exportLinks(tableName, urlOf) {
+/**
+ * Links that download a table through the API's export, as CSV and as XLSX, and with embedChart
+ * a button that opens the embed dialog on that chart.
+ */
+export function exportLinks(tableName, urlOf, embedChart = null) {
   return h(
     "div",
     { class: "exports no-print" },
     h("a", { class: "button-small", href: urlOf("csv"), download: "", dataset: { export: "csv" }, "aria-label": t("exportLabel", { table: tableName, format: "CSV" }) }, t("exportCSV")),
     h("a", { class: "button-small", href: urlOf("xlsx"), download: "", dataset: { export: "xlsx" }, "aria-label": t("exportLabel", { table: tableName, format: "Excel (XLSX)" }) }, t("exportXLSX")),
+    embedChart
+      ? h("button", { type: "button", class: "button-small", dataset: { embed: embedChart }, "aria-label": t("embedButtonLabel", { chart: tableName }) }, t("embedButton"))
+      : null,
   );
 }

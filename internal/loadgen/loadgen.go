@@ -1,0 +1,252 @@
+// Package loadgen sends one request over and over from many clients at once and measures what
+// comes back: requests per second, latency percentiles, statuses and errors.
+package loadgen
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Load says what to ask for and how hard.
+type Load struct {
+	URL      string
+	Method   string // GET when empty
+	Body     []byte // sent with every request (a GraphQL POST, say)
+	Header   http.Header
+	Clients  int           // requests in flight at once; each client asks again when answered
+	Duration time.Duration // how long to keep asking (with Requests: whichever ends first)
+	Requests int64         // stop after this many requests (0: no limit)
+	Timeout  time.Duration // of one request (0: none)
+	// Warmup requests go first, one after the other, and are not measured: the first request
+	// fills the server's caches. One that fails stops the run.
+	Warmup int
+	// Revalidate asks once for the URL and then sends its ETag as If-None-Match with every
+	// request, as a cache or a browser holding the answer does.
+	Revalidate bool
+}
+
+// Result is what the load got back.
+type Result struct {
+	Requests  int64 // measured requests: answered ones and errors
+	Errors    int64 // requests without an HTTP answer (refused, reset, timed out)
+	Elapsed   time.Duration
+	Statuses  map[int]int64
+	BodyBytes int64
+	Latencies []time.Duration // of every answered request, sorted
+	ErrorText []string        // the first few errors
+	ETag      string          // the If-None-Match sent, with Revalidate
+}
+
+// Run sends the request from l.Clients clients until l.Duration has passed or l.Requests have
+// been sent, and reports what came back. It fails only if the load cannot start (bad settings,
+// a warm-up or ETag request without an answer); errors under load are counted.
+func Run(ctx context.Context, l Load) (*Result, error) {
+	if l.Clients < 1 {
+		return nil, errors.New("loadgen: at least one client")
+	}
+	if l.Duration <= 0 && l.Requests <= 0 {
+		return nil, errors.New("loadgen: give a duration or a number of requests")
+	}
+	if l.Method == "" {
+		l.Method = http.MethodGet
+	}
+	client := &http.Client{
+		Timeout: l.Timeout,
+		Transport: &http.Transport{
+			MaxIdleConns:        l.Clients,
+			MaxIdleConnsPerHost: l.Clients,
+			MaxConnsPerHost:     l.Clients,
+			IdleConnTimeout:     90 * time.Second,
+		},
+	}
+	defer client.CloseIdleConnections()
+	header := l.Header.Clone()
+	if header == nil {
+		header = http.Header{}
+	}
+	res := &Result{Statuses: map[int]int64{}}
+	for range l.Warmup {
+		if _, _, _, err := send(ctx, client, l, header); err != nil {
+			return nil, fmt.Errorf("loadgen: warm-up: %w", err)
+		}
+	}
+	if l.Revalidate {
+		_, _, etag, err := send(ctx, client, l, header)
+		if err != nil {
+			return nil, fmt.Errorf("loadgen: asking for the ETag: %w", err)
+		}
+		if etag == "" {
+			return nil, fmt.Errorf("loadgen: %s %s has no ETag: nothing to revalidate", l.Method, l.URL)
+		}
+		header.Set("If-None-Match", etag)
+		res.ETag = etag
+	}
+	if l.Duration > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, l.Duration)
+		defer cancel()
+	}
+
+	type tally struct {
+		statuses  map[int]int64
+		latencies []time.Duration
+		errors    int64
+		bytes     int64
+		errText   []string
+	}
+	var sent atomic.Int64
+	tallies := make([]tally, l.Clients)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := range tallies {
+		wg.Add(1)
+		go func(t *tally) {
+			defer wg.Done()
+			t.statuses = map[int]int64{}
+			for ctx.Err() == nil {
+				if l.Requests > 0 && sent.Add(1) > l.Requests {
+					return
+				}
+				began := time.Now()
+				status, n, _, err := send(ctx, client, l, header)
+				took := time.Since(began)
+				if err != nil {
+					if ctx.Err() != nil {
+						return // the run ended mid-request: not the server's doing
+					}
+					t.errors++
+					if len(t.errText) < 3 {
+						t.errText = append(t.errText, err.Error())
+					}
+					continue
+				}
+				t.statuses[status]++
+				t.bytes += n
+				t.latencies = append(t.latencies, took)
+			}
+		}(&tallies[i])
+	}
+	wg.Wait()
+	res.Elapsed = time.Since(start)
+	for _, t := range tallies {
+		for s, n := range t.statuses {
+			res.Statuses[s] += n
+			res.Requests += n
+		}
+		res.Errors += t.errors
+		res.Requests += t.errors
+		res.BodyBytes += t.bytes
+		res.Latencies = append(res.Latencies, t.latencies...)
+		if len(res.ErrorText) < 3 {
+			res.ErrorText = append(res.ErrorText, t.errText[:min(len(t.errText), 3-len(res.ErrorText))]...)
+		}
+	}
+	slices.Sort(res.Latencies)
+	return res, nil
+}
+
+// send makes one request and reads the whole answer.
+func send(ctx context.Context, client *http.Client, l Load, header http.Header) (status int, n int64, etag string, err error) {
+	var body io.Reader
+	if l.Body != nil {
+		body = bytes.NewReader(l.Body)
+	}
+	req, err := http.NewRequestWithContext(ctx, l.Method, l.URL, body)
+	if err != nil {
+		return 0, 0, "", err
+	}
+	req.Header = header
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, 0, "", err
+	}
+	defer resp.Body.Close()
+	n, err = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode, n, resp.Header.Get("ETag"), err
+}
+
+// Percentile is the latency under which the share p (0 < p ≤ 1) of the answered requests came
+// back (nearest rank); 0 without answers.
+func (r *Result) Percentile(p float64) time.Duration {
+	if len(r.Latencies) == 0 {
+		return 0
+	}
+	i := int(p*float64(len(r.Latencies))+0.999999) - 1
+	return r.Latencies[min(max(i, 0), len(r.Latencies)-1)]
+}
+
+// Rate is the measured requests per second.
+func (r *Result) Rate() float64 {
+	if r.Elapsed <= 0 {
+		return 0
+	}
+	return float64(r.Requests) / r.Elapsed.Seconds()
+}
+
+// Report writes the result for people: the request, requests per second, latency percentiles,
+// statuses, bytes and errors.
+func (r *Result) Report(w io.Writer, l Load) {
+	u := l.URL
+	if len(u) > 120 {
+		u = u[:117] + "…"
+	}
+	method := l.Method
+	if method == "" {
+		method = http.MethodGet
+	}
+	fmt.Fprintf(w, "%s %s\n", method, u)
+	var hs []string
+	for k, vs := range l.Header {
+		for _, v := range vs {
+			hs = append(hs, k+": "+v)
+		}
+	}
+	if r.ETag != "" {
+		hs = append(hs, "If-None-Match: "+r.ETag+" (the URL's ETag)")
+	}
+	sort.Strings(hs)
+	if len(hs) > 0 {
+		fmt.Fprintf(w, "  headers     %s\n", strings.Join(hs, "; "))
+	}
+	fmt.Fprintf(w, "  clients     %d for %v\n", l.Clients, r.Elapsed.Round(time.Millisecond))
+	fmt.Fprintf(w, "  requests    %d (%.0f requests/s)\n", r.Requests, r.Rate())
+	fmt.Fprintf(w, "  latency     p50 %v  p95 %v  p99 %v  max %v\n", round(r.Percentile(0.50)), round(r.Percentile(0.95)),
+		round(r.Percentile(0.99)), round(r.Percentile(1)))
+	codes := make([]int, 0, len(r.Statuses))
+	for c := range r.Statuses {
+		codes = append(codes, c)
+	}
+	sort.Ints(codes)
+	var parts []string
+	for _, c := range codes {
+		parts = append(parts, fmt.Sprintf("%d × %d", r.Statuses[c], c))
+	}
+	fmt.Fprintf(w, "  statuses    %s\n", strings.Join(parts, ", "))
+	if answered := r.Requests - r.Errors; answered > 0 {
+		fmt.Fprintf(w, "  body bytes  %d (%d a request)\n", r.BodyBytes, r.BodyBytes/answered)
+	}
+	fmt.Fprintf(w, "  errors      %d\n", r.Errors)
+	for _, e := range r.ErrorText {
+		fmt.Fprintf(w, "              %s\n", e)
+	}
+}
+
+func round(d time.Duration) time.Duration {
+	switch {
+	case d < time.Millisecond:
+		return d.Round(time.Microsecond)
+	case d < time.Second:
+		return d.Round(10 * time.Microsecond)
+	}
+	return d.Round(time.Millisecond)
+}
