@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"io"
@@ -26,7 +27,7 @@ import (
 	"hotro/internal/disbursement"
 	"hotro/internal/fund"
 	"hotro/internal/program"
-	"hotro/internal/report"
+	"hotro/internal/rollup"
 	"hotro/internal/seed/seedtest"
 )
 
@@ -36,9 +37,14 @@ var update = flag.Bool("update", false, "rewrite testdata/golden from the curren
 // identity (nil: anonymous), allowing anonymous callers the public documents.
 func newServer(t testing.TB, d *bun.DB, id *auth.Identity, public ...string) *httptest.Server {
 	t.Helper()
+	// The API answers from the rollups, as hotro serve does (the report package checks the plain
+	// SQL engine against an oracle; package rollup checks the rollups against it).
+	if _, err := rollup.EnsureBuilt(context.Background(), d); err != nil {
+		t.Fatal(err)
+	}
 	r := &graph.Resolver{
 		Units: adminunit.NewStore(d), Programs: program.NewStore(d), Funds: fund.NewStore(d),
-		Dataset: dataset.NewStore(d), Stats: report.NewSQL(d), Lines: disbursement.NewReader(d),
+		Dataset: dataset.NewStore(d), Stats: rollup.NewEngine(d), Lines: disbursement.NewReader(d),
 		Recipients: beneficiary.NewReader(d), Audit: audit.NewStore(d),
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))

@@ -58,20 +58,51 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&l.Timeout, "timeout", 10*time.Second, "time limit of one request")
 	fs.Var(headers(l.Header), "H", "a header to send, `Name: value` (repeatable), e.g. -H 'If-None-Match: \"v2-…\"'")
 	fs.BoolVar(&l.Revalidate, "etag", false, "ask once for the URL's ETag, then send it as If-None-Match (a cache revalidating)")
+	var replay, token string
+	var memEvery time.Duration
+	fs.StringVar(&replay, "replay", "", "replay the dashboard's queries against the hotro at this base `URL` (e.g. http://127.0.0.1:8080), over a spread of filters")
+	fs.StringVar(&token, "token", "", "with -replay: an API token, to replay the signed-in dashboard instead of the public one")
+	fs.DurationVar(&memEvery, "memory", 0, "sample the server's resident memory from /metrics this often (e.g. 5s) and report it")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	base := strings.TrimRight(replay, "/")
+	if replay != "" {
+		bodies, err := replayBodies(ctx, base, token != "")
+		if err != nil {
+			return err
+		}
+		l.URL, l.Method, l.Bodies = base+"/graphql", http.MethodPost, bodies
+		l.FailOn = []byte(`"errors":`)
+		l.Header.Set("Content-Type", "application/json")
+		if token != "" {
+			l.Header.Set("Authorization", "Bearer "+token)
+		}
+		fmt.Fprintf(stdout, "replaying %d dashboard requests in turn\n", len(bodies))
+	}
 	if l.URL == "" || fs.NArg() > 0 {
 		fs.Usage()
-		return errors.New("give -url, and flags only")
+		return errors.New("give -url or -replay, and flags only")
 	}
 	if body != "" {
 		l.Body = []byte(body)
+	}
+	var mem memorySampler
+	if memEvery > 0 {
+		if base == "" {
+			base = l.URL[:strings.Index(l.URL[len("http://"):], "/")+len("http://")]
+		}
+		mctx, stopSampling := context.WithCancel(ctx)
+		defer stopSampling()
+		go mem.run(mctx, base, memEvery)
 	}
 	res, err := loadgen.Run(ctx, l)
 	if err != nil {
 		return err
 	}
 	res.Report(stdout, l)
+	if memEvery > 0 {
+		mem.report(stdout)
+	}
 	return nil
 }

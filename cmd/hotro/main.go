@@ -27,6 +27,9 @@ Usage:
   hotro backup  FILE             write a consistent copy of the database while it serves
                 (SQLite: VACUUM INTO; PostgreSQL: pg_dump custom format)
   hotro restore FILE             load a backup into the empty database of DATABASE_URL
+  hotro national [--scale F] [--seed N]   load the synthetic national data set (PostgreSQL only;
+                scale 1: 20 million recipients, 30 million lines, with COPY)
+  hotro rollup  check|rebuild    compare the rollups with the lines, or recompute them
   hotro import  --program P --group G --ward W [--as USER] [--commit] FILE
                 check a recipient list (.xlsx/.csv) row by row; --commit writes it, all or nothing
   hotro help                     show this
@@ -81,6 +84,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return backupCmd(ctx, rest, getenv, stdout, stderr)
 	case "restore":
 		return restoreCmd(ctx, rest, getenv, stdout, stderr)
+	case "national":
+		return nationalCmd(ctx, rest, getenv, stdout, stderr)
+	case "rollup":
+		return rollupCmd(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

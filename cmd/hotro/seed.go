@@ -10,6 +10,7 @@ import (
 
 	"hotro/internal/account"
 	"hotro/internal/config"
+	"hotro/internal/rollup"
 	"hotro/internal/seed"
 )
 
@@ -30,10 +31,13 @@ func seedCmd(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	fmt.Fprintf(stdout, "reference data: %d administrative units, %d programmes, %d groups, %d funds\n", sum.Units, sum.Programs, sum.Groups, sum.Funds)
+	if cfg.National {
+		return loadNational(ctx, cfg, d, log, stdout)
+	}
 	if !cfg.Demo {
 		return nil
 	}
-	demo, err := seed.Demo(ctx, d, seed.DemoOptions{Seed: cfg.DemoSeed, Scale: cfg.DemoScale})
+	demo, err := seed.Demo(ctx, d, seed.DemoOptions{Seed: cfg.DemoSeed, Scale: cfg.DemoScale, Observer: rollup.NewKeeper()})
 	if err != nil {
 		return err
 	}
@@ -55,7 +59,7 @@ func demoIfEmpty(ctx context.Context, d *bun.DB, cfg config.Config, log *slog.Lo
 	if n > 0 {
 		return nil
 	}
-	sum, err := seed.Demo(ctx, d, seed.DemoOptions{Seed: cfg.DemoSeed, Scale: cfg.DemoScale})
+	sum, err := seed.Demo(ctx, d, seed.DemoOptions{Seed: cfg.DemoSeed, Scale: cfg.DemoScale, Observer: rollup.NewKeeper()})
 	if err != nil {
 		return fmt.Errorf("loading demo data: %w", err)
 	}

@@ -14,6 +14,7 @@ import (
 	"hotro/internal/auth"
 	"hotro/internal/config"
 	"hotro/internal/dataset"
+	"hotro/internal/rollup"
 	"hotro/internal/seed"
 	"hotro/internal/server"
 )
@@ -52,6 +53,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		if err := ensureAdmin(ctx, d, cfg); err != nil {
 			return err
 		}
+	}
+	// Stats are read from the rollups; a database filled before they existed gets them now.
+	if built, err := rollup.EnsureBuilt(ctx, d); err != nil {
+		return fmt.Errorf("building the rollups: %w", err)
+	} else if built {
+		log.Info("rollups built from the payment lines")
 	}
 
 	srv, err := app.New(cfg, d, log)

@@ -26,6 +26,9 @@ type Options struct {
 	SessionTTL time.Duration    // a session ends this long after sign-in (zero: 12h)
 	IdleTTL    time.Duration    // or after this long unused (zero: 2h)
 	Now        func() time.Time // the clock (nil: time.Now)
+	// Read, when set, serves the lookups of every request (sessions, tokens, accounts): a read
+	// replica, so that signed-in reading goes on while the primary is down.
+	Read *bun.DB
 }
 
 // Service signs people in and out, and tells who a request comes from.
@@ -47,6 +50,9 @@ func NewService(db *bun.DB, opt Options) *Service {
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now
+	}
+	if opt.Read == nil {
+		opt.Read = db
 	}
 	return &Service{db: db, opt: opt}
 }
@@ -372,7 +378,7 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 func (s *Service) SessionIdentity(ctx context.Context, token string) (*auth.Identity, string, error) {
 	const op = "auth: session"
 	var row session
-	err := s.db.NewSelect().Model(&row).Where("token_hash = ?", hashToken(token)).Scan(ctx)
+	err := s.opt.Read.NewSelect().Model(&row).Where("token_hash = ?", hashToken(token)).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, "", errs.E(op, errs.Unauthorized, errs.Msg("Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại."))
 	}
@@ -384,7 +390,7 @@ func (s *Service) SessionIdentity(ctx context.Context, token string) (*auth.Iden
 		return nil, "", errs.E(op, errs.Unauthorized, errs.Msg("Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại."))
 	}
 	u := new(User)
-	if err := s.db.NewSelect().Model(u).Where("id = ?", row.UserID).Scan(ctx); err != nil {
+	if err := s.opt.Read.NewSelect().Model(u).Where("id = ?", row.UserID).Scan(ctx); err != nil {
 		return nil, "", errs.E(op, err)
 	}
 	if u.Disabled {
@@ -393,7 +399,7 @@ func (s *Service) SessionIdentity(ctx context.Context, token string) (*auth.Iden
 	if now.Sub(row.LastSeenAt) > time.Minute {
 		_, _ = s.db.NewUpdate().Model(&row).Set("last_seen_at = ?", now).WherePK().Exec(ctx)
 	}
-	id, err := identityOf(ctx, s.db, u, "session")
+	id, err := identityOf(ctx, s.opt.Read, u, "session")
 	if err != nil {
 		return nil, "", errs.E(op, err)
 	}
@@ -481,7 +487,7 @@ func (s *Service) TokenIdentity(ctx context.Context, secret string) (*auth.Ident
 		return nil, invalid
 	}
 	var t Token
-	err := s.db.NewSelect().Model(&t).Where("token_hash = ?", hashToken(secret)).Scan(ctx)
+	err := s.opt.Read.NewSelect().Model(&t).Where("token_hash = ?", hashToken(secret)).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, invalid
 	}
@@ -493,7 +499,7 @@ func (s *Service) TokenIdentity(ctx context.Context, secret string) (*auth.Ident
 		return nil, invalid
 	}
 	u := new(User)
-	if err := s.db.NewSelect().Model(u).Where("id = ?", t.UserID).Scan(ctx); err != nil {
+	if err := s.opt.Read.NewSelect().Model(u).Where("id = ?", t.UserID).Scan(ctx); err != nil {
 		return nil, errs.E(op, err)
 	}
 	if u.Disabled {
@@ -502,7 +508,7 @@ func (s *Service) TokenIdentity(ctx context.Context, secret string) (*auth.Ident
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
 		_, _ = s.db.NewUpdate().Model(&t).Set("last_used_at = ?", now).WherePK().Exec(ctx)
 	}
-	id, err := identityOf(ctx, s.db, u, "token")
+	id, err := identityOf(ctx, s.opt.Read, u, "token")
 	if err != nil {
 		return nil, errs.E(op, err)
 	}

@@ -3,7 +3,6 @@
 package app
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 
@@ -29,34 +28,54 @@ import (
 	"hotro/internal/portal"
 	"hotro/internal/program"
 	"hotro/internal/report"
+	"hotro/internal/rollup"
 	"hotro/internal/server"
 )
 
 // New wires hotro over an open, migrated database and returns its HTTP server (not yet listening).
 func New(cfg config.Config, d *bun.DB, log *slog.Logger) (*http.Server, error) {
+	// Reads go to the streaming replicas when there are any (and on to the primary if none
+	// answers); writes always go to d, the primary.
+	replicas, err := db.ParseReplicaURLs(cfg.ReplicaURLs)
+	if err != nil {
+		return nil, err
+	}
+	var read *bun.DB = d
+	ready := d.PingContext
+	if len(replicas) > 0 {
+		primary, err := db.ParseURL(cfg.DatabaseURL)
+		if err != nil {
+			return nil, err
+		}
+		router, err := db.NewRouter(d, primary, replicas, db.Options{StatementTimeout: cfg.StatementTimeout})
+		if err != nil {
+			return nil, err
+		}
+		read, ready = router.Read(), router.Ready
+	}
 	resolver := &graph.Resolver{
-		Units:      adminunit.NewStore(d),
-		Programs:   program.NewStore(d),
-		Funds:      fund.NewStore(d),
-		Dataset:    dataset.NewStore(d),
-		Stats:      report.NewSQL(d),
-		Lines:      disbursement.NewReader(d),
-		Recipients: beneficiary.NewReader(d),
-		Audit:      audit.NewStore(d),
+		Units:      adminunit.NewStore(read),
+		Programs:   program.NewStore(read),
+		Funds:      fund.NewStore(read),
+		Dataset:    dataset.NewStore(read),
+		Stats:      rollup.NewEngine(read),
+		Lines:      disbursement.NewReader(read),
+		Recipients: beneficiary.NewReader(read),
+		Audit:      audit.NewStore(read),
 
 		PublicMinCount: cfg.PublicMinCount,
 	}
-	// lines is told of every change to payment lines, in the writer's transaction (the rollup keeper,
-	// once wired; nil until then).
-	var lines disbursement.Observer
+	// lines is told of every change to payment lines, in the writer's transaction: the rollups
+	// change with the lines or not at all.
+	var lines disbursement.Observer = rollup.NewKeeper()
 	lists := intake.NewService(d, intake.Options{Observer: lines})
 	resolver.Intake = lists
 	resolver.Workflow = disbursement.NewWorkflow(d, lines, nil)
 	counters := metrics.New(d.DB)
-	authn := account.NewHTTP(account.NewService(d, account.Options{}), log)
+	authn := account.NewHTTP(account.NewService(d, account.Options{Read: read}), log)
 	authn.SecureCookies = cfg.SecureCookies
 	authn.Classify = db.Classify
-	data := dataset.NewStore(d)
+	data := dataset.NewStore(read)
 	charts := &portal.Handler{
 		Engine: resolver.Stats, Units: resolver.Units, Programs: resolver.Programs, Dataset: data,
 		Signer: portal.NewSigner([]byte(cfg.EmbedSecret), nil), MinCount: cfg.PublicMinCount,
@@ -93,7 +112,7 @@ func New(cfg config.Config, d *bun.DB, log *slog.Logger) (*http.Server, error) {
 			Public:   func(r *http.Request) bool { return !auth.FromContext(r.Context()).SignedIn() },
 			MinCount: cfg.PublicMinCount,
 		}),
-		Ready:          func(ctx context.Context) error { return d.PingContext(ctx) },
+		Ready:          ready,
 		Logger:         log,
 		MaxBodyBytes:   cfg.MaxBodyBytes,
 		RequestTimeout: cfg.RequestTimeout,

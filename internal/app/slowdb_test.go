@@ -19,7 +19,7 @@ import (
 
 var cheapHash = account.HashParams{Memory: 1024, Time: 1, Threads: 1}
 
-// TestSlowDatabase holds a lock on the payment lines, as a long write or a stuck session would:
+// TestSlowDatabase holds a lock on the payment lines and their rollups, as a long write or a stuck session would:
 // queries that need them end at the statement timeout with UNAVAILABLE, while the server goes on
 // answering everything else; once the lock is gone, they work again.
 func TestSlowDatabase(t *testing.T) {
@@ -59,7 +59,7 @@ func TestSlowDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tx.ExecContext(ctx, "LOCK TABLE disbursements IN ACCESS EXCLUSIVE MODE"); err != nil {
+	if _, err := tx.ExecContext(ctx, "LOCK TABLE rollups, disbursements IN ACCESS EXCLUSIVE MODE"); err != nil {
 		t.Fatal(err)
 	}
 	res := c.GraphQL(t, `{ stats { total { amountPaid } } }`, nil)

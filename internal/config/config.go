@@ -18,6 +18,7 @@ type Config struct {
 	// Database
 	DatabaseURL      string        // DATABASE_URL: postgres://... or a SQLite file path (default data/hotro.db)
 	StatementTimeout time.Duration // HOTRO_STATEMENT_TIMEOUT: bound on one SQL statement
+	ReplicaURLs      string        // DATABASE_REPLICA_URLS: PostgreSQL streaming replicas that serve reads (comma list)
 
 	// Logging
 	LogFormat string // HOTRO_LOG_FORMAT: text or json
@@ -45,6 +46,7 @@ type Config struct {
 
 	// Seeding
 	Demo         bool    // seed: also load the demo data set
+	National     bool    // seed: load the synthetic national data set (PostgreSQL)
 	DemoPassword string  // HOTRO_DEMO_PASSWORD: password of the demo accounts
 	DemoSeed     uint64  // HOTRO_DEMO_SEED: seed of the demo data set
 	DemoScale    float64 // HOTRO_DEMO_SCALE: size of the demo data set (1 = the city's first round)
@@ -147,6 +149,8 @@ func Load(cmd Command, args []string, getenv func(string) string, usage io.Write
 			c.MaxBodyBytes = n
 			return nil
 		})
+		env("DATABASE_REPLICA_URLS", str(&c.ReplicaURLs))
+		fs.StringVar(&c.ReplicaURLs, "database-replica-urls", c.ReplicaURLs, "comma-separated postgres:// URLs of streaming replicas that serve reads (env DATABASE_REPLICA_URLS)")
 		env("HOTRO_SECURE_COOKIES", boolean(&c.SecureCookies))
 		env("HOTRO_TLS_CERT", str(&c.TLSCert))
 		env("HOTRO_TLS_KEY", str(&c.TLSKey))
@@ -193,6 +197,7 @@ func Load(cmd Command, args []string, getenv func(string) string, usage io.Write
 		fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", c.MaxBodyBytes, "largest request body in bytes (env HOTRO_MAX_BODY_BYTES)")
 	case Seed:
 		fs.BoolVar(&c.Demo, "demo", false, "also load the synthetic demo data set (only into a database without payments)")
+		fs.BoolVar(&c.National, "national", false, "load the synthetic national data set with COPY (PostgreSQL; --scale 1 is 20 million recipients)")
 	case User:
 		fs.StringVar(&c.UserRole, "role", "", "role of a new account: admin, leader, analyst or ward_officer")
 		fs.StringVar(&c.UserDisplayName, "name", "", "the person's name as shown in the dashboard")
@@ -243,6 +248,8 @@ func (c Config) validate() error {
 		return fmt.Errorf("--statement-timeout must not be negative")
 	case (c.TLSCert == "") != (c.TLSKey == ""):
 		return fmt.Errorf("--tls-cert and --tls-key go together")
+	case c.Demo && c.National:
+		return fmt.Errorf("--demo and --national are two different data sets: choose one")
 	case c.PublicMinCount < 1:
 		return fmt.Errorf("--public-min-count must be at least 1, got %d", c.PublicMinCount)
 	case c.EmbedSecret != "" && len(c.EmbedSecret) < 32:

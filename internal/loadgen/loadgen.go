@@ -19,9 +19,12 @@ import (
 
 // Load says what to ask for and how hard.
 type Load struct {
-	URL      string
-	Method   string // GET when empty
-	Body     []byte // sent with every request (a GraphQL POST, say)
+	URL    string
+	Method string // GET when empty
+	Body   []byte // sent with every request (a GraphQL POST, say)
+	// Bodies, when set, are sent in turn instead of Body: one request each, round the list, as a
+	// page replaying its queries does.
+	Bodies   [][]byte
 	Header   http.Header
 	Clients  int           // requests in flight at once; each client asks again when answered
 	Duration time.Duration // how long to keep asking (with Requests: whichever ends first)
@@ -30,6 +33,9 @@ type Load struct {
 	// Warmup requests go first, one after the other, and are not measured: the first request
 	// fills the server's caches. One that fails stops the run.
 	Warmup int
+	// FailOn, when set, counts an answer whose body holds it as an error, such as `"errors":` in
+	// a GraphQL answer that came back 200.
+	FailOn []byte
 	// Revalidate asks once for the URL and then sends its ETag as If-None-Match with every
 	// request, as a cache or a browser holding the answer does.
 	Revalidate bool
@@ -75,8 +81,12 @@ func Run(ctx context.Context, l Load) (*Result, error) {
 		header = http.Header{}
 	}
 	res := &Result{Statuses: map[int]int64{}}
-	for range l.Warmup {
-		if _, _, _, err := send(ctx, client, l, header); err != nil {
+	for i := range l.Warmup {
+		one := l
+		if len(l.Bodies) > 0 {
+			one.Body = l.Bodies[i%len(l.Bodies)]
+		}
+		if _, _, _, err := send(ctx, client, one, header); err != nil {
 			return nil, fmt.Errorf("loadgen: warm-up: %w", err)
 		}
 	}
@@ -104,7 +114,15 @@ func Run(ctx context.Context, l Load) (*Result, error) {
 		bytes     int64
 		errText   []string
 	}
-	var sent atomic.Int64
+	var sent, turn atomic.Int64
+	next := func() Load {
+		if len(l.Bodies) == 0 {
+			return l
+		}
+		one := l
+		one.Body = l.Bodies[(turn.Add(1)-1)%int64(len(l.Bodies))]
+		return one
+	}
 	tallies := make([]tally, l.Clients)
 	var wg sync.WaitGroup
 	start := time.Now()
@@ -118,7 +136,7 @@ func Run(ctx context.Context, l Load) (*Result, error) {
 					return
 				}
 				began := time.Now()
-				status, n, _, err := send(ctx, client, l, header)
+				status, n, _, err := send(ctx, client, next(), header)
 				took := time.Since(began)
 				if err != nil {
 					if ctx.Err() != nil {
@@ -171,8 +189,15 @@ func send(ctx context.Context, client *http.Client, l Load, header http.Header) 
 		return 0, 0, "", err
 	}
 	defer resp.Body.Close()
-	n, err = io.Copy(io.Discard, resp.Body)
-	return resp.StatusCode, n, resp.Header.Get("ETag"), err
+	if len(l.FailOn) == 0 {
+		n, err = io.Copy(io.Discard, resp.Body)
+		return resp.StatusCode, n, resp.Header.Get("ETag"), err
+	}
+	b, err := io.ReadAll(resp.Body)
+	if err == nil && bytes.Contains(b, l.FailOn) {
+		err = fmt.Errorf("answer %d holds %q: %.200s", resp.StatusCode, l.FailOn, b)
+	}
+	return resp.StatusCode, int64(len(b)), resp.Header.Get("ETag"), err
 }
 
 // Percentile is the latency under which the share p (0 < p ≤ 1) of the answered requests came

@@ -14,6 +14,7 @@ import (
 
 	"hotro/internal/app"
 	"hotro/internal/config"
+	"hotro/internal/rollup"
 	"hotro/internal/server"
 )
 
@@ -48,6 +49,10 @@ func Start(t testing.TB, d *bun.DB, change func(*config.Config)) *Server {
 	}
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	// Stats are read from the rollups: fill them if the test's data came without them.
+	if _, err := rollup.EnsureBuilt(context.Background(), d); err != nil {
+		t.Fatalf("rollups: %v", err)
+	}
 	srv, err := app.New(cfg, d, log)
 	if err != nil {
 		t.Fatal(err)

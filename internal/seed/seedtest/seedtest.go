@@ -109,6 +109,8 @@ func seedInto(d *bun.DB, demo bool) error {
 	if !demo {
 		return nil
 	}
+	// The rollups are built by whoever serves the data (apptest.Start, as hotro serve does):
+	// package rollup's own tests use these fixtures, so this package cannot import it.
 	if _, err := seed.Demo(ctx, d, seed.DemoOptions{Seed: DemoSeed, Scale: 1}); err != nil {
 		return err
 	}

@@ -1,13 +1,14 @@
 -- Aggregates of the payment lines kept current in the same transaction as every write (package
 -- rollup), so that stats read a few rows instead of scanning the lines.
 --
--- level names the grain of a row (see rollup.Levels): the unit is the recorded ward (levels 1-2), its
--- parent unit (3-5) or its province (6-8); period is the paid date as YYYYMMDD (day levels), the
--- first day of its month (month levels) or 0 (levels without time, and lines without a paid date).
+-- level names the grain of a row (see rollup.Levels): the unit is the recorded ward, its parent unit
+-- or its province; slim levels keep the programme and status only (group, fund 0; channel ''). period
+-- is the paid date as YYYYMMDD (day levels), the first day of its month (month levels) or 0 (levels
+-- without time, and lines without a paid date).
 -- recipients and persons are roaring bitmaps of the recipient IDs and person IDs covered by the PAID
 -- lines of the row (NULL on rows of other statuses), so distinct counts stay exact under any union.
 CREATE TABLE rollups (
-    level      INTEGER NOT NULL CHECK (level BETWEEN 1 AND 8),
+    level      INTEGER NOT NULL CHECK (level > 0),
     unit_id    INTEGER NOT NULL,
     program_id INTEGER NOT NULL,
     group_id   INTEGER NOT NULL,
@@ -15,7 +16,7 @@ CREATE TABLE rollups (
     status     TEXT NOT NULL,
     channel    TEXT NOT NULL, -- '' when the line has no channel
     period     INTEGER NOT NULL CHECK (period >= 0),
-    lines      INTEGER NOT NULL CHECK (lines >= 0),
+    lines      INTEGER NOT NULL,
     amount     INTEGER NOT NULL,
     recipients BLOB,
     persons    BLOB,

@@ -1,0 +1,520 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"hotro/internal/account"
+	"hotro/internal/auth"
+	"hotro/internal/config"
+	"hotro/internal/db"
+	"hotro/internal/disbursement"
+	"hotro/internal/loadgen"
+	"hotro/internal/report"
+	"hotro/internal/rollup"
+	"hotro/internal/seed"
+	"hotro/internal/seed/national"
+)
+
+// settings are the bench's knobs, from the environment.
+type settings struct {
+	url         string
+	scale       float64
+	seed        uint64
+	concurrency int
+	duration    time.Duration
+	sqlRuns     int
+	reload      bool
+}
+
+func env(name, def string) string {
+	if v := strings.TrimSpace(os.Getenv(name)); v != "" {
+		return v
+	}
+	return def
+}
+
+func loadSettings() (settings, error) {
+	s := settings{url: env("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hotro_national?sslmode=disable")}
+	var err error
+	if s.scale, err = strconv.ParseFloat(env("BENCH_SCALE", "1"), 64); err != nil {
+		return s, fmt.Errorf("BENCH_SCALE: %v", err)
+	}
+	if s.seed, err = strconv.ParseUint(env("BENCH_SEED", "2020"), 10, 64); err != nil {
+		return s, fmt.Errorf("BENCH_SEED: %v", err)
+	}
+	if s.concurrency, err = strconv.Atoi(env("BENCH_CONCURRENCY", "4")); err != nil {
+		return s, fmt.Errorf("BENCH_CONCURRENCY: %v", err)
+	}
+	if s.duration, err = time.ParseDuration(env("BENCH_DURATION", "10s")); err != nil {
+		return s, fmt.Errorf("BENCH_DURATION: %v", err)
+	}
+	if s.sqlRuns, err = strconv.Atoi(env("BENCH_SQL_RUNS", "3")); err != nil {
+		return s, fmt.Errorf("BENCH_SQL_RUNS: %v", err)
+	}
+	s.reload = env("BENCH_RELOAD", "0") == "1"
+	os.Setenv("BENCH_DATABASE_URL", s.url)
+	return s, nil
+}
+
+// benchQuery is one of the dashboard's questions, as GraphQL over HTTP and as a report query.
+type benchQuery struct {
+	name    string
+	graphql string
+	q       report.Query
+}
+
+func queries() []benchQuery {
+	const totals = "totals { amountPaid peopleSupported beneficiaries disbursements amountListed amountApproved }"
+	const total = "total { amountPaid peopleSupported beneficiaries disbursements amountListed amountApproved }"
+	byKey := report.Order{Field: report.ByKey}
+	amount := report.Order{Field: report.ByAmountPaid, Desc: true}
+	return []benchQuery{
+		{"national by province",
+			`{ stats(groupBy: [PROVINCE], filter: {programs: ["NQ42-2020"]}, orderBy: {field: AMOUNT_PAID}) { ` + total + ` rows { province { code name } ` + totals + ` } } }`,
+			report.Query{GroupBy: []report.Dimension{report.Province}, Filter: report.Filter{Programs: []string{"NQ42-2020"}}, Order: &amount}},
+		{"one province by district (Hà Nội)",
+			`{ stats(groupBy: [DISTRICT], filter: {provinces: ["01"]}, orderBy: {field: AMOUNT_PAID}) { ` + total + ` rows { district { code name } ` + totals + ` } } }`,
+			report.Query{GroupBy: []report.Dimension{report.District}, Filter: report.Filter{Provinces: []string{"01"}}, Order: &amount}},
+		{"one city by ward (Thái Nguyên)",
+			`{ stats(groupBy: [WARD], filter: {districts: ["164"]}, orderBy: {field: AMOUNT_PAID}) { ` + total + ` rows { ward { code name } ` + totals + ` } } }`,
+			report.Query{GroupBy: []report.Dimension{report.Ward}, Filter: report.Filter{Districts: []string{"164"}}, Order: &amount}},
+		{"one ward by group and month",
+			`{ stats(groupBy: [GROUP, MONTH], filter: {wards: ["05431"]}, orderBy: {field: KEY, direction: ASC}) { ` + total + ` rows { group { code } period { label } ` + totals + ` } } }`,
+			report.Query{GroupBy: []report.Dimension{report.Group, report.Month}, Filter: report.Filter{Wards: []string{"05431"}}, Order: &byKey}},
+	}
+}
+
+// result is what was measured of one query.
+type result struct {
+	rows          int
+	p50, p95, p99 time.Duration
+	rps           float64
+	requests      int
+	cachedP95     time.Duration // p95 over HTTP with the response cache on
+	cachedRPS     float64
+	direct        time.Duration // the rollup engine called in process, median
+	sql           time.Duration // report.SQL in process, median
+	same          bool
+}
+
+func run(ctx context.Context, stdout, stderr io.Writer) error {
+	s, err := loadSettings()
+	if err != nil {
+		return err
+	}
+	logf := func(format string, args ...any) { fmt.Fprintf(stderr, "bench: "+format+"\n", args...) }
+	if err := ensureDatabase(ctx, s); err != nil {
+		return err
+	}
+	target, err := db.ParseURL(s.url)
+	if err != nil {
+		return err
+	}
+	if target.Dialect != db.Postgres {
+		return errors.New("BENCH_DATABASE_URL must be a PostgreSQL URL: the national data set is for PostgreSQL")
+	}
+	d, err := db.Open(ctx, target, db.Options{MaxOpenConns: 8})
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	mg, err := db.NewMigrator(d)
+	if err != nil {
+		return err
+	}
+	if _, err := mg.Up(ctx); err != nil {
+		return err
+	}
+	sum, err := ensureNational(ctx, d, s, logf)
+	if err != nil {
+		return err
+	}
+	size, err := sizes(ctx, d)
+	if err != nil {
+		return err
+	}
+	token, err := benchToken(ctx, d)
+	if err != nil {
+		return err
+	}
+	logf("starting the server")
+	child, addr, err := startChild(ctx, 0)
+	if err != nil {
+		return err
+	}
+	defer child.stop()
+	analyst := auth.WithIdentity(ctx, &auth.Identity{Role: auth.Analyst, Username: "bench"})
+	engine, sqlEngine := rollup.NewEngine(d), report.NewSQL(d)
+	var results []result
+	for _, bq := range queries() {
+		logf("%s: over HTTP, %d clients for %s", bq.name, s.concurrency, s.duration)
+		r, err := load(ctx, "http://"+addr+"/graphql", token, bq.graphql, s.concurrency, s.duration)
+		if err != nil {
+			return fmt.Errorf("%s: %w", bq.name, err)
+		}
+		var got *report.Result
+		var direct []time.Duration
+		for range 5 {
+			start := time.Now()
+			if got, err = engine.Stats(analyst, bq.q); err != nil {
+				return fmt.Errorf("%s: rollup engine: %w", bq.name, err)
+			}
+			direct = append(direct, time.Since(start))
+		}
+		logf("%s: plain SQL GROUP BY over the lines, %d runs", bq.name, s.sqlRuns)
+		var want *report.Result
+		var plain []time.Duration
+		for range s.sqlRuns {
+			start := time.Now()
+			if want, err = sqlEngine.Stats(analyst, bq.q); err != nil {
+				return fmt.Errorf("%s: SQL engine: %w", bq.name, err)
+			}
+			plain = append(plain, time.Since(start))
+		}
+		r.rows, r.direct, r.sql = len(got.Rows), median(direct), median(plain)
+		r.same = sameResult(got, want)
+		results = append(results, r)
+	}
+	rss, hwm := child.memory()
+	child.stop()
+	logf("again with the response cache on (%d MiB)", config.Defaults().ResponseCacheMB)
+	cached, cachedAddr, err := startChild(ctx, config.Defaults().ResponseCacheMB)
+	if err != nil {
+		return err
+	}
+	for i, bq := range queries() {
+		r, err := load(ctx, "http://"+cachedAddr+"/graphql", token, bq.graphql, s.concurrency, s.duration)
+		if err != nil {
+			cached.stop()
+			return fmt.Errorf("%s, cached: %w", bq.name, err)
+		}
+		results[i].cachedP95, results[i].cachedRPS = r.p95, r.rps
+	}
+	cached.stop()
+	logf("import rate through disbursement.Store")
+	plain, kept, err := importRate(ctx, d)
+	if err != nil {
+		return err
+	}
+	printTable(stdout, s, sum, size, results, plain, kept, rss, hwm)
+	return nil
+}
+
+func median(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+func sameResult(a, b *report.Result) bool {
+	if a.Total != b.Total || len(a.Rows) != len(b.Rows) {
+		return false
+	}
+	for i := range a.Rows {
+		if a.Rows[i].Totals != b.Rows[i].Totals || a.Rows[i].ProvinceID != b.Rows[i].ProvinceID ||
+			a.Rows[i].DistrictID != b.Rows[i].DistrictID || a.Rows[i].WardID != b.Rows[i].WardID || a.Rows[i].GroupID != b.Rows[i].GroupID {
+			return false
+		}
+	}
+	return true
+}
+
+// ensureDatabase creates the bench database on its server when it is missing.
+func ensureDatabase(ctx context.Context, s settings) error {
+	u, err := url.Parse(s.url)
+	if err != nil {
+		return err
+	}
+	name := strings.TrimPrefix(u.Path, "/")
+	admin := *u
+	admin.Path = "/postgres"
+	conn, err := sql.Open("pgx", admin.String())
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	var exists bool
+	if err := conn.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
+		return fmt.Errorf("cannot reach PostgreSQL at %s: %w", u.Host, err)
+	}
+	if exists && s.reload {
+		if _, err := conn.ExecContext(ctx, "DROP DATABASE "+quoteIdent(name)); err != nil {
+			return err
+		}
+		exists = false
+	}
+	if !exists {
+		if _, err := conn.ExecContext(ctx, "CREATE DATABASE "+quoteIdent(name)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// ensureNational loads the national data set unless the database holds it at this seed and scale.
+func ensureNational(ctx context.Context, d *bun.DB, s settings, logf func(string, ...any)) (national.Summary, error) {
+	var sum national.Summary
+	var raw string
+	err := d.NewRaw("SELECT value FROM dataset_info WHERE key = ?", national.SummaryKey).Scan(ctx, &raw)
+	var seedKey string
+	_ = d.NewRaw("SELECT value FROM dataset_info WHERE key = 'demo_seed'").Scan(ctx, &seedKey)
+	if err == nil && seedKey == fmt.Sprintf("national-%d-x%g", s.seed, s.scale) {
+		logf("reusing the national data set in the database (BENCH_RELOAD=1 loads it again)")
+		return sum, json.Unmarshal([]byte(raw), &sum)
+	}
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return sum, err
+	}
+	if _, err := seed.EnsureReference(ctx, d); err != nil {
+		return sum, err
+	}
+	logf("loading the national data set at scale %g (this takes a while at scale 1)", s.scale)
+	return national.Load(ctx, d, national.Options{Seed: s.seed, Scale: s.scale, Progress: func(step string, took time.Duration) {
+		if took > time.Second {
+			logf("load: %s took %s", step, took.Round(time.Millisecond))
+		}
+	}})
+}
+
+// size is the data set's size as stored.
+type size struct {
+	recipients, lines, persons, rollupRows int64
+	database, linesTable, rollupTable      string
+}
+
+func sizes(ctx context.Context, d *bun.DB) (size, error) {
+	var z size
+	err := d.NewRaw(`SELECT (SELECT COUNT(*) FROM beneficiaries), (SELECT COUNT(*) FROM disbursements),
+		(SELECT COALESCE(SUM(members), 0) FROM beneficiaries), (SELECT COUNT(*) FROM rollups),
+		pg_size_pretty(pg_database_size(current_database())), pg_size_pretty(pg_total_relation_size('disbursements')),
+		pg_size_pretty(pg_total_relation_size('rollups'))`).Scan(ctx, &z.recipients, &z.lines, &z.persons, &z.rollupRows, &z.database, &z.linesTable, &z.rollupTable)
+	return z, err
+}
+
+// benchToken makes an analyst account and an API token for the load (kept in the bench database).
+func benchToken(ctx context.Context, d *bun.DB) (string, error) {
+	svc := account.NewService(d, account.Options{})
+	if _, err := svc.Identity(ctx, "bench"); err != nil {
+		if _, err := svc.CreateUser(ctx, account.NewUser{Username: "bench", Role: auth.Analyst, DisplayName: "Benchmark", Password: "bench-password-not-secret"}, "bench"); err != nil {
+			return "", fmt.Errorf("creating the bench account: %w", err)
+		}
+	}
+	return svc.CreateToken(ctx, "bench", fmt.Sprintf("load-%d", time.Now().UnixNano()), 2*time.Hour, "bench")
+}
+
+// childServer is the server process.
+type childServer struct {
+	cmd     *exec.Cmd
+	done    chan error
+	stopped sync.Once
+}
+
+// startChild starts the server process, with a response cache of cacheMB (0: none).
+func startChild(ctx context.Context, cacheMB int) (*childServer, string, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, "", err
+	}
+	cmd := exec.CommandContext(ctx, self, "serve")
+	cmd.Env = append(os.Environ(), fmt.Sprintf("BENCH_RESPONSE_CACHE_MB=%d", cacheMB))
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, "", err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, "", err
+	}
+	c := &childServer{cmd: cmd, done: make(chan error, 1)}
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if a, ok := strings.CutPrefix(sc.Text(), "listening "); ok {
+				addr <- a
+			}
+		}
+	}()
+	go func() { c.done <- cmd.Wait() }()
+	select {
+	case a := <-addr:
+		return c, a, nil
+	case err := <-c.done:
+		return nil, "", fmt.Errorf("the server stopped: %v", err)
+	case <-time.After(60 * time.Second):
+		c.stop()
+		return nil, "", errors.New("the server did not start within a minute")
+	}
+}
+
+func (c *childServer) stop() {
+	c.stopped.Do(func() {
+		_ = c.cmd.Process.Signal(os.Interrupt)
+		select {
+		case <-c.done:
+		case <-time.After(10 * time.Second):
+			_ = c.cmd.Process.Kill()
+		}
+	})
+}
+
+// memory reads the server's resident memory now and at its peak, from /proc.
+func (c *childServer) memory() (rss, peak string) {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", c.cmd.Process.Pid))
+	if err != nil {
+		return "?", "?"
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			rss = mib(v)
+		}
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			peak = mib(v)
+		}
+	}
+	return rss, peak
+}
+
+func mib(field string) string {
+	kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(field), " kB"), 10, 64)
+	if err != nil {
+		return strings.TrimSpace(field)
+	}
+	return fmt.Sprintf("%.0f MiB", float64(kb)/1024)
+}
+
+// load sends the query from clients at once for the duration (after a short warm-up that loads the
+// unit tree and fills caches) and measures each request; any failed request or GraphQL error fails.
+func load(ctx context.Context, endpoint, token, query string, clients int, d time.Duration) (result, error) {
+	body, _ := json.Marshal(map[string]string{"query": query})
+	header := http.Header{}
+	header.Set("Content-Type", "application/json")
+	header.Set("Authorization", "Bearer "+token)
+	res, err := loadgen.Run(ctx, loadgen.Load{URL: endpoint, Method: http.MethodPost, Body: body, Header: header,
+		Clients: clients, Duration: d, Warmup: 3, Timeout: time.Minute, FailOn: []byte(`"errors":`)})
+	if err != nil {
+		return result{}, err
+	}
+	if res.Errors > 0 || len(res.Latencies) == 0 {
+		return result{}, fmt.Errorf("%d requests failed: %v", res.Errors, res.ErrorText)
+	}
+	return result{p50: res.Percentile(0.50), p95: res.Percentile(0.95), p99: res.Percentile(0.99), rps: res.Rate(), requests: int(res.Requests)}, nil
+}
+
+// importRate inserts lines through disbursement.Store as an import does, without an observer and
+// with the rollup Keeper, each in a transaction that is rolled back, and returns lines per second.
+func importRate(ctx context.Context, d *bun.DB) (plain, kept float64, err error) {
+	const n = 20_000
+	rate := func(observer disbursement.Observer) (float64, error) {
+		var perSecond float64
+		errRollback := errors.New("rolled back on purpose")
+		err := d.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+			var lines []*disbursement.Disbursement
+			if err := tx.NewSelect().Model(&lines).Where("status = 'PAID' AND instalment = 1").
+				Where("ward_id IN (SELECT id FROM admin_units WHERE parent_id = (SELECT id FROM admin_units WHERE level = 'DISTRICT' AND code = '164'))").
+				OrderExpr("id").Limit(n).Scan(ctx); err != nil {
+				return err
+			}
+			if len(lines) == 0 {
+				return errors.New("no lines to copy for the import rate")
+			}
+			for _, l := range lines {
+				l.ID = 0
+				l.Instalment = 9 // a further instalment of the same recipients
+			}
+			start := time.Now()
+			if err := disbursement.NewStore(tx, observer).Insert(ctx, lines); err != nil {
+				return err
+			}
+			perSecond = float64(len(lines)) / time.Since(start).Seconds()
+			return errRollback
+		})
+		if !errors.Is(err, errRollback) {
+			return 0, err
+		}
+		return perSecond, nil
+	}
+	if plain, err = rate(nil); err != nil {
+		return 0, 0, err
+	}
+	kept, err = rate(rollup.NewKeeper())
+	return plain, kept, err
+}
+
+func printTable(w io.Writer, s settings, sum national.Summary, z size, rs []result, plainImport, keptImport float64, rss, peak string) {
+	fmt.Fprintf(w, "\n| hotro-bench | BENCH_SCALE=%g, PostgreSQL, %d clients, %s per query |\n|---|---|\n", s.scale, s.concurrency, s.duration)
+	fmt.Fprintf(w, "| data set | %d provinces, %d districts, %d communes; %s recipients, %s persons, %s payment lines; %s rollup rows |\n",
+		sum.Provinces, sum.Districts, sum.Wards, thousands(z.recipients), thousands(z.persons), thousands(z.lines), thousands(z.rollupRows))
+	fmt.Fprintf(w, "| on disk | database %s; lines with indexes %s; rollups %s |\n", z.database, z.linesTable, z.rollupTable)
+	fmt.Fprintf(w, "| bulk load (COPY) | %s lines/s while copying (%s); %s lines/s overall with indexes, keys and foreign keys (%s) |\n",
+		thousands(int64(sum.CopyLinesPerSecond())), sum.Copy.Round(time.Second), thousands(int64(sum.LinesPerSecond())), sum.Total.Round(time.Second))
+	fmt.Fprintf(w, "| import (disbursement.Store.Insert, 20,000 lines of one city) | %s lines/s with the rollup Keeper in the same transaction; %s lines/s without |\n",
+		thousands(int64(keptImport)), thousands(int64(plainImport)))
+	fmt.Fprintf(w, "| server memory | %s resident after the run, %s at peak |\n", rss, peak)
+	fmt.Fprintf(w, "| machine | %d cores; load average %s at the end (every process on the machine counts) |\n\n", runtime.NumCPU(), loadAverage())
+	fmt.Fprintln(w, "| dashboard query | rows | HTTP p50 | p95 | p99 | req/s | rollups in process | plain SQL GROUP BY | SQL / HTTP p95 | with response cache: p95, req/s, SQL / p95 | same answer |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+	for i, bq := range queries() {
+		r := rs[i]
+		fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %.0f | %s | %s | %.0f× | %s, %.0f, %.0f× | %v |\n", bq.name, r.rows, ms(r.p50), ms(r.p95), ms(r.p99), r.rps,
+			ms(r.direct), ms(r.sql), float64(r.sql)/float64(r.p95), ms(r.cachedP95), r.cachedRPS, float64(r.sql)/float64(r.cachedP95), yesNo(r.same))
+	}
+}
+
+// loadAverage is the one-minute load average, from /proc.
+func loadAverage() string {
+	raw, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	return strings.Fields(string(raw))[0]
+}
+
+func ms(d time.Duration) string {
+	if d >= 10*time.Second {
+		return fmt.Sprintf("%.1f s", d.Seconds())
+	}
+	return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000)
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "NO"
+}
+
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}

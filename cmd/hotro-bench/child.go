@@ -1,0 +1,46 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strconv"
+	"time"
+
+	"hotro/internal/app"
+	"hotro/internal/config"
+	"hotro/internal/db"
+	"hotro/internal/server"
+)
+
+// serveChild is the server process: hotro itself (internal/app, as hotro serve wires it) over the
+// bench database. It prints the address it listens on. BENCH_RESPONSE_CACHE_MB sets the response
+// cache (0, the default here, measures the rollups alone).
+func serveChild(ctx context.Context) error {
+	cfg := config.Defaults()
+	cfg.DatabaseURL = os.Getenv("BENCH_DATABASE_URL")
+	cfg.Addr = "127.0.0.1:0"
+	cfg.ResponseCacheMB, _ = strconv.Atoi(os.Getenv("BENCH_RESPONSE_CACHE_MB"))
+	target, err := db.ParseURL(cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	d, err := db.Open(ctx, target, db.Options{StatementTimeout: cfg.StatementTimeout})
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv, err := app.New(cfg, d, log)
+	if err != nil {
+		return err
+	}
+	l, err := server.Listen(cfg.Addr)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("listening %s\n", l.Addr())
+	return server.Serve(ctx, srv, l, 5*time.Second)
+}

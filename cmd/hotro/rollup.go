@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"hotro/internal/config"
+	"hotro/internal/rollup"
+)
+
+// rollupCmd checks the rollups against a recomputation from the lines, or rebuilds them:
+// hotro rollup check|rebuild.
+func rollupCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	// The action may come before the flags (hotro rollup check --database-url ...) or after them.
+	var action []string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		action, args = args[:1], args[1:]
+	}
+	_, rest, log, d, _, err := setup(ctx, config.Migrate, args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	rest = append(action, rest...)
+	if len(rest) != 1 {
+		return fmt.Errorf("rollup takes one action (check or rebuild), got %q", rest)
+	}
+	if err := migrateUp(ctx, d, log); err != nil {
+		return err
+	}
+	start := time.Now()
+	switch rest[0] {
+	case "check":
+		rep, err := rollup.Check(ctx, d)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "compared %d rollup rows with a recomputation from %d payment lines in %s\n", rep.Rows, rep.Lines, time.Since(start).Round(time.Millisecond))
+		if !rep.OK() {
+			fmt.Fprintln(stdout, strings.Join(rep.Examples, "\n"))
+			return fmt.Errorf("%d rollup rows differ from the lines: run hotro rollup rebuild", rep.Mismatches)
+		}
+		fmt.Fprintln(stdout, "rollups equal the lines")
+	case "rebuild":
+		sum, err := rollup.Rebuild(ctx, d)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "rebuilt %d rollup rows from %d payment lines in %s\n", sum.Rows, sum.Lines, time.Since(start).Round(time.Millisecond))
+	default:
+		return fmt.Errorf("rollup: unknown action %q (use check or rebuild)", rest[0])
+	}
+	return nil
+}

@@ -1,0 +1,172 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+
+	"hotro/internal/errs"
+)
+
+// ParseReplicaURLs reads DATABASE_REPLICA_URLS: PostgreSQL URLs of streaming replicas of the primary,
+// separated by commas. Empty means none.
+func ParseReplicaURLs(raw string) ([]Target, error) {
+	var out []Target
+	for _, part := range strings.Split(raw, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		t, err := ParseURL(part)
+		if err != nil {
+			return nil, fmt.Errorf("DATABASE_REPLICA_URLS: %w", err)
+		}
+		if t.Dialect != Postgres {
+			return nil, fmt.Errorf("DATABASE_REPLICA_URLS lists %q, which is not a PostgreSQL URL: replicas are PostgreSQL streaming replicas", t.Describe())
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// Router sends reads to PostgreSQL streaming replicas and writes to the primary. Reads use a pool
+// whose every new connection goes to a replica that answers (in turn), or to the primary when none
+// does; so reads go on while the primary is down, and writes then fail with a clear message.
+//
+// A replica may lag the primary by a little: a read just after a write may not see it yet.
+type Router struct {
+	primary *bun.DB
+	read    *bun.DB
+}
+
+// NewRouter returns a router over the open primary and the replicas; with no replicas, reads go to
+// the primary. The replicas need not be up: they are dialled when a read needs a connection.
+func NewRouter(primary *bun.DB, primaryTarget Target, replicas []Target, opt Options) (*Router, error) {
+	r := &Router{primary: primary, read: primary}
+	if len(replicas) == 0 {
+		return r, nil
+	}
+	if DialectOf(primary) != Postgres || primaryTarget.Dialect != Postgres {
+		return nil, errors.New("DATABASE_REPLICA_URLS needs DATABASE_URL to be PostgreSQL: replicas are PostgreSQL streaming replicas")
+	}
+	c := &failover{}
+	for _, t := range replicas {
+		cfg, err := connConfig(t.DSN, opt)
+		if err != nil {
+			return nil, err
+		}
+		c.replicas = append(c.replicas, stdlib.GetConnector(*cfg, checkIdle))
+	}
+	cfg, err := connConfig(primaryTarget.DSN, opt)
+	if err != nil {
+		return nil, err
+	}
+	c.primary = stdlib.GetConnector(*cfg, checkIdle)
+	sqldb := sql.OpenDB(c)
+	maxConns := opt.MaxOpenConns
+	if maxConns == 0 {
+		maxConns = 20
+	}
+	sqldb.SetMaxOpenConns(maxConns)
+	sqldb.SetMaxIdleConns(maxConns)
+	// Connections are renewed every few minutes, so a replica that comes back gets its share again.
+	sqldb.SetConnMaxLifetime(5 * time.Minute)
+	r.read = bun.NewDB(sqldb, pgdialect.New())
+	return r, nil
+}
+
+// Primary is the database writes go to (and reads that must see the latest write).
+func (r *Router) Primary() *bun.DB { return r.primary }
+
+// Read is the database reads go to: a replica when there is one that answers.
+func (r *Router) Read() *bun.DB { return r.read }
+
+// Ready reports whether reads are answered.
+func (r *Router) Ready(ctx context.Context) error { return r.read.PingContext(ctx) }
+
+// Write runs fn in a transaction on the primary. When the primary cannot be reached, the error is
+// Unavailable and says so in Vietnamese, the language of the people who write.
+func (r *Router) Write(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
+	err := r.primary.RunInTx(ctx, nil, fn)
+	if err != nil && errs.KindOf(err) == errs.Other && Classify(err) == errs.Unavailable {
+		return errs.E("db: write", errs.Unavailable, ErrPrimaryDown, err)
+	}
+	return err
+}
+
+// ErrPrimaryDown is the message of a write refused because the primary does not answer.
+const ErrPrimaryDown = errs.Msg("Máy chủ cơ sở dữ liệu chính đang không trả lời nên chưa ghi được thay đổi. Số liệu vẫn xem được; hãy thử ghi lại sau ít phút.")
+
+// Close closes the read pool (the primary belongs to the caller).
+func (r *Router) Close() error {
+	if r.read != r.primary {
+		return r.read.Close()
+	}
+	return nil
+}
+
+// checkIdle pings a read connection taken from the pool after a short idle, so that a connection to
+// a server that went down is dropped (and another server dialled) instead of failing the read.
+var checkIdle = stdlib.OptionShouldPing(func(_ context.Context, p stdlib.ShouldPingParams) bool {
+	return p.IdleDuration > 100*time.Millisecond
+})
+
+// failover dials a replica that answers, starting with the next one in turn, else the primary.
+type failover struct {
+	replicas []driver.Connector
+	primary  driver.Connector
+	next     atomic.Uint32
+}
+
+func (f *failover) Connect(ctx context.Context) (driver.Conn, error) {
+	start := int(f.next.Add(1))
+	var errsSeen []error
+	for i := range f.replicas {
+		conn, err := f.replicas[(start+i)%len(f.replicas)].Connect(ctx)
+		if err == nil {
+			return conn, nil
+		}
+		errsSeen = append(errsSeen, err)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+	}
+	conn, err := f.primary.Connect(ctx)
+	if err != nil {
+		return nil, errors.Join(append(errsSeen, err)...)
+	}
+	return conn, nil
+}
+
+func (f *failover) Driver() driver.Driver { return stdlib.GetDefaultDriver() }
+
+// connConfig is the pgx configuration hotro uses for a PostgreSQL URL (as openPostgres sets it),
+// with a short connect timeout so that a replica that is down is passed over quickly.
+func connConfig(dsn string, opt Options) (*pgx.ConnConfig, error) {
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("not a valid PostgreSQL URL: %s", pgxReason(err))
+	}
+	if cfg.RuntimeParams == nil {
+		cfg.RuntimeParams = map[string]string{}
+	}
+	cfg.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
+	cfg.RuntimeParams["timezone"] = "Asia/Ho_Chi_Minh"
+	if opt.StatementTimeout > 0 {
+		cfg.RuntimeParams["statement_timeout"] = fmt.Sprint(opt.StatementTimeout.Milliseconds())
+	}
+	if cfg.ConnectTimeout == 0 || cfg.ConnectTimeout > 2*time.Second {
+		cfg.ConnectTimeout = 2 * time.Second
+	}
+	return cfg, nil
+}
