@@ -3,7 +3,7 @@ GO      ?= go
 ADDR    ?= :8080
 PKGS    := ./...
 
-.PHONY: help generate build run test testdata lint drift check bench fuzz fuzz-short clean
+.PHONY: help generate build run test testdata lint drift check bench load load-embed fuzz fuzz-short clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -32,8 +32,8 @@ test: testdata ## run every test (needs PostgreSQL at TEST_DATABASE_URL or 127.0
 	@# Every package runs under the race detector against PostgreSQL, then once more on SQLite without
 	@# it: the pure-Go SQLite runs 60-100 times slower under -race (a stats query: 40 ms -> 4 s), which
 	@# would make the suite take an hour; its concurrency is the same code either way.
-	HOTRO_TEST_DIALECTS=postgres $(TESTENV) $(GO) test -race -count=1 $(PKGS)
-	HOTRO_TEST_DIALECTS=sqlite $(TESTENV) $(GO) test -count=1 $(PKGS)
+	HOTRO_TEST_DIALECTS=postgres $(TESTENV) $(GO) test -race -count=1 -timeout 30m $(PKGS)
+	HOTRO_TEST_DIALECTS=sqlite $(TESTENV) $(GO) test -count=1 -timeout 30m $(PKGS)
 
 fuzz: testdata ## fuzz each entry point for FUZZTIME (default 5m); crashers land in testdata/fuzz as regression cases
 	@for t in $(FUZZ); do pkg=$${t%%:*}; fn=$${t##*:}; echo "fuzz $$fn ($$pkg) for $(FUZZTIME)"; \
@@ -56,6 +56,14 @@ check: lint drift test ## everything CI checks
 bench: ## the national benchmark: one table (BENCH_SCALE=1: 20M recipients, 30M lines; BENCH_SCALE=0.01 for a quick run)
 	$(GO) build -o bin/hotro-bench ./cmd/hotro-bench
 	./bin/hotro-bench
+
+LOAD_BASE ?= http://127.0.0.1:8080
+load: ## 200 clients replay the dashboard's queries for 60 s against a running hotro (make run), sampling its memory
+	$(GO) run ./cmd/hotro-load -replay $(LOAD_BASE) -c 200 -d 60s -memory 5s
+
+load-embed: ## a public chart of a running hotro: 50 clients for 30 s, revalidated (304) then plain
+	$(GO) run ./cmd/hotro-load -url '$(LOAD_BASE)/embed/data/wards?lang=vi' -c 50 -d 30s -etag
+	$(GO) run ./cmd/hotro-load -url '$(LOAD_BASE)/embed/data/wards?lang=vi' -c 50 -d 30s
 
 clean: ## remove build output and the local database
 	rm -rf bin data
