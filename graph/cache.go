@@ -2,7 +2,6 @@ package graph
 
 import (
 	"bytes"
-	"container/list"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -12,45 +11,28 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
 
 	"hotro/internal/auth"
+	"hotro/internal/respcache"
 )
 
 // ResponseCache keeps answers to read-only operations, keyed by the operation, its variables and
 // who asked (role, wards, account), and drops them all when the data version changes.
 type ResponseCache struct {
-	version  func(context.Context) (int64, error)
-	maxBytes int
-
-	mu      sync.Mutex
-	current int64
-	size    int
-	order   *list.List // most recently used first
-	entries map[string]*list.Element
-	hits    int64
-	misses  int64
-}
-
-type cached struct {
-	key  string
-	body []byte
+	version func(context.Context) (int64, error)
+	cache   *respcache.Cache
 }
 
 // NewResponseCache returns a cache holding up to maxBytes of answers.
 func NewResponseCache(version func(context.Context) (int64, error), maxBytes int) *ResponseCache {
-	return &ResponseCache{version: version, maxBytes: maxBytes, order: list.New(), entries: map[string]*list.Element{}}
+	return &ResponseCache{version: version, cache: respcache.New(maxBytes)}
 }
 
 // Stats returns the hits and misses so far.
-func (c *ResponseCache) Stats() (hits, misses int64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.hits, c.misses
-}
+func (c *ResponseCache) Stats() (hits, misses int64) { return c.cache.Stats() }
 
 // Handler serves cached answers in front of the GraphQL handler. Mutations, answers with errors,
 // and requests it cannot read are passed through untouched.
@@ -67,7 +49,7 @@ func (c *ResponseCache) Handler(next http.Handler) http.Handler {
 			return
 		}
 		key := cacheKey(auth.FromContext(r.Context()), params)
-		if body, ok := c.get(version, key); ok {
+		if body, ok := c.cache.Get(version, key); ok {
 			w.Header().Set("Content-Type", "application/json")
 			w.Header().Set("X-Cache", "hit")
 			_, _ = w.Write(body)
@@ -77,56 +59,9 @@ func (c *ResponseCache) Handler(next http.Handler) http.Handler {
 		rec.Header().Set("X-Cache", "miss")
 		next.ServeHTTP(rec, r)
 		if rec.status == http.StatusOK && !bytes.Contains(rec.body.Bytes(), []byte(`"errors":`)) {
-			c.put(version, key, rec.body.Bytes())
+			c.cache.Put(version, key, rec.body.Bytes())
 		}
 	})
-}
-
-func (c *ResponseCache) get(version int64, key string) ([]byte, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if version != c.current {
-		c.reset(version)
-	}
-	e, ok := c.entries[key]
-	if !ok {
-		c.misses++
-		return nil, false
-	}
-	c.hits++
-	c.order.MoveToFront(e)
-	return e.Value.(*cached).body, true
-}
-
-func (c *ResponseCache) put(version int64, key string, body []byte) {
-	if len(body) > c.maxBytes/8 {
-		return // one answer may not take an eighth of the cache
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if version != c.current {
-		return // the data changed while this answer was being made
-	}
-	if _, ok := c.entries[key]; ok {
-		return
-	}
-	b := append([]byte(nil), body...)
-	c.entries[key] = c.order.PushFront(&cached{key: key, body: b})
-	c.size += len(b)
-	for c.size > c.maxBytes {
-		last := c.order.Back()
-		old := last.Value.(*cached)
-		c.order.Remove(last)
-		delete(c.entries, old.key)
-		c.size -= len(old.body)
-	}
-}
-
-func (c *ResponseCache) reset(version int64) {
-	c.current = version
-	c.entries = map[string]*list.Element{}
-	c.order.Init()
-	c.size = 0
 }
 
 type rawParams struct {

@@ -28,6 +28,7 @@ import (
 	"hotro/internal/portal"
 	"hotro/internal/program"
 	"hotro/internal/report"
+	"hotro/internal/respcache"
 	"hotro/internal/rollup"
 	"hotro/internal/server"
 )
@@ -79,6 +80,9 @@ func New(cfg config.Config, d *bun.DB, log *slog.Logger) (*http.Server, error) {
 	charts := &portal.Handler{
 		Engine: resolver.Stats, Units: resolver.Units, Programs: resolver.Programs, Dataset: data,
 		Signer: portal.NewSigner([]byte(cfg.EmbedSecret), nil), MinCount: cfg.PublicMinCount,
+	}
+	if cfg.ResponseCacheMB > 0 {
+		charts.Cache = respcache.New(cfg.ResponseCacheMB << 20 / 4)
 	}
 	api := graph.NewHandler(resolver, graph.Options{Logger: log, Classify: db.Classify,
 		PublicOperations: dashboard.PublicOperations(), Metrics: counters})

@@ -15,6 +15,7 @@ import (
 	"hotro/internal/errs"
 	"hotro/internal/program"
 	"hotro/internal/report"
+	"hotro/internal/respcache"
 )
 
 // The charts the portal can embed.
@@ -44,6 +45,9 @@ type Handler struct {
 	Dataset  *dataset.Store
 	Signer   *Signer
 	MinCount int
+	// Cache, when set, keeps the public answers (unsigned links) per data version, so that a chart
+	// seen by many visitors is computed once.
+	Cache *respcache.Cache
 }
 
 // Point is one bar, slice or point of a chart.
@@ -83,13 +87,36 @@ type Chart struct {
 
 // ServeHTTP answers GET /embed/data/{chart}?params.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	cacheable := h.Cache != nil && r.URL.Query().Get("sig") == "" && (r.Method == http.MethodGet || r.Method == http.MethodHead)
+	var version int64
+	if cacheable {
+		v, err := h.Dataset.Version(r.Context())
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		version = v
+		if body, ok := h.Cache.Get(version, r.URL.RequestURI()); ok {
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			_, _ = w.Write(body)
+			return
+		}
+	}
 	chart, err := h.chart(r)
 	if err != nil {
 		writeError(w, err)
 		return
 	}
+	body, err := json.Marshal(chart)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	if cacheable {
+		h.Cache.Put(version, r.URL.RequestURI(), body)
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	_ = json.NewEncoder(w).Encode(chart)
+	_, _ = w.Write(body)
 }
 
 func (h *Handler) chart(r *http.Request) (*Chart, error) {

@@ -5,17 +5,23 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"hotro/internal/adminunit"
 	"hotro/internal/app/apptest"
 	"hotro/internal/config"
 	"hotro/internal/dataset"
 	"hotro/internal/db/dbtest"
 	"hotro/internal/errs"
 	"hotro/internal/portal"
+	"hotro/internal/program"
+	"hotro/internal/report"
+	"hotro/internal/respcache"
 	"hotro/internal/seed/seedtest"
 )
 
@@ -238,5 +244,55 @@ func TestCORSAndFraming(t *testing.T) {
 	res, _ = get(t, srv.URL+"/", nil)
 	if csp := res.Header.Get("Content-Security-Policy"); res.Header.Get("X-Frame-Options") != "SAMEORIGIN" || strings.Contains(csp, "thainguyencity") || !strings.Contains(csp, "frame-ancestors") {
 		t.Errorf("dashboard framing: %v", res.Header)
+	}
+}
+
+// countingEngine counts the stats queries it answers.
+type countingEngine struct {
+	report.Engine
+	n atomic.Int64
+}
+
+func (c *countingEngine) Stats(ctx context.Context, q report.Query) (*report.Result, error) {
+	c.n.Add(1)
+	return c.Engine.Stats(ctx, q)
+}
+
+// TestPublicAnswersAreComputedOncePerVersion: the same public chart asked twice runs one query;
+// after a write it runs again; a signed link is never served from the cache.
+func TestPublicAnswersAreComputedOncePerVersion(t *testing.T) {
+	d, err := seedtest.Fresh(t, dbtest.Dialects()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine := &countingEngine{Engine: report.NewSQL(d)}
+	signer := portal.NewSigner([]byte(secret), nil)
+	h := &portal.Handler{Engine: engine, Units: adminunit.NewStore(d), Programs: program.NewStore(d), Dataset: dataset.NewStore(d),
+		Signer: signer, MinCount: 5, Cache: respcache.New(1 << 20)}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	ask := func(path string) {
+		res, body := get(t, srv.URL+path, nil)
+		if res.StatusCode != 200 {
+			t.Fatalf("%s: %d %s", path, res.StatusCode, body)
+		}
+	}
+	ask("/embed/data/wards?lang=vi")
+	ask("/embed/data/wards?lang=vi")
+	if n := engine.n.Load(); n != 1 {
+		t.Errorf("two asks ran %d queries, want 1", n)
+	}
+	if err := dataset.NewStore(d).Bump(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ask("/embed/data/wards?lang=vi")
+	if n := engine.n.Load(); n != 2 {
+		t.Errorf("after a write: %d queries, want 2", n)
+	}
+	link, _ := signer.Sign(url.Values{"full": {"1"}}, time.Hour)
+	ask("/embed/data/wards?" + link.Encode())
+	ask("/embed/data/wards?" + link.Encode())
+	if n := engine.n.Load(); n != 4 {
+		t.Errorf("signed links: %d queries in all, want 4 (never cached)", n)
 	}
 }

@@ -1,0 +1,88 @@
+// Package respcache keeps recent answers in memory, keyed by the caller's choice, and drops them all
+// when the data version changes: repeated reads of unchanged data cost a map lookup.
+package respcache
+
+import (
+	"container/list"
+	"sync"
+)
+
+// Cache holds answers up to a size in bytes, least recently used out first.
+type Cache struct {
+	maxBytes int
+
+	mu      sync.Mutex
+	version int64
+	size    int
+	order   *list.List // most recently used first
+	entries map[string]*list.Element
+	hits    int64
+	misses  int64
+}
+
+type entry struct {
+	key  string
+	body []byte
+}
+
+// New returns a cache of maxBytes.
+func New(maxBytes int) *Cache {
+	return &Cache{maxBytes: maxBytes, order: list.New(), entries: map[string]*list.Element{}}
+}
+
+// Get returns the answer kept for key at this data version.
+func (c *Cache) Get(version int64, key string) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if version != c.version {
+		c.reset(version)
+	}
+	e, ok := c.entries[key]
+	if !ok {
+		c.misses++
+		return nil, false
+	}
+	c.hits++
+	c.order.MoveToFront(e)
+	return e.Value.(*entry).body, true
+}
+
+// Put keeps an answer made at this data version. An answer larger than an eighth of the cache,
+// or made while the version changed, is not kept.
+func (c *Cache) Put(version int64, key string, body []byte) {
+	if len(body) > c.maxBytes/8 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if version != c.version {
+		return
+	}
+	if _, ok := c.entries[key]; ok {
+		return
+	}
+	b := append([]byte(nil), body...)
+	c.entries[key] = c.order.PushFront(&entry{key: key, body: b})
+	c.size += len(b)
+	for c.size > c.maxBytes {
+		last := c.order.Back()
+		old := last.Value.(*entry)
+		c.order.Remove(last)
+		delete(c.entries, old.key)
+		c.size -= len(old.body)
+	}
+}
+
+// Stats returns the hits and misses so far.
+func (c *Cache) Stats() (hits, misses int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.hits, c.misses
+}
+
+func (c *Cache) reset(version int64) {
+	c.version = version
+	c.entries = map[string]*list.Element{}
+	c.order.Init()
+	c.size = 0
+}
