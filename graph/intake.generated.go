@@ -12,6 +12,7 @@ import (
 	"hotro/internal/disbursement"
 	"hotro/internal/fund"
 	"hotro/internal/intake"
+	"hotro/internal/portal"
 	"hotro/internal/program"
 	"math"
 	"strconv"
@@ -54,6 +55,7 @@ type MutationResolver interface {
 	CommitImport(ctx context.Context, id string) (*intake.Report, error)
 	DiscardImport(ctx context.Context, id string) (bool, error)
 	TransitionDisbursements(ctx context.Context, input model.TransitionInput) (*disbursement.Result, error)
+	SignEmbedLink(ctx context.Context, chart string, params []*model.EmbedParam, full *bool, expiresInHours *int) (*portal.Link, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -99,6 +101,44 @@ func (ec *executionContext) field_Mutation_discardImport_args(ctx context.Contex
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_signEmbedLink_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "chart",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["chart"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "params",
+		func(ctx context.Context, v any) ([]*model.EmbedParam, error) {
+			return ec.unmarshalOEmbedParam2ᚕᚖhotroᚋgraphᚋmodelᚐEmbedParamᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["params"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "full",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["full"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "expiresInHours",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expiresInHours"] = arg3
 	return args, nil
 }
 
@@ -1738,6 +1778,50 @@ func (ec *executionContext) fieldContext_Mutation_transitionDisbursements(ctx co
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_signEmbedLink(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_signEmbedLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SignEmbedLink(ctx, fc.Args["chart"].(string), fc.Args["params"].([]*model.EmbedParam), fc.Args["full"].(*bool), fc.Args["expiresInHours"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *portal.Link) graphql.Marshaler {
+			return ec.marshalNEmbedLink2ᚖhotroᚋinternalᚋportalᚐLink(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_signEmbedLink(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmbedLink(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_signEmbedLink_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _TransitionResult_step(ctx context.Context, field graphql.CollectedField, obj *disbursement.Result) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2628,6 +2712,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "transitionDisbursements":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_transitionDisbursements(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signEmbedLink":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_signEmbedLink(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

@@ -10,6 +10,7 @@ import (
 	"hotro/internal/disbursement"
 	"hotro/internal/fund"
 	"hotro/internal/intake"
+	"hotro/internal/portal"
 	"hotro/internal/program"
 	"hotro/internal/report"
 )
@@ -24,6 +25,8 @@ type Resolver struct {
 	Lines      *disbursement.Reader
 	Recipients *beneficiary.Reader
 	Audit      *audit.Store
+	// Links signs chart links for the portal.
+	Links *portal.Signer
 	// PublicMinCount is the smallest count of people or recipients a public cell may show.
 	PublicMinCount int
 	// Intake checks and commits uploaded lists; Workflow moves lines along the approval chain.

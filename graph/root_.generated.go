@@ -34,6 +34,7 @@ type ResolverRoot interface {
 	Disbursement() DisbursementResolver
 	DisbursementConnection() DisbursementConnectionResolver
 	District() DistrictResolver
+	EmbedLink() EmbedLinkResolver
 	Fund() FundResolver
 	ImportBatch() ImportBatchResolver
 	ImportIssue() ImportIssueResolver
@@ -178,6 +179,12 @@ type ComplexityRoot struct {
 		ValidTo   func(childComplexity int) int
 	}
 
+	EmbedLink struct {
+		Data      func(childComplexity int) int
+		ExpiresAt func(childComplexity int) int
+		Page      func(childComplexity int) int
+	}
+
 	Fund struct {
 		Allocated       func(childComplexity int) int
 		AllocationBasis func(childComplexity int) int
@@ -271,6 +278,7 @@ type ComplexityRoot struct {
 		CheckImport             func(childComplexity int, input model.ImportInput) int
 		CommitImport            func(childComplexity int, id string) int
 		DiscardImport           func(childComplexity int, id string) int
+		SignEmbedLink           func(childComplexity int, chart string, params []*model.EmbedParam, full *bool, expiresInHours *int) int
 		TransitionDisbursements func(childComplexity int, input model.TransitionInput) int
 	}
 
@@ -978,6 +986,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.District.ValidTo(childComplexity), true
 
+	case "EmbedLink.data":
+		if e.ComplexityRoot.EmbedLink.Data == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmbedLink.Data(childComplexity), true
+	case "EmbedLink.expiresAt":
+		if e.ComplexityRoot.EmbedLink.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmbedLink.ExpiresAt(childComplexity), true
+	case "EmbedLink.page":
+		if e.ComplexityRoot.EmbedLink.Page == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmbedLink.Page(childComplexity), true
+
 	case "Fund.allocated":
 		if e.ComplexityRoot.Fund.Allocated == nil {
 			break
@@ -1448,6 +1475,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DiscardImport(childComplexity, args["id"].(string)), true
+	case "Mutation.signEmbedLink":
+		if e.ComplexityRoot.Mutation.SignEmbedLink == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_signEmbedLink_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SignEmbedLink(childComplexity, args["chart"].(string), args["params"].([]*model.EmbedParam), args["full"].(*bool), args["expiresInHours"].(*int)), true
 	case "Mutation.transitionDisbursements":
 		if e.ComplexityRoot.Mutation.TransitionDisbursements == nil {
 			break
@@ -2218,6 +2256,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("BeneficiaryFilter", ec.unmarshalInputBeneficiaryFilter),
 			graphql.NewInputUnmarshaler("DisbursementFilter", ec.unmarshalInputDisbursementFilter),
 			graphql.NewInputUnmarshaler("DisbursementOrder", ec.unmarshalInputDisbursementOrder),
+			graphql.NewInputUnmarshaler("EmbedParam", ec.unmarshalInputEmbedParam),
 			graphql.NewInputUnmarshaler("ImportInput", ec.unmarshalInputImportInput),
 			graphql.NewInputUnmarshaler("StatsOrder", ec.unmarshalInputStatsOrder),
 			graphql.NewInputUnmarshaler("TransitionInput", ec.unmarshalInputTransitionInput),
@@ -2296,7 +2335,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "intake.graphqls" "lists.graphqls" "programs.graphqls" "public.graphqls" "scalars.graphqls" "schema.graphqls" "stats.graphqls" "units.graphqls"
+//go:embed "embed.graphqls" "intake.graphqls" "lists.graphqls" "programs.graphqls" "public.graphqls" "scalars.graphqls" "schema.graphqls" "stats.graphqls" "units.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2308,6 +2347,7 @@ func sourceData(filename string) string {
 }
 
 var sources = []*ast.Source{
+	{Name: "embed.graphqls", Input: sourceData("embed.graphqls"), BuiltIn: false},
 	{Name: "intake.graphqls", Input: sourceData("intake.graphqls"), BuiltIn: false},
 	{Name: "lists.graphqls", Input: sourceData("lists.graphqls"), BuiltIn: false},
 	{Name: "programs.graphqls", Input: sourceData("programs.graphqls"), BuiltIn: false},
@@ -2569,6 +2609,18 @@ func (ec *executionContext) childFields_District(ctx context.Context, field grap
 		return ec.fieldContext_District_province(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type District", field.Name)
+}
+
+func (ec *executionContext) childFields_EmbedLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "page":
+		return ec.fieldContext_EmbedLink_page(ctx, field)
+	case "data":
+		return ec.fieldContext_EmbedLink_data(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_EmbedLink_expiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EmbedLink", field.Name)
 }
 
 func (ec *executionContext) childFields_Fund(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -56,6 +56,12 @@ type DisbursementOrder struct {
 	Direction *OrderDirection        `json:"direction,omitempty"`
 }
 
+// A parameter of a chart: program, group, ward, district, from, to, measure, bucket, lang, theme, title.
+type EmbedParam struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
 type ImportInput struct {
 	// Programme code, e.g. NQ42-2020.
 	Program string `json:"program"`

@@ -77,9 +77,11 @@ func New(cfg config.Config, d *bun.DB, log *slog.Logger) (*http.Server, error) {
 	authn.SecureCookies = cfg.SecureCookies
 	authn.Classify = db.Classify
 	data := dataset.NewStore(read)
+	signer := portal.NewSigner([]byte(cfg.EmbedSecret), nil)
+	resolver.Links = signer
 	charts := &portal.Handler{
 		Engine: resolver.Stats, Units: resolver.Units, Programs: resolver.Programs, Dataset: data,
-		Signer: portal.NewSigner([]byte(cfg.EmbedSecret), nil), MinCount: cfg.PublicMinCount,
+		Signer: signer, MinCount: cfg.PublicMinCount,
 	}
 	if cfg.ResponseCacheMB > 0 {
 		charts.Cache = respcache.New(cfg.ResponseCacheMB << 20 / 4)

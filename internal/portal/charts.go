@@ -34,8 +34,8 @@ var Charts = []string{ChartWards, ChartGroups, ChartTimeSeries, ChartKPI, ChartT
 // measures a chart can draw.
 var measures = []string{"amountPaid", "peopleSupported", "beneficiaries"}
 
-// params are the recognised query parameters; any other is refused.
-var params = []string{"program", "group", "ward", "district", "from", "to", "measure", "bucket", "lang", "theme", "title", "full", "exp", "sig"}
+// chartParams are the recognised query parameters; any other is refused.
+var chartParams = []string{"program", "group", "ward", "district", "from", "to", "measure", "bucket", "lang", "theme", "title", "full", "exp", "sig"}
 
 // Handler serves GET /embed/data/{chart}.
 type Handler struct {
@@ -130,7 +130,7 @@ func (h *Handler) chart(r *http.Request) (*Chart, error) {
 	}
 	q := r.URL.Query()
 	for k := range q {
-		if !slices.Contains(params, k) {
+		if !slices.Contains(chartParams, k) {
 			return nil, errs.E(op, errs.Invalid, errs.Msgf("Tham số %q không được hỗ trợ.", k))
 		}
 	}

@@ -296,3 +296,51 @@ func TestPublicAnswersAreComputedOncePerVersion(t *testing.T) {
 		t.Errorf("signed links: %d queries in all, want 4 (never cached)", n)
 	}
 }
+
+// TestSignEmbedLinkThroughTheAPI: a leader signs a link to the pipeline without suppression; the
+// link works, a changed copy does not, and other roles cannot sign.
+func TestSignEmbedLinkThroughTheAPI(t *testing.T) {
+	srv := apptest.Start(t, seedtest.Demo(t, dbtest.Dialects()[0]), func(c *config.Config) { c.EmbedSecret = secret })
+	const mutation = `mutation($chart: String!, $params: [EmbedParam!], $full: Boolean) {
+		signEmbedLink(chart: $chart, params: $params, full: $full, expiresInHours: 24) { page data expiresAt } }`
+	vars := map[string]any{"chart": "pipeline", "full": true, "params": []map[string]string{{"name": "group", "value": "HO_NGHEO"}, {"name": "lang", "value": "en"}}}
+	leader := srv.NewClient()
+	leader.SignIn(t, "lanhdao", seedtest.DemoPassword)
+	res := leader.GraphQL(t, mutation, vars)
+	var out struct {
+		SignEmbedLink struct{ Page, Data, ExpiresAt string }
+	}
+	if err := json.Unmarshal(res.Data, &out); err != nil || len(res.Errors) > 0 {
+		t.Fatalf("leader signing: %s", res.Raw)
+	}
+	link := out.SignEmbedLink
+	if !strings.HasPrefix(link.Page, "/embed/pipeline?") || !strings.Contains(link.Data, "sig=") || link.ExpiresAt == "" {
+		t.Fatalf("link = %+v", link)
+	}
+	r, body := get(t, srv.URL+link.Data, nil)
+	var chart portal.Chart
+	json.Unmarshal(body, &chart)
+	if r.StatusCode != 200 || chart.Public || len(chart.Points) == 0 {
+		t.Errorf("the signed pipeline: %d %.300s", r.StatusCode, body)
+	}
+	if r, _ := get(t, srv.URL+link.Page, nil); r.StatusCode != 200 {
+		t.Errorf("the signed page: %d", r.StatusCode)
+	}
+	if r, _ := get(t, srv.URL+strings.Replace(link.Data, "HO_NGHEO", "HO_CAN_NGHEO", 1), nil); r.StatusCode != http.StatusForbidden {
+		t.Errorf("a changed copy: %d, want 403", r.StatusCode)
+	}
+	analyst := srv.NewClient()
+	analyst.SignIn(t, "phantich", seedtest.DemoPassword)
+	if res := analyst.GraphQL(t, mutation, vars); res.Code() != "FORBIDDEN" {
+		t.Errorf("an analyst signing: %s", res.Raw)
+	}
+	if res := srv.NewClient().GraphQL(t, mutation, vars); res.Code() != "FORBIDDEN" {
+		t.Errorf("a visitor signing: %s", res.Raw)
+	}
+	if res := leader.GraphQL(t, mutation, map[string]any{"chart": "pie"}); res.Code() != "BAD_USER_INPUT" {
+		t.Errorf("an unknown chart: %s", res.Raw)
+	}
+	if res := leader.GraphQL(t, mutation, map[string]any{"chart": "wards", "params": []map[string]string{{"name": "sig", "value": "x"}}}); res.Code() != "BAD_USER_INPUT" {
+		t.Errorf("a forged parameter: %s", res.Raw)
+	}
+}

@@ -3,15 +3,18 @@
 package portal
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
+	"hotro/internal/auth"
 	"hotro/internal/errs"
 )
 
@@ -88,4 +91,46 @@ func (s *Signer) mac(params url.Values) string {
 	m := hmac.New(sha256.New, s.key)
 	m.Write([]byte(b.String()))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// Link is a signed chart link: the page to embed and the data it draws.
+type Link struct {
+	Page, Data string
+	Expires    time.Time
+}
+
+// MaxLinkLifetime bounds how long a signed link may work.
+const MaxLinkLifetime = 366 * 24 * time.Hour
+
+// SignLink makes a signed link to a chart for a leader or an admin: the chart and its parameters,
+// locked, and full=1 when the figures are to be shown without suppression.
+func (s *Signer) SignLink(ctx context.Context, chart string, params url.Values, full bool, ttl time.Duration) (*Link, error) {
+	const op = "portal: sign link"
+	id := auth.FromContext(ctx)
+	if id.Role != auth.Leader && id.Role != auth.Admin {
+		return nil, errs.E(op, errs.Permission, errs.Msg("Chỉ lãnh đạo và quản trị viên được tạo liên kết biểu đồ có chữ ký."))
+	}
+	if !slices.Contains(Charts, chart) {
+		return nil, errs.E(op, errs.Invalid, errs.Msgf("Không có biểu đồ %q.", chart))
+	}
+	if ttl <= 0 || ttl > MaxLinkLifetime {
+		return nil, errs.E(op, errs.Invalid, errs.Msg("Thời hạn liên kết phải từ 1 giờ đến 366 ngày."))
+	}
+	clean := url.Values{}
+	for k, vs := range params {
+		if !slices.Contains(chartParams, k) || k == "sig" || k == "exp" || k == "full" {
+			return nil, errs.E(op, errs.Invalid, errs.Msgf("Tham số %q không được hỗ trợ.", k))
+		}
+		clean[k] = vs
+	}
+	if full {
+		clean.Set("full", "1")
+	}
+	signed, err := s.Sign(clean, ttl)
+	if err != nil {
+		return nil, err
+	}
+	exp, _ := strconv.ParseInt(signed.Get("exp"), 10, 64)
+	q := signed.Encode()
+	return &Link{Page: "/embed/" + chart + "?" + q, Data: "/embed/data/" + chart + "?" + q, Expires: time.Unix(exp, 0)}, nil
 }
