@@ -21,6 +21,7 @@ import (
 	"hotro/internal/db/dbtest"
 	"hotro/internal/disbursement"
 	"hotro/internal/intake"
+	"hotro/internal/rollup"
 )
 
 // listOf writes a poor-household list of n households with distinct IDs, as the template does.
@@ -46,6 +47,12 @@ func BenchmarkImport100k(b *testing.B) {
 // BenchmarkImport100kXLSX is BenchmarkImport100k from a workbook rather than CSV.
 func BenchmarkImport100kXLSX(b *testing.B) {
 	benchImport(b, db.Postgres, 100_000, "ds.xlsx", xlsxList(b, 100_000), nil)
+}
+
+// BenchmarkImport100kWithRollups is BenchmarkImport100k with the rollup keeper updating the
+// aggregates in the same transaction, as the application imports.
+func BenchmarkImport100kWithRollups(b *testing.B) {
+	benchImport(b, db.Postgres, 100_000, "ds.csv", listOf(100_000), rollup.NewKeeper())
 }
 
 // BenchmarkImport10kSQLite is the same import, smaller, on the embedded SQLite.
