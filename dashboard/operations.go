@@ -23,8 +23,19 @@ type operation struct {
 type operations []operation
 
 // signedInOnly names the operations sent only for signed-in roles (unwithheld aggregates, lists with
-// personal data); they stay off the public allow-list.
-var signedInOnly = map[string]bool{"Disbursements": true, "Overview": true}
+// personal data, imports, the approval chain, the audit trail); they stay off the public allow-list.
+var signedInOnly = map[string]bool{
+	"AuditEvents":             true,
+	"CheckImport":             true,
+	"CommitImport":            true,
+	"DiscardImport":           true,
+	"Disbursements":           true,
+	"ImportBatches":           true,
+	"ImportUpload":            true,
+	"Me":                      true,
+	"Overview":                true,
+	"TransitionDisbursements": true,
+}
 
 var operationName = regexp.MustCompile(`(?m)^\s*(query|mutation)\s+([A-Za-z_][A-Za-z0-9_]*)`)
 

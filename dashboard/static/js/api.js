@@ -68,6 +68,61 @@ async function errorMessage(res) {
   }
 }
 
+/**
+ * Sends the named operation with one file as a GraphQL multipart request (operations, map, and the
+ * file as field "0"), the file going to the variable at path (e.g. "input.file"). Returns its data
+ * or throws an ApiError; a request over the server's size limit is kind "tooLarge" (HTTP 413), with
+ * the server's own words.
+ */
+export async function upload(name, variables, path, file) {
+  const op = (await operations())[name];
+  if (!op) throw new ApiError("server", `unknown operation ${name}`);
+  const form = new FormData();
+  form.append("operations", JSON.stringify({ operationName: name, query: op.query, variables: withNull(variables, path) }));
+  form.append("map", JSON.stringify({ 0: [`variables.${path}`] }));
+  form.append("0", file, file.name);
+  const headers = { Accept: "application/json" };
+  const token = csrfToken();
+  if (token) headers["X-CSRF-Token"] = token;
+  let res;
+  try {
+    // No Content-Type: the browser writes multipart/form-data with its boundary.
+    res = await fetch("graphql", { method: "POST", credentials: "same-origin", headers, body: form });
+  } catch (err) {
+    throw new ApiError("network", err.message);
+  }
+  if (res.status === 413) throw new ApiError("tooLarge", await errorMessage(res), 413, "TOO_LARGE");
+  if (res.status === 401 || res.status === 403) throw new ApiError("denied", await errorMessage(res), res.status);
+  let json;
+  try {
+    json = await res.json();
+  } catch {
+    throw new ApiError("server", `HTTP ${res.status}`, res.status);
+  }
+  return answerOf(res, json);
+}
+
+/** A copy of variables with null at the dotted path, where the multipart map puts the file. */
+function withNull(variables, path) {
+  const copy = structuredClone(variables);
+  const keys = path.split(".");
+  let at = copy;
+  for (const key of keys.slice(0, -1)) at = at[key] ??= {};
+  at[keys.at(-1)] = null;
+  return copy;
+}
+
+function answerOf(res, json) {
+  if (json.errors?.length) {
+    const first = json.errors[0];
+    const code = first.extensions?.code || "";
+    const kind = code === "FORBIDDEN" || code === "UNAUTHENTICATED" || code === "PERMISSION_DENIED" ? "denied" : "graphql";
+    throw new ApiError(kind, first.message, res.status, code);
+  }
+  if (!res.ok || !json.data) throw new ApiError("server", `HTTP ${res.status}`, res.status);
+  return json.data;
+}
+
 /** Runs the named operation with the variables and returns its data, or throws an ApiError. */
 export async function query(name, variables = {}) {
   const op = (await operations())[name];
@@ -83,13 +138,5 @@ export async function query(name, variables = {}) {
   } else {
     answer = await post({ operationName: name, query: op.query, variables });
   }
-  const { res, json } = answer;
-  if (json.errors?.length) {
-    const first = json.errors[0];
-    const code = first.extensions?.code || "";
-    const kind = code === "FORBIDDEN" || code === "UNAUTHENTICATED" || code === "PERMISSION_DENIED" ? "denied" : "graphql";
-    throw new ApiError(kind, first.message, res.status, code);
-  }
-  if (!res.ok || !json.data) throw new ApiError("server", `HTTP ${res.status}`, res.status);
-  return json.data;
+  return answerOf(answer.res, answer.json);
 }

@@ -111,3 +111,19 @@ export function formatDateTime(value) {
   }).formatToParts(d)) parts[p.type] = p.value;
   return `${parts.day}/${parts.month}/${parts.year} ${parts.hour}:${parts.minute}`;
 }
+
+/** Today's date in Vietnam, "2026-11-27": what the API takes as a step's default date. */
+export function todayISO(now = new Date()) {
+  const parts = {};
+  for (const p of new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Ho_Chi_Minh", year: "numeric", month: "2-digit", day: "2-digit" })
+    .formatToParts(now)) parts[p.type] = p.value;
+  return `${parts.year}-${parts.month}-${parts.day}`;
+}
+
+/** A size in bytes for people: "1,2 MB", "850 KB", "312 B". */
+export function formatBytes(bytes, lang) {
+  if (bytes == null) return "—";
+  if (bytes >= 1 << 20) return formatDecimal(bytes / (1 << 20), lang) + NBSP + "MB";
+  if (bytes >= 1 << 10) return formatDecimal(bytes / (1 << 10), lang, 0) + NBSP + "KB";
+  return formatNumber(bytes, lang) + NBSP + "B";
+}

@@ -4,17 +4,24 @@
 import { query } from "./api.js";
 import { csrfToken, currentUser, signOut } from "./auth.js";
 import { chartLibrary, disposeCharts, drawChart, resizeCharts } from "./charts.js";
+import { forgetMe } from "./choices.js";
 import { h, replace } from "./dom.js";
 import { openEmbedDialog } from "./embedcode.js";
 import { describeFilters, refreshWardFilter, renderFilters } from "./filters.js";
 import { formatDateTime } from "./format.js";
 import { lang, setLang, t } from "./i18n.js";
-import { filterOf, parseState, toSearch, withState } from "./state.js";
+import { mayOpen, pageLinks, refusalPage } from "./pages.js";
+import { WORK_PAGES, filterOf, parseState, toSearch, withState } from "./state.js";
 import { learnWards, wardsComplete } from "./wards.js";
 import { showStatus } from "./status.js";
+import { auditPage } from "./views/audit.js";
+import { listsPage } from "./views/batches.js";
+import { importPage } from "./views/import.js";
 import { overview } from "./views/overview.js";
 import { signInPage } from "./views/signin.js";
 import { wardPage } from "./views/ward.js";
+
+const workPages = { import: importPage, lists: listsPage, audit: auditPage };
 
 const el = {
   header: document.getElementById("top"),
@@ -64,12 +71,13 @@ function renderHeader() {
       h("a", { href: "./", dataset: { nav: "" }, class: "brand-name" }, "hotro"),
       h("span", { class: "brand-title" }, t("appTitle")),
       h("span", { class: "brand-subtitle" }, t("appSubtitle"))),
+    pageLinks(user, WORK_PAGES.includes(state.page) ? state.page : state.page === "signin" ? null : "overview"),
     h("nav", { class: "tools no-print", "aria-label": t("mainNav") },
       who,
       h("button", { type: "button", class: "button-small", id: "lang-switch", lang: l === "vi" ? "en" : "vi", "aria-label": t("switchLanguageLabel"),
         on: { click: () => { setLang(l === "vi" ? "en" : "vi"); render({ keepFocus: "#lang-switch" }); } } }, t("switchLanguage")),
       h("button", { type: "button", class: "button-small", id: "print", on: { click: () => window.print() } }, t("print")),
-      state.page === "signin" ? null
+      state.page === "signin" || WORK_PAGES.includes(state.page) ? null
       : h("button", { type: "button", class: "button-small", id: "embed-open", dataset: { embed: state.page === "ward" ? "kpi" : "wards" } }, t("embedOpen")),
       account),
   );
@@ -87,6 +95,7 @@ function renderBanner() {
 
 async function onSignOut() {
   await signOut();
+  forgetMe();
   user = null;
   userPromise = Promise.resolve(null);
   cache.clear();
@@ -148,6 +157,7 @@ async function render({ keepFocus = null } = {}) {
     signInPage(el.main, {
       backHref: "./" + (state.next && state.next !== "?" ? state.next : ""),
       onSignedIn: async () => {
+        forgetMe();
         userPromise = currentUser().then((u) => {
           user = u;
           userKnown = true;
@@ -159,6 +169,11 @@ async function render({ keepFocus = null } = {}) {
       },
     });
     restoreFocus(keepFocus, pageChanged);
+    return;
+  }
+
+  if (WORK_PAGES.includes(state.page)) {
+    await renderWorkPage(state, seq, keepFocus, pageChanged);
     return;
   }
 
@@ -220,12 +235,51 @@ async function render({ keepFocus = null } = {}) {
   }
 }
 
+/**
+ * Draws the import, lists or audit page, or a refusal for a role that may not open it. The page's
+ * own requests tell it their errors; only failing to load the basics is the page's error state.
+ */
+async function renderWorkPage(state, seq, keepFocus, pageChanged) {
+  disposeCharts();
+  el.filters.hidden = true;
+  showStatus(el.status, "loading");
+  try {
+    await Promise.all([loadMeta(), userPromise]);
+    if (seq !== renderSeq) return;
+    renderHeader();
+    renderBanner();
+    replace(el.main);
+    if (!mayOpen(user, state.page)) {
+      refusalPage(el.main, { page: state.page, user, signInHref: href({ ...state, page: "signin", next: location.search }) });
+    } else {
+      await workPages[state.page](el.main, {
+        state, meta, user,
+        navigate,
+        hrefFor: (change) => href(withState(state, change)),
+        // Mirrors a form's fields in the URL without drawing the page again.
+        replaceState: (change) => history.replaceState(null, "", href(withState(parseState(location.search), change))),
+        isCurrent: () => seq === renderSeq,
+        // The figures changed (an import, a step): the overview asks the API again.
+        dataChanged: () => cache.clear(),
+      });
+    }
+    if (seq !== renderSeq) return;
+    showStatus(el.status, "ready");
+    restoreFocus(keepFocus, pageChanged);
+  } catch (err) {
+    if (seq !== renderSeq) return;
+    console.error(err);
+    replace(el.main);
+    showStatus(el.status, "error", { err, retry: () => render({ keepFocus: "#main" }) });
+  }
+}
+
 /** Fills the ward filter with every ward that has payment lines, once, after the charts. */
 async function loadWardOptions(seq) {
   if (wardsComplete()) return;
   try {
     const data = await query("WardOptions");
-    learnWards(data.stats.rows.map((r) => r.ward), { all: true });
+    learnWards(data.publicStats.rows.map((r) => r.ward), { all: true });
   } catch {
     return; // the filter keeps the wards it knows; the next render tries again
   }

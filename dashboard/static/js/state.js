@@ -5,8 +5,15 @@ export const STATUSES = ["LISTED", "POSTED", "APPRAISED", "APPROVED", "PAID", "R
 export const BUCKETS = ["DAY", "WEEK"];
 export const WARD_SORT_KEYS = ["name", "amountPaid", "peopleSupported", "beneficiaries", "disbursements", "amountListed", "amountApproved"];
 
+/** Pages with their own forms (no filter bar), for the roles that may open them. */
+export const WORK_PAGES = ["import", "lists", "audit"];
+const PAGES = ["ward", "signin", ...WORK_PAGES];
+/** The import statuses of a report the server did not keep, which the URL remembers. */
+export const UNKEPT_STATUSES = ["HAS_ERRORS", "REFUSED", "ALREADY_IMPORTED"];
+
 const code = /^[A-Za-z0-9_.-]{1,64}$/;
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
+const id = /^[0-9]{1,18}$/;
 const lists = ["groups", "funds", "wards", "statuses"];
 
 function list(params, key) {
@@ -24,7 +31,7 @@ export function parseState(search) {
   };
   const [sortKey, sortDir] = (p.get("sort") || "").split(":");
   const state = {
-    page: ["ward", "signin"].includes(p.get("page")) ? p.get("page") : "overview",
+    page: PAGES.includes(p.get("page")) ? p.get("page") : "overview",
     ward: one("ward", (v) => code.test(v)),
     program: one("program", (v) => code.test(v)),
     from: one("from", (v) => isoDate.test(v)),
@@ -33,6 +40,17 @@ export function parseState(search) {
     sort: WARD_SORT_KEYS.includes(sortKey) ? sortKey : "amountPaid",
     dir: sortDir === "asc" ? "asc" : "desc",
     next: one("next", (v) => v.startsWith("?")),
+    // The import page: one group, fund and listing date; the kept upload, or what became of a
+    // file the server did not keep.
+    group: one("group", (v) => code.test(v)),
+    fund: one("fund", (v) => code.test(v)),
+    listed: one("listed", (v) => isoDate.test(v)),
+    upload: one("upload", (v) => id.test(v)),
+    checked: UNKEPT_STATUSES.includes(p.get("checked")) ? p.get("checked") : "",
+    file: one("file", (v) => v.length <= 200),
+    // The audit page: one actor and one action.
+    actor: one("actor", (v) => code.test(v)),
+    action: one("action", (v) => code.test(v)),
   };
   for (const key of lists) state[key] = list(p, key);
   if (state.ward && state.page === "overview") state.page = "ward";
@@ -49,6 +67,7 @@ export function toSearch(state) {
     if (state.next && state.next !== "?") p.set("next", state.next);
     return `?${p.toString()}`;
   }
+  if (WORK_PAGES.includes(state.page)) return workSearch(state);
   if (state.page === "ward" && state.ward) p.set("ward", state.ward);
   if (state.program) p.set("program", state.program);
   for (const key of lists) if (state[key]?.length) p.set(key, state[key].join(","));
@@ -58,6 +77,42 @@ export function toSearch(state) {
   if (state.sort && (state.sort !== "amountPaid" || state.dir !== "desc")) p.set("sort", `${state.sort}:${state.dir}`);
   const s = p.toString().replaceAll("%2C", ",");
   return s ? `?${s}` : "";
+}
+
+/** The query string of the import, lists and audit pages: only the fields each page reads. */
+function workSearch(state) {
+  const p = new URLSearchParams();
+  p.set("page", state.page);
+  const set = (key, value) => {
+    if (value && (!Array.isArray(value) || value.length)) p.set(key, Array.isArray(value) ? value.join(",") : value);
+  };
+  switch (state.page) {
+    case "import":
+      if (state.upload) {
+        set("upload", state.upload); // the kept upload knows its programme, group and ward
+        break;
+      }
+      set("program", state.program);
+      set("group", state.group);
+      set("ward", state.ward);
+      set("fund", state.fund);
+      set("listed", state.listed);
+      set("checked", state.checked);
+      if (state.checked) set("file", state.file);
+      break;
+    case "lists":
+      set("wards", state.wards);
+      set("groups", state.groups);
+      break;
+    case "audit":
+      set("wards", state.wards);
+      set("actor", state.actor);
+      set("action", state.action);
+      set("from", state.from);
+      set("to", state.to);
+      break;
+  }
+  return `?${p.toString().replaceAll("%2C", ",")}`;
 }
 
 /** A copy of the state with some fields changed. */

@@ -1,0 +1,38 @@
+// What the work pages' forms offer: the signed-in user's own record (a ward officer's wards, with
+// their names) and, for the other roles, every ward with payment lines.
+
+import { query } from "./api.js";
+import { knownWards, learnWards, wardsComplete } from "./wards.js";
+
+let mePromise = null;
+
+/** The signed-in user as the API knows them ({username, displayName, role, wards}), asked once. */
+export function me() {
+  mePromise ??= query("Me").then(
+    (data) => data.me,
+    (err) => {
+      mePromise = null;
+      throw err;
+    },
+  );
+  return mePromise;
+}
+
+/** Forgets the user: after signing in or out. */
+export function forgetMe() {
+  mePromise = null;
+}
+
+/** The wards the user may choose: a ward officer's own; for other roles every ward with lines. */
+export async function wardChoices(user) {
+  if (user?.role === "ward_officer") {
+    const m = await me();
+    learnWards(m?.wards || []);
+    return m?.wards || [];
+  }
+  if (!wardsComplete()) {
+    const data = await query("WardOptions");
+    learnWards(data.publicStats.rows.map((r) => r.ward), { all: true });
+  }
+  return knownWards();
+}

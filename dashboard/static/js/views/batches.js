@@ -1,0 +1,141 @@
+// The lists page: imported lists, newest first, with their lines by status, and the steps of the
+// approval chain the signed-in role may take on each (confirmed in a dialog that says how many
+// lines and how much money will move). Filters (ward, group) live in the URL.
+
+import { query } from "../api.js";
+import { batchFacts, mayPrintPosting, statusTable } from "../batch.js";
+import { wardChoices } from "../choices.js";
+import { h, replace } from "../dom.js";
+import { formatNumber, formatVND } from "../format.js";
+import { lang, nameOf, t } from "../i18n.js";
+import { mayOpen } from "../pages.js";
+import { fromFor, movable, nextFor, openStepDialog, refusal, stepsFor } from "../workflow.js";
+
+const pageSize = 50;
+const FORWARD = ["POST", "APPRAISE", "APPROVE", "PAY"];
+
+/** Builds the lists page into main; resolves once the lists are shown (or the refusal). */
+export async function listsPage(main, ctx) {
+  const { state, meta, user } = ctx;
+  const l = lang();
+  main.append(h("h1", { id: "page-title", tabindex: "-1" }, t("title_lists")));
+  document.title = `${t("appTitle")} — ${t("title_lists")}`;
+
+  let wards = [];
+  try {
+    wards = await wardChoices(user);
+  } catch {
+    // the ward filter then offers the ward in the URL only; the lists still load
+  }
+  if (!ctx.isCurrent()) return;
+  const ward = state.wards[0] || "";
+  const group = state.groups[0] || "";
+  if (ward && !wards.some((w) => w.code === ward)) wards = [...wards, { code: ward, name: ward, nameEn: ward }];
+
+  const wardSelect = h("select", { id: "l-ward", name: "ward",
+    on: { change: () => ctx.navigate({ wards: wardSelect.value ? [wardSelect.value] : [] }, { keepFocus: "#l-ward" }) } },
+  h("option", { value: "" }, user.role === "ward_officer" ? t("allMyWards") : t("all")),
+  wards.map((w) => h("option", { value: w.code, selected: w.code === ward }, `${nameOf(w, l)} (${w.code})`)));
+  const groupSelect = h("select", { id: "l-group", name: "group",
+    on: { change: () => ctx.navigate({ groups: groupSelect.value ? [groupSelect.value] : [] }, { keepFocus: "#l-group" }) } },
+  h("option", { value: "" }, t("all")),
+  meta.programs.map((p) => h("optgroup", { label: nameOf(p, l) },
+    p.groups.map((g) => h("option", { value: g.code, selected: g.code === group }, nameOf(g, l))))));
+
+  const message = h("div", { id: "lists-message", class: "lists-message", role: "status", "aria-live": "polite" });
+  const body = h("div", { id: "lists-body", "aria-live": "polite" });
+  main.append(
+    h("p", { class: "intro" }, t("listsIntro"), " ", roleLine(user)),
+    h("form", { class: "filters-inline no-print", id: "lists-filters", role: "search", "aria-label": t("filters"), on: { submit: (e) => e.preventDefault() } },
+      h("div", { class: "field" }, h("label", { for: "l-ward" }, t("wards")), wardSelect),
+      h("div", { class: "field" }, h("label", { for: "l-group" }, t("groups")), groupSelect),
+      mayOpen(user, "import") ? h("a", { class: "button-small", id: "lists-import", href: ctx.hrefFor({ page: "import", ward, group, upload: "" }), dataset: { nav: "" } }, t("nav_import")) : null),
+    message,
+    body,
+  );
+
+  let first = pageSize;
+  const load = async () => {
+    body.setAttribute("aria-busy", "true");
+    try {
+      const data = await query("ImportBatches", { wards: ward ? [ward] : null, groups: group ? [group] : null, first });
+      if (!ctx.isCurrent()) return;
+      show(data.importBatches, data.workflowRules);
+    } catch (err) {
+      if (!ctx.isCurrent()) return;
+      replace(body, h("div", { class: "notice notice-refused", id: "lists-failed", role: "alert", dataset: { code: err.code || err.kind } }, refusal(err)));
+    } finally {
+      body.setAttribute("aria-busy", "false");
+    }
+  };
+
+  const show = (batches, rules) => {
+    if (!batches.length) {
+      replace(body, h("p", { class: "notice", id: "lists-empty" }, ward || group ? t("listsEmptyFiltered") : t("listsEmpty"), " ",
+        mayOpen(user, "import") ? h("a", { href: ctx.hrefFor({ page: "import", ward, group, upload: "" }), dataset: { nav: "" } }, t("nav_import")) : null));
+      return;
+    }
+    replace(body,
+      h("p", { class: "note", id: "lists-count" }, t("listsCount", { n: formatNumber(batches.length, l) })),
+      h("ul", { class: "batches" }, batches.map((b) => batchItem(b, rules))),
+      batches.length >= first
+        ? h("button", { type: "button", class: "button-small", id: "lists-more", on: { click: () => { first += pageSize; load(); } } }, t("loadMore"))
+        : null);
+  };
+
+  const batchItem = (b, rules) => {
+    const steps = stepsFor(rules, user.role, b);
+    const { lines, amount, active } = movable(b);
+    const buttons = steps.map((step) => h("button", {
+      type: "button", class: `button-small step-${step.toLowerCase()}${step === "RETURN" || step === "CANCEL" ? " danger" : ""}`,
+      dataset: { step, batch: b.id }, "aria-label": t("stepButtonLabel", { step: t(`stepVerb_${step}`), n: formatNumber(lines, l), id: b.id }),
+      on: {
+        click: (e) => openStepDialog({
+          batch: b, step, to: rules.find((r) => r.step === step).to,
+          from: active.map((s) => s.status).filter((s) => fromFor(rules, step, user.role).includes(s)), lines, amount,
+          opener: e.currentTarget,
+          onDone: async (result) => {
+            ctx.dataChanged();
+            replace(message, h("p", { class: "notice notice-ok", id: "step-done", dataset: { step: result.step, lines: String(result.lines), amount: String(result.amount) } },
+              t("stepDone", {
+                step: t(`stepDone_${result.step}`), n: formatNumber(result.lines, l), amount: formatVND(result.amount, l), id: b.id,
+                to: t(`status_${result.to}`),
+              })));
+            await load();
+            document.getElementById(`batch-${b.id}-title`)?.focus();
+          },
+          onRefused: (err) => {
+            if (err.code === "CONFLICT" || err.code === "NOT_FOUND") load(); // the list changed: show it as it is now
+          },
+        }),
+      },
+    }, t(`stepButton_${step}`)));
+    // Without a forward step of their own, the reader learns who takes the next one.
+    const next = steps.some((s) => FORWARD.includes(s)) ? null : nextFor(rules, b);
+    const posting = mayPrintPosting(user, b.ward.code)
+      ? h("a", { href: b.postingUrl.replace(/^\//, ""), class: "posting-link" }, t("postingList"))
+      : null;
+    return h("li", { class: "batch card", id: `batch-${b.id}`, dataset: { batch: b.id }, "aria-labelledby": `batch-${b.id}-title` },
+      h("h2", { id: `batch-${b.id}-title`, tabindex: "-1" }, nameOf(b.group, l), h("span", { class: "batch-ward" }, ` — ${nameOf(b.ward, l)}`)),
+      h("p", { class: "batch-facts" }, batchFacts(b)),
+      statusTable(b),
+      h("div", { class: "batch-actions" },
+        buttons.length ? buttons : null,
+        next ? h("p", { class: "note batch-next" }, nextText(next)) : null,
+        posting),
+    );
+  };
+
+  await load();
+}
+
+/** What the role may do here, in one sentence. */
+function roleLine(user) {
+  return t(`listsRole_${user.role}`);
+}
+
+function nextText(next) {
+  if (next.kind === "mixed") return t("batchMixed");
+  if (next.kind === "done") return t("batchDone");
+  return t("batchWaits", { step: t(`stepVerb_${next.step}`), roles: next.roles.map((r) => t(`role_${r}`)).join(", ") });
+}

@@ -1,0 +1,173 @@
+// The approval chain as the page applies it: which steps a role may take on a whole imported list
+// (from the API's workflowRules), and the dialog that asks for what a step records and confirms
+// how many lines and how much money will move.
+
+import { query } from "./api.js";
+import { h, replace } from "./dom.js";
+import { formatDate, formatNumber, formatVND, parseDate, todayISO } from "./format.js";
+import { lang, nameOf, t } from "./i18n.js";
+
+export const STEPS = ["POST", "APPRAISE", "APPROVE", "PAY", "RETURN", "CANCEL"];
+export const CHANNELS = ["CASH_AT_WARD", "POST_OFFICE", "BANK"];
+/** Lines in these statuses stay where they are when a whole list moves. */
+export const FINAL_LEFT_OUT = ["RETURNED", "CANCELLED"];
+
+/** The statuses from which the role may take the step, from the rules (a step may have several). */
+export function fromFor(rules, step, role) {
+  return rules.filter((r) => r.step === step && r.roles.includes(role)).flatMap((r) => r.from);
+}
+
+/** The lines of a list that a step on the whole list would move: all but returned and cancelled. */
+export function movable(batch) {
+  const active = batch.statuses.filter((s) => !FINAL_LEFT_OUT.includes(s.status) && s.lines > 0);
+  return {
+    active,
+    lines: active.reduce((n, s) => n + s.lines, 0),
+    amount: active.reduce((n, s) => n + s.amount, 0),
+  };
+}
+
+/**
+ * The steps the role may take on the whole list now: every line that would move is in a status the
+ * role may take the step from (the API moves a list all or none).
+ */
+export function stepsFor(rules, role, batch) {
+  const { active, lines } = movable(batch);
+  if (!lines) return [];
+  return STEPS.filter((step) => {
+    const from = fromFor(rules, step, role);
+    return from.length > 0 && active.every((s) => from.includes(s.status));
+  });
+}
+
+/**
+ * What comes next for a list no step of the role applies to: "mixed" when its lines are at
+ * different steps, "done" when nothing is left to move, else the roles that take the next step.
+ */
+export function nextFor(rules, batch) {
+  const { active, lines } = movable(batch);
+  if (!lines || active.every((s) => s.status === "PAID")) return { kind: "done" };
+  if (active.length > 1) return { kind: "mixed" };
+  const status = active[0].status;
+  const forward = rules.find((r) => ["POST", "APPRAISE", "APPROVE", "PAY"].includes(r.step) && r.from.includes(status));
+  return forward ? { kind: "next", step: forward.step, roles: forward.roles } : { kind: "done" };
+}
+
+/**
+ * Opens the confirmation dialog of a step on a whole imported list. rule is {step, to}, lines and
+ * amount what will move, from the statuses they leave. onDone(result) runs after the API moved
+ * them; onRefused(err) after it refused (the dialog stays open and says why).
+ */
+export function openStepDialog({ batch, step, to, from, lines, amount, opener, onDone, onRefused }) {
+  document.getElementById("step-dialog")?.remove();
+  const l = lang();
+  const today = formatDate(todayISO());
+  const fields = [];
+  const inputs = {};
+  const field = (name, label, control, hint = null) => {
+    const id = `step-${name}`;
+    control.id = id;
+    control.name = name;
+    const hintId = hint ? `${id}-hint` : null;
+    if (hintId) control.setAttribute("aria-describedby", hintId);
+    inputs[name] = control;
+    fields.push(h("div", { class: "field" }, h("label", { for: id }, label), control, hint ? h("span", { class: "note", id: hintId }, hint) : null));
+  };
+  const dateInput = () => h("input", { type: "text", inputmode: "numeric", autocomplete: "off", placeholder: t("datePlaceholder"), value: today, size: "10" });
+  if (["POST", "APPRAISE", "APPROVE", "PAY"].includes(step)) field("date", t(`stepDate_${step}`), dateInput(), t("stepDateHint"));
+  if (step === "APPROVE") {
+    field("decisionNumber", t("decisionNumber"), h("input", { type: "text", autocomplete: "off", required: true, maxlength: "100" }), t("decisionNumberHint"));
+    field("decisionIssuer", t("decisionIssuer"), h("input", { type: "text", autocomplete: "organization", required: true, maxlength: "200" }), t("decisionIssuerHint"));
+  }
+  if (step === "PAY") {
+    field("channel", t("channel"), h("select", { required: true },
+      h("option", { value: "" }, t("chooseOne")),
+      CHANNELS.map((c) => h("option", { value: c }, t(`channel_${c}`)))));
+    field("receiptNumber", t("receiptNumber"), h("input", { type: "text", autocomplete: "off", maxlength: "100" }), t("optional"));
+  }
+  if (step === "RETURN" || step === "CANCEL") {
+    field("reason", t("reason"), h("textarea", { rows: "3", required: true, maxlength: "500" }), t(`reasonHint_${step}`));
+  }
+
+  const error = h("div", { class: "form-error", id: "step-error", role: "alert" });
+  const confirm = h("button", { type: "submit", class: `button${step === "RETURN" || step === "CANCEL" ? " button-danger" : ""}`, id: "step-confirm" },
+    t("stepConfirm", { step: t(`stepVerb_${step}`), n: formatNumber(lines, l) }));
+  const back = h("button", { type: "button", class: "button-small", id: "step-cancel", on: { click: () => dialog.close() } }, t("stepBack"));
+  const listName = `${nameOf(batch.group, l)} — ${nameOf(batch.ward, l)}`;
+  const form = h("form", { class: "step-form", novalidate: true, on: { submit: (e) => { e.preventDefault(); submit(); } } },
+    h("div", { class: "dialog-head" }, h("h2", { id: "step-title" }, t(`stepTitle_${step}`))),
+    h("div", { class: "dialog-body step-body" },
+      h("p", { id: "step-summary", class: "step-summary", dataset: { lines: String(lines), amount: String(amount) } },
+        t("stepSummary", {
+          n: formatNumber(lines, l), amount: formatVND(amount, l), list: listName, id: batch.id,
+          from: from.map((s) => t(`status_${s}`)).join(", "), to: t(`status_${to}`),
+        })),
+      fields,
+      error),
+    h("div", { class: "dialog-foot" }, back, confirm),
+  );
+  const dialog = h("dialog", { id: "step-dialog", class: "dialog dialog-narrow", "aria-labelledby": "step-title", "aria-describedby": "step-summary" }, form);
+  dialog.addEventListener("close", () => {
+    dialog.remove();
+    if (opener?.isConnected) opener.focus();
+  });
+  document.body.append(dialog);
+  dialog.showModal();
+  (dialog.querySelector("input, select, textarea") || confirm).focus();
+
+  function invalid(name, message) {
+    const input = inputs[name];
+    input.setAttribute("aria-invalid", "true");
+    replace(error, message);
+    input.focus();
+  }
+
+  async function submit() {
+    replace(error);
+    for (const input of Object.values(inputs)) input.removeAttribute("aria-invalid");
+    const input = { step, batch: batch.id };
+    if (inputs.date) {
+      const text = inputs.date.value.trim();
+      const iso = text ? parseDate(text) : todayISO();
+      if (!iso) return invalid("date", t("dateInvalid"));
+      input.date = iso;
+    }
+    for (const name of ["decisionNumber", "decisionIssuer", "channel", "reason"]) {
+      if (!inputs[name]) continue;
+      const value = inputs[name].value.trim();
+      if (!value) return invalid(name, t("fieldRequired", { field: inputs[name].labels[0].textContent }));
+      input[name] = value;
+    }
+    if (inputs.receiptNumber?.value.trim()) input.receiptNumber = inputs.receiptNumber.value.trim();
+    confirm.disabled = true;
+    back.disabled = true;
+    confirm.textContent = t("working");
+    try {
+      const data = await query("TransitionDisbursements", { input });
+      dialog.close();
+      onDone(data.transitionDisbursements);
+    } catch (err) {
+      confirm.disabled = false;
+      back.disabled = false;
+      confirm.textContent = t("stepConfirm", { step: t(`stepVerb_${step}`), n: formatNumber(lines, l) });
+      replace(error, refusal(err));
+      error.dataset.code = err.code || err.kind || "";
+      confirm.focus();
+      onRefused?.(err);
+    }
+  }
+}
+
+/** Says why the API refused a step: the kind of refusal in the reader's language, then its words. */
+export function refusal(err) {
+  const title = {
+    CONFLICT: t("refusedConflict"),
+    FORBIDDEN: t("refusedForbidden"),
+    BAD_USER_INPUT: t("refusedInput"),
+    NOT_FOUND: t("refusedNotFound"),
+    UNAUTHENTICATED: t("refusedSignedOut"),
+  }[err.code] || (err.kind === "network" ? t("errorNetwork") : err.kind === "denied" ? t("errorDenied") : t("errorServer"));
+  // The API's own words are Vietnamese; a browser's (no answer) are not.
+  const words = !err.message ? null : err.code ? h("p", { lang: "vi" }, err.message) : h("p", {}, t("errorDetail", { message: err.message }));
+  return [h("p", { class: "error-title" }, title), words];
+}
