@@ -70,8 +70,10 @@ func (c *cell) addPaid(f *disbursement.Facts) {
 		c.recipients, c.persons = roaring.New(), roaring.New()
 	}
 	c.recipients.Add(uint32(f.BeneficiaryID))
-	if f.People > 0 {
-		c.persons.AddRange(uint64(f.PersonBase), uint64(f.PersonBase)+uint64(f.People))
+	// One by one rather than AddRange: a few persons at a time, and an array container's AddRange
+	// copies the whole container every time, where Add appends.
+	for p := uint32(f.PersonBase); p < uint32(f.PersonBase)+uint32(f.People); p++ {
+		c.persons.Add(p)
 	}
 }
 
