@@ -4,9 +4,11 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"hotro/internal/app/apptest"
 	"hotro/internal/db/dbtest"
+	"hotro/internal/loadgen"
 	"hotro/internal/seed/seedtest"
 )
 
@@ -17,6 +19,18 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 		if status, body := c.Do(t, http.MethodGet, path, nil); status != http.StatusOK {
 			t.Errorf("%s: %d %s", path, status, body)
 		}
+	}
+	// Every answer tells the server's own time, and carries the request's ID.
+	res, err := http.Get(srv.URL + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if took := loadgen.ServerTime(res.Header); took < 0 || took > time.Minute {
+		t.Errorf("Server-Timing %q: want app;dur=<ms>", res.Header.Get("Server-Timing"))
+	}
+	if res.Header.Get("X-Request-Id") == "" {
+		t.Error("no X-Request-Id")
 	}
 	c.SignIn(t, "phantich", seedtest.DemoPassword)
 	c.GraphQL(t, `{ stats { total { amountPaid } } }`, nil)

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -49,8 +50,11 @@ type Result struct {
 	Statuses  map[int]int64
 	BodyBytes int64
 	Latencies []time.Duration // of every answered request, sorted
-	ErrorText []string        // the first few errors
-	ETag      string          // the If-None-Match sent, with Revalidate
+	// ServerTimes are the server's own times of the answers that told it (Server-Timing: app;dur=),
+	// sorted: the latency without the network and the load generator's share of the machine.
+	ServerTimes []time.Duration
+	ErrorText   []string // the first few errors
+	ETag        string   // the If-None-Match sent, with Revalidate
 }
 
 // Run sends the request from l.Clients clients until l.Duration has passed or l.Requests have
@@ -86,15 +90,16 @@ func Run(ctx context.Context, l Load) (*Result, error) {
 		if len(l.Bodies) > 0 {
 			one.Body = l.Bodies[i%len(l.Bodies)]
 		}
-		if _, _, _, err := send(ctx, client, one, header); err != nil {
+		if _, err := send(ctx, client, one, header); err != nil {
 			return nil, fmt.Errorf("loadgen: warm-up: %w", err)
 		}
 	}
 	if l.Revalidate {
-		_, _, etag, err := send(ctx, client, l, header)
+		a, err := send(ctx, client, l, header)
 		if err != nil {
 			return nil, fmt.Errorf("loadgen: asking for the ETag: %w", err)
 		}
+		etag := a.etag
 		if etag == "" {
 			return nil, fmt.Errorf("loadgen: %s %s has no ETag: nothing to revalidate", l.Method, l.URL)
 		}
@@ -110,6 +115,7 @@ func Run(ctx context.Context, l Load) (*Result, error) {
 	type tally struct {
 		statuses  map[int]int64
 		latencies []time.Duration
+		server    []time.Duration
 		errors    int64
 		bytes     int64
 		errText   []string
@@ -136,7 +142,7 @@ func Run(ctx context.Context, l Load) (*Result, error) {
 					return
 				}
 				began := time.Now()
-				status, n, _, err := send(ctx, client, next(), header)
+				a, err := send(ctx, client, next(), header)
 				took := time.Since(began)
 				if err != nil {
 					if ctx.Err() != nil {
@@ -148,9 +154,12 @@ func Run(ctx context.Context, l Load) (*Result, error) {
 					}
 					continue
 				}
-				t.statuses[status]++
-				t.bytes += n
+				t.statuses[a.status]++
+				t.bytes += a.bytes
 				t.latencies = append(t.latencies, took)
+				if a.server >= 0 {
+					t.server = append(t.server, a.server)
+				}
 			}
 		}(&tallies[i])
 	}
@@ -165,49 +174,87 @@ func Run(ctx context.Context, l Load) (*Result, error) {
 		res.Requests += t.errors
 		res.BodyBytes += t.bytes
 		res.Latencies = append(res.Latencies, t.latencies...)
+		res.ServerTimes = append(res.ServerTimes, t.server...)
 		if len(res.ErrorText) < 3 {
 			res.ErrorText = append(res.ErrorText, t.errText[:min(len(t.errText), 3-len(res.ErrorText))]...)
 		}
 	}
 	slices.Sort(res.Latencies)
+	slices.Sort(res.ServerTimes)
 	return res, nil
 }
 
+// answer is what one request got back.
+type answer struct {
+	status int
+	bytes  int64
+	etag   string
+	server time.Duration // from Server-Timing; -1 when the server did not say
+}
+
 // send makes one request and reads the whole answer.
-func send(ctx context.Context, client *http.Client, l Load, header http.Header) (status int, n int64, etag string, err error) {
+func send(ctx context.Context, client *http.Client, l Load, header http.Header) (answer, error) {
 	var body io.Reader
 	if l.Body != nil {
 		body = bytes.NewReader(l.Body)
 	}
 	req, err := http.NewRequestWithContext(ctx, l.Method, l.URL, body)
 	if err != nil {
-		return 0, 0, "", err
+		return answer{}, err
 	}
 	req.Header = header
 	resp, err := client.Do(req)
 	if err != nil {
-		return 0, 0, "", err
+		return answer{}, err
 	}
 	defer resp.Body.Close()
+	a := answer{status: resp.StatusCode, etag: resp.Header.Get("ETag"), server: ServerTime(resp.Header)}
 	if len(l.FailOn) == 0 {
-		n, err = io.Copy(io.Discard, resp.Body)
-		return resp.StatusCode, n, resp.Header.Get("ETag"), err
+		a.bytes, err = io.Copy(io.Discard, resp.Body)
+		return a, err
 	}
 	b, err := io.ReadAll(resp.Body)
 	if err == nil && bytes.Contains(b, l.FailOn) {
 		err = fmt.Errorf("answer %d holds %q: %.200s", resp.StatusCode, l.FailOn, b)
 	}
-	return resp.StatusCode, int64(len(b)), resp.Header.Get("ETag"), err
+	a.bytes = int64(len(b))
+	return a, err
+}
+
+// ServerTime reads the server's time of an answer from its Server-Timing header (the "app" metric's
+// dur, in milliseconds), or -1 when it has none.
+func ServerTime(h http.Header) time.Duration {
+	for _, v := range h.Values("Server-Timing") {
+		for metric := range strings.SplitSeq(v, ",") {
+			name, params, _ := strings.Cut(strings.TrimSpace(metric), ";")
+			if strings.TrimSpace(name) != "app" {
+				continue
+			}
+			for p := range strings.SplitSeq(params, ";") {
+				if ms, ok := strings.CutPrefix(strings.TrimSpace(p), "dur="); ok {
+					if f, err := strconv.ParseFloat(ms, 64); err == nil && f >= 0 {
+						return time.Duration(f * float64(time.Millisecond))
+					}
+				}
+			}
+		}
+	}
+	return -1
 }
 
 // Percentile is the latency under which the share p (0 < p ≤ 1) of the answered requests came
 // back (nearest rank); 0 without answers.
-func (r *Result) Percentile(p float64) time.Duration {
-	if len(r.Latencies) == 0 {
+func (r *Result) Percentile(p float64) time.Duration { return percentile(r.Latencies, p) }
+
+// ServerPercentile is Percentile of the server's own times; 0 if the server gave none.
+func (r *Result) ServerPercentile(p float64) time.Duration { return percentile(r.ServerTimes, p) }
+
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
 		return 0
 	}
-	i := int(p*float64(len(r.Latencies))+0.999999) - 1
-	return r.Latencies[min(max(i, 0), len(r.Latencies)-1)]
+	i := int(p*float64(len(sorted))+0.999999) - 1
+	return sorted[min(max(i, 0), len(sorted)-1)]
 }
 
 // Rate is the measured requests per second.
@@ -247,6 +294,10 @@ func (r *Result) Report(w io.Writer, l Load) {
 	fmt.Fprintf(w, "  requests    %d (%.0f requests/s)\n", r.Requests, r.Rate())
 	fmt.Fprintf(w, "  latency     p50 %v  p95 %v  p99 %v  max %v\n", round(r.Percentile(0.50)), round(r.Percentile(0.95)),
 		round(r.Percentile(0.99)), round(r.Percentile(1)))
+	if len(r.ServerTimes) > 0 {
+		fmt.Fprintf(w, "  server time p50 %v  p95 %v  p99 %v  max %v (Server-Timing, %d answers)\n", round(r.ServerPercentile(0.50)),
+			round(r.ServerPercentile(0.95)), round(r.ServerPercentile(0.99)), round(r.ServerPercentile(1)), len(r.ServerTimes))
+	}
 	codes := make([]int, 0, len(r.Statuses))
 	for c := range r.Statuses {
 		codes = append(codes, c)

@@ -140,3 +140,46 @@ func TestReport(t *testing.T) {
 		t.Errorf("report:\n%s\nwant:\n%s", out.String(), want)
 	}
 }
+
+func TestServerTime(t *testing.T) {
+	tests := []struct {
+		header []string
+		want   time.Duration
+	}{
+		{nil, -1},
+		{[]string{"app;dur=12.5"}, 12500 * time.Microsecond},
+		{[]string{`db;dur=3, app;desc="GraphQL";dur=0.250`}, 250 * time.Microsecond},
+		{[]string{"cache;desc=hit", "app;dur=7"}, 7 * time.Millisecond},
+		{[]string{"app"}, -1},
+		{[]string{"app;dur=-3"}, -1},
+		{[]string{"app;dur=x"}, -1},
+		{[]string{"application;dur=5"}, -1},
+	}
+	for _, tt := range tests {
+		if got := ServerTime(http.Header{"Server-Timing": tt.header}); got != tt.want {
+			t.Errorf("ServerTime(%q) = %v, want %v", tt.header, got, tt.want)
+		}
+	}
+}
+
+// TestRunReadsServerTimes: answers that tell the server's time are measured twice: as the client
+// saw them, and as the server did.
+func TestRunReadsServerTimes(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Server-Timing", "app;dur=2.000")
+		_, _ = w.Write([]byte("{}"))
+	}))
+	t.Cleanup(srv.Close)
+	res, err := Run(context.Background(), Load{URL: srv.URL, Clients: 2, Requests: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.ServerTimes) != 50 || res.ServerPercentile(0.5) != 2*time.Millisecond || res.ServerPercentile(0.99) != 2*time.Millisecond {
+		t.Errorf("%d server times, p50 %v, p99 %v; want 50 at 2ms", len(res.ServerTimes), res.ServerPercentile(0.5), res.ServerPercentile(0.99))
+	}
+	var out bytes.Buffer
+	res.Report(&out, Load{URL: srv.URL, Clients: 2})
+	if !bytes.Contains(out.Bytes(), []byte("server time p50 2ms  p95 2ms  p99 2ms  max 2ms (Server-Timing, 50 answers)")) {
+		t.Errorf("the report does not give the server's times:\n%s", out.String())
+	}
+}
