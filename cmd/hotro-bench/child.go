@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"time"
 
@@ -17,12 +18,27 @@ import (
 
 // serveChild is the server process: hotro itself (internal/app, as hotro serve wires it) over the
 // bench database. It prints the address it listens on. BENCH_RESPONSE_CACHE_MB sets the response
-// cache (0, the default here, measures the rollups alone).
+// cache (0, the default here, measures the rollups alone). BENCH_CPUPROFILE=file writes the server's
+// CPU profile (go tool pprof) of its whole run, and file.cached that of the server with the cache.
 func serveChild(ctx context.Context) error {
 	cfg := config.Defaults()
 	cfg.DatabaseURL = os.Getenv("BENCH_DATABASE_URL")
 	cfg.Addr = "127.0.0.1:0"
 	cfg.ResponseCacheMB, _ = strconv.Atoi(os.Getenv("BENCH_RESPONSE_CACHE_MB"))
+	if path := os.Getenv("BENCH_CPUPROFILE"); path != "" {
+		if cfg.ResponseCacheMB > 0 {
+			path += ".cached"
+		}
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	target, err := db.ParseURL(cfg.DatabaseURL)
 	if err != nil {
 		return err
