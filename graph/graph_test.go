@@ -37,16 +37,27 @@ var update = flag.Bool("update", false, "rewrite testdata/golden from the curren
 // identity (nil: anonymous), allowing anonymous callers the public documents.
 func newServer(t testing.TB, d *bun.DB, id *auth.Identity, public ...string) *httptest.Server {
 	t.Helper()
+	return serve(t, newResolver(t, d), id, public...)
+}
+
+// newResolver is the resolver over d, answering stats from the rollups.
+func newResolver(t testing.TB, d *bun.DB) *graph.Resolver {
+	t.Helper()
 	// The API answers from the rollups, as hotro serve does (the report package checks the plain
 	// SQL engine against an oracle; package rollup checks the rollups against it).
 	if _, err := rollup.EnsureBuilt(context.Background(), d); err != nil {
 		t.Fatal(err)
 	}
-	r := &graph.Resolver{
+	return &graph.Resolver{
 		Units: adminunit.NewStore(d), Programs: program.NewStore(d), Funds: fund.NewStore(d),
 		Dataset: dataset.NewStore(d), Stats: rollup.NewEngine(d), Lines: disbursement.NewReader(d),
 		Recipients: beneficiary.NewReader(d), Audit: audit.NewStore(d),
 	}
+}
+
+// serve serves r's API to id (nil: anonymous), with the public allow-list given.
+func serve(t testing.TB, r *graph.Resolver, id *auth.Identity, public ...string) *httptest.Server {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	h := graph.NewHandler(r, graph.Options{Logger: log, Classify: db.Classify, PublicOperations: public})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {

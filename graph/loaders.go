@@ -29,13 +29,17 @@ type Loaders struct {
 	Beneficiary  *dataloadgen.Loader[int64, *beneficiary.Beneficiary]
 }
 
-// loaderWait is how long a loader gathers keys before it fetches: long enough for sibling fields
-// resolved concurrently, short against a request.
+// loaderWait is how long a loader gathers keys before it fetches, unless Resolver.LoaderWait says
+// otherwise: long enough for sibling fields resolved concurrently, short against a request.
 const loaderWait = 2 * time.Millisecond
 
 // NewLoaders returns fresh loaders for one operation.
 func (r *Resolver) NewLoaders() *Loaders {
-	opt := dataloadgen.WithWait(loaderWait)
+	wait := loaderWait
+	if r.LoaderWait > 0 {
+		wait = r.LoaderWait
+	}
+	opt := dataloadgen.WithWait(wait)
 	return &Loaders{
 		Unit:         dataloadgen.NewMappedLoader(r.Units.ByIDs, opt),
 		Successors:   dataloadgen.NewMappedLoader(r.Units.SuccessorIDs, opt),

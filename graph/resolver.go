@@ -13,6 +13,7 @@ import (
 	"hotro/internal/portal"
 	"hotro/internal/program"
 	"hotro/internal/report"
+	"time"
 )
 
 // Resolver holds the domain services the resolvers call. main builds it; it has no state of its own.
@@ -32,4 +33,6 @@ type Resolver struct {
 	// Intake checks and commits uploaded lists; Workflow moves lines along the approval chain.
 	Intake   *intake.Service
 	Workflow *disbursement.Workflow
+	// LoaderWait is how long the dataloaders gather keys before they fetch (0: 2 ms).
+	LoaderWait time.Duration
 }
