@@ -36,3 +36,18 @@ export async function wardChoices(user) {
   }
   return knownWards();
 }
+
+/**
+ * The wards a page's ward filter offers: the user's choices (none if they cannot be had: the page
+ * still loads) and the ward in the URL, so that a shared link shows what it filters by.
+ */
+export async function wardFilterChoices(user, ward) {
+  let wards = [];
+  try {
+    wards = await wardChoices(user);
+  } catch {
+    // the filter then offers the ward in the URL only
+  }
+  if (ward && !wards.some((w) => w.code === ward)) wards = [...wards, { code: ward, name: ward, nameEn: ward }];
+  return wards;
+}

@@ -32,13 +32,18 @@ export function pageLinks(user, current) {
  * sign in and come back.
  */
 export function refusalPage(main, { page, user, signInHref }) {
+  pageTitle(main, page);
   main.append(
-    h("h1", { id: "page-title", tabindex: "-1" }, t(`title_${page}`)),
     h("div", { class: "notice notice-refused", id: "refusal", role: "alert" },
       h("p", { class: "notice-title" }, t(`refused_${page}`)),
       h("p", {}, user ? t("refusedRole", { role: t(`role_${user.role}`) }) : t("refusedSignIn")),
       user ? h("a", { href: "./", dataset: { nav: "" } }, t("backToOverview"))
       : h("a", { class: "button", href: signInHref, dataset: { nav: "" } }, t("signIn"))),
   );
+}
+
+/** Puts a work page's heading into main and its name into the window's title. */
+export function pageTitle(main, page) {
+  main.append(h("h1", { id: "page-title", tabindex: "-1" }, t(`title_${page}`)));
   document.title = `${t("appTitle")} — ${t(`title_${page}`)}`;
 }

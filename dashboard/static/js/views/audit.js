@@ -2,10 +2,11 @@
 // action and dates (in the URL), a page at a time; each event opens to its state before and after.
 
 import { query } from "../api.js";
-import { wardChoices } from "../choices.js";
+import { wardFilterChoices } from "../choices.js";
 import { h, replace } from "../dom.js";
 import { formatDate, formatDateTime, formatNumber, parseDate } from "../format.js";
 import { lang, nameOf, t } from "../i18n.js";
+import { pageTitle } from "../pages.js";
 import { refusal } from "../workflow.js";
 
 const pageSize = 50;
@@ -23,17 +24,10 @@ export const AUDIT_ACTIONS = [
 export async function auditPage(main, ctx) {
   const { state, user } = ctx;
   const l = lang();
-  main.append(h("h1", { id: "page-title", tabindex: "-1" }, t("title_audit")));
-  document.title = `${t("appTitle")} — ${t("title_audit")}`;
-  let wards = [];
-  try {
-    wards = await wardChoices(user);
-  } catch {
-    // the ward filter offers the ward in the URL only
-  }
-  if (!ctx.isCurrent()) return;
+  pageTitle(main, "audit");
   const ward = state.wards[0] || "";
-  if (ward && !wards.some((w) => w.code === ward)) wards = [...wards, { code: ward, name: ward, nameEn: ward }];
+  const wards = await wardFilterChoices(user, ward);
+  if (!ctx.isCurrent()) return;
 
   const wardSelect = h("select", { id: "a-ward", name: "ward" },
     h("option", { value: "" }, t("all")),

@@ -4,11 +4,11 @@
 
 import { query } from "../api.js";
 import { batchFacts, mayPrintPosting, statusTable } from "../batch.js";
-import { wardChoices } from "../choices.js";
+import { wardFilterChoices } from "../choices.js";
 import { h, replace } from "../dom.js";
 import { formatNumber, formatVND } from "../format.js";
 import { lang, nameOf, t } from "../i18n.js";
-import { mayOpen } from "../pages.js";
+import { mayOpen, pageTitle } from "../pages.js";
 import { fromFor, movable, nextFor, openStepDialog, refusal, stepsFor } from "../workflow.js";
 
 const pageSize = 50;
@@ -18,19 +18,11 @@ const FORWARD = ["POST", "APPRAISE", "APPROVE", "PAY"];
 export async function listsPage(main, ctx) {
   const { state, meta, user } = ctx;
   const l = lang();
-  main.append(h("h1", { id: "page-title", tabindex: "-1" }, t("title_lists")));
-  document.title = `${t("appTitle")} — ${t("title_lists")}`;
-
-  let wards = [];
-  try {
-    wards = await wardChoices(user);
-  } catch {
-    // the ward filter then offers the ward in the URL only; the lists still load
-  }
-  if (!ctx.isCurrent()) return;
+  pageTitle(main, "lists");
   const ward = state.wards[0] || "";
   const group = state.groups[0] || "";
-  if (ward && !wards.some((w) => w.code === ward)) wards = [...wards, { code: ward, name: ward, nameEn: ward }];
+  const wards = await wardFilterChoices(user, ward);
+  if (!ctx.isCurrent()) return;
 
   const wardSelect = h("select", { id: "l-ward", name: "ward",
     on: { change: () => ctx.navigate({ wards: wardSelect.value ? [wardSelect.value] : [] }, { keepFocus: "#l-ward" }) } },

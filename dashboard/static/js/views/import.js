@@ -8,6 +8,7 @@ import { wardChoices } from "../choices.js";
 import { h, replace } from "../dom.js";
 import { formatBytes, formatDate, formatDateTime, formatNumber, formatVND, parseDate } from "../format.js";
 import { lang, nameOf, t } from "../i18n.js";
+import { pageTitle } from "../pages.js";
 import { refusal } from "../workflow.js";
 
 const reports = new Map(); // upload ID -> its latest report in this visit: no second request
@@ -22,8 +23,7 @@ const COUNTS = [
 /** Builds the import page into main; resolves once its first content is shown. */
 export async function importPage(main, ctx) {
   const { state } = ctx;
-  main.append(h("h1", { id: "page-title", tabindex: "-1" }, t("title_import")));
-  document.title = `${t("appTitle")} — ${t("title_import")}`;
+  pageTitle(main, "import");
   if (state.upload) {
     await keptUpload(main, ctx);
     return;
