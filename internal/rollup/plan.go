@@ -34,8 +34,9 @@ type unitEval struct {
 type planner struct {
 	q     report.Query
 	t     *tree
-	evals []unitEval
-	done  []bool
+	// evals holds what eval made of each unit it was asked about, by index in t.units: a query
+	// mostly looks at a few hundred units of the tree's thousands.
+	evals map[int]*unitEval
 	dims  map[report.Dimension]bool
 
 	wards, districts, provinces map[string]bool
@@ -63,7 +64,7 @@ type read struct {
 type periodRange struct{ from, to int32 }
 
 func newPlanner(q report.Query, t *tree) *planner {
-	p := &planner{q: q, t: t, evals: make([]unitEval, len(t.units)), done: make([]bool, len(t.units)), dims: map[report.Dimension]bool{},
+	p := &planner{q: q, t: t, evals: map[int]*unitEval{}, dims: map[report.Dimension]bool{},
 		from: q.Filter.PaidFrom, to: q.Filter.PaidTo}
 	for _, d := range q.GroupBy {
 		p.dims[d] = true
@@ -166,8 +167,8 @@ func idSet(ids []int64) map[int64]bool {
 // between several stays itself, flagged); unit filters apply to the reporting ward, the scope to the
 // recorded one.
 func (p *planner) eval(i int) *unitEval {
-	if p.done[i] {
-		return &p.evals[i]
+	if e := p.evals[i]; e != nil {
+		return e
 	}
 	u := &p.t.units[i]
 	rep, repIdx, split := p.reporting(i)
@@ -190,9 +191,8 @@ func (p *planner) eval(i int) *unitEval {
 			province, provinceID = wpp, wp.ParentID
 		}
 	}
-	e := &p.evals[i]
-	p.done[i] = true
-	e.in = true
+	e := &unitEval{in: true}
+	p.evals[i] = e
 	switch {
 	case p.wards != nil && !p.wards[rep.Code],
 		p.districts != nil && (district == nil || !p.districts[district.Code]),
