@@ -32,8 +32,8 @@ type unitEval struct {
 // then ward) whose recorded wards all pass or all fail the unit filters and all report under the
 // same row, the coarsest level that keeps the periods the query needs.
 type planner struct {
-	q     report.Query
-	t     *tree
+	q report.Query
+	t *tree
 	// evals holds what eval made of each unit it was asked about, by index in t.units: a query
 	// mostly looks at a few hundred units of the tree's thousands.
 	evals map[int]*unitEval
