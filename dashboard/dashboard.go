@@ -6,6 +6,8 @@ import (
 	"embed"
 	"io/fs"
 	"net/http"
+
+	"hotro/internal/webasset"
 )
 
 //go:embed static
@@ -50,6 +52,6 @@ func Handler() http.Handler {
 	if err != nil {
 		panic(err)
 	}
-	set.add("operations.json", opsJSON)
+	webasset.Set(set).Add("operations.json", opsJSON)
 	return set
 }

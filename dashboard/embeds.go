@@ -11,6 +11,8 @@ import (
 	"path"
 	"slices"
 	"strings"
+
+	"hotro/internal/webasset"
 )
 
 // EmbedCharts are the charts the city portal can embed, each a page at /embed/<chart> (the charts
@@ -32,9 +34,9 @@ func embedPolicy(origins []string) string {
 
 // embedHandler serves /embed.js, the pages /embed/<chart> and their files under /embed/assets/.
 type embedHandler struct {
-	pages  map[string]*asset // by "chart theme lang"
-	files  assets            // by the path under /embed/assets/ (as under static/)
-	loader *asset            // /embed.js
+	pages  map[string]*webasset.File // by "chart theme lang"
+	files  webasset.Set              // by the path under /embed/assets/ (as under static/)
+	loader *webasset.File            // /embed.js
 	csp    string
 }
 
@@ -55,37 +57,26 @@ func Embeds(origins []string) http.Handler {
 	if err != nil {
 		panic(err) // the embed directive guarantees the directory
 	}
-	files := assets{}
+	// The embed's own files, the formatting module it shares with the dashboard, the library.
+	files, err := webasset.Load(sub, func(p string) bool {
+		return strings.HasPrefix(p, "embed/") || p == "js/format.js" || strings.HasPrefix(p, "vendor/")
+	})
 	var library string
-	err = fs.WalkDir(sub, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		// The embed's own files, the formatting module it shares with the dashboard, the library.
-		if !strings.HasPrefix(p, "embed/") && p != "js/format.js" && !strings.HasPrefix(p, "vendor/") {
-			return nil
-		}
-		b, err := fs.ReadFile(sub, p)
-		if err != nil {
-			return err
-		}
-		files.add(p, b)
+	for p := range files {
 		if ok, _ := path.Match("vendor/echarts-*.min.js", p); ok {
 			library = p
 		}
-		return nil
-	})
+	}
 	if err != nil || library == "" {
 		panic(fmt.Sprintf("dashboard: embedded files: %v (chart library %q)", err, library))
 	}
 	loader := files["embed/loader.js"]
 	delete(files, "embed/loader.js") // served as /embed.js only
 	// Portals load it on every page view: caches may keep it a while without asking.
-	loader.cacheControl = "public, max-age=300"
+	loader.CacheControl = "public, max-age=300"
 
 	tmpl := template.Must(template.New("embed").Parse(embedPageTemplate))
-	h := &embedHandler{pages: map[string]*asset{}, files: files, loader: loader, csp: embedPolicy(origins)}
-	pages := assets{}
+	h := &embedHandler{pages: map[string]*webasset.File{}, files: files, loader: loader, csp: embedPolicy(origins)}
 	for _, chart := range EmbedCharts {
 		for _, theme := range []string{"light", "dark"} {
 			for _, lang := range []string{"vi", "en"} {
@@ -98,8 +89,7 @@ func Embeds(origins []string) http.Handler {
 					panic(err) // the template is fixed at build time; the handler tests execute it
 				}
 				key := chart + " " + theme + " " + lang
-				pages.add(key+".html", b.Bytes())
-				h.pages[key] = pages[key+".html"]
+				h.pages[key] = webasset.New(key+".html", b.Bytes())
 			}
 		}
 	}
@@ -108,7 +98,7 @@ func Embeds(origins []string) http.Handler {
 
 func (h *embedHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/embed.js" {
-		h.loader.serve(w, r, "")
+		h.loader.Serve(w, r, "")
 		return
 	}
 	name, ok := strings.CutPrefix(r.URL.Path, "/embed/")
@@ -118,7 +108,7 @@ func (h *embedHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if file, ok := strings.CutPrefix(name, "assets/"); ok {
 		if a := h.files[file]; a != nil {
-			a.serve(w, r, h.csp)
+			a.Serve(w, r, h.csp)
 			return
 		}
 		http.Error(w, "Không tìm thấy tệp.", http.StatusNotFound)
@@ -138,5 +128,5 @@ func (h *embedHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if q.Get("lang") == "en" {
 		lang = "en"
 	}
-	h.pages[name+" "+theme+" "+lang].serve(w, r, h.csp)
+	h.pages[name+" "+theme+" "+lang].Serve(w, r, h.csp)
 }
