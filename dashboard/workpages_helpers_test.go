@@ -9,8 +9,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"mime/multipart"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -143,60 +141,6 @@ func batchStatuses(t *testing.T, admin *apptest.Client, batchID string) map[stri
 	}
 	t.Fatalf("no batch %s in importBatches", batchID)
 	return nil
-}
-
-// importViaAPI checks and commits a list through the API's multipart upload, as the client, and
-// returns the batch it made.
-func importViaAPI(t *testing.T, srv *apptest.Server, c *apptest.Client, path string) string {
-	t.Helper()
-	ops, _ := json.Marshal(map[string]any{
-		"query":     `mutation($input: ImportInput!) { checkImport(input: $input) { uploadId status message } }`,
-		"variables": map[string]any{"input": map[string]any{"program": "NQ42-2020", "group": "HO_NGHEO", "ward": "05431", "file": nil}},
-	})
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	_ = w.WriteField("operations", string(ops))
-	_ = w.WriteField("map", `{"0": ["variables.input.file"]}`)
-	part, _ := w.CreateFormFile("0", filepath.Base(path))
-	file, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, _ = part.Write(file)
-	_ = w.Close()
-	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", &body)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	for _, ck := range c.Cookies() {
-		req.AddCookie(ck)
-		if ck.Name == "hotro_csrf" {
-			req.Header.Set("X-CSRF-Token", ck.Value)
-		}
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var answer struct {
-		Data struct {
-			CheckImport struct{ UploadID, Status, Message string }
-		}
-		Errors []struct{ Message string }
-	}
-	if err := json.NewDecoder(res.Body).Decode(&answer); err != nil || len(answer.Errors) > 0 || answer.Data.CheckImport.Status != "READY" {
-		t.Fatalf("checkImport: %v %+v", err, answer)
-	}
-	r := c.GraphQL(t, `mutation($id: ID!) { commitImport(id: $id) { status batch { id } } }`, map[string]any{"id": answer.Data.CheckImport.UploadID})
-	var done struct {
-		CommitImport struct {
-			Status string
-			Batch  struct{ ID string }
-		}
-	}
-	if err := json.Unmarshal(r.Data, &done); err != nil || done.CommitImport.Status != "COMMITTED" {
-		t.Fatalf("commitImport: %v %s", err, r.Raw)
-	}
-	return done.CommitImport.Batch.ID
 }
 
 // xlsxText returns the text of an XLSX file's shared strings and sheets, failing unless it is one.

@@ -18,8 +18,7 @@ import (
 func TestHostileDocumentsAreRefusedBeforeTheDatabase(t *testing.T) {
 	shared := seedtest.Demo(t, dbtest.Dialects()[0])
 	counter := &statementCounter{}
-	d := bun.NewDB(shared.DB, shared.Dialect())
-	d.AddQueryHook(counter)
+	d := bun.NewDB(shared.DB, shared.Dialect()).WithQueryHook(counter)
 	srv := newServer(t, d, analyst)
 
 	nest := func(depth int) string {

@@ -3,7 +3,6 @@ package graph_test
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -34,8 +33,7 @@ func TestListingCostsAConstantNumberOfStatements(t *testing.T) {
 		t.Run(string(dialect), func(t *testing.T) {
 			shared := seedtest.Demo(t, dialect)
 			counter := &statementCounter{}
-			d := bun.NewDB(shared.DB, shared.Dialect())
-			d.AddQueryHook(counter)
+			d := bun.NewDB(shared.DB, shared.Dialect()).WithQueryHook(counter)
 			r := newResolver(t, d)
 			r.LoaderWait = 100 * time.Millisecond
 			srv := serve(t, r, &auth.Identity{UserID: 1, Username: "quantri", Role: auth.Admin})
@@ -68,7 +66,7 @@ func TestListingCostsAConstantNumberOfStatements(t *testing.T) {
 			if counts[0] != counts[1] || counts[1] > bound {
 				t.Errorf("statements for 50 lines: %d, for 500 lines: %d; want the same, at most %d", counts[0], counts[1], bound)
 			}
-			t.Log(fmt.Sprintf("statements: %v", counts))
+			t.Logf("statements: %v", counts)
 		})
 	}
 }
