@@ -378,7 +378,7 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 func (s *Service) SessionIdentity(ctx context.Context, token string) (*auth.Identity, string, error) {
 	const op = "auth: session"
 	var row session
-	err := s.opt.Read.NewSelect().Model(&row).Where("token_hash = ?", hashToken(token)).Scan(ctx)
+	err := s.opt.Read.NewSelect().Model(&row).Relation("User").Where("ses.token_hash = ?", hashToken(token)).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, "", errs.E(op, errs.Unauthorized, errs.Msg("Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại."))
 	}
@@ -389,9 +389,9 @@ func (s *Service) SessionIdentity(ctx context.Context, token string) (*auth.Iden
 	if now.After(row.ExpiresAt) || now.Sub(row.LastSeenAt) > s.opt.IdleTTL {
 		return nil, "", errs.E(op, errs.Unauthorized, errs.Msg("Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại."))
 	}
-	u := new(User)
-	if err := s.opt.Read.NewSelect().Model(u).Where("id = ?", row.UserID).Scan(ctx); err != nil {
-		return nil, "", errs.E(op, err)
+	u := row.User
+	if u == nil || u.ID != row.UserID {
+		return nil, "", errs.E(op, errs.Msgf("session %d has no account", row.ID))
 	}
 	if u.Disabled {
 		return nil, "", errs.E(op, errs.Unauthorized, errs.Msg("Tài khoản đã bị khoá."))
@@ -487,7 +487,7 @@ func (s *Service) TokenIdentity(ctx context.Context, secret string) (*auth.Ident
 		return nil, invalid
 	}
 	var t Token
-	err := s.opt.Read.NewSelect().Model(&t).Where("token_hash = ?", hashToken(secret)).Scan(ctx)
+	err := s.opt.Read.NewSelect().Model(&t).Relation("User").Where("tok.token_hash = ?", hashToken(secret)).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, invalid
 	}
@@ -498,9 +498,9 @@ func (s *Service) TokenIdentity(ctx context.Context, secret string) (*auth.Ident
 	if t.RevokedAt != nil || (t.ExpiresAt != nil && now.After(*t.ExpiresAt)) {
 		return nil, invalid
 	}
-	u := new(User)
-	if err := s.opt.Read.NewSelect().Model(u).Where("id = ?", t.UserID).Scan(ctx); err != nil {
-		return nil, errs.E(op, err)
+	u := t.User
+	if u == nil || u.ID != t.UserID {
+		return nil, errs.E(op, errs.Msgf("token %d has no account", t.ID))
 	}
 	if u.Disabled {
 		return nil, invalid

@@ -39,6 +39,9 @@ type session struct {
 	ExpiresAt  time.Time `bun:"expires_at,notnull"`
 	LastSeenAt time.Time `bun:"last_seen_at,notnull"`
 	RemoteAddr string    `bun:"remote_addr,notnull"`
+
+	// User is the session's account, read with it in one round trip (Relation("User")).
+	User *User `bun:"rel:belongs-to,join:user_id=id"`
 }
 
 // Token is an API token as listed: never its secret.
@@ -54,6 +57,9 @@ type Token struct {
 	ExpiresAt  *time.Time `bun:"expires_at"`
 	RevokedAt  *time.Time `bun:"revoked_at"`
 	LastUsedAt *time.Time `bun:"last_used_at"`
+
+	// User is the token's account, read with it in one round trip (Relation("User")); nil in lists.
+	User *User `bun:"rel:belongs-to,join:user_id=id" json:"-"`
 }
 
 type throttle struct {
