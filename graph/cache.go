@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
@@ -22,13 +24,14 @@ import (
 // ResponseCache keeps answers to read-only operations, keyed by the operation, its variables and
 // who asked (role, wards, account), and drops them all when the data version changes.
 type ResponseCache struct {
-	version func(context.Context) (int64, error)
-	cache   *respcache.Cache
+	versions *versions
+	cache    *respcache.Cache
 }
 
-// NewResponseCache returns a cache holding up to maxBytes of answers.
+// NewResponseCache returns a cache holding up to maxBytes of answers. It reads the data version
+// with version, and trusts what it read for VersionTTL while this process writes nothing.
 func NewResponseCache(version func(context.Context) (int64, error), maxBytes int) *ResponseCache {
-	return &ResponseCache{version: version, cache: respcache.New(maxBytes)}
+	return &ResponseCache{versions: &versions{read: version, ttl: VersionTTL}, cache: respcache.New(maxBytes)}
 }
 
 // Stats returns the hits and misses so far.
@@ -40,10 +43,14 @@ func (c *ResponseCache) Handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		params, ok := readParams(r)
 		if !ok || !readOnly(params.Query) {
+			// It may write (a mutation, an upload): until it is over, and once after, the version
+			// is read afresh, so that whoever wrote reads what they wrote.
+			c.versions.beginWrite()
+			defer c.versions.endWrite()
 			next.ServeHTTP(w, r)
 			return
 		}
-		version, err := c.version(r.Context())
+		version, err := c.versions.get(r.Context())
 		if err != nil {
 			next.ServeHTTP(w, r)
 			return
@@ -62,6 +69,55 @@ func (c *ResponseCache) Handler(next http.Handler) http.Handler {
 			c.cache.Put(version, key, rec.body.Bytes())
 		}
 	})
+}
+
+// VersionTTL is how long the response cache trusts the data version it read last while this
+// process writes nothing: what other processes write (hotro import, other instances) shows within
+// it, and an answer from the cache costs no database round trip.
+const VersionTTL = time.Second
+
+// versions remembers the data version read last.
+type versions struct {
+	read func(context.Context) (int64, error)
+	ttl  time.Duration
+
+	mu      sync.Mutex
+	v       int64
+	at      time.Time // when v was read; zero: read again
+	gen     uint64    // moves on when a write begins or ends, so that a read begun before it is not kept
+	writing int       // requests that may write, running now
+}
+
+func (c *versions) get(ctx context.Context) (int64, error) {
+	c.mu.Lock()
+	if c.writing == 0 && !c.at.IsZero() && time.Since(c.at) < c.ttl {
+		v := c.v
+		c.mu.Unlock()
+		return v, nil
+	}
+	gen := c.gen
+	c.mu.Unlock()
+	v, err := c.read(ctx)
+	if err != nil {
+		return 0, err
+	}
+	c.mu.Lock()
+	if c.gen == gen && c.writing == 0 {
+		c.v, c.at = v, time.Now()
+	}
+	c.mu.Unlock()
+	return v, nil
+}
+
+func (c *versions) beginWrite() { c.change(+1) }
+func (c *versions) endWrite()   { c.change(-1) }
+
+func (c *versions) change(writing int) {
+	c.mu.Lock()
+	c.writing += writing
+	c.gen++
+	c.at = time.Time{}
+	c.mu.Unlock()
 }
 
 type rawParams struct {
