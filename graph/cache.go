@@ -150,12 +150,45 @@ func readParams(r *http.Request) (rawParams, bool) {
 	return p, false
 }
 
+// readOnlyMemo remembers readOnly's answers for documents up to readOnlyMemoMaxLen bytes: clients
+// send the same few documents again and again. It forgets everything when full, so that a flood of
+// distinct documents cannot grow it past about 8 MB.
+var readOnlyMemo struct {
+	sync.Mutex
+	m map[string]bool
+}
+
+const (
+	readOnlyMemoSize   = 1024
+	readOnlyMemoMaxLen = 8 << 10
+)
+
 // readOnly reports whether the document holds only queries. A document sent by hash alone is an
 // allow-listed query.
 func readOnly(query string) bool {
 	if query == "" {
 		return true
 	}
+	if len(query) > readOnlyMemoMaxLen {
+		return parseReadOnly(query)
+	}
+	readOnlyMemo.Lock()
+	ro, ok := readOnlyMemo.m[query]
+	readOnlyMemo.Unlock()
+	if ok {
+		return ro
+	}
+	ro = parseReadOnly(query)
+	readOnlyMemo.Lock()
+	if readOnlyMemo.m == nil || len(readOnlyMemo.m) >= readOnlyMemoSize {
+		readOnlyMemo.m = make(map[string]bool, readOnlyMemoSize)
+	}
+	readOnlyMemo.m[query] = ro
+	readOnlyMemo.Unlock()
+	return ro
+}
+
+func parseReadOnly(query string) bool {
 	doc, err := parser.ParseQuery(&ast.Source{Input: query})
 	if err != nil {
 		return false
