@@ -33,6 +33,6 @@ type Resolver struct {
 	// Intake checks and commits uploaded lists; Workflow moves lines along the approval chain.
 	Intake   *intake.Service
 	Workflow *disbursement.Workflow
-	// LoaderWait is how long the dataloaders gather keys before they fetch (0: 2 ms).
+	// LoaderWait is how long the dataloaders gather keys before they fetch (0: 0.5 ms).
 	LoaderWait time.Duration
 }
