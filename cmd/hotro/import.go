@@ -8,13 +8,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"hotro/internal/account"
 	"hotro/internal/auth"
 	"hotro/internal/civil"
 	"hotro/internal/config"
 	"hotro/internal/intake"
+	"hotro/internal/vntext"
 )
 
 const importUsage = `usage: hotro import --program CODE --group CODE --ward CODE [--fund CODE] [--listed-on YYYY-MM-DD]
@@ -111,7 +111,7 @@ var outcomeWords = map[intake.Outcome]string{intake.Accepted: "hợp lệ", inta
 
 // printRow writes one row's outcome and its issues.
 func printRow(w io.Writer, r intake.RowResult) {
-	fmt.Fprintf(w, "dòng %-6d %-9s %-32s %-12s %12s\n", r.Row, outcomeWords[r.Outcome], r.FullName, r.CitizenID, money(r.Amount))
+	fmt.Fprintf(w, "dòng %-6d %-9s %-32s %-12s %12s\n", r.Row, outcomeWords[r.Outcome], r.FullName, r.CitizenID, vntext.Number(r.Amount))
 	for _, i := range r.Issues {
 		printIssue(w, i)
 	}
@@ -142,16 +142,4 @@ func printReport(w io.Writer, rep *intake.Report, commit bool) {
 	}
 	fmt.Fprintf(w, "%d dòng: %d hợp lệ, %d có cảnh báo, %d bỏ qua, %d lỗi.\n", rep.Rows, rep.Accepted, rep.Warned, rep.Skipped, rep.Rejected)
 	fmt.Fprintln(w, rep.Message)
-}
-
-func money(n int64) string {
-	s := fmt.Sprint(n)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }

@@ -57,6 +57,9 @@ func MustParse(s string) Date {
 // String writes the date as YYYY-MM-DD.
 func (d Date) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day) }
 
+// Vietnamese writes the date as Vietnamese readers expect it: 05/03/2020.
+func (d Date) Vietnamese() string { return fmt.Sprintf("%02d/%02d/%04d", d.Day, d.Month, d.Year) }
+
 // IsZero reports whether d is the zero Date.
 func (d Date) IsZero() bool { return d == Date{} }
 

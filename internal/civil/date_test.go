@@ -62,3 +62,11 @@ func TestOfUsesVietnamTime(t *testing.T) {
 		t.Errorf("Of = %v, want %v", got, want)
 	}
 }
+
+func TestVietnamese(t *testing.T) {
+	for d, want := range map[Date]string{New(2020, 5, 4): "04/05/2020", New(2020, 12, 31): "31/12/2020", New(999, 1, 2): "02/01/0999"} {
+		if got := d.Vietnamese(); got != want {
+			t.Errorf("%v.Vietnamese() = %q, want %q", d, got, want)
+		}
+	}
+}

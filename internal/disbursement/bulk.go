@@ -2,7 +2,6 @@ package disbursement
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -12,6 +11,7 @@ import (
 
 	"hotro/internal/audit"
 	"hotro/internal/civil"
+	hotrodb "hotro/internal/db"
 	"hotro/internal/errs"
 )
 
@@ -150,7 +150,7 @@ type Column struct {
 // columns, which must be integers.
 func InsertColumns(ctx context.Context, db bun.IDB, table string, cols []Column, returning ...string) ([][]int64, error) {
 	const op = "disbursement: insert columns"
-	raw, ok := sqlOf(db)
+	raw, ok := hotrodb.SQLOf(db)
 	if !ok {
 		return nil, errs.E(op, errs.Internal, fmt.Errorf("no database/sql handle behind %T", db))
 	}
@@ -195,28 +195,6 @@ func InsertColumns(ctx context.Context, db bun.IDB, table string, cols []Column,
 		return nil, errs.E(op, err)
 	}
 	return out, nil
-}
-
-// sqlQuerier is what InsertColumns needs of database/sql.
-type sqlQuerier interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
-// sqlOf returns the database/sql handle behind db, for statements with bind parameters (bun
-// writes parameters into the statement's text).
-func sqlOf(db bun.IDB) (sqlQuerier, bool) {
-	switch x := db.(type) {
-	case bun.Tx:
-		return x.Tx, true
-	case *bun.Tx:
-		return x.Tx, true
-	case *bun.DB:
-		return x.DB, true
-	case bun.Conn:
-		return x.Conn, true
-	}
-	return nil, false
 }
 
 // recordPG inserts audit events over arrays (PostgreSQL only).

@@ -62,7 +62,7 @@ func (a Action) Normalize(today civil.Date) (Action, error) {
 	if a.On == nil {
 		a.On = &today
 	} else if a.On.After(today) {
-		return invalid("Ngày %s ở tương lai; hãy ghi ngày đã %s.", viDate(*a.On), a.Step.Label())
+		return invalid("Ngày %s ở tương lai; hãy ghi ngày đã %s.", a.On.Vietnamese(), a.Step.Label())
 	}
 	switch a.Step {
 	case Approve:
@@ -258,9 +258,4 @@ func RecordAll(ctx context.Context, db bun.IDB, events []*audit.Event) error {
 		}
 	}
 	return nil
-}
-
-// viDate writes a date the Vietnamese way: 05/03/2020.
-func viDate(d civil.Date) string {
-	return d.Time().Format("02/01/2006")
 }

@@ -278,7 +278,7 @@ func checkLines(id *auth.Identity, lines []*Disbursement, a Action) error {
 		}
 		if prev, what := previousDate(l, a.Step); what != "" && a.On.Before(prev) {
 			return errs.E(op, errs.Invalid, errs.Msgf("Ngày %s (%s) trước ngày %s (%s) của dòng chi trả %d.",
-				a.Step.Label(), viDate(*a.On), what, viDate(prev), l.ID))
+				a.Step.Label(), a.On.Vietnamese(), what, prev.Vietnamese(), l.ID))
 		}
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 
 	"hotro/internal/intake/sheet"
 	"hotro/internal/program"
+	"hotro/internal/vntext"
 )
 
 // Column keys of an upload.
@@ -50,9 +51,9 @@ func columnsFor(g *program.Group) []column {
 		if g.SupportUnit == program.PerHouseholdMember {
 			per = " × số nhân khẩu"
 		}
-		amountHelp = fmt.Sprintf("Để trống: hệ thống tính %s đồng%s × số tháng. %s", money(*g.MonthlyAmount), per, amountRule)
+		amountHelp = fmt.Sprintf("Để trống: hệ thống tính %s đồng%s × số tháng. %s", vntext.Number(*g.MonthlyAmount), per, amountRule)
 	} else if due, ok := g.AmountDue(0, 1); ok {
-		amountHelp = fmt.Sprintf("Để trống: hệ thống tính %s đồng. %s", money(due), amountRule)
+		amountHelp = fmt.Sprintf("Để trống: hệ thống tính %s đồng. %s", vntext.Number(due), amountRule)
 	}
 	nameHelp := "Họ và tên đầy đủ, có dấu."
 	if householdGroup(g) {
@@ -99,7 +100,7 @@ func exampleAmount(g *program.Group) string {
 		people = 4
 	}
 	if due, ok := g.AmountDue(maxMonths(g), people); ok {
-		return money(due)
+		return vntext.Number(due)
 	}
 	return ""
 }

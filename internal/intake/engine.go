@@ -341,7 +341,7 @@ func (p *pass) alreadyImported(ctx context.Context) (bool, error) {
 	p.rep.Status = AlreadyImported
 	p.rep.BatchID = b.ID
 	p.rep.addIssue(Issue{Code: CodeAlreadyImported, Warning: true, Message: fmt.Sprintf("Tệp này đã được nhập vào danh sách ngày %s (lô số %d, %d dòng). Không có gì được thêm.",
-		viDate(civil.Of(b.CreatedAt)), b.ID, b.RowCount)})
+		(civil.Of(b.CreatedAt)).Vietnamese(), b.ID, b.RowCount)})
 	return true, nil
 }
 
@@ -388,9 +388,9 @@ func summary(rep *Report) string {
 	case HasErrors:
 		return fmt.Sprintf("Có %d/%d dòng bị lỗi; chưa nhập dòng nào. Hãy sửa các dòng lỗi trong tệp rồi tải lên lại. Lỗi đầu tiên: %s", rep.Rejected, rep.Rows, firstError())
 	case Committed:
-		return fmt.Sprintf("Đã nhập %d dòng vào danh sách (lô số %d): %s đồng cho %d người.%s", toImport, rep.BatchID, money(rep.Amount), rep.People, extras(rep))
+		return fmt.Sprintf("Đã nhập %d dòng vào danh sách (lô số %d): %s đồng cho %d người.%s", toImport, rep.BatchID, vntext.Number(rep.Amount), rep.People, extras(rep))
 	}
-	return fmt.Sprintf("Tệp hợp lệ: %d dòng sẽ được nhập, %s đồng cho %d người.%s Chưa có gì được ghi; hãy xác nhận để nhập danh sách.", toImport, money(rep.Amount), rep.People, extras(rep))
+	return fmt.Sprintf("Tệp hợp lệ: %d dòng sẽ được nhập, %s đồng cho %d người.%s Chưa có gì được ghi; hãy xác nhận để nhập danh sách.", toImport, vntext.Number(rep.Amount), rep.People, extras(rep))
 }
 
 func extras(rep *Report) string {

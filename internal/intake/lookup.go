@@ -2,7 +2,6 @@ package intake
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/uptrace/bun"
@@ -10,9 +9,11 @@ import (
 
 	"hotro/internal/auth"
 	"hotro/internal/beneficiary"
+	hotrodb "hotro/internal/db"
 	"hotro/internal/disbursement"
 	"hotro/internal/errs"
 	"hotro/internal/program"
+	"hotro/internal/vntext"
 )
 
 // known is what the database already holds about the people of one chunk of rows.
@@ -115,7 +116,7 @@ func judge(c *candidate, k *known, t *Target, idCol, nameCol string) {
 		for _, b := range k.byName[c.nameKey] {
 			if b.DateOfBirth != nil && *b.DateOfBirth == *c.birth && b.CitizenID != nil && *b.CitizenID != c.citizenID {
 				c.warn(nameCol, CodeNearDuplicate, fmt.Sprintf("Đã có người cùng họ tên và ngày sinh %s với số giấy tờ khác (%s). Hãy kiểm tra có phải cùng một người không.",
-					viDate(*c.birth), auth.MaskID(*b.CitizenID)))
+					c.birth.Vietnamese(), auth.MaskID(*b.CitizenID)))
 				break
 			}
 		}
@@ -145,26 +146,26 @@ func overlap(c *candidate, others []*disbursement.Disbursement, t *Target, idCol
 	}
 	if c.amount <= highest.Amount {
 		c.fail(idCol, CodeOverlapRefused, fmt.Sprintf("Người này đã có trong danh sách nhóm \"%s\" với số tiền %s đồng, không thấp hơn dòng này (%s đồng). Theo quy định của chương trình, mỗi người chỉ hưởng một mức cao nhất; hãy bỏ dòng này.",
-			name(highest), money(highest.Amount), money(c.amount)))
+			name(highest), vntext.Number(highest.Amount), vntext.Number(c.amount)))
 		return
 	}
 	for _, l := range others {
 		if l.Status == disbursement.Approved || l.Status == disbursement.Paid {
 			c.fail(idCol, CodeOverlapLocked, fmt.Sprintf("Người này đã được %s ở nhóm \"%s\" (%s đồng, mức thấp hơn). Không thể thay bằng mức cao hơn khi nhập danh sách; hãy báo cấp trên xử lý.",
-				map[disbursement.Status]string{disbursement.Approved: "phê duyệt", disbursement.Paid: "chi trả"}[l.Status], name(l), money(l.Amount)))
+				map[disbursement.Status]string{disbursement.Approved: "phê duyệt", disbursement.Paid: "chi trả"}[l.Status], name(l), vntext.Number(l.Amount)))
 			return
 		}
 	}
 	c.replace = others
 	c.warn(idCol, CodeOverlapReplaces, fmt.Sprintf("Người này đang có trong danh sách nhóm \"%s\" với mức thấp hơn (%s đồng). Theo quy định chỉ hưởng một mức cao nhất, dòng cũ sẽ bị huỷ khi xác nhận nhập danh sách này.",
-		name(highest), money(highest.Amount)))
+		name(highest), vntext.Number(highest.Amount)))
 }
 
 // recipientsOf finds, in one query, the recipients with the IDs and those with the folded names.
 // On PostgreSQL the lists go as array parameters of an unchanging statement, which the server plans
 // once.
 func recipientsOf(ctx context.Context, db bun.IDB, ids, names []string) ([]*beneficiary.Beneficiary, error) {
-	if raw, ok := sqlOf(db); ok && db.Dialect().Name() == dialect.PG {
+	if raw, ok := hotrodb.SQLOf(db); ok && db.Dialect().Name() == dialect.PG {
 		rows, err := raw.QueryContext(ctx, `SELECT id, kind, full_name, name_key, citizen_id, date_of_birth, members, person_base, ward_id
 			FROM beneficiaries WHERE citizen_id = ANY($1::text[]) OR name_key = ANY($2::text[])`, ids, names)
 		if err != nil {
@@ -192,23 +193,4 @@ func recipientsOf(ctx context.Context, db bun.IDB, ids, names []string) ([]*bene
 		q = q.Where("b.name_key IN (?)", bun.List(names))
 	}
 	return bens, q.Scan(ctx)
-}
-
-// sqlQuerier is the part of database/sql that takes bind parameters.
-type sqlQuerier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
-// sqlOf returns the database/sql handle behind db (bun writes parameters into a statement's text;
-// database/sql sends them apart).
-func sqlOf(db bun.IDB) (sqlQuerier, bool) {
-	switch x := db.(type) {
-	case bun.Tx:
-		return x.Tx, true
-	case *bun.DB:
-		return x.DB, true
-	case bun.Conn:
-		return x.Conn, true
-	}
-	return nil, false
 }

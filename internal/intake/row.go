@@ -110,7 +110,7 @@ func (p *rowParser) parse(row sheet.Row) *candidate {
 		if e, ok := sheet.AsError(err); ok {
 			c.issues = append(c.issues, issueOf(e.At(row.Number, p.column(colBirth))))
 		} else if d := civil.New(t.Year(), t.Month(), t.Day()); d.After(p.today) || d.Year < 1900 {
-			c.fail(p.column(colBirth), CodeBadBirthDate, fmt.Sprintf("Ngày sinh %s không hợp lệ.", viDate(d)))
+			c.fail(p.column(colBirth), CodeBadBirthDate, fmt.Sprintf("Ngày sinh %s không hợp lệ.", d.Vietnamese()))
 		} else {
 			c.birth = &d
 		}
@@ -233,9 +233,9 @@ func (p *rowParser) parseAmount(c *candidate, monthsCell, amountCell string) {
 	case amount == 0:
 		c.fail(col, sheet.CodeBadMoney, "Số tiền phải lớn hơn 0.")
 	case ruled && amount > due:
-		c.fail(col, CodeAmountAboveRule, fmt.Sprintf("Số tiền %s đồng cao hơn mức quy định %s đồng%s.", money(amount), money(due), p.ruleText(c)))
+		c.fail(col, CodeAmountAboveRule, fmt.Sprintf("Số tiền %s đồng cao hơn mức quy định %s đồng%s.", vntext.Number(amount), vntext.Number(due), p.ruleText(c)))
 	case ruled && amount < due:
-		c.warn(col, CodeAmountBelowRule, fmt.Sprintf("Số tiền %s đồng thấp hơn mức quy định %s đồng%s; dòng vẫn được nhập và được đánh dấu để kiểm tra.", money(amount), money(due), p.ruleText(c)))
+		c.warn(col, CodeAmountBelowRule, fmt.Sprintf("Số tiền %s đồng thấp hơn mức quy định %s đồng%s; dòng vẫn được nhập và được đánh dấu để kiểm tra.", vntext.Number(amount), vntext.Number(due), p.ruleText(c)))
 	}
 }
 
@@ -246,9 +246,9 @@ func (p *rowParser) ruleText(c *candidate) string {
 		return ""
 	}
 	if g.SupportUnit == program.PerHouseholdMember {
-		return fmt.Sprintf(" (%s × %d người × %d tháng)", money(*g.MonthlyAmount), c.people, c.months)
+		return fmt.Sprintf(" (%s × %d người × %d tháng)", vntext.Number(*g.MonthlyAmount), c.people, c.months)
 	}
-	return fmt.Sprintf(" (%s × %d tháng)", money(*g.MonthlyAmount), c.months)
+	return fmt.Sprintf(" (%s × %d tháng)", vntext.Number(*g.MonthlyAmount), c.months)
 }
 
 func allDigits(s string) bool {

@@ -2,7 +2,6 @@ package intake
 
 import (
 	"context"
-	"strconv"
 	"strings"
 
 	"github.com/uptrace/bun"
@@ -100,7 +99,7 @@ func resolve(ctx context.Context, db bun.IDB, req Request, today civil.Date) (*T
 	t.ListedOn = today
 	if req.ListedOn != nil {
 		if req.ListedOn.After(today) {
-			return nil, errs.E(op, errs.Invalid, errs.Msgf("Ngày lập danh sách %s ở tương lai.", viDate(*req.ListedOn)))
+			return nil, errs.E(op, errs.Invalid, errs.Msgf("Ngày lập danh sách %s ở tương lai.", req.ListedOn.Vietnamese()))
 		}
 		t.ListedOn = *req.ListedOn
 	}
@@ -129,19 +128,3 @@ func findWard(ctx context.Context, db bun.IDB, code string, listedOn, programSta
 	}
 	return nil, errs.E("intake: ward", errs.NotFound, errs.Msgf("Không có phường/xã mã %q.", code))
 }
-
-// money writes whole đồng the Vietnamese way: 750.000.
-func money(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 && s[i-1] != '-' {
-			b.WriteByte('.')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-// viDate writes a date the Vietnamese way: 05/03/2020.
-func viDate(d civil.Date) string { return d.Time().Format("02/01/2006") }

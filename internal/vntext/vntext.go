@@ -2,6 +2,7 @@
 package vntext
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -57,4 +58,21 @@ func NormalizeName(s string) string {
 		words[i] = string(rs)
 	}
 	return strings.Join(words, " ")
+}
+
+// Number writes n the Vietnamese way, thousands grouped by dots: 16912500000 → "16.912.500.000".
+func Number(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	digits := strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	if len(digits) < len(s) {
+		b.WriteByte('-')
+	}
+	for i, r := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

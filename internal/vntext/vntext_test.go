@@ -33,3 +33,12 @@ func TestNormalizeName(t *testing.T) {
 		t.Errorf("NormalizeName = %q, want %q", got, want)
 	}
 }
+
+func TestNumber(t *testing.T) {
+	for n, want := range map[int64]string{0: "0", 7: "7", 999: "999", 1000: "1.000", 250000: "250.000",
+		16912500000: "16.912.500.000", -1500: "-1.500", -999: "-999", -1000000: "-1.000.000"} {
+		if got := Number(n); got != want {
+			t.Errorf("Number(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"hotro/internal/vntext"
 )
 
 // csvSource streams the records of a CSV (or Excel "Unicode text") file that
@@ -232,5 +234,5 @@ func (g *fieldGuard) Read(p []byte) (int, error) {
 }
 
 func tooManyColumns(row, maxColumns int) *Error {
-	return &Error{Row: row, Code: CodeTooManyColumns, Message: "Dòng này có dữ liệu ở quá nhiều cột (tối đa " + groupThousands(int64(maxColumns)) + " cột). Hãy xoá các cột thừa ở bên phải bảng."}
+	return &Error{Row: row, Code: CodeTooManyColumns, Message: "Dòng này có dữ liệu ở quá nhiều cột (tối đa " + vntext.Number(int64(maxColumns)) + " cột). Hãy xoá các cột thừa ở bên phải bảng."}
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+
+	"hotro/internal/vntext"
 )
 
 // Stable machine codes carried by Error.Code. Callers may switch on them; the
@@ -118,35 +120,17 @@ func newError(op, code, msg string) *Error {
 	return &Error{op: op, Code: code, Message: msg}
 }
 
-// groupThousands writes n the Vietnamese way: 200000 → "200.000".
-func groupThousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
 // formatBytes writes a byte count as whole MB (MiB) or KB for messages.
 func formatBytes(n int64) string {
 	switch {
 	case n >= 1<<20 && n%(1<<20) == 0:
-		return groupThousands(n>>20) + " MB"
+		return vntext.Number(n>>20) + " MB"
 	case n >= 1<<20:
 		return strings.Replace(strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64), ".", ",", 1) + " MB"
 	case n >= 1<<10:
-		return groupThousands(n>>10) + " KB"
+		return vntext.Number(n>>10) + " KB"
 	default:
-		return groupThousands(n) + " byte"
+		return vntext.Number(n) + " byte"
 	}
 }
 

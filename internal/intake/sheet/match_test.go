@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"golang.org/x/text/unicode/norm"
+
+	"hotro/internal/vntext"
 )
 
 func TestFold(t *testing.T) {
@@ -145,7 +147,7 @@ func TestErrorFormatting(t *testing.T) {
 	if got, want := columnName(0)+columnName(25)+" "+columnName(26)+" "+columnName(16383), "AZ AA XFD"; got != want {
 		t.Errorf("columnName = %q, want %q", got, want)
 	}
-	if got, want := groupThousands(200000)+" "+formatBytes(20<<20)+" "+formatBytes(1536<<10), "200.000 20 MB 1,5 MB"; got != want {
+	if got, want := vntext.Number(200000)+" "+formatBytes(20<<20)+" "+formatBytes(1536<<10), "200.000 20 MB 1,5 MB"; got != want {
 		t.Errorf("number formatting = %q, want %q", got, want)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"hotro/internal/vntext"
 )
 
 // Format names what Open found in the upload.
@@ -127,7 +129,7 @@ func Open(r io.Reader, filename string, lim Limits, opts ...Option) (*Reader, er
 		rd.src.close()
 		msg := "Không tìm thấy dòng tiêu đề: tệp không có dòng nào có dữ liệu."
 		if len(rd.warnings) > 0 {
-			msg = "Không tìm thấy dòng tiêu đề: " + groupThousands(int64(lim.MaxEmptyRows)) + " dòng đầu tiên đều trống. Hãy xoá các dòng trống phía trên bảng."
+			msg = "Không tìm thấy dòng tiêu đề: " + vntext.Number(int64(lim.MaxEmptyRows)) + " dòng đầu tiên đều trống. Hãy xoá các dòng trống phía trên bảng."
 		}
 		return nil, newError("open", CodeEmptyFile, msg)
 	}
@@ -179,7 +181,7 @@ func (rd *Reader) Next() (Row, error) {
 	if err == nil {
 		rd.dataRows++
 		if rd.dataRows > rd.lim.MaxRows {
-			err = &Error{Row: row.num, Code: CodeTooManyRows, Message: "Tệp có hơn " + groupThousands(int64(rd.lim.MaxRows)) + " dòng dữ liệu. Hãy chia danh sách thành nhiều tệp nhỏ hơn."}
+			err = &Error{Row: row.num, Code: CodeTooManyRows, Message: "Tệp có hơn " + vntext.Number(int64(rd.lim.MaxRows)) + " dòng dữ liệu. Hãy chia danh sách thành nhiều tệp nhỏ hơn."}
 		}
 	}
 	if err != nil {
@@ -229,7 +231,7 @@ func (rd *Reader) nextNonEmpty() (rawRow, error) {
 }
 
 func (rd *Reader) stopAfterEmptyRows(at int, dataFollows bool) {
-	n := groupThousands(int64(rd.lim.MaxEmptyRows))
+	n := vntext.Number(int64(rd.lim.MaxEmptyRows))
 	msg := "Đã dừng đọc ở dòng " + itoa(at) + " vì gặp " + n + " dòng trống liên tiếp; dữ liệu bên dưới (nếu có) sẽ không được nhập. Nếu còn dữ liệu phía dưới, hãy xoá các dòng trống."
 	if dataFollows {
 		msg = "Dữ liệu từ dòng " + itoa(at) + " trở đi không được nhập vì nằm sau hơn " + n + " dòng trống liên tiếp. Hãy xoá các dòng trống rồi tải lên lại."
@@ -247,7 +249,7 @@ func (rd *Reader) clean(raw rawRow) ([]string, []*Error) {
 		if tooLong(c, rd.lim.MaxCellLength) {
 			ref := columnName(i) + itoa(raw.num)
 			problems = append(problems, &Error{Row: raw.num, Column: columnName(i), Code: CodeCellTooLong,
-				Message: "Ô " + ref + " dài " + groupThousands(int64(utf8.RuneCountInString(c))) + " ký tự, vượt quá giới hạn " + groupThousands(int64(rd.lim.MaxCellLength)) + " ký tự."})
+				Message: "Ô " + ref + " dài " + vntext.Number(int64(utf8.RuneCountInString(c))) + " ký tự, vượt quá giới hạn " + vntext.Number(int64(rd.lim.MaxCellLength)) + " ký tự."})
 			c = ""
 		}
 		cells[i] = c

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"hotro/internal/vntext"
 )
 
 // maxZipEntries bounds the parts of a workbook; real ones have a few dozen.
@@ -182,7 +184,7 @@ func checkZip(zr *zip.Reader, lim Limits) *Error {
 		return &Error{Code: CodeZipBomb, Message: "Tệp Excel " + why + ", hệ thống từ chối để đảm bảo an toàn. Hãy sao chép dữ liệu sang một tệp Excel mới, lưu lại rồi tải lên."}
 	}
 	if len(zr.File) > maxZipEntries {
-		return bomb("có quá nhiều thành phần (hơn " + groupThousands(maxZipEntries) + ")")
+		return bomb("có quá nhiều thành phần (hơn " + vntext.Number(maxZipEntries) + ")")
 	}
 	tooBig := bomb("khi giải nén quá lớn (hơn " + formatBytes(lim.UnzipSizeLimit) + ")")
 	var total, inMemory uint64

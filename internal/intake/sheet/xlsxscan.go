@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"hotro/internal/vntext"
 )
 
 // cellRange is a rectangle of cells, 1-based and inclusive.
@@ -117,7 +119,7 @@ func scanMerges(part *zip.File, maxRanges int) ([]cellRange, error) {
 			return nil, &Error{Code: CodeBadXLSX, Message: msgBadXLSX, cause: err}
 		}
 		if len(ranges) == maxRanges {
-			return nil, &Error{Code: CodeMergedCells, Message: "Trang tính có quá nhiều vùng ô gộp (hơn " + groupThousands(int64(maxRanges)) + "). Hãy chọn toàn bộ trang, bỏ gộp ô (Unmerge) rồi lưu lại."}
+			return nil, &Error{Code: CodeMergedCells, Message: "Trang tính có quá nhiều vùng ô gộp (hơn " + vntext.Number(int64(maxRanges)) + "). Hãy chọn toàn bộ trang, bỏ gộp ô (Unmerge) rồi lưu lại."}
 		}
 		ranges = append(ranges, r)
 	}
@@ -318,7 +320,7 @@ func (c *markCursor) count(col int) error {
 	if c.seen++; c.seen <= c.max {
 		return nil
 	}
-	return &Error{Code: CodeFormula, Message: "Tệp có hơn " + groupThousands(int64(c.max)) + " ô chứa công thức hoặc giá trị lỗi (ô đầu tiên: " + c.first + "). Hãy chọn toàn bộ bảng, Sao chép rồi Dán đặc biệt → Giá trị (Paste Special → Values), sửa các ô lỗi và tải lên lại."}
+	return &Error{Code: CodeFormula, Message: "Tệp có hơn " + vntext.Number(int64(c.max)) + " ô chứa công thức hoặc giá trị lỗi (ô đầu tiên: " + c.first + "). Hãy chọn toàn bộ bảng, Sao chép rồi Dán đặc biệt → Giá trị (Paste Special → Values), sửa các ô lỗi và tải lên lại."}
 }
 
 func (c *markCursor) close() error { return c.rc.Close() }

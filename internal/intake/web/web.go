@@ -17,6 +17,7 @@ import (
 	"hotro/internal/errs"
 	"hotro/internal/intake"
 	"hotro/internal/program"
+	"hotro/internal/vntext"
 )
 
 //go:embed posting.html posting.css
@@ -42,7 +43,7 @@ type Handler struct {
 // New returns the handler over the import service.
 func New(svc *intake.Service, log *slog.Logger) *Handler {
 	h := &Handler{svc: svc, log: log}
-	h.page = template.Must(template.New("posting.html").Funcs(template.FuncMap{"money": money, "words": words}).
+	h.page = template.Must(template.New("posting.html").Funcs(template.FuncMap{"money": vntext.Number, "words": words}).
 		ParseFS(files, "posting.html"))
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /intake/template.xlsx", h.template(intake.TemplateXLSX))
@@ -216,17 +217,4 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	http.Error(w, errs.Message(err), status)
-}
-
-// money writes whole đồng the Vietnamese way: 3.000.000.
-func money(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 && s[i-1] != '-' {
-			b.WriteByte('.')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
