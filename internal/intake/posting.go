@@ -67,19 +67,8 @@ const MaxPostingRows = 50_000
 // CanPrintPosting says who may print a ward's posting list: it carries full names, so only admins
 // and the ward's officers, who put it up, may.
 func CanPrintPosting(id *auth.Identity, wardID int64) error {
-	const op = "intake: posting"
-	switch {
-	case !id.SignedIn():
-		return errs.E(op, errs.Unauthorized, errs.Msg("Vui lòng đăng nhập để in danh sách niêm yết."))
-	case id.Role == auth.Admin:
-		return nil
-	case id.Role == auth.WardOfficer:
-		if !id.InScope(wardID) {
-			return auth.OutOfScope()
-		}
-		return nil
-	}
-	return errs.E(op, errs.Permission, errs.Msg("Chỉ cán bộ phường/xã và quản trị viên được in danh sách niêm yết."))
+	return wardWork(id, wardID, "intake: posting", "Vui lòng đăng nhập để in danh sách niêm yết.",
+		"Chỉ cán bộ phường/xã và quản trị viên được in danh sách niêm yết.")
 }
 
 // Posting returns the posting list of a ward for the caller in the context.

@@ -39,10 +39,16 @@ type Target struct {
 // CanImport refuses callers who may not import lists for the ward: only admins and the ward's own
 // officers may. A ward officer reaching for another ward gets auth.OutOfScope, which names nothing.
 func CanImport(id *auth.Identity, wardID int64) error {
-	const op = "intake: permission"
+	return wardWork(id, wardID, "intake: permission", "Vui lòng đăng nhập để nhập danh sách.",
+		"Chỉ cán bộ phường/xã và quản trị viên được nhập danh sách chi trả.")
+}
+
+// wardWork lets admins and the ward's own officers work on a ward's lists; anyone else is told to
+// sign in or refused with the messages given. An officer of another ward gets auth.OutOfScope.
+func wardWork(id *auth.Identity, wardID int64, op, signIn, refused string) error {
 	switch {
 	case !id.SignedIn():
-		return errs.E(op, errs.Unauthorized, errs.Msg("Vui lòng đăng nhập để nhập danh sách."))
+		return errs.E(op, errs.Unauthorized, errs.Msg(signIn))
 	case id.Role == auth.Admin:
 		return nil
 	case id.Role == auth.WardOfficer:
@@ -51,7 +57,7 @@ func CanImport(id *auth.Identity, wardID int64) error {
 		}
 		return nil
 	}
-	return errs.E(op, errs.Permission, errs.Msg("Chỉ cán bộ phường/xã và quản trị viên được nhập danh sách chi trả."))
+	return errs.E(op, errs.Permission, errs.Msg(refused))
 }
 
 // resolve finds the programme, group, fund and ward of a request and checks that the caller may
