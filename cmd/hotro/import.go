@@ -13,6 +13,7 @@ import (
 	"hotro/internal/auth"
 	"hotro/internal/civil"
 	"hotro/internal/config"
+	"hotro/internal/errs"
 	"hotro/internal/intake"
 	"hotro/internal/vntext"
 )
@@ -54,19 +55,22 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	if fs.NArg() != 1 || req.Program == "" || req.Group == "" || req.Ward == "" {
 		fmt.Fprint(stderr, importUsage)
-		return errors.New("import needs --program, --group, --ward and one FILE")
+		return errors.New("hotro import cần --program, --group, --ward và một tệp danh sách (import needs --program, --group, --ward and one FILE)")
 	}
 	if listedOn != "" {
 		d, err := civil.Parse(listedOn)
 		if err != nil {
-			return fmt.Errorf("--listed-on %q: %v", listedOn, err)
+			return fmt.Errorf("--listed-on %q: ngày lập danh sách phải có dạng YYYY-MM-DD, ví dụ 2020-04-20", listedOn)
 		}
 		req.ListedOn = &d
 	}
 	path := fs.Arg(0)
 	file, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("cannot open the list: %w", err)
+		if errors.Is(err, os.ErrNotExist) {
+			return describe(errs.E("import", errs.NotFound, errs.Msgf("Không có tệp %s.", path)))
+		}
+		return describe(errs.E("import", errs.Invalid, errs.Msgf("Không mở được tệp %s (%v).", path, err)))
 	}
 	defer file.Close()
 	req.FileName = filepath.Base(path)
