@@ -27,6 +27,7 @@ import (
 	"hotro/internal/disbursement"
 	"hotro/internal/fund"
 	"hotro/internal/program"
+	"hotro/internal/reference"
 	"hotro/internal/rollup"
 	"hotro/internal/seed/seedtest"
 )
@@ -40,8 +41,19 @@ func newServer(t testing.TB, d *bun.DB, id *auth.Identity, public ...string) *ht
 	return serve(t, newResolver(t, d), id, public...)
 }
 
-// newResolver is the resolver over d, answering stats from the rollups.
+// newResolver is the resolver over d as hotro serve makes it: stats from the rollups, names and
+// codes from reference data held in memory.
 func newResolver(t testing.TB, d *bun.DB) *graph.Resolver {
+	t.Helper()
+	r := newLoaderResolver(t, d)
+	ref := reference.NewCache(d)
+	r.Stats, r.Reference = rollup.NewEngineShared(d, ref), ref
+	return r
+}
+
+// newLoaderResolver is the resolver over d without reference data in memory: every name comes
+// from the dataloaders.
+func newLoaderResolver(t testing.TB, d *bun.DB) *graph.Resolver {
 	t.Helper()
 	// The API answers from the rollups, as hotro serve does (the report package checks the plain
 	// SQL engine against an oracle; package rollup checks the rollups against it).
@@ -103,35 +115,48 @@ func TestExamples(t *testing.T) {
 	}
 	for _, dialect := range dbtest.Dialects() {
 		t.Run(string(dialect), func(t *testing.T) {
-			srv := newServer(t, seedtest.Demo(t, dialect), analyst)
-			for _, f := range files {
-				name := strings.TrimSuffix(filepath.Base(f), ".graphql")
-				t.Run(name, func(t *testing.T) {
-					q, err := os.ReadFile(f)
-					if err != nil {
-						t.Fatal(err)
-					}
-					_, raw := post(t, srv.URL, string(q), nil)
-					var pretty bytes.Buffer
-					if err := json.Indent(&pretty, raw, "", "  "); err != nil {
-						t.Fatal(err)
-					}
-					pretty.WriteByte('\n')
-					golden := filepath.Join("testdata", "golden", name+".json")
-					if *update && dialect == dbtest.Dialects()[0] {
-						if err := os.WriteFile(golden, pretty.Bytes(), 0o644); err != nil {
-							t.Fatal(err)
-						}
-						return
-					}
-					want, err := os.ReadFile(golden)
-					if err != nil {
-						t.Fatalf("no golden answer (run go test ./graph -update): %v", err)
-					}
-					if got := pretty.String(); got != string(want) {
-						t.Errorf("answer differs from %s:\n%s", golden, diff(string(want), got))
-					}
+			d := seedtest.Demo(t, dialect)
+			for _, resolver := range []struct {
+				name string
+				new  func(testing.TB, *bun.DB) *graph.Resolver
+			}{{"reference", newResolver}, {"loaders", newLoaderResolver}} {
+				t.Run(resolver.name, func(t *testing.T) {
+					examples(t, serve(t, resolver.new(t, d), analyst), files, dialect == dbtest.Dialects()[0] && resolver.name == "reference")
 				})
+			}
+		})
+	}
+}
+
+// examples runs the example queries against srv and compares each answer with its golden file, or
+// rewrites the golden files when -update is given and write is true.
+func examples(t *testing.T, srv *httptest.Server, files []string, write bool) {
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".graphql")
+		t.Run(name, func(t *testing.T) {
+			q, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, raw := post(t, srv.URL, string(q), nil)
+			var pretty bytes.Buffer
+			if err := json.Indent(&pretty, raw, "", "  "); err != nil {
+				t.Fatal(err)
+			}
+			pretty.WriteByte('\n')
+			golden := filepath.Join("testdata", "golden", name+".json")
+			if *update && write {
+				if err := os.WriteFile(golden, pretty.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("no golden answer (run go test ./graph -update): %v", err)
+			}
+			if got := pretty.String(); got != string(want) {
+				t.Errorf("answer differs from %s:\n%s", golden, diff(string(want), got))
 			}
 		})
 	}

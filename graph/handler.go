@@ -14,6 +14,7 @@ import (
 	"github.com/vektah/gqlparser/v2/parser"
 
 	"hotro/internal/errs"
+	"hotro/internal/reference"
 )
 
 // Options tune the GraphQL handler.
@@ -71,7 +72,7 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 	}
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		start := time.Now()
-		respond := next(WithLoaders(ctx, r.NewLoaders()))
+		respond := next(reference.WithRequest(WithLoaders(ctx, r.NewLoaders())))
 		if opt.Metrics == nil {
 			return respond
 		}

@@ -6,22 +6,35 @@ import (
 	"hotro/internal/adminunit"
 	"hotro/internal/fund"
 	"hotro/internal/program"
+	"hotro/internal/reference"
 	"hotro/internal/report"
 )
 
-// The entities of a stats row's key, shared by stats and publicStats rows.
+// The entities of a stats row's key, shared by stats and publicStats rows: from the reference data
+// in memory when the resolver keeps it (no round trip, no loader wait), else from the loaders.
 
 func keyProgram(ctx context.Context, k *report.Key) (*program.Program, error) {
-	return loadIf(ctx, loaders(ctx).Program.Load, k.ProgramID)
+	return keyEntity(ctx, k.ProgramID, (*reference.Snapshot).Program, loaders(ctx).Program.Load)
 }
 
 func keyUnit(ctx context.Context, id int64) (*adminunit.Unit, error) {
-	return loadIf(ctx, loaders(ctx).Unit.Load, id)
+	return keyEntity(ctx, id, (*reference.Snapshot).Unit, loaders(ctx).Unit.Load)
 }
 
 func keyWardSplitInto(ctx context.Context, k *report.Key) ([]*adminunit.Unit, error) {
 	if !k.WardSplit {
 		return nil, nil
+	}
+	ref, err := snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if ref != nil {
+		var units []*adminunit.Unit
+		for _, id := range ref.SuccessorIDs(k.WardID) {
+			units = append(units, ref.Unit(id))
+		}
+		return units, nil
 	}
 	ids, err := loaders(ctx).Successors.Load(ctx, k.WardID)
 	if err != nil {
@@ -31,11 +44,33 @@ func keyWardSplitInto(ctx context.Context, k *report.Key) ([]*adminunit.Unit, er
 }
 
 func keyGroup(ctx context.Context, k *report.Key) (*program.Group, error) {
-	return loadIf(ctx, loaders(ctx).Group.Load, k.GroupID)
+	return keyEntity(ctx, k.GroupID, (*reference.Snapshot).Group, loaders(ctx).Group.Load)
 }
 
 func keyFund(ctx context.Context, k *report.Key) (*fund.Fund, error) {
-	return loadIf(ctx, loaders(ctx).Fund.Load, k.FundID)
+	return keyEntity(ctx, k.FundID, (*reference.Snapshot).Fund, loaders(ctx).Fund.Load)
+}
+
+func keyEntity[T any](ctx context.Context, id int64, held func(*reference.Snapshot, int64) *T, load func(context.Context, int64) (*T, error)) (*T, error) {
+	if id == 0 {
+		return nil, nil
+	}
+	ref, err := snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if ref != nil {
+		return held(ref, id), nil
+	}
+	return load(ctx, id)
+}
+
+// snapshot returns the operation's reference data, or nil when the resolver keeps none.
+func snapshot(ctx context.Context) (*reference.Snapshot, error) {
+	if c := loaders(ctx).reference; c != nil {
+		return c.Get(ctx)
+	}
+	return nil, nil
 }
 
 // publicMeasure returns a measure of a public cell, or nil when the cell is withheld.

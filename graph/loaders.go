@@ -13,6 +13,7 @@ import (
 	"hotro/internal/civil"
 	"hotro/internal/fund"
 	"hotro/internal/program"
+	"hotro/internal/reference"
 	"hotro/internal/report"
 )
 
@@ -27,6 +28,8 @@ type Loaders struct {
 	Fund         *dataloadgen.Loader[int64, *fund.Fund]
 	Totals       *dataloadgen.Loader[totalsKey, *report.Totals]
 	Beneficiary  *dataloadgen.Loader[int64, *beneficiary.Beneficiary]
+
+	reference *reference.Cache // nil: names come from the loaders
 }
 
 // loaderWait is how long a loader gathers keys before it fetches, unless Resolver.LoaderWait says
@@ -50,6 +53,7 @@ func (r *Resolver) NewLoaders() *Loaders {
 		Fund:         dataloadgen.NewMappedLoader(r.Funds.ByIDs, opt),
 		Totals:       dataloadgen.NewMappedLoader(r.fetchTotals, opt),
 		Beneficiary:  dataloadgen.NewMappedLoader(r.Recipients.ByIDs, opt),
+		reference:    r.Reference,
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"hotro/internal/intake"
 	"hotro/internal/portal"
 	"hotro/internal/program"
+	"hotro/internal/reference"
 	"hotro/internal/report"
 	"time"
 )
@@ -33,6 +34,9 @@ type Resolver struct {
 	// Intake checks and commits uploaded lists; Workflow moves lines along the approval chain.
 	Intake   *intake.Service
 	Workflow *disbursement.Workflow
+	// Reference, when set, answers the names in stats rows (units, programmes, groups, funds) from
+	// reference data held in memory, shared with the stats engine, instead of the loaders.
+	Reference *reference.Cache
 	// LoaderWait is how long the dataloaders gather keys before they fetch (0: 0.5 ms).
 	LoaderWait time.Duration
 }

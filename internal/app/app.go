@@ -27,6 +27,7 @@ import (
 	"hotro/internal/metrics"
 	"hotro/internal/portal"
 	"hotro/internal/program"
+	"hotro/internal/reference"
 	"hotro/internal/report"
 	"hotro/internal/respcache"
 	"hotro/internal/rollup"
@@ -54,12 +55,16 @@ func New(cfg config.Config, d *bun.DB, log *slog.Logger) (*http.Server, error) {
 		}
 		read, ready = router.Read(), router.Ready
 	}
+	// Reference data (units, programmes, groups, funds) is read once and again only when it changes,
+	// shared by the stats engine (its unit tree, the codes a filter names) and the names of rows.
+	ref := reference.NewCache(read)
 	resolver := &graph.Resolver{
 		Units:      adminunit.NewStore(read),
 		Programs:   program.NewStore(read),
 		Funds:      fund.NewStore(read),
 		Dataset:    dataset.NewStore(read),
-		Stats:      rollup.NewEngine(read),
+		Stats:      rollup.NewEngineShared(read, ref),
+		Reference:  ref,
 		Lines:      disbursement.NewReader(read),
 		Recipients: beneficiary.NewReader(read),
 		Audit:      audit.NewStore(read),
@@ -73,7 +78,7 @@ func New(cfg config.Config, d *bun.DB, log *slog.Logger) (*http.Server, error) {
 	resolver.Intake = lists
 	resolver.Workflow = disbursement.NewWorkflow(d, lines, nil)
 	counters := metrics.New(d.DB)
-	authn := account.NewHTTP(account.NewService(d, account.Options{Read: read}), log)
+	authn := account.NewHTTP(account.NewService(d, account.Options{Read: read, IdentityTTL: account.DefaultIdentityTTL}), log)
 	authn.SecureCookies = cfg.SecureCookies
 	authn.Classify = db.Classify
 	data := dataset.NewStore(read)

@@ -130,22 +130,46 @@ func (f Filter) Conditions() []Condition {
 	return conds
 }
 
-// CheckCodes refuses a filter that names a programme, group, fund or unit that does not exist, so a
-// typo gives an error rather than an empty answer.
-func (f Filter) CheckCodes(ctx context.Context, idb bun.IDB) error {
-	checks := []struct {
+// CodeKind is what a code in a filter names.
+type CodeKind int
+
+// The kinds of codes a filter names.
+const (
+	ProgramCode CodeKind = iota
+	GroupCode
+	FundCode
+	WardCode
+	DistrictCode
+	ProvinceCode
+)
+
+// codeChecks are the codes of a filter by kind, with what they are called in an error and the query
+// that finds the existing ones.
+func (f Filter) codeChecks() []struct {
+	kind  CodeKind
+	codes []string
+	query string
+	what  string
+} {
+	return []struct {
+		kind  CodeKind
 		codes []string
 		query string
 		what  string
 	}{
-		{f.Programs, "SELECT DISTINCT code FROM programs WHERE code IN (?)", "chương trình"},
-		{f.Groups, "SELECT DISTINCT code FROM beneficiary_groups WHERE code IN (?)", "nhóm đối tượng"},
-		{f.Funds, "SELECT DISTINCT code FROM funds WHERE code IN (?)", "nguồn kinh phí"},
-		{f.Wards, "SELECT DISTINCT code FROM admin_units WHERE level = 'COMMUNE' AND code IN (?)", "phường/xã"},
-		{f.Districts, "SELECT DISTINCT code FROM admin_units WHERE level = 'DISTRICT' AND code IN (?)", "quận/huyện"},
-		{f.Provinces, "SELECT DISTINCT code FROM admin_units WHERE level = 'PROVINCE' AND code IN (?)", "tỉnh/thành phố"},
+		{ProgramCode, f.Programs, "SELECT DISTINCT code FROM programs WHERE code IN (?)", "chương trình"},
+		{GroupCode, f.Groups, "SELECT DISTINCT code FROM beneficiary_groups WHERE code IN (?)", "nhóm đối tượng"},
+		{FundCode, f.Funds, "SELECT DISTINCT code FROM funds WHERE code IN (?)", "nguồn kinh phí"},
+		{WardCode, f.Wards, "SELECT DISTINCT code FROM admin_units WHERE level = 'COMMUNE' AND code IN (?)", "phường/xã"},
+		{DistrictCode, f.Districts, "SELECT DISTINCT code FROM admin_units WHERE level = 'DISTRICT' AND code IN (?)", "quận/huyện"},
+		{ProvinceCode, f.Provinces, "SELECT DISTINCT code FROM admin_units WHERE level = 'PROVINCE' AND code IN (?)", "tỉnh/thành phố"},
 	}
-	for _, c := range checks {
+}
+
+// CheckCodes refuses a filter that names a programme, group, fund or unit that does not exist, so a
+// typo gives an error rather than an empty answer.
+func (f Filter) CheckCodes(ctx context.Context, idb bun.IDB) error {
+	for _, c := range f.codeChecks() {
 		if len(c.codes) == 0 {
 			continue
 		}
@@ -157,15 +181,33 @@ func (f Filter) CheckCodes(ctx context.Context, idb bun.IDB) error {
 		for _, code := range found {
 			known[code] = true
 		}
-		var missing []string
-		for _, code := range c.codes {
-			if !known[code] {
-				missing = append(missing, code)
-			}
+		if err := refuseMissing(c.what, c.codes, func(code string) bool { return known[code] }); err != nil {
+			return err
 		}
-		if len(missing) > 0 {
-			return errs.E("disbursement: check codes", errs.Invalid, errs.Msgf("Không có %s mã %s.", c.what, strings.Join(missing, ", ")))
+	}
+	return nil
+}
+
+// CheckCodesKnown is CheckCodes against reference data held in memory: known reports whether a code
+// of a kind exists.
+func (f Filter) CheckCodesKnown(known func(CodeKind, string) bool) error {
+	for _, c := range f.codeChecks() {
+		if err := refuseMissing(c.what, c.codes, func(code string) bool { return known(c.kind, code) }); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+func refuseMissing(what string, codes []string, known func(string) bool) error {
+	var missing []string
+	for _, code := range codes {
+		if !known(code) {
+			missing = append(missing, code)
+		}
+	}
+	if len(missing) > 0 {
+		return errs.E("disbursement: check codes", errs.Invalid, errs.Msgf("Không có %s mã %s.", what, strings.Join(missing, ", ")))
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"hotro/internal/auth"
+	"hotro/internal/disbursement"
 )
 
 // Prepare checks a query and applies the caller's scope to it. Every engine calls it first, so no
@@ -13,10 +14,20 @@ import (
 // (by code in the filter, or by ID for a ward's own totals) is refused without saying whether it
 // has data.
 func Prepare(ctx context.Context, idb bun.IDB, q Query) (Query, error) {
+	return prepare(ctx, idb, q, func() error { return CheckCodes(ctx, idb, q.Filter) })
+}
+
+// PrepareKnown is Prepare with the filter's codes checked against reference data held in memory:
+// known reports whether a code of a kind exists.
+func PrepareKnown(ctx context.Context, idb bun.IDB, q Query, known func(disbursement.CodeKind, string) bool) (Query, error) {
+	return prepare(ctx, idb, q, func() error { return q.Filter.CheckCodesKnown(known) })
+}
+
+func prepare(ctx context.Context, idb bun.IDB, q Query, checkCodes func() error) (Query, error) {
 	if err := q.Validate(); err != nil {
 		return q, err
 	}
-	if err := CheckCodes(ctx, idb, q.Filter); err != nil {
+	if err := checkCodes(); err != nil {
 		return q, err
 	}
 	id := auth.FromContext(ctx)

@@ -10,6 +10,7 @@ import (
 
 	"hotro/internal/disbursement"
 	"hotro/internal/errs"
+	"hotro/internal/reference"
 	"hotro/internal/report"
 )
 
@@ -18,31 +19,36 @@ import (
 // they are exact for any filter. Its cost follows the number of rollup rows read, which depends on
 // the units, groups and periods asked about, not on the number of lines.
 type Engine struct {
-	db    func() bun.IDB
-	units treeCache
+	db        bun.IDB
+	reference *reference.Cache
+	units     treeCache
 }
 
-// NewEngine returns an engine reading from idb (a database, a replica pool or a transaction).
-func NewEngine(idb bun.IDB) *Engine { return &Engine{db: func() bun.IDB { return idb }} }
+// NewEngine returns an engine reading from idb (a database, a replica pool or a transaction), with
+// a reference data cache of its own.
+func NewEngine(idb bun.IDB) *Engine { return NewEngineShared(idb, reference.NewCache(idb)) }
 
-// NewEngineFunc returns an engine that asks read for the database to use on each query, for
-// routers that pick a replica per query.
-func NewEngineFunc(read func() bun.IDB) *Engine { return &Engine{db: read} }
+// NewEngineShared returns an engine reading from idb that takes the units, and the codes a filter
+// may name, from ref, a cache shared with the rest of the server.
+func NewEngineShared(idb bun.IDB, ref *reference.Cache) *Engine {
+	return &Engine{db: idb, reference: ref}
+}
 
 var _ report.Engine = (*Engine)(nil)
 
 // Stats answers q.
 func (e *Engine) Stats(ctx context.Context, q report.Query) (*report.Result, error) {
 	const op = "rollup: stats"
-	idb := e.db()
-	q, err := report.Prepare(ctx, idb, q)
-	if err != nil {
-		return nil, err
-	}
-	t, err := e.units.get(ctx, idb)
+	idb := e.db
+	ref, err := e.reference.Get(ctx)
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
+	q, err = report.PrepareKnown(ctx, idb, q, ref.Known)
+	if err != nil {
+		return nil, err
+	}
+	t := e.units.get(ref)
 	p := newPlanner(q, t)
 	reads := p.plan()
 	agg := newAggregate(p, reads)

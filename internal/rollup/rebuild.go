@@ -13,6 +13,7 @@ import (
 	"hotro/internal/db"
 	"hotro/internal/disbursement"
 	"hotro/internal/errs"
+	"hotro/internal/reference"
 )
 
 // Summary counts what a rebuild or a check went through.
@@ -64,10 +65,11 @@ type partition struct {
 // recompute computes the rollup rows from the lines, a province at a time, and hands each
 // province's rows to emit.
 func recompute(ctx context.Context, idb bun.IDB, emit func(partition, *accumulator) error, sum *Summary) error {
-	t, err := loadTree(ctx, idb, "")
+	ref, err := reference.Load(ctx, idb)
 	if err != nil {
 		return err
 	}
+	t := newTree(ref)
 	bases, err := loadPersonBases(ctx, idb)
 	if err != nil {
 		return err

@@ -3,7 +3,6 @@ package rollup
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"slices"
 	"sync"
 
@@ -11,6 +10,7 @@ import (
 
 	"hotro/internal/civil"
 	"hotro/internal/errs"
+	"hotro/internal/reference"
 )
 
 // unitKeys are the units a line recorded in a ward is rolled up under.
@@ -92,34 +92,21 @@ func (t *tree) byID(id int64) *unit {
 	return nil
 }
 
-func loadTree(ctx context.Context, idb bun.IDB, version string) (*tree, error) {
-	t := &tree{version: version, index: map[int64]int{}, successors: map[int64][]int64{},
+// newTree indexes the units of a reference snapshot.
+func newTree(s *reference.Snapshot) *tree {
+	t := &tree{version: s.Version, index: map[int64]int{}, successors: map[int64][]int64{},
 		parentsOf: map[int64][]int64{}, wardsOf: map[int64][]int{}}
-	var rows []struct {
-		ID        int64         `bun:"id"`
-		Level     string        `bun:"level"`
-		Code      string        `bun:"code"`
-		Parent    sql.NullInt64 `bun:"parent_id"`
-		ValidFrom civil.Date    `bun:"valid_from"`
-		ValidTo   *civil.Date   `bun:"valid_to"`
-	}
-	if err := idb.NewRaw("SELECT id, level, code, parent_id, valid_from, valid_to FROM admin_units ORDER BY id").Scan(ctx, &rows); err != nil {
-		return nil, err
-	}
-	t.units = make([]unit, len(rows))
-	for i, r := range rows {
-		t.units[i] = unit{ID: r.ID, Level: r.Level, Code: r.Code, ParentID: r.Parent.Int64, ValidFrom: r.ValidFrom, ValidTo: r.ValidTo}
-		t.index[r.ID] = i
-	}
-	var links []struct {
-		UnitID      int64 `bun:"unit_id"`
-		SuccessorID int64 `bun:"successor_id"`
-	}
-	if err := idb.NewRaw("SELECT unit_id, successor_id FROM admin_unit_successors ORDER BY unit_id, successor_id").Scan(ctx, &links); err != nil {
-		return nil, err
-	}
-	for _, l := range links {
-		t.successors[l.UnitID] = append(t.successors[l.UnitID], l.SuccessorID)
+	t.units = make([]unit, len(s.Units))
+	for i, u := range s.Units {
+		var parent int64
+		if u.ParentID != nil {
+			parent = *u.ParentID
+		}
+		t.units[i] = unit{ID: u.ID, Level: string(u.Level), Code: u.Code, ParentID: parent, ValidFrom: u.ValidFrom, ValidTo: u.ValidTo}
+		t.index[u.ID] = i
+		if next := s.SuccessorIDs(u.ID); len(next) > 0 {
+			t.successors[u.ID] = next
+		}
 	}
 	t.keys = make([]unitKeys, len(t.units))
 	t.parent = make([]int, len(t.units))
@@ -153,39 +140,22 @@ func loadTree(ctx context.Context, idb bun.IDB, version string) (*tree, error) {
 	for _, ps := range t.parentsOf {
 		slices.Sort(ps)
 	}
-	return t, nil
+	return t
 }
 
-// treeCache keeps the unit tree between queries and reads it again when the units change (a
-// trigger moves units_version on every write to admin_units or admin_unit_successors).
+// treeCache keeps the tree of the reference snapshot used last, and makes it again when the
+// snapshot changes.
 type treeCache struct {
-	mu sync.Mutex
-	t  *tree
+	mu   sync.Mutex
+	from *reference.Snapshot
+	t    *tree
 }
 
-func unitsVersion(ctx context.Context, idb bun.IDB) (string, error) {
-	var v string
-	err := idb.NewRaw("SELECT value FROM dataset_info WHERE key = 'units_version'").Scan(ctx, &v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", errs.E("rollup: units version", errs.Internal, errs.Msg("Cơ sở dữ liệu chưa được nâng cấp (thiếu units_version): hãy chạy hotro migrate."))
-	}
-	return v, err
-}
-
-func (c *treeCache) get(ctx context.Context, idb bun.IDB) (*tree, error) {
-	v, err := unitsVersion(ctx, idb)
-	if err != nil {
-		return nil, err
-	}
+func (c *treeCache) get(s *reference.Snapshot) *tree {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.t != nil && c.t.version == v {
-		return c.t, nil
+	if c.from != s {
+		c.from, c.t = s, newTree(s)
 	}
-	t, err := loadTree(ctx, idb, v)
-	if err != nil {
-		return nil, err
-	}
-	c.t = t
-	return t, nil
+	return c.t
 }

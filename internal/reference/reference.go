@@ -1,0 +1,202 @@
+// Package reference keeps the reference data (administrative units and their successors,
+// programmes, beneficiary groups and funds) in memory. It is small (about 11,400 units for the
+// whole country), read on nearly every request (names of the rows of a chart, codes of a filter,
+// the unit tree of the stats engine) and rarely written, so the server reads it once and again only
+// when it changes: triggers move reference_writes (in dataset_info) on every write to those tables,
+// and a request reads that one value instead of the rows.
+package reference
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"sync"
+
+	"github.com/uptrace/bun"
+
+	"hotro/internal/adminunit"
+	"hotro/internal/disbursement"
+	"hotro/internal/errs"
+	"hotro/internal/fund"
+	"hotro/internal/program"
+)
+
+// Snapshot is the reference data as of one version. It is never changed once made: share it freely.
+type Snapshot struct {
+	Version string
+	// Units are every administrative unit, ordered by ID.
+	Units []*adminunit.Unit
+
+	units      map[int64]*adminunit.Unit
+	successors map[int64][]int64
+	programs   map[int64]*program.Program
+	groups     map[int64]*program.Group
+	funds      map[int64]*fund.Fund
+	codes      map[disbursement.CodeKind]map[string]bool
+}
+
+// Unit returns the unit with the ID, or nil.
+func (s *Snapshot) Unit(id int64) *adminunit.Unit { return s.units[id] }
+
+// SuccessorIDs returns the IDs of the units the unit became, in order (none if unchanged).
+func (s *Snapshot) SuccessorIDs(id int64) []int64 { return s.successors[id] }
+
+// Program returns the programme with the ID, or nil.
+func (s *Snapshot) Program(id int64) *program.Program { return s.programs[id] }
+
+// Group returns the beneficiary group with the ID, or nil.
+func (s *Snapshot) Group(id int64) *program.Group { return s.groups[id] }
+
+// Fund returns the fund with the ID, or nil.
+func (s *Snapshot) Fund(id int64) *fund.Fund { return s.funds[id] }
+
+// Known reports whether a code of the kind exists (any programme's group or fund; a unit of any
+// validity), as disbursement.Filter.CheckCodes asks the database.
+func (s *Snapshot) Known(kind disbursement.CodeKind, code string) bool { return s.codes[kind][code] }
+
+// Load reads the reference data from the database. The version is read first, so a snapshot is
+// never labelled newer than what it holds: a write during the load makes the next Get load again.
+func Load(ctx context.Context, idb bun.IDB) (*Snapshot, error) {
+	const op = "reference: load"
+	v, err := version(ctx, idb)
+	if err != nil {
+		return nil, err
+	}
+	s := &Snapshot{Version: v}
+	var (
+		links    []adminunit.Successor
+		programs []*program.Program
+		groups   []*program.Group
+		funds    []*fund.Fund
+	)
+	for _, q := range []*bun.SelectQuery{
+		idb.NewSelect().Model(&s.Units).Order("id"),
+		idb.NewSelect().Model(&links).OrderExpr("unit_id, successor_id"),
+		idb.NewSelect().Model(&programs).Order("id"),
+		idb.NewSelect().Model(&groups).Order("id"),
+		idb.NewSelect().Model(&funds).Order("id"),
+	} {
+		if err := q.Scan(ctx); err != nil {
+			return nil, errs.E(op, err)
+		}
+	}
+	s.index(links, programs, groups, funds)
+	return s, nil
+}
+
+func (s *Snapshot) index(links []adminunit.Successor, programs []*program.Program, groups []*program.Group, funds []*fund.Fund) {
+	s.units = make(map[int64]*adminunit.Unit, len(s.Units))
+	s.successors = map[int64][]int64{}
+	s.programs = make(map[int64]*program.Program, len(programs))
+	s.groups = make(map[int64]*program.Group, len(groups))
+	s.funds = make(map[int64]*fund.Fund, len(funds))
+	s.codes = map[disbursement.CodeKind]map[string]bool{}
+	known := func(kind disbursement.CodeKind, code string) {
+		if s.codes[kind] == nil {
+			s.codes[kind] = map[string]bool{}
+		}
+		s.codes[kind][code] = true
+	}
+	for _, u := range s.Units {
+		s.units[u.ID] = u
+		switch u.Level {
+		case adminunit.Commune:
+			known(disbursement.WardCode, u.Code)
+		case adminunit.District:
+			known(disbursement.DistrictCode, u.Code)
+		case adminunit.Province:
+			known(disbursement.ProvinceCode, u.Code)
+		}
+	}
+	for _, l := range links {
+		s.successors[l.UnitID] = append(s.successors[l.UnitID], l.SuccessorID)
+	}
+	for _, p := range programs {
+		s.programs[p.ID] = p
+		known(disbursement.ProgramCode, p.Code)
+	}
+	for _, g := range groups {
+		s.groups[g.ID] = g
+		known(disbursement.GroupCode, g.Code)
+	}
+	for _, f := range funds {
+		s.funds[f.ID] = f
+		known(disbursement.FundCode, f.Code)
+	}
+}
+
+func version(ctx context.Context, idb bun.IDB) (string, error) {
+	var v string
+	err := idb.NewRaw("SELECT value FROM dataset_info WHERE key = 'reference_writes'").Scan(ctx, &v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", errs.E("reference: version", errs.Internal, errs.Msg("Cơ sở dữ liệu chưa được nâng cấp (thiếu reference_writes): hãy chạy hotro migrate."))
+	}
+	if err != nil {
+		return "", errs.E("reference: version", err)
+	}
+	return v, nil
+}
+
+// Cache holds the snapshot of the version read last.
+type Cache struct {
+	db func() bun.IDB
+
+	mu   sync.Mutex // held while loading, so that concurrent requests load once
+	snap *Snapshot
+}
+
+// NewCache returns a cache reading from idb (a database, a replica pool).
+func NewCache(idb bun.IDB) *Cache { return &Cache{db: func() bun.IDB { return idb }} }
+
+// Get returns the snapshot of the current version: one round trip for the version, and a load only
+// when it moved. Within a request scope (WithRequest) the first Get's snapshot serves every later
+// one, so that the parts of one answer agree and the version is read once.
+func (c *Cache) Get(ctx context.Context) (*Snapshot, error) {
+	r, _ := ctx.Value(requestKey{}).(*request)
+	if r != nil {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if r.snap != nil {
+			return r.snap, nil
+		}
+	}
+	s, err := c.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if r != nil {
+		r.snap = s
+	}
+	return s, nil
+}
+
+func (c *Cache) current(ctx context.Context) (*Snapshot, error) {
+	idb := c.db()
+	v, err := version(ctx, idb)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.snap != nil && c.snap.Version == v {
+		return c.snap, nil
+	}
+	s, err := Load(ctx, idb)
+	if err != nil {
+		return nil, err
+	}
+	c.snap = s
+	return s, nil
+}
+
+type requestKey struct{}
+
+type request struct {
+	mu   sync.Mutex
+	snap *Snapshot
+}
+
+// WithRequest returns ctx scoped to one request: every Get under it returns the same snapshot.
+func WithRequest(ctx context.Context) context.Context {
+	return context.WithValue(ctx, requestKey{}, &request{})
+}
