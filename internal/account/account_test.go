@@ -215,3 +215,107 @@ func assertNoSecretStored(t *testing.T, d *bun.DB, secrets ...string) {
 		rows.Close()
 	}
 }
+
+// TestRememberedIdentities: with IdentityTTL, who a token or session is stays known without the
+// database for that long; an end through the same service counts at once, through another process
+// within the TTL, and never later than the token or session itself ends.
+func TestRememberedIdentities(t *testing.T) {
+	for _, dialect := range dbtest.Dialects() {
+		t.Run(string(dialect), func(t *testing.T) {
+			d := seedtest.Reference(t, dialect)
+			c := newClock()
+			svc := account.NewService(d, account.Options{Hash: cheap(), Now: c.now, IdentityTTL: time.Second})
+			elsewhere := service(d, c) // another process: hotro token revoke, another instance
+			ctx := context.Background()
+			if _, err := svc.CreateUser(ctx, account.NewUser{Username: "phantich", Role: auth.Analyst, Password: password}, "test"); err != nil {
+				t.Fatal(err)
+			}
+			lookup := func(secret string) error {
+				_, err := svc.TokenIdentity(ctx, secret)
+				return err
+			}
+
+			// Revoked elsewhere: remembered until the TTL is over.
+			secret, _ := svc.CreateToken(ctx, "phantich", "mot", 0, "test")
+			if err := lookup(secret); err != nil {
+				t.Fatal(err)
+			}
+			if err := elsewhere.RevokeToken(ctx, "phantich", "mot", "test"); err != nil {
+				t.Fatal(err)
+			}
+			if err := lookup(secret); err != nil {
+				t.Errorf("within the TTL the token should still be remembered: %v", err)
+			}
+			c.add(time.Second)
+			if err := lookup(secret); !errs.Is(errs.Unauthorized, err) {
+				t.Errorf("revoked elsewhere, after the TTL: err = %v, want unauthorized", err)
+			}
+
+			// Revoked here: at once.
+			secret, _ = svc.CreateToken(ctx, "phantich", "hai", 0, "test")
+			if err := lookup(secret); err != nil {
+				t.Fatal(err)
+			}
+			if err := svc.RevokeToken(ctx, "phantich", "hai", "test"); err != nil {
+				t.Fatal(err)
+			}
+			if err := lookup(secret); !errs.Is(errs.Unauthorized, err) {
+				t.Errorf("revoked here: err = %v, want unauthorized at once", err)
+			}
+
+			// A token ending sooner than the TTL ends on time.
+			secret, _ = svc.CreateToken(ctx, "phantich", "ba", 500*time.Millisecond, "test")
+			if err := lookup(secret); err != nil {
+				t.Fatal(err)
+			}
+			c.add(600 * time.Millisecond)
+			if err := lookup(secret); !errs.Is(errs.Unauthorized, err) {
+				t.Errorf("expired token: err = %v, want unauthorized", err)
+			}
+
+			// Sessions: signed out elsewhere (remembered for the TTL), here (at once), or ended by a
+			// new password (at once).
+			session := func(s *account.Session) error {
+				_, _, err := svc.SessionIdentity(ctx, s.Token)
+				return err
+			}
+			s1, _, err := svc.Login(ctx, "phantich", password, "10.0.0.1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := session(s1); err != nil {
+				t.Fatal(err)
+			}
+			if err := elsewhere.Logout(ctx, s1.Token); err != nil {
+				t.Fatal(err)
+			}
+			if err := session(s1); err != nil {
+				t.Errorf("within the TTL the session should still be remembered: %v", err)
+			}
+			c.add(time.Second)
+			if err := session(s1); !errs.Is(errs.Unauthorized, err) {
+				t.Errorf("signed out elsewhere, after the TTL: err = %v, want unauthorized", err)
+			}
+			s2, _, _ := svc.Login(ctx, "phantich", password, "10.0.0.1")
+			if err := session(s2); err != nil {
+				t.Fatal(err)
+			}
+			if err := svc.Logout(ctx, s2.Token); err != nil {
+				t.Fatal(err)
+			}
+			if err := session(s2); !errs.Is(errs.Unauthorized, err) {
+				t.Errorf("signed out here: err = %v, want unauthorized at once", err)
+			}
+			s3, _, _ := svc.Login(ctx, "phantich", password, "10.0.0.1")
+			if err := session(s3); err != nil {
+				t.Fatal(err)
+			}
+			if err := svc.SetPassword(ctx, "phantich", password+"-moi", "test"); err != nil {
+				t.Fatal(err)
+			}
+			if err := session(s3); !errs.Is(errs.Unauthorized, err) {
+				t.Errorf("password changed here: err = %v, want unauthorized at once", err)
+			}
+		})
+	}
+}

@@ -29,12 +29,16 @@ type Options struct {
 	// Read, when set, serves the lookups of every request (sessions, tokens, accounts): a read
 	// replica, so that signed-in reading goes on while the primary is down.
 	Read *bun.DB
+	// IdentityTTL is how long who a token or session is stays remembered without asking the
+	// database again (zero: not at all; hotro serve uses DefaultIdentityTTL).
+	IdentityTTL time.Duration
 }
 
 // Service signs people in and out, and tells who a request comes from.
 type Service struct {
-	db  *bun.DB
-	opt Options
+	db     *bun.DB
+	opt    Options
+	memory memory
 }
 
 // NewService returns the service over db.
@@ -148,6 +152,7 @@ func (s *Service) SetPassword(ctx context.Context, username, password, actor str
 	if err != nil {
 		return err
 	}
+	defer s.memory.forget()
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		u, err := userByName(ctx, tx, username)
 		if err != nil {
@@ -363,6 +368,7 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	if err != nil {
 		return errs.E("auth: logout", err)
 	}
+	defer s.memory.forget()
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewDelete().Model((*session)(nil)).Where("id = ?", row.ID).Exec(ctx); err != nil {
 			return err
@@ -377,6 +383,10 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 // that is unknown, expired or idle too long is an Unauthorized error.
 func (s *Service) SessionIdentity(ctx context.Context, token string) (*auth.Identity, string, error) {
 	const op = "auth: session"
+	key := "session " + hashToken(token)
+	if r, ok := s.recall(key, s.now()); ok {
+		return r.id, r.csrf, nil
+	}
 	var row session
 	err := s.opt.Read.NewSelect().Model(&row).Relation("User").Where("ses.token_hash = ?", hashToken(token)).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -403,6 +413,11 @@ func (s *Service) SessionIdentity(ctx context.Context, token string) (*auth.Iden
 	if err != nil {
 		return nil, "", errs.E(op, err)
 	}
+	end := row.ExpiresAt
+	if idle := row.LastSeenAt.Add(s.opt.IdleTTL); idle.Before(end) {
+		end = idle
+	}
+	s.remember(key, remembered{id: id, csrf: row.CSRFToken}, now, &end)
 	return id, row.CSRFToken, nil
 }
 
@@ -451,6 +466,7 @@ func (s *Service) CreateToken(ctx context.Context, username, name string, ttl ti
 // RevokeToken stops a named token of the account from working.
 func (s *Service) RevokeToken(ctx context.Context, username, name, actor string) error {
 	const op = "auth: revoke token"
+	defer s.memory.forget()
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		u, err := userByName(ctx, tx, username)
 		if err != nil {
@@ -486,6 +502,10 @@ func (s *Service) TokenIdentity(ctx context.Context, secret string) (*auth.Ident
 	if !strings.HasPrefix(secret, TokenPrefix) {
 		return nil, invalid
 	}
+	key := "token " + hashToken(secret)
+	if r, ok := s.recall(key, s.now()); ok {
+		return r.id, nil
+	}
 	var t Token
 	err := s.opt.Read.NewSelect().Model(&t).Relation("User").Where("tok.token_hash = ?", hashToken(secret)).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -512,6 +532,7 @@ func (s *Service) TokenIdentity(ctx context.Context, secret string) (*auth.Ident
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
+	s.remember(key, remembered{id: id}, now, t.ExpiresAt)
 	return id, nil
 }
 
