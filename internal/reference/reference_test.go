@@ -148,7 +148,9 @@ func TestCacheFollowsWrites(t *testing.T) {
 				{"group", "UPDATE beneficiary_groups SET name = ? WHERE id = ?", []any{"Nhóm đổi tên", groupID},
 					func(s *reference.Snapshot) bool { return s.Group(groupID).Name == "Nhóm đổi tên" }},
 				{"fund", "UPDATE funds SET code = ? WHERE id = ?", []any{"QUY_MOI", fundID},
-					func(s *reference.Snapshot) bool { return s.Fund(fundID).Code == "QUY_MOI" && s.Known(disbursement.FundCode, "QUY_MOI") }},
+					func(s *reference.Snapshot) bool {
+						return s.Fund(fundID).Code == "QUY_MOI" && s.Known(disbursement.FundCode, "QUY_MOI")
+					}},
 				{"programme", "UPDATE programs SET name = ? WHERE id = ?", []any{"Chương trình đổi tên", programID},
 					func(s *reference.Snapshot) bool { return s.Program(programID).Name == "Chương trình đổi tên" }},
 			} {
