@@ -21,6 +21,9 @@ const (
 	keySeededAt = "seeded_at"
 	keyDemoSeed = "demo_seed"
 	keyRefData  = "reference_version"
+	// keyRefWrites counts writes to the reference tables (units, programmes, groups, funds); triggers
+	// move it. It is part of the data version: answers show the names and codes of those.
+	keyRefWrites = "reference_writes"
 )
 
 // Info is what the data set says about itself.
@@ -49,8 +52,9 @@ func (s *Store) Get(ctx context.Context) (Info, error) {
 	var info Info
 	for _, r := range rows {
 		switch r.Key {
-		case keyVersion:
-			info.Version, _ = strconv.ParseInt(r.Value, 10, 64)
+		case keyVersion, keyRefWrites:
+			n, _ := strconv.ParseInt(r.Value, 10, 64)
+			info.Version += n
 		case keyDemo:
 			info.Demo = r.Value == "true"
 		case keyDemoSeed:
@@ -64,18 +68,22 @@ func (s *Store) Get(ctx context.Context) (Info, error) {
 	return info, nil
 }
 
-// Version reads the data version alone, cheaply.
+// Version reads the data version alone, cheaply. It moves whenever an answer may change: on every
+// write of payment lines (Bump) and of reference data (reference_writes, whose names and codes
+// answers show), so that caches keyed by it never serve an old name. Both only grow, so their sum
+// does too.
 func (s *Store) Version(ctx context.Context) (int64, error) {
-	var v string
-	err := s.db.NewSelect().Table("dataset_info").Column("value").Where("key = ?", keyVersion).Scan(ctx, &v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
-	}
+	var values []string
+	err := s.db.NewSelect().Table("dataset_info").Column("value").Where("key IN (?)", bun.List([]string{keyVersion, keyRefWrites})).Scan(ctx, &values)
 	if err != nil {
 		return 0, errs.E("dataset: version", err)
 	}
-	n, _ := strconv.ParseInt(v, 10, 64)
-	return n, nil
+	var v int64
+	for _, value := range values {
+		n, _ := strconv.ParseInt(value, 10, 64)
+		v += n
+	}
+	return v, nil
 }
 
 // Bump moves the data version on. Call it inside the transaction that changes the data, so the
