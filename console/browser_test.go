@@ -329,6 +329,15 @@ func TestConsoleRunsExamplesWithTheNetworkCut(t *testing.T) {
 		}
 		answers(firstRound)
 	})
+	t.Run("the settings dialog opens without breaking the policy", func(t *testing.T) {
+		p.t = t
+		p.do(chromedp.Click(chromedp.CSS(`button[aria-label="Open settings dialog"]`), chromedp.NodeVisible))
+		p.waitFor("the settings dialog", `document.querySelector('[role="dialog"]') !== null`)
+		// GraphiQL locks the page's scrolling with a style of its own: it must carry the nonce.
+		p.waitFor("the scroll lock's style", `[...document.querySelectorAll('head style')].some(s => s.nonce !== '' && s.textContent.includes('overflow'))`)
+		p.do(chromedp.KeyEvent("\u001b")) // Escape closes it
+		p.waitFor("the dialog closed", `document.querySelector('[role="dialog"]') === null`)
+	})
 	p.t = t
 	p.screenshot("console-first-round")
 

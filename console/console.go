@@ -5,7 +5,9 @@ package console
 
 import (
 	"bytes"
+	"crypto/rand"
 	"embed"
+	"encoding/base64"
 	"encoding/json"
 	"html/template"
 	"io/fs"
@@ -16,10 +18,16 @@ import (
 )
 
 // contentSecurityPolicy lets the page load only its own files and talk only to its own server.
-// Nothing inline: the boot code is console.js. GraphiQL's fonts are data: URLs inside its CSS.
+// Nothing inline: the boot code is console.js. GraphiQL's fonts are data: URLs inside its CSS. The
+// one style GraphiQL writes itself (the scroll lock of its dialogs, react-remove-scroll-bar) carries
+// the page's nonce, fresh on every load of the page: policy(nonce) is the page's policy.
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; " +
 	"img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; " +
 	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+func policy(nonce string) string {
+	return strings.Replace(contentSecurityPolicy, "style-src 'self';", "style-src 'self' 'nonce-"+nonce+"';", 1)
+}
 
 // static holds the page (a template), its script and styles, and the vendored libraries.
 //
@@ -92,17 +100,42 @@ func newHandler(s settings, staticFS, examplesFS fs.FS) (*handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	if err := page.Execute(&buf, struct{ Prefix, Endpoint string }{s.prefix, s.endpoint}); err != nil {
+	h := &handler{settings: s, page: page, assets: set}
+	if _, err := h.render("test"); err != nil {
 		return nil, err
 	}
-	set.Add("index.html", buf.Bytes())
-	return &handler{prefix: s.prefix, assets: set}, nil
+	return h, nil
 }
 
 type handler struct {
-	prefix string
+	settings
+	page   *template.Template // filled on every load, with a fresh nonce
 	assets webasset.Set
+}
+
+// render fills the page with the settings and the nonce.
+func (h *handler) render(nonce string) ([]byte, error) {
+	var buf bytes.Buffer
+	err := h.page.Execute(&buf, struct{ Prefix, Endpoint, Nonce string }{h.prefix, h.endpoint, nonce})
+	return buf.Bytes(), err
+}
+
+// servePage sends the page with a nonce of its own, never cached.
+func (h *handler) servePage(w http.ResponseWriter, r *http.Request) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		http.Error(w, "Không tạo được trang.", http.StatusInternalServerError)
+		return
+	}
+	nonce := base64.RawStdEncoding.EncodeToString(b)
+	body, err := h.render(nonce)
+	if err != nil {
+		http.Error(w, "Không tạo được trang.", http.StatusInternalServerError)
+		return
+	}
+	f := webasset.Set{}.Add("index.html", body)
+	f.CacheControl = "no-store"
+	f.Serve(w, r, policy(nonce))
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -112,8 +145,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name = strings.TrimPrefix(name, "/")
-	if name == "" {
-		name = "index.html"
+	if name == "" || name == "index.html" {
+		h.servePage(w, r)
+		return
 	}
 	h.assets.Serve(w, r, name, contentSecurityPolicy)
 }

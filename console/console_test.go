@@ -47,7 +47,7 @@ func get(t *testing.T, srv *httptest.Server, method, path string, headers ...str
 func TestHandlerServesEmbeddedFiles(t *testing.T) {
 	srv := httptest.NewServer(console.Handler())
 	defer srv.Close()
-	const revalidate, immutable = "no-cache", "public, max-age=31536000, immutable"
+	const revalidate, immutable, page = "no-cache", "public, max-age=31536000, immutable", "no-store"
 	tests := []struct {
 		name, method, path string
 		wantStatus         int
@@ -56,8 +56,8 @@ func TestHandlerServesEmbeddedFiles(t *testing.T) {
 		wantCSP            bool
 		wantBody           string
 	}{
-		{"page at the mount path", "GET", "/graphiql", 200, "text/html; charset=utf-8", revalidate, true, "<title>hotro — Truy vấn"},
-		{"page with a trailing slash", "GET", "/graphiql/", 200, "text/html; charset=utf-8", revalidate, true, `content="/graphql"`},
+		{"page at the mount path", "GET", "/graphiql", 200, "text/html; charset=utf-8", page, true, "<title>hotro — Truy vấn"},
+		{"page with a trailing slash", "GET", "/graphiql/", 200, "text/html; charset=utf-8", page, true, `content="/graphql"`},
 		{"boot script", "GET", "/graphiql/console.js", 200, "text/javascript; charset=utf-8", revalidate, false, "hotro_csrf"},
 		{"styles", "GET", "/graphiql/console.css", 200, "text/css; charset=utf-8", revalidate, false, ".hotro-console"},
 		{"examples list", "GET", "/graphiql/examples.json", 200, "application/json", revalidate, false, `"name":"first-round-by-ward"`},
@@ -67,8 +67,8 @@ func TestHandlerServesEmbeddedFiles(t *testing.T) {
 		{"React", "GET", "/graphiql/vendor/react-18.3.1.production.min.js", 200, "text/javascript; charset=utf-8", immutable, false, "React"},
 		{"React DOM", "GET", "/graphiql/vendor/react-dom-18.3.1.production.min.js", 200, "text/javascript; charset=utf-8", immutable, false, "ReactDOM"},
 		{"a licence", "GET", "/graphiql/vendor/graphiql-LICENSE.txt", 200, "text/plain; charset=utf-8", immutable, false, "MIT"},
-		{"HEAD has no body", "HEAD", "/graphiql", 200, "text/html; charset=utf-8", revalidate, true, ""},
-		{"the template is not served raw", "GET", "/graphiql/index.html", 200, "text/html; charset=utf-8", revalidate, true, `content="/graphiql"`},
+		{"HEAD has no body", "HEAD", "/graphiql", 200, "text/html; charset=utf-8", page, true, ""},
+		{"the template is not served raw", "GET", "/graphiql/index.html", 200, "text/html; charset=utf-8", page, true, `content="/graphiql"`},
 		{"unknown file", "GET", "/graphiql/nope.js", 404, "text/plain; charset=utf-8", "", false, "Không tìm thấy"},
 		{"not under the mount path", "GET", "/graphiqlx", 404, "text/plain; charset=utf-8", "", false, ""},
 		{"POST is refused", "POST", "/graphiql", 405, "text/plain; charset=utf-8", "", false, "Phương thức"},
@@ -118,6 +118,15 @@ func TestPageAllowsNothingInlineOrForeign(t *testing.T) {
 		t.Errorf("CSP allows unsafe code: %q", csp)
 	}
 	page := string(body)
+	// The one style GraphiQL writes (its dialogs' scroll lock) is let in by a nonce, fresh on every
+	// load, that the page hands to console.js.
+	nonce := regexp.MustCompile(`<meta name="hotro-style-nonce" content="([A-Za-z0-9+/]{22})">`).FindStringSubmatch(page)
+	if nonce == nil || !strings.Contains(csp, "style-src 'self' 'nonce-"+nonce[1]+"';") {
+		t.Fatalf("the page's style nonce %v is not the policy's: %q", nonce, csp)
+	}
+	if res, again := get(t, srv, "GET", "/graphiql"); strings.Contains(string(again), nonce[1]) || strings.Contains(res.Header.Get("Content-Security-Policy"), nonce[1]) {
+		t.Error("two loads of the page share a nonce")
+	}
 	if regexp.MustCompile(`<script(\s+defer)?>|<style|\sstyle=|\son[a-z]+=`).MatchString(page) {
 		t.Errorf("page has inline script, style or handler:\n%s", page)
 	}

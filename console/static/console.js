@@ -12,6 +12,9 @@
   }
   var endpoint = meta("hotro-graphql-endpoint", "/graphql");
   var base = meta("hotro-console-base", "/graphiql");
+  // The one style GraphiQL writes itself (the scroll lock of its dialogs) takes its nonce from this
+  // global, so that the page's policy lets it in (react-remove-scroll-bar reads it).
+  window.__webpack_nonce__ = meta("hotro-style-nonce", undefined);
 
   // The CSRF token the server sets once sign-in exists; sent back in a header on every request.
   function csrfToken() {
