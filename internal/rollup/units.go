@@ -72,7 +72,6 @@ type unit struct {
 
 // tree is every unit, indexed for planning: any unit may be the ward a line was recorded in.
 type tree struct {
-	version    string
 	units      []unit
 	index      map[int64]int
 	successors map[int64][]int64
@@ -94,7 +93,7 @@ func (t *tree) byID(id int64) *unit {
 
 // newTree indexes the units of a reference snapshot.
 func newTree(s *reference.Snapshot) *tree {
-	t := &tree{version: s.Version, index: map[int64]int{}, successors: map[int64][]int64{},
+	t := &tree{index: map[int64]int{}, successors: map[int64][]int64{},
 		parentsOf: map[int64][]int64{}, wardsOf: map[int64][]int{}}
 	t.units = make([]unit, len(s.Units))
 	for i, u := range s.Units {
