@@ -140,11 +140,7 @@ func run(ctx context.Context, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer d.Close()
-	mg, err := db.NewMigrator(d)
-	if err != nil {
-		return err
-	}
-	if _, err := mg.Up(ctx); err != nil {
+	if _, err := db.MigrateUp(ctx, d); err != nil {
 		return err
 	}
 	sum, err := ensureNational(ctx, d, s, logf)

@@ -38,11 +38,7 @@ func setup(ctx context.Context, cmd config.Command, args []string, getenv func(s
 
 // migrateUp applies pending migrations, logging what it applied.
 func migrateUp(ctx context.Context, d *bun.DB, log *slog.Logger) error {
-	mg, err := db.NewMigrator(d)
-	if err != nil {
-		return err
-	}
-	applied, err := mg.Up(ctx)
+	applied, err := db.MigrateUp(ctx, d)
 	if err != nil {
 		return fmt.Errorf("migrating the database: %w", err)
 	}

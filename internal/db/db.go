@@ -155,9 +155,24 @@ func pingReason(err error) string {
 }
 
 func openPostgres(dsn string, opt Options) (*bun.DB, error) {
+	cfg, err := pgConfig(dsn, opt)
+	if err != nil {
+		return nil, fmt.Errorf("DATABASE_URL is %w", err)
+	}
+	if cfg.ConnectTimeout == 0 {
+		cfg.ConnectTimeout = opt.PingTimeout
+	}
+	sqldb := stdlib.OpenDB(*cfg)
+	sizePool(sqldb, opt)
+	sqldb.SetConnMaxIdleTime(5 * time.Minute)
+	return bun.NewDB(sqldb, pgdialect.New()), nil
+}
+
+// pgConfig is the pgx configuration hotro uses for a PostgreSQL URL, the primary's or a replica's.
+func pgConfig(dsn string, opt Options) (*pgx.ConnConfig, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("DATABASE_URL is not a valid PostgreSQL URL: %s", pgxReason(err))
+		return nil, fmt.Errorf("not a valid PostgreSQL URL: %s", pgxReason(err))
 	}
 	if cfg.RuntimeParams == nil {
 		cfg.RuntimeParams = map[string]string{}
@@ -169,18 +184,17 @@ func openPostgres(dsn string, opt Options) (*bun.DB, error) {
 	if opt.StatementTimeout > 0 {
 		cfg.RuntimeParams["statement_timeout"] = fmt.Sprint(opt.StatementTimeout.Milliseconds())
 	}
-	if cfg.ConnectTimeout == 0 {
-		cfg.ConnectTimeout = opt.PingTimeout
-	}
-	sqldb := stdlib.OpenDB(*cfg)
+	return cfg, nil
+}
+
+// sizePool gives a PostgreSQL pool its size (opt.MaxOpenConns, default 20), idle connections kept.
+func sizePool(sqldb *sql.DB, opt Options) {
 	maxConns := opt.MaxOpenConns
 	if maxConns == 0 {
 		maxConns = 20
 	}
 	sqldb.SetMaxOpenConns(maxConns)
 	sqldb.SetMaxIdleConns(maxConns)
-	sqldb.SetConnMaxIdleTime(5 * time.Minute)
-	return bun.NewDB(sqldb, pgdialect.New()), nil
 }
 
 func openSQLite(path string, opt Options) (*bun.DB, error) {

@@ -38,6 +38,15 @@ func NewMigrator(db *bun.DB) (*Migrator, error) {
 	return &Migrator{db: db, m: migrate.NewMigrator(db, ms, migrate.WithMarkAppliedOnSuccess(true))}, nil
 }
 
+// MigrateUp applies every pending migration to db and returns the names of those it applied.
+func MigrateUp(ctx context.Context, db *bun.DB) ([]string, error) {
+	mg, err := NewMigrator(db)
+	if err != nil {
+		return nil, err
+	}
+	return mg.Up(ctx)
+}
+
 // Up applies every migration not yet applied, under a lock, and returns their names.
 func (mg *Migrator) Up(ctx context.Context) ([]string, error) {
 	var names []string

@@ -73,12 +73,7 @@ func NewRouter(primary *bun.DB, primaryTarget Target, replicas []Target, opt Opt
 	}
 	c.primary = stdlib.GetConnector(*cfg, checkIdle)
 	sqldb := sql.OpenDB(c)
-	maxConns := opt.MaxOpenConns
-	if maxConns == 0 {
-		maxConns = 20
-	}
-	sqldb.SetMaxOpenConns(maxConns)
-	sqldb.SetMaxIdleConns(maxConns)
+	sizePool(sqldb, opt)
 	// Connections are renewed every few minutes, so a replica that comes back gets its share again.
 	sqldb.SetConnMaxLifetime(5 * time.Minute)
 	r.read = bun.NewDB(sqldb, pgdialect.New())
@@ -150,20 +145,12 @@ func (f *failover) Connect(ctx context.Context) (driver.Conn, error) {
 
 func (f *failover) Driver() driver.Driver { return stdlib.GetDefaultDriver() }
 
-// connConfig is the pgx configuration hotro uses for a PostgreSQL URL (as openPostgres sets it),
-// with a short connect timeout so that a replica that is down is passed over quickly.
+// connConfig is pgConfig with a short connect timeout, so that a replica that is down is passed
+// over quickly.
 func connConfig(dsn string, opt Options) (*pgx.ConnConfig, error) {
-	cfg, err := pgx.ParseConfig(dsn)
+	cfg, err := pgConfig(dsn, opt)
 	if err != nil {
-		return nil, fmt.Errorf("not a valid PostgreSQL URL: %s", pgxReason(err))
-	}
-	if cfg.RuntimeParams == nil {
-		cfg.RuntimeParams = map[string]string{}
-	}
-	cfg.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
-	cfg.RuntimeParams["timezone"] = "Asia/Ho_Chi_Minh"
-	if opt.StatementTimeout > 0 {
-		cfg.RuntimeParams["statement_timeout"] = fmt.Sprint(opt.StatementTimeout.Milliseconds())
+		return nil, err
 	}
 	if cfg.ConnectTimeout == 0 || cfg.ConnectTimeout > 2*time.Second {
 		cfg.ConnectTimeout = 2 * time.Second

@@ -87,17 +87,8 @@ type Condition struct {
 // disbursements, w the ward the line is reported under (admin_units), wp that ward's parent and wpp
 // its grandparent.
 func (f Filter) Conditions() []Condition {
-	var conds []Condition
+	conds := f.LineConditions("d.")
 	add := func(cond string, a ...any) { conds = append(conds, Condition{cond, a}) }
-	if len(f.Programs) > 0 {
-		add("d.program_id IN (SELECT id FROM programs WHERE code IN (?))", bun.List(f.Programs))
-	}
-	if len(f.Groups) > 0 {
-		add("d.group_id IN (SELECT id FROM beneficiary_groups WHERE code IN (?))", bun.List(f.Groups))
-	}
-	if len(f.Funds) > 0 {
-		add("d.fund_id IN (SELECT id FROM funds WHERE code IN (?))", bun.List(f.Funds))
-	}
 	if len(f.Wards) > 0 {
 		add("w.code IN (?)", bun.List(f.Wards))
 	}
@@ -107,25 +98,46 @@ func (f Filter) Conditions() []Condition {
 	if len(f.Provinces) > 0 {
 		add("(CASE WHEN wp.level = 'PROVINCE' THEN wp.code ELSE wpp.code END) IN (?)", bun.List(f.Provinces))
 	}
-	for _, ids := range []struct {
-		col string
-		ids []int64
-	}{{"d.program_id", f.ProgramIDs}, {"d.group_id", f.GroupIDs}, {"d.fund_id", f.FundIDs}, {"w.id", f.WardIDs}} {
-		if ids.ids != nil {
-			add(ids.col+" IN (?)", bun.List(append([]int64{0}, ids.ids...)))
-		}
-	}
-	if len(f.Statuses) > 0 {
-		add("d.status IN (?)", bun.List(f.Statuses))
-	}
-	if len(f.Channels) > 0 {
-		add("d.channel IN (?)", bun.List(f.Channels))
+	if f.WardIDs != nil {
+		add("w.id IN (?)", bun.List(append([]int64{0}, f.WardIDs...)))
 	}
 	if f.PaidFrom != nil {
 		add("d.paid_on >= ?", *f.PaidFrom)
 	}
 	if f.PaidTo != nil {
 		add("d.paid_on <= ?", *f.PaidTo)
+	}
+	return conds
+}
+
+// LineConditions are the filter's conditions on a line's own columns (programme, group, fund,
+// status, channel), the columns named with prefix: the rollups keep the same columns, so their
+// engine filters its rows with these too (prefix "").
+func (f Filter) LineConditions(prefix string) []Condition {
+	var conds []Condition
+	add := func(cond string, a ...any) { conds = append(conds, Condition{prefix + cond, a}) }
+	if len(f.Programs) > 0 {
+		add("program_id IN (SELECT id FROM programs WHERE code IN (?))", bun.List(f.Programs))
+	}
+	if len(f.Groups) > 0 {
+		add("group_id IN (SELECT id FROM beneficiary_groups WHERE code IN (?))", bun.List(f.Groups))
+	}
+	if len(f.Funds) > 0 {
+		add("fund_id IN (SELECT id FROM funds WHERE code IN (?))", bun.List(f.Funds))
+	}
+	for _, ids := range []struct {
+		col string
+		ids []int64
+	}{{"program_id", f.ProgramIDs}, {"group_id", f.GroupIDs}, {"fund_id", f.FundIDs}} {
+		if ids.ids != nil {
+			add(ids.col+" IN (?)", bun.List(append([]int64{0}, ids.ids...)))
+		}
+	}
+	if len(f.Statuses) > 0 {
+		add("status IN (?)", bun.List(f.Statuses))
+	}
+	if len(f.Channels) > 0 {
+		add("channel IN (?)", bun.List(f.Channels))
 	}
 	return conds
 }

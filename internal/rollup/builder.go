@@ -31,16 +31,12 @@ func (b *Builder) Len() int { return len(b.acc.cells) }
 func (b *Builder) Flush(emit func(values []any) error) error {
 	for _, k := range sortedKeys(b.acc.cells) {
 		c := b.acc.cells[k]
-		r, err := encode(c.recipients)
-		if err != nil {
-			return err
-		}
-		p, err := encode(c.persons)
+		r, p, err := c.bitmaps()
 		if err != nil {
 			return err
 		}
 		if err := emit([]any{k.level, k.unit, k.program, k.group, k.fund, statusText(k.status), channelText(k.channel),
-			k.period, c.lines, c.amount, bytesOrNil(r), bytesOrNil(p)}); err != nil {
+			k.period, c.lines, c.amount, r, p}); err != nil {
 			return err
 		}
 	}

@@ -118,6 +118,28 @@ func (a *accumulator) add(f *disbursement.Facts, uk unitKeys) error {
 	return nil
 }
 
+// bitmaps returns the cell's recipients and persons as the database stores them: serialised, or
+// NULL when absent.
+func (c *cell) bitmaps() (recipients, persons any, err error) {
+	r, err := encode(c.recipients)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := encode(c.persons)
+	if err != nil {
+		return nil, nil, err
+	}
+	return bytesOrNil(r), bytesOrNil(p), nil
+}
+
+// bytesOrNil makes an absent bitmap NULL rather than an empty value.
+func bytesOrNil(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	return b
+}
+
 // encode serialises a bitmap for the database, compressed into runs where that is smaller.
 func encode(b *roaring.Bitmap) ([]byte, error) {
 	if b == nil {

@@ -464,9 +464,9 @@ func (p *planner) sql(reads []*read) (string, []any) {
 	}
 	b.WriteString(")")
 	var args []any
-	for _, c := range lineConditions(p.q.Filter) {
-		b.WriteString(" AND " + c.sql)
-		args = append(args, c.args...)
+	for _, c := range p.q.Filter.LineConditions("") {
+		b.WriteString(" AND " + c.SQL)
+		args = append(args, c.Args...)
 	}
 	return b.String(), args
 }

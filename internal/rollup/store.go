@@ -60,15 +60,11 @@ func upsertCells(ctx context.Context, idb bun.IDB, cells map[cellKey]*cell, onCo
 			keyLiteral(&kb, k)
 			lit := kb.String()
 			fmt.Fprintf(&b, "%s, %d, %d, ?, ?)", lit[:len(lit)-1], c.lines, c.amount)
-			r, err := encode(c.recipients)
+			r, p, err := c.bitmaps()
 			if err != nil {
 				return err
 			}
-			p, err := encode(c.persons)
-			if err != nil {
-				return err
-			}
-			args = append(args, bytesOrNil(r), bytesOrNil(p))
+			args = append(args, r, p)
 		}
 		b.WriteString(onConflict)
 		if _, err := idb.ExecContext(ctx, b.String(), args...); err != nil {
@@ -76,14 +72,6 @@ func upsertCells(ctx context.Context, idb bun.IDB, cells map[cellKey]*cell, onCo
 		}
 	}
 	return nil
-}
-
-// bytesOrNil makes an absent bitmap NULL rather than an empty value.
-func bytesOrNil(b []byte) any {
-	if b == nil {
-		return nil
-	}
-	return b
 }
 
 // storedRow is one rollup row as read back.

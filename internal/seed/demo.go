@@ -230,7 +230,7 @@ func (g *demoGen) newBeneficiary(grp *program.Group, w *demoWard, born [2]int) *
 	kind, members := beneficiary.Person, 1
 	if grp.SupportUnit != program.PerPerson {
 		kind = beneficiary.Household
-		members = householdSize(g.r)
+		members = HouseholdSize(g.r)
 	}
 	id := g.citizenID(dob, female)
 	b := &beneficiary.Beneficiary{
@@ -241,8 +241,9 @@ func (g *demoGen) newBeneficiary(grp *program.Group, w *demoWard, born [2]int) *
 	return b
 }
 
-// householdSize draws 1 to 7 members, around 3.4 on average like poor households' lists.
-func householdSize(r *rand.Rand) int {
+// HouseholdSize draws 1 to 7 members, around 3.4 on average like poor households' lists (the demo
+// and the national data sets both draw with it).
+func HouseholdSize(r *rand.Rand) int {
 	cum := []int{15, 35, 57, 77, 89, 96, 100}
 	x := r.IntN(100)
 	for i, c := range cum {

@@ -58,11 +58,7 @@ func Open(t testing.TB, dialect db.Dialect) *bun.DB {
 		t.Fatalf("open %s: %v", dialect, err)
 	}
 	t.Cleanup(func() { d.Close() })
-	mg, err := db.NewMigrator(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := mg.Up(context.Background()); err != nil {
+	if _, err := db.MigrateUp(context.Background(), d); err != nil {
 		t.Fatalf("migrate %s: %v", dialect, err)
 	}
 	return d

@@ -16,6 +16,7 @@ import (
 	"hotro/internal/disbursement"
 	"hotro/internal/program"
 	"hotro/internal/rollup"
+	"hotro/internal/seed"
 	"hotro/internal/vntext"
 )
 
@@ -320,7 +321,7 @@ func (g *generator) list(r *rand.Rand, p *provinceUnit, w *wardUnit, gp groupPla
 		members := 1
 		kind := beneficiary.Person
 		if household {
-			members = householdSize(r)
+			members = seed.HouseholdSize(r)
 			kind = beneficiary.Household
 		}
 		ben := g.nextBen
@@ -626,18 +627,6 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-// householdSize draws 1 to 7 members, about 3.4 on average like poor households' lists.
-func householdSize(r *rand.Rand) int {
-	cum := []int{15, 35, 57, 77, 89, 96, 100}
-	x := r.IntN(100)
-	for i, c := range cum {
-		if x < c {
-			return i + 1
-		}
-	}
-	return 4
 }
 
 // workday moves a Sunday to the Monday after.

@@ -161,11 +161,7 @@ func (st *sqliteTemplate) make() (string, error) {
 		return "", err
 	}
 	defer d.Close()
-	mg, err := db.NewMigrator(d)
-	if err != nil {
-		return "", err
-	}
-	if _, err := mg.Up(ctx); err != nil {
+	if _, err := db.MigrateUp(ctx, d); err != nil {
 		return "", err
 	}
 	if err := seedInto(d, st.demo); err != nil {
