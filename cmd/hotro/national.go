@@ -24,6 +24,9 @@ func nationalCmd(ctx context.Context, args []string, getenv func(string) string,
 	if len(rest) > 0 {
 		return fmt.Errorf("national takes no arguments, got %q", rest)
 	}
+	if err := national.Check(d, nationalOptions(cfg, nil)); err != nil {
+		return err
+	}
 	if err := migrateUp(ctx, d, log); err != nil {
 		return err
 	}
@@ -36,9 +39,9 @@ func nationalCmd(ctx context.Context, args []string, getenv func(string) string,
 // loadNational loads the national data set of the configured seed and scale into d, which holds the
 // reference data, and says what it loaded.
 func loadNational(ctx context.Context, cfg config.Config, d *bun.DB, log *slog.Logger, stdout io.Writer) error {
-	sum, err := national.Load(ctx, d, national.Options{Seed: cfg.DemoSeed, Scale: cfg.DemoScale, Progress: func(step string, took time.Duration) {
+	sum, err := national.Load(ctx, d, nationalOptions(cfg, func(step string, took time.Duration) {
 		log.Info("national data set", "step", step, "took", took.Round(time.Millisecond))
-	}})
+	}))
 	if err != nil {
 		return err
 	}
@@ -48,4 +51,9 @@ func loadNational(ctx context.Context, cfg config.Config, d *bun.DB, log *slog.L
 		sum.Total.Round(time.Second), sum.Copy.Round(time.Second), sum.CopyLinesPerSecond(), sum.Indexes.Round(time.Second),
 		sum.Analyze.Round(time.Second), sum.LinesPerSecond())
 	return nil
+}
+
+// nationalOptions are the national data set's options from the configuration.
+func nationalOptions(cfg config.Config, progress func(step string, took time.Duration)) national.Options {
+	return national.Options{Seed: cfg.DemoSeed, Scale: cfg.DemoScale, Progress: progress}
 }

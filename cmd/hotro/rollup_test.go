@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
 	"hotro/internal/db"
+	"hotro/internal/db/dbtest"
 	"hotro/internal/seed/seedtest"
 )
 
@@ -53,5 +55,34 @@ func TestRollupCheckAndRebuild(t *testing.T) {
 				t.Errorf("output %q does not contain %q", stdout.String(), s.wantOut)
 			}
 		})
+	}
+}
+
+// TestNationalRefusesBeforeItMigrates: a scale the national data set does not take is refused by
+// hotro national and hotro seed --national before the database is touched.
+func TestNationalRefusesBeforeItMigrates(t *testing.T) {
+	if !slices.Contains(dbtest.Dialects(), db.Postgres) {
+		t.Skip("the national data set loads into PostgreSQL only")
+	}
+	url := dbtest.NewDatabase(t)
+	ctx := context.Background()
+	for _, args := range [][]string{{"national", "--scale", "1000"}, {"seed", "--national", "--scale", "5"}} {
+		var stdout, stderr syncBuffer
+		err := run(ctx, append(args, "--log-level", "warn"), envOf(map[string]string{"DATABASE_URL": url}), strings.NewReader(""), &stdout, &stderr)
+		if err == nil || !strings.Contains(err.Error(), "at most 2") {
+			t.Errorf("%v: err = %v, want the scale refused", args, err)
+		}
+	}
+	d, err := db.Open(ctx, db.Target{Dialect: db.Postgres, DSN: url}, db.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	var tables int
+	if err := d.NewRaw("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'").Scan(ctx, &tables); err != nil {
+		t.Fatal(err)
+	}
+	if tables != 0 {
+		t.Errorf("the refused commands left %d tables behind", tables)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"hotro/internal/config"
 	"hotro/internal/rollup"
 	"hotro/internal/seed"
+	"hotro/internal/seed/national"
 )
 
 func seedCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -22,6 +23,11 @@ func seedCmd(ctx context.Context, args []string, getenv func(string) string, std
 	defer d.Close()
 	if len(rest) > 0 {
 		return fmt.Errorf("seed takes no arguments, got %q", rest)
+	}
+	if cfg.National {
+		if err := national.Check(d, nationalOptions(cfg, nil)); err != nil {
+			return err
+		}
 	}
 	if err := migrateUp(ctx, d, log); err != nil {
 		return err

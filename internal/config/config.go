@@ -177,7 +177,7 @@ func Load(cmd Command, args []string, getenv func(string) string, usage io.Write
 		env("HOTRO_EMBED_SECRET", str(&c.EmbedSecret))
 		env("HOTRO_RESPONSE_CACHE_MB", func(v string) error {
 			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 {
+			if err != nil {
 				return errors.New("not a whole number of megabytes")
 			}
 			c.ResponseCacheMB = n
@@ -252,6 +252,8 @@ func (c Config) validate() error {
 		return fmt.Errorf("--demo and --national are two different data sets: choose one")
 	case c.PublicMinCount < 1:
 		return fmt.Errorf("--public-min-count must be at least 1, got %d", c.PublicMinCount)
+	case c.ResponseCacheMB < 0 || c.ResponseCacheMB > 1<<20:
+		return fmt.Errorf("--response-cache-mb must be 0 (off) to %d megabytes, got %d", 1<<20, c.ResponseCacheMB)
 	case c.EmbedSecret != "" && len(c.EmbedSecret) < 32:
 		return fmt.Errorf("HOTRO_EMBED_SECRET must be at least 32 characters")
 	case c.AdminUsername != "" && c.AdminPassword == "":

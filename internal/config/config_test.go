@@ -34,6 +34,9 @@ func TestLoad(t *testing.T) {
 		{"cors wildcard refused", Serve, []string{"--cors-origins", "*"}, nil, nil, "no *"},
 		{"cors with a path refused", Serve, nil, map[string]string{"HOTRO_CORS_ORIGINS": "https://a.vn/portal"}, nil, "no *"},
 		{"short embed secret", Serve, nil, map[string]string{"HOTRO_EMBED_SECRET": "short"}, nil, "at least 32"},
+		{"negative response cache by flag", Serve, []string{"--response-cache-mb", "-3"}, nil, nil, "--response-cache-mb must be 0 (off)"},
+		{"negative response cache in env", Serve, nil, map[string]string{"HOTRO_RESPONSE_CACHE_MB": "-3"}, nil, "--response-cache-mb must be 0 (off)"},
+		{"response cache off", Serve, nil, map[string]string{"HOTRO_RESPONSE_CACHE_MB": "0"}, func(c Config) bool { return c.ResponseCacheMB == 0 }, ""},
 		{"unknown flag", Serve, []string{"--port", "80"}, nil, nil, "flag provided but not defined"},
 		{"serve flag on migrate", Migrate, []string{"--addr", ":1"}, nil, nil, "flag provided but not defined"},
 	}

@@ -58,15 +58,25 @@ func (s Summary) CopyLinesPerSecond() float64 { return float64(s.Lines) / s.Copy
 // SummaryKey is the dataset_info key that keeps the summary of the national load, as JSON.
 const SummaryKey = "national_summary"
 
+// Check refuses what Load would refuse before it touches the database: a database other than
+// PostgreSQL, or a scale out of range. Commands call it before they migrate anything.
+func Check(d *bun.DB, opt Options) error {
+	const op = "national: load"
+	if db.DialectOf(d) != db.Postgres {
+		return errs.E(op, errs.Invalid, errs.Msg("the national data set loads into PostgreSQL only (it uses COPY and is tens of gigabytes): set --database-url postgres://..."))
+	}
+	if opt.Scale <= 0 || opt.Scale > 2 || math.IsNaN(opt.Scale) {
+		return errs.E(op, errs.Invalid, errs.Msgf("--scale must be above 0 and at most 2 for the national data set, got %v", opt.Scale))
+	}
+	return nil
+}
+
 // Load generates the national data set into d, a migrated PostgreSQL database with reference data
 // and no payment lines, and marks it as synthetic demo data.
 func Load(ctx context.Context, d *bun.DB, opt Options) (Summary, error) {
 	const op = "national: load"
-	if db.DialectOf(d) != db.Postgres {
-		return Summary{}, errs.E(op, errs.Invalid, errs.Msg("the national data set loads into PostgreSQL only (it uses COPY and is tens of gigabytes): set --database-url postgres://..."))
-	}
-	if opt.Scale <= 0 || opt.Scale > 2 || math.IsNaN(opt.Scale) {
-		return Summary{}, errs.E(op, errs.Invalid, errs.Msgf("--scale must be above 0 and at most 2 for the national data set, got %v", opt.Scale))
+	if err := Check(d, opt); err != nil {
+		return Summary{}, err
 	}
 	progress := opt.Progress
 	if progress == nil {
