@@ -71,6 +71,19 @@ func loadSettings() (settings, error) {
 		return s, fmt.Errorf("BENCH_SQL_RUNS: %v", err)
 	}
 	s.reload = env("BENCH_RELOAD", "0") == "1"
+	switch {
+	case !(s.scale > 0 && s.scale <= 2):
+		return s, fmt.Errorf("BENCH_SCALE must be above 0 and at most 2 (1: 20 million recipients), got %v", s.scale)
+	case s.concurrency < 1 || s.concurrency > 1000:
+		return s, fmt.Errorf("BENCH_CONCURRENCY must be 1 to 1000 clients, got %d", s.concurrency)
+	case s.duration < time.Second:
+		return s, fmt.Errorf("BENCH_DURATION must be at least 1s, got %s", s.duration)
+	case s.sqlRuns < 1:
+		return s, fmt.Errorf("BENCH_SQL_RUNS must be at least 1, got %d", s.sqlRuns)
+	}
+	if t, err := db.ParseURL(s.url); err != nil || t.Dialect != db.Postgres {
+		return s, errors.New("BENCH_DATABASE_URL must be a PostgreSQL URL (postgres://...): the national data set is for PostgreSQL")
+	}
 	os.Setenv("BENCH_DATABASE_URL", s.url)
 	return s, nil
 }
@@ -131,9 +144,6 @@ func run(ctx context.Context, stdout, stderr io.Writer) error {
 	target, err := db.ParseURL(s.url)
 	if err != nil {
 		return err
-	}
-	if target.Dialect != db.Postgres {
-		return errors.New("BENCH_DATABASE_URL must be a PostgreSQL URL: the national data set is for PostgreSQL")
 	}
 	d, err := db.Open(ctx, target, db.Options{MaxOpenConns: 8})
 	if err != nil {
@@ -326,6 +336,9 @@ func ensureNational(ctx context.Context, d *bun.DB, s settings, logf func(string
 	}
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return sum, err
+	}
+	if err == nil {
+		return sum, fmt.Errorf("the database holds the national data set %s, not national-%d-x%g: BENCH_RELOAD=1 loads it again (the database is dropped first)", seedKey, s.seed, s.scale)
 	}
 	if _, err := seed.EnsureReference(ctx, d); err != nil {
 		return sum, err
