@@ -26,6 +26,24 @@ func get(t *testing.T, h http.Handler, path string, header map[string]string) *h
 	return rec.Result()
 }
 
+// assertGzipped fetches path accepting gzip and checks that it comes gzipped and unzips to the
+// embedded file.
+func assertGzipped(t *testing.T, h http.Handler, path, file string) {
+	t.Helper()
+	gz := get(t, h, path, map[string]string{"Accept-Encoding": "gzip, deflate, br"})
+	if gz.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("%s with Accept-Encoding gzip: Content-Encoding %q", path, gz.Header.Get("Content-Encoding"))
+	}
+	zr, err := gzip.NewReader(gz.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unzipped, _ := io.ReadAll(zr)
+	if want, _ := fs.ReadFile(static, file); !bytes.Equal(unzipped, want) {
+		t.Errorf("gzipped %s differs from the embedded file", path)
+	}
+}
+
 func TestHandlerServesEmbeddedFiles(t *testing.T) {
 	h := Handler()
 	tests := []struct {
@@ -65,19 +83,7 @@ func TestHandlerRevalidatesAndCompresses(t *testing.T) {
 	if res := get(t, h, "/js/main.js", map[string]string{"If-None-Match": etag}); res.StatusCode != http.StatusNotModified {
 		t.Errorf("If-None-Match with the ETag: status %d, want 304", res.StatusCode)
 	}
-	gz := get(t, h, "/vendor/"+vendoredChartLibrary(t), map[string]string{"Accept-Encoding": "gzip, deflate, br"})
-	if gz.Header.Get("Content-Encoding") != "gzip" {
-		t.Fatalf("Accept-Encoding gzip: Content-Encoding %q", gz.Header.Get("Content-Encoding"))
-	}
-	zr, err := gzip.NewReader(gz.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	unzipped, _ := io.ReadAll(zr)
-	want, _ := fs.ReadFile(static, "static/vendor/"+vendoredChartLibrary(t))
-	if !bytes.Equal(unzipped, want) {
-		t.Error("gzipped chart library differs from the embedded file")
-	}
+	assertGzipped(t, h, "/vendor/"+vendoredChartLibrary(t), "static/vendor/"+vendoredChartLibrary(t))
 	if res := get(t, h, "/js/main.js", map[string]string{"Accept-Encoding": "gzip;q=0"}); res.Header.Get("Content-Encoding") != "" {
 		t.Error("gzip;q=0 still got gzip")
 	}
