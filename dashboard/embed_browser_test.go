@@ -408,7 +408,7 @@ func TestEmbedPages(t *testing.T) {
 			break
 		}
 	}
-	signed, err := portal.NewSigner([]byte(secret), nil).Sign(url.Values{"lang": {"en"}, "theme": {"dark"}}, time.Hour)
+	signed, err := portal.NewSigner([]byte(secret), nil).Sign("pipeline", url.Values{"lang": {"en"}, "theme": {"dark"}}, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}

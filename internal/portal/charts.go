@@ -136,7 +136,7 @@ func (h *Handler) chart(r *http.Request) (*Chart, error) {
 	}
 	signed := q.Get("sig") != ""
 	if signed {
-		if err := h.Signer.Verify(q); err != nil {
+		if err := h.Signer.Verify(name, q); err != nil {
 			return nil, err
 		}
 	}

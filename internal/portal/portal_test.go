@@ -30,12 +30,17 @@ const secret = "a-test-secret-of-at-least-32-characters!"
 func TestSignedLinks(t *testing.T) {
 	now := time.Date(2020, 5, 20, 9, 0, 0, 0, time.UTC)
 	s := portal.NewSigner([]byte(secret), func() time.Time { return now })
-	signed, err := s.Sign(url.Values{"ward": {"05431"}, "measure": {"amountPaid"}, "full": {"1"}}, time.Hour)
+	signed, err := s.Sign("kpi", url.Values{"ward": {"05431"}, "measure": {"amountPaid"}, "full": {"1"}}, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Verify(signed); err != nil {
+	if err := s.Verify("kpi", signed); err != nil {
 		t.Fatalf("a fresh link is refused: %v", err)
+	}
+	for _, other := range []string{"table", "pipeline", "wards"} {
+		if err := s.Verify(other, signed); !errs.Is(errs.Permission, err) {
+			t.Errorf("a link signed for kpi works for %s: %v", other, err)
+		}
 	}
 	change := func(f func(v url.Values)) url.Values {
 		c := url.Values{}
@@ -56,23 +61,23 @@ func TestSignedLinks(t *testing.T) {
 		{"a later expiry", change(func(v url.Values) { v.Set("exp", "9999999999") }), "sửa đổi"},
 		{"no signature", change(func(v url.Values) { v.Del("sig") }), "sửa đổi"},
 		{"signed with another key", func() url.Values {
-			v, _ := portal.NewSigner([]byte(strings.Repeat("x", 40)), func() time.Time { return now }).Sign(url.Values{"ward": {"05431"}}, time.Hour)
+			v, _ := portal.NewSigner([]byte(strings.Repeat("x", 40)), func() time.Time { return now }).Sign("kpi", url.Values{"ward": {"05431"}}, time.Hour)
 			return v
 		}(), "sửa đổi"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := s.Verify(tt.link)
+			err := s.Verify("kpi", tt.link)
 			if !errs.Is(errs.Permission, err) || !strings.Contains(errs.Message(err), tt.want) {
 				t.Errorf("err = %v, want refused (%s)", err, tt.want)
 			}
 		})
 	}
 	later := portal.NewSigner([]byte(secret), func() time.Time { return now.Add(2 * time.Hour) })
-	if err := later.Verify(signed); !errs.Is(errs.Permission, err) || !strings.Contains(errs.Message(err), "hết hạn") {
+	if err := later.Verify("kpi", signed); !errs.Is(errs.Permission, err) || !strings.Contains(errs.Message(err), "hết hạn") {
 		t.Errorf("expired link: err = %v", err)
 	}
-	if err := portal.NewSigner(nil, nil).Verify(signed); err == nil {
+	if err := portal.NewSigner(nil, nil).Verify("kpi", signed); err == nil {
 		t.Error("a server without a key accepts signed links")
 	}
 }
@@ -162,7 +167,7 @@ func TestChartData(t *testing.T) {
 				}
 			}
 			signer := portal.NewSigner([]byte(secret), nil)
-			link, _ := signer.Sign(url.Values{"group": {"CHAM_DUT_HDLD"}, "full": {"1"}}, time.Hour)
+			link, _ := signer.Sign("wards", url.Values{"group": {"CHAM_DUT_HDLD"}, "full": {"1"}}, time.Hour)
 			res, body = get(t, srv.URL+"/embed/data/wards?"+link.Encode(), nil)
 			chart = portal.Chart{}
 			json.Unmarshal(body, &chart)
@@ -289,7 +294,7 @@ func TestPublicAnswersAreComputedOncePerVersion(t *testing.T) {
 	if n := engine.n.Load(); n != 2 {
 		t.Errorf("after a write: %d queries, want 2", n)
 	}
-	link, _ := signer.Sign(url.Values{"full": {"1"}}, time.Hour)
+	link, _ := signer.Sign("wards", url.Values{"full": {"1"}}, time.Hour)
 	ask("/embed/data/wards?" + link.Encode())
 	ask("/embed/data/wards?" + link.Encode())
 	if n := engine.n.Load(); n != 4 {
@@ -322,6 +327,18 @@ func TestSignEmbedLinkThroughTheAPI(t *testing.T) {
 	json.Unmarshal(body, &chart)
 	if r.StatusCode != 200 || chart.Public || len(chart.Points) == 0 {
 		t.Errorf("the signed pipeline: %d %.300s", r.StatusCode, body)
+	}
+	// A signed answer is checked every time and kept by no cache: no ETag to revalidate with, and
+	// If-None-Match (as a cache holding an expired link's answer would send) gets the full check.
+	if r.Header.Get("ETag") != "" || r.Header.Get("Cache-Control") != "private, no-store" {
+		t.Errorf("the signed answer: ETag %q, Cache-Control %q, want none and private, no-store", r.Header.Get("ETag"), r.Header.Get("Cache-Control"))
+	}
+	if r, _ := get(t, srv.URL+link.Data, map[string]string{"If-None-Match": "*"}); r.StatusCode != 200 {
+		t.Errorf("the signed answer revalidated: %d, want 200 after the signature is checked again", r.StatusCode)
+	}
+	// Moved to another chart, the link no longer holds.
+	if r, _ := get(t, srv.URL+strings.Replace(link.Data, "/embed/data/pipeline?", "/embed/data/table?", 1), nil); r.StatusCode != http.StatusForbidden {
+		t.Errorf("the link moved to the table: %d, want 403", r.StatusCode)
 	}
 	if r, _ := get(t, srv.URL+link.Page, nil); r.StatusCode != 200 {
 		t.Errorf("the signed page: %d", r.StatusCode)

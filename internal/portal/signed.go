@@ -35,8 +35,9 @@ func NewSigner(key []byte, now func() time.Time) *Signer {
 // Enabled reports whether a key is configured.
 func (s *Signer) Enabled() bool { return len(s.key) > 0 }
 
-// Sign adds exp (unix seconds) and sig to the parameters.
-func (s *Signer) Sign(params url.Values, ttl time.Duration) (url.Values, error) {
+// Sign adds exp (unix seconds) and sig to the parameters of a link to the chart: the signature
+// covers the chart too, so a link cannot be moved to another chart.
+func (s *Signer) Sign(chart string, params url.Values, ttl time.Duration) (url.Values, error) {
 	if !s.Enabled() {
 		return nil, errs.E("portal: sign", errs.Unavailable, errs.Msg("Chưa cấu hình khoá ký liên kết (HOTRO_EMBED_SECRET)."))
 	}
@@ -47,18 +48,19 @@ func (s *Signer) Sign(params url.Values, ttl time.Duration) (url.Values, error) 
 		}
 	}
 	out.Set("exp", strconv.FormatInt(s.now().Add(ttl).Unix(), 10))
-	out.Set("sig", s.mac(out))
+	out.Set("sig", s.mac(chart, out))
 	return out, nil
 }
 
-// Verify reports whether the parameters carry a valid, unexpired signature over all of them.
-func (s *Signer) Verify(params url.Values) error {
+// Verify reports whether the parameters carry a valid, unexpired signature over the chart and all
+// of them.
+func (s *Signer) Verify(chart string, params url.Values) error {
 	const op = "portal: verify"
 	if !s.Enabled() {
 		return errs.E(op, errs.Permission, errs.Msg("Liên kết có chữ ký không dùng được: máy chủ chưa cấu hình khoá ký."))
 	}
 	sig := params.Get("sig")
-	if sig == "" || !hmac.Equal([]byte(sig), []byte(s.mac(params))) {
+	if sig == "" || !hmac.Equal([]byte(sig), []byte(s.mac(chart, params))) {
 		return errs.E(op, errs.Permission, errs.Msg("Liên kết biểu đồ không hợp lệ hoặc đã bị sửa đổi."))
 	}
 	exp, err := strconv.ParseInt(params.Get("exp"), 10, 64)
@@ -68,8 +70,8 @@ func (s *Signer) Verify(params url.Values) error {
 	return nil
 }
 
-// mac is the HMAC-SHA256 of the parameters other than sig, in a canonical order.
-func (s *Signer) mac(params url.Values) string {
+// mac is the HMAC-SHA256 of the chart and the parameters other than sig, in a canonical order.
+func (s *Signer) mac(chart string, params url.Values) string {
 	keys := make([]string, 0, len(params))
 	for k := range params {
 		if k != "sig" {
@@ -78,6 +80,8 @@ func (s *Signer) mac(params url.Values) string {
 	}
 	sort.Strings(keys)
 	var b strings.Builder
+	b.WriteString(url.PathEscape(chart))
+	b.WriteByte('?')
 	for _, k := range keys {
 		vs := append([]string(nil), params[k]...)
 		sort.Strings(vs)
@@ -126,7 +130,7 @@ func (s *Signer) SignLink(ctx context.Context, chart string, params url.Values, 
 	if full {
 		clean.Set("full", "1")
 	}
-	signed, err := s.Sign(clean, ttl)
+	signed, err := s.Sign(chart, clean, ttl)
 	if err != nil {
 		return nil, err
 	}

@@ -47,10 +47,13 @@ func (p Public) frameAncestors() string {
 
 // cached serves public GET answers with an ETag from the data version and the URL, answers
 // If-None-Match with 304 Not Modified without running the query, and lets shared caches keep
-// them for MaxAge. Answers to signed-in callers are never stored.
+// them for MaxAge. Answers to signed-in callers and to signed chart links are never stored.
 func (p Public) cached(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if (r.Method != http.MethodGet && r.Method != http.MethodHead) || !p.Anonymous(r) || p.DataVersion == nil {
+		// A signed chart link is checked (signature, expiry) on every request, and what it shows may
+		// be more than the public figures: never answered from a cache, never stored by one.
+		signed := r.URL.Query().Get("sig") != ""
+		if (r.Method != http.MethodGet && r.Method != http.MethodHead) || !p.Anonymous(r) || p.DataVersion == nil || signed {
 			w.Header().Set("Cache-Control", "private, no-store")
 			h.ServeHTTP(w, r)
 			return
