@@ -198,6 +198,26 @@ func TestIntakeThroughGraphQL(t *testing.T) {
 					t.Errorf("a leader fetched the report: %d", status)
 				}
 			})
+			t.Run("no cell of the CSV report is a formula", func(t *testing.T) {
+				hostile := []byte("Họ và tên,Số CCCD/CMND,Số nhân khẩu\r\n\"=HYPERLINK(\"\"http://x.invalid\"\")\",001085777009,1\r\n")
+				status, r := upload(t, srv, officer, checkImport, vars, "variables.input.file", "doc-hai.csv", hostile)
+				if status != http.StatusOK || len(r.Errors) > 0 {
+					t.Fatalf("checkImport: %d %s", status, r.Raw)
+				}
+				var got struct{ CheckImport struct{ ReportURL string } }
+				must(t, json.Unmarshal(r.Data, &got))
+				status, _, body := get(t, srv, officer, got.CheckImport.ReportURL)
+				if status != http.StatusOK || !strings.Contains(strings.ToUpper(string(body)), `'=HYPERLINK`) {
+					t.Errorf("report.csv: %d %s", status, body)
+				}
+				for _, line := range strings.Split(string(body), "\r\n") {
+					for _, cell := range strings.Split(line, ",") {
+						if strings.HasPrefix(strings.TrimPrefix(cell, `"`), "=") {
+							t.Errorf("a cell starts a formula: %q", cell)
+						}
+					}
+				}
+			})
 
 			// Commit.
 			r = officer.GraphQL(t, `mutation($id: ID!) { commitImport(id: $id) { status message batch { id rows postingUrl statuses { status lines amount } } } }`,

@@ -19,7 +19,7 @@ func writeCSV(buf *bytes.Buffer, t *table) error {
 	w.UseCRLF = true
 	record := make([]string, len(t.columns))
 	for i, c := range t.columns {
-		record[i] = defuse(c.header)
+		record[i] = Defuse(c.header)
 	}
 	if err := w.Write(record); err != nil {
 		return err
@@ -39,7 +39,7 @@ func writeCSV(buf *bytes.Buffer, t *table) error {
 func csvCell(v any) string {
 	switch v := v.(type) {
 	case string:
-		return defuse(v)
+		return Defuse(v)
 	case int64:
 		return strconv.FormatInt(v, 10)
 	case civil.Date:
@@ -48,9 +48,9 @@ func csvCell(v any) string {
 	return ""
 }
 
-// defuse keeps a spreadsheet from reading text as a formula (CSV injection): text that starts with
+// Defuse keeps a spreadsheet from reading text as a formula (CSV injection): text that starts with
 // = + - @, a tab or a carriage return gets a leading apostrophe, which Excel shows as plain text.
-func defuse(s string) string {
+func Defuse(s string) string {
 	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
 		return "'" + s
 	}

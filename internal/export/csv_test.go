@@ -24,8 +24,8 @@ func TestDefuseFormulas(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := defuse(tt.in); got != tt.want {
-				t.Errorf("defuse(%q) = %q, want %q", tt.in, got, tt.want)
+			if got := Defuse(tt.in); got != tt.want {
+				t.Errorf("Defuse(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
 	}

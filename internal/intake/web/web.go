@@ -15,6 +15,7 @@ import (
 
 	"hotro/internal/civil"
 	"hotro/internal/errs"
+	"hotro/internal/export"
 	"hotro/internal/intake"
 	"hotro/internal/program"
 	"hotro/internal/vntext"
@@ -92,7 +93,14 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 	buf.WriteString("\ufeff")
 	cw := csv.NewWriter(&buf)
 	cw.UseCRLF = true
-	_ = cw.Write([]string{"Dòng", "Kết quả", "Họ và tên", "Số CCCD/CMND", "Số người", "Số tháng", "Số tiền (đồng)", "Mức quy định (đồng)", "Lỗi và cảnh báo"})
+	// Names and numbers come from the uploaded file: none may reach Excel as a formula.
+	write := func(cells ...string) {
+		for i := range cells {
+			cells[i] = export.Defuse(cells[i])
+		}
+		_ = cw.Write(cells)
+	}
+	write("Dòng", "Kết quả", "Họ và tên", "Số CCCD/CMND", "Số người", "Số tháng", "Số tiền (đồng)", "Mức quy định (đồng)", "Lỗi và cảnh báo")
 	rep, err := h.svc.Recheck(r.Context(), id, func(row intake.RowResult) {
 		var notes []string
 		for _, i := range row.Issues {
@@ -110,8 +118,8 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 		if row.AmountDue != nil {
 			due = strconv.FormatInt(*row.AmountDue, 10)
 		}
-		_ = cw.Write([]string{strconv.Itoa(row.Row), outcomeLabel[row.Outcome], row.FullName, row.CitizenID, strconv.Itoa(row.People),
-			strconv.Itoa(row.Months), strconv.FormatInt(row.Amount, 10), due, strings.Join(notes, " | ")})
+		write(strconv.Itoa(row.Row), outcomeLabel[row.Outcome], row.FullName, row.CitizenID, strconv.Itoa(row.People),
+			strconv.Itoa(row.Months), strconv.FormatInt(row.Amount, 10), due, strings.Join(notes, " | "))
 	})
 	if err != nil {
 		h.fail(w, r, err)
@@ -119,7 +127,7 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, i := range rep.Issues {
 		if i.Row == 0 || i.Code == "unknown_column" || i.Code == "empty_rows_stop" {
-			_ = cw.Write([]string{strconv.Itoa(i.Row), "Toàn tệp", "", "", "", "", "", "", i.Message})
+			write(strconv.Itoa(i.Row), "Toàn tệp", "", "", "", "", "", "", i.Message)
 		}
 	}
 	cw.Flush()
