@@ -46,7 +46,7 @@ func newServer(t testing.TB, d *bun.DB, id *auth.Identity, public ...string) *ht
 func newResolver(t testing.TB, d *bun.DB) *graph.Resolver {
 	t.Helper()
 	r := newLoaderResolver(t, d)
-	ref := reference.NewCache(d, 0)
+	ref := reference.NewCache(d)
 	r.Stats, r.Reference = rollup.NewEngineShared(d, ref), ref
 	return r
 }

@@ -57,7 +57,7 @@ func New(cfg config.Config, d *bun.DB, log *slog.Logger) (*http.Server, error) {
 	}
 	// Reference data (units, programmes, groups, funds) is read once and again only when it changes,
 	// shared by the stats engine (its unit tree, the codes a filter names) and the names of rows.
-	ref := reference.NewCache(read, reference.DefaultTrust)
+	ref := reference.NewCache(read)
 	resolver := &graph.Resolver{
 		Units:      adminunit.NewStore(read),
 		Programs:   program.NewStore(read),

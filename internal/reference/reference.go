@@ -11,7 +11,6 @@ import (
 	"database/sql"
 	"errors"
 	"sync"
-	"time"
 
 	"github.com/uptrace/bun"
 
@@ -138,27 +137,23 @@ func version(ctx context.Context, idb bun.IDB) (string, error) {
 	return v, nil
 }
 
-// DefaultTrust is how long hotro serve trusts the snapshot it has without reading the version
-// again: nothing the server does writes reference data (hotro seed, another process, does), so a
-// change shows within a second and a request costs no round trip for it.
-const DefaultTrust = time.Second
-
 // Cache holds the snapshot of the version read last.
+//
+// It reads the version on every Get outside a request scope, and once per request within one: a
+// version trusted for a while would let the response cache, which reads the data version on a
+// clock of its own, keep an answer with an old name under a new version.
 type Cache struct {
-	db    bun.IDB
-	trust time.Duration
+	db bun.IDB
 
-	mu      sync.Mutex // held while loading, so that concurrent requests load once
-	snap    *Snapshot
-	checked time.Time // when the version was last read
+	mu   sync.Mutex // held while loading, so that concurrent requests load once
+	snap *Snapshot
 }
 
-// NewCache returns a cache reading from idb (a database, a replica pool) that reads the version
-// again once trust has passed since it last did (0: on every Get).
-func NewCache(idb bun.IDB, trust time.Duration) *Cache { return &Cache{db: idb, trust: trust} }
+// NewCache returns a cache reading from idb (a database, a replica pool).
+func NewCache(idb bun.IDB) *Cache { return &Cache{db: idb} }
 
-// Get returns the snapshot of the current version: one round trip for the version (none while the
-// cache trusts what it has), and a load only when it moved. Within a request scope (WithRequest) the first Get's snapshot serves every later
+// Get returns the snapshot of the current version: one round trip for the version, and a load only
+// when it moved. Within a request scope (WithRequest) the first Get's snapshot serves every later
 // one, so that the parts of one answer agree and the version is read once.
 func (c *Cache) Get(ctx context.Context) (*Snapshot, error) {
 	r, _ := ctx.Value(requestKey{}).(*request)
@@ -180,14 +175,6 @@ func (c *Cache) Get(ctx context.Context) (*Snapshot, error) {
 }
 
 func (c *Cache) current(ctx context.Context) (*Snapshot, error) {
-	c.mu.Lock()
-	if c.snap != nil && c.trust > 0 && time.Since(c.checked) < c.trust {
-		s := c.snap
-		c.mu.Unlock()
-		return s, nil
-	}
-	c.mu.Unlock()
-	checked := time.Now()
 	v, err := version(ctx, c.db)
 	if err != nil {
 		return nil, err
@@ -195,14 +182,13 @@ func (c *Cache) current(ctx context.Context) (*Snapshot, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.snap != nil && c.snap.Version == v {
-		c.checked = checked
 		return c.snap, nil
 	}
 	s, err := Load(ctx, c.db)
 	if err != nil {
 		return nil, err
 	}
-	c.snap, c.checked = s, checked
+	c.snap = s
 	return s, nil
 }
 

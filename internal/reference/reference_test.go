@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/uptrace/bun"
 
@@ -111,7 +110,7 @@ func TestCacheFollowsWrites(t *testing.T) {
 	for _, dialect := range dbtest.Dialects() {
 		t.Run(string(dialect), func(t *testing.T) {
 			d := seedtest.Reference(t, dialect)
-			c := reference.NewCache(d, 0)
+			c := reference.NewCache(d)
 			s, err := c.Get(ctx)
 			if err != nil {
 				t.Fatal(err)
@@ -181,7 +180,7 @@ func TestMissingMigration(t *testing.T) {
 		t.Run(string(dialect), func(t *testing.T) {
 			d := seedtest.Reference(t, dialect)
 			deleteWrites(t, d)
-			_, err := reference.NewCache(d, 0).Get(ctx)
+			_, err := reference.NewCache(d).Get(ctx)
 			if err == nil || !strings.Contains(err.Error(), "hotro migrate") {
 				t.Fatalf("got %v, want an error that says to run hotro migrate", err)
 			}
@@ -193,34 +192,5 @@ func deleteWrites(t *testing.T, d *bun.DB) {
 	t.Helper()
 	if _, err := d.NewRaw("DELETE FROM dataset_info WHERE key = 'reference_writes'").Exec(context.Background()); err != nil {
 		t.Fatal(err)
-	}
-}
-
-// TestCacheTrusts: while the cache trusts its snapshot it reads nothing, so a write elsewhere shows
-// only once the trust is over (here: a cache trusting for an hour, and one trusting for nothing).
-func TestCacheTrusts(t *testing.T) {
-	ctx := context.Background()
-	for _, dialect := range dbtest.Dialects() {
-		t.Run(string(dialect), func(t *testing.T) {
-			d := seedtest.Reference(t, dialect)
-			trusting, checking := reference.NewCache(d, time.Hour), reference.NewCache(d, 0)
-			before, err := trusting.Get(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := checking.Get(ctx); err != nil {
-				t.Fatal(err)
-			}
-			ward := before.Units[len(before.Units)-1]
-			if _, err := d.NewRaw("UPDATE admin_units SET name = ? WHERE id = ?", "Xã Đổi Tên", ward.ID).Exec(ctx); err != nil {
-				t.Fatal(err)
-			}
-			if s, err := trusting.Get(ctx); err != nil || s != before {
-				t.Errorf("a trusting cache read again within its trust (%v)", err)
-			}
-			if s, err := checking.Get(ctx); err != nil || s.Unit(ward.ID).Name != "Xã Đổi Tên" {
-				t.Errorf("a cache trusting for nothing missed the write (%v)", err)
-			}
-		})
 	}
 }

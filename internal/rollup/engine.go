@@ -25,8 +25,8 @@ type Engine struct {
 }
 
 // NewEngine returns an engine reading from idb (a database, a replica pool or a transaction), with
-// a reference data cache of its own that reads the version on every query.
-func NewEngine(idb bun.IDB) *Engine { return NewEngineShared(idb, reference.NewCache(idb, 0)) }
+// a reference data cache of its own.
+func NewEngine(idb bun.IDB) *Engine { return NewEngineShared(idb, reference.NewCache(idb)) }
 
 // NewEngineShared returns an engine reading from idb that takes the units, and the codes a filter
 // may name, from ref, a cache shared with the rest of the server.
