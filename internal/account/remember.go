@@ -25,8 +25,17 @@ type remembered struct {
 
 // memory keeps recent lookups by the hash of their secret.
 type memory struct {
-	mu sync.Mutex
-	m  map[string]remembered
+	mu  sync.Mutex
+	m   map[string]remembered
+	gen uint64 // moves on with every forget, so that a lookup begun before it is not kept
+}
+
+// generation is what a lookup notes before it reads the database; put keeps its answer only if no
+// forget came in between.
+func (m *memory) generation() uint64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.gen
 }
 
 func (m *memory) get(key string, now time.Time) (remembered, bool) {
@@ -39,9 +48,12 @@ func (m *memory) get(key string, now time.Time) (remembered, bool) {
 	return r, true
 }
 
-func (m *memory) put(key string, r remembered) {
+func (m *memory) put(key string, r remembered, gen uint64) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if gen != m.gen {
+		return
+	}
 	if m.m == nil || len(m.m) >= rememberMax {
 		m.m = map[string]remembered{}
 	}
@@ -52,11 +64,13 @@ func (m *memory) put(key string, r remembered) {
 func (m *memory) forget() {
 	m.mu.Lock()
 	m.m = nil
+	m.gen++
 	m.mu.Unlock()
 }
 
-// remember keeps r under key until ttl from now, or the end given if sooner; nothing when ttl is 0.
-func (s *Service) remember(key string, r remembered, now time.Time, end *time.Time) {
+// remember keeps r, looked up from generation gen on, under key until ttl from now, or the end
+// given if sooner; nothing when ttl is 0.
+func (s *Service) remember(key string, r remembered, gen uint64, now time.Time, end *time.Time) {
 	if s.opt.IdentityTTL <= 0 {
 		return
 	}
@@ -64,7 +78,7 @@ func (s *Service) remember(key string, r remembered, now time.Time, end *time.Ti
 	if end != nil && end.Before(r.until) {
 		r.until = *end
 	}
-	s.memory.put(key, r)
+	s.memory.put(key, r, gen)
 }
 
 func (s *Service) recall(key string, now time.Time) (remembered, bool) {

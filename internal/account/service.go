@@ -387,6 +387,7 @@ func (s *Service) SessionIdentity(ctx context.Context, token string) (*auth.Iden
 	if r, ok := s.recall(key, s.now()); ok {
 		return r.id, r.csrf, nil
 	}
+	gen := s.memory.generation()
 	var row session
 	err := s.opt.Read.NewSelect().Model(&row).Relation("User").Where("ses.token_hash = ?", hashToken(token)).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -417,7 +418,7 @@ func (s *Service) SessionIdentity(ctx context.Context, token string) (*auth.Iden
 	if idle := row.LastSeenAt.Add(s.opt.IdleTTL); idle.Before(end) {
 		end = idle
 	}
-	s.remember(key, remembered{id: id, csrf: row.CSRFToken}, now, &end)
+	s.remember(key, remembered{id: id, csrf: row.CSRFToken}, gen, now, &end)
 	return id, row.CSRFToken, nil
 }
 
@@ -506,6 +507,7 @@ func (s *Service) TokenIdentity(ctx context.Context, secret string) (*auth.Ident
 	if r, ok := s.recall(key, s.now()); ok {
 		return r.id, nil
 	}
+	gen := s.memory.generation()
 	var t Token
 	err := s.opt.Read.NewSelect().Model(&t).Relation("User").Where("tok.token_hash = ?", hashToken(secret)).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -532,7 +534,7 @@ func (s *Service) TokenIdentity(ctx context.Context, secret string) (*auth.Ident
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
-	s.remember(key, remembered{id: id}, now, t.ExpiresAt)
+	s.remember(key, remembered{id: id}, gen, now, t.ExpiresAt)
 	return id, nil
 }
 

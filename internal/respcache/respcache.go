@@ -30,15 +30,19 @@ func New(maxBytes int) *Cache {
 	return &Cache{maxBytes: maxBytes, order: list.New(), entries: map[string]*list.Element{}}
 }
 
-// Get returns the answer kept for key at this data version.
+// entryOverhead is what an entry costs besides its key and answer (list element, map slot).
+const entryOverhead = 128
+
+// Get returns the answer kept for key at this data version. A newer version drops every answer;
+// an older one (a request that read the version before a write) finds none and drops none.
 func (c *Cache) Get(version int64, key string) ([]byte, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if version != c.version {
+	if version > c.version {
 		c.reset(version)
 	}
 	e, ok := c.entries[key]
-	if !ok {
+	if !ok || version != c.version {
 		c.misses++
 		return nil, false
 	}
@@ -47,10 +51,12 @@ func (c *Cache) Get(version int64, key string) ([]byte, bool) {
 	return e.Value.(*entry).body, true
 }
 
-// Put keeps an answer made at this data version. An answer larger than an eighth of the cache,
-// or made while the version changed, is not kept.
+// Put keeps an answer made at this data version. An answer (with its key) larger than an eighth
+// of the cache, or made while the version changed, is not kept. The size counts keys too, so that
+// many small answers under long keys cannot grow the cache past its bytes.
 func (c *Cache) Put(version int64, key string, body []byte) {
-	if len(body) > c.maxBytes/8 {
+	cost := len(key) + len(body) + entryOverhead
+	if cost > c.maxBytes/8 {
 		return
 	}
 	c.mu.Lock()
@@ -63,13 +69,13 @@ func (c *Cache) Put(version int64, key string, body []byte) {
 	}
 	b := append([]byte(nil), body...)
 	c.entries[key] = c.order.PushFront(&entry{key: key, body: b})
-	c.size += len(b)
+	c.size += cost
 	for c.size > c.maxBytes {
 		last := c.order.Back()
 		old := last.Value.(*entry)
 		c.order.Remove(last)
 		delete(c.entries, old.key)
-		c.size -= len(old.body)
+		c.size -= len(old.key) + len(old.body) + entryOverhead
 	}
 }
 

@@ -1,10 +1,13 @@
 package respcache
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestCache(t *testing.T) {
-	c := New(80)
-	c.Put(1, "a", []byte("1234567890")) // 10 bytes: over an eighth of 80, not kept
+	c := New(8 << 10)                 // an eighth: 1024 bytes with key and overhead
+	c.Put(1, "a", make([]byte, 1000)) // 1000 + 1 + 128 bytes: over an eighth, not kept
 	if _, ok := c.Get(1, "a"); ok {
 		t.Error("an answer over an eighth of the cache was kept")
 	}
@@ -19,16 +22,37 @@ func TestCache(t *testing.T) {
 	if _, ok := c.Get(2, "c"); ok {
 		t.Error("an answer made at an older version was kept")
 	}
-	for i := range 20 {
-		c.Put(2, string(rune('d'+i)), []byte("12345"))
+	// Each entry costs 200 + 1 + 128 bytes: 24 fit in 8 KB, the first ones go.
+	for i := range 40 {
+		c.Put(2, string(rune('d'+i)), make([]byte, 200))
 	}
 	if _, ok := c.Get(2, "d"); ok {
 		t.Error("the least recently used answer was not evicted")
 	}
-	if _, ok := c.Get(2, string(rune('d'+19))); !ok {
+	if _, ok := c.Get(2, string(rune('d'+39))); !ok {
 		t.Error("the most recent answer was evicted")
 	}
-	if hits, misses := c.Stats(); hits != 2 || misses != 4 {
-		t.Errorf("hits %d, misses %d", hits, misses)
+	if c.size > c.maxBytes {
+		t.Errorf("size %d over %d", c.size, c.maxBytes)
+	}
+	// A request that read the version before a write asks with the older one: it finds nothing
+	// and drops nothing.
+	if _, ok := c.Get(1, string(rune('d'+39))); ok {
+		t.Error("an older version was served")
+	}
+	if _, ok := c.Get(2, string(rune('d'+39))); !ok {
+		t.Error("a Get with an older version dropped the answers of the newer one")
+	}
+}
+
+// TestKeysCount: many tiny answers under long keys (a visitor's free-form parameters) stay within
+// the cache's bytes.
+func TestKeysCount(t *testing.T) {
+	c := New(1 << 20)
+	for i := range 10000 {
+		c.Put(1, strings.Repeat("k", 900)+string(rune(i)), []byte("{}"))
+	}
+	if c.size > c.maxBytes || len(c.entries) > (1<<20)/900 {
+		t.Errorf("%d entries, %d bytes counted, for a cache of %d", len(c.entries), c.size, c.maxBytes)
 	}
 }
