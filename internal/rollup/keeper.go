@@ -3,6 +3,7 @@ package rollup
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -64,7 +65,21 @@ func (k *Keeper) LinesChanged(ctx context.Context, tx bun.IDB, changes []disburs
 			removedFrom[c.Before.BeneficiaryID] = true
 		}
 	}
-	if err := checkMembers(ctx, tx, paidAfter); err != nil {
+	// Lock the recipients whose paid lines change before reading their other paid lines: a writer
+	// paying or taking back another line of one of them waits, or is waited for, so that whether a
+	// recipient stays in a rollup row is decided on lines that are all committed.
+	touched := map[int64]bool{}
+	for id := range removedFrom {
+		touched[id] = true
+	}
+	for _, f := range paidAfter {
+		touched[f.BeneficiaryID] = true
+	}
+	members, err := lockRecipients(ctx, tx, keysOfSet(touched))
+	if err != nil {
+		return err
+	}
+	if err := checkMembers(paidAfter, members); err != nil {
 		return err
 	}
 	// The other paid lines of recipients that lost one, as they stand after this write.
@@ -158,42 +173,41 @@ func keysOfSet(m map[int64]bool) []int64 {
 	return out
 }
 
-// checkMembers refuses a paid line that covers more persons than its recipient has: its person IDs
-// would run into the next recipient's and the distinct count would be wrong.
-func checkMembers(ctx context.Context, tx bun.IDB, paid []*disbursement.Facts) error {
-	if len(paid) == 0 {
-		return nil
+// lockRecipients reads the household size of each recipient, locking the recipients' rows in ID
+// order on PostgreSQL (SQLite writers already hold the database's write lock).
+func lockRecipients(ctx context.Context, tx bun.IDB, ids []int64) (map[int64]int, error) {
+	slices.Sort(ids)
+	lock := ""
+	if db.DialectOf(tx) == db.Postgres {
+		lock = " FOR UPDATE"
 	}
-	need := map[int64]int{}
-	for _, f := range paid {
-		need[f.BeneficiaryID] = max(need[f.BeneficiaryID], f.People)
-	}
-	ids := keysOfIntMap(need)
+	members := make(map[int64]int, len(ids))
 	const chunk = 5000
 	for i := 0; i < len(ids); i += chunk {
 		var rows []struct {
 			ID      int64 `bun:"id"`
 			Members int   `bun:"members"`
 		}
-		if err := tx.NewRaw("SELECT id, members FROM beneficiaries WHERE id IN (?)", bun.List(ids[i:min(i+chunk, len(ids))])).Scan(ctx, &rows); err != nil {
-			return errs.E("rollup: check members", err)
+		if err := tx.NewRaw("SELECT id, members FROM beneficiaries WHERE id IN (?) ORDER BY id"+lock, bun.List(ids[i:min(i+chunk, len(ids))])).Scan(ctx, &rows); err != nil {
+			return nil, errs.E("rollup: lock recipients", err)
 		}
 		for _, r := range rows {
-			if need[r.ID] > r.Members {
-				return errs.E("rollup: check members", errs.Invalid,
-					errs.Msgf("Đối tượng %d có %d nhân khẩu nhưng dòng chi trả ghi %d người được hỗ trợ.", r.ID, r.Members, need[r.ID]))
-			}
+			members[r.ID] = r.Members
+		}
+	}
+	return members, nil
+}
+
+// checkMembers refuses a paid line that covers more persons than its recipient has: its person IDs
+// would run into the next recipient's and the distinct count would be wrong.
+func checkMembers(paid []*disbursement.Facts, members map[int64]int) error {
+	for _, f := range paid {
+		if n := members[f.BeneficiaryID]; f.People > n {
+			return errs.E("rollup: check members", errs.Invalid,
+				errs.Msgf("Đối tượng %d có %d nhân khẩu nhưng dòng chi trả ghi %d người được hỗ trợ.", f.BeneficiaryID, n, f.People))
 		}
 	}
 	return nil
-}
-
-func keysOfIntMap(m map[int64]int) []int64 {
-	out := make([]int64, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
 }
 
 // paidLinesOf reads the paid lines of the recipients, leaving out the lines being changed.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -321,4 +322,48 @@ func TestEnsureBuiltFillsEmptyRollups(t *testing.T) {
 		t.Fatalf("without rollups: built = %v, %v; want a rebuild", built, err)
 	}
 	mustCheck(t, w.d, "after EnsureBuilt")
+}
+
+// TestConcurrentReturnsOfOneRecipient: two writers each take back one of a recipient's two paid
+// lines at once. Each, alone, would keep the recipient counted through the other line; the Keeper
+// makes the second wait for the first and see its line taken back, so the recipient leaves the row.
+func TestConcurrentReturnsOfOneRecipient(t *testing.T) {
+	if !slices.Contains(dbtest.Dialects(), db.Postgres) {
+		t.Skip("PostgreSQL only: SQLite runs one writer at a time")
+	}
+	ctx := context.Background()
+	w := newWorld(t, db.Postgres, 5, 300, false)
+	var pair []int64
+	if err := w.d.NewRaw(`SELECT unnest(ARRAY[a.id, b.id]) FROM disbursements AS a JOIN disbursements AS b
+		ON b.beneficiary_id = a.beneficiary_id AND b.id > a.id AND b.ward_id = a.ward_id
+		WHERE a.status = 'PAID' AND b.status = 'PAID' ORDER BY a.id LIMIT 2`).Scan(ctx, &pair); err != nil || len(pair) != 2 {
+		t.Fatalf("no recipient with two paid lines in one ward: %v %v", pair, err)
+	}
+	r := rand.New(rand.NewPCG(4, 4))
+	takeBack := func(l *disbursement.Disbursement) bool {
+		setStatus(r, l, disbursement.Returned)
+		return true
+	}
+	first, err := w.d.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Rollback()
+	if err := rewrite(ctx, first, pair[:1], takeBack); err != nil {
+		t.Fatal(err)
+	}
+	second := make(chan error, 1)
+	go func() {
+		second <- w.d.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return rewrite(ctx, tx, pair[1:], takeBack) })
+	}()
+	// Give the second writer time to reach the first one's locks (if it did not, it runs after
+	// the commit and the outcome is the same).
+	time.Sleep(300 * time.Millisecond)
+	if err := first.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-second; err != nil {
+		t.Fatal(err)
+	}
+	mustCheck(t, w.d, "after two concurrent returns of one recipient's lines")
 }
