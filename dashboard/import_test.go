@@ -1,6 +1,7 @@
 package dashboard_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -253,4 +254,39 @@ func takeStep(tb *tab, card, step string, fill func()) {
 	}
 	tb.click("#step-confirm")
 	tb.waitFor(fmt.Sprintf(`document.querySelector("#step-done")?.dataset.step === %q && document.querySelector("#step-dialog") === null && document.querySelector("#lists-body").getAttribute("aria-busy") === "false"`, step))
+}
+
+// TestAdminImportsForAWardWithoutLines: an admin may import for any ward, also one with no list
+// yet: the ward is typed as its official code, the wards with lines are suggested, and a code that
+// is not 5 digits is refused in Vietnamese before anything is sent.
+func TestAdminImportsForAWardWithoutLines(t *testing.T) {
+	d, err := seedtest.Fresh(t, dbtest.Dialects()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var empty, name string
+	if err := d.NewRaw(`SELECT code, name FROM admin_units WHERE level = 'COMMUNE' AND valid_to IS NULL
+		AND id NOT IN (SELECT ward_id FROM disbursements) ORDER BY code LIMIT 1`).Scan(context.Background(), &empty, &name); err != nil {
+		t.Fatal(err)
+	}
+	srv := apptest.Start(t, d, nil)
+	admin := signedInTab(t, srv, "quantri", 1440)
+	admin.open(srv, "?page=import")
+	if got := eval[string](admin, `document.querySelector("#i-ward").tagName + " " + document.querySelector("#i-ward").type`); got != "INPUT text" {
+		t.Fatalf("the admin's ward field is %q, want a text input", got)
+	}
+	if got := eval[[]string](admin, `[...document.querySelectorAll("#i-ward-list option")].map((o) => o.value)`); !slices.Contains(got, "05431") {
+		t.Errorf("suggested wards %q lack 05431", got)
+	}
+	admin.choose("#i-group", "HO_NGHEO")
+	admin.fill("#i-ward", "123")
+	admin.do(chromedp.SetUploadFiles(chromedp.CSS("#i-file"), []string{writeList(t, "ho-ngheo.csv", poorHouseholds)}))
+	admin.click("#i-check")
+	admin.waitFor(`document.querySelector("#i-ward-error")?.textContent.includes("5 chữ số")`)
+	admin.fill("#i-ward", empty)
+	admin.click("#i-check")
+	admin.waitFor(`document.querySelector("#import-report")?.dataset.status === "READY"`)
+	if got := admin.text("#import-report"); !strings.Contains(got, name) {
+		t.Errorf("the report of a list for %s (%s) does not name it: %.300s", name, empty, got)
+	}
 }

@@ -111,6 +111,9 @@ export function openStepDialog({ batch, step, to, from, lines, amount, opener, o
     dialog.remove();
     if (opener?.isConnected) opener.focus();
   });
+  // While the step is being recorded Escape must not close the dialog: its answer, or the server's
+  // refusal, is shown in it.
+  dialog.addEventListener("cancel", (e) => { if (confirm.disabled) e.preventDefault(); });
   document.body.append(dialog);
   dialog.showModal();
   (dialog.querySelector("input, select, textarea") || confirm).focus();

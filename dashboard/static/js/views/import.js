@@ -86,10 +86,21 @@ async function form(main, ctx) {
     on: { change: () => { templates(); remember({ group: groupSelect.value }); } } });
   const fundSelect = h("select", { id: "i-fund", name: "fund", "aria-describedby": "i-fund-hint",
     on: { change: () => remember({ fund: fundSelect.value }) } });
-  const wardSelect = h("select", { id: "i-ward", name: "ward", required: true, "aria-describedby": "i-ward-error",
-    on: { change: () => remember({ ward: wardSelect.value }) } },
-  wards.length === 1 ? null : h("option", { value: "" }, t("chooseOne")),
-  wards.map((w) => h("option", { value: w.code, selected: w.code === state.ward || wards.length === 1 }, `${nameOf(w, l)} (${w.code})`)));
+  // A ward officer picks one of their wards. An admin may import for any ward, also one without
+  // lines yet: they type its official code, with the wards that have lines suggested; the server
+  // refuses a code that names no ward.
+  const anyWard = user?.role !== "ward_officer";
+  const wardSelect = anyWard
+    ? h("input", { id: "i-ward", name: "ward", type: "text", required: true, inputmode: "numeric", autocomplete: "off",
+      size: "8", maxlength: "5", pattern: "[0-9]{5}", list: "i-ward-list", value: state.ward || "",
+      "aria-describedby": "i-ward-hint i-ward-error", on: { change: () => remember({ ward: wardSelect.value.trim() }) } })
+    : h("select", { id: "i-ward", name: "ward", required: true, "aria-describedby": "i-ward-error",
+      on: { change: () => remember({ ward: wardSelect.value }) } },
+    wards.length === 1 ? null : h("option", { value: "" }, t("chooseOne")),
+    wards.map((w) => h("option", { value: w.code, selected: w.code === state.ward || wards.length === 1 }, `${nameOf(w, l)} (${w.code})`)));
+  const wardList = anyWard
+    ? h("datalist", { id: "i-ward-list" }, wards.map((w) => h("option", { value: w.code }, `${nameOf(w, l)} (${w.code})`)))
+    : null;
   const listedInput = h("input", { id: "i-listed", name: "listed", type: "text", inputmode: "numeric", autocomplete: "off", size: "10",
     placeholder: t("datePlaceholder"), value: state.listed ? formatDate(state.listed) : "", "aria-describedby": "i-listed-hint i-listed-error",
     on: { change: () => { const iso = parseDate(listedInput.value); if (iso || !listedInput.value.trim()) remember({ listed: iso || "" }); } } });
@@ -144,7 +155,9 @@ async function form(main, ctx) {
     h("div", { class: "form-grid" },
       field("i-program", t("program"), programSelect),
       field("i-group", t("groups"), groupSelect, { error: true }),
-      field("i-ward", t("wards"), wardSelect, { error: true, hint: wardsError ? t("wardsUnavailable", { message: wardsError.message }) : null }),
+      field("i-ward", t("wards"), wardSelect, { error: true,
+        hint: wardsError ? t("wardsUnavailable", { message: wardsError.message }) : anyWard ? t("importWardCodeHint") : null }),
+      wardList,
       field("i-fund", t("funds"), fundSelect, { hint: t("fundHint") }),
       field("i-listed", t("listedOn"), listedInput, { hint: t("listedHint"), error: true }))),
   h("fieldset", { class: "import-step" },
@@ -184,7 +197,8 @@ async function form(main, ctx) {
     replace(formError);
     const bad = [];
     if (!groupSelect.value) bad.push(fail(groupSelect, t("fieldRequired", { field: t("groups") })));
-    if (!wardSelect.value) bad.push(fail(wardSelect, t("fieldRequired", { field: t("wards") })));
+    if (!wardSelect.value.trim()) bad.push(fail(wardSelect, t("fieldRequired", { field: t("wards") })));
+    else if (anyWard && !/^[0-9]{5}$/.test(wardSelect.value.trim())) bad.push(fail(wardSelect, t("importWardCodeInvalid")));
     const listed = listedInput.value.trim() ? parseDate(listedInput.value) : "";
     if (listed === null) bad.push(fail(listedInput, t("dateInvalid")));
     const file = fileInput.files[0];
@@ -194,7 +208,7 @@ async function form(main, ctx) {
       bad[0].focus();
       return;
     }
-    const input = { program: program().code, group: groupSelect.value, ward: wardSelect.value };
+    const input = { program: program().code, group: groupSelect.value, ward: wardSelect.value.trim() };
     if (fundSelect.value) input.fund = fundSelect.value;
     if (listed) input.listedOn = listed;
     submit.disabled = true;
