@@ -42,11 +42,23 @@ func (c *ResponseCache) Stats() (hits, misses int64) { return c.cache.Stats() }
 func (c *ResponseCache) Handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		params, ok := readParams(r)
-		if !ok || !readOnly(params.Query) {
+		var doc document
+		if ok {
+			doc = classify(params.Query)
+		}
+		// A POST this cache cannot read as JSON is an upload (a list being checked or committed).
+		upload := !ok && r.Method == http.MethodPost && !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json")
+		if upload || doc.mutation {
 			// It may write (a mutation, an upload): until it is over, and once after, the version
 			// is read afresh, so that whoever wrote reads what they wrote.
 			c.versions.beginWrite()
 			defer c.versions.endWrite()
+			next.ServeHTTP(w, r)
+			return
+		}
+		if !ok || !doc.cacheable {
+			// Nothing to run (a request without a document, one that does not parse) or an answer
+			// the data version does not cover: passed through, neither cached nor counted a write.
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -150,55 +162,73 @@ func readParams(r *http.Request) (rawParams, bool) {
 	return p, false
 }
 
-// readOnlyMemo remembers readOnly's answers for documents up to readOnlyMemoMaxLen bytes: clients
+// document is what the cache needs to know of a GraphQL document.
+type document struct {
+	mutation  bool // it may write
+	cacheable bool // a query whose answer moves only with the data version
+}
+
+// uncachedFields are root fields whose answers change without the data version moving: the audit
+// trail (sign-ins write it), the caller's own account, kept uploads (a dry run or a discard).
+var uncachedFields = map[string]bool{"auditEvents": true, "me": true, "importUpload": true}
+
+// classifyMemo remembers classify's answers for documents up to classifyMemoMaxLen bytes: clients
 // send the same few documents again and again. It forgets everything when full, so that a flood of
 // distinct documents cannot grow it past about 8 MB.
-var readOnlyMemo struct {
+var classifyMemo struct {
 	sync.Mutex
-	m map[string]bool
+	m map[string]document
 }
 
 const (
-	readOnlyMemoSize   = 1024
-	readOnlyMemoMaxLen = 8 << 10
+	classifyMemoSize   = 1024
+	classifyMemoMaxLen = 8 << 10
 )
 
-// readOnly reports whether the document holds only queries. A document sent by hash alone is an
-// allow-listed query.
-func readOnly(query string) bool {
+// classify reads the document. A document sent by hash alone is an allow-listed query; one that
+// does not parse is neither a write nor cacheable (the server answers its error).
+func classify(query string) document {
 	if query == "" {
-		return true
+		return document{cacheable: true}
 	}
-	if len(query) > readOnlyMemoMaxLen {
-		return parseReadOnly(query)
+	if len(query) > classifyMemoMaxLen {
+		return parseDocument(query)
 	}
-	readOnlyMemo.Lock()
-	ro, ok := readOnlyMemo.m[query]
-	readOnlyMemo.Unlock()
+	classifyMemo.Lock()
+	doc, ok := classifyMemo.m[query]
+	classifyMemo.Unlock()
 	if ok {
-		return ro
+		return doc
 	}
-	ro = parseReadOnly(query)
-	readOnlyMemo.Lock()
-	if readOnlyMemo.m == nil || len(readOnlyMemo.m) >= readOnlyMemoSize {
-		readOnlyMemo.m = make(map[string]bool, readOnlyMemoSize)
+	doc = parseDocument(query)
+	classifyMemo.Lock()
+	if classifyMemo.m == nil || len(classifyMemo.m) >= classifyMemoSize {
+		classifyMemo.m = make(map[string]document, classifyMemoSize)
 	}
-	readOnlyMemo.m[query] = ro
-	readOnlyMemo.Unlock()
-	return ro
+	classifyMemo.m[query] = doc
+	classifyMemo.Unlock()
+	return doc
 }
 
-func parseReadOnly(query string) bool {
-	doc, err := parser.ParseQuery(&ast.Source{Input: query})
+func parseDocument(query string) document {
+	parsed, err := parser.ParseQuery(&ast.Source{Input: query})
 	if err != nil {
-		return false
+		return document{}
 	}
-	for _, op := range doc.Operations {
+	doc := document{cacheable: true}
+	for _, op := range parsed.Operations {
 		if op.Operation != ast.Query {
-			return false
+			return document{mutation: op.Operation == ast.Mutation}
+		}
+		for _, sel := range op.SelectionSet {
+			f, ok := sel.(*ast.Field)
+			// A fragment at the root could select anything: not cached.
+			if !ok || uncachedFields[f.Name] {
+				doc.cacheable = false
+			}
 		}
 	}
-	return true
+	return doc
 }
 
 // cacheKey names an answer: who asked (their view of the data), what, with which variables.

@@ -79,6 +79,10 @@ func TestResponseCache(t *testing.T) {
 		{"a mutation passes through", analyst, "mutation { x }", nil, false, false, "", "phantich"},
 		{"what this process wrote is seen at once", analyst, q, map[string]any{"a": 1, "b": 2}, false, false, "miss", "phantich"},
 		{"and kept", analyst, q, map[string]any{"a": 1, "b": 2}, false, false, "hit", "phantich"},
+		{"the audit trail passes through: sign-ins write it, not the data version", analyst, "{ auditEvents { total } }", nil, false, false, "", "phantich"},
+		{"so does the caller's account", analyst, "query { me { username } }", nil, false, false, "", "phantich"},
+		{"a document that does not parse passes through", analyst, "{ broken", nil, false, false, "", "phantich"},
+		{"and is no write: the version is still trusted", analyst, q, map[string]any{"a": 1, "b": 2}, true, false, "hit", "phantich"},
 	}
 	for _, s := range steps {
 		t.Run(s.name, func(t *testing.T) {
@@ -95,7 +99,7 @@ func TestResponseCache(t *testing.T) {
 			}
 		})
 	}
-	if hits, misses := cache.Stats(); hits != 4 || misses != 7 {
-		t.Errorf("hits %d, misses %d; want 4 and 7", hits, misses)
+	if hits, misses := cache.Stats(); hits != 5 || misses != 7 {
+		t.Errorf("hits %d, misses %d; want 5 and 7", hits, misses)
 	}
 }
