@@ -90,10 +90,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	cacheable := h.Cache != nil && r.URL.Query().Get("sig") == "" && (r.Method == http.MethodGet || r.Method == http.MethodHead)
 	var version int64
 	if cacheable {
-		v, err := h.Dataset.Version(r.Context())
-		if err != nil {
-			writeError(w, err)
-			return
+		// The version the answer's ETag names, when the server read it already.
+		v, ok := respcache.VersionOf(r.Context())
+		if !ok {
+			var err error
+			if v, err = h.Dataset.Version(r.Context()); err != nil {
+				writeError(w, err)
+				return
+			}
 		}
 		version = v
 		if body, ok := h.Cache.Get(version, r.URL.RequestURI()); ok {

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"hotro/dashboard"
 	"hotro/internal/adminunit"
 	"hotro/internal/app/apptest"
 	"hotro/internal/config"
@@ -193,13 +194,13 @@ func TestPublicAnswersRevalidate(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := apptest.Start(t, d, func(c *config.Config) { c.PublicMaxAge = 5 * time.Minute })
-	url := srv.URL + "/embed/data/kpi?measure=amountPaid"
-	res, body := get(t, url, nil)
+	kpi := srv.URL + "/embed/data/kpi?measure=amountPaid"
+	res, body := get(t, kpi, nil)
 	etag := res.Header.Get("ETag")
 	if res.StatusCode != 200 || etag == "" || res.Header.Get("Cache-Control") != "public, max-age=300" {
 		t.Fatalf("first answer: %d, ETag %q, Cache-Control %q", res.StatusCode, etag, res.Header.Get("Cache-Control"))
 	}
-	res, again := get(t, url, map[string]string{"If-None-Match": etag})
+	res, again := get(t, kpi, map[string]string{"If-None-Match": etag})
 	if res.StatusCode != http.StatusNotModified || len(again) != 0 {
 		t.Errorf("revalidation: %d with %d bytes, want 304 and no body", res.StatusCode, len(again))
 	}
@@ -207,11 +208,32 @@ func TestPublicAnswersRevalidate(t *testing.T) {
 	if err := dataset.NewStore(d).Bump(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	res, fresh := get(t, url, map[string]string{"If-None-Match": etag})
+	res, fresh := get(t, kpi, map[string]string{"If-None-Match": etag})
 	if res.StatusCode != 200 || res.Header.Get("ETag") == etag || string(fresh) == "" {
 		t.Errorf("after a write: %d, ETag %q (old %q)", res.StatusCode, res.Header.Get("ETag"), etag)
 	}
 	_ = body
+	// A public GraphQL answer over GET carries the ETag of the version it was made at: after a write
+	// by another process, while the response cache would still trust the old version, the new tag
+	// comes with a fresh answer, not the old one (which caches would then keep as current).
+	var wardOptions string
+	for _, doc := range dashboard.PublicOperations() {
+		if strings.Contains(doc, "query WardOptions") {
+			wardOptions = doc
+		}
+	}
+	gql := srv.URL + "/graphql?query=" + url.QueryEscape(wardOptions)
+	first, _ := get(t, gql, nil)
+	if cached, _ := get(t, gql, nil); cached.Header.Get("X-Cache") != "hit" || cached.Header.Get("ETag") != first.Header.Get("ETag") {
+		t.Fatalf("public query again: X-Cache %q, ETag %q (first %q)", cached.Header.Get("X-Cache"), cached.Header.Get("ETag"), first.Header.Get("ETag"))
+	}
+	if err := dataset.NewStore(d).Bump(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := get(t, gql, nil); after.Header.Get("ETag") == first.Header.Get("ETag") || after.Header.Get("X-Cache") != "miss" {
+		t.Errorf("after a write elsewhere: ETag %q (before %q), X-Cache %q, want a new tag on a fresh answer",
+			after.Header.Get("ETag"), first.Header.Get("ETag"), after.Header.Get("X-Cache"))
+	}
 	// An error is not stored.
 	res, _ = get(t, srv.URL+"/embed/data/wards?lang=fr", nil)
 	if res.StatusCode != 400 || res.Header.Get("ETag") != "" || res.Header.Get("Cache-Control") != "no-store" {

@@ -4,6 +4,7 @@ package respcache
 
 import (
 	"container/list"
+	"context"
 	"sync"
 )
 
@@ -91,4 +92,18 @@ func (c *Cache) reset(version int64) {
 	c.entries = map[string]*list.Element{}
 	c.order.Init()
 	c.size = 0
+}
+
+type versionKey struct{}
+
+// WithVersion returns ctx carrying the data version the request's answer is tagged with (its ETag):
+// a cache further in reads it from there, so that the answer and its tag agree.
+func WithVersion(ctx context.Context, version int64) context.Context {
+	return context.WithValue(ctx, versionKey{}, version)
+}
+
+// VersionOf returns the data version ctx carries, if any.
+func VersionOf(ctx context.Context) (int64, bool) {
+	v, ok := ctx.Value(versionKey{}).(int64)
+	return v, ok
 }

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/rs/cors"
+
+	"hotro/internal/respcache"
 )
 
 // Public says how the public parts are served: to which origins, and for how long caches may keep
@@ -74,7 +76,9 @@ func (p Public) cached(h http.Handler) http.Handler {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
-		h.ServeHTTP(&noStoreOnError{ResponseWriter: w}, r)
+		// The answer is made at the version its ETag names, even where a cache further in would
+		// trust an older one for a moment.
+		h.ServeHTTP(&noStoreOnError{ResponseWriter: w}, r.WithContext(respcache.WithVersion(r.Context(), version)))
 	})
 }
 
