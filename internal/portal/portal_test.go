@@ -234,6 +234,18 @@ func TestPublicAnswersRevalidate(t *testing.T) {
 		t.Errorf("after a write elsewhere: ETag %q (before %q), X-Cache %q, want a new tag on a fresh answer",
 			after.Header.Get("ETag"), first.Header.Get("ETag"), after.Header.Get("X-Cache"))
 	}
+	// A GraphQL answer with errors comes with status 200: it is not stored either.
+	var overview string
+	for _, doc := range dashboard.PublicOperations() {
+		if strings.Contains(doc, "query PublicOverview") {
+			overview = doc
+		}
+	}
+	bad := srv.URL + "/graphql?query=" + url.QueryEscape(overview) + "&variables=" + url.QueryEscape(`{"filter":{"wards":["99999"]},"bucket":"MONTH"}`)
+	if res, body := get(t, bad, nil); res.StatusCode != 200 || !strings.Contains(string(body), `"errors"`) ||
+		res.Header.Get("ETag") != "" || res.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("a public answer with errors: %d, ETag %q, Cache-Control %q: %.200s", res.StatusCode, res.Header.Get("ETag"), res.Header.Get("Cache-Control"), body)
+	}
 	// An error is not stored.
 	res, _ = get(t, srv.URL+"/embed/data/wards?lang=fr", nil)
 	if res.StatusCode != 400 || res.Header.Get("ETag") != "" || res.Header.Get("Cache-Control") != "no-store" {

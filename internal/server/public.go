@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"hash/fnv"
@@ -78,28 +79,45 @@ func (p Public) cached(h http.Handler) http.Handler {
 		}
 		// The answer is made at the version its ETag names, even where a cache further in would
 		// trust an older one for a moment.
-		h.ServeHTTP(&noStoreOnError{ResponseWriter: w}, r.WithContext(respcache.WithVersion(r.Context(), version)))
+		held := &noStoreOnError{ResponseWriter: w}
+		h.ServeHTTP(held, r.WithContext(respcache.WithVersion(r.Context(), version)))
+		held.finish()
 	})
 }
 
-// noStoreOnError keeps caches from storing a failed answer.
+// noStoreOnError keeps caches from storing a failed answer: a status other than 200, or a GraphQL
+// answer with errors (sent with 200, a database timeout for one). Public answers are small: it holds
+// the answer until it is complete, then decides.
 type noStoreOnError struct {
 	http.ResponseWriter
-	wrote bool
+	status int
+	body   bytes.Buffer
 }
 
 func (n *noStoreOnError) WriteHeader(status int) {
-	if !n.wrote && status != http.StatusOK {
-		n.Header().Del("ETag")
-		n.Header().Set("Cache-Control", "no-store")
+	if n.status == 0 {
+		n.status = status
 	}
-	n.wrote = true
-	n.ResponseWriter.WriteHeader(status)
 }
 
 func (n *noStoreOnError) Write(b []byte) (int, error) {
-	n.wrote = true
-	return n.ResponseWriter.Write(b)
+	if n.status == 0 {
+		n.status = http.StatusOK
+	}
+	return n.body.Write(b)
 }
 
-func (n *noStoreOnError) Unwrap() http.ResponseWriter { return n.ResponseWriter }
+// finish sends the answer, marked not to be stored when it failed.
+func (n *noStoreOnError) finish() {
+	if n.status == 0 {
+		n.status = http.StatusOK
+	}
+	failed := n.status != http.StatusOK ||
+		(strings.HasPrefix(n.Header().Get("Content-Type"), "application/json") && bytes.Contains(n.body.Bytes(), []byte(`"errors":`)))
+	if failed {
+		n.Header().Del("ETag")
+		n.Header().Set("Cache-Control", "no-store")
+	}
+	n.ResponseWriter.WriteHeader(n.status)
+	_, _ = n.ResponseWriter.Write(n.body.Bytes())
+}
