@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -90,7 +91,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var mem memorySampler
 	if memEvery > 0 {
 		if base == "" {
-			base = l.URL[:strings.Index(l.URL[len("http://"):], "/")+len("http://")]
+			u, err := url.Parse(l.URL)
+			if err != nil || u.Host == "" {
+				return fmt.Errorf("-url %q: give a full URL such as http://127.0.0.1:8080/graphql", l.URL)
+			}
+			base = u.Scheme + "://" + u.Host
 		}
 		mctx, stopSampling := context.WithCancel(ctx)
 		defer stopSampling()

@@ -252,6 +252,8 @@ func (c Config) validate() error {
 		return fmt.Errorf("--demo and --national are two different data sets: choose one")
 	case c.PublicMinCount < 1:
 		return fmt.Errorf("--public-min-count must be at least 1, got %d", c.PublicMinCount)
+	case c.PublicMaxAge < 0:
+		return fmt.Errorf("--public-max-age must not be negative, got %s", c.PublicMaxAge)
 	case c.ResponseCacheMB < 0 || c.ResponseCacheMB > 1<<20:
 		return fmt.Errorf("--response-cache-mb must be 0 (off) to %d megabytes, got %d", 1<<20, c.ResponseCacheMB)
 	case c.EmbedSecret != "" && len(c.EmbedSecret) < 32:
