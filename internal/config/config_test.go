@@ -37,7 +37,7 @@ func TestLoad(t *testing.T) {
 		{"negative response cache by flag", Serve, []string{"--response-cache-mb", "-3"}, nil, nil, "--response-cache-mb must be 0 (off)"},
 		{"negative response cache in env", Serve, nil, map[string]string{"HOTRO_RESPONSE_CACHE_MB": "-3"}, nil, "--response-cache-mb must be 0 (off)"},
 		{"response cache off", Serve, nil, map[string]string{"HOTRO_RESPONSE_CACHE_MB": "0"}, func(c Config) bool { return c.ResponseCacheMB == 0 }, ""},
-		{"negative public max age", Serve, nil, map[string]string{"HOTRO_PUBLIC_MAX_AGE": "-1m"}, nil, "--public-max-age must not be negative"},
+		{"negative public max age", Serve, []string{"--public-max-age", "-1m"}, nil, nil, "--public-max-age must not be negative"},
 		{"unknown flag", Serve, []string{"--port", "80"}, nil, nil, "flag provided but not defined"},
 		{"serve flag on migrate", Migrate, []string{"--addr", ":1"}, nil, nil, "flag provided but not defined"},
 	}
