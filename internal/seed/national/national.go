@@ -271,17 +271,20 @@ func (c *pgConn) close() {
 	c.conn.Close()
 }
 
+// stream is one table's COPY.
+type stream struct {
+	table   string
+	columns []string
+	sink    *sink
+}
+
 // copyAll runs the generator and four COPY streams (recipients, lines, import batches, rollups),
 // each on its own connection, and commits them together only if all succeed.
 func copyAll(ctx context.Context, d *bun.DB, g *generator, sum *Summary, progress func(string, time.Duration)) error {
 	g.bens, g.lines, g.batches, g.rollups = newSink(), newSink(), newSink(), newSink()
 	stop := make(chan struct{})
 	g.stop = stop
-	streams := []struct {
-		table   string
-		columns []string
-		sink    *sink
-	}{
+	streams := []stream{
 		{"beneficiaries", benColumns, g.bens},
 		{"disbursements", lineColumns, g.lines},
 		{"import_batches", batchColumns, g.batches},
@@ -333,12 +336,20 @@ func copyAll(ctx context.Context, d *bun.DB, g *generator, sum *Summary, progres
 		})
 	}
 	err := eg.Wait()
+	if err == nil {
+		// Each table's ID sequence, and the person allocator, move past the loaded rows in the
+		// transaction that loads them: a table that is committed never leaves IDs to be handed
+		// out again (a person ID given twice would make distinct counts wrong).
+		err = advanceIDs(ctx, streams[:3], txs[:3], g.nextPerson)
+	}
+	// Once the copies are done, an interrupt no longer splits the commits.
+	commitCtx := context.WithoutCancel(ctx)
 	for _, tx := range txs {
 		if err != nil {
-			_ = tx.Rollback(context.WithoutCancel(ctx))
+			_ = tx.Rollback(commitCtx)
 			continue
 		}
-		if cerr := tx.Commit(ctx); cerr != nil {
+		if cerr := tx.Commit(commitCtx); cerr != nil {
 			err = cerr
 		}
 	}
@@ -350,18 +361,26 @@ func copyAll(ctx context.Context, d *bun.DB, g *generator, sum *Summary, progres
 	return nil
 }
 
-// finish moves the ID sequences and the person allocator past the loaded rows, and marks the data set
-// as synthetic demo data.
-func finish(ctx context.Context, d *bun.DB, g *generator, sum *Summary, opt Options) error {
-	return d.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		for _, table := range []string{"beneficiaries", "disbursements", "import_batches"} {
-			if _, err := tx.ExecContext(ctx, fmt.Sprintf("SELECT setval(pg_get_serial_sequence('%s', 'id'), GREATEST((SELECT MAX(id) FROM %s), 1))", table, table)); err != nil {
+// advanceIDs moves the ID sequences of the loaded tables, and the person allocator (with the
+// recipients), past the loaded rows, each in the transaction that loaded them.
+func advanceIDs(ctx context.Context, streams []stream, txs []pgx.Tx, nextPerson int64) error {
+	for i, s := range streams {
+		sql := fmt.Sprintf("SELECT setval(pg_get_serial_sequence('%s', 'id'), GREATEST((SELECT MAX(id) FROM %s), 1))", s.table, s.table)
+		if _, err := txs[i].Exec(ctx, sql); err != nil {
+			return fmt.Errorf("%s: %w", s.table, err)
+		}
+		if s.table == "beneficiaries" {
+			if _, err := txs[i].Exec(ctx, "UPDATE id_allocators SET next_value = $1 WHERE name = 'person'", nextPerson); err != nil {
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE id_allocators SET next_value = ? WHERE name = 'person'", g.nextPerson); err != nil {
-			return err
-		}
+	}
+	return nil
+}
+
+// finish marks the data set as synthetic demo data.
+func finish(ctx context.Context, d *bun.DB, g *generator, sum *Summary, opt Options) error {
+	return d.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if err := tx.NewRaw("SELECT COALESCE(SUM(amount), 0) FROM disbursements").Scan(ctx, &sum.Amount); err != nil {
 			return err
 		}

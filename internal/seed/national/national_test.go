@@ -52,6 +52,16 @@ func TestLoadAtSmallScale(t *testing.T) {
 	if after := schemaObjects(t, d); !slices.Equal(before, after) {
 		t.Errorf("indexes and constraints after the load differ:\nbefore %v\nafter  %v", before, after)
 	}
+	// The next person ID and line ID handed out lie past the loaded ones.
+	var nextPerson, lastPerson, nextLine, lastLine int64
+	if err := d.NewRaw(`SELECT (SELECT next_value FROM id_allocators WHERE name = 'person'),
+		(SELECT MAX(person_base + members) FROM beneficiaries),
+		nextval(pg_get_serial_sequence('disbursements', 'id')), (SELECT MAX(id) FROM disbursements)`).Scan(ctx, &nextPerson, &lastPerson, &nextLine, &lastLine); err != nil {
+		t.Fatal(err)
+	}
+	if nextPerson < lastPerson || nextLine <= lastLine {
+		t.Errorf("next person %d (loaded up to %d), next line %d (loaded up to %d)", nextPerson, lastPerson, nextLine, lastLine)
+	}
 	info, err := dataset.NewStore(d).Get(ctx)
 	if err != nil || !info.Demo || !strings.HasPrefix(info.DemoSeed, "national-") {
 		t.Errorf("dataset = %+v, %v; want marked as demo data of the national generator", info, err)
