@@ -177,14 +177,12 @@ func (h *HTTP) fail(w http.ResponseWriter, r *http.Request, err error) {
 		kind = h.Classify(err)
 		err = errs.E("account", kind, err)
 	}
-	status := map[errs.Kind]int{
-		errs.Invalid: http.StatusBadRequest, errs.Unauthorized: http.StatusUnauthorized, errs.Permission: http.StatusForbidden,
-		errs.NotFound: http.StatusNotFound, errs.TooComplex: http.StatusTooManyRequests, errs.Conflict: http.StatusConflict,
-		errs.Unavailable: http.StatusServiceUnavailable,
-	}[kind]
+	status := kind.HTTPStatus()
+	if kind == errs.TooComplex {
+		status = http.StatusTooManyRequests // the sign-in backoff: a rate
+	}
 	switch {
-	case status == 0:
-		status = http.StatusInternalServerError
+	case status == http.StatusInternalServerError:
 		h.log.ErrorContext(r.Context(), "auth failed", "err", err)
 	case status == http.StatusServiceUnavailable:
 		h.log.WarnContext(r.Context(), "auth: database unavailable", "err", err)

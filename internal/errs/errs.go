@@ -4,6 +4,7 @@ package errs
 import (
 	"errors"
 	"fmt"
+	"net/http"
 )
 
 // Kind classifies an error so that every adapter (GraphQL, HTTP, CLI) can present it the same way.
@@ -38,6 +39,28 @@ var codes = map[Kind]string{
 func (k Kind) Code() string { return codes[k] }
 
 func (k Kind) String() string { return k.Code() }
+
+// HTTPStatus is the HTTP status an answer with an error of the kind carries (a handler may be more
+// precise: 429 for a rate, 413 for a body too large).
+func (k Kind) HTTPStatus() int {
+	switch k {
+	case Invalid:
+		return http.StatusBadRequest
+	case NotFound:
+		return http.StatusNotFound
+	case Conflict:
+		return http.StatusConflict
+	case Permission:
+		return http.StatusForbidden
+	case Unauthorized:
+		return http.StatusUnauthorized
+	case TooComplex:
+		return http.StatusUnprocessableEntity
+	case Unavailable:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
 
 // Error is an error with an operation, a kind and a message meant for the person who caused it.
 type Error struct {

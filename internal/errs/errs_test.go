@@ -39,3 +39,12 @@ func TestErrorStringKeepsCauseForLogs(t *testing.T) {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}
 }
+
+func TestHTTPStatus(t *testing.T) {
+	for kind, want := range map[Kind]int{Invalid: 400, Unauthorized: 401, Permission: 403, NotFound: 404, Conflict: 409,
+		TooComplex: 422, Unavailable: 503, Internal: 500, Other: 500} {
+		if got := kind.HTTPStatus(); got != want {
+			t.Errorf("%s: %d, want %d", kind, got, want)
+		}
+	}
+}

@@ -206,28 +206,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		h.c.Logger.WarnContext(r.Context(), "export: database unavailable", "err", err)
 		w.Header().Set("Retry-After", "5")
 	}
-	writeError(w, statusOf(kind), kind.Code(), errs.Message(err))
-}
-
-// statusOf is the HTTP status of an error kind.
-func statusOf(k errs.Kind) int {
-	switch k {
-	case errs.Invalid:
-		return http.StatusBadRequest
-	case errs.NotFound:
-		return http.StatusNotFound
-	case errs.Conflict:
-		return http.StatusConflict
-	case errs.Permission:
-		return http.StatusForbidden
-	case errs.Unauthorized:
-		return http.StatusUnauthorized
-	case errs.TooComplex:
-		return http.StatusUnprocessableEntity
-	case errs.Unavailable:
-		return http.StatusServiceUnavailable
-	}
-	return http.StatusInternalServerError
+	writeError(w, kind.HTTPStatus(), kind.Code(), errs.Message(err))
 }
 
 func writeError(w http.ResponseWriter, status int, code, message string) {

@@ -213,12 +213,8 @@ func civilDay(d civil.Date) string {
 
 // fail answers with the error's message (Vietnamese) and the status of its kind.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	status := map[errs.Kind]int{
-		errs.Invalid: http.StatusBadRequest, errs.Unauthorized: http.StatusUnauthorized, errs.Permission: http.StatusForbidden,
-		errs.NotFound: http.StatusNotFound, errs.Conflict: http.StatusConflict, errs.Unavailable: http.StatusServiceUnavailable,
-	}[errs.KindOf(err)]
-	if status == 0 {
-		status = http.StatusInternalServerError
+	status := errs.KindOf(err).HTTPStatus()
+	if status == http.StatusInternalServerError {
 		if h.log != nil {
 			h.log.ErrorContext(r.Context(), "intake page failed", "err", err, "path", r.URL.Path)
 		}
