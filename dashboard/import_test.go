@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -279,6 +281,18 @@ func TestAdminImportsForAWardWithoutLines(t *testing.T) {
 		t.Errorf("suggested wards %q lack 05431", got)
 	}
 	admin.choose("#i-group", "HO_NGHEO")
+	if got := admin.text("#i-file-hint"); !strings.Contains(got, "tối đa 20 MB") {
+		t.Errorf("the file hint %q does not give the server's limit", got)
+	}
+	// An empty file is refused before anything is sent.
+	emptyFile := filepath.Join(t.TempDir(), "rong.csv")
+	if err := os.WriteFile(emptyFile, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	admin.fill("#i-ward", "05431")
+	admin.do(chromedp.SetUploadFiles(chromedp.CSS("#i-file"), []string{emptyFile}))
+	admin.click("#i-check")
+	admin.waitFor(`document.querySelector("#i-file-error")?.textContent.includes("rỗng")`)
 	admin.fill("#i-ward", "123")
 	admin.do(chromedp.SetUploadFiles(chromedp.CSS("#i-file"), []string{writeList(t, "ho-ngheo.csv", poorHouseholds)}))
 	admin.click("#i-check")

@@ -610,6 +610,52 @@ func (ec *executionContext) fieldContext_ImportIssue_message(_ context.Context, 
 	return graphql.NewScalarFieldContext("ImportIssue", field, false, false, "String")
 }
 
+func (ec *executionContext) _ImportLimits_maxFileBytes(ctx context.Context, field graphql.CollectedField, obj *model.ImportLimits) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportLimits_maxFileBytes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxFileBytes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportLimits_maxFileBytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportLimits", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportLimits_maxRows(ctx context.Context, field graphql.CollectedField, obj *model.ImportLimits) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportLimits_maxRows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxRows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportLimits_maxRows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportLimits", field, false, false, "Int")
+}
+
 func (ec *executionContext) _ImportReport_uploadId(ctx context.Context, field graphql.CollectedField, obj *intake.Report) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2404,6 +2450,44 @@ func (ec *executionContext) _ImportIssue(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var importLimitsImplementors = []string{"ImportLimits"}
+
+func (ec *executionContext) _ImportLimits(ctx context.Context, sel ast.SelectionSet, obj *model.ImportLimits) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importLimitsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportLimits")
+		case "maxFileBytes":
+			out.Values[i] = ec._ImportLimits_maxFileBytes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "maxRows":
+			out.Values[i] = ec._ImportLimits_maxRows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var importReportImplementors = []string{"ImportReport"}
 
 func (ec *executionContext) _ImportReport(ctx context.Context, sel ast.SelectionSet, obj *intake.Report) graphql.Marshaler {
@@ -2912,6 +2996,14 @@ func (ec *executionContext) marshalNImportIssue2ᚕhotroᚋinternalᚋintakeᚐI
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNImportLimits2ᚖhotroᚋgraphᚋmodelᚐImportLimits(ctx context.Context, sel ast.SelectionSet, v *model.ImportLimits) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportLimits!")
+		return graphql.Null
+	}
+	return ec._ImportLimits(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNImportReport2ᚖhotroᚋinternalᚋintakeᚐReport(ctx context.Context, sel ast.SelectionSet, v *intake.Report) graphql.Marshaler {

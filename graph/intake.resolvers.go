@@ -12,6 +12,7 @@ import (
 	"hotro/internal/disbursement"
 	"hotro/internal/fund"
 	"hotro/internal/intake"
+	"hotro/internal/intake/sheet"
 	"hotro/internal/page"
 	"hotro/internal/program"
 )
@@ -171,6 +172,15 @@ func (r *queryResolver) WorkflowRules(ctx context.Context) ([]*disbursement.Rule
 		rules[i] = &disbursement.Rules[i]
 	}
 	return rules, nil
+}
+
+// ImportLimits is the resolver for the importLimits field.
+func (r *queryResolver) ImportLimits(ctx context.Context) (*model.ImportLimits, error) {
+	lim := sheet.DefaultLimits()
+	if r.Intake != nil {
+		lim = r.Intake.Limits()
+	}
+	return &model.ImportLimits{MaxFileBytes: int(lim.MaxFileSize), MaxRows: lim.MaxRows}, nil
 }
 
 // ImportBatch returns ImportBatchResolver implementation.

@@ -221,6 +221,11 @@ type ComplexityRoot struct {
 		Severity func(childComplexity int) int
 	}
 
+	ImportLimits struct {
+		MaxFileBytes func(childComplexity int) int
+		MaxRows      func(childComplexity int) int
+	}
+
 	ImportReport struct {
 		Accepted      func(childComplexity int) int
 		Amount        func(childComplexity int) int
@@ -358,6 +363,7 @@ type ComplexityRoot struct {
 		Disbursements     func(childComplexity int, filter *model.DisbursementFilter, breaksRule *bool, orderBy *model.DisbursementOrder, first *int, after *string) int
 		Funds             func(childComplexity int, program *string) int
 		ImportBatches     func(childComplexity int, wards []string, groups []string, first *int) int
+		ImportLimits      func(childComplexity int) int
 		ImportUpload      func(childComplexity int, id string) int
 		Me                func(childComplexity int) int
 		Programs          func(childComplexity int) int
@@ -1175,6 +1181,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ImportIssue.Severity(childComplexity), true
 
+	case "ImportLimits.maxFileBytes":
+		if e.ComplexityRoot.ImportLimits.MaxFileBytes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportLimits.MaxFileBytes(childComplexity), true
+	case "ImportLimits.maxRows":
+		if e.ComplexityRoot.ImportLimits.MaxRows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportLimits.MaxRows(childComplexity), true
+
 	case "ImportReport.accepted":
 		if e.ComplexityRoot.ImportReport.Accepted == nil {
 			break
@@ -1874,6 +1893,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ImportBatches(childComplexity, args["wards"].([]string), args["groups"].([]string), args["first"].(*int)), true
+	case "Query.importLimits":
+		if e.ComplexityRoot.Query.ImportLimits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.ImportLimits(childComplexity), true
 	case "Query.importUpload":
 		if e.ComplexityRoot.Query.ImportUpload == nil {
 			break
@@ -2693,6 +2718,16 @@ func (ec *executionContext) childFields_ImportIssue(ctx context.Context, field g
 		return ec.fieldContext_ImportIssue_message(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImportIssue", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportLimits(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "maxFileBytes":
+		return ec.fieldContext_ImportLimits_maxFileBytes(ctx, field)
+	case "maxRows":
+		return ec.fieldContext_ImportLimits_maxRows(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportLimits", field.Name)
 }
 
 func (ec *executionContext) childFields_ImportReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

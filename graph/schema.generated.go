@@ -40,6 +40,7 @@ type QueryResolver interface {
 	ImportUpload(ctx context.Context, id string) (*intake.Report, error)
 	ImportBatches(ctx context.Context, wards []string, groups []string, first *int) ([]*intake.BatchSummary, error)
 	WorkflowRules(ctx context.Context) ([]*disbursement.Rule, error)
+	ImportLimits(ctx context.Context) (*model.ImportLimits, error)
 	Disbursements(ctx context.Context, filter *model.DisbursementFilter, breaksRule *bool, orderBy *model.DisbursementOrder, first *int, after *string) (*DisbursementConnection, error)
 	Disbursement(ctx context.Context, id string) (*disbursement.Disbursement, error)
 	Beneficiaries(ctx context.Context, filter *model.BeneficiaryFilter, first *int, after *string) (*BeneficiaryConnection, error)
@@ -949,6 +950,38 @@ func (ec *executionContext) fieldContext_Query_workflowRules(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_importLimits(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_importLimits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().ImportLimits(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportLimits) graphql.Marshaler {
+			return ec.marshalNImportLimits2ᚖhotroᚋgraphᚋmodelᚐImportLimits(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_importLimits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportLimits(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_disbursements(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1499,6 +1532,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_workflowRules(ctx, field)
+				})
+		case "importLimits":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_importLimits(ctx, field)
 				})
 		case "disbursements":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,

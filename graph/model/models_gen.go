@@ -77,6 +77,14 @@ type ImportInput struct {
 	File graphql.Upload `json:"file"`
 }
 
+// Who may take a step, from which statuses.
+type ImportLimits struct {
+	// The largest file accepted, in bytes.
+	MaxFileBytes int `json:"maxFileBytes"`
+	// The most rows a list may have (its header not counted).
+	MaxRows int `json:"maxRows"`
+}
+
 type Mutation struct {
 }
 

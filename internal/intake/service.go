@@ -60,15 +60,12 @@ func NewService(db *bun.DB, opt Options) *Service {
 	return &Service{db: db, opt: opt}
 }
 
+// Limits are what an uploaded list may be (its size, its rows...), defaults filled in.
+func (s *Service) Limits() sheet.Limits { return s.opt.Limits.WithDefaults() }
+
 // MaxUploadBytes is the largest request that carries an upload: the largest file the service reads,
 // and room for the rest of a multipart request.
-func (s *Service) MaxUploadBytes() int64 {
-	limit := s.opt.Limits.MaxFileSize
-	if limit <= 0 {
-		limit = sheet.DefaultLimits().MaxFileSize
-	}
-	return limit + 1<<20
-}
+func (s *Service) MaxUploadBytes() int64 { return s.Limits().MaxFileSize + 1<<20 }
 
 // Check reads the upload and reports on every row without writing anything (the dry run). onRow,
 // when not nil, receives the outcome of every row in order. Errors are for the request itself

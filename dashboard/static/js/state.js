@@ -49,7 +49,7 @@ export function parseState(search) {
     checked: UNKEPT_STATUSES.includes(p.get("checked")) ? p.get("checked") : "",
     file: one("file", (v) => v.length <= 200),
     // The audit page: one actor and one action.
-    actor: one("actor", (v) => code.test(v)),
+    actor: one("actor", (v) => v.trim() !== "" && v.length <= 64),
     action: one("action", (v) => code.test(v)),
   };
   for (const key of lists) state[key] = list(p, key);

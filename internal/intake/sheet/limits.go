@@ -50,8 +50,8 @@ func DefaultLimits() Limits {
 	}
 }
 
-// withDefaults fills the zero (or negative) fields of l from DefaultLimits.
-func (l Limits) withDefaults() Limits {
+// WithDefaults fills the zero (or negative) fields of l from DefaultLimits.
+func (l Limits) WithDefaults() Limits {
 	d := DefaultLimits()
 	if l.MaxFileSize <= 0 {
 		l.MaxFileSize = d.MaxFileSize

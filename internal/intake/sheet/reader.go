@@ -83,7 +83,7 @@ var errClosed = errors.New("sheet: next: reader is closed")
 // Problems with the file come back as *Error with a Vietnamese Message; an
 // error reading r is returned wrapped as is.
 func Open(r io.Reader, filename string, lim Limits, opts ...Option) (*Reader, error) {
-	lim = lim.withDefaults()
+	lim = lim.WithDefaults()
 	var o options
 	for _, opt := range opts {
 		opt(&o)

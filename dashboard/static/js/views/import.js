@@ -76,6 +76,8 @@ async function form(main, ctx) {
   if (!ctx.isCurrent()) return;
 
   const programs = meta.programs;
+  const limits = meta.importLimits;
+  const maxMB = formatNumber(Math.floor(limits.maxFileBytes / (1 << 20)), l);
   const program = () => programs.find((p) => p.code === programSelect.value) || programs[0];
   const remember = (change) => ctx.replaceState(change);
 
@@ -165,7 +167,7 @@ async function form(main, ctx) {
     templateBox),
   h("fieldset", { class: "import-step" },
     h("legend", {}, t("importStep3")),
-    field("i-file", t("importFile"), fileInput, { hint: t("importFileHint"), error: true }),
+    field("i-file", t("importFile"), fileInput, { hint: t("importFileHint", { mb: maxMB }), error: true }),
     formError,
     h("div", { class: "form-actions" }, submit)));
 
@@ -203,6 +205,9 @@ async function form(main, ctx) {
     if (listed === null) bad.push(fail(listedInput, t("dateInvalid")));
     const file = fileInput.files[0];
     if (!file) bad.push(fail(fileInput, t("importFileMissing")));
+    else if (file.size === 0) bad.push(fail(fileInput, t("importFileEmpty")));
+    // Said before a slow connection spends minutes sending what the server would refuse.
+    else if (file.size > limits.maxFileBytes) bad.push(fail(fileInput, t("importFileTooBig", { mb: maxMB })));
     if (bad.length) {
       replace(formError, t("formHasErrors", { n: bad.length }));
       bad[0].focus();
