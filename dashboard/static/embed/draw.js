@@ -1,7 +1,7 @@
 // The embedded charts drawn with the vendored ECharts: bars by ward or by group, the time series
 // and the pipeline, in the embed's theme. Loaded only by the pages that draw one.
 
-import { formatDayMonth, formatNumber, formatVNDAxis } from "../js/format.js";
+import { formatDayMonth, formatNumber, formatVNDAxis, shortUnitName } from "../js/format.js";
 
 const colors = {
   light: { text: "#1a1a1a", muted: "#4a5260", grid: "#d0d5dc", bar: "#1f5fa8", line: "#b0262b", listed: "#8aa9cf", approved: "#4f81bd" },
@@ -56,9 +56,6 @@ function truncate(text, max) {
 }
 
 /** On a phone, "Phường Quang Trung" is written "P. Quang Trung", as on Vietnamese signs. */
-function shortUnit(name) {
-  return name.replace(/^Phường /, "P. ").replace(/^Xã /, "X. ").replace(/^Thị trấn /, "TT. ");
-}
 
 /** How many characters of a bar's name fit: a third of the width or so, at most max. */
 function labelLength(o, max) {
@@ -84,7 +81,7 @@ function categoryAxis(o, labels, max) {
     type: "category",
     inverse: true,
     data: labels,
-    axisLabel: { color: o.c.text, formatter: (v) => truncate(o.narrow ? shortUnit(v) : v, max) },
+    axisLabel: { color: o.c.text, formatter: (v) => truncate(o.narrow ? shortUnitName(v) : v, max) },
     axisLine: { lineStyle: { color: o.c.grid } },
     axisTick: { show: false },
   };

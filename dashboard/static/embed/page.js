@@ -2,7 +2,7 @@
 // figures and shows them (bars by ward or by group, a time series, a KPI tile or the ward table),
 // then tells the page that frames it how tall it is. Withheld cells read "<5", never 0.
 
-import { formatDate, formatDateTime, formatNumber, formatVND, formatVNDCompact } from "../js/format.js";
+import { formatDate, formatDateTime, formatNumber, formatVND, formatVNDCompact, shortUnitName } from "../js/format.js";
 
 const strings = {
   vi: {
@@ -145,7 +145,7 @@ function pointLabel(p, bucket) {
  * read "Phường Quán Triều").
  */
 function unitName(name) {
-  const short = name.replace(/^Phường /, "P. ").replace(/^Xã /, "X. ").replace(/^Thị trấn /, "TT. ");
+  const short = shortUnitName(name);
   if (short === name) return name;
   return [h("span", { class: "long" }, name), h("span", { class: "short", "aria-hidden": "true" }, short)];
 }

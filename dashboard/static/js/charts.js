@@ -1,7 +1,7 @@
 // Charts drawn with the vendored Apache ECharts (window.echarts, loaded by index.html). Every chart
 // is a picture for sighted readers; its figures are in the table next to it.
 
-import { formatDayMonth, formatNumber, formatVND, formatVNDAxis } from "./format.js";
+import { formatDayMonth, formatNumber, formatVND, formatVNDAxis, shortUnitName } from "./format.js";
 import { lang, t } from "./i18n.js";
 
 export const palette = {
@@ -78,9 +78,6 @@ function narrow() {
 }
 
 /** On a phone, "Phường Quang Trung" is written "P. Quang Trung", as on Vietnamese signs. */
-function shortUnit(name) {
-  return name.replace(/^Phường /, "P. ").replace(/^Xã /, "X. ").replace(/^Thị trấn /, "TT. ");
-}
 
 /** A value axis that keeps its labels apart on a phone. */
 function valueAxis(extra = {}) {
@@ -104,7 +101,7 @@ export function wardBars(rows) {
       type: "category",
       inverse: true,
       data: rows.map((r) => r.label),
-      axisLabel: { formatter: (v) => (small ? truncate(shortUnit(v), 18) : truncate(v, 28)) },
+      axisLabel: { formatter: (v) => (small ? truncate(shortUnitName(v), 18) : truncate(v, 28)) },
     },
     series: [
       {

@@ -127,3 +127,8 @@ export function formatBytes(bytes, lang) {
   if (bytes >= 1 << 10) return formatDecimal(bytes / (1 << 10), lang, 0) + NBSP + "KB";
   return formatNumber(bytes, lang) + NBSP + "B";
 }
+
+/** A ward's name as Vietnamese signs shorten it: "P. Quán Triều", "X. Phúc Hà", "TT. …". */
+export function shortUnitName(name) {
+  return name.replace(/^Phường /, "P. ").replace(/^Xã /, "X. ").replace(/^Thị trấn /, "TT. ");
+}
