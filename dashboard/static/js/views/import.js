@@ -224,6 +224,7 @@ async function form(main, ctx) {
     try {
       report = (await upload("CheckImport", { input }, "input.file", file)).checkImport;
     } catch (err) {
+      if (!ctx.isCurrent()) return; // the user went elsewhere meanwhile: nothing to show there
       submit.disabled = false;
       submit.textContent = t("importCheck");
       replace(reportBox, h("section", { class: "card report", id: "import-report", dataset: { status: "FAILED", code: err.code || err.kind } },
@@ -233,12 +234,14 @@ async function form(main, ctx) {
       fileInput.focus();
       return;
     }
+    if (report.uploadId) reports.set(report.uploadId, report);
+    // The user may have gone to another page while the file was checked: they stay there.
+    if (!ctx.isCurrent()) return;
     if (report.uploadId) {
-      reports.set(report.uploadId, report);
-      ctx.navigate({ upload: report.uploadId, checked: "", file: "" }, { keepFocus: "#report-title" });
+      ctx.navigate({ page: "import", upload: report.uploadId, checked: "", file: "" }, { keepFocus: "#report-title" });
     } else {
       unkept = report;
-      ctx.navigate({ checked: report.status, file: report.fileName, program: input.program, group: input.group, ward: input.ward },
+      ctx.navigate({ page: "import", checked: report.status, file: report.fileName, program: input.program, group: input.group, ward: input.ward },
         { keepFocus: "#report-title" });
     }
   }
