@@ -7,7 +7,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"embed"
-	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"html/template"
 	"io/fs"
@@ -127,7 +127,8 @@ func (h *handler) servePage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Không tạo được trang.", http.StatusInternalServerError)
 		return
 	}
-	nonce := base64.RawStdEncoding.EncodeToString(b)
+	// Hex: characters html/template writes as they are, and valid in a CSP nonce.
+	nonce := hex.EncodeToString(b)
 	body, err := h.render(nonce)
 	if err != nil {
 		http.Error(w, "Không tạo được trang.", http.StatusInternalServerError)
