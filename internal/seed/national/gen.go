@@ -3,6 +3,7 @@ package national
 import (
 	"bufio"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -58,71 +59,71 @@ var groupPlans = []groupPlan{
 	{code: "CHAM_DUT_HDLD", share: 0.050, rural: 0.8},
 }
 
-// sink writes rows in COPY's text format into a pipe that a COPY reads from.
+// sink writes rows in COPY's binary format into a pipe that a COPY reads from. Binary rows cost
+// PostgreSQL about half the work of text ones: no number, date or timestamp is parsed. Every field
+// must be written with the method of its column's type (int8 for bigint, int4 for integer...).
 type sink struct {
 	pw     *io.PipeWriter
 	pr     *io.PipeReader
 	w      *bufio.Writer
 	buf    []byte
-	fields int
+	fields uint16
+	open   int // where the length of the field being written goes
 	n      int64
 	err    error
 }
 
+// copyHeader starts a COPY binary stream: the signature, no flags, no header extension.
+var copyHeader = []byte("PGCOPY\n\xff\r\n\x00\x00\x00\x00\x00\x00\x00\x00\x00")
+
 func newSink() *sink {
 	pr, pw := io.Pipe()
-	return &sink{pr: pr, pw: pw, w: bufio.NewWriterSize(pw, 1<<20)}
+	s := &sink{pr: pr, pw: pw, w: bufio.NewWriterSize(pw, 1<<20)}
+	_, s.err = s.w.Write(copyHeader)
+	return s
 }
 
 // row starts a row; fields follow with the field methods, and end finishes it.
-func (s *sink) row() { s.buf, s.fields = s.buf[:0], 0 }
+func (s *sink) row() { s.buf, s.fields = append(s.buf[:0], 0, 0), 0 }
 
-func (s *sink) sep() {
-	if s.fields > 0 {
-		s.buf = append(s.buf, '\t')
-	}
+// begin starts a field of variable length, whose bytes are then appended to buf; finish ends it.
+func (s *sink) begin() {
 	s.fields++
+	s.open = len(s.buf)
+	s.buf = append(s.buf, 0, 0, 0, 0)
 }
 
-func (s *sink) int(v int64) { s.sep(); s.buf = strconv.AppendInt(s.buf, v, 10) }
+func (s *sink) finish() {
+	binary.BigEndian.PutUint32(s.buf[s.open:], uint32(len(s.buf)-s.open-4))
+}
 
-func (s *sink) null() { s.sep(); s.buf = append(s.buf, '\\', 'N') }
+func (s *sink) int8(v int64) {
+	s.fields++
+	s.buf = binary.BigEndian.AppendUint32(s.buf, 8)
+	s.buf = binary.BigEndian.AppendUint64(s.buf, uint64(v))
+}
 
-// text writes a string, escaping what COPY's text format gives meaning to.
+func (s *sink) int4(v int32) {
+	s.fields++
+	s.buf = binary.BigEndian.AppendUint32(s.buf, 4)
+	s.buf = binary.BigEndian.AppendUint32(s.buf, uint32(v))
+}
+
+func (s *sink) int2(v int16) {
+	s.fields++
+	s.buf = binary.BigEndian.AppendUint32(s.buf, 2)
+	s.buf = binary.BigEndian.AppendUint16(s.buf, uint16(v))
+}
+
+func (s *sink) null() {
+	s.fields++
+	s.buf = binary.BigEndian.AppendUint32(s.buf, 0xFFFFFFFF)
+}
+
 func (s *sink) text(v string) {
-	s.sep()
-	for i := 0; i < len(v); i++ {
-		switch c := v[i]; c {
-		case '\\':
-			s.buf = append(s.buf, '\\', '\\')
-		case '\t':
-			s.buf = append(s.buf, '\\', 't')
-		case '\n':
-			s.buf = append(s.buf, '\\', 'n')
-		case '\r':
-			s.buf = append(s.buf, '\\', 'r')
-		default:
-			s.buf = append(s.buf, c)
-		}
-	}
-}
-
-func (s *sink) date(d civil.Date) {
-	s.sep()
-	s.buf = appendDate(s.buf, d)
-}
-
-func appendDate(b []byte, d civil.Date) []byte {
-	b = strconv.AppendInt(b, int64(d.Year), 10)
-	b = append(b, '-', byte('0'+int(d.Month)/10), byte('0'+int(d.Month)%10), '-', byte('0'+d.Day/10), byte('0'+d.Day%10))
-	return b
-}
-
-// at writes 08:00 in Hanoi on d.
-func (s *sink) at(d civil.Date) {
-	s.sep()
-	s.buf = appendDate(s.buf, d)
-	s.buf = append(s.buf, " 08:00:00+07"...)
+	s.begin()
+	s.buf = append(s.buf, v...)
+	s.finish()
 }
 
 func (s *sink) bytea(v []byte) {
@@ -130,21 +131,44 @@ func (s *sink) bytea(v []byte) {
 		s.null()
 		return
 	}
-	s.sep()
-	s.buf = append(s.buf, '\\', '\\', 'x')
-	s.buf = hex.AppendEncode(s.buf, v)
+	s.begin()
+	s.buf = append(s.buf, v...)
+	s.finish()
+}
+
+// postgresEpoch is where PostgreSQL counts dates and timestamps from.
+var postgresEpoch = civil.New(2000, time.January, 1)
+
+// date writes d as days since 2000-01-01.
+func (s *sink) date(d civil.Date) { s.int4(int32(daysSince(postgresEpoch, d))) }
+
+// timestamp writes t as microseconds since 2000-01-01 00:00 UTC (a timestamptz).
+func (s *sink) timestamp(t time.Time) {
+	s.int8(t.Sub(postgresEpoch.Time()).Microseconds())
+}
+
+// at writes 08:00 in Hanoi (01:00 UTC) on d.
+func (s *sink) at(d civil.Date) {
+	s.int8((int64(daysSince(postgresEpoch, d))*24 + 1) * int64(time.Hour/time.Microsecond))
+}
+
+func daysSince(from, d civil.Date) int {
+	return int(d.Time().Sub(from.Time()) / (24 * time.Hour))
 }
 
 func (s *sink) end() {
-	s.buf = append(s.buf, '\n')
+	binary.BigEndian.PutUint16(s.buf, s.fields)
 	if s.err == nil {
 		_, s.err = s.w.Write(s.buf)
 	}
 	s.n++
 }
 
-// close ends the stream: the COPY reading it finishes.
+// close ends the stream with COPY's trailer: the COPY reading it finishes.
 func (s *sink) close() {
+	if s.err == nil {
+		_, s.err = s.w.Write([]byte{0xFF, 0xFF})
+	}
 	if s.err == nil {
 		s.err = s.w.Flush()
 	}
@@ -168,7 +192,7 @@ type generator struct {
 
 	nextBen, nextLine, nextBatch, nextPerson int64
 	serial                                   map[[3]int]int // citizen ID serials per province, century and sex, year
-	createdAt                                string         // of every recipient, as COPY text
+	createdAt                                time.Time      // of every recipient
 
 	facts   disbursement.Facts // the last line's, reused
 	paidOn  civil.Date
@@ -195,7 +219,7 @@ func (g *generator) run() (err error) {
 		}
 	}()
 	g.serial = map[[3]int]int{}
-	g.createdAt = g.now.UTC().Format("2006-01-02 15:04:05.000000+00")
+	g.createdAt = g.now
 	g.builder = rollup.NewBuilder()
 	g.prepareNames()
 	totalWeight := 0.0
@@ -361,13 +385,13 @@ func (g *generator) list(r *rand.Rand, p *provinceUnit, w *wardUnit, gp groupPla
 		sum := sha256.Sum256([]byte(fmt.Sprintf("national:%d:%s:%s:%d", g.seed, w.code, gp.code, k+1)))
 		b := g.batches
 		b.row()
-		b.int(st.batch)
-		b.int(g.programID)
-		b.int(gp.g.ID)
-		b.int(w.id)
+		b.int8(st.batch)
+		b.int8(g.programID)
+		b.int8(gp.g.ID)
+		b.int8(w.id)
 		b.text(fmt.Sprintf("danh-sach-%s-%s-dot%d.xlsx", gp.code, w.code, k+1))
 		b.text(hex.EncodeToString(sum[:]))
-		b.int(int64(st.rows))
+		b.int4(int32(st.rows))
 		b.text("national")
 		b.at(st.listed)
 		b.end()
@@ -382,11 +406,11 @@ func (g *generator) rollupRow(values []any) error {
 	for _, v := range values {
 		switch v := v.(type) {
 		case int16:
-			s.int(int64(v))
+			s.int2(v)
 		case int32:
-			s.int(int64(v))
+			s.int4(v)
 		case int64:
-			s.int(v)
+			s.int8(v)
 		case string:
 			s.text(v)
 		case []byte:
@@ -484,16 +508,16 @@ func (g *generator) line(r *rand.Rand, w *wardUnit, gp groupPlan, st *listState,
 		GroupID: gp.g.ID, FundID: fund, WardID: w.id, Status: status, Amount: amount}
 	s := g.lines
 	s.row()
-	s.int(id)
-	s.int(g.programID)
-	s.int(ben)
-	s.int(gp.g.ID)
-	s.int(fund)
-	s.int(w.id)
-	s.int(amount)
-	s.int(int64(people))
-	s.int(int64(months))
-	s.int(int64(instalment))
+	s.int8(id)
+	s.int8(g.programID)
+	s.int8(ben)
+	s.int8(gp.g.ID)
+	s.int8(fund)
+	s.int8(w.id)
+	s.int8(amount)
+	s.int4(int32(people))
+	s.int4(int32(months))
+	s.int4(int32(instalment))
 	s.text(string(status))
 	s.date(st.listed)
 	for i, d := range []civil.Date{st.posted, st.appraised} {
@@ -524,11 +548,12 @@ func (g *generator) line(r *rand.Rand, w *wardUnit, gp groupPlan, st *listState,
 		}
 		s.date(day)
 		s.text(string(ch))
-		s.sep()
+		s.begin()
 		s.buf = append(s.buf, "PC-"...)
 		s.buf = append(s.buf, w.code...)
 		s.buf = append(s.buf, '-')
 		s.buf = strconv.AppendInt(s.buf, id, 10)
+		s.finish()
 		updated = day
 		g.paidOn, g.channel = day, ch
 		f.PaidOn, f.Channel = &g.paidOn, &g.channel
@@ -542,7 +567,7 @@ func (g *generator) line(r *rand.Rand, w *wardUnit, gp groupPlan, st *listState,
 	} else {
 		s.null()
 	}
-	s.int(st.batch)
+	s.int8(st.batch)
 	s.at(st.listed)
 	s.at(updated)
 	s.end()
@@ -580,21 +605,22 @@ func (g *generator) recipient(r *rand.Rand, p *provinceUnit, w *wardUnit, id int
 	g.serial[key]++
 	s := g.bens
 	s.row()
-	s.int(id)
+	s.int8(id)
 	s.text(string(kind))
 	s.text(name.full)
 	s.text(name.key)
-	s.sep()
+	s.begin()
 	s.buf = append(s.buf, '0')
 	s.buf = append(s.buf, p.code...)
 	s.buf = append(s.buf, byte('0'+century), byte('0'+year%100/10), byte('0'+year%10))
 	s.buf = appendPadded(s.buf, g.serial[key], 6)
+	s.finish()
 	s.date(dob)
 	s.text(gender)
-	s.int(int64(members))
-	s.int(base)
-	s.int(w.id)
-	s.sep()
+	s.int4(int32(members))
+	s.int8(base)
+	s.int8(w.id)
+	s.begin()
 	if w.rural {
 		s.buf = append(s.buf, "Xóm "...)
 		s.buf = strconv.AppendInt(s.buf, int64(1+r.IntN(18)), 10)
@@ -604,7 +630,8 @@ func (g *generator) recipient(r *rand.Rand, p *provinceUnit, w *wardUnit, id int
 	}
 	s.buf = append(s.buf, ", "...)
 	s.buf = append(s.buf, w.name...)
-	s.text(g.createdAt)
+	s.finish()
+	s.timestamp(g.createdAt)
 	s.end()
 }
 

@@ -324,7 +324,7 @@ func copyAll(ctx context.Context, d *bun.DB, g *generator, sum *Summary, progres
 	for i, s := range streams {
 		eg.Go(func() error {
 			started := time.Now()
-			sql := fmt.Sprintf("COPY %s (%s) FROM STDIN", s.table, strings.Join(s.columns, ", "))
+			sql := fmt.Sprintf("COPY %s (%s) FROM STDIN WITH (FORMAT binary)", s.table, strings.Join(s.columns, ", "))
 			if _, err := conns[i].pgx.PgConn().CopyFrom(ectx, s.sink.pr, sql); err != nil {
 				// The generator stops at its next ward; until then its rows go nowhere.
 				abortOnce.Do(func() { close(stop) })
