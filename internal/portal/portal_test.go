@@ -200,6 +200,9 @@ func TestPublicAnswersRevalidate(t *testing.T) {
 	if res.StatusCode != 200 || etag == "" || res.Header.Get("Cache-Control") != "public, max-age=300" {
 		t.Fatalf("first answer: %d, ETag %q, Cache-Control %q", res.StatusCode, etag, res.Header.Get("Cache-Control"))
 	}
+	if vary := strings.Join(res.Header.Values("Vary"), ", "); !strings.Contains(vary, "Cookie") || !strings.Contains(vary, "Authorization") {
+		t.Errorf("Vary %q: a shared cache could give this public answer to a signed-in caller", vary)
+	}
 	res, again := get(t, kpi, map[string]string{"If-None-Match": etag})
 	if res.StatusCode != http.StatusNotModified || len(again) != 0 {
 		t.Errorf("revalidation: %d with %d bytes, want 304 and no body", res.StatusCode, len(again))

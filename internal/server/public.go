@@ -72,7 +72,9 @@ func (p Public) cached(h http.Handler) http.Handler {
 		etag := fmt.Sprintf(`"v%d-%x"`, version, sum.Sum64())
 		w.Header().Set("ETag", etag)
 		w.Header().Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(p.MaxAge.Seconds())))
-		w.Header().Add("Vary", "Origin")
+		// The answer is the public one because the request carried no credentials: a shared cache must
+		// not hand it to a request that carries some (a session cookie, a token), nor the reverse.
+		w.Header().Add("Vary", "Origin, Cookie, Authorization")
 		if inm := r.Header.Get("If-None-Match"); inm != "" && (inm == etag || inm == "W/"+etag || inm == "*") {
 			w.WriteHeader(http.StatusNotModified)
 			return
