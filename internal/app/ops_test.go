@@ -1,12 +1,14 @@
 package app_test
 
 import (
+	"io"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"hotro/internal/app/apptest"
+	"hotro/internal/config"
 	"hotro/internal/db/dbtest"
 	"hotro/internal/loadgen"
 	"hotro/internal/seed/seedtest"
@@ -50,5 +52,43 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("metrics lack %s", want)
 		}
+	}
+}
+
+// TestBodyOfUnknownLength: a request body sent without its length (chunked) is held to the same
+// limit as one that declares it, with the same clear answer; one under the limit is served.
+func TestBodyOfUnknownLength(t *testing.T) {
+	srv := apptest.Start(t, seedtest.Demo(t, dbtest.Dialects()[0]), func(c *config.Config) { c.MaxBodyBytes = 4096 })
+	analyst := srv.NewClient()
+	analyst.SignIn(t, "phantich", seedtest.DemoPassword)
+	post := func(body string) (int, string) {
+		t.Helper()
+		// A reader of unknown length: the client sends it chunked, without Content-Length.
+		req, err := http.NewRequest(http.MethodPost, srv.URL+"/graphql", io.MultiReader(strings.NewReader(body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		for _, c := range analyst.Cookies() {
+			req.AddCookie(c)
+			if c.Name == "hotro_csrf" {
+				req.Header.Set("X-CSRF-Token", c.Value)
+			}
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		raw, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(raw)
+	}
+	query := `{"query":"{ stats { total { amountPaid } } }"}`
+	if status, body := post(query); status != http.StatusOK || !strings.Contains(body, `"amountPaid":`) || strings.Contains(body, `"errors"`) {
+		t.Errorf("a small chunked body: %d %s", status, body)
+	}
+	big := `{"query":"{ stats { total { amountPaid } } }","variables":{"x":"` + strings.Repeat("a", 8192) + `"}}`
+	if status, body := post(big); status != http.StatusRequestEntityTooLarge || !strings.Contains(body, "quá lớn") || !strings.Contains(body, "TOO_COMPLEX") {
+		t.Errorf("a chunked body over the limit: %d %s", status, body)
 	}
 }

@@ -3,12 +3,14 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -17,6 +19,7 @@ import (
 	"syscall"
 	"time"
 
+	"hotro/internal/errs"
 	"hotro/internal/logging"
 )
 
@@ -306,14 +309,35 @@ func limitBody(next http.Handler, maxBody, maxUpload int64) http.Handler {
 			// (intake.Service.MaxUploadBytes): the limit said is the file's.
 			max, msg = maxUpload, fmt.Sprintf("Tệp tải lên quá lớn (tối đa %d MB). Hãy chia danh sách thành nhiều tệp nhỏ hơn.", maxUpload>>20-1)
 		}
-		if r.ContentLength > max {
+		tooLarge := func() {
 			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]any{"errors": []map[string]any{{
 				"message":    msg,
-				"extensions": map[string]string{"code": "TOO_COMPLEX"},
+				"extensions": map[string]string{"code": errs.TooComplex.Code()},
 			}}})
+		}
+		if r.ContentLength > max {
+			tooLarge()
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, max)
+		if r.ContentLength < 0 && max == maxBody {
+			// A body of unknown length (chunked) is read here, so that one over the limit is refused
+			// as clearly as a declared one, not cut short under the reader's feet. Uploads, larger,
+			// stream on, and their readers report the limit.
+			body, err := io.ReadAll(r.Body)
+			if tooBig := (*http.MaxBytesError)(nil); errors.As(err, &tooBig) {
+				tooLarge()
+				return
+			}
+			if err != nil {
+				writeJSON(w, http.StatusBadRequest, map[string]any{"errors": []map[string]any{{
+					"message":    "Không đọc được nội dung yêu cầu.",
+					"extensions": map[string]string{"code": errs.Invalid.Code()},
+				}}})
+				return
+			}
+			r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+		}
 		next.ServeHTTP(w, r)
 	})
 }
