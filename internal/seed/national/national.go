@@ -112,20 +112,10 @@ func Load(ctx context.Context, d *bun.DB, opt Options) (Summary, error) {
 	progress("copy", sum.Copy)
 	// On failure every COPY was rolled back: the tables are empty, and get their indexes back.
 	indexStart := time.Now()
-	// The indexes are built on two connections: the one that dropped them, and one more if the
-	// pool gives it (they are made again in any case).
-	conns := []*pgx.Conn{admin.pgx}
-	if builder, err := rawConn(context.WithoutCancel(ctx), d); err == nil {
-		defer builder.close()
-		conns = append(conns, builder.pgx)
-	}
-	var stepMu sync.Mutex
-	if err := schema.restore(context.WithoutCancel(ctx), conns, func(name string, run func() error) error {
+	if err := schema.restore(context.WithoutCancel(ctx), admin.pgx, func(name string, run func() error) error {
 		t := time.Now()
 		err := run()
-		stepMu.Lock()
 		progress(name, time.Since(t))
-		stepMu.Unlock()
 		return err
 	}); err != nil {
 		return Summary{}, errs.E(op, errors.Join(loadErr, err))

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
-	"golang.org/x/sync/errgroup"
 )
 
 // schemaObject is an index or constraint dropped for the bulk load and made again after it.
@@ -69,76 +68,30 @@ func dropForLoad(ctx context.Context, conn *pgx.Conn, tables []string) (*bulkSch
 	return s, nil
 }
 
-// restore makes the dropped keys, indexes and foreign keys again. Each table's keys and then its
-// indexes are built on one of conns, the tables side by side (a build leaves a core idle much of
-// the time: while it writes the index out, or merges what its workers sorted); the foreign keys
-// follow on the first connection, once every key they point at exists, and each checks every row
-// as it is added. step is told how long each took.
-func (s *bulkSchema) restore(ctx context.Context, conns []*pgx.Conn, step func(name string, run func() error) error) error {
-	for _, conn := range conns {
-		for _, stmt := range []string{"SET statement_timeout = 0", "SET maintenance_work_mem = '1GB'", "SET max_parallel_maintenance_workers = 2"} {
-			if _, err := conn.Exec(ctx, stmt); err != nil {
-				return err
-			}
+// restore makes the dropped keys, indexes and foreign keys again, in that order; each foreign key
+// checks every row as it is added. step is told how long each took.
+func (s *bulkSchema) restore(ctx context.Context, conn *pgx.Conn, step func(name string, run func() error) error) error {
+	for _, stmt := range []string{"SET maintenance_work_mem = '1GB'", "SET max_parallel_maintenance_workers = 2"} {
+		if _, err := conn.Exec(ctx, stmt); err != nil {
+			return err
 		}
 	}
-	var tables []string
-	builds := map[string][]schemaObject{}
-	for _, kind := range []string{"key", "index"} {
+	for _, kind := range []string{"key", "index", "fk"} {
 		for _, o := range s.objects {
 			if o.kind != kind {
 				continue
 			}
-			if builds[o.table] == nil {
-				tables = append(tables, o.table)
+			stmt := o.def
+			if kind != "index" {
+				stmt = fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s %s", o.table, pgx.Identifier{o.name}.Sanitize(), o.def)
 			}
-			builds[o.table] = append(builds[o.table], o)
-		}
-	}
-	// Each connection takes the next table not yet taken until none is left; a build locks only
-	// its own table, so the connections never wait for each other.
-	next := make(chan string, len(tables))
-	for _, t := range tables {
-		next <- t
-	}
-	close(next)
-	eg, ectx := errgroup.WithContext(ctx)
-	for _, conn := range conns {
-		eg.Go(func() error {
-			for t := range next {
-				for _, o := range builds[t] {
-					if err := s.make(ectx, conn, o, step); err != nil {
-						return err
-					}
-				}
-			}
-			return nil
-		})
-	}
-	if err := eg.Wait(); err != nil {
-		return err
-	}
-	for _, o := range s.objects {
-		if o.kind == "fk" {
-			if err := s.make(ctx, conns[0], o, step); err != nil {
+			if err := step(kind+" "+o.name, func() error {
+				_, err := conn.Exec(ctx, stmt)
 				return err
+			}); err != nil {
+				return fmt.Errorf("%s: %w", strings.SplitN(stmt, " (", 2)[0], err)
 			}
 		}
-	}
-	return nil
-}
-
-// make makes one dropped object again.
-func (s *bulkSchema) make(ctx context.Context, conn *pgx.Conn, o schemaObject, step func(name string, run func() error) error) error {
-	stmt := o.def
-	if o.kind != "index" {
-		stmt = fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s %s", o.table, pgx.Identifier{o.name}.Sanitize(), o.def)
-	}
-	if err := step(o.kind+" "+o.name, func() error {
-		_, err := conn.Exec(ctx, stmt)
-		return err
-	}); err != nil {
-		return fmt.Errorf("%s: %w", strings.SplitN(stmt, " (", 2)[0], err)
 	}
 	return nil
 }
