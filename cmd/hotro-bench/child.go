@@ -53,6 +53,7 @@ func serveChild(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	app.TuneGC() // as hotro serve does
 	l, err := server.Listen(cfg.Addr)
 	if err != nil {
 		return err

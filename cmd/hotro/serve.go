@@ -65,6 +65,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	app.TuneGC()
 	log.Info("serving", "addr", l.Addr().String(), "database", target.Describe())
 	fmt.Fprintf(stdout, "hotro is running on %s\n  dashboard: %s/\n  GraphQL:   %s/graphql\n  console:   %s/graphiql\n",
 		target.Describe(), baseURL(l.Addr(), cfg.TLSCert != ""), baseURL(l.Addr(), cfg.TLSCert != ""), baseURL(l.Addr(), cfg.TLSCert != ""))
