@@ -13,7 +13,7 @@ import (
 // the collector runs as often as it must.
 const (
 	GCPercent   = 400
-	MemoryLimit = 768 << 20
+	MemoryLimit = 512 << 20
 )
 
 // TuneGC applies GCPercent and MemoryLimit where the environment does not set its own.
