@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -40,8 +41,9 @@ func ParseReplicaURLs(raw string) ([]Target, error) {
 }
 
 // Router sends reads to PostgreSQL streaming replicas and writes to the primary. Reads use a pool
-// whose every new connection goes to a replica that answers (in turn), or to the primary when none
-// does; so reads go on while the primary is down, and writes then fail with a clear message.
+// whose connections all go to one replica while it answers, then to another that does, or to the
+// primary when none does (see failover); so reads go on while the primary is down, and writes then
+// fail with a clear message.
 //
 // A replica may lag the primary by a little: a read just after a write may not see it yet.
 type Router struct {
@@ -59,20 +61,19 @@ func NewRouter(primary *bun.DB, primaryTarget Target, replicas []Target, opt Opt
 	if DialectOf(primary) != Postgres || primaryTarget.Dialect != Postgres {
 		return nil, errors.New("DATABASE_REPLICA_URLS needs DATABASE_URL to be PostgreSQL: replicas are PostgreSQL streaming replicas")
 	}
-	c := &failover{}
+	var conns []driver.Connector
 	for _, t := range replicas {
 		cfg, err := connConfig(t.DSN, opt)
 		if err != nil {
 			return nil, err
 		}
-		c.replicas = append(c.replicas, stdlib.GetConnector(*cfg, checkIdle))
+		conns = append(conns, stdlib.GetConnector(*cfg, checkIdle))
 	}
 	cfg, err := connConfig(primaryTarget.DSN, opt)
 	if err != nil {
 		return nil, err
 	}
-	c.primary = stdlib.GetConnector(*cfg, checkIdle)
-	sqldb := sql.OpenDB(c)
+	sqldb := sql.OpenDB(newFailover(conns, stdlib.GetConnector(*cfg, checkIdle)))
 	sizePool(sqldb, opt)
 	// Connections are renewed every few minutes, so a replica that comes back gets its share again.
 	sqldb.SetConnMaxLifetime(5 * time.Minute)
@@ -116,19 +117,34 @@ var checkIdle = stdlib.OptionShouldPing(func(_ context.Context, p stdlib.ShouldP
 	return p.IdleDuration > 100*time.Millisecond
 })
 
-// failover dials a replica that answers, starting with the next one in turn, else the primary.
+// failover dials the replica the pool reads from, or when it does not answer the next one that
+// does, which the pool reads from from then on; when none answers, the primary.
+//
+// Every connection of the pool goes to one replica, not to each in turn: replicas lag by different
+// amounts, and an answer must never be older than the data version it is cached under, which was
+// read on another connection of the pool (a replica only moves forward, so a later read on the same
+// one sees at least that version). Several instances spread their reads: each starts at a replica
+// of its own, drawn at random.
 type failover struct {
 	replicas []driver.Connector
 	primary  driver.Connector
-	next     atomic.Uint32
+	current  atomic.Uint32 // the replica read from
+}
+
+func newFailover(replicas []driver.Connector, primary driver.Connector) *failover {
+	f := &failover{replicas: replicas, primary: primary}
+	f.current.Store(uint32(rand.IntN(len(replicas))))
+	return f
 }
 
 func (f *failover) Connect(ctx context.Context) (driver.Conn, error) {
-	start := int(f.next.Add(1))
+	start := int(f.current.Load())
 	var errsSeen []error
 	for i := range f.replicas {
-		conn, err := f.replicas[(start+i)%len(f.replicas)].Connect(ctx)
+		n := (start + i) % len(f.replicas)
+		conn, err := f.replicas[n].Connect(ctx)
 		if err == nil {
+			f.current.Store(uint32(n))
 			return conn, nil
 		}
 		errsSeen = append(errsSeen, err)
