@@ -57,7 +57,8 @@ func (k *Keeper) LinesChanged(ctx context.Context, tx bun.IDB, changes []disburs
 		}
 		if c.After != nil && c.After.Status == disbursement.Paid {
 			if err := checkIDs(c.After); err != nil {
-				return errs.E(op, errs.Invalid, errs.Msgf("Dòng chi trả %d không thể tính vào số liệu tổng hợp: %v.", c.After.ID, err))
+				// IDs past 2^32 (bitmaps count 32-bit IDs): a limit of the rollups, not the caller's doing.
+				return errs.E(op, errs.Internal, fmt.Errorf("line %d: %w", c.After.ID, err))
 			}
 			paidAfter = append(paidAfter, c.After)
 		}
@@ -118,7 +119,8 @@ func (k *Keeper) LinesChanged(ctx context.Context, tx bun.IDB, changes []disburs
 			}
 			keys, err := keysOf(f, units[f.WardID])
 			if err != nil {
-				return errs.E(op, errs.Invalid, errs.Msgf("Dòng chi trả %d: %v.", f.ID, err))
+				// A status or channel the database's checks would have refused: a bug.
+				return errs.E(op, errs.Internal, fmt.Errorf("line %d: %w", f.ID, err))
 			}
 			for _, key := range keys {
 				d := get(key)
