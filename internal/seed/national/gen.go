@@ -354,7 +354,10 @@ func (g *generator) list(r *rand.Rand, p *provinceUnit, w *wardUnit, gp groupPla
 		g.nextPerson += int64(members)
 		g.recipient(r, p, w, ben, kind, members, base, gp)
 		people := gp.g.PeopleCovered(members)
-		amount, _ := gp.g.AmountDue(months, people)
+		amount, ok := gp.g.AmountDue(months, people)
+		if !ok || amount <= 0 {
+			return fmt.Errorf("group %s has no amount due for %d months and %d people: its rule in the programme data is incomplete", gp.code, months, people)
+		}
 		// How many instalments this recipient was listed for: all three for most, fewer for those
 		// who went back to work.
 		n := 1
