@@ -164,14 +164,15 @@ func newDemoGen(ctx context.Context, tx bun.Tx, opt DemoOptions) (*demoGen, erro
 			w.weight *= 1.4
 		}
 		// Wards paid the first round between 4 and 12 May 2020, Monday to Saturday.
-		w.payDay = workday(civil.MustParse("2020-05-04").AddDays(g.r.IntN(9)))
+		w.payDay = Workday(civil.MustParse("2020-05-04").AddDays(g.r.IntN(9)))
 		g.wards = append(g.wards, w)
 	}
 	return g, nil
 }
 
-// workday moves a Sunday to the Monday after.
-func workday(d civil.Date) civil.Date {
+// Workday moves a Sunday to the Monday after: lists are paid on working days (the demo and the
+// national data sets both use it).
+func Workday(d civil.Date) civil.Date {
 	if d.Time().Weekday() == time.Sunday {
 		return d.AddDays(1)
 	}
@@ -364,7 +365,7 @@ func (g *demoGen) firstRoundLine(grp *program.Group, w *demoWard) {
 		d.StatusReason = &reason
 	} else {
 		d.Status = disbursement.Paid
-		paid := workday(w.payDay.AddDays(g.r.IntN(3)))
+		paid := Workday(w.payDay.AddDays(g.r.IntN(3)))
 		ch := g.firstRoundChannel(grp)
 		receipt := fmt.Sprintf("PC-%s-%05d", w.unit.Code, len(g.lines)+1)
 		d.PaidOn, d.Channel, d.ReceiptNumber = &paid, &ch, &receipt
@@ -454,7 +455,7 @@ func (g *demoGen) laterLine(grp *program.Group, w *demoWard, b *beneficiary.Bene
 			d.DecisionNumber = ptr(fmt.Sprintf("%d/QĐ-UBND", 1700+int(grp.ID)*7+instalment))
 			d.DecisionIssuer = ptr("UBND tỉnh Thái Nguyên")
 		case disbursement.Paid:
-			paid := workday(day)
+			paid := Workday(day)
 			if paid.After(civil.MustParse("2020-06-30")) {
 				paid = civil.MustParse("2020-06-30")
 			}

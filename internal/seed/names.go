@@ -1,6 +1,9 @@
 package seed
 
-import "math/rand/v2"
+import (
+	"math/rand/v2"
+	"slices"
+)
 
 // Vietnamese family names with rough national shares (percent), so that generated lists look like
 // real ward lists.
@@ -14,12 +17,12 @@ var familyNames = []struct {
 }
 
 var (
-	maleMiddle   = []string{"Văn", "Văn", "Văn", "Đức", "Minh", "Quang", "Hữu", "Xuân", "Thanh", "Ngọc", "Công", "Đình", "Mạnh", "Tiến"}
-	femaleMiddle = []string{"Thị", "Thị", "Thị", "Thị", "Thu", "Ngọc", "Thanh", "Minh", "Hồng", "Kim", "Phương", "Bích"}
-	maleGiven    = []string{"An", "Bình", "Cường", "Dũng", "Đức", "Hải", "Hùng", "Huy", "Khánh", "Long", "Minh", "Nam",
+	maleMiddleNames   = []string{"Văn", "Văn", "Văn", "Đức", "Minh", "Quang", "Hữu", "Xuân", "Thanh", "Ngọc", "Công", "Đình", "Mạnh", "Tiến"}
+	femaleMiddleNames = []string{"Thị", "Thị", "Thị", "Thị", "Thu", "Ngọc", "Thanh", "Minh", "Hồng", "Kim", "Phương", "Bích"}
+	maleGivenNames    = []string{"An", "Bình", "Cường", "Dũng", "Đức", "Hải", "Hùng", "Huy", "Khánh", "Long", "Minh", "Nam",
 		"Phong", "Quân", "Sơn", "Thắng", "Thành", "Trung", "Tuấn", "Việt", "Vinh", "Hoà", "Lâm", "Tùng", "Hiếu",
 		"Kiên", "Toàn", "Thịnh", "Chiến", "Lợi", "Tâm", "Phúc", "Hưng", "Tú", "Đạt", "Khoa", "Luân", "Thái"}
-	femaleGiven = []string{"Anh", "Chi", "Dung", "Giang", "Hà", "Hạnh", "Hằng", "Hiền", "Hoa", "Hương", "Huyền",
+	femaleGivenNames = []string{"Anh", "Chi", "Dung", "Giang", "Hà", "Hạnh", "Hằng", "Hiền", "Hoa", "Hương", "Huyền",
 		"Lan", "Liên", "Linh", "Loan", "Mai", "Nga", "Ngọc", "Nhung", "Oanh", "Phương", "Quỳnh", "Thảo",
 		"Thuỷ", "Trang", "Tuyết", "Vân", "Yến", "Hoà", "Thu", "Xuân", "Thắm", "Lụa", "Hậu", "Dịu", "Gấm"}
 )
@@ -42,9 +45,21 @@ func familyName(r *rand.Rand) string {
 // fullName makes a plausible Vietnamese full name: family, middle and given name.
 func fullName(r *rand.Rand, female bool) string {
 	if female {
-		return familyName(r) + " " + pick(r, femaleMiddle) + " " + pick(r, femaleGiven)
+		return familyName(r) + " " + pick(r, femaleMiddleNames) + " " + pick(r, femaleGivenNames)
 	}
-	return familyName(r) + " " + pick(r, maleMiddle) + " " + pick(r, maleGiven)
+	return familyName(r) + " " + pick(r, maleMiddleNames) + " " + pick(r, maleGivenNames)
 }
 
 func pick[T any](r *rand.Rand, xs []T) T { return xs[r.IntN(len(xs))] }
+
+// NameParts are the parts generated names are made of: family names each as often as its share
+// (in percent) says, and the middle and given names of men and of women. The national data set
+// makes its names from them.
+func NameParts() (families, maleMiddle, maleGiven, femaleMiddle, femaleGiven []string) {
+	for _, f := range familyNames {
+		for range f.share {
+			families = append(families, f.name)
+		}
+	}
+	return families, slices.Clone(maleMiddleNames), slices.Clone(maleGivenNames), slices.Clone(femaleMiddleNames), slices.Clone(femaleGivenNames)
+}

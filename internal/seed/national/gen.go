@@ -334,7 +334,7 @@ func (g *generator) list(r *rand.Rand, p *provinceUnit, w *wardUnit, gp groupPla
 		} else {
 			pay = firstPay.AddDays(r.IntN(8))
 		}
-		states[k] = g.listState(r, p, gp, k+1, instalments, workday(pay))
+		states[k] = g.listState(r, p, gp, k+1, instalments, seed.Workday(pay))
 	}
 	household := gp.g.SupportUnit != program.PerPerson
 	months := 1
@@ -449,7 +449,7 @@ func (g *generator) listState(r *rand.Rand, p *provinceUnit, gp groupPlan, insta
 	if st.approved.After(pay) {
 		st.approved = pay
 	}
-	st.paid = [2]civil.Date{pay, workday(pay.AddDays(1))}
+	st.paid = [2]civil.Date{pay, seed.Workday(pay.AddDays(1))}
 	st.channels = channelsOf(r, gp.code)
 	st.decision = fmt.Sprintf("%d/QĐ-UBND", 1000+r.IntN(3000))
 	st.issuer = "UBND " + p.name
@@ -659,25 +659,10 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// workday moves a Sunday to the Monday after.
-func workday(d civil.Date) civil.Date {
-	if d.Time().Weekday() == time.Sunday {
-		return d.AddDays(1)
-	}
-	return d
-}
-
-var (
-	families     = []string{"Nguyễn", "Nguyễn", "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đỗ", "Bùi", "Đặng", "Ngô", "Dương", "Đinh", "Phan", "Hà", "Lò", "Nông"}
-	maleMiddle   = []string{"Văn", "Văn", "Đức", "Minh", "Quang", "Hữu", "Xuân", "Thanh", "Ngọc", "Công"}
-	femaleMiddle = []string{"Thị", "Thị", "Thị", "Thu", "Ngọc", "Thanh", "Minh", "Hồng", "Kim", "Phương"}
-	maleGiven    = []string{"An", "Bình", "Cường", "Dũng", "Đức", "Hải", "Hùng", "Huy", "Khánh", "Long", "Minh", "Nam", "Phong", "Quân", "Sơn", "Thắng", "Thành", "Trung", "Tuấn", "Việt"}
-	femaleGiven  = []string{"Anh", "Chi", "Dung", "Giang", "Hà", "Hạnh", "Hằng", "Hiền", "Hoa", "Hương", "Lan", "Linh", "Mai", "Nga", "Ngọc", "Nhung", "Phương", "Thảo", "Trang", "Yến"}
-)
-
 // prepareNames lists male and female names alternately, with their folded search keys, so that
 // drawing a name costs nothing.
 func (g *generator) prepareNames() {
+	families, maleMiddle, maleGiven, femaleMiddle, femaleGiven := seed.NameParts()
 	for i := range len(maleGiven) * len(maleMiddle) * len(families) {
 		f := families[i%len(families)]
 		m := i / len(families)
