@@ -37,6 +37,9 @@ func seedCmd(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	fmt.Fprintf(stdout, "reference data: %d administrative units, %d programmes, %d groups, %d funds\n", sum.Units, sum.Programs, sum.Groups, sum.Funds)
+	if sum.Moved > 0 {
+		fmt.Fprintf(stdout, "%d units moved to another parent: the aggregates of their provinces were computed again\n", sum.Moved)
+	}
 	if cfg.National {
 		return loadNational(ctx, cfg, d, log, stdout)
 	}

@@ -65,6 +65,11 @@ type partition struct {
 // recompute computes the rollup rows from the lines, a province at a time, and hands each
 // province's rows to emit.
 func recompute(ctx context.Context, idb bun.IDB, emit func(partition, *accumulator) error, sum *Summary) error {
+	return recomputeOnly(ctx, idb, nil, emit, sum)
+}
+
+// recomputeOnly is recompute for the provinces of only (every province when nil).
+func recomputeOnly(ctx context.Context, idb bun.IDB, only map[int64]bool, emit func(partition, *accumulator) error, sum *Summary) error {
 	ref, err := reference.Load(ctx, idb)
 	if err != nil {
 		return err
@@ -75,6 +80,9 @@ func recompute(ctx context.Context, idb bun.IDB, emit func(partition, *accumulat
 		return err
 	}
 	for _, p := range t.partitions() {
+		if only != nil && !only[p.province] {
+			continue
+		}
 		a := newAccumulator()
 		if err := scanLines(ctx, idb, p.wards, func(f *disbursement.Facts) error {
 			base, ok := bases.get(f.BeneficiaryID)
@@ -277,8 +285,11 @@ func Check(ctx context.Context, d *bun.DB) (CheckReport, error) {
 }
 
 func partitionQuery(p partition) string {
-	var b strings.Builder
-	b.WriteString("SELECT " + keyColumns + ", lines, amount, recipients, persons FROM rollups WHERE ")
+	return "SELECT " + keyColumns + ", lines, amount, recipients, persons FROM rollups WHERE " + partitionWhere(p)
+}
+
+// partitionWhere is the condition on the rollup rows of a partition's units, level by level.
+func partitionWhere(p partition) string {
 	var conds []string
 	for _, l := range Levels {
 		var ids []int64
@@ -295,8 +306,58 @@ func partitionQuery(p partition) string {
 		}
 		conds = append(conds, fmt.Sprintf("(level = %d AND unit_id IN (%s))", l.ID, joinInts(ids)))
 	}
-	b.WriteString(strings.Join(conds, " OR "))
-	return b.String()
+	if len(conds) == 0 {
+		return "FALSE"
+	}
+	return strings.Join(conds, " OR ")
+}
+
+// Realign makes the rollup rows follow a change of the unit tree, in tx, the transaction that
+// changed it: before and after are the reference data as tx read it before and after the change.
+// A ward that moved to another district, or a district to another province, leaves the rows of its
+// old and new district and province counting the wrong wards; the rows of every province either
+// touches are deleted and computed again from the lines. It returns how many units moved; with
+// none, it does nothing.
+func Realign(ctx context.Context, tx bun.IDB, before, after *reference.Snapshot) (moved int, err error) {
+	const op = "rollup: realign"
+	old, now := newTree(before), newTree(after)
+	affected := map[int64]bool{}
+	for i, u := range now.units {
+		j, ok := old.index[u.ID]
+		if !ok || old.keys[j] == now.keys[i] {
+			continue // a new unit has no lines yet
+		}
+		moved++
+		affected[old.keys[j].province], affected[now.keys[i].province] = true, true
+	}
+	if moved == 0 {
+		return 0, nil
+	}
+	if db.DialectOf(tx) == db.Postgres {
+		// As a rebuild does: no statement timeout, and writers of lines wait until the end.
+		for _, stmt := range []string{"SET LOCAL statement_timeout = 0", "LOCK TABLE disbursements IN SHARE MODE", "LOCK TABLE rollups IN EXCLUSIVE MODE"} {
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				return 0, errs.E(op, err)
+			}
+		}
+	}
+	// The rows of those provinces as the units were, and as they are now.
+	for _, t := range []*tree{old, now} {
+		for _, p := range t.partitions() {
+			if affected[p.province] {
+				if _, err := tx.ExecContext(ctx, "DELETE FROM rollups WHERE "+partitionWhere(p)); err != nil {
+					return 0, errs.E(op, err)
+				}
+			}
+		}
+	}
+	var sum Summary
+	if err := recomputeOnly(ctx, tx, affected, func(_ partition, a *accumulator) error {
+		return insertCells(ctx, tx, a.cells)
+	}, &sum); err != nil {
+		return 0, errs.E(op, err)
+	}
+	return moved, nil
 }
 
 func joinInts(ids []int64) string {

@@ -23,6 +23,8 @@ import (
 	"hotro/internal/errs"
 	"hotro/internal/fund"
 	"hotro/internal/program"
+	"hotro/internal/reference"
+	"hotro/internal/rollup"
 )
 
 //go:embed data/*.csv data/*.json
@@ -68,7 +70,20 @@ func Reference(ctx context.Context, db *bun.DB) (Summary, error) {
 		if err = dataset.NewStore(tx).SetReferenceVersion(ctx, ReferenceVersion()); err != nil {
 			return err
 		}
+		// Units written again may have moved (a ward to another district): the rollups of the
+		// provinces concerned follow, in this transaction.
+		before, err := reference.Load(ctx, tx)
+		if err != nil {
+			return err
+		}
 		if sum.Units, err = loadUnits(ctx, tx); err != nil {
+			return err
+		}
+		after, err := reference.Load(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if sum.Moved, err = rollup.Realign(ctx, tx, before, after); err != nil {
 			return err
 		}
 		if sum.Programs, sum.Groups, err = loadPrograms(ctx, tx); err != nil {
@@ -86,6 +101,7 @@ func Reference(ctx context.Context, db *bun.DB) (Summary, error) {
 // Summary counts what a seeding run wrote or confirmed.
 type Summary struct {
 	Units, Programs, Groups, Funds int
+	Moved                          int // units given another parent, whose rollups were realigned
 }
 
 type cityFile struct {
