@@ -340,7 +340,7 @@ func ensureNational(ctx context.Context, d *bun.DB, s settings, logf func(string
 	if err == nil {
 		return sum, fmt.Errorf("the database holds the national data set %s, not national-%d-x%g: BENCH_RELOAD=1 loads it again (the database is dropped first)", seedKey, s.seed, s.scale)
 	}
-	if _, err := seed.EnsureReference(ctx, d); err != nil {
+	if _, err := seed.EnsureReference(ctx, d, rollup.Realign); err != nil {
 		return sum, err
 	}
 	logf("loading the national data set at scale %g (this takes a while at scale 1)", s.scale)

@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"hotro/internal/config"
+	"hotro/internal/rollup"
 	"hotro/internal/seed"
 	"hotro/internal/seed/national"
 )
@@ -30,7 +31,7 @@ func nationalCmd(ctx context.Context, args []string, getenv func(string) string,
 	if err := migrateUp(ctx, d, log); err != nil {
 		return err
 	}
-	if _, err := seed.EnsureReference(ctx, d); err != nil {
+	if _, err := seed.EnsureReference(ctx, d, rollup.Realign); err != nil {
 		return err
 	}
 	return loadNational(ctx, cfg, d, log, stdout)

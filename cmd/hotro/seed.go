@@ -32,7 +32,7 @@ func seedCmd(ctx context.Context, args []string, getenv func(string) string, std
 	if err := migrateUp(ctx, d, log); err != nil {
 		return err
 	}
-	sum, err := seed.Reference(ctx, d)
+	sum, err := seed.Reference(ctx, d, rollup.Realign)
 	if err != nil {
 		return err
 	}

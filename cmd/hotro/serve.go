@@ -39,7 +39,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := migrateUp(ctx, d, log); err != nil {
 		return err
 	}
-	if loaded, err := seed.EnsureReference(ctx, d); err != nil {
+	if loaded, err := seed.EnsureReference(ctx, d, rollup.Realign); err != nil {
 		return fmt.Errorf("loading reference data: %w", err)
 	} else if loaded {
 		log.Info("reference data loaded")

@@ -16,6 +16,7 @@ import (
 	"hotro/internal/db"
 	"hotro/internal/db/dbtest"
 	"hotro/internal/db/pgtest"
+	"hotro/internal/rollup"
 	"hotro/internal/seed"
 )
 
@@ -39,7 +40,7 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	if _, err := mg.Up(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := seed.Reference(ctx, d); err != nil {
+	if _, err := seed.Reference(ctx, d, rollup.Realign); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := seed.Demo(ctx, d, seed.DemoOptions{Seed: 3, Scale: 0.05}); err != nil {

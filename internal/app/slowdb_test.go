@@ -13,6 +13,7 @@ import (
 	"hotro/internal/config"
 	"hotro/internal/db"
 	"hotro/internal/db/dbtest"
+	"hotro/internal/rollup"
 	"hotro/internal/seed"
 	"hotro/internal/seed/seedtest"
 )
@@ -37,7 +38,7 @@ func TestSlowDatabase(t *testing.T) {
 	if _, err := mg.Up(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := seed.Reference(ctx, d); err != nil {
+	if _, err := seed.Reference(ctx, d, rollup.Realign); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := seed.Demo(ctx, d, seed.DemoOptions{Seed: 1, Scale: 0.05}); err != nil {

@@ -24,7 +24,6 @@ import (
 	"hotro/internal/fund"
 	"hotro/internal/program"
 	"hotro/internal/reference"
-	"hotro/internal/rollup"
 )
 
 //go:embed data/*.csv data/*.json
@@ -48,9 +47,14 @@ func ReferenceVersion() string {
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
+// Realigner makes what is derived from the unit tree follow a change of it, in tx, the transaction
+// that changed it: before and after are the reference data as tx read it before and after; it
+// returns how many units moved. rollup.Realign is the one a server passes.
+type Realigner func(ctx context.Context, tx bun.IDB, before, after *reference.Snapshot) (moved int, err error)
+
 // EnsureReference loads the reference data when the database does not hold this version of it yet.
-// It reports whether it loaded anything.
-func EnsureReference(ctx context.Context, db *bun.DB) (bool, error) {
+// It reports whether it loaded anything. realign is as for Reference.
+func EnsureReference(ctx context.Context, db *bun.DB, realign Realigner) (bool, error) {
 	have, err := dataset.NewStore(db).ReferenceVersion(ctx)
 	if err != nil {
 		return false, err
@@ -58,33 +62,37 @@ func EnsureReference(ctx context.Context, db *bun.DB) (bool, error) {
 	if have == ReferenceVersion() {
 		return false, nil
 	}
-	_, err = Reference(ctx, db)
+	_, err = Reference(ctx, db, realign)
 	return err == nil, err
 }
 
-// Reference upserts the reference data. Running it again changes nothing.
-func Reference(ctx context.Context, db *bun.DB) (Summary, error) {
+// Reference upserts the reference data. Running it again changes nothing. Units written again may
+// have moved (a ward to another district): realign is told in the same transaction. nil tells no
+// one, for a database that holds no payment lines yet (a fixture being made).
+func Reference(ctx context.Context, db *bun.DB, realign Realigner) (Summary, error) {
 	var sum Summary
 	err := db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		var err error
 		if err = dataset.NewStore(tx).SetReferenceVersion(ctx, ReferenceVersion()); err != nil {
 			return err
 		}
-		// Units written again may have moved (a ward to another district): the rollups of the
-		// provinces concerned follow, in this transaction.
-		before, err := reference.Load(ctx, tx)
-		if err != nil {
-			return err
+		var before *reference.Snapshot
+		if realign != nil {
+			if before, err = reference.Load(ctx, tx); err != nil {
+				return err
+			}
 		}
 		if sum.Units, err = loadUnits(ctx, tx); err != nil {
 			return err
 		}
-		after, err := reference.Load(ctx, tx)
-		if err != nil {
-			return err
-		}
-		if sum.Moved, err = rollup.Realign(ctx, tx, before, after); err != nil {
-			return err
+		if realign != nil {
+			after, err := reference.Load(ctx, tx)
+			if err != nil {
+				return err
+			}
+			if sum.Moved, err = realign(ctx, tx, before, after); err != nil {
+				return err
+			}
 		}
 		if sum.Programs, sum.Groups, err = loadPrograms(ctx, tx); err != nil {
 			return err

@@ -103,7 +103,7 @@ func SQLiteDemoFile(t testing.TB) string {
 
 func seedInto(d *bun.DB, demo bool) error {
 	ctx := context.Background()
-	if _, err := seed.Reference(ctx, d); err != nil {
+	if _, err := seed.Reference(ctx, d, nil); err != nil {
 		return err
 	}
 	if !demo {
