@@ -75,7 +75,7 @@ func NewRouter(primary *bun.DB, primaryTarget Target, replicas []Target, opt Opt
 	}
 	sqldb := sql.OpenDB(newFailover(conns, stdlib.GetConnector(*cfg, checkIdle)))
 	sizePool(sqldb, opt)
-	// Connections are renewed every few minutes, so a replica that comes back gets its share again.
+	// Connections are renewed every few minutes (a long-lived one holds server memory).
 	sqldb.SetConnMaxLifetime(5 * time.Minute)
 	r.read = bun.NewDB(sqldb, pgdialect.New())
 	return r, nil
@@ -120,20 +120,27 @@ var checkIdle = stdlib.OptionShouldPing(func(_ context.Context, p stdlib.ShouldP
 // failover dials the replica the pool reads from, or when it does not answer the next one that
 // does, which the pool reads from from then on; when none answers, the primary.
 //
-// Every connection of the pool goes to one replica, not to each in turn: replicas lag by different
-// amounts, and an answer must never be older than the data version it is cached under, which was
+// Every connection of the pool goes to one server, not to each replica in turn: replicas lag by
+// different amounts, and an answer must not be older than the data version it is cached under,
 // read on another connection of the pool (a replica only moves forward, so a later read on the same
-// one sees at least that version). Several instances spread their reads: each starts at a replica
-// of its own, drawn at random.
+// one sees at least that version). When the pool moves to another server, a connection to the one
+// it left is closed as it comes back to the pool (IsValid), so the pool is on one server again as
+// soon as the requests under way end. Several instances spread their reads: each starts at a
+// replica of its own, drawn at random.
 type failover struct {
 	replicas []driver.Connector
 	primary  driver.Connector
-	current  atomic.Uint32 // the replica read from
+	current  atomic.Int32 // the replica dialled first
+	serving  atomic.Int32 // the server the pool reads from: a replica's index, or onPrimary
 }
+
+const onPrimary = -1
 
 func newFailover(replicas []driver.Connector, primary driver.Connector) *failover {
 	f := &failover{replicas: replicas, primary: primary}
-	f.current.Store(uint32(rand.IntN(len(replicas))))
+	start := int32(rand.IntN(len(replicas)))
+	f.current.Store(start)
+	f.serving.Store(start)
 	return f
 }
 
@@ -144,8 +151,8 @@ func (f *failover) Connect(ctx context.Context) (driver.Conn, error) {
 		n := (start + i) % len(f.replicas)
 		conn, err := f.replicas[n].Connect(ctx)
 		if err == nil {
-			f.current.Store(uint32(n))
-			return conn, nil
+			f.current.Store(int32(n))
+			return f.serve(conn, int32(n)), nil
 		}
 		errsSeen = append(errsSeen, err)
 		if ctx.Err() != nil {
@@ -156,8 +163,42 @@ func (f *failover) Connect(ctx context.Context) (driver.Conn, error) {
 	if err != nil {
 		return nil, errors.Join(append(errsSeen, err)...)
 	}
-	return conn, nil
+	return f.serve(conn, onPrimary), nil
 }
+
+// serve makes server the one the pool reads from, and ties conn to it.
+func (f *failover) serve(conn driver.Conn, server int32) driver.Conn {
+	f.serving.Store(server)
+	if c, ok := conn.(pgxConn); ok {
+		return &serverConn{pgxConn: c, f: f, server: server}
+	}
+	return conn
+}
+
+// pgxConn is what database/sql uses of a pgx connection (stdlib.Conn).
+type pgxConn interface {
+	driver.Conn
+	driver.ConnBeginTx
+	driver.ConnPrepareContext
+	driver.ExecerContext
+	driver.QueryerContext
+	driver.Pinger
+	driver.NamedValueChecker
+	driver.SessionResetter
+}
+
+var _ pgxConn = (*stdlib.Conn)(nil)
+
+// serverConn is a read connection and the server it goes to.
+type serverConn struct {
+	pgxConn
+	f      *failover
+	server int32
+}
+
+// IsValid tells database/sql to close the connection, rather than keep it, once the pool reads
+// from another server.
+func (c *serverConn) IsValid() bool { return c.f.serving.Load() == c.server }
 
 func (f *failover) Driver() driver.Driver { return stdlib.GetDefaultDriver() }
 

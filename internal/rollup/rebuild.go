@@ -316,22 +316,28 @@ func partitionWhere(p partition) string {
 // changed it: before and after are the reference data as tx read it before and after the change.
 // A ward that moved to another district, or a district to another province, leaves the rows of its
 // old and new district and province counting the wrong wards; the rows of every province either
-// touches are deleted and computed again from the lines. It returns how many units moved; with
-// none, it does nothing.
+// touches are deleted and computed again from the lines. It returns how many units have another
+// parent; when no unit's place changed, it does nothing.
 func Realign(ctx context.Context, tx bun.IDB, before, after *reference.Snapshot) (moved int, err error) {
 	const op = "rollup: realign"
 	old, now := newTree(before), newTree(after)
 	affected := map[int64]bool{}
 	for i, u := range now.units {
 		j, ok := old.index[u.ID]
-		if !ok || old.keys[j] == now.keys[i] {
+		if !ok {
 			continue // a new unit has no lines yet
 		}
-		moved++
-		affected[old.keys[j].province], affected[now.keys[i].province] = true, true
+		if old.units[j].ParentID != u.ParentID {
+			moved++
+		}
+		// A unit under a moved one (a ward of a district given to another province) has other
+		// keys too, its own parent unchanged.
+		if old.keys[j] != now.keys[i] {
+			affected[old.keys[j].province], affected[now.keys[i].province] = true, true
+		}
 	}
-	if moved == 0 {
-		return 0, nil
+	if len(affected) == 0 {
+		return moved, nil
 	}
 	if db.DialectOf(tx) == db.Postgres {
 		// As a rebuild does: no statement timeout, and writers of lines wait until the end.
