@@ -64,24 +64,8 @@ func TestBodyOfUnknownLength(t *testing.T) {
 	post := func(body string) (int, string) {
 		t.Helper()
 		// A reader of unknown length: the client sends it chunked, without Content-Length.
-		req, err := http.NewRequest(http.MethodPost, srv.URL+"/graphql", io.MultiReader(strings.NewReader(body)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Content-Type", "application/json")
-		for _, c := range analyst.Cookies() {
-			req.AddCookie(c)
-			if c.Name == "hotro_csrf" {
-				req.Header.Set("X-CSRF-Token", c.Value)
-			}
-		}
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		raw, _ := io.ReadAll(res.Body)
-		return res.StatusCode, string(raw)
+		status, raw := analyst.Send(t, http.MethodPost, "/graphql", io.MultiReader(strings.NewReader(body)))
+		return status, string(raw)
 	}
 	query := `{"query":"{ stats { total { amountPaid } } }"}`
 	if status, body := post(query); status != http.StatusOK || !strings.Contains(body, `"amountPaid":`) || strings.Contains(body, `"errors"`) {

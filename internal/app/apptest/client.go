@@ -44,7 +44,15 @@ func (c *Client) Do(t testing.TB, method, path string, body any) (int, []byte) {
 		}
 		r = bytes.NewReader(b)
 	}
-	req, err := http.NewRequest(method, c.srv.URL+path, r)
+	return c.Send(t, method, path, r)
+}
+
+// Send sends a request with body as it is (nil for none; JSON when there is one), signed in as the
+// client is, and returns the status and body. A reader of unknown length (not a bytes or strings
+// reader) goes chunked, without Content-Length.
+func (c *Client) Send(t testing.TB, method, path string, body io.Reader) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, c.srv.URL+path, body)
 	if err != nil {
 		t.Fatal(err)
 	}
