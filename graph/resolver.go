@@ -29,8 +29,8 @@ type Resolver struct {
 	Audit      *audit.Store
 	// Links signs chart links for the portal.
 	Links *portal.Signer
-	// PublicMinCount is the smallest count of people or recipients a public cell may show.
-	PublicMinCount int
+	// Public answers the public's questions from the release tables.
+	Public report.Publisher
 	// Intake checks and commits uploaded lists; Workflow moves lines along the approval chain.
 	Intake   *intake.Service
 	Workflow *disbursement.Workflow

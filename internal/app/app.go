@@ -28,6 +28,7 @@ import (
 	"hotro/internal/portal"
 	"hotro/internal/program"
 	"hotro/internal/reference"
+	"hotro/internal/release"
 	"hotro/internal/report"
 	"hotro/internal/respcache"
 	"hotro/internal/rollup"
@@ -68,9 +69,11 @@ func New(cfg config.Config, d *bun.DB, log *slog.Logger) (*http.Server, error) {
 		Lines:      disbursement.NewReader(read),
 		Recipients: beneficiary.NewReader(read),
 		Audit:      audit.NewStore(read),
-
-		PublicMinCount: cfg.PublicMinCount,
 	}
+	data := dataset.NewStore(read)
+	// The public's figures come only from the release tables, built once per data version.
+	public := release.NewPublisher(resolver.Stats, ref, data.Version, cfg.PublicMinCount)
+	resolver.Public = public
 	// lines is told of every change to payment lines, in the writer's transaction: the rollups
 	// change with the lines or not at all.
 	var lines disbursement.Observer = rollup.NewKeeper()
@@ -81,12 +84,11 @@ func New(cfg config.Config, d *bun.DB, log *slog.Logger) (*http.Server, error) {
 	authn := account.NewHTTP(account.NewService(d, account.Options{Read: read, IdentityTTL: account.DefaultIdentityTTL}), log)
 	authn.SecureCookies = cfg.SecureCookies
 	authn.Classify = db.Classify
-	data := dataset.NewStore(read)
 	signer := portal.NewSigner([]byte(cfg.EmbedSecret), nil)
 	resolver.Links = signer
 	charts := &portal.Handler{
 		Engine: resolver.Stats, Units: resolver.Units, Programs: resolver.Programs, Dataset: data,
-		Signer: signer, MinCount: cfg.PublicMinCount,
+		Signer: signer, Public: public,
 	}
 	if cfg.ResponseCacheMB > 0 {
 		charts.Cache = respcache.New(cfg.ResponseCacheMB << 20 / 4)
@@ -120,8 +122,8 @@ func New(cfg config.Config, d *bun.DB, log *slog.Logger) (*http.Server, error) {
 			// The report engine applies the signed-in caller's ward scope itself; no extra limit here.
 			Scope: func(*http.Request) (report.Scope, error) { return report.Scope{}, nil },
 			// Anonymous visitors get the public figures, small cells withheld, as from publicStats.
-			Public:   func(r *http.Request) bool { return !auth.FromContext(r.Context()).SignedIn() },
-			MinCount: cfg.PublicMinCount,
+			Public:      func(r *http.Request) bool { return !auth.FromContext(r.Context()).SignedIn() },
+			PublicStats: public,
 		}),
 		Ready:          ready,
 		Logger:         log,

@@ -56,10 +56,9 @@ type Config struct {
 	// refuses the request. Every export is limited to it.
 	Scope func(*http.Request) (report.Scope, error)
 	// Public, when set, says which requests get the public answer (anonymous visitors): as in the
-	// API's publicStats, a cell counting fewer than MinCount people or recipients is withheld (left
-	// empty), with enough others that it cannot be worked out.
-	Public   func(*http.Request) bool
-	MinCount int // 0: report.DefaultMinCount
+	// API's publicStats, from PublicStats (the release tables), a withheld cell left empty.
+	Public      func(*http.Request) bool
+	PublicStats report.Publisher
 	// Classify names the kind of an error no domain package classified (database down, timeout).
 	// Nil: such errors are internal.
 	Classify func(error) errs.Kind
@@ -172,7 +171,7 @@ func (h *Handler) table(r *http.Request) (*table, error) {
 func (h *Handler) figures(r *http.Request, q report.Query, ab *about) ([]line, *report.Totals, error) {
 	var lines []line
 	if h.c.Public != nil && h.c.Public(r) {
-		res, err := report.PublicStats(r.Context(), h.c.Stats, q, h.c.MinCount)
+		res, err := h.c.PublicStats.Stats(r.Context(), q)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -32,6 +32,8 @@ import (
 	"hotro/internal/export"
 	"hotro/internal/fund"
 	"hotro/internal/program"
+	"hotro/internal/reference"
+	"hotro/internal/release"
 	"hotro/internal/report"
 	"hotro/internal/seed/seedtest"
 )
@@ -450,14 +452,14 @@ func TestExportGivesThePublicAnswerToThePublic(t *testing.T) {
 			d := seedtest.Demo(t, dialect)
 			srv := serve(t, d, auth.Anonymous, func(c *export.Config) {
 				c.Public = func(r *http.Request) bool { return !auth.FromContext(r.Context()).SignedIn() }
-				c.MinCount = minCount
+				c.PublicStats = release.NewPublisher(report.NewSQL(d), reference.NewCache(d), dataset.NewStore(d).Version, minCount)
 			})
-			q := report.Query{GroupBy: []report.Dimension{report.Ward, report.Group}, Filter: report.Filter{Programs: []string{"NQ42-2020"}}}
-			want, err := report.PublicStats(analyst, report.NewSQL(d), q, minCount)
+			q := report.Query{GroupBy: []report.Dimension{report.Ward}, Filter: report.Filter{Programs: []string{"NQ42-2020"}, Groups: []string{"HO_NGHEO"}}}
+			want, err := release.NewPublisher(report.NewSQL(d), reference.NewCache(d), dataset.NewStore(d).Version, minCount).Stats(analyst, q)
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, body := fetch(t, srv, "/export/stats.csv?groupBy=WARD,GROUP&programs=NQ42-2020")
+			_, body := fetch(t, srv, "/export/stats.csv?groupBy=WARD&programs=NQ42-2020&groups=HO_NGHEO")
 			rows := readCSV(t, body)
 			if len(rows) != len(want.Rows)+2 {
 				t.Fatalf("%d rows, want the header, %d cells and the total", len(rows), len(want.Rows))
@@ -474,17 +476,17 @@ func TestExportGivesThePublicAnswerToThePublic(t *testing.T) {
 				} else {
 					withheld++
 				}
-				if !slices.Equal(got[4:], wantMeasures) {
-					t.Errorf("row %d (%s %s) = %q, want %q", i+1, got[0], got[2], got[4:], wantMeasures)
+				if !slices.Equal(got[2:], wantMeasures) {
+					t.Errorf("row %d (%s) = %q, want %q", i+1, got[0], got[2:], wantMeasures)
 				}
 			}
 			if withheld == 0 || withheld == len(want.Rows) {
 				t.Errorf("%d of %d cells withheld: the test needs some of each", withheld, len(want.Rows))
 			}
-			if total := rows[len(rows)-1]; !slices.Equal(total[4:], measures(*want.Total.Totals)) {
-				t.Errorf("total = %q, want %q", total[4:], measures(*want.Total.Totals))
+			if total := rows[len(rows)-1]; !slices.Equal(total[2:], measures(*want.Total.Totals)) {
+				t.Errorf("total = %q, want %q", total[2:], measures(*want.Total.Totals))
 			}
-			_, body = fetch(t, srv, "/export/stats.xlsx?groupBy=WARD,GROUP&programs=NQ42-2020")
+			_, body = fetch(t, srv, "/export/stats.xlsx?groupBy=WARD&programs=NQ42-2020&groups=HO_NGHEO")
 			if got := querySheet(t, body, "Truy vấn")["Ô để trống"]; !strings.Contains(got, "dưới 30 người") {
 				t.Errorf("query sheet says %q about empty cells", got)
 			}

@@ -44,7 +44,8 @@ type Handler struct {
 	Programs *program.Store
 	Dataset  *dataset.Store
 	Signer   *Signer
-	MinCount int
+	// Public answers unsigned links, from the release tables.
+	Public report.Publisher
 	// Cache, when set, keeps the public answers (unsigned links) per data version, so that a chart
 	// seen by many visitors is computed once.
 	Cache *respcache.Cache
@@ -163,7 +164,7 @@ func (h *Handler) chart(r *http.Request) (*Chart, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Chart{Chart: name, Measure: measure, Lang: lang, MinCount: h.MinCount, Public: !full}
+	c := &Chart{Chart: name, Measure: measure, Lang: lang, Public: !full}
 	info, err := h.Dataset.Get(r.Context())
 	if err != nil {
 		return nil, err
@@ -192,6 +193,7 @@ func (h *Handler) chart(r *http.Request) (*Chart, error) {
 		return nil, err
 	}
 	c.Total = valuesOf(res.Total)
+	c.MinCount = res.MinCount
 	names, err := h.names(r.Context(), name, res, lang)
 	if err != nil {
 		return nil, err
@@ -232,13 +234,13 @@ func (h *Handler) chart(r *http.Request) (*Chart, error) {
 // run answers the query as the public sees it, or in full for a signed link that says so.
 func (h *Handler) run(ctx context.Context, q report.Query, full bool) (*report.PublicResult, error) {
 	if !full {
-		return report.PublicStats(ctx, h.Engine, q, h.MinCount)
+		return h.Public.Stats(ctx, q)
 	}
 	res, err := h.Engine.Stats(auth.WithIdentity(ctx, signedReader), q)
 	if err != nil {
 		return nil, err
 	}
-	out := &report.PublicResult{MinCount: h.MinCount, Total: report.PublicCell{Totals: &res.Total}}
+	out := &report.PublicResult{Total: report.PublicCell{Totals: &res.Total}}
 	for _, r := range res.Rows {
 		t := r.Totals
 		out.Rows = append(out.Rows, report.PublicCell{Key: r.Key, Totals: &t})

@@ -13,6 +13,8 @@ import (
 	"hotro/internal/db/dbtest"
 	"hotro/internal/portal"
 	"hotro/internal/program"
+	"hotro/internal/reference"
+	"hotro/internal/release"
 	"hotro/internal/report"
 	"hotro/internal/seed/seedtest"
 )
@@ -35,7 +37,8 @@ func FuzzChartParams(f *testing.F) {
 	d := seedtest.Demo(f, dbtest.Dialects()[0])
 	h := &portal.Handler{
 		Engine: report.NewSQL(d), Units: adminunit.NewStore(d), Programs: program.NewStore(d),
-		Dataset: dataset.NewStore(d), Signer: portal.NewSigner([]byte(secret), nil), MinCount: 5,
+		Dataset: dataset.NewStore(d), Signer: portal.NewSigner([]byte(secret), nil),
+		Public: release.NewPublisher(report.NewSQL(d), reference.NewCache(d), dataset.NewStore(d).Version, 5),
 	}
 	srv := httptest.NewServer(h)
 	defer srv.Close()

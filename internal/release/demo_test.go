@@ -1,0 +1,55 @@
+package release_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"hotro/internal/dataset"
+	"hotro/internal/db/dbtest"
+	"hotro/internal/reference"
+	"hotro/internal/release"
+	"hotro/internal/rollup"
+	"hotro/internal/seed/seedtest"
+)
+
+func demoRelease(t *testing.T, d *bun.DB, minCount int) *release.Release {
+	t.Helper()
+	if _, err := rollup.EnsureBuilt(context.Background(), d); err != nil {
+		t.Fatal(err)
+	}
+	p := release.NewPublisher(rollup.NewEngine(d), reference.NewCache(d), dataset.NewStore(d).Version, minCount)
+	r, err := p.Release(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// TestDemoPatternPassesTheAudit: on the demo data, on both databases, no withheld sensitive cell of
+// any release table can be narrowed by the published ones to less than [0, k], whatever k.
+func TestDemoPatternPassesTheAudit(t *testing.T) {
+	for _, dialect := range dbtest.Dialects() {
+		t.Run(string(dialect), func(t *testing.T) {
+			d := seedtest.Demo(t, dialect)
+			for _, k := range []int{3, 5, 10} {
+				r := demoRelease(t, d, k)
+				rep, err := r.Audit()
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Logf("k=%d: %d cells, %d sensitive, %d withheld; %d relations; %d components, %d intervals, narrowest count interval reaches %.1f",
+					k, rep.Cells, rep.Sensitive, rep.Withheld, r.Relations(), rep.Components, rep.Intervals, rep.Narrowest)
+				if rep.Sensitive == 0 || rep.Intervals == 0 {
+					t.Errorf("k=%d: nothing was checked (%d sensitive cells)", k, rep.Sensitive)
+				}
+				for i, f := range rep.Findings {
+					if i < 10 {
+						t.Errorf("k=%d: %s", k, f)
+					}
+				}
+			}
+		})
+	}
+}
