@@ -36,6 +36,15 @@ func (p *Publisher) MinCount() int { return p.minCount }
 
 // Stats answers a visitor's stats question; see Release.Answer.
 func (p *Publisher) Stats(ctx context.Context, q report.Query) (*report.PublicResult, error) {
+	// Codes that exist nowhere are refused as the signed-in stats refuse them; a code that exists
+	// but has no lines answers zeros.
+	ref, err := p.reference.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := q.Filter.CheckCodesKnown(ref.Known); err != nil {
+		return nil, err
+	}
 	r, err := p.Release(ctx)
 	if err != nil {
 		return nil, err
