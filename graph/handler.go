@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"log/slog"
+	"runtime"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -52,6 +53,10 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 	for _, doc := range opt.PublicOperations {
 		allowed[HashOperation(doc)] = doc
 	}
+	// The resolvers' stats go through serialEngine, on a copy: the caller's resolver is left as is.
+	serial := *r
+	serial.Stats = serialEngine{r.Stats}
+	r = &serial
 	cfg := Config{Resolvers: r}
 	setComplexity(&cfg.Complexity)
 	srv := handler.New(NewExecutableSchema(cfg))
@@ -72,6 +77,9 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 			}
 		}
 	}
+	if opt.Limits.MaxExpensive <= 0 {
+		opt.Limits.MaxExpensive = max(1, runtime.GOMAXPROCS(0)/2)
+	}
 	expensive := newGate(opt.Limits.MaxExpensive)
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		start := time.Now()
@@ -86,6 +94,7 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 		}
 		release := func() {}
 		if operationCost(ctx) > opt.Limits.ExpensiveCost {
+			ctx = withEngineTurns(ctx)
 			var err *gqlerror.Error
 			if release, err = expensive.enter(ctx); err != nil {
 				resp := &graphql.Response{Errors: gqlerror.List{err}}

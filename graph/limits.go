@@ -21,14 +21,15 @@ type Limits struct {
 	MaxTokens     int // lexical tokens (checked by the parser)
 	MaxComplexity int // cost: a list field costs the most items it may return times its selection
 	// ExpensiveCost is the cost above which an operation waits for one of MaxExpensive slots before
-	// it runs, so that a few heavy operations cannot starve the simple ones.
+	// it runs (0: half the CPUs, at least one), and runs its aggregations one at a time, so that a
+	// few heavy operations leave CPUs to the simple ones.
 	ExpensiveCost int
 	MaxExpensive  int
 }
 
 // DefaultLimits fit every dashboard and example query with room to spare.
 var DefaultLimits = Limits{MaxDepth: 12, MaxAliases: 30, MaxDirectives: 50, MaxTokens: 5000,
-	MaxComplexity: 100_000, ExpensiveCost: 5_000, MaxExpensive: 2}
+	MaxComplexity: 100_000, ExpensiveCost: 5_000}
 
 type shapeLimit struct{ Limits }
 
