@@ -117,7 +117,9 @@ func (b *logBudget) flush(ctx context.Context, log *slog.Logger) {
 // recoverPanic logs a resolver panic with its value and hides it from the client.
 func recoverPanic(log *slog.Logger) graphql.RecoverFunc {
 	return func(ctx context.Context, p any) error {
-		log.ErrorContext(ctx, "resolver panic", "panic", fmt.Sprint(p))
+		if logBudgetOf(ctx).take() {
+			log.ErrorContext(ctx, "resolver panic", "panic", fmt.Sprint(p))
+		}
 		return errs.E("graph: panic", errs.Internal, fmt.Errorf("panic: %v", p))
 	}
 }

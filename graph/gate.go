@@ -6,7 +6,6 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"hotro/internal/errs"
-	"hotro/internal/report"
 )
 
 // gate admits a bounded number of expensive operations at once; the others wait for a slot, or
@@ -31,27 +30,4 @@ func (g gate) enter(ctx context.Context) (release func(), _ *gqlerror.Error) {
 		e.Extensions = map[string]any{"code": errs.Unavailable.Code()}
 		return nil, e
 	}
-}
-
-// serialEngine runs the stats of an expensive operation one at a time (gqlgen resolves sibling
-// fields concurrently, so thirty aliases would otherwise aggregate on every core at once): with the
-// gate, at most MaxExpensive aggregations of expensive operations run together, whatever their shape.
-type serialEngine struct{ report.Engine }
-
-type engineTurnKey struct{}
-
-// withEngineTurns makes the engine calls under ctx take turns.
-func withEngineTurns(ctx context.Context) context.Context {
-	return context.WithValue(ctx, engineTurnKey{}, newGate(1))
-}
-
-func (e serialEngine) Stats(ctx context.Context, q report.Query) (*report.Result, error) {
-	if turn, ok := ctx.Value(engineTurnKey{}).(gate); ok {
-		release, gqlErr := turn.enter(ctx)
-		if gqlErr != nil {
-			return nil, errs.E("graph: stats", errs.Unavailable, ctx.Err())
-		}
-		defer release()
-	}
-	return e.Engine.Stats(ctx, q)
 }

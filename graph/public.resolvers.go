@@ -87,7 +87,7 @@ func (r *publicTotalsResolver) AmountApproved(ctx context.Context, obj *report.P
 
 // PublicStats is the resolver for the publicStats field.
 func (r *queryResolver) PublicStats(ctx context.Context, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int, unitsAsOf *civil.Date) (*report.PublicResult, error) {
-	return report.PublicStats(ctx, r.Resolver.Stats, statsQuery(filter, groupBy, orderBy, first, unitsAsOf), r.PublicMinCount)
+	return report.PublicStats(ctx, pagedStats{r.Resolver.Stats}, statsQuery(filter, groupBy, orderBy, first, unitsAsOf), r.PublicMinCount)
 }
 
 // PublicStatRow returns PublicStatRowResolver implementation.

@@ -37,7 +37,7 @@ func (s *SQL) Stats(ctx context.Context, q Query) (*Result, error) {
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
-	if err := CheckRows(op, q, len(rows)); err != nil {
+	if err := CheckRows(op, len(rows)); err != nil {
 		return nil, err
 	}
 	totals, err := s.run(ctx, b, nil)

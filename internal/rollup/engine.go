@@ -58,7 +58,7 @@ func (e *Engine) Stats(ctx context.Context, q report.Query) (*report.Result, err
 			return nil, errs.E(op, err)
 		}
 	}
-	if err := report.CheckRows(op, q, len(agg.groups)); err != nil {
+	if err := report.CheckRows(op, len(agg.groups)); err != nil {
 		return nil, err
 	}
 	res := agg.result()
