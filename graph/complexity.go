@@ -4,7 +4,63 @@ import (
 	"hotro/graph/model"
 	"hotro/internal/civil"
 	"hotro/internal/page"
+	"hotro/internal/report"
 )
+
+// Upper bounds of the lengths of the lists whose size no argument fixes, from the national reference
+// data (internal/seed/national). They price a list before it runs: a list field costs its bound
+// times its selection, so that thirty aliases of every ward with its totals are refused, not run.
+const (
+	maxWards            = 14_000 // communes of every period: 10,614 in 2020, 3,321 from 1 July 2025
+	maxWardsOnADate     = 11_000 // communes valid on one date
+	maxWardsPerProvince = 1_000  // communes of one province, every period (Thanh Hóa had 559 in 2020)
+	maxWardsPerDistrict = 100    // communes of one district, every period (39 at most in 2020)
+	maxDistricts        = 800    // districts of every period (705 in 2020)
+	maxProvinces        = 100    // provinces of every period (63 in 2020, 34 from 2025)
+	maxLinks            = 10     // units a ward was formed from (8 at most in 2025)
+	maxSplit            = 4      // units a ward became: one, or those it was split between (2 at most)
+	maxPrograms         = 20     // support programmes
+	maxGroups           = 300    // beneficiary groups of every programme
+	maxFunds            = 100    // funds of every programme
+	maxPerProgram       = 30     // groups, or funds, of one programme
+	maxOfficerWards     = maxWardsPerDistrict
+	maxWorkflowRules    = 20
+	maxStatuses         = 7
+	maxChannels         = 4 // three channels and none
+	maxImportIssues     = 1_000
+	maxImportPreview    = 50
+
+	// statsCost prices one aggregate (a stats query, or the totals of a ward, group, fund or
+	// programme): it reads rollups and unions recipient sets, so it weighs as much as twenty plain
+	// fields. A fund's paid, remaining and utilisation share one aggregate: paidCost each.
+	statsCost = 20
+	paidCost  = 10
+)
+
+// timeBuckets bounds the periods of a stats answer grouped by a time bucket (ten years of payments).
+var timeBuckets = map[report.Dimension]int{
+	report.Day: 3_660, report.Week: 530, report.Month: 121, report.Quarter: 41, report.Year: 11,
+}
+
+// costCeiling is where costs stop growing, far above any limit, so that products cannot overflow.
+const costCeiling = 1 << 40
+
+// times is a*b, saturating at costCeiling.
+func times(a, b int) int {
+	if a <= 0 || b <= 0 {
+		return 0
+	}
+	if a > costCeiling/b {
+		return costCeiling
+	}
+	return min(a*b, costCeiling)
+}
+
+// plus is a+b, saturating at costCeiling.
+func plus(a, b int) int { return min(a+b, costCeiling) }
+
+// listOf is what a list of at most n items costs: one for the field and n times one item.
+func listOf(n, child int) int { return plus(1, times(n, child)) }
 
 // listCost is what a page of a list costs: its size times the cost of one item.
 func listCost(child int, first *int) int {
@@ -12,10 +68,83 @@ func listCost(child int, first *int) int {
 	if first != nil && *first > 0 {
 		n = min(*first, page.MaxSize)
 	}
-	return 1 + n*child
+	return listOf(n, child)
 }
 
-// setComplexity prices the list fields by their page size; other fields cost one each.
+// wardsBound is the most wards `wards` returns under its arguments.
+func wardsBound(asOf *civil.Date, districts, provinces []string) int {
+	n := maxWards
+	if asOf != nil {
+		n = maxWardsOnADate
+	}
+	if len(districts) > 0 {
+		n = min(n, times(len(districts), maxWardsPerDistrict))
+	}
+	if len(provinces) > 0 {
+		n = min(n, times(len(provinces), maxWardsPerProvince))
+	}
+	return n
+}
+
+// StatsRowsBound is the most rows a stats answer has: the product of the values each dimension
+// grouped by may take under the filter, cut by `first`, or by report.MaxUnpagedRows without it.
+func StatsRowsBound(f *model.DisbursementFilter, groupBy []report.Dimension, first *int) int {
+	if f == nil {
+		f = &model.DisbursementFilter{}
+	}
+	n := 1
+	for _, d := range groupBy {
+		n = times(n, dimensionBound(d, f))
+	}
+	limit := report.MaxUnpagedRows
+	if first != nil {
+		limit = min(max(*first, 0), report.MaxRows)
+	}
+	return max(min(n, limit), 1)
+}
+
+func dimensionBound(d report.Dimension, f *model.DisbursementFilter) int {
+	or := func(n, otherwise int) int {
+		if n > 0 {
+			return min(n, otherwise)
+		}
+		return otherwise
+	}
+	switch d {
+	case report.Program:
+		return or(len(f.Programs), maxPrograms)
+	case report.Province:
+		return or(len(f.Provinces), maxProvinces)
+	case report.District:
+		return or(len(f.Districts), maxDistricts)
+	case report.Ward:
+		return or(len(f.Wards), wardsBound(nil, f.Districts, f.Provinces))
+	case report.Group:
+		return or(len(f.Groups), maxGroups)
+	case report.Fund:
+		return or(len(f.Funds), maxFunds)
+	case report.Status:
+		return or(len(f.Statuses), maxStatuses)
+	case report.Channel:
+		return or(len(f.Channels)+1, maxChannels)
+	}
+	if n, ok := timeBuckets[d]; ok {
+		return n
+	}
+	return costCeiling
+}
+
+// statsQueryCost prices a stats answer: the aggregate, and its selection once per row it may have
+// (the total is counted with each row: an upper bound).
+func statsQueryCost(child int, f *model.DisbursementFilter, groupBy []report.Dimension, first *int) int {
+	return plus(statsCost, times(StatsRowsBound(f, groupBy, first), child))
+}
+
+// totalsCost prices the totals of one entity: an aggregate of its own.
+func totalsCost(child int, _ *model.DisbursementFilter) int { return plus(statsCost, child) }
+
+// setComplexity prices every list by the most items it may return, and every aggregate as
+// statsCost; other fields cost one each.
 func setComplexity(c *ComplexityRoot) {
 	c.Query.Disbursements = func(child int, _ *model.DisbursementFilter, _ *bool, _ *model.DisbursementOrder, first *int, _ *string) int {
 		return listCost(child, first)
@@ -29,7 +158,52 @@ func setComplexity(c *ComplexityRoot) {
 	c.Query.WardsConnection = func(child int, _ *civil.Date, _, _ []string, _ *string, first *int, _ *string) int {
 		return listCost(child, first)
 	}
+	c.Query.ImportBatches = func(child int, _, _ []string, first *int) int { return listCost(child, first) }
 	c.Beneficiary.Disbursements = func(child int, first *int, _ *string) int {
 		return listCost(child, first)
 	}
+
+	c.Query.Wards = func(child int, asOf *civil.Date, districts, provinces []string) int {
+		return listOf(wardsBound(asOf, districts, provinces), child)
+	}
+	c.Query.Programs = func(child int) int { return listOf(maxPrograms, child) }
+	c.Query.BeneficiaryGroups = func(child int, program *string) int {
+		if program != nil {
+			return listOf(maxPerProgram, child)
+		}
+		return listOf(maxGroups, child)
+	}
+	c.Query.Funds = func(child int, program *string) int {
+		if program != nil {
+			return listOf(maxPerProgram, child)
+		}
+		return listOf(maxFunds, child)
+	}
+	c.Query.WorkflowRules = func(child int) int { return listOf(maxWorkflowRules, child) }
+	c.Query.Stats = func(child int, f *model.DisbursementFilter, groupBy []report.Dimension, _ *model.StatsOrder, first *int, _ *civil.Date) int {
+		return statsQueryCost(child, f, groupBy, first)
+	}
+	c.Query.PublicStats = func(child int, f *model.DisbursementFilter, groupBy []report.Dimension, _ *model.StatsOrder, first *int, _ *civil.Date) int {
+		return statsQueryCost(child, f, groupBy, first)
+	}
+
+	c.Me.Wards = func(child int) int { return listOf(maxOfficerWards, child) }
+	c.Ward.Became = func(child int) int { return listOf(maxSplit, child) }
+	c.Ward.FormedFrom = func(child int) int { return listOf(maxLinks, child) }
+	c.StatRow.WardSplitInto = func(child int) int { return listOf(maxSplit, child) }
+	c.PublicStatRow.WardSplitInto = func(child int) int { return listOf(maxSplit, child) }
+	c.Program.Groups = func(child int) int { return listOf(maxPerProgram, child) }
+	c.Program.Funds = func(child int) int { return listOf(maxPerProgram, child) }
+	c.ImportBatch.Statuses = func(child int) int { return listOf(maxStatuses, child) }
+	c.ImportReport.Issues = func(child int) int { return listOf(maxImportIssues, child) }
+	c.ImportReport.Preview = func(child int) int { return listOf(maxImportPreview, child) }
+	c.ImportRow.Issues = func(child int) int { return listOf(maxImportIssues, child) }
+
+	c.Ward.Stats = totalsCost
+	c.Program.Stats = totalsCost
+	c.BeneficiaryGroup.Stats = totalsCost
+	c.Fund.Stats = totalsCost
+	c.Fund.Paid = func(child int) int { return plus(paidCost, child) }
+	c.Fund.Remaining = func(child int) int { return plus(paidCost, child) }
+	c.Fund.Utilisation = func(child int) int { return plus(paidCost, child) }
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -54,18 +55,71 @@ func presentErrorKind(log *slog.Logger, classify func(error) errs.Kind) graphql.
 		gqlErr.Extensions["code"] = kind.Code()
 		switch kind {
 		case errs.Internal, errs.Other:
-			log.ErrorContext(ctx, "request failed", "err", err, "path", gqlErr.Path.String())
+			if logBudgetOf(ctx).take() {
+				log.ErrorContext(ctx, "request failed", "err", err, "path", gqlErr.Path.String())
+			}
 		case errs.Unavailable:
-			log.WarnContext(ctx, "database unavailable", "err", err, "path", gqlErr.Path.String())
+			if logBudgetOf(ctx).take() {
+				log.WarnContext(ctx, "database unavailable", "err", err, "path", gqlErr.Path.String())
+			}
 		}
 		return gqlErr
+	}
+}
+
+// maxLoggedErrors is how many errors of one operation are logged in full: a list whose every item
+// fails (ten thousand wards) writes these and one line with the count of the rest.
+const maxLoggedErrors = 3
+
+// logBudget counts the errors one operation logged, so that it logs a few lines, not thousands.
+type logBudget struct {
+	mu             sync.Mutex
+	logged, unseen int
+}
+
+type logBudgetKey struct{}
+
+func withLogBudget(ctx context.Context, b *logBudget) context.Context {
+	return context.WithValue(ctx, logBudgetKey{}, b)
+}
+
+// logBudgetOf returns the operation's budget; nil (no limit) outside an operation.
+func logBudgetOf(ctx context.Context) *logBudget {
+	b, _ := ctx.Value(logBudgetKey{}).(*logBudget)
+	return b
+}
+
+// take reports whether one more error may be logged, and counts it when it may not.
+func (b *logBudget) take() bool {
+	if b == nil {
+		return true
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.logged < maxLoggedErrors {
+		b.logged++
+		return true
+	}
+	b.unseen++
+	return false
+}
+
+// flush logs one line with the number of errors take refused, if any.
+func (b *logBudget) flush(ctx context.Context, log *slog.Logger) {
+	b.mu.Lock()
+	unseen := b.unseen
+	b.mu.Unlock()
+	if unseen > 0 && log != nil {
+		log.ErrorContext(ctx, "request failed: more errors not logged", "logged", maxLoggedErrors, "not_logged", unseen)
 	}
 }
 
 // recoverPanic logs a resolver panic with its value and hides it from the client.
 func recoverPanic(log *slog.Logger) graphql.RecoverFunc {
 	return func(ctx context.Context, p any) error {
-		log.ErrorContext(ctx, "resolver panic", "panic", fmt.Sprint(p))
+		if logBudgetOf(ctx).take() {
+			log.ErrorContext(ctx, "resolver panic", "panic", fmt.Sprint(p))
+		}
 		return errs.E("graph: panic", errs.Internal, fmt.Errorf("panic: %v", p))
 	}
 }

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"log/slog"
+	"runtime"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -11,6 +12,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
 
 	"hotro/internal/errs"
@@ -38,7 +40,8 @@ type Recorder interface {
 }
 
 // NewHandler returns the GraphQL HTTP handler over the resolver, with explicit transports, a parsed
-// query cache, a complexity limit, per-operation dataloaders and the error presenter.
+// query cache, shape and cost limits, a bound on concurrent expensive operations, per-operation
+// dataloaders and the error presenter (which logs a few lines per operation at most).
 func NewHandler(r *Resolver, opt Options) *handler.Server {
 	if opt.Limits == (Limits{}) {
 		opt.Limits = DefaultLimits
@@ -50,6 +53,10 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 	for _, doc := range opt.PublicOperations {
 		allowed[HashOperation(doc)] = doc
 	}
+	// The resolvers' stats go through serialEngine, on a copy: the caller's resolver is left as is.
+	serial := *r
+	serial.Stats = serialEngine{r.Stats}
+	r = &serial
 	cfg := Config{Resolvers: r}
 	setComplexity(&cfg.Complexity)
 	srv := handler.New(NewExecutableSchema(cfg))
@@ -61,7 +68,7 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 	srv.Use(publicGate{allowed: allowed})
 	srv.Use(extension.Introspection{})
 	srv.Use(shapeLimit{opt.Limits})
-	srv.Use(extension.FixedComplexityLimit(opt.Limits.MaxComplexity))
+	srv.Use(&costLimit{max: opt.Limits.MaxComplexity})
 	known := map[string]bool{}
 	for _, doc := range opt.PublicOperations {
 		if parsed, err := parser.ParseQuery(&ast.Source{Input: doc}); err == nil {
@@ -70,22 +77,44 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 			}
 		}
 	}
+	if opt.Limits.MaxExpensive <= 0 {
+		opt.Limits.MaxExpensive = max(1, runtime.GOMAXPROCS(0)/2)
+	}
+	expensive := newGate(opt.Limits.MaxExpensive)
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		start := time.Now()
-		respond := next(reference.WithRequest(WithLoaders(ctx, r.NewLoaders())))
-		if opt.Metrics == nil {
-			return respond
-		}
 		name := "adhoc"
 		if oc := graphql.GetOperationContext(ctx); oc != nil && known[oc.OperationName] {
 			name = oc.OperationName
 		}
-		recorded := false
+		record := func(resp *graphql.Response) {
+			if opt.Metrics != nil {
+				opt.Metrics.Operation(name, resp == nil || len(resp.Errors) > 0, time.Since(start))
+			}
+		}
+		release := func() {}
+		if operationCost(ctx) > opt.Limits.ExpensiveCost {
+			ctx = withEngineTurns(ctx)
+			var err *gqlerror.Error
+			if release, err = expensive.enter(ctx); err != nil {
+				resp := &graphql.Response{Errors: gqlerror.List{err}}
+				record(resp)
+				if opt.Metrics != nil {
+					opt.Metrics.Error(errs.Unavailable.Code())
+				}
+				return graphql.OneShot(resp)
+			}
+		}
+		budget := &logBudget{}
+		respond := next(withLogBudget(reference.WithRequest(WithLoaders(ctx, r.NewLoaders())), budget))
+		done := false
 		return func(ctx context.Context) *graphql.Response {
 			resp := respond(ctx)
-			if !recorded {
-				recorded = true
-				opt.Metrics.Operation(name, resp == nil || len(resp.Errors) > 0, time.Since(start))
+			if !done {
+				done = true
+				release()
+				budget.flush(ctx, opt.Logger)
+				record(resp)
 			}
 			return resp
 		}

@@ -3,11 +3,13 @@ package graph
 import (
 	"context"
 
+	"github.com/99designs/gqlgen/complexity"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"hotro/internal/errs"
+	"hotro/internal/vntext"
 )
 
 // Limits bound the shape of one operation, so that a hostile document is refused after parsing
@@ -17,11 +19,17 @@ type Limits struct {
 	MaxAliases    int // aliased fields
 	MaxDirectives int // directives used
 	MaxTokens     int // lexical tokens (checked by the parser)
-	MaxComplexity int // cost; a list field costs its page size times its selection
+	MaxComplexity int // cost: a list field costs the most items it may return times its selection
+	// ExpensiveCost is the cost above which an operation waits for one of MaxExpensive slots before
+	// it runs (0: half the CPUs, at least one), and runs its aggregations one at a time, so that a
+	// few heavy operations leave CPUs to the simple ones.
+	ExpensiveCost int
+	MaxExpensive  int
 }
 
 // DefaultLimits fit every dashboard and example query with room to spare.
-var DefaultLimits = Limits{MaxDepth: 12, MaxAliases: 30, MaxDirectives: 50, MaxTokens: 5000, MaxComplexity: 100_000}
+var DefaultLimits = Limits{MaxDepth: 12, MaxAliases: 30, MaxDirectives: 50, MaxTokens: 5000,
+	MaxComplexity: 100_000, ExpensiveCost: 5_000}
 
 type shapeLimit struct{ Limits }
 
@@ -51,6 +59,50 @@ func (l shapeLimit) MutateOperationContext(ctx context.Context, rc *graphql.Oper
 		return tooComplex("Truy vấn có quá nhiều chỉ thị (%d, tối đa %d).", m.directives, l.MaxDirectives)
 	}
 	return nil
+}
+
+// costLimit prices the operation (see setComplexity) and refuses it when it costs more than max,
+// before any resolver runs. The cost stays in the operation's stats for the handler.
+type costLimit struct {
+	max    int
+	schema graphql.ExecutableSchema
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = (*costLimit)(nil)
+
+const costExtension = "Cost"
+
+func (*costLimit) ExtensionName() string { return costExtension }
+
+func (l *costLimit) Validate(schema graphql.ExecutableSchema) error {
+	l.schema = schema
+	return nil
+}
+
+func (l *costLimit) MutateOperationContext(ctx context.Context, rc *graphql.OperationContext) *gqlerror.Error {
+	if rc.Operation == nil {
+		return nil
+	}
+	cost := complexity.Calculate(ctx, l.schema, rc.Operation, rc.Variables)
+	rc.Stats.SetExtension(costExtension, cost)
+	if cost > l.max {
+		return tooComplex("Truy vấn quá tốn kém (chi phí ước tính %s, tối đa %s): mỗi danh sách được tính theo số phần tử lớn nhất nó có thể trả về. Hãy lọc hẹp hơn (districts, wards), dùng first, hoặc dùng stats(groupBy: [WARD]) thay cho stats của từng xã.",
+			vntext.Number(int64(min(cost, costCeiling))), vntext.Number(int64(l.max)))
+	}
+	return nil
+}
+
+// operationCost is the cost costLimit put on the operation of ctx (0 when none).
+func operationCost(ctx context.Context) int {
+	oc := graphql.GetOperationContext(ctx)
+	if oc == nil {
+		return 0
+	}
+	cost, _ := oc.Stats.GetExtension(costExtension).(int)
+	return cost
 }
 
 func tooComplex(format string, args ...any) *gqlerror.Error {

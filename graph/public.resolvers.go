@@ -87,7 +87,12 @@ func (r *publicTotalsResolver) AmountApproved(ctx context.Context, obj *report.P
 
 // PublicStats is the resolver for the publicStats field.
 func (r *queryResolver) PublicStats(ctx context.Context, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int, unitsAsOf *civil.Date) (*report.PublicResult, error) {
-	return r.Public.Stats(ctx, statsQuery(filter, groupBy, orderBy, first, unitsAsOf))
+	q := statsQuery(filter, groupBy, orderBy, first, unitsAsOf)
+	res, err := r.Public.Stats(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return res, report.CheckUnpaged("graph: publicStats", q, len(res.Rows))
 }
 
 // PublicStatRow returns PublicStatRowResolver implementation.

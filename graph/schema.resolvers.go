@@ -28,7 +28,7 @@ func (r *datasetInfoResolver) SeededAt(ctx context.Context, obj *dataset.Info) (
 
 // Stats is the resolver for the stats field.
 func (r *queryResolver) Stats(ctx context.Context, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int, unitsAsOf *civil.Date) (*report.Result, error) {
-	return r.Resolver.Stats.Stats(ctx, statsQuery(filter, groupBy, orderBy, first, unitsAsOf))
+	return pagedStats{r.Resolver.Stats}.Stats(ctx, statsQuery(filter, groupBy, orderBy, first, unitsAsOf))
 }
 
 // Wards is the resolver for the wards field.

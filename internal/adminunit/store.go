@@ -136,32 +136,43 @@ func (s *Store) ByIDs(ctx context.Context, ids []int64) (map[int64]*Unit, error)
 	return byID, nil
 }
 
-// SuccessorIDs returns, for each unit ID asked, the IDs of the units it became (none if unchanged).
+// SuccessorIDs returns, for each unit ID asked, the IDs of the units it became: an empty list for a
+// unit that is unchanged, so that a batching loader finds every ID it asked for.
 func (s *Store) SuccessorIDs(ctx context.Context, ids []int64) (map[int64][]int64, error) {
 	var links []Successor
 	if err := s.db.NewSelect().Model(&links).Where("unit_id IN (?)", bun.List(ids)).
 		OrderExpr("unit_id, successor_id").Scan(ctx); err != nil {
 		return nil, errs.E("adminunit: successors", err)
 	}
-	out := make(map[int64][]int64, len(ids))
+	out := emptyLists(ids)
 	for _, l := range links {
 		out[l.UnitID] = append(out[l.UnitID], l.SuccessorID)
 	}
 	return out, nil
 }
 
-// PredecessorIDs returns, for each unit ID asked, the IDs of the units that became it.
+// PredecessorIDs returns, for each unit ID asked, the IDs of the units that became it: an empty
+// list for a unit formed from none.
 func (s *Store) PredecessorIDs(ctx context.Context, ids []int64) (map[int64][]int64, error) {
 	var links []Successor
 	if err := s.db.NewSelect().Model(&links).Where("successor_id IN (?)", bun.List(ids)).
 		OrderExpr("successor_id, unit_id").Scan(ctx); err != nil {
 		return nil, errs.E("adminunit: predecessors", err)
 	}
-	out := make(map[int64][]int64, len(ids))
+	out := emptyLists(ids)
 	for _, l := range links {
 		out[l.SuccessorID] = append(out[l.SuccessorID], l.UnitID)
 	}
 	return out, nil
+}
+
+// emptyLists maps every ID to an empty (not nil) list.
+func emptyLists(ids []int64) map[int64][]int64 {
+	out := make(map[int64][]int64, len(ids))
+	for _, id := range ids {
+		out[id] = []int64{}
+	}
+	return out
 }
 
 // PageQuery asks for one page of units, by code and validity.

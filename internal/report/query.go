@@ -79,6 +79,28 @@ type Order struct {
 // cannot ask for millions of groups.
 const MaxRows = 100_000
 
+// MaxUnpagedRows bounds the rows of an API answer without `first`: a table a person reads, or a
+// chart draws. A longer answer (many dimensions at once) is refused with a message that says to page
+// it (CheckUnpaged). Exports, which are meant to be long, are bounded by MaxRows only.
+const MaxUnpagedRows = 2_000
+
+// CheckRows refuses an answer of n rows (before `first` cuts them) that is over MaxRows.
+func CheckRows(op string, n int) error {
+	if n > MaxRows {
+		return errs.E(op, errs.TooComplex, errs.Msgf("Kết quả có %d nhóm, vượt giới hạn %d: hãy lọc hẹp hơn hoặc nhóm thô hơn.", n, MaxRows))
+	}
+	return nil
+}
+
+// CheckUnpaged refuses an answer of n rows to q that is over MaxUnpagedRows when q is not paged
+// with `first`.
+func CheckUnpaged(op string, q Query, n int) error {
+	if q.First == nil && n > MaxUnpagedRows {
+		return errs.E(op, errs.TooComplex, errs.Msgf("Kết quả có %d nhóm, vượt giới hạn %d nhóm khi không phân trang: hãy thêm first (ví dụ first: 100), lọc hẹp hơn hoặc nhóm theo ít chiều hơn.", n, MaxUnpagedRows))
+	}
+	return nil
+}
+
 // Query is one stats question.
 type Query struct {
 	Filter    Filter

@@ -37,8 +37,8 @@ func (s *SQL) Stats(ctx context.Context, q Query) (*Result, error) {
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
-	if len(rows) > MaxRows {
-		return nil, errs.E(op, errs.TooComplex, errs.Msgf("Kết quả có %d nhóm, vượt giới hạn %d: hãy lọc hẹp hơn hoặc nhóm thô hơn.", len(rows), MaxRows))
+	if err := CheckRows(op, len(rows)); err != nil {
+		return nil, err
 	}
 	totals, err := s.run(ctx, b, nil)
 	if err != nil {

@@ -58,8 +58,8 @@ func (e *Engine) Stats(ctx context.Context, q report.Query) (*report.Result, err
 			return nil, errs.E(op, err)
 		}
 	}
-	if len(agg.groups) > report.MaxRows {
-		return nil, errs.E(op, errs.TooComplex, errs.Msgf("Kết quả có %d nhóm, vượt giới hạn %d: hãy lọc hẹp hơn hoặc nhóm thô hơn.", len(agg.groups), report.MaxRows))
+	if err := report.CheckRows(op, len(agg.groups)); err != nil {
+		return nil, err
 	}
 	res := agg.result()
 	report.Arrange(res, q)
