@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -28,6 +29,8 @@ type HTTP struct {
 	log *slog.Logger
 	// SecureCookies forces the Secure flag; cookies are Secure anyway on TLS requests.
 	SecureCookies bool
+	// TrustedProxies are the proxies whose X-Forwarded-For names the client (none: the peer is).
+	TrustedProxies []netip.Prefix
 	// Classify names the kind of an error no domain package classified (database down or full).
 	Classify func(error) errs.Kind
 }
@@ -128,7 +131,7 @@ func (h *HTTP) login(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "Vui lòng nhập tên đăng nhập và mật khẩu.")
 		return
 	}
-	sess, id, err := h.svc.Login(r.Context(), in.Username, in.Password, clientIP(r))
+	sess, id, err := h.svc.Login(r.Context(), in.Username, in.Password, h.clientAddr(r))
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -204,13 +207,46 @@ func sameOrigin(r *http.Request) bool {
 	return err == nil && u.Host == r.Host
 }
 
-// clientIP is the address that throttling counts: the peer address (proxies are not trusted).
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
+// clientAddr is the address that throttling counts and the audit trail records: the direct peer,
+// or, when the peer is a trusted proxy, the nearest address in X-Forwarded-For that is not one (the
+// entries further left are the client's to write).
+func (h *HTTP) clientAddr(r *http.Request) string {
+	peer, err := netip.ParseAddrPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			return r.RemoteAddr
+		}
+		return host
 	}
-	return host
+	addr := peer.Addr().Unmap()
+	if !h.trusted(addr) {
+		return addr.String()
+	}
+	var hops []string
+	for _, v := range r.Header.Values("X-Forwarded-For") {
+		hops = append(hops, strings.Split(v, ",")...)
+	}
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break
+		}
+		addr = hop.Unmap()
+		if !h.trusted(addr) {
+			break
+		}
+	}
+	return addr.String()
+}
+
+func (h *HTTP) trusted(addr netip.Addr) bool {
+	for _, p := range h.TrustedProxies {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -80,6 +80,7 @@ func New(cfg config.Config, d *bun.DB, log *slog.Logger) (*http.Server, error) {
 	counters := metrics.New(d.DB)
 	authn := account.NewHTTP(account.NewService(d, account.Options{Read: read, IdentityTTL: account.DefaultIdentityTTL}), log)
 	authn.SecureCookies = cfg.SecureCookies
+	authn.TrustedProxies = cfg.TrustedProxies
 	authn.Classify = db.Classify
 	data := dataset.NewStore(read)
 	signer := portal.NewSigner([]byte(cfg.EmbedSecret), nil)
