@@ -36,22 +36,34 @@ import (
 
 // New wires hotro over an open, migrated database and returns its HTTP server (not yet listening).
 func New(cfg config.Config, d *bun.DB, log *slog.Logger) (*http.Server, error) {
+	s, err := NewServers(cfg, d, log)
+	return s.Main, err
+}
+
+// Servers are hotro's HTTP servers, not yet listening: the API, pages and dashboard on cfg.Addr, and
+// /metrics on cfg.MetricsAddr (nil when that is empty).
+type Servers struct {
+	Main, Metrics *http.Server
+}
+
+// NewServers wires hotro over an open, migrated database and returns its HTTP servers.
+func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error) {
 	// Reads go to the streaming replicas when there are any (and on to the primary if none
 	// answers); writes always go to d, the primary.
 	replicas, err := db.ParseReplicaURLs(cfg.ReplicaURLs)
 	if err != nil {
-		return nil, err
+		return Servers{}, err
 	}
 	var read *bun.DB = d
 	ready := d.PingContext
 	if len(replicas) > 0 {
 		primary, err := db.ParseURL(cfg.DatabaseURL)
 		if err != nil {
-			return nil, err
+			return Servers{}, err
 		}
 		router, err := db.NewRouter(d, primary, replicas, db.Options{StatementTimeout: cfg.StatementTimeout})
 		if err != nil {
-			return nil, err
+			return Servers{}, err
 		}
 		read, ready = router.Read(), router.Ready
 	}
@@ -99,7 +111,11 @@ func New(cfg config.Config, d *bun.DB, log *slog.Logger) (*http.Server, error) {
 	if cfg.ResponseCacheMB > 0 {
 		gql = graph.NewResponseCache(data.Version, cfg.ResponseCacheMB<<20).Handler(gql)
 	}
-	return server.New(server.Config{
+	var servers Servers
+	if cfg.MetricsAddr != "" {
+		servers.Metrics = server.NewMetrics(cfg.MetricsAddr, counters, log)
+	}
+	servers.Main = server.New(server.Config{
 		EmbedData: charts,
 		Public: server.Public{
 			Origins:     cfg.CORSOrigins,
@@ -131,5 +147,6 @@ func New(cfg config.Config, d *bun.DB, log *slog.Logger) (*http.Server, error) {
 
 		Intake:         intakeweb.New(lists, log),
 		MaxUploadBytes: lists.MaxUploadBytes(),
-	}), nil
+	})
+	return servers, nil
 }
