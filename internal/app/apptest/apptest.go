@@ -25,7 +25,7 @@ type Server struct {
 	URL        string // http://127.0.0.1:port
 	MetricsURL string // http://127.0.0.1:port/metrics, on its own port ("" when the metrics are off)
 	DB         *bun.DB
-	logs *syncBuffer
+	logs       *syncBuffer
 }
 
 // Logs returns everything the server has logged so far.
