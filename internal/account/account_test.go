@@ -236,6 +236,53 @@ func TestTokens(t *testing.T) {
 	}
 }
 
+// TestPasswordChangeEndsTokens: a new password ends the account's sessions and API tokens (a
+// password is changed because someone else may know it, and may have made a token with it), and the
+// audit trail says which; an operator may keep the tokens of an integration that must not stop.
+func TestPasswordChangeEndsTokens(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *bun.DB) {
+		svc := service(d, newClock())
+		ctx := context.Background()
+		if _, err := svc.CreateUser(ctx, account.NewUser{Username: "phantich", Role: auth.Analyst, Password: password}, "test"); err != nil {
+			t.Fatal(err)
+		}
+		one, _ := svc.CreateToken(ctx, "phantich", "mot", 0, "test")
+		two, _ := svc.CreateToken(ctx, "phantich", "hai", 0, "test")
+		sess, _, err := svc.Login(ctx, "phantich", password, "10.0.0.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.SetPassword(ctx, "phantich", password+"-moi", "quantri", account.PasswordChange{}); err != nil {
+			t.Fatal(err)
+		}
+		for name, secret := range map[string]string{"mot": one, "hai": two} {
+			if _, err := svc.TokenIdentity(ctx, secret); !errs.Is(errs.Unauthorized, err) {
+				t.Errorf("token %s after a password change: err = %v, want unauthorized", name, err)
+			}
+		}
+		if _, _, err := svc.SessionIdentity(ctx, sess.Token); !errs.Is(errs.Unauthorized, err) {
+			t.Errorf("session after a password change: err = %v, want unauthorized", err)
+		}
+		var after string
+		if err := d.NewRaw(`SELECT after FROM audit_events WHERE action = 'user.password' AND actor = 'quantri'`).Scan(ctx, &after); err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{`"sessionsEnded":1`, `"tokensRevoked":["hai","mot"]`} {
+			if !strings.Contains(strings.ReplaceAll(after, " ", ""), want) {
+				t.Errorf("audited %s, want %s in it", after, want)
+			}
+		}
+
+		kept, _ := svc.CreateToken(ctx, "phantich", "tich-hop", 0, "test")
+		if err := svc.SetPassword(ctx, "phantich", password+"-moi-nua", "quantri", account.PasswordChange{KeepTokens: true}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.TokenIdentity(ctx, kept); err != nil {
+			t.Errorf("a token kept by choice: %v", err)
+		}
+	})
+}
+
 // assertNoSecretStored scans every text column of every table for the secrets.
 func assertNoSecretStored(t *testing.T, d *bun.DB, secrets ...string) {
 	t.Helper()
@@ -368,7 +415,7 @@ func TestRememberedIdentities(t *testing.T) {
 			if err := session(s3); err != nil {
 				t.Fatal(err)
 			}
-			if err := svc.SetPassword(ctx, "phantich", password+"-moi", "test"); err != nil {
+			if err := svc.SetPassword(ctx, "phantich", password+"-moi", "test", account.PasswordChange{}); err != nil {
 				t.Fatal(err)
 			}
 			if err := session(s3); !errs.Is(errs.Unauthorized, err) {

@@ -150,8 +150,16 @@ func wardIDsByCode(ctx context.Context, db bun.IDB, codes []string) ([]int64, er
 	return ids, nil
 }
 
-// SetPassword changes a password and ends the account's sessions.
-func (s *Service) SetPassword(ctx context.Context, username, password, actor string) error {
+// PasswordChange says what a new password ends besides the account's sessions.
+type PasswordChange struct {
+	// KeepTokens leaves the account's API tokens working. By default they end with the sessions: a
+	// password is changed because it may be known to someone else, who may have made a token with it.
+	KeepTokens bool
+}
+
+// SetPassword changes a password and ends the account's sessions and, unless change keeps them,
+// its API tokens; the audit trail records how many sessions ended and which tokens were revoked.
+func (s *Service) SetPassword(ctx context.Context, username, password, actor string, change PasswordChange) error {
 	const op = "auth: set password"
 	hash, err := s.hash(ctx, password)
 	if err != nil {
@@ -163,13 +171,28 @@ func (s *Service) SetPassword(ctx context.Context, username, password, actor str
 		if err != nil {
 			return errs.E(op, err)
 		}
-		if _, err := tx.NewUpdate().Model(u).Set("password_hash = ?", hash).Set("password_changed_at = ?", s.now()).WherePK().Exec(ctx); err != nil {
+		now := s.now()
+		if _, err := tx.NewUpdate().Model(u).Set("password_hash = ?", hash).Set("password_changed_at = ?", now).WherePK().Exec(ctx); err != nil {
 			return errs.E(op, err)
 		}
-		if _, err := tx.NewDelete().Model((*session)(nil)).Where("user_id = ?", u.ID).Exec(ctx); err != nil {
+		res, err := tx.NewDelete().Model((*session)(nil)).Where("user_id = ?", u.ID).Exec(ctx)
+		if err != nil {
 			return errs.E(op, err)
 		}
-		return audit.NewStore(tx).Record(ctx, &audit.Event{At: s.now(), Actor: actor, Action: "user.password", Entity: "user", EntityID: u.Username})
+		ended, _ := res.RowsAffected()
+		revoked := []string{}
+		if !change.KeepTokens {
+			if err := tx.NewSelect().Model((*Token)(nil)).Column("name").Where("user_id = ? AND revoked_at IS NULL", u.ID).
+				Order("name").Scan(ctx, &revoked); err != nil {
+				return errs.E(op, err)
+			}
+			if _, err := tx.NewUpdate().Model((*Token)(nil)).Set("revoked_at = ?", now).
+				Where("user_id = ? AND revoked_at IS NULL", u.ID).Exec(ctx); err != nil {
+				return errs.E(op, err)
+			}
+		}
+		return audit.NewStore(tx).Record(ctx, &audit.Event{At: now, Actor: actor, Action: "user.password", Entity: "user", EntityID: u.Username,
+			After: audit.JSON(map[string]any{"sessionsEnded": ended, "tokensRevoked": revoked, "tokensKept": change.KeepTokens})})
 	})
 }
 

@@ -60,6 +60,7 @@ type Config struct {
 	UserRole        string        // user add: admin, leader, analyst or ward_officer
 	UserDisplayName string        // user add: the person's name as shown
 	UserWards       string        // user add: comma-separated ward codes of a ward officer
+	KeepTokens      bool          // user passwd: leave the account's API tokens working
 	TokenTTL        time.Duration // token create: lifetime (0: no expiry)
 }
 
@@ -227,6 +228,7 @@ func Load(cmd Command, args []string, getenv func(string) string, usage io.Write
 		fs.StringVar(&c.UserRole, "role", "", "role of a new account: admin, leader, analyst or ward_officer")
 		fs.StringVar(&c.UserDisplayName, "name", "", "the person's name as shown in the dashboard")
 		fs.StringVar(&c.UserWards, "wards", "", "for a ward officer: comma-separated official ward codes, e.g. 05431,05434")
+		fs.BoolVar(&c.KeepTokens, "keep-tokens", false, "passwd: leave the account's API tokens working (by default they end with its sessions)")
 	case Token:
 		fs.DurationVar(&c.TokenTTL, "ttl", 0, "lifetime of a new token, e.g. 720h (0: no expiry)")
 	}
