@@ -72,3 +72,70 @@ func TestSignInThrottleBehindProxy(t *testing.T) {
 		t.Errorf("a guesser writing X-Forwarded-For to an untrusted server: %d, want 429", status)
 	}
 }
+
+// TestCrossOriginRequests: sign-in, and state-changing requests riding on the session cookie, are
+// refused when the browser says they come from another site (Sec-Fetch-Site, or Origin against the
+// host); the same requests from the dashboard's own origin, and API clients that send neither
+// header, go on. The session's CSRF token is still required.
+func TestCrossOriginRequests(t *testing.T) {
+	srv := apptest.Start(t, seedtest.Demo(t, dbtest.Dialects()[0]), nil)
+	host := strings.TrimPrefix(srv.URL, "http://")
+	send := func(path, body string, header map[string]string, cookies []*http.Cookie) int {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		for k, v := range header {
+			req.Header.Set(k, v)
+		}
+		for _, ck := range cookies {
+			req.AddCookie(ck)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	signIn := `{"username":"lanhdao","password":"` + seedtest.DemoPassword + `"}`
+	for _, tt := range []struct {
+		name   string
+		header map[string]string
+		want   int
+	}{
+		{"from another site", map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}, http.StatusForbidden},
+		{"from a sibling site", map[string]string{"Sec-Fetch-Site": "same-site", "Origin": "http://other." + host}, http.StatusForbidden},
+		{"an older browser from another site", map[string]string{"Origin": "https://evil.example"}, http.StatusForbidden},
+		{"from the dashboard", map[string]string{"Sec-Fetch-Site": "same-origin", "Origin": srv.URL}, http.StatusOK},
+		{"an older browser from the dashboard", map[string]string{"Origin": srv.URL}, http.StatusOK},
+		{"a script (no browser headers)", nil, http.StatusOK},
+	} {
+		if got := send("/auth/login", signIn, tt.header, nil); got != tt.want {
+			t.Errorf("sign-in %s: %d, want %d", tt.name, got, tt.want)
+		}
+	}
+
+	c := srv.NewClient()
+	c.SignIn(t, "lanhdao", seedtest.DemoPassword)
+	var csrf string
+	for _, ck := range c.Cookies() {
+		if ck.Name == "hotro_csrf" {
+			csrf = ck.Value
+		}
+	}
+	query := `{"query":"{ me { username } }"}`
+	for _, tt := range []struct {
+		name   string
+		header map[string]string
+		want   int
+	}{
+		{"from another site, with the token", map[string]string{"X-CSRF-Token": csrf, "Sec-Fetch-Site": "cross-site"}, http.StatusForbidden},
+		{"an older browser from another site, with the token", map[string]string{"X-CSRF-Token": csrf, "Origin": "https://evil.example"}, http.StatusForbidden},
+		{"from the dashboard without the token", map[string]string{"Sec-Fetch-Site": "same-origin"}, http.StatusForbidden},
+		{"from the dashboard with the token", map[string]string{"X-CSRF-Token": csrf, "Sec-Fetch-Site": "same-origin"}, http.StatusOK},
+	} {
+		if got := send("/graphql", query, tt.header, c.Cookies()); got != tt.want {
+			t.Errorf("session POST %s: %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}
