@@ -180,8 +180,25 @@ func (s *Service) withHashSlot(ctx context.Context, fn func()) error {
 		}
 	}
 	defer func() { <-s.hashing }()
-	fn()
+	onLowPriorityThread(fn)
 	return nil
+}
+
+// onLowPriorityThread runs fn on an OS thread of its own at the lowest priority, which ends with it:
+// a hash in progress gives way to the queries whenever they need the cores, and takes them when they
+// are idle. (The thread is not handed back to the runtime, whose other goroutines it would slow.)
+// A panic in fn is raised again in the caller, where the request's recovery sees it.
+func onLowPriorityThread(fn func()) {
+	panicked := make(chan any, 1)
+	go func() {
+		defer func() { panicked <- recover() }()
+		runtime.LockOSThread() // never unlocked: the thread ends with this goroutine
+		lowerThreadPriority()
+		fn()
+	}()
+	if p := <-panicked; p != nil {
+		panic(p)
+	}
 }
 
 // verify checks a password against its hash within a hashing slot.

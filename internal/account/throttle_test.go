@@ -60,3 +60,17 @@ func TestHashSlots(t *testing.T) {
 		t.Errorf("%d slots still taken after sign-in", n)
 	}
 }
+
+// TestHashPanicReachesTheCaller: a hash that panics (a corrupt stored hash asking for zero lanes
+// makes argon2 panic) panics in the caller, where the request's recovery turns it into a 500, not in
+// the hashing thread, where it would end the process.
+func TestHashPanicReachesTheCaller(t *testing.T) {
+	defer func() {
+		if p := recover(); p == nil {
+			t.Error("no panic in the caller")
+		}
+	}()
+	onLowPriorityThread(func() {
+		VerifyPassword("mat-khau-du-dai", "$argon2id$v=19$m=1024,t=1,p=0$c2FsdHNhbHRzYWx0c2FsdA$a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2U")
+	})
+}
