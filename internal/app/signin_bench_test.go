@@ -42,7 +42,8 @@ func BenchmarkAnalystDuringSignInFlood(b *testing.B) {
 	}
 }
 
-func analystDuringSignIns(b *testing.B, signers int) {	d := seedtest.Demo(b, dbtest.Dialects()[0])
+func analystDuringSignIns(b *testing.B, signers int) {
+	d := seedtest.Demo(b, dbtest.Dialects()[0])
 	ctx := context.Background()
 	svc := account.NewService(d, account.Options{}) // production hash costs
 	const floodPassword = "mat-khau-cua-dot-dang-nhap"
