@@ -94,9 +94,9 @@ func reserveKey(ctx context.Context, db bun.IDB, k throttleKey, now time.Time) (
 	forgotten := now.Add(-forgetAfter)
 	// failures after this attempt: a count idle for forgetAfter starts again.
 	next := "(CASE WHEN thr.last_failure < ? THEN 1 ELSE thr.failures + 1 END)"
-	// locked_until after this attempt, one branch per step of the backoff (the statement stays
-	// portable: no date arithmetic in SQL).
-	// PostgreSQL types a CASE of parameters alone as text: they are cast to the column's type.
+	// locked_until after this attempt: one branch per step of the backoff, the times computed here
+	// (the dialects spell date arithmetic differently). PostgreSQL types a CASE of parameters alone
+	// as text: they are cast to the column's type.
 	at := "?"
 	if db.Dialect().Name() == dialect.PG {
 		at = "CAST(? AS timestamptz)"
