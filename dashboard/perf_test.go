@@ -133,7 +133,7 @@ func runBinary(t *testing.T) string {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build hotro/cmd/hotro: %v\n%s", err, out)
 	}
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--log-level", "warn",
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--metrics-addr", "off", "--log-level", "warn",
 		"--database-url", seedtest.SQLiteDemoFile(t))
 	cmd.Env = append(os.Environ(), "HOTRO_DEMO_IF_EMPTY=false")
 	stdout, err := cmd.StdoutPipe()

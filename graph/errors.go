@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -41,7 +42,12 @@ func presentErrorKind(log *slog.Logger, classify func(error) errs.Kind) graphql.
 			}
 			var gErr *gqlerror.Error
 			if errors.As(err, &gErr) && gErr.Err == nil {
-				// An error gqlgen built from the request itself (a bad argument): say what it says.
+				// An error gqlgen built from the request itself (a bad argument): say what it says,
+				// except that a body it could not decode is quoted back whole, passwords and tokens
+				// with it: say only that it is not JSON of a GraphQL request.
+				if strings.HasPrefix(gErr.Message, undecodableBody) {
+					gqlErr.Message = "Nội dung yêu cầu không phải JSON hợp lệ của một yêu cầu GraphQL."
+				}
 				gqlErr.Extensions["code"] = errs.Invalid.Code()
 				return gqlErr
 			}
@@ -113,6 +119,10 @@ func (b *logBudget) flush(ctx context.Context, log *slog.Logger) {
 		log.ErrorContext(ctx, "request failed: more errors not logged", "logged", maxLoggedErrors, "not_logged", unseen)
 	}
 }
+
+// undecodableBody starts gqlgen's message for a POST body it could not decode (which goes on to quote
+// the body).
+const undecodableBody = "json request body could not be decoded"
 
 // recoverPanic logs a resolver panic with its value and hides it from the client.
 func recoverPanic(log *slog.Logger) graphql.RecoverFunc {

@@ -59,11 +59,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&l.Timeout, "timeout", 10*time.Second, "time limit of one request")
 	fs.Var(headers(l.Header), "H", "a header to send, `Name: value` (repeatable), e.g. -H 'If-None-Match: \"v2-…\"'")
 	fs.BoolVar(&l.Revalidate, "etag", false, "ask once for the URL's ETag, then send it as If-None-Match (a cache revalidating)")
-	var replay, token string
+	var replay, token, metricsURL string
 	var memEvery time.Duration
 	fs.StringVar(&replay, "replay", "", "replay the dashboard's queries against the hotro at this base `URL` (e.g. http://127.0.0.1:8080), over a spread of filters")
 	fs.StringVar(&token, "token", "", "with -replay: an API token, to replay the signed-in dashboard instead of the public one")
-	fs.DurationVar(&memEvery, "memory", 0, "sample the server's resident memory from /metrics this often (e.g. 5s) and report it")
+	fs.DurationVar(&memEvery, "memory", 0, "sample the server's resident memory from its metrics this often (e.g. 5s) and report it")
+	fs.StringVar(&metricsURL, "metrics", "http://127.0.0.1:9090/metrics", "with -memory: the server's metrics `URL` (hotro serve --metrics-addr)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -90,16 +91,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	var mem memorySampler
 	if memEvery > 0 {
-		if base == "" {
-			u, err := url.Parse(l.URL)
-			if err != nil || u.Host == "" {
-				return fmt.Errorf("-url %q: give a full URL such as http://127.0.0.1:8080/graphql", l.URL)
-			}
-			base = u.Scheme + "://" + u.Host
+		if u, err := url.Parse(metricsURL); err != nil || u.Host == "" {
+			return fmt.Errorf("-metrics %q: give a full URL such as http://127.0.0.1:9090/metrics", metricsURL)
 		}
 		mctx, stopSampling := context.WithCancel(ctx)
 		defer stopSampling()
-		go mem.run(mctx, base, memEvery)
+		go mem.run(mctx, metricsURL, memEvery)
 	}
 	res, err := loadgen.Run(ctx, l)
 	if err != nil {

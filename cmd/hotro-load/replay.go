@@ -91,17 +91,17 @@ func fetchOperations(ctx context.Context, base string) (map[string]string, error
 	return out, nil
 }
 
-// memorySampler reads the server's resident memory from /metrics every interval.
+// memorySampler reads the server's resident memory from its metrics every interval.
 type memorySampler struct {
 	mu      sync.Mutex
 	samples []float64 // MiB
 }
 
-func (m *memorySampler) run(ctx context.Context, base string, every time.Duration) {
+func (m *memorySampler) run(ctx context.Context, metricsURL string, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
-		if v, err := residentMiB(ctx, base); err == nil {
+		if v, err := residentMiB(ctx, metricsURL); err == nil {
 			m.mu.Lock()
 			m.samples = append(m.samples, v)
 			m.mu.Unlock()
@@ -118,7 +118,7 @@ func (m *memorySampler) report(w io.Writer) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if len(m.samples) == 0 {
-		fmt.Fprintln(w, "server memory: no samples (is /metrics served?)")
+		fmt.Fprintln(w, "server memory: no samples (are the metrics served at -metrics?)")
 		return
 	}
 	lo, hi := m.samples[0], m.samples[0]
@@ -131,8 +131,8 @@ func (m *memorySampler) report(w io.Writer) {
 	fmt.Fprintf(w, "server memory: first %.0f, last %.0f, min %.0f, max %.0f MiB\n", m.samples[0], m.samples[len(m.samples)-1], lo, hi)
 }
 
-func residentMiB(ctx context.Context, base string) (float64, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/metrics", nil)
+func residentMiB(ctx context.Context, metricsURL string) (float64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, metricsURL, nil)
 	if err != nil {
 		return 0, err
 	}
@@ -148,5 +148,5 @@ func residentMiB(ctx context.Context, base string) (float64, error) {
 			return f / (1 << 20), err
 		}
 	}
-	return 0, fmt.Errorf("no process_resident_memory_bytes in %s/metrics", base)
+	return 0, fmt.Errorf("no process_resident_memory_bytes in %s", metricsURL)
 }

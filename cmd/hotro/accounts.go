@@ -18,11 +18,12 @@ import (
 // cliActor is who the audit trail records for changes made from the command line.
 const cliActor = "cli"
 
-// userCmd: hotro user add USERNAME --role R [--name N] [--wards C,C] | hotro user passwd USERNAME.
+// userCmd: hotro user add USERNAME --role R [--name N] [--wards C,C] | hotro user passwd USERNAME
+// [--keep-tokens].
 // The password is read from standard input (one line), never from a flag.
 func userCmd(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) < 2 {
-		return errors.New("usage: hotro user add USERNAME --role ROLE [--name NAME] [--wards CODES] | hotro user passwd USERNAME (password on standard input)")
+		return errors.New("usage: hotro user add USERNAME --role ROLE [--name NAME] [--wards CODES] | hotro user passwd USERNAME [--keep-tokens] (password on standard input)")
 	}
 	action, username := args[0], args[1]
 	cfg, rest, log, d, _, err := setup(ctx, config.User, args[2:], getenv, stderr)
@@ -60,10 +61,14 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 		if err != nil {
 			return err
 		}
-		if err := svc.SetPassword(ctx, username, password, cliActor); err != nil {
+		if err := svc.SetPassword(ctx, username, password, cliActor, account.PasswordChange{KeepTokens: cfg.KeepTokens}); err != nil {
 			return describe(err)
 		}
-		fmt.Fprintf(stdout, "password of %s changed; its sessions are ended\n", username)
+		if cfg.KeepTokens {
+			fmt.Fprintf(stdout, "password of %s changed; its sessions are ended, its API tokens kept\n", username)
+		} else {
+			fmt.Fprintf(stdout, "password of %s changed; its sessions and API tokens are ended\n", username)
+		}
 	default:
 		return fmt.Errorf("user: unknown action %q (add or passwd)", action)
 	}

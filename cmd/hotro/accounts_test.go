@@ -35,14 +35,15 @@ func TestAccountCommands(t *testing.T) {
 		{"a short password", "ngan\n", []string{"user", "add", "ngan", "--role", "leader"}, "ít nhất 10", true},
 		{"no password", "", []string{"user", "add", "khong", "--role", "leader"}, "no password on standard input", true},
 		{"an unknown role", "mat-khau-du-dai-3\n", []string{"user", "add", "sep", "--role", "boss"}, "không tồn tại", true},
-		{"a new password", "mat-khau-moi-rat-dai\n", []string{"user", "passwd", "thongke"}, "password of thongke changed", false},
+		{"a token made with the old password", "", []string{"token", "create", "thongke", "tich-hop"}, "hotro_", false},
+		{"a new password", "mat-khau-moi-rat-dai\n", []string{"user", "passwd", "thongke"}, "its sessions and API tokens are ended", false},
 		{"a token", "", []string{"token", "create", "thongke", "bao-cao", "--ttl", "720h"}, "hotro_", false},
 		{"the token again", "", []string{"token", "create", "thongke", "bao-cao"}, "đã có token", true},
 		{"the list", "", []string{"token", "list", "thongke"}, "bao-cao", false},
 		{"revoke", "", []string{"token", "revoke", "thongke", "bao-cao"}, "revoked thongke/bao-cao", false},
 		{"revoke twice", "", []string{"token", "revoke", "thongke", "bao-cao"}, "không có token", true},
 	}
-	var token string
+	var token, oldToken string
 	for _, s := range steps {
 		t.Run(s.name, func(t *testing.T) {
 			stdout, stderr, err := cli(s.stdin, s.args...)
@@ -58,8 +59,11 @@ func TestAccountCommands(t *testing.T) {
 			if strings.Contains(stdout+stderr, "mat-khau") {
 				t.Error("a password was printed")
 			}
-			if s.name == "a token" {
+			switch s.name {
+			case "a token":
 				token = strings.TrimSpace(stdout)
+			case "a token made with the old password":
+				oldToken = strings.TrimSpace(stdout)
 			}
 		})
 	}
@@ -79,5 +83,13 @@ func TestAccountCommands(t *testing.T) {
 	tc.Bearer = token
 	if status, _ := tc.Do(t, http.MethodGet, "/auth/me", nil); status != http.StatusUnauthorized {
 		t.Errorf("the revoked token: %d, want 401", status)
+	}
+	tc.Bearer = oldToken
+	if status, _ := tc.Do(t, http.MethodGet, "/auth/me", nil); status != http.StatusUnauthorized {
+		t.Errorf("a token made before the password change: %d, want 401", status)
+	}
+	var after string
+	if err := d.NewRaw(`SELECT after FROM audit_events WHERE action = 'user.password' AND entity_id = 'thongke'`).Scan(ctx, &after); err != nil || !strings.Contains(after, "tich-hop") {
+		t.Errorf("the password change is audited as %q (%v), want the revoked token named", after, err)
 	}
 }

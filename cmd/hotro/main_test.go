@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -60,6 +61,7 @@ func TestBadConfigurationSaysWhatIsWrongInOneLine(t *testing.T) {
 		{"malformed DATABASE_URL", []string{"migrate"}, map[string]string{"DATABASE_URL": "postgres://u:secret@host:port/db"}, "not a valid PostgreSQL URL"},
 		{"unsupported scheme", []string{"seed"}, map[string]string{"DATABASE_URL": "mysql://root@localhost/x"}, `scheme "mysql" is not supported`},
 		{"port in use", []string{"serve", "--addr", busy.Addr().String()}, map[string]string{"DATABASE_URL": sqlite}, "already in use"},
+		{"metrics port in use", []string{"serve", "--addr", freeAddr(t), "--metrics-addr", busy.Addr().String()}, map[string]string{"DATABASE_URL": sqlite}, "--metrics-addr"},
 		{"bad env value", []string{"serve"}, map[string]string{"HOTRO_STATEMENT_TIMEOUT": "soon"}, "HOTRO_STATEMENT_TIMEOUT"},
 		{"unknown command", []string{"frobnicate"}, nil, "unknown command"},
 		{"unknown migrate action", []string{"migrate", "sideways"}, map[string]string{"DATABASE_URL": sqlite}, "unknown action"},
@@ -95,12 +97,12 @@ func TestServeWithDemoData(t *testing.T) {
 			if dialect == db.SQLite {
 				url = "sqlite:" + seedtest.SQLiteDemoFile(t)
 			}
-			addr := freeAddr(t)
+			addr, metricsAddr := freeAddr(t), freeAddr(t)
 			ctx, cancel := context.WithCancel(context.Background())
 			var stdout, stderr syncBuffer
 			done := make(chan error, 1)
 			go func() {
-				done <- run(ctx, []string{"serve", "--addr", addr, "--demo-if-empty"}, envOf(map[string]string{"DATABASE_URL": url}), strings.NewReader(""), &stdout, &stderr)
+				done <- run(ctx, []string{"serve", "--addr", addr, "--metrics-addr", metricsAddr, "--demo-if-empty"}, envOf(map[string]string{"DATABASE_URL": url}), strings.NewReader(""), &stdout, &stderr)
 			}()
 			waitReady(t, "http://"+addr+"/readyz", done)
 			if !strings.Contains(stdout.String(), "http://"+addr+"/") {
@@ -120,6 +122,24 @@ func TestServeWithDemoData(t *testing.T) {
 			}
 			if err := json.Unmarshal(res.Raw, &out); err != nil {
 				t.Fatal(err)
+			}
+			// /metrics is served on its own address, not on the API's.
+			if !strings.Contains(stdout.String(), "http://"+metricsAddr+"/metrics") {
+				t.Errorf("start-up message does not say where the metrics are:\n%s", stdout.String())
+			}
+			for _, tt := range []struct {
+				url  string
+				want bool
+			}{{"http://" + metricsAddr + "/metrics", true}, {"http://" + addr + "/metrics", false}} {
+				res, err := http.Get(tt.url)
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, _ := io.ReadAll(res.Body)
+				res.Body.Close()
+				if got := res.StatusCode == http.StatusOK && strings.Contains(string(body), "hotro_http_requests_total"); got != tt.want {
+					t.Errorf("%s: %d, serves the metrics: %v, want %v", tt.url, res.StatusCode, got, tt.want)
+				}
 			}
 			total := out.Data.Stats.Total
 			if len(out.Data.Stats.Rows) != 32 || total.AmountPaid < 16_500_000_000 || total.AmountPaid > 17_000_000_000 || total.PeopleSupported < 12_500 || total.PeopleSupported > 13_000 {

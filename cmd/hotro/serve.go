@@ -36,6 +36,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer l.Close()
+	var metricsListener net.Listener
+	if cfg.MetricsAddr != "" {
+		if metricsListener, err = server.ListenFor(cfg.MetricsAddr, "--metrics-addr or HOTRO_METRICS_ADDR, or turn it off with --metrics-addr off"); err != nil {
+			return err
+		}
+		defer metricsListener.Close()
+	}
 	if err := migrateUp(ctx, d, log); err != nil {
 		return err
 	}
@@ -61,7 +68,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		log.Info("rollups built from the payment lines")
 	}
 
-	srv, err := app.New(cfg, d, log)
+	servers, err := app.NewServers(cfg, d, log)
 	if err != nil {
 		return err
 	}
@@ -69,10 +76,21 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	log.Info("serving", "addr", l.Addr().String(), "database", target.Describe())
 	fmt.Fprintf(stdout, "hotro is running on %s\n  dashboard: %s/\n  GraphQL:   %s/graphql\n  console:   %s/graphiql\n",
 		target.Describe(), baseURL(l.Addr(), cfg.TLSCert != ""), baseURL(l.Addr(), cfg.TLSCert != ""), baseURL(l.Addr(), cfg.TLSCert != ""))
+	metricsDone := make(chan error, 1)
+	if metricsListener != nil {
+		fmt.Fprintf(stdout, "  metrics:   %s/metrics\n", baseURL(metricsListener.Addr(), false))
+		go func() { metricsDone <- server.Serve(ctx, servers.Metrics, metricsListener, cfg.ShutdownTimeout) }()
+	} else {
+		metricsDone <- nil
+	}
 	if info, err := dataset.NewStore(d).Get(ctx); err == nil && info.Demo {
 		printDemoAccounts(stdout, cfg.DemoPassword)
 	}
-	return server.ServeTLS(ctx, srv, l, cfg.ShutdownTimeout, server.TLS{Cert: cfg.TLSCert, Key: cfg.TLSKey})
+	err = server.ServeTLS(ctx, servers.Main, l, cfg.ShutdownTimeout, server.TLS{Cert: cfg.TLSCert, Key: cfg.TLSKey})
+	if mErr := <-metricsDone; err == nil && mErr != nil {
+		err = fmt.Errorf("metrics: %w", mErr)
+	}
+	return err
 }
 
 // baseURL is a URL a person on this machine can open for the listening address.

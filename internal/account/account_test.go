@@ -2,7 +2,9 @@ package account_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -106,34 +108,90 @@ func TestLoginSessionsAndBackoff(t *testing.T) {
 				t.Errorf("idle session: err = %v, want unauthorized", err)
 			}
 
-			// Five wrong passwords are free; then the account waits, longer each time.
+			// Five wrong passwords are free; then the account, from that address, waits, longer each
+			// time. The real user signing in from elsewhere is not locked out.
 			for i := 0; i < 5; i++ {
 				if _, _, err := svc.Login(ctx, "canbo", "wrong-password", "10.0.0.2"); !errs.Is(errs.Unauthorized, err) {
 					t.Fatalf("attempt %d: err = %v, want unauthorized", i+1, err)
 				}
 			}
-			if _, _, err := svc.Login(ctx, "canbo", password, "10.0.0.3"); !errs.Is(errs.TooComplex, err) {
-				t.Errorf("right password while locked: err = %v, want too many attempts", err)
+			if _, _, err := svc.Login(ctx, "canbo", password, "10.0.0.2"); !errs.Is(errs.TooComplex, err) {
+				t.Errorf("right password from the guessing address while locked: err = %v, want too many attempts", err)
+			}
+			if _, _, err := svc.Login(ctx, "canbo", password, "10.0.0.3"); err != nil {
+				t.Errorf("right password from another address: %v", err)
+			}
+			// Others behind the guessing address (a proxy, an office) sign in as usual.
+			if _, err := svc.CreateUser(ctx, account.NewUser{Username: "lanhdao", Role: auth.Leader, Password: password}, "test"); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := svc.Login(ctx, "lanhdao", password, "10.0.0.2"); err != nil {
+				t.Errorf("another account behind the guessing address: %v", err)
 			}
 			c.add(2 * time.Second)
-			if _, _, err := svc.Login(ctx, "canbo", password, "10.0.0.3"); err != nil {
+			if _, _, err := svc.Login(ctx, "canbo", password, "10.0.0.2"); err != nil {
 				t.Errorf("after the wait: %v", err)
 			}
-			// The address that guessed is throttled too, whatever account it tries.
-			for i := 0; i < 6; i++ {
-				svc.Login(ctx, "nobody", "wrong-password", "10.0.0.9")
+			// An address spraying guesses across accounts meets the looser bound of the address.
+			for i := 0; i < 50; i++ {
+				svc.Login(ctx, fmt.Sprintf("nobody%d", i), "wrong-password", "10.0.0.9")
 			}
 			if _, _, err := svc.Login(ctx, "canbo", password, "10.0.0.9"); !errs.Is(errs.TooComplex, err) {
-				t.Errorf("from a guessing address: err = %v, want too many attempts", err)
+				t.Errorf("from a spraying address: err = %v, want too many attempts", err)
+			}
+			if _, _, err := svc.Login(ctx, "canbo", password, "10.0.0.3"); err != nil {
+				t.Errorf("the account from elsewhere, while an address sprays: %v", err)
+			}
+			// An hour without failures forgets them.
+			c.add(forgetAfter + time.Second)
+			if _, _, err := svc.Login(ctx, "canbo", password, "10.0.0.9"); err != nil {
+				t.Errorf("an hour later: %v", err)
 			}
 			var failures, refusals int
 			d.NewRaw("SELECT count(*) FROM audit_events WHERE action = 'auth.login_failed'").Scan(ctx, &failures)
 			d.NewRaw("SELECT count(*) FROM audit_events WHERE action = 'auth.login_refused'").Scan(ctx, &refusals)
-			if failures < 10 || refusals < 2 {
-				t.Errorf("audited %d failures and %d refusals, want at least 10 and 2", failures, refusals)
+			if failures != 55 || refusals != 2 {
+				t.Errorf("audited %d failures and %d refusals, want 55 and 2", failures, refusals)
 			}
 		})
 	}
+}
+
+const forgetAfter = time.Hour
+
+// TestLoginConcurrentGuesses: guesses sent at once are counted as strictly as guesses sent one after
+// another: a hundred wrong passwords for one account from one address get five password checks
+// (each audited as a failure); the others are refused without one.
+func TestLoginConcurrentGuesses(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *bun.DB) {
+		svc := service(d, newClock())
+		ctx := context.Background()
+		if _, err := svc.CreateUser(ctx, account.NewUser{Username: "canbo", Role: auth.Leader, Password: password}, "test"); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		results := make(chan error, 100)
+		for range 100 {
+			wg.Go(func() {
+				_, _, err := svc.Login(ctx, "canbo", "wrong-password", "10.0.0.2")
+				results <- err
+			})
+		}
+		wg.Wait()
+		close(results)
+		kinds := map[errs.Kind]int{}
+		for err := range results {
+			kinds[errs.KindOf(err)]++
+		}
+		if kinds[errs.Unauthorized] != 5 || kinds[errs.TooComplex] != 95 {
+			t.Errorf("outcomes %v: want 5 unauthorized (checked) and 95 too many attempts", kinds)
+		}
+		var checked int
+		d.NewRaw("SELECT count(*) FROM audit_events WHERE action = 'auth.login_failed'").Scan(ctx, &checked)
+		if checked != 5 {
+			t.Errorf("%d passwords checked, want 5", checked)
+		}
+	})
 }
 
 func TestTokens(t *testing.T) {
@@ -176,6 +234,53 @@ func TestTokens(t *testing.T) {
 			assertNoSecretStored(t, d, password, secret, other)
 		})
 	}
+}
+
+// TestPasswordChangeEndsTokens: a new password ends the account's sessions and API tokens (a
+// password is changed because someone else may know it, and may have made a token with it), and the
+// audit trail says which; an operator may keep the tokens of an integration that must not stop.
+func TestPasswordChangeEndsTokens(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *bun.DB) {
+		svc := service(d, newClock())
+		ctx := context.Background()
+		if _, err := svc.CreateUser(ctx, account.NewUser{Username: "phantich", Role: auth.Analyst, Password: password}, "test"); err != nil {
+			t.Fatal(err)
+		}
+		one, _ := svc.CreateToken(ctx, "phantich", "mot", 0, "test")
+		two, _ := svc.CreateToken(ctx, "phantich", "hai", 0, "test")
+		sess, _, err := svc.Login(ctx, "phantich", password, "10.0.0.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.SetPassword(ctx, "phantich", password+"-moi", "quantri", account.PasswordChange{}); err != nil {
+			t.Fatal(err)
+		}
+		for name, secret := range map[string]string{"mot": one, "hai": two} {
+			if _, err := svc.TokenIdentity(ctx, secret); !errs.Is(errs.Unauthorized, err) {
+				t.Errorf("token %s after a password change: err = %v, want unauthorized", name, err)
+			}
+		}
+		if _, _, err := svc.SessionIdentity(ctx, sess.Token); !errs.Is(errs.Unauthorized, err) {
+			t.Errorf("session after a password change: err = %v, want unauthorized", err)
+		}
+		var after string
+		if err := d.NewRaw(`SELECT after FROM audit_events WHERE action = 'user.password' AND actor = 'quantri'`).Scan(ctx, &after); err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{`"sessionsEnded":1`, `"tokensRevoked":["hai","mot"]`} {
+			if !strings.Contains(strings.ReplaceAll(after, " ", ""), want) {
+				t.Errorf("audited %s, want %s in it", after, want)
+			}
+		}
+
+		kept, _ := svc.CreateToken(ctx, "phantich", "tich-hop", 0, "test")
+		if err := svc.SetPassword(ctx, "phantich", password+"-moi-nua", "quantri", account.PasswordChange{KeepTokens: true}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.TokenIdentity(ctx, kept); err != nil {
+			t.Errorf("a token kept by choice: %v", err)
+		}
+	})
 }
 
 // assertNoSecretStored scans every text column of every table for the secrets.
@@ -310,7 +415,7 @@ func TestRememberedIdentities(t *testing.T) {
 			if err := session(s3); err != nil {
 				t.Fatal(err)
 			}
-			if err := svc.SetPassword(ctx, "phantich", password+"-moi", "test"); err != nil {
+			if err := svc.SetPassword(ctx, "phantich", password+"-moi", "test", account.PasswordChange{}); err != nil {
 				t.Fatal(err)
 			}
 			if err := session(s3); !errs.Is(errs.Unauthorized, err) {

@@ -7,7 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -26,14 +26,22 @@ const (
 type HTTP struct {
 	svc *Service
 	log *slog.Logger
+	// crossOrigin refuses state-changing requests a browser sends from another origin (by
+	// Sec-Fetch-Site, or Origin against Host in older browsers): sign-in, and requests riding on the
+	// session cookie.
+	crossOrigin *http.CrossOriginProtection
 	// SecureCookies forces the Secure flag; cookies are Secure anyway on TLS requests.
 	SecureCookies bool
+	// TrustedProxies are the proxies whose X-Forwarded-For names the client (none: the peer is).
+	TrustedProxies []netip.Prefix
 	// Classify names the kind of an error no domain package classified (database down or full).
 	Classify func(error) errs.Kind
 }
 
 // NewHTTP returns the HTTP adapter of svc.
-func NewHTTP(svc *Service, log *slog.Logger) *HTTP { return &HTTP{svc: svc, log: log} }
+func NewHTTP(svc *Service, log *slog.Logger) *HTTP {
+	return &HTTP{svc: svc, log: log, crossOrigin: http.NewCrossOriginProtection()}
+}
 
 // Middleware puts the caller's auth.Identity in the request context: from a Bearer token, or a session
 // cookie (whose state-changing requests must carry the CSRF token), or auth.Anonymous.
@@ -68,6 +76,13 @@ func (h *HTTP) Middleware(next http.Handler) http.Handler {
 				return
 			}
 			h.fail(w, r, err)
+			return
+		}
+		// A state-changing request riding on the cookie must come from this origin, and carry the
+		// session's CSRF token too: browsers too old to say where a request comes from (no
+		// Sec-Fetch-Site, no Origin) are still covered by the token.
+		if h.crossOrigin.Check(r) != nil {
+			writeError(w, http.StatusForbidden, "Yêu cầu gửi từ trang khác bị từ chối.")
 			return
 		}
 		if unsafeMethod(r.Method) && subtle.ConstantTimeCompare([]byte(r.Header.Get(CSRFHeader)), []byte(csrf)) != 1 {
@@ -107,7 +122,9 @@ func meOf(id *auth.Identity) meJSON {
 }
 
 func (h *HTTP) login(w http.ResponseWriter, r *http.Request) {
-	if !sameOrigin(r) {
+	// No session yet to hold a CSRF token: a sign-in posted from another site (login CSRF) is known
+	// by where the browser says it comes from.
+	if h.crossOrigin.Check(r) != nil {
 		writeError(w, http.StatusForbidden, "Yêu cầu đăng nhập từ trang khác bị từ chối.")
 		return
 	}
@@ -128,7 +145,7 @@ func (h *HTTP) login(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "Vui lòng nhập tên đăng nhập và mật khẩu.")
 		return
 	}
-	sess, id, err := h.svc.Login(r.Context(), in.Username, in.Password, clientIP(r))
+	sess, id, err := h.svc.Login(r.Context(), in.Username, in.Password, h.clientAddr(r))
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -193,24 +210,46 @@ func (h *HTTP) fail(w http.ResponseWriter, r *http.Request, err error) {
 	writeError(w, status, errs.Message(err))
 }
 
-// sameOrigin refuses cross-site form posts to the sign-in endpoint (login CSRF): a browser's Origin,
-// when sent, must be this host.
-func sameOrigin(r *http.Request) bool {
-	origin := r.Header.Get("Origin")
-	if origin == "" {
-		return true
+// clientAddr is the address that throttling counts and the audit trail records: the direct peer,
+// or, when the peer is a trusted proxy, the nearest address in X-Forwarded-For that is not one (the
+// entries further left are the client's to write).
+func (h *HTTP) clientAddr(r *http.Request) string {
+	peer, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			return r.RemoteAddr
+		}
+		return host
 	}
-	u, err := url.Parse(origin)
-	return err == nil && u.Host == r.Host
+	addr := peer.Addr().Unmap()
+	if !h.trusted(addr) {
+		return addr.String()
+	}
+	var hops []string
+	for _, v := range r.Header.Values("X-Forwarded-For") {
+		hops = append(hops, strings.Split(v, ",")...)
+	}
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break
+		}
+		addr = hop.Unmap()
+		if !h.trusted(addr) {
+			break
+		}
+	}
+	return addr.String()
 }
 
-// clientIP is the address that throttling counts: the peer address (proxies are not trusted).
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
+func (h *HTTP) trusted(addr netip.Addr) bool {
+	for _, p := range h.TrustedProxies {
+		if p.Contains(addr) {
+			return true
+		}
 	}
-	return host
+	return false
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -32,13 +32,18 @@ type Options struct {
 	// IdentityTTL is how long who a token or session is stays remembered without asking the
 	// database again (zero: not at all; hotro serve uses DefaultIdentityTTL).
 	IdentityTTL time.Duration
+	// HashConcurrency bounds the passwords hashed at once (zero: half the cores, at least one).
+	HashConcurrency int
 }
 
 // Service signs people in and out, and tells who a request comes from.
 type Service struct {
-	db     *bun.DB
-	opt    Options
-	memory memory
+	db      *bun.DB
+	opt     Options
+	memory  memory
+	hashing chan struct{} // a slot per password being hashed
+	// waitingForHash, when set (by tests), is called when a sign-in starts waiting for a slot.
+	waitingForHash func()
 }
 
 // NewService returns the service over db.
@@ -58,7 +63,7 @@ func NewService(db *bun.DB, opt Options) *Service {
 	if opt.Read == nil {
 		opt.Read = db
 	}
-	return &Service{db: db, opt: opt}
+	return &Service{db: db, opt: opt, hashing: hashSlots(opt.HashConcurrency)}
 }
 
 func (s *Service) now() time.Time { return s.opt.Now().UTC() }
@@ -88,9 +93,9 @@ func (s *Service) CreateUser(ctx context.Context, nu NewUser, actor string) (*Us
 	case nu.Role != auth.WardOfficer && len(nu.WardCodes) > 0:
 		return nil, errs.E(op, errs.Invalid, errs.Msg("Chỉ cán bộ phường/xã mới được giao phường/xã."))
 	}
-	hash, err := HashPassword(nu.Password, s.opt.Hash)
+	hash, err := s.hash(ctx, nu.Password)
 	if err != nil {
-		return nil, err
+		return nil, errs.E(op, err)
 	}
 	now := s.now()
 	u := &User{Username: nu.Username, DisplayName: strings.TrimSpace(nu.DisplayName), Role: nu.Role,
@@ -145,12 +150,20 @@ func wardIDsByCode(ctx context.Context, db bun.IDB, codes []string) ([]int64, er
 	return ids, nil
 }
 
-// SetPassword changes a password and ends the account's sessions.
-func (s *Service) SetPassword(ctx context.Context, username, password, actor string) error {
+// PasswordChange says what a new password ends besides the account's sessions.
+type PasswordChange struct {
+	// KeepTokens leaves the account's API tokens working. By default they end with the sessions: a
+	// password is changed because it may be known to someone else, who may have made a token with it.
+	KeepTokens bool
+}
+
+// SetPassword changes a password and ends the account's sessions and, unless change keeps them,
+// its API tokens; the audit trail records how many sessions ended and which tokens were revoked.
+func (s *Service) SetPassword(ctx context.Context, username, password, actor string, change PasswordChange) error {
 	const op = "auth: set password"
-	hash, err := HashPassword(password, s.opt.Hash)
+	hash, err := s.hash(ctx, password)
 	if err != nil {
-		return err
+		return errs.E(op, err)
 	}
 	defer s.memory.forget()
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
@@ -158,13 +171,28 @@ func (s *Service) SetPassword(ctx context.Context, username, password, actor str
 		if err != nil {
 			return errs.E(op, err)
 		}
-		if _, err := tx.NewUpdate().Model(u).Set("password_hash = ?", hash).Set("password_changed_at = ?", s.now()).WherePK().Exec(ctx); err != nil {
+		now := s.now()
+		if _, err := tx.NewUpdate().Model(u).Set("password_hash = ?", hash).Set("password_changed_at = ?", now).WherePK().Exec(ctx); err != nil {
 			return errs.E(op, err)
 		}
-		if _, err := tx.NewDelete().Model((*session)(nil)).Where("user_id = ?", u.ID).Exec(ctx); err != nil {
+		res, err := tx.NewDelete().Model((*session)(nil)).Where("user_id = ?", u.ID).Exec(ctx)
+		if err != nil {
 			return errs.E(op, err)
 		}
-		return audit.NewStore(tx).Record(ctx, &audit.Event{At: s.now(), Actor: actor, Action: "user.password", Entity: "user", EntityID: u.Username})
+		ended, _ := res.RowsAffected()
+		revoked := []string{}
+		if !change.KeepTokens {
+			if err := tx.NewSelect().Model((*Token)(nil)).Column("name").Where("user_id = ? AND revoked_at IS NULL", u.ID).
+				Order("name").Scan(ctx, &revoked); err != nil {
+				return errs.E(op, err)
+			}
+			if _, err := tx.NewUpdate().Model((*Token)(nil)).Set("revoked_at = ?", now).
+				Where("user_id = ? AND revoked_at IS NULL", u.ID).Exec(ctx); err != nil {
+				return errs.E(op, err)
+			}
+		}
+		return audit.NewStore(tx).Record(ctx, &audit.Event{At: now, Actor: actor, Action: "user.password", Entity: "user", EntityID: u.Username,
+			After: audit.JSON(map[string]any{"sessionsEnded": ended, "tokensRevoked": revoked, "tokensKept": change.KeepTokens})})
 	})
 }
 
@@ -226,13 +254,14 @@ type Session struct {
 // accounts exist.
 var dummyHash, _ = HashPassword("hotro-dummy-password", DefaultHash)
 
-// Login checks a password and opens a session. Failures are counted per account and per address,
-// with growing waits, and recorded in the audit trail.
+// Login checks a password and opens a session. Each attempt reserves its place in the throttle
+// (per account and address, and per address) before the password is checked, with growing waits
+// past the free failures; failures and refusals are recorded in the audit trail.
 func (s *Service) Login(ctx context.Context, username, password, remote string) (*Session, *auth.Identity, error) {
 	const op = "auth: login"
 	username = strings.ToLower(strings.TrimSpace(username))
-	keys := []string{"user:" + username, "addr:" + remote}
-	if wait, err := s.lockedFor(ctx, keys); err != nil {
+	keys := throttleKeys(username, remote)
+	if wait, err := s.reserve(ctx, keys); err != nil {
 		return nil, nil, errs.E(op, err)
 	} else if wait > 0 {
 		s.recordAttempt(ctx, "auth.login_refused", username, remote, "locked")
@@ -240,24 +269,26 @@ func (s *Service) Login(ctx context.Context, username, password, remote string) 
 	}
 	u, err := userByName(ctx, s.db, username)
 	if err != nil && !errs.Is(errs.NotFound, err) {
+		_ = release(context.WithoutCancel(ctx), s.db, keys)
 		return nil, nil, errs.E(op, err)
 	}
-	ok := false
-	switch {
-	case u == nil:
-		VerifyPassword(password, dummyHash)
-	default:
-		ok = VerifyPassword(password, u.PasswordHash) && !u.Disabled
+	encoded := dummyHash
+	if u != nil {
+		encoded = u.PasswordHash
 	}
+	ok, err := s.verify(ctx, password, encoded)
+	if err != nil {
+		// Not checked (the request ended while waiting for a slot): the places go back.
+		_ = release(context.WithoutCancel(ctx), s.db, keys)
+		return nil, nil, errs.E(op, err)
+	}
+	ok = ok && u != nil && !u.Disabled
 	if !ok {
 		reason := "bad_password"
 		if u == nil {
 			reason = "unknown_user"
 		} else if u.Disabled {
 			reason = "disabled"
-		}
-		if err := s.fail(ctx, keys); err != nil {
-			return nil, nil, errs.E(op, err)
 		}
 		s.recordAttempt(ctx, "auth.login_failed", username, remote, reason)
 		return nil, nil, errs.E(op, errs.Unauthorized, errs.Msg("Tên đăng nhập hoặc mật khẩu không đúng."))
@@ -267,7 +298,7 @@ func (s *Service) Login(ctx context.Context, username, password, remote string) 
 	sess.ExpiresAt = now.Add(s.opt.SessionTTL)
 	var id *auth.Identity
 	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if _, err := tx.NewDelete().Model((*throttle)(nil)).Where("key = ?", keys[0]).Exec(ctx); err != nil {
+		if err := s.succeeded(ctx, tx, keys); err != nil {
 			return err
 		}
 		if _, err := tx.NewDelete().Model((*session)(nil)).Where("expires_at < ?", now).Exec(ctx); err != nil {
@@ -304,58 +335,6 @@ func cutName(s string) string {
 		return s[:64]
 	}
 	return s
-}
-
-// Backoff: after this many failures an account or address waits, doubling each time up to the cap.
-const (
-	freeFailures = 5
-	maxLock      = 15 * time.Minute
-	forgetAfter  = time.Hour
-)
-
-func (s *Service) lockedFor(ctx context.Context, keys []string) (time.Duration, error) {
-	var rows []throttle
-	if err := s.db.NewSelect().Model(&rows).Where("key IN (?)", bun.List(keys)).Scan(ctx); err != nil {
-		return 0, err
-	}
-	now := s.now()
-	var wait time.Duration
-	for _, r := range rows {
-		if r.LockedUntil != nil && r.LockedUntil.After(now) {
-			wait = max(wait, r.LockedUntil.Sub(now))
-		}
-	}
-	return wait, nil
-}
-
-func (s *Service) fail(ctx context.Context, keys []string) error {
-	now := s.now()
-	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		for _, key := range keys {
-			t := throttle{Key: key}
-			err := tx.NewSelect().Model(&t).WherePK().Scan(ctx)
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
-				return err
-			}
-			if now.Sub(t.LastFailure) > forgetAfter {
-				t.Failures = 0
-			}
-			t.Failures++
-			t.LastFailure = now
-			t.LockedUntil = nil
-			if t.Failures >= freeFailures {
-				lock := min(time.Second<<min(t.Failures-freeFailures, 20), maxLock)
-				until := now.Add(lock)
-				t.LockedUntil = &until
-			}
-			if _, err := tx.NewInsert().Model(&t).On("CONFLICT (key) DO UPDATE").
-				Set("failures = EXCLUDED.failures").Set("last_failure = EXCLUDED.last_failure").
-				Set("locked_until = EXCLUDED.locked_until").Exec(ctx); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
 }
 
 // Logout ends the session with the token.

@@ -63,7 +63,7 @@ type Token struct {
 }
 
 type throttle struct {
-	bun.BaseModel `bun:"table:login_throttle"`
+	bun.BaseModel `bun:"table:login_throttle,alias:thr"`
 
 	Key         string     `bun:"key,pk"`
 	Failures    int        `bun:"failures,notnull"`

@@ -37,22 +37,34 @@ import (
 
 // New wires hotro over an open, migrated database and returns its HTTP server (not yet listening).
 func New(cfg config.Config, d *bun.DB, log *slog.Logger) (*http.Server, error) {
+	s, err := NewServers(cfg, d, log)
+	return s.Main, err
+}
+
+// Servers are hotro's HTTP servers, not yet listening: the API, pages and dashboard on cfg.Addr, and
+// /metrics on cfg.MetricsAddr (nil when that is empty).
+type Servers struct {
+	Main, Metrics *http.Server
+}
+
+// NewServers wires hotro over an open, migrated database and returns its HTTP servers.
+func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error) {
 	// Reads go to the streaming replicas when there are any (and on to the primary if none
 	// answers); writes always go to d, the primary.
 	replicas, err := db.ParseReplicaURLs(cfg.ReplicaURLs)
 	if err != nil {
-		return nil, err
+		return Servers{}, err
 	}
 	var read *bun.DB = d
 	ready := d.PingContext
 	if len(replicas) > 0 {
 		primary, err := db.ParseURL(cfg.DatabaseURL)
 		if err != nil {
-			return nil, err
+			return Servers{}, err
 		}
 		router, err := db.NewRouter(d, primary, replicas, db.Options{StatementTimeout: cfg.StatementTimeout})
 		if err != nil {
-			return nil, err
+			return Servers{}, err
 		}
 		read, ready = router.Read(), router.Ready
 	}
@@ -83,6 +95,7 @@ func New(cfg config.Config, d *bun.DB, log *slog.Logger) (*http.Server, error) {
 	counters := metrics.New(d.DB)
 	authn := account.NewHTTP(account.NewService(d, account.Options{Read: read, IdentityTTL: account.DefaultIdentityTTL}), log)
 	authn.SecureCookies = cfg.SecureCookies
+	authn.TrustedProxies = cfg.TrustedProxies
 	authn.Classify = db.Classify
 	signer := portal.NewSigner([]byte(cfg.EmbedSecret), nil)
 	resolver.Links = signer
@@ -100,7 +113,11 @@ func New(cfg config.Config, d *bun.DB, log *slog.Logger) (*http.Server, error) {
 	if cfg.ResponseCacheMB > 0 {
 		gql = graph.NewResponseCache(data.Version, cfg.ResponseCacheMB<<20).Handler(gql)
 	}
-	return server.New(server.Config{
+	var servers Servers
+	if cfg.MetricsAddr != "" {
+		servers.Metrics = server.NewMetrics(cfg.MetricsAddr, counters, log)
+	}
+	servers.Main = server.New(server.Config{
 		EmbedData: charts,
 		Public: server.Public{
 			Origins:     cfg.CORSOrigins,
@@ -132,5 +149,6 @@ func New(cfg config.Config, d *bun.DB, log *slog.Logger) (*http.Server, error) {
 
 		Intake:         intakeweb.New(lists, log),
 		MaxUploadBytes: lists.MaxUploadBytes(),
-	}), nil
+	})
+	return servers, nil
 }

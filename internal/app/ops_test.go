@@ -37,9 +37,18 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 	c.SignIn(t, "phantich", seedtest.DemoPassword)
 	c.GraphQL(t, `{ stats { total { amountPaid } } }`, nil)
 	c.GraphQL(t, `{ stats(filter: { groups: ["NO_SUCH"] }) { total { amountPaid } } }`, nil)
-	status, body := c.Do(t, http.MethodGet, "/metrics", nil)
-	if status != http.StatusOK {
-		t.Fatalf("metrics: %d", status)
+	// The metrics are served on their own (loopback) address, not on the API's.
+	if status, body := c.Do(t, http.MethodGet, "/metrics", nil); status != http.StatusNotFound || strings.Contains(string(body), "hotro_") {
+		t.Errorf("/metrics on the API's address: %d %.200s, want 404", status, body)
+	}
+	res, err = http.Get(srv.MetricsURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("metrics: %d", res.StatusCode)
 	}
 	for _, want := range []string{
 		`hotro_http_requests_total{method="POST",route="/graphql",status="2xx"}`,

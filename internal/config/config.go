@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -35,6 +36,10 @@ type Config struct {
 	TLSKey          string        // HOTRO_TLS_KEY: PEM private key file
 	AdminUsername   string        // HOTRO_ADMIN_USERNAME: create this admin at start if there is none
 	AdminPassword   string        // HOTRO_ADMIN_PASSWORD: its password (env only, never a flag)
+	// TrustedProxies are the proxies (CIDRs) whose X-Forwarded-For names the client: HOTRO_TRUSTED_PROXIES.
+	TrustedProxies []netip.Prefix
+	// MetricsAddr is where /metrics is served, apart from the API (empty: not served): HOTRO_METRICS_ADDR.
+	MetricsAddr string
 
 	// The public and the city portal
 	PublicMinCount int           // HOTRO_PUBLIC_MIN_COUNT: public cells counting fewer people are withheld
@@ -55,6 +60,7 @@ type Config struct {
 	UserRole        string        // user add: admin, leader, analyst or ward_officer
 	UserDisplayName string        // user add: the person's name as shown
 	UserWards       string        // user add: comma-separated ward codes of a ward officer
+	KeepTokens      bool          // user passwd: leave the account's API tokens working
 	TokenTTL        time.Duration // token create: lifetime (0: no expiry)
 }
 
@@ -74,6 +80,7 @@ func Defaults() Config {
 		PublicMinCount:   5,
 		ResponseCacheMB:  64,
 		PublicMaxAge:     time.Minute,
+		MetricsAddr:      "127.0.0.1:9090",
 	}
 }
 
@@ -192,6 +199,25 @@ func Load(cmd Command, args []string, getenv func(string) string, usage io.Write
 			return err
 		})
 		fs.StringVar(&c.Addr, "addr", c.Addr, "`address` to listen on, host:port (env HOTRO_ADDR)")
+		env("HOTRO_TRUSTED_PROXIES", func(v string) error {
+			proxies, err := parseProxies(v)
+			c.TrustedProxies = proxies
+			return err
+		})
+		fs.Func("trusted-proxies", "comma-separated CIDRs of proxies whose X-Forwarded-For names the client (env HOTRO_TRUSTED_PROXIES; default none)", func(v string) error {
+			proxies, err := parseProxies(v)
+			c.TrustedProxies = proxies
+			return err
+		})
+		metricsAddr := func(v string) error {
+			if v == "off" {
+				v = ""
+			}
+			c.MetricsAddr = v
+			return nil
+		}
+		env("HOTRO_METRICS_ADDR", metricsAddr)
+		fs.Func("metrics-addr", "`address` serving /metrics, apart from the API, host:port; empty or off turns it off (env HOTRO_METRICS_ADDR; default 127.0.0.1:9090)", metricsAddr)
 		fs.BoolVar(&c.DemoIfEmpty, "demo-if-empty", c.DemoIfEmpty, "load the demo data set if the database holds no payments (env HOTRO_DEMO_IF_EMPTY)")
 		fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long requests may finish after SIGTERM (env HOTRO_SHUTDOWN_TIMEOUT)")
 		fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", c.MaxBodyBytes, "largest request body in bytes (env HOTRO_MAX_BODY_BYTES)")
@@ -202,6 +228,7 @@ func Load(cmd Command, args []string, getenv func(string) string, usage io.Write
 		fs.StringVar(&c.UserRole, "role", "", "role of a new account: admin, leader, analyst or ward_officer")
 		fs.StringVar(&c.UserDisplayName, "name", "", "the person's name as shown in the dashboard")
 		fs.StringVar(&c.UserWards, "wards", "", "for a ward officer: comma-separated official ward codes, e.g. 05431,05434")
+		fs.BoolVar(&c.KeepTokens, "keep-tokens", false, "passwd: leave the account's API tokens working (by default they end with its sessions)")
 	case Token:
 		fs.DurationVar(&c.TokenTTL, "ttl", 0, "lifetime of a new token, e.g. 720h (0: no expiry)")
 	}
@@ -262,6 +289,27 @@ func (c Config) validate() error {
 		return fmt.Errorf("--admin-username needs the password in HOTRO_ADMIN_PASSWORD")
 	}
 	return nil
+}
+
+// parseProxies reads a comma-separated list of CIDRs (10.0.0.0/8) or single addresses.
+func parseProxies(v string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, p := range strings.Split(v, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		prefix, err := netip.ParsePrefix(p)
+		if err != nil {
+			addr, aerr := netip.ParseAddr(p)
+			if aerr != nil {
+				return nil, fmt.Errorf("trusted proxy %q: give a CIDR such as 10.0.0.0/8 or an address such as 10.0.0.1", p)
+			}
+			prefix = netip.PrefixFrom(addr.Unmap(), addr.Unmap().BitLen())
+		}
+		out = append(out, prefix.Masked())
+	}
+	return out, nil
 }
 
 // parseOrigins reads a comma-separated list of origins such as https://thainguyencity.gov.vn.

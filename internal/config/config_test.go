@@ -38,6 +38,19 @@ func TestLoad(t *testing.T) {
 		{"negative response cache in env", Serve, nil, map[string]string{"HOTRO_RESPONSE_CACHE_MB": "-3"}, nil, "--response-cache-mb must be 0 (off)"},
 		{"response cache off", Serve, nil, map[string]string{"HOTRO_RESPONSE_CACHE_MB": "0"}, func(c Config) bool { return c.ResponseCacheMB == 0 }, ""},
 		{"negative public max age", Serve, []string{"--public-max-age", "-1m"}, nil, nil, "--public-max-age must not be negative"},
+		{"no trusted proxies by default", Serve, nil, nil, func(c Config) bool { return len(c.TrustedProxies) == 0 }, ""},
+		{"trusted proxies", Serve, nil, map[string]string{"HOTRO_TRUSTED_PROXIES": "10.0.0.0/8, 192.168.1.7,::1"}, func(c Config) bool {
+			return len(c.TrustedProxies) == 3 && c.TrustedProxies[0].String() == "10.0.0.0/8" &&
+				c.TrustedProxies[1].String() == "192.168.1.7/32" && c.TrustedProxies[2].String() == "::1/128"
+		}, ""},
+		{"trusted proxies by flag", Serve, []string{"--trusted-proxies", "172.16.0.0/12"}, nil, func(c Config) bool {
+			return len(c.TrustedProxies) == 1 && c.TrustedProxies[0].String() == "172.16.0.0/12"
+		}, ""},
+		{"bad trusted proxy", Serve, nil, map[string]string{"HOTRO_TRUSTED_PROXIES": "proxy.local"}, nil, "trusted proxy"},
+		{"metrics on loopback by default", Serve, nil, nil, func(c Config) bool { return c.MetricsAddr == "127.0.0.1:9090" }, ""},
+		{"metrics off", Serve, []string{"--metrics-addr", ""}, map[string]string{"HOTRO_METRICS_ADDR": "127.0.0.1:9191"}, func(c Config) bool { return c.MetricsAddr == "" }, ""},
+		{"metrics off in env", Serve, nil, map[string]string{"HOTRO_METRICS_ADDR": "off"}, func(c Config) bool { return c.MetricsAddr == "" }, ""},
+		{"metrics address from env", Serve, nil, map[string]string{"HOTRO_METRICS_ADDR": "127.0.0.1:9191"}, func(c Config) bool { return c.MetricsAddr == "127.0.0.1:9191" }, ""},
 		{"unknown flag", Serve, []string{"--port", "80"}, nil, nil, "flag provided but not defined"},
 		{"serve flag on migrate", Migrate, []string{"--addr", ":1"}, nil, nil, "flag provided but not defined"},
 	}

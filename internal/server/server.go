@@ -38,7 +38,8 @@ type Config struct {
 	Export       http.Handler                // stats as CSV/XLSX at /export/ (nil: not served)
 	Ready        func(context.Context) error // nil error: the database answers
 	Logger       *slog.Logger
-	// Metrics, when set, records every request and is served at /metrics.
+	// Metrics, when set, records every request. It is served apart (NewMetrics), not here: what the
+	// process counts is not for everyone who can reach the API.
 	Metrics      Recorder
 	MaxBodyBytes int64
 	// Intake serves the list templates and row reports under /intake/ and the wards' posting lists
@@ -85,9 +86,6 @@ func New(c Config) *http.Server {
 		mux.Handle("/embed/", c.Embeds)
 		mux.Handle("/embed.js", c.Embeds)
 	}
-	if c.Metrics != nil {
-		mux.Handle("GET /metrics", c.Metrics.Handler())
-	}
 	if c.Intake != nil {
 		mux.Handle("/intake/", c.Intake)
 		mux.Handle("/wards/", c.Intake)
@@ -114,12 +112,35 @@ func New(c Config) *http.Server {
 	}
 }
 
+// NewMetrics returns the server of GET /metrics alone, for its own address (loopback by default),
+// with the same timeouts as the API.
+func NewMetrics(addr string, m Recorder, log *slog.Logger) *http.Server {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.Handler())
+	return &http.Server{
+		Addr:              addr,
+		Handler:           recoverPanics(mux, log),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+}
+
 // Listen opens the server's address, saying in one line why it cannot.
 func Listen(addr string) (net.Listener, error) {
+	return ListenFor(addr, "--addr or HOTRO_ADDR")
+}
+
+// ListenFor opens an address given by setting (e.g. "--metrics-addr or HOTRO_METRICS_ADDR"), saying
+// in one line why it cannot.
+func ListenFor(addr, setting string) (net.Listener, error) {
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		if errors.Is(err, syscall.EADDRINUSE) {
-			return nil, fmt.Errorf("cannot listen on %s: the address is already in use (choose another with --addr or HOTRO_ADDR)", addr)
+			return nil, fmt.Errorf("cannot listen on %s: the address is already in use (choose another with %s)", addr, setting)
 		}
 		var opErr *net.OpError
 		if errors.As(err, &opErr) && opErr.Err != nil {
@@ -255,7 +276,7 @@ type Recorder interface {
 }
 
 // routes are the fixed names requests are counted under (never the raw path, which the client picks).
-var routes = []string{"/graphql", "/graphiql", "/export/", "/embed/data/", "/embed/", "/auth/", "/intake/", "/wards/", "/healthz", "/readyz", "/metrics"}
+var routes = []string{"/graphql", "/graphiql", "/export/", "/embed/data/", "/embed/", "/auth/", "/intake/", "/wards/", "/healthz", "/readyz"}
 
 func routeOf(path string) string {
 	for _, r := range routes {

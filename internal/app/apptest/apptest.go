@@ -7,8 +7,10 @@ import (
 	"context"
 	"log/slog"
 	"net"
+	"net/http"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -20,9 +22,10 @@ import (
 
 // Server is a running hotro.
 type Server struct {
-	URL  string // http://127.0.0.1:port
-	DB   *bun.DB
-	logs *syncBuffer
+	URL        string // http://127.0.0.1:port
+	MetricsURL string // http://127.0.0.1:port/metrics, on its own port ("" when the metrics are off)
+	DB         *bun.DB
+	logs       *syncBuffer
 }
 
 // Logs returns everything the server has logged so far.
@@ -53,22 +56,33 @@ func Start(t testing.TB, d *bun.DB, change func(*config.Config)) *Server {
 	if _, err := rollup.EnsureBuilt(context.Background(), d); err != nil {
 		t.Fatalf("rollups: %v", err)
 	}
-	srv, err := app.New(cfg, d, log)
+	servers, err := app.NewServers(cfg, d, log)
 	if err != nil {
 		t.Fatal(err)
 	}
+	s := &Server{DB: d, logs: logs}
+	s.URL = serve(t, servers.Main, cfg.ShutdownTimeout)
+	if servers.Metrics != nil {
+		s.MetricsURL = serve(t, servers.Metrics, cfg.ShutdownTimeout) + "/metrics"
+	}
+	return s
+}
+
+// serve serves srv on a loopback port until the test ends, and returns its base URL.
+func serve(t testing.TB, srv *http.Server, grace time.Duration) string {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- server.Serve(ctx, srv, l, cfg.ShutdownTimeout) }()
+	go func() { done <- server.Serve(ctx, srv, l, grace) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("server: %v", err)
 		}
 	})
-	return &Server{URL: "http://" + l.Addr().String(), DB: d, logs: logs}
+	return "http://" + l.Addr().String()
 }
