@@ -99,8 +99,10 @@ type StatsOrder struct {
 }
 
 // One step for a selection of lines. Give exactly one of ids, batch or filter (a filter with at least
-// one condition). POST, APPRAISE, APPROVE and PAY record `date` (default today; not in the future, not
-// before the previous step). APPROVE needs decisionNumber and decisionIssuer; PAY needs channel
+// one condition). POST, APPRAISE, APPROVE and PAY need `date`, chosen, never assumed: within the
+// programme's period (to today when it has no end), not in the future, and not on any line before its
+// previous step (paid on or after approved); otherwise BAD_USER_INPUT naming the line count and the
+// dates, and nothing moves. APPROVE needs decisionNumber and decisionIssuer; PAY needs channel
 // (receiptNumber optional); RETURN and CANCEL need reason.
 type TransitionInput struct {
 	Step           disbursement.Step     `json:"step"`

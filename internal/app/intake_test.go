@@ -10,10 +10,12 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/uptrace/bun"
 
 	"hotro/internal/app/apptest"
+	"hotro/internal/civil"
 	"hotro/internal/db/dbtest"
 	"hotro/internal/intake/sheet"
 	"hotro/internal/seed/seedtest"
@@ -257,6 +259,9 @@ func TestIntakeThroughGraphQL(t *testing.T) {
 			step := func(t *testing.T, c *apptest.Client, input map[string]any) apptest.GraphQLResponse {
 				t.Helper()
 				input["batch"] = batch.ID
+				if _, ok := input["date"]; !ok && input["step"] != "RETURN" && input["step"] != "CANCEL" {
+					input["date"] = civil.Of(time.Now()).String() // the list was drawn up today
+				}
 				return c.GraphQL(t, move, map[string]any{"input": input})
 			}
 			wantMoved := func(t *testing.T, r apptest.GraphQLResponse) {
@@ -272,6 +277,9 @@ func TestIntakeThroughGraphQL(t *testing.T) {
 					t.Errorf("draft: %d %s", status, body)
 				}
 			})
+			if r := step(t, officer, map[string]any{"step": "POST", "date": nil}); r.Code() != "BAD_USER_INPUT" || !strings.Contains(string(r.Raw), "Cần chọn ngày niêm yết") {
+				t.Errorf("posting without a date: %s", r.Raw)
+			}
 			wantMoved(t, step(t, officer, map[string]any{"step": "POST"}))
 			posted := statsOf(t, officer)
 			if posted.Listed != listed.Listed || posted.ByStatus["POSTED"] != listed.ByStatus["POSTED"]+3 {

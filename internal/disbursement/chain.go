@@ -101,6 +101,9 @@ func StepTo(step Step) Status {
 // Valid reports whether s is a step of the chain.
 func (s Step) Valid() bool { return slices.Contains(Steps, s) }
 
+// Dated reports whether the step records a date: posting, appraisal, decision or payment.
+func (s Step) Dated() bool { return s == Post || s == Appraise || s == Approve || s == Pay }
+
 // Label is the step in Vietnamese, as a verb: "phê duyệt".
 func (s Step) Label() string {
 	switch s {

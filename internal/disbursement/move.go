@@ -20,8 +20,9 @@ import (
 // Action is a step with the facts it records.
 type Action struct {
 	Step Step
-	// On is the day of the step: posting, appraisal, decision or payment (default: today). It may
-	// not be in the future nor before the line's previous step.
+	// On is the day of the step: posting, appraisal, decision or payment. The steps that record a
+	// date need it (it is chosen, never assumed); it must lie within the programme's period, not in
+	// the future, and not before the line's previous step.
 	On *civil.Date
 	// DecisionNumber and DecisionIssuer name the approving decision (APPROVE, both required),
 	// e.g. "1234/QĐ-UBND" by "UBND tỉnh Thái Nguyên".
@@ -37,8 +38,8 @@ type Action struct {
 // maxText bounds the free-text fields of an action.
 const maxText = 500
 
-// Normalize trims the action's fields, fills in the date (today when not given) and checks that the
-// step has what it must record.
+// Normalize trims the action's fields and checks that the step has what it must record: a date
+// (not in the future) for the steps that record one, a decision, a channel or a reason.
 func (a Action) Normalize(today civil.Date) (Action, error) {
 	const op = "disbursement: action"
 	invalid := func(format string, args ...any) (Action, error) {
@@ -59,8 +60,10 @@ func (a Action) Normalize(today civil.Date) (Action, error) {
 			return invalid("%s dài quá %d ký tự.", f.name, maxText)
 		}
 	}
-	if a.On == nil {
-		a.On = &today
+	if !a.Step.Dated() {
+		a.On = nil
+	} else if a.On == nil {
+		return invalid("Cần chọn ngày %s (ngày thực tế trên giấy tờ); hệ thống không tự lấy ngày hôm nay.", a.Step.Label())
 	} else if a.On.After(today) {
 		return invalid("Ngày %s ở tương lai; hãy ghi ngày đã %s.", a.On.Vietnamese(), a.Step.Label())
 	}

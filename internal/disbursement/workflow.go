@@ -98,6 +98,9 @@ func (w *Workflow) Apply(ctx context.Context, sel Selection, a Action) (*Result,
 		if err := checkLines(id, lines, a); err != nil {
 			return err
 		}
+		if err := checkDates(ctx, tx, lines, a, civil.Of(now)); err != nil {
+			return err
+		}
 		if err := NewStore(tx, w.observer).Move(ctx, lines, a, id.Username, now); err != nil {
 			return err
 		}
@@ -106,10 +109,14 @@ func (w *Workflow) Apply(ctx context.Context, sel Selection, a Action) (*Result,
 			res.Amount += l.Amount
 			res.People += l.PeopleCovered
 		}
+		on := ""
+		if a.On != nil {
+			on = a.On.String()
+		}
 		summary := &audit.Event{At: now, Actor: id.Username, Action: "workflow." + strings.ToLower(string(a.Step)),
 			Entity: "selection", EntityID: sel.describe(), RequestID: logging.RequestID(ctx),
 			After: audit.JSON(map[string]any{"lines": res.Lines, "amount": res.Amount, "to": res.To,
-				"on": a.On.String(), "decisionNumber": a.DecisionNumber, "decisionIssuer": a.DecisionIssuer,
+				"on": on, "decisionNumber": a.DecisionNumber, "decisionIssuer": a.DecisionIssuer,
 				"channel": a.Channel, "receiptNumber": a.ReceiptNumber, "reason": a.Reason})}
 		if wards := wardsOf(lines); len(wards) == 1 {
 			summary.WardID = &wards[0]
@@ -275,10 +282,6 @@ func checkLines(id *auth.Identity, lines []*Disbursement, a Action) error {
 		if !slices.Contains(r.Roles, id.Role) {
 			return errs.E(op, errs.Permission, errs.Msgf("Vai trò %s không được %s dòng chi trả %d đang ở trạng thái \"%s\" (%s).",
 				roleLabel(id.Role), a.Step.Label(), l.ID, l.Status.Label(), l.Status))
-		}
-		if prev, what := previousDate(l, a.Step); what != "" && a.On.Before(prev) {
-			return errs.E(op, errs.Invalid, errs.Msgf("Ngày %s (%s) trước ngày %s (%s) của dòng chi trả %d.",
-				a.Step.Label(), a.On.Vietnamese(), what, prev.Vietnamese(), l.ID))
 		}
 	}
 	return nil

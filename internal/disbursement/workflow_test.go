@@ -230,7 +230,11 @@ func TestWorkflowWholeChain(t *testing.T) {
 // allows it; otherwise it is refused, as out of order (naming both statuses) or as not allowed.
 func TestWorkflowMatrix(t *testing.T) {
 	action := func(step disbursement.Step) disbursement.Action {
-		return disbursement.Action{Step: step, DecisionNumber: "1/QĐ", DecisionIssuer: "UBND tỉnh", Channel: disbursement.Bank, Reason: "không đủ điều kiện"}
+		a := disbursement.Action{Step: step, DecisionNumber: "1/QĐ", DecisionIssuer: "UBND tỉnh", Channel: disbursement.Bank, Reason: "không đủ điều kiện"}
+		if step.Dated() {
+			a.On = date("2020-05-31")
+		}
+		return a
 	}
 	roles := []auth.Role{auth.Admin, auth.Leader, auth.Analyst, auth.WardOfficer, auth.Public}
 	for _, dialect := range dbtest.Dialects() {
@@ -294,7 +298,7 @@ func TestWorkflowScope(t *testing.T) {
 			c := newChain(t, dialect)
 			mine := c.line(c.ward, disbursement.Listed)
 			theirs := c.line(c.other, disbursement.Listed)
-			post := disbursement.Action{Step: disbursement.Post}
+			post := disbursement.Action{Step: disbursement.Post, On: date("2020-05-31")}
 			tests := []struct {
 				name string
 				sel  disbursement.Selection
@@ -331,7 +335,7 @@ func TestWorkflowScope(t *testing.T) {
 // TestWorkflowBatchAndFilter approves a whole list by one decision, by batch and by filter, and
 // shows that a selection moves all of its lines or none.
 func TestWorkflowBatchAndFilter(t *testing.T) {
-	approve := disbursement.Action{Step: disbursement.Approve, DecisionNumber: "99/QĐ-UBND", DecisionIssuer: "UBND tỉnh Thái Nguyên"}
+	approve := disbursement.Action{Step: disbursement.Approve, On: date("2020-05-31"), DecisionNumber: "99/QĐ-UBND", DecisionIssuer: "UBND tỉnh Thái Nguyên"}
 	for _, dialect := range dbtest.Dialects() {
 		t.Run(string(dialect), func(t *testing.T) {
 			c := newChain(t, dialect)
@@ -347,7 +351,7 @@ func TestWorkflowBatchAndFilter(t *testing.T) {
 					t.Error("part of the batch moved")
 				}
 			})
-			if _, err := c.wf.Apply(as(auth.Leader), disbursement.Selection{IDs: []int64{early.ID}}, disbursement.Action{Step: disbursement.Appraise}); err != nil {
+			if _, err := c.wf.Apply(as(auth.Leader), disbursement.Selection{IDs: []int64{early.ID}}, disbursement.Action{Step: disbursement.Appraise, On: date("2020-05-30")}); err != nil {
 				t.Fatal(err)
 			}
 			t.Run("batch", func(t *testing.T) {
@@ -392,6 +396,9 @@ func TestWorkflowActionChecks(t *testing.T) {
 				{"cancel without a reason", disbursement.Listed, as(auth.Admin), disbursement.Action{Step: disbursement.Cancel}},
 				{"a date in the future", disbursement.Listed, as(auth.Admin), disbursement.Action{Step: disbursement.Post, On: date("2020-06-02")}},
 				{"posted before it was listed", disbursement.Listed, as(auth.Admin), disbursement.Action{Step: disbursement.Post, On: date("2020-04-01")}},
+				{"post without a date", disbursement.Listed, as(auth.Admin), disbursement.Action{Step: disbursement.Post}},
+				{"pay without a date", disbursement.Approved, as(auth.Admin), disbursement.Action{Step: disbursement.Pay, Channel: disbursement.Bank}},
+				{"a date before the programme", disbursement.Listed, as(auth.Admin), disbursement.Action{Step: disbursement.Post, On: date("2020-03-31")}},
 				{"an unknown step", disbursement.Listed, as(auth.Admin), disbursement.Action{Step: "SKIP"}},
 			}
 			for _, tt := range tests {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"hotro/internal/db/dbtest"
+	"hotro/internal/civil"
 	"hotro/internal/disbursement"
 	"hotro/internal/intake"
 )
@@ -66,8 +67,9 @@ func TestOverlapRule(t *testing.T) {
 					}
 					if tt.approve {
 						wf := disbursement.NewWorkflow(e.db, nil, func() time.Time { return testNow })
-						for _, a := range []disbursement.Action{{Step: disbursement.Post}, {Step: disbursement.Appraise},
-							{Step: disbursement.Approve, DecisionNumber: "1/QĐ-UBND", DecisionIssuer: "UBND tỉnh Thái Nguyên"}} {
+						on := civil.Of(testNow)
+						for _, a := range []disbursement.Action{{Step: disbursement.Post, On: &on}, {Step: disbursement.Appraise, On: &on},
+							{Step: disbursement.Approve, On: &on, DecisionNumber: "1/QĐ-UBND", DecisionIssuer: "UBND tỉnh Thái Nguyên"}} {
 							if _, err := wf.Apply(e.admin(), disbursement.Selection{BatchID: rep.BatchID}, a); err != nil {
 								t.Fatal(err)
 							}
