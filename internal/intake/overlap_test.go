@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"hotro/internal/db/dbtest"
 	"hotro/internal/civil"
+	"hotro/internal/db/dbtest"
 	"hotro/internal/disbursement"
 	"hotro/internal/intake"
 )
