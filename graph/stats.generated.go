@@ -659,7 +659,7 @@ func (ec *executionContext) unmarshalInputDisbursementFilter(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"programs", "provinces", "districts", "wards", "groups", "funds", "statuses", "channels", "paidFrom", "paidTo"}
+	fieldsInOrder := [...]string{"programs", "provinces", "districts", "wards", "groups", "funds", "statuses", "channels", "paidFrom", "paidTo", "search"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -736,6 +736,13 @@ func (ec *executionContext) unmarshalInputDisbursementFilter(ctx context.Context
 				return it, err
 			}
 			it.PaidTo = data
+		case "search":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("search"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Search = data
 		}
 	}
 	return it, nil

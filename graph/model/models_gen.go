@@ -30,7 +30,8 @@ type AuditFilter struct {
 type BeneficiaryFilter struct {
 	Wards []string           `json:"wards,omitempty"`
 	Kinds []beneficiary.Kind `json:"kinds,omitempty"`
-	// Name (with or without diacritics) or the start of an ID number.
+	// Name without diacritics or case, a full ID number or its start (admins and ward officers), or the
+	// ID's last four digits (every role; masked roles only these).
 	Search *string `json:"search,omitempty"`
 }
 
@@ -49,6 +50,11 @@ type DisbursementFilter struct {
 	PaidFrom *civil.Date `json:"paidFrom,omitempty"`
 	// Paid on or before this date. Lines without a paid date are left out.
 	PaidTo *civil.Date `json:"paidTo,omitempty"`
+	// Lists only (`disbursements`; stats and transitions refuse it): the recipient's name without
+	// diacritics or case ("nguyen van a" finds "Nguyễn Văn A") or full citizen ID, for roles that see
+	// them (admins, ward officers in their wards); or the last four digits of the ID, for every role
+	// that may list.
+	Search *string `json:"search,omitempty"`
 }
 
 type DisbursementOrder struct {

@@ -160,6 +160,16 @@ var operations = []operation{
 		want:  map[string]string{"public": "denied:FORBIDDEN", "admin": "ok", "leader": "denied:FORBIDDEN", "analyst": "denied:FORBIDDEN", "ward_officer": "ok"},
 	},
 	{
+		name:  "search lines by the last four digits of an ID",
+		query: `{ disbursements(filter: { search: "1234" }, first: 5) { totalCount } }`,
+		want:  map[string]string{"public": "denied:FORBIDDEN", "admin": "ok", "leader": "ok", "analyst": "ok", "ward_officer": "ok"},
+	},
+	{
+		name:  "search lines by a full ID",
+		query: `{ disbursements(filter: { search: "019162835155" }, first: 5) { totalCount } }`,
+		want:  map[string]string{"public": "denied:FORBIDDEN", "admin": "ok", "leader": "denied:FORBIDDEN", "analyst": "denied:FORBIDDEN", "ward_officer": "ok"},
+	},
+	{
 		name:  "recipients of another ward",
 		query: `{ beneficiaries(filter: { wards: ["` + otherWard + `"] }) { totalCount } }`,
 		want:  map[string]string{"public": "denied:FORBIDDEN", "admin": "ok", "leader": "ok", "analyst": "ok", "ward_officer": "denied:FORBIDDEN"},

@@ -2,14 +2,12 @@ package beneficiary
 
 import (
 	"context"
-	"strings"
 
 	"github.com/uptrace/bun"
 
 	"hotro/internal/auth"
 	"hotro/internal/errs"
 	"hotro/internal/page"
-	"hotro/internal/vntext"
 )
 
 // maskFor returns b as id may see it: in full, masked (name as initials, ID with its last four
@@ -34,8 +32,8 @@ func maskFor(b *Beneficiary, id *auth.Identity) *Beneficiary {
 	return &out
 }
 
-// Filter selects recipients. Search looks in names (without diacritics) and ID numbers, and is
-// open only to those who see personal data in full.
+// Filter selects recipients. Search looks in names (without diacritics) and ID numbers as
+// SearchCondition allows the caller.
 type Filter struct {
 	Wards  []string
 	Kinds  []Kind
@@ -81,15 +79,12 @@ func (r *Reader) filtered(ctx context.Context, q *bun.SelectQuery, f Filter) (*b
 	if len(f.Kinds) > 0 {
 		q = q.Where("b.kind IN (?)", bun.List(f.Kinds))
 	}
-	if s := strings.TrimSpace(f.Search); s != "" {
-		if id.Role != auth.Admin && id.Role != auth.WardOfficer {
-			return nil, errs.E("beneficiary: search", errs.Permission, errs.Msg("Chỉ quản trị viên và cán bộ phường/xã được tìm theo tên hoặc số giấy tờ."))
-		}
-		if isDigits(s) {
-			q = q.Where("b.citizen_id LIKE ?", s+"%")
-		} else {
-			q = q.Where("b.name_key LIKE ?", "%"+escapeLike(vntext.Fold(s))+"%")
-		}
+	cond, args, err := SearchCondition(id, f.Search)
+	if err != nil {
+		return nil, err
+	}
+	if cond != "" {
+		q = q.Where(cond, args...)
 	}
 	if ids := id.ScopeWardIDs(); ids != nil {
 		q = q.Where("b.ward_id IN (?)", bun.List(append([]int64{0}, ids...)))
@@ -169,17 +164,4 @@ func (r *Reader) Get(ctx context.Context, id int64) (*Beneficiary, error) {
 		return nil, errs.E("beneficiary: get", errs.NotFound, errs.Msg("Không tìm thấy đối tượng."))
 	}
 	return b, nil
-}
-
-func isDigits(s string) bool {
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return s != ""
-}
-
-func escapeLike(s string) string {
-	return strings.NewReplacer("%", "", "_", "").Replace(s)
 }

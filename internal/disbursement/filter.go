@@ -24,6 +24,9 @@ type Filter struct {
 	Channels  []Channel
 	PaidFrom  *civil.Date // paid on or after; lines without a paid date are left out
 	PaidTo    *civil.Date // paid on or before
+	// Search finds lines by their recipient's name or ID number, as beneficiary.SearchCondition
+	// allows the caller. Only lists search (Reader); stats and actions on a filter refuse it.
+	Search string
 
 	// By ID, for the stats of one entity (a ward's, a fund's): programs, groups and funds of the
 	// lines, and the reporting ward (as of UnitsAsOf).
@@ -38,6 +41,9 @@ const MaxFilterValues = 1000
 // channels.
 func (f Filter) Validate() error {
 	const op = "disbursement: filter"
+	if strings.TrimSpace(f.Search) != "" {
+		return errs.E(op, errs.Invalid, errs.Msg("Tìm theo tên hoặc số giấy tờ (search) chỉ dùng cho danh sách dòng chi trả, không dùng cho số liệu tổng hợp hay thao tác theo bộ lọc."))
+	}
 	for _, l := range []struct {
 		name string
 		n    int

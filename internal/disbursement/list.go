@@ -8,6 +8,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"hotro/internal/auth"
+	"hotro/internal/beneficiary"
 	"hotro/internal/errs"
 	"hotro/internal/page"
 	"hotro/internal/program"
@@ -73,6 +74,8 @@ func sortColumn(o ListOrder) (string, func(*Disbursement) string, error) {
 
 // where builds the FROM and WHERE of a list or count under the caller's scope.
 func (r *Reader) where(ctx context.Context, q *bun.SelectQuery, f Filter, benIDs []int64) (*bun.SelectQuery, error) {
+	search := f.Search
+	f.Search = "" // lists search; Validate refuses it elsewhere
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
@@ -100,6 +103,13 @@ func (r *Reader) where(ctx context.Context, q *bun.SelectQuery, f Filter, benIDs
 	}
 	if benIDs != nil {
 		q = q.Where("d.beneficiary_id IN (?)", bun.List(append([]int64{0}, benIDs...)))
+	}
+	cond, args, err := beneficiary.SearchCondition(id, search)
+	if err != nil {
+		return nil, err
+	}
+	if cond != "" {
+		q = q.Where("d.beneficiary_id IN (SELECT b.id FROM beneficiaries AS b WHERE "+cond+")", args...)
 	}
 	return q, nil
 }
