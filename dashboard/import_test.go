@@ -10,10 +10,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"hotro/internal/app/apptest"
+	"hotro/internal/civil"
 	"hotro/internal/db/dbtest"
 	"hotro/internal/seed/seedtest"
 )
@@ -21,9 +23,12 @@ import (
 // TestImportAndApprovalChain walks a list from the ward's spreadsheet to the money paid, in the
 // browser: the officer of 05431 downloads the template, uploads a list with a bad ID (refused,
 // with the row and column), then a clean one, commits it and posts it; the leader appraises and
-// approves it with a decision number; the officer records the payment. After each step the API's
-// figures have moved; at the end the admin finds every step, with its before and after, in the
-// audit trail.
+// approves it with a decision number; the officer records the payment. The list is of 2020, and
+// no date is assumed: the posting date starts empty and is required, later steps start at the
+// list's last step date, a payment before the approval is refused with nothing moved, and a date
+// far from the previous step (today's, as in the 07/12/2026 incident) asks to be confirmed. After
+// each step the API's figures have moved; at the end the admin finds every step, with its before
+// and after, in the audit trail.
 func TestImportAndApprovalChain(t *testing.T) {
 	d, err := seedtest.Fresh(t, dbtest.Dialects()[0])
 	if err != nil {
@@ -102,7 +107,8 @@ func TestImportAndApprovalChain(t *testing.T) {
 	officer.screenshot("import-errors-390")
 	officer.do(officer.viewport(1440))
 
-	// The clean list: ready, kept, and in the URL; a reload shows the same report.
+	// The clean list, drawn up in 2020: ready, kept, and in the URL; a reload shows the same report.
+	officer.fill("#i-listed", "20/04/2020")
 	officer.do(chromedp.SetUploadFiles(chromedp.CSS("#i-file"), []string{writeList(t, "ho-ngheo-quan-trieu.csv", poorHouseholds)}))
 	officer.click("#i-check")
 	officer.waitFor(`document.querySelector("#import-report")?.dataset.status === "READY" && location.search.includes("upload=")`)
@@ -158,7 +164,17 @@ func TestImportAndApprovalChain(t *testing.T) {
 	if got := eval[[]string](officer, fmt.Sprintf(`[...document.querySelectorAll("%s [data-step]")].map((b) => b.dataset.step)`, card)); strings.Join(got, " ") != "POST CANCEL" {
 		t.Errorf("steps offered to the officer on a listed batch: %q, want POST CANCEL", got)
 	}
-	takeStep(officer, card, "POST", nil)
+	takeStep(officer, card, "POST", func() {
+		if got := eval[string](officer, `document.querySelector("#step-date").value`); got != "" {
+			t.Errorf("the posting date starts at %q, want empty: a date is chosen, never assumed", got)
+		}
+		officer.click("#step-confirm")
+		officer.waitFor(`document.querySelector("#step-error").textContent.includes("Hãy chọn ngày niêm yết")`)
+		if got := eval[string](officer, `document.activeElement.id`); got != "step-date" {
+			t.Errorf("focus after a missing date on %q", got)
+		}
+		officer.fill("#step-date", "22/04/2020")
+	})
 	if got := batchStatuses(t, admin, batch); got["POSTED"] != 3 || len(got) != 1 {
 		t.Errorf("after posting, the batch's lines: %v", got)
 	}
@@ -175,7 +191,12 @@ func TestImportAndApprovalChain(t *testing.T) {
 	if got := eval[[]string](leader, fmt.Sprintf(`[...document.querySelectorAll("%s [data-step]")].map((b) => b.dataset.step)`, card)); strings.Join(got, " ") != "APPRAISE CANCEL" {
 		t.Errorf("steps offered to the leader on a posted batch: %q, want APPRAISE CANCEL", got)
 	}
-	takeStep(leader, card, "APPRAISE", nil)
+	takeStep(leader, card, "APPRAISE", func() {
+		if got := eval[string](leader, `document.querySelector("#step-date").value`); got != "22/04/2020" {
+			t.Errorf("the appraisal date starts at %q, want the list's posting date 22/04/2020", got)
+		}
+		leader.fill("#step-date", "25/04/2020")
+	})
 	step("appraisal", pipeline{start.AmountListed + poorHouseholdsAmount, start.AmountApproved, start.AmountPaid})
 	takeStep(leader, card, "APPROVE", func() {
 		leader.click("#step-confirm")
@@ -183,6 +204,7 @@ func TestImportAndApprovalChain(t *testing.T) {
 		if got := eval[string](leader, `document.activeElement.id`); got != "step-decisionNumber" {
 			t.Errorf("focus after a missing decision number on %q", got)
 		}
+		leader.fill("#step-date", "28/04/2020")
 		leader.fill("#step-decisionNumber", "1234/QĐ-UBND")
 		leader.fill("#step-decisionIssuer", "UBND tỉnh Thái Nguyên")
 	})
@@ -193,8 +215,33 @@ func TestImportAndApprovalChain(t *testing.T) {
 	officer.open(srv, "?page=lists&wards=05431&groups=HO_NGHEO")
 	officer.waitFor(fmt.Sprintf(`document.querySelector(%q) !== null`, card))
 	takeStep(officer, card, "PAY", func() {
+		if got := eval[string](officer, `document.querySelector("#step-date").value`); got != "28/04/2020" {
+			t.Errorf("the payment date starts at %q, want the decision date 28/04/2020", got)
+		}
 		officer.choose("#step-channel", "BANK")
 		officer.fill("#step-receiptNumber", "BN-0001")
+		// Before the approval: the API refuses, saying how many lines and which dates; nothing moves.
+		officer.fill("#step-date", "27/04/2020")
+		officer.click("#step-confirm")
+		officer.waitFor(`document.querySelector("#step-error").dataset.code === "BAD_USER_INPUT"`)
+		if got := officer.text("#step-error"); !strings.Contains(got, "27/04/2020") || !strings.Contains(got, "3/3 dòng") || !strings.Contains(got, "28/04/2020") {
+			t.Errorf("a payment before the approval: %q, want the dates and the line count", got)
+		}
+		if got := batchStatuses(t, admin, batch); got["APPROVED"] != 3 || len(got) != 1 {
+			t.Errorf("after a refused payment, the batch's lines: %v", got)
+		}
+		// Today, years after the decision: the dialog asks before sending anything.
+		officer.fill("#step-date", time.Now().In(civil.Location).Format("02/01/2006"))
+		officer.click("#step-confirm")
+		officer.waitFor(`document.querySelector("#step-error").dataset.code === "FAR_DATE"`)
+		if got := officer.text("#step-date-far"); !strings.Contains(got, "28/04/2020") || !strings.Contains(got, "ngày") {
+			t.Errorf("a far date's question: %q", got)
+		}
+		if n := eval[int](officer, `document.querySelectorAll("#step-dialog[open]").length`); n != 1 {
+			t.Error("a far date closed the dialog without confirmation")
+		}
+		officer.screenshot("step-far-date-1440")
+		officer.fill("#step-date", "05/05/2020")
 	})
 	paid := pipeline{start.AmountListed + poorHouseholdsAmount, start.AmountApproved + poorHouseholdsAmount, start.AmountPaid + poorHouseholdsAmount}
 	step("payment", paid)

@@ -472,6 +472,52 @@ func (ec *executionContext) fieldContext_ImportBatch_statuses(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _ImportBatch_listedOn(ctx context.Context, field graphql.CollectedField, obj *intake.BatchSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportBatch_listedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ListedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v civil.Date) graphql.Marshaler {
+			return ec.marshalNDate2hotroᚋinternalᚋcivilᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportBatch_listedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportBatch", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ImportBatch_lastStepOn(ctx context.Context, field graphql.CollectedField, obj *intake.BatchSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportBatch_lastStepOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastStepOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *civil.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖhotroᚋinternalᚋcivilᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportBatch_lastStepOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportBatch", field, false, false, "Date")
+}
+
 func (ec *executionContext) _ImportBatch_postingUrl(ctx context.Context, field graphql.CollectedField, obj *intake.BatchSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2371,6 +2417,16 @@ func (ec *executionContext) _ImportBatch(ctx context.Context, sel ast.SelectionS
 		case "statuses":
 			out.Values[i] = ec._ImportBatch_statuses(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "listedOn":
+			out.Values[i] = ec._ImportBatch_listedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastStepOn":
+			out.Values[i] = ec._ImportBatch_lastStepOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "postingUrl":

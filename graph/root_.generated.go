@@ -206,6 +206,8 @@ type ComplexityRoot struct {
 		FileName   func(childComplexity int) int
 		Group      func(childComplexity int) int
 		ID         func(childComplexity int) int
+		LastStepOn func(childComplexity int) int
+		ListedOn   func(childComplexity int) int
 		PostingURL func(childComplexity int) int
 		Program    func(childComplexity int) int
 		Rows       func(childComplexity int) int
@@ -1119,6 +1121,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportBatch.ID(childComplexity), true
+	case "ImportBatch.lastStepOn":
+		if e.ComplexityRoot.ImportBatch.LastStepOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportBatch.LastStepOn(childComplexity), true
+	case "ImportBatch.listedOn":
+		if e.ComplexityRoot.ImportBatch.ListedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportBatch.ListedOn(childComplexity), true
 	case "ImportBatch.postingUrl":
 		if e.ComplexityRoot.ImportBatch.PostingURL == nil {
 			break
@@ -2698,6 +2712,10 @@ func (ec *executionContext) childFields_ImportBatch(ctx context.Context, field g
 		return ec.fieldContext_ImportBatch_createdAt(ctx, field)
 	case "statuses":
 		return ec.fieldContext_ImportBatch_statuses(ctx, field)
+	case "listedOn":
+		return ec.fieldContext_ImportBatch_listedOn(ctx, field)
+	case "lastStepOn":
+		return ec.fieldContext_ImportBatch_lastStepOn(ctx, field)
 	case "postingUrl":
 		return ec.fieldContext_ImportBatch_postingUrl(ctx, field)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"hotro/internal/auth"
+	"hotro/internal/civil"
 	"hotro/internal/disbursement"
 	"hotro/internal/errs"
 )
@@ -24,6 +25,11 @@ type BatchSummary struct {
 	CreatedBy string
 	CreatedAt time.Time
 	Statuses  []StatusCount
+	// ListedOn is the latest listing date of its lines; LastStepOn the latest date of a step taken
+	// on them since (posting, appraisal, decision, payment), nil when none: the date a step on the
+	// list most likely continues from.
+	ListedOn   civil.Date
+	LastStepOn *civil.Date
 }
 
 // StatusCount is how many of a list's lines are in a status, and their amount.
@@ -92,6 +98,29 @@ func (s *Service) Batches(ctx context.Context, q BatchQuery) ([]*BatchSummary, e
 		ColumnExpr("d.batch_id, d.status, count(*) AS lines, sum(d.amount) AS amount").
 		Where("d.batch_id IN (?)", bun.List(ids)).GroupExpr("d.batch_id, d.status").Scan(ctx, &counts); err != nil {
 		return nil, errs.E(op, err)
+	}
+	var dates []struct {
+		BatchID     int64       `bun:"batch_id"`
+		ListedOn    civil.Date  `bun:"listed_on"`
+		PostedOn    *civil.Date `bun:"posted_on"`
+		AppraisedOn *civil.Date `bun:"appraised_on"`
+		ApprovedOn  *civil.Date `bun:"approved_on"`
+		PaidOn      *civil.Date `bun:"paid_on"`
+	}
+	if err := s.db.NewSelect().TableExpr("disbursements AS d").
+		ColumnExpr("d.batch_id, max(d.listed_on) AS listed_on, max(d.posted_on) AS posted_on, max(d.appraised_on) AS appraised_on").
+		ColumnExpr("max(d.approved_on) AS approved_on, max(d.paid_on) AS paid_on").
+		Where("d.batch_id IN (?)", bun.List(ids)).GroupExpr("d.batch_id").Scan(ctx, &dates); err != nil {
+		return nil, errs.E(op, err)
+	}
+	for _, d := range dates {
+		b := byID[d.BatchID]
+		b.ListedOn = d.ListedOn
+		for _, on := range []*civil.Date{d.PostedOn, d.AppraisedOn, d.ApprovedOn, d.PaidOn} {
+			if on != nil && (b.LastStepOn == nil || on.After(*b.LastStepOn)) {
+				b.LastStepOn = on
+			}
+		}
 	}
 	for _, st := range disbursement.Statuses {
 		for _, c := range counts {

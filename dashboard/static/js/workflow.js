@@ -4,7 +4,7 @@
 
 import { query } from "./api.js";
 import { h, replace } from "./dom.js";
-import { formatDate, formatNumber, formatVND, parseDate, todayISO } from "./format.js";
+import { formatDate, formatNumber, formatVND, parseDate } from "./format.js";
 import { lang, nameOf, t } from "./i18n.js";
 
 export const STEPS = ["POST", "APPRAISE", "APPROVE", "PAY", "RETURN", "CANCEL"];
@@ -53,15 +53,26 @@ export function nextFor(rules, batch) {
   return forward ? { kind: "next", step: forward.step, roles: forward.roles } : { kind: "done" };
 }
 
+/** A date far from the list's previous step asks to be confirmed: days between them beyond this. */
+export const FAR_DAYS = 60;
+
+/** Days from one ISO date to another. */
+export function daysBetween(fromISO, toISO) {
+  return Math.round((Date.parse(`${toISO}T00:00:00Z`) - Date.parse(`${fromISO}T00:00:00Z`)) / 86_400_000);
+}
+
 /**
- * Opens the confirmation dialog of a step on a whole imported list. rule is {step, to}, lines and
+ * Opens the confirmation dialog of a step on a whole imported list. The date of a dated step is
+ * never assumed: it starts empty, or at the list's last step date when the list goes on, and a
+ * date more than FAR_DAYS from that date (or the listing date) is confirmed by pressing again. rule is {step, to}, lines and
  * amount what will move, from the statuses they leave. onDone(result) runs after the API moved
  * them; onRefused(err) after it refused (the dialog stays open and says why).
  */
 export function openStepDialog({ batch, step, to, from, lines, amount, opener, onDone, onRefused }) {
   document.getElementById("step-dialog")?.remove();
   const l = lang();
-  const today = formatDate(todayISO());
+  const previousISO = batch.lastStepOn || batch.listedOn || null;
+  let farConfirmed = null; // the far date the reader confirmed by pressing again
   const fields = [];
   const inputs = {};
   const field = (name, label, control, hint = null) => {
@@ -73,8 +84,12 @@ export function openStepDialog({ batch, step, to, from, lines, amount, opener, o
     inputs[name] = control;
     fields.push(h("div", { class: "field" }, h("label", { for: id }, label), control, hint ? h("span", { class: "note", id: hintId }, hint) : null));
   };
-  const dateInput = () => h("input", { type: "text", inputmode: "numeric", autocomplete: "off", placeholder: t("datePlaceholder"), value: today, size: "10" });
-  if (["POST", "APPRAISE", "APPROVE", "PAY"].includes(step)) field("date", t(`stepDate_${step}`), dateInput(), t("stepDateHint"));
+  const dateInput = () => h("input", { type: "text", inputmode: "numeric", autocomplete: "off", placeholder: t("datePlaceholder"),
+    value: batch.lastStepOn ? formatDate(batch.lastStepOn) : "", size: "10", required: true });
+  if (["POST", "APPRAISE", "APPROVE", "PAY"].includes(step)) {
+    field("date", t(`stepDate_${step}`), dateInput(),
+      [t("stepDateHint"), batch.lastStepOn ? ` ${t("stepDateContinues", { date: formatDate(batch.lastStepOn) })}` : ""].join(""));
+  }
   if (step === "APPROVE") {
     field("decisionNumber", t("decisionNumber"), h("input", { type: "text", autocomplete: "off", required: true, maxlength: "100" }), t("decisionNumberHint"));
     field("decisionIssuer", t("decisionIssuer"), h("input", { type: "text", autocomplete: "organization", required: true, maxlength: "200" }), t("decisionIssuerHint"));
@@ -127,12 +142,33 @@ export function openStepDialog({ batch, step, to, from, lines, amount, opener, o
 
   async function submit() {
     replace(error);
+    delete error.dataset.code;
     for (const input of Object.values(inputs)) input.removeAttribute("aria-invalid");
     const input = { step, batch: batch.id };
     if (inputs.date) {
       const text = inputs.date.value.trim();
-      const iso = text ? parseDate(text) : todayISO();
+      const label = inputs.date.labels[0].textContent;
+      if (!text) return invalid("date", t("dateRequired", { field: label.toLowerCase() }));
+      const iso = parseDate(text);
       if (!iso) return invalid("date", t("dateInvalid"));
+      const program = batch.program || {};
+      if (program.appliesFrom && iso < program.appliesFrom) {
+        return invalid("date", t("dateBeforeProgram", { field: label, date: formatDate(iso), start: formatDate(program.appliesFrom) }));
+      }
+      if (program.appliesTo && iso > program.appliesTo) {
+        return invalid("date", t("dateAfterProgram", { field: label, date: formatDate(iso), end: formatDate(program.appliesTo) }));
+      }
+      const days = previousISO ? Math.abs(daysBetween(previousISO, iso)) : 0;
+      if (days > FAR_DAYS && farConfirmed !== iso) {
+        farConfirmed = iso;
+        replace(error, h("p", { id: "step-date-far" }, t("dateFar", {
+          field: label, date: formatDate(iso), previous: formatDate(previousISO), days: formatNumber(days, l),
+          confirm: t("stepConfirm", { step: t(`stepVerb_${step}`), n: formatNumber(lines, l) }),
+        })));
+        error.dataset.code = "FAR_DATE";
+        confirm.focus();
+        return;
+      }
       input.date = iso;
     }
     for (const name of ["decisionNumber", "decisionIssuer", "channel", "reason"]) {
