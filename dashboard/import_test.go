@@ -241,6 +241,9 @@ func TestImportAndApprovalChain(t *testing.T) {
 			t.Error("a far date closed the dialog without confirmation")
 		}
 		officer.screenshot("step-far-date-1440")
+		officer.do(officer.viewport(390))
+		officer.screenshot("step-far-date-390")
+		officer.do(officer.viewport(1440))
 		officer.fill("#step-date", "05/05/2020")
 	})
 	paid := pipeline{start.AmountListed + poorHouseholdsAmount, start.AmountApproved + poorHouseholdsAmount, start.AmountPaid + poorHouseholdsAmount}
