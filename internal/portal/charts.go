@@ -180,7 +180,7 @@ func (h *Handler) chart(r *http.Request) (*Chart, error) {
 	case ChartPipeline:
 		query.GroupBy = []report.Dimension{report.Group}
 	case ChartTimeSeries:
-		bucket := report.Dimension(strings.ToUpper(orDefault(q.Get("bucket"), "DAY")))
+		bucket := report.Dimension(strings.ToUpper(orDefault(q.Get("bucket"), "WEEK")))
 		if bucket != report.Day && bucket != report.Week && bucket != report.Month {
 			return nil, errs.E(op, errs.Invalid, errs.Msg("bucket phải là DAY, WEEK hoặc MONTH."))
 		}
