@@ -40,6 +40,12 @@ type Options struct {
 	// OnWritten, when set, is called after each chunk a commit writes, with the rows written so far
 	// (in the open transaction: nothing is visible before the commit ends).
 	OnWritten func(rows int)
+	// DailyRows bounds the rows a ward officer's uploads may check in a day (default
+	// DefaultDailyRows); SuspiciousLookups is how many of them may name people on record outside the
+	// officer's wards before the officer is flagged in the audit trail (default
+	// DefaultSuspiciousLookups).
+	DailyRows         int
+	SuspiciousLookups int
 }
 
 // Service imports ward lists: it checks uploads (the dry run), keeps checked uploads until the
@@ -56,6 +62,12 @@ func NewService(db *bun.DB, opt Options) *Service {
 	}
 	if opt.ChunkSize <= 0 {
 		opt.ChunkSize = DefaultChunk
+	}
+	if opt.DailyRows <= 0 {
+		opt.DailyRows = DefaultDailyRows
+	}
+	if opt.SuspiciousLookups <= 0 {
+		opt.SuspiciousLookups = DefaultSuspiciousLookups
 	}
 	return &Service{db: db, opt: opt}
 }
@@ -81,9 +93,31 @@ func (s *Service) Check(ctx context.Context, req Request, file io.Reader, onRow 
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
-	p := newPass(s.db, t, auth.FromContext(ctx).Username, now, s.opt)
-	p.onRow = onRow
-	return p.run(ctx, req.FileName, sha, data)
+	id := auth.FromContext(ctx)
+	budget, err := s.budget(ctx, id, civil.Of(now))
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	p := newPass(s.db, t, id, now, s.opt)
+	p.onRow, p.budget = onRow, budget
+	rep, err := p.run(ctx, req.FileName, sha, data)
+	if err := s.afterPass(ctx, p, true, err); err != nil {
+		return nil, errs.E(op, err)
+	}
+	return rep, nil
+}
+
+// afterPass tallies a pass (see tally) and turns its error, if any, into the caller's.
+func (s *Service) afterPass(ctx context.Context, p *pass, count bool, runErr error) error {
+	if err := s.tally(ctx, p, count, runErr); err != nil {
+		if runErr == nil {
+			runErr = err
+		}
+	}
+	if errors.Is(runErr, errDailyBound) {
+		return s.dailyBoundError(s.opt.DailyRows - p.budget) // rows checked today before this file
+	}
+	return runErr
 }
 
 // Stage checks the upload like Check and, when it may be committed, keeps it: the report's
@@ -99,12 +133,21 @@ func (s *Service) Stage(ctx context.Context, req Request, file io.Reader) (*Repo
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
-	actor := auth.FromContext(ctx).Username
-	rep, err := newPass(s.db, t, actor, now, s.opt).run(ctx, req.FileName, sha, data)
-	if err != nil || !rep.CanCommit() {
-		return rep, err
+	id := auth.FromContext(ctx)
+	budget, err := s.budget(ctx, id, civil.Of(now))
+	if err != nil {
+		return nil, errs.E(op, err)
 	}
-	if err := s.keep(ctx, t, rep, data, actor, now); err != nil {
+	p := newPass(s.db, t, id, now, s.opt)
+	p.budget = budget
+	rep, err := p.run(ctx, req.FileName, sha, data)
+	if err := s.afterPass(ctx, p, true, err); err != nil {
+		return nil, errs.E(op, err)
+	}
+	if !rep.CanCommit() {
+		return rep, nil
+	}
+	if err := s.keep(ctx, t, rep, data, id.Username, now); err != nil {
 		return nil, errs.E(op, err)
 	}
 	return rep, nil
@@ -128,10 +171,10 @@ func (s *Service) Commit(ctx context.Context, uploadID int64) (*Report, error) {
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
-	rep, err := s.commit(ctx, t, u.FileName, u.FileSHA256, u.Content, nil, func(ctx context.Context, tx bun.IDB, rep *Report) error {
+	rep, p, err := s.commit(ctx, t, u.FileName, u.FileSHA256, u.Content, nil, -1, func(ctx context.Context, tx bun.IDB, rep *Report) error {
 		return s.markCommitted(ctx, tx, u.ID, rep, now)
 	})
-	if err != nil {
+	if err := s.afterPass(ctx, p, false, err); err != nil {
 		return nil, errs.E(op, err)
 	}
 	rep.UploadID = u.ID
@@ -147,7 +190,8 @@ func (s *Service) Commit(ctx context.Context, uploadID int64) (*Report, error) {
 // Import checks and commits an upload in one go (the command line's --commit).
 func (s *Service) Import(ctx context.Context, req Request, file io.Reader, onRow func(RowResult)) (*Report, error) {
 	const op = "intake: import"
-	t, err := resolve(ctx, s.db, req, civil.Of(s.opt.Now()))
+	now := s.opt.Now()
+	t, err := resolve(ctx, s.db, req, civil.Of(now))
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
@@ -155,8 +199,12 @@ func (s *Service) Import(ctx context.Context, req Request, file io.Reader, onRow
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
-	rep, err := s.commit(ctx, t, req.FileName, sha, data, onRow, nil)
+	budget, err := s.budget(ctx, auth.FromContext(ctx), civil.Of(now))
 	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	rep, p, err := s.commit(ctx, t, req.FileName, sha, data, onRow, budget, nil)
+	if err := s.afterPass(ctx, p, true, err); err != nil {
 		return nil, errs.E(op, err)
 	}
 	return rep, nil
@@ -166,10 +214,12 @@ func (s *Service) Import(ctx context.Context, req Request, file io.Reader, onRow
 var errNotCommitted = errors.New("intake: not committed")
 
 // commit runs a writing pass in one transaction, holding the programme's import lock, and rolls it
-// back unless the pass committed. then, if not nil, runs in the transaction after the pass.
-func (s *Service) commit(ctx context.Context, t *Target, fileName, sha string, data []byte, onRow func(RowResult),
-	then func(context.Context, bun.IDB, *Report) error) (*Report, error) {
+// back unless the pass committed. then, if not nil, runs in the transaction after the pass. budget
+// bounds the rows it looks up (negative: no bound). It returns the pass, for its tally.
+func (s *Service) commit(ctx context.Context, t *Target, fileName, sha string, data []byte, onRow func(RowResult), budget int,
+	then func(context.Context, bun.IDB, *Report) error) (*Report, *pass, error) {
 	var rep *Report
+	var p *pass
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if tx.Dialect().Name() == dialect.PG {
 			// One import of a programme at a time, so that two lists cannot both take the same person.
@@ -184,8 +234,8 @@ func (s *Service) commit(ctx context.Context, t *Target, fileName, sha string, d
 			s.opt.OnCommit()
 		}
 		now := s.opt.Now()
-		p := newPass(tx, t, auth.FromContext(ctx).Username, now, s.opt)
-		p.commit, p.onRow = true, onRow
+		p = newPass(tx, t, auth.FromContext(ctx), now, s.opt)
+		p.commit, p.onRow, p.budget = true, onRow, budget
 		var err error
 		if rep, err = p.run(ctx, fileName, sha, data); err != nil {
 			return err
@@ -202,12 +252,12 @@ func (s *Service) commit(ctx context.Context, t *Target, fileName, sha string, d
 		if rep.Status != AlreadyImported {
 			rep.BatchID = 0 // rolled back
 		}
-		return rep, nil
+		return rep, p, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, p, err
 	}
-	return rep, nil
+	return rep, p, nil
 }
 
 // read reads the upload up to one byte past the size limit (package sheet refuses it then) and
