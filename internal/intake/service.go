@@ -46,13 +46,18 @@ type Options struct {
 	// DefaultSuspiciousLookups).
 	DailyRows         int
 	SuspiciousLookups int
+	// MaxConcurrent is how many uploads are read at a time (default DefaultMaxConcurrent); one more
+	// waits SlotWait (default DefaultSlotWait; negative: not at all) before it is refused as busy.
+	MaxConcurrent int
+	SlotWait      time.Duration
 }
 
 // Service imports ward lists: it checks uploads (the dry run), keeps checked uploads until the
 // officer confirms them, and commits them, all or nothing.
 type Service struct {
-	db  *bun.DB
-	opt Options
+	db    *bun.DB
+	opt   Options
+	slots chan struct{} // one token per upload being read
 }
 
 // NewService returns the import service over db.
@@ -69,7 +74,13 @@ func NewService(db *bun.DB, opt Options) *Service {
 	if opt.SuspiciousLookups <= 0 {
 		opt.SuspiciousLookups = DefaultSuspiciousLookups
 	}
-	return &Service{db: db, opt: opt}
+	if opt.MaxConcurrent <= 0 {
+		opt.MaxConcurrent = DefaultMaxConcurrent
+	}
+	if opt.SlotWait == 0 {
+		opt.SlotWait = DefaultSlotWait
+	}
+	return &Service{db: db, opt: opt, slots: make(chan struct{}, opt.MaxConcurrent)}
 }
 
 // Limits are what an uploaded list may be (its size, its rows...), defaults filled in.
@@ -89,6 +100,11 @@ func (s *Service) Check(ctx context.Context, req Request, file io.Reader, onRow 
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
+	release, err := s.slot(ctx)
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	defer release()
 	data, sha, err := s.read(file)
 	if err != nil {
 		return nil, errs.E(op, err)
@@ -129,6 +145,11 @@ func (s *Service) Stage(ctx context.Context, req Request, file io.Reader) (*Repo
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
+	release, err := s.slot(ctx)
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	defer release()
 	data, sha, err := s.read(file)
 	if err != nil {
 		return nil, errs.E(op, err)
@@ -171,6 +192,11 @@ func (s *Service) Commit(ctx context.Context, uploadID int64) (*Report, error) {
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
+	release, err := s.slot(ctx)
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	defer release()
 	rep, p, err := s.commit(ctx, t, u.FileName, u.FileSHA256, u.Content, nil, -1, func(ctx context.Context, tx bun.IDB, rep *Report) error {
 		return s.markCommitted(ctx, tx, u.ID, rep, now)
 	})
@@ -195,6 +221,11 @@ func (s *Service) Import(ctx context.Context, req Request, file io.Reader, onRow
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
+	release, err := s.slot(ctx)
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	defer release()
 	data, sha, err := s.read(file)
 	if err != nil {
 		return nil, errs.E(op, err)

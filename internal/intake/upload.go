@@ -172,6 +172,11 @@ func (s *Service) Recheck(ctx context.Context, id int64, onRow func(RowResult)) 
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
+	release, err := s.slot(ctx)
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	defer release()
 	p := newPass(s.db, t, auth.FromContext(ctx), s.opt.Now(), s.opt)
 	p.onRow = onRow
 	rep, err := p.run(ctx, u.FileName, u.FileSHA256, u.Content)
