@@ -136,3 +136,37 @@ func TestXLSXMemoryIsBounded(t *testing.T) {
 		})
 	}
 }
+
+// TestXLSXLongRunsAreRefused: a cell of more than a megabyte, in the sheet or in the shared
+// strings, refuses the file in Vietnamese before the decoder holds it.
+func TestXLSXLongRunsAreRefused(t *testing.T) {
+	base := buildXLSX(t, [][]any{{"Họ tên"}, {"An"}}, nil)
+	long := strings.Repeat("a", maxMarkupRun+1)
+	for name, data := range map[string][]byte{
+		"sheet": replacePart(t, base, "xl/worksheets/sheet1.xml", func(w io.Writer) {
+			sheetXML(w, func(w io.Writer) {
+				io.WriteString(w, `<row r="1"><c r="A1" t="inlineStr"><is><t>Họ tên</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>`+long+`</t></is></c></row>`)
+			}, "")
+		}),
+		"shared strings": replacePart(t, base, "xl/sharedStrings.xml", func(w io.Writer) {
+			io.WriteString(w, `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>Họ tên</t></si><si><t>`+long+`</t></si></sst>`)
+		}),
+		"comment": replacePart(t, base, "xl/worksheets/sheet1.xml", func(w io.Writer) {
+			sheetXML(w, func(w io.Writer) { io.WriteString(w, `<!-- `+strings.Repeat("<a>", 10)+` -->`) }, "")
+		}),
+	} {
+		t.Run(name, func(t *testing.T) {
+			budget(t, 16<<20, func() {
+				_, err := drain(data, "ds.xlsx", Limits{})
+				e, ok := AsError(err)
+				want := CodeZipBomb
+				if name == "comment" {
+					want = CodeBadXLSX // Excel writes none; the decoder would read it whole
+				}
+				if !ok || e.Code != want || !looksVietnamese(e.Message) {
+					t.Fatalf("error = %v, want the file refused (%s)", err, want)
+				}
+			})
+		})
+	}
+}

@@ -120,6 +120,10 @@ func (s *xlsxSource) next() (raw rawRow, err error) {
 }
 
 func (s *xlsxSource) damaged(err error) *Error {
+	if e := tooLongRun(err); e != nil {
+		e.Row = s.num
+		return e
+	}
 	return &Error{Row: s.num, Code: CodeBadXLSX, Message: msgBadXLSX, cause: err}
 }
 

@@ -30,6 +30,16 @@ const maxDepth = 64
 
 var errMarkupRun = errors.New("xml: markup or text run too long")
 
+// tooLongRun is the refusal of a part that guard stopped for a run over maxMarkupRun, or nil for
+// any other error.
+func tooLongRun(err error) *Error {
+	if !errors.Is(err, errMarkupRun) {
+		return nil
+	}
+	return &Error{Code: CodeZipBomb, cause: err, Message: "Tệp Excel có một ô hoặc một đoạn dữ liệu dài hơn " + formatBytes(maxMarkupRun) +
+		", hệ thống từ chối để đảm bảo an toàn. Hãy sao chép dữ liệu sang một tệp Excel mới, lưu lại rồi tải lên, hoặc lưu dạng CSV UTF-8."}
+}
+
 // guard passes a part's XML through, refusing what would make the decoder buffer much of it:
 // a run longer than maxMarkupRun without '<', comments, CDATA sections and DTDs (which Excel never
 // writes into these parts, and which the decoder reads whole), and a processing instruction longer
@@ -157,6 +167,9 @@ func readSharedStrings(part *zip.File, lim Limits) (*sharedStrings, error) {
 		tok, err := dec.RawToken()
 		if err == io.EOF {
 			return sst, nil
+		}
+		if e := tooLongRun(err); e != nil {
+			return nil, e
 		}
 		if err != nil {
 			return nil, &Error{Code: CodeBadXLSX, Message: msgBadXLSX, cause: fmt.Errorf("shared strings: %w", err)}
