@@ -177,7 +177,7 @@ func checkZip(zr *zip.Reader, lim Limits) *Error {
 }
 
 // verifyParts inflates every part but the worksheets and checks its
-// checksum: excelize ignores a read error and would work on a truncated part.
+// checksum, so that a truncated part is refused rather than read in part.
 // The chosen worksheet is checked by scanMerges.
 func verifyParts(zr *zip.Reader) error {
 	for _, f := range zr.File {
