@@ -69,15 +69,6 @@ func parseCellRef(ref string) (col, row int, err error) {
 	return col, row, nil
 }
 
-// columnNumber reads the column of a cell reference, 0 if there is none.
-func columnNumber(ref string) int {
-	col, _, err := parseCellRef(ref)
-	if err != nil {
-		return 0
-	}
-	return col
-}
-
 // scanMerges reads the worksheet part to its end and returns its merged
 // ranges. It looks only for <mergeCell> tags in the raw bytes (they follow
 // the cell data), which is far cheaper than tokenising a sheet that may hold
