@@ -1,7 +1,6 @@
 package intake
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -119,7 +118,7 @@ func (p *pass) run(ctx context.Context, fileName, sha string, data []byte) (*Rep
 		ListedOn: t.ListedOn, Listed: t.ListedOn.String(), FileName: fileName, SHA256: sha, Size: int64(len(data)),
 		CheckedAt: p.now, CheckedBy: p.actor, Issues: []Issue{}, Preview: []RowResult{}}
 	rep := p.rep
-	rd, err := sheet.Open(bytes.NewReader(data), fileName, p.limits)
+	rd, err := sheet.OpenBytes(data, fileName, p.limits) // the service holds the upload: no second copy
 	if e, ok := sheet.AsError(err); ok {
 		rep.refuse(e.Code, e.Message)
 		return p.finish(ctx)
