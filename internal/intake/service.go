@@ -92,11 +92,17 @@ func (s *Service) MaxUploadBytes() int64 { return s.Limits().MaxFileSize + 1<<20
 
 // Check reads the upload and reports on every row without writing anything (the dry run). onRow,
 // when not nil, receives the outcome of every row in order. Errors are for the request itself
-// (unknown programme, group or ward; permission); problems with the file are in the report.
+// (unknown programme, group or ward; permission; a ward officer's daily bound, TooComplex; a busy
+// service, Unavailable); problems with the file are in the report.
 func (s *Service) Check(ctx context.Context, req Request, file io.Reader, onRow func(RowResult)) (*Report, error) {
 	const op = "intake: check"
 	now := s.opt.Now()
 	t, err := resolve(ctx, s.db, req, civil.Of(now))
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	id := auth.FromContext(ctx)
+	budget, err := s.budget(ctx, id, civil.Of(now))
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
@@ -106,11 +112,6 @@ func (s *Service) Check(ctx context.Context, req Request, file io.Reader, onRow 
 	}
 	defer release()
 	data, sha, err := s.read(file)
-	if err != nil {
-		return nil, errs.E(op, err)
-	}
-	id := auth.FromContext(ctx)
-	budget, err := s.budget(ctx, id, civil.Of(now))
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
@@ -145,17 +146,17 @@ func (s *Service) Stage(ctx context.Context, req Request, file io.Reader) (*Repo
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
+	id := auth.FromContext(ctx)
+	budget, err := s.budget(ctx, id, civil.Of(now))
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
 	release, err := s.slot(ctx)
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
 	defer release()
 	data, sha, err := s.read(file)
-	if err != nil {
-		return nil, errs.E(op, err)
-	}
-	id := auth.FromContext(ctx)
-	budget, err := s.budget(ctx, id, civil.Of(now))
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
@@ -221,16 +222,16 @@ func (s *Service) Import(ctx context.Context, req Request, file io.Reader, onRow
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
+	budget, err := s.budget(ctx, auth.FromContext(ctx), civil.Of(now))
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
 	release, err := s.slot(ctx)
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
 	defer release()
 	data, sha, err := s.read(file)
-	if err != nil {
-		return nil, errs.E(op, err)
-	}
-	budget, err := s.budget(ctx, auth.FromContext(ctx), civil.Of(now))
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
