@@ -138,7 +138,8 @@ func TestXLSXMemoryIsBounded(t *testing.T) {
 }
 
 // TestXLSXLongRunsAreRefused: a cell of more than a megabyte, in the sheet or in the shared
-// strings, refuses the file in Vietnamese before the decoder holds it.
+// strings, refuses the file in Vietnamese before the decoder holds it; so does a row of more cells
+// than Excel has columns, or a cell of thousands of rich-text runs (cheap in memory, not in time).
 func TestXLSXLongRunsAreRefused(t *testing.T) {
 	base := buildXLSX(t, [][]any{{"Họ tên"}, {"An"}}, nil)
 	long := strings.Repeat("a", maxMarkupRun+1)
@@ -150,6 +151,19 @@ func TestXLSXLongRunsAreRefused(t *testing.T) {
 		}),
 		"shared strings": replacePart(t, base, "xl/sharedStrings.xml", func(w io.Writer) {
 			io.WriteString(w, `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>Họ tên</t></si><si><t>`+long+`</t></si></sst>`)
+		}),
+		"a row of 20,000 styled cells": replacePart(t, base, "xl/worksheets/sheet1.xml", func(w io.Writer) {
+			sheetXML(w, func(w io.Writer) {
+				io.WriteString(w, `<row r="1"><c r="A1" t="inlineStr"><is><t>Họ tên</t></is></c></row><row r="2">`+strings.Repeat(`<c s="1"/>`, 20_000)+`</row>`)
+			}, "")
+		}),
+		"a cell of 5,000 runs": replacePart(t, base, "xl/worksheets/sheet1.xml", func(w io.Writer) {
+			sheetXML(w, func(w io.Writer) {
+				io.WriteString(w, `<row r="1"><c r="A1" t="inlineStr"><is>`+strings.Repeat(`<r><t>a</t></r>`, 5_000)+`</is></c></row>`)
+			}, "")
+		}),
+		"a shared string of 5,000 runs": replacePart(t, base, "xl/sharedStrings.xml", func(w io.Writer) {
+			io.WriteString(w, `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si>`+strings.Repeat(`<r><t>a</t></r>`, 5_000)+`</si></sst>`)
 		}),
 		"comment": replacePart(t, base, "xl/worksheets/sheet1.xml", func(w io.Writer) {
 			sheetXML(w, func(w io.Writer) { io.WriteString(w, `<!-- `+strings.Repeat("<a>", 10)+` -->`) }, "")

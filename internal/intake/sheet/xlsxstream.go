@@ -30,9 +30,19 @@ const maxDepth = 64
 
 var errMarkupRun = errors.New("xml: markup or text run too long")
 
+// Bounds on the elements of one row and one cell: Excel writes at most maxSheetCols cells a row,
+// and a cell's rich text has a few runs, not millions (which cost time to read, if not memory).
+const maxCellElements = 4096
+
+var errTooManyElements = errors.New("xml: too many elements in a row or a cell")
+
 // tooLongRun is the refusal of a part that guard stopped for a run over maxMarkupRun, or nil for
 // any other error.
 func tooLongRun(err error) *Error {
+	if errors.Is(err, errTooManyElements) {
+		return &Error{Code: CodeZipBomb, cause: err, Message: "Tệp Excel có một dòng hoặc một ô chứa quá nhiều thành phần (hơn " + vntext.Number(maxSheetCols) +
+			" ô một dòng, hoặc hơn " + vntext.Number(maxCellElements) + " đoạn chữ một ô), hệ thống từ chối để đảm bảo an toàn. Hãy sao chép dữ liệu sang một tệp Excel mới, lưu lại rồi tải lên, hoặc lưu dạng CSV UTF-8."}
+	}
 	if !errors.Is(err, errMarkupRun) {
 		return nil
 	}
@@ -162,7 +172,7 @@ func readSharedStrings(part *zip.File, lim Limits) (*sharedStrings, error) {
 	dec.Strict = true
 	cur := cappedText{cap: cellCap(lim)}
 	var inSI, inPhonetic, inText bool
-	depth, siDepth := 0, 0
+	depth, siDepth, elements := 0, 0, 0
 	for {
 		tok, err := dec.RawToken()
 		if err == io.EOF {
@@ -179,9 +189,14 @@ func readSharedStrings(part *zip.File, lim Limits) (*sharedStrings, error) {
 			if depth++; depth > maxDepth {
 				return nil, &Error{Code: CodeBadXLSX, Message: msgBadXLSX, cause: errors.New("shared strings nest too deep")}
 			}
+			if inSI {
+				if elements++; elements > maxCellElements {
+					return nil, tooLongRun(errTooManyElements)
+				}
+			}
 			switch name := t.Name.Local; {
 			case name == "si" && !inSI:
-				inSI, siDepth = true, depth
+				inSI, siDepth, elements = true, depth, 0
 				cur.reset()
 			case inSI && name == "rPh":
 				inPhonetic = true
@@ -317,7 +332,7 @@ func (c *rowCursor) next(num int) ([]string, []cellMark, error) {
 func (c *rowCursor) readRow() ([]string, []cellMark, error) {
 	var cells []string
 	var marks []cellMark
-	col := 0
+	col, count := 0, 0
 	for {
 		tok, err := c.token()
 		if err != nil {
@@ -330,6 +345,9 @@ func (c *rowCursor) readRow() ([]string, []cellMark, error) {
 		case xml.StartElement:
 			if t.Name.Local != "c" {
 				continue
+			}
+			if count++; count > maxSheetCols {
+				return nil, nil, errTooManyElements
 			}
 			col++
 			if r := attr(t, "r"); r != "" {
@@ -382,6 +400,7 @@ func (c *rowCursor) readCell(start xml.StartElement) (value string, formula bool
 	c.cell.reset()
 	in := "" // "v", "is-t" (a <t> of the inline string, not of a phonetic run)
 	phonetic := false
+	elements := 0
 	for {
 		tok, err := c.token()
 		if err != nil {
@@ -392,6 +411,9 @@ func (c *rowCursor) readCell(start xml.StartElement) (value string, formula bool
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			if elements++; elements > maxCellElements {
+				return "", false, errTooManyElements
+			}
 			switch t.Name.Local {
 			case "f":
 				formula = true
