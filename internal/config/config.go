@@ -49,6 +49,8 @@ type Config struct {
 
 	ResponseCacheMB int // HOTRO_RESPONSE_CACHE_MB: memory for answers to repeated queries (0: off)
 
+	ImportDailyRows int // HOTRO_IMPORT_DAILY_ROWS: rows a ward officer's uploads may check in a day
+
 	// Seeding
 	Demo         bool    // seed: also load the demo data set
 	National     bool    // seed: load the synthetic national data set (PostgreSQL)
@@ -79,6 +81,7 @@ func Defaults() Config {
 		DemoPassword:     "hotro-demo-2020",
 		PublicMinCount:   5,
 		ResponseCacheMB:  64,
+		ImportDailyRows:  5_000,
 		PublicMaxAge:     time.Minute,
 		MetricsAddr:      "127.0.0.1:9090",
 	}
@@ -183,6 +186,15 @@ func Load(cmd Command, args []string, getenv func(string) string, usage io.Write
 			c.ResponseCacheMB = n
 			return nil
 		})
+		env("HOTRO_IMPORT_DAILY_ROWS", func(v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return errors.New("not a whole number of rows")
+			}
+			c.ImportDailyRows = n
+			return nil
+		})
+		fs.IntVar(&c.ImportDailyRows, "import-daily-rows", c.ImportDailyRows, "rows of uploaded lists a ward officer may check in a day (env HOTRO_IMPORT_DAILY_ROWS)")
 		fs.IntVar(&c.ResponseCacheMB, "response-cache-mb", c.ResponseCacheMB, "memory for answers to repeated queries, dropped when the data changes; 0 turns it off (env HOTRO_RESPONSE_CACHE_MB)")
 		fs.DurationVar(&c.PublicMaxAge, "public-max-age", c.PublicMaxAge, "how long caches may keep public answers (env HOTRO_PUBLIC_MAX_AGE)")
 		fs.Func("cors-origins", "comma-separated origins that may read the public API and frame charts (env HOTRO_CORS_ORIGINS)", func(v string) error {
@@ -286,6 +298,8 @@ func (c Config) validate() error {
 		return fmt.Errorf("--public-max-age must not be negative, got %s", c.PublicMaxAge)
 	case c.ResponseCacheMB < 0 || c.ResponseCacheMB > 1<<20:
 		return fmt.Errorf("--response-cache-mb must be 0 (off) to %d megabytes, got %d", 1<<20, c.ResponseCacheMB)
+	case c.ImportDailyRows < 1:
+		return fmt.Errorf("--import-daily-rows must be at least 1, got %d", c.ImportDailyRows)
 	case c.EmbedSecret != "" && len(c.EmbedSecret) < 32:
 		return fmt.Errorf("HOTRO_EMBED_SECRET must be at least 32 characters")
 	case c.AdminUsername != "" && c.AdminPassword == "":
