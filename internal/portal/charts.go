@@ -164,7 +164,7 @@ func (h *Handler) chart(r *http.Request) (*Chart, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Chart{Chart: name, Measure: measure, Lang: lang, Public: !full}
+	c := &Chart{Chart: name, Measure: measure, Lang: lang, Public: !full, Points: []Point{}}
 	info, err := h.Dataset.Get(r.Context())
 	if err != nil {
 		return nil, err
