@@ -3,7 +3,6 @@ package app_test
 import (
 	"encoding/csv"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -272,7 +271,7 @@ func TestPublicFiguresResistSubtraction(t *testing.T) {
 					t.Errorf("%s: %d %s, want 400 BAD_USER_INPUT", path, status, body)
 				}
 			}
-			t.Log(fmt.Sprintf("%d withheld ward × group cells checked", withheldSeen))
+			t.Logf("%d withheld ward × group cells checked", withheldSeen)
 		})
 	}
 }
