@@ -3,7 +3,7 @@ GO      ?= go
 ADDR    ?= :8080
 PKGS    := ./...
 
-.PHONY: help generate build run test testdata lint drift check bench load load-embed fuzz fuzz-short clean
+.PHONY: help generate build run test testdata lint drift check bench bench-public load load-embed fuzz fuzz-short clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -53,9 +53,17 @@ drift: ## fail when the committed generated code differs from what the schema ge
 
 check: lint drift test ## everything CI checks
 
-bench: ## the national benchmark: one table (BENCH_SCALE=1: 20M recipients, 30M lines; BENCH_SCALE=0.01 for a quick run)
+bench: bench-public ## the national benchmark: one table (BENCH_SCALE=1: 20M recipients, 30M lines; BENCH_SCALE=0.01 for a quick run)
 	$(GO) build -o bin/hotro-bench ./cmd/hotro-bench
 	./bin/hotro-bench
+
+PUBLIC_BENCH_DB ?= hotro_public_bench
+bench-public: testdata build ## the public figures' pattern and its audit: on the demo data, then on the national set at scale 0.05 (loaded once into PostgreSQL database PUBLIC_BENCH_DB)
+	HOTRO_TEST_DIALECTS=sqlite $(TESTENV) $(GO) test -run '^$$' -bench PublicPattern -benchtime 5x ./internal/release/
+	@psql -h 127.0.0.1 -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$(PUBLIC_BENCH_DB)'" | grep -q 1 || \
+		{ psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE $(PUBLIC_BENCH_DB)" && \
+		  ./bin/hotro seed --national --scale 0.05 --log-level warn --database-url postgres://postgres@127.0.0.1:5432/$(PUBLIC_BENCH_DB); }
+	./bin/hotro public audit --log-level warn --database-url postgres://postgres@127.0.0.1:5432/$(PUBLIC_BENCH_DB)
 
 LOAD_BASE ?= http://127.0.0.1:8080
 load: ## 200 clients replay the dashboard's queries for 60 s against a running hotro (make run), sampling its memory

@@ -304,8 +304,53 @@ func apiTotals(t *testing.T, base string, filter map[string]any) totals {
 	var data struct {
 		Total struct{ Total totals } `json:"total"`
 	}
-	graphql(t, base, operation(t, "PublicOverview"), map[string]any{"filter": filter, "bucket": "DAY"}, &data)
+	graphql(t, base, operation(t, "PublicOverview"), publicVars(filter, "WEEK"), &data)
 	return data.Total.Total
+}
+
+// publicVars are the PublicOverview variables the page sends for a filter (public.js): the parts
+// the release tables hold for it, by week or month.
+func publicVars(filter map[string]any, bucket string) map[string]any {
+	dims := map[string]bool{}
+	has := func(k string) bool { v, ok := filter[k]; return ok && v != nil }
+	if has("wards") {
+		dims["U"] = true
+	}
+	if has("groups") {
+		dims["G"] = true
+	}
+	if has("funds") {
+		dims["F"] = true
+	}
+	if has("paidFrom") {
+		from, _ := time.Parse(time.DateOnly, filter["paidFrom"].(string))
+		if from.Day() == 1 {
+			dims["M"] = true
+		} else {
+			dims["W"] = true
+		}
+	}
+	answerable := func(extra string) bool {
+		d := map[string]bool{extra: true}
+		for k := range dims {
+			d[k] = true
+		}
+		switch {
+		case len(d) <= 1:
+			return true
+		case len(d) > 2:
+			return false
+		case d["U"]:
+			return !d["W"]
+		}
+		return d["G"] && d["W"]
+	}
+	period := "W"
+	if bucket == "MONTH" {
+		period = "M"
+	}
+	return map[string]any{"filter": filter, "bucket": bucket, "withWards": answerable("U"), "withGroups": answerable("G"),
+		"withFunds": answerable("F"), "withTime": answerable(period)}
 }
 
 // operation returns the text of queries/NAME.graphql.

@@ -39,7 +39,7 @@ func publicByWard(t *testing.T, base string, filter map[string]any) map[string]w
 			}
 		} `json:"byWard"`
 	}
-	graphql(t, base, operation(t, "PublicOverview"), map[string]any{"filter": filter, "bucket": "DAY"}, &data)
+	graphql(t, base, operation(t, "PublicOverview"), publicVars(filter, "WEEK"), &data)
 	out := map[string]wardFigure{}
 	for _, r := range data.ByWard.Rows {
 		out[r.Ward.Code] = r.Totals
@@ -296,7 +296,7 @@ func readAPI(t *testing.T, hotro string) string {
 		out.opaque = opaque.type + " " + opaque.status + " " + (await opaque.text()).length;
 		try {
 			const r = await fetch(%[1]q + "/graphql", {method: "POST", headers: {"Content-Type": "application/json"},
-				body: JSON.stringify({query: %[2]s, variables: {bucket: "DAY"}})});
+				body: JSON.stringify({query: %[2]s, variables: {bucket: "WEEK"}})});
 			out.graphql = "read " + (await r.json()).data.total.total.amountPaid;
 		} catch (e) { out.graphql = "refused " + e.name; }
 		return out;

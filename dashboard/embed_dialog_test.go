@@ -17,7 +17,7 @@ import (
 func TestEmbedCodeDialog(t *testing.T) {
 	site := newPortal(t)
 	srv := embedServer(t, []string{site.URL}, nil)
-	filter := map[string]any{"groups": []string{"HO_NGHEO", "HO_CAN_NGHEO"}, "paidFrom": "2020-05-01", "paidTo": "2020-05-31"}
+	filter := map[string]any{"programs": []string{"NQ42-2020"}}
 	want := apiTotals(t, srv.URL, filter)
 
 	tb := newTab(t, 1440)
@@ -30,7 +30,7 @@ func TestEmbedCodeDialog(t *testing.T) {
 			t.Fatalf("grant %s: %v", name, err)
 		}
 	}
-	tb.do(chromedp.Navigate(srv.URL + "/?groups=HO_NGHEO,HO_CAN_NGHEO&from=2020-05-01&to=2020-05-31"))
+	tb.do(chromedp.Navigate(srv.URL + "/?program=NQ42-2020"))
 	tb.waitReady()
 
 	tb.click("#embed-open")
@@ -38,7 +38,7 @@ func TestEmbedCodeDialog(t *testing.T) {
 	if got := eval[string](tb, `document.activeElement.id`); got != "embed-chart" {
 		t.Errorf("focus on %q when the dialog opens, want the chart choice", got)
 	}
-	filterParams := `data-group="HO_NGHEO,HO_CAN_NGHEO" data-from="2020-05-01" data-to="2020-05-31"`
+	filterParams := `data-program="NQ42-2020"`
 	code := func() (script, iframe string) {
 		t.Helper()
 		v := eval[[]string](tb, `[document.getElementById("embed-script").value, document.getElementById("embed-iframe").value]`)
@@ -49,7 +49,7 @@ func TestEmbedCodeDialog(t *testing.T) {
 		` data-measure="amountPaid" data-lang="vi" data-theme="light" data-title="1" async></script>`; script != want {
 		t.Errorf("snippet\n %s\nwant\n %s", script, want)
 	}
-	if want := `<iframe src="` + srv.URL + `/embed/wards?group=HO_NGHEO,HO_CAN_NGHEO&amp;from=2020-05-01&amp;to=2020-05-31&amp;measure=amountPaid&amp;lang=vi&amp;theme=light&amp;title=1" ` +
+	if want := `<iframe src="` + srv.URL + `/embed/wards?program=NQ42-2020&amp;measure=amountPaid&amp;lang=vi&amp;theme=light&amp;title=1" ` +
 		`title="Biểu đồ chi trả hỗ trợ theo phường, xã" loading="lazy" width="100%" height="940" style="border:0"></iframe>`; iframe != want {
 		t.Errorf("iframe\n %s\nwant\n %s", iframe, want)
 	}
@@ -135,7 +135,7 @@ func TestEmbedCodeDialog(t *testing.T) {
 	site.page("/", portalPage("dark", script))
 	tb.do(chromedp.Navigate(site.URL + "/"))
 	tb.waitFor(`document.querySelector("iframe")?.dataset.hotroState === "drawn"`)
-	if got := eval[string](tb, `document.querySelector("iframe").src`); !strings.HasPrefix(got, srv.URL+"/embed/kpi?group=HO_NGHEO,HO_CAN_NGHEO&from=2020-05-01") {
+	if got := eval[string](tb, `document.querySelector("iframe").src`); !strings.HasPrefix(got, srv.URL+"/embed/kpi?program=NQ42-2020") {
 		t.Errorf("the snippet's iframe shows %s", got)
 	}
 
@@ -160,7 +160,7 @@ func TestEmbedCodeDialog(t *testing.T) {
 	tb.waitFor(`document.documentElement.lang === "vi" && document.body.dataset.state === "ready"`)
 
 	phone := newTab(t, 390)
-	phone.do(chromedp.Navigate(srv.URL + "/?groups=HO_NGHEO"))
+	phone.do(chromedp.Navigate(srv.URL + "/?program=NQ42-2020"))
 	phone.waitReady()
 	phone.click("#embed-open")
 	phone.waitFor(previewDrawn)

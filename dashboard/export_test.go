@@ -29,18 +29,18 @@ func TestExportCSV(t *testing.T) {
 			}
 		} `json:"byWard"`
 	}
-	filter := map[string]any{"groups": []string{"HO_NGHEO", "HO_CAN_NGHEO"}}
-	graphql(t, srv.URL, operation(t, "PublicOverview"), map[string]any{"filter": filter, "bucket": "DAY"}, &overview)
+	filter := map[string]any{"groups": []string{"HO_NGHEO"}}
+	graphql(t, srv.URL, operation(t, "PublicOverview"), publicVars(filter, "WEEK"), &overview)
 
 	tb := newTab(t, 1440)
-	tb.do(chromedp.Navigate(srv.URL + "/?groups=HO_NGHEO,HO_CAN_NGHEO"))
+	tb.do(chromedp.Navigate(srv.URL + "/?groups=HO_NGHEO"))
 	tb.waitReady()
 	link := eval[map[string]any](tb, `(() => { const a = document.querySelector('#wards [data-export="csv"]');
 		return {href: a.href, download: a.hasAttribute("download"), xlsx: document.querySelector('#wards [data-export="xlsx"]').href}; })()`)
 	if link["download"] != true {
 		t.Errorf("CSV link is not a download: %v", link)
 	}
-	for _, want := range []string{"/export/stats.csv?", "groupBy=WARD", "groups=HO_NGHEO,HO_CAN_NGHEO", "lang=vi", "orderBy=AMOUNT_PAID"} {
+	for _, want := range []string{"/export/stats.csv?", "groupBy=WARD", "groups=HO_NGHEO", "lang=vi", "orderBy=AMOUNT_PAID"} {
 		if !strings.Contains(link["href"].(string), want) {
 			t.Errorf("CSV link %v lacks %q", link["href"], want)
 		}

@@ -19,7 +19,7 @@ func TestLanguageSwitchIsRemembered(t *testing.T) {
 			}
 		} `json:"byWard"`
 	}
-	graphql(t, srv.URL, operation(t, "PublicOverview"), map[string]any{"bucket": "DAY"}, &names)
+	graphql(t, srv.URL, operation(t, "PublicOverview"), publicVars(map[string]any{}, "WEEK"), &names)
 	first := names.Stats.Rows[0].Ward
 
 	tb := newTab(t, 1440)

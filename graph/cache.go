@@ -172,8 +172,9 @@ type document struct {
 }
 
 // uncachedFields are root fields whose answers change without the data version moving: the audit
-// trail (sign-ins write it), the caller's own account, kept uploads (a dry run or a discard).
-var uncachedFields = map[string]bool{"auditEvents": true, "me": true, "importUpload": true}
+// trail (sign-ins write it), the caller's own account, kept uploads (a dry run or a discard), the
+// reconciliation queue (dry runs write it).
+var uncachedFields = map[string]bool{"auditEvents": true, "me": true, "importUpload": true, "reconciliations": true}
 
 // classifyMemo remembers classify's answers for documents up to classifyMemoMaxLen bytes: clients
 // send the same few documents again and again. It forgets everything when full, so that a flood of

@@ -80,6 +80,7 @@ func TestResponseCache(t *testing.T) {
 		{"what this process wrote is seen at once", analyst, q, map[string]any{"a": 1, "b": 2}, false, false, "miss", "phantich"},
 		{"and kept", analyst, q, map[string]any{"a": 1, "b": 2}, false, false, "hit", "phantich"},
 		{"the audit trail passes through: sign-ins write it, not the data version", analyst, "{ auditEvents { total } }", nil, false, false, "", "phantich"},
+		{"so does the reconciliation queue: dry runs write it, not the data version", analyst, "{ reconciliations { totalCount } }", nil, false, false, "", "phantich"},
 		{"so does the caller's account", analyst, "query { me { username } }", nil, false, false, "", "phantich"},
 		{"a document that does not parse passes through", analyst, "{ broken", nil, false, false, "", "phantich"},
 		{"and is no write: the version is still trusted", analyst, q, map[string]any{"a": 1, "b": 2}, true, false, "hit", "phantich"},

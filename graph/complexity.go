@@ -155,6 +155,9 @@ func setComplexity(c *ComplexityRoot) {
 	c.Query.AuditEvents = func(child int, _ *model.AuditFilter, first *int, _ *string) int {
 		return listCost(child, first)
 	}
+	c.Query.Reconciliations = func(child int, first *int, _ *string) int {
+		return listCost(child, first)
+	}
 	c.Query.WardsConnection = func(child int, _ *civil.Date, _, _ []string, _ *string, first *int, _ *string) int {
 		return listCost(child, first)
 	}

@@ -7,6 +7,7 @@ import (
 	"hotro/internal/audit"
 	"hotro/internal/beneficiary"
 	"hotro/internal/disbursement"
+	"hotro/internal/intake"
 	"hotro/internal/page"
 )
 
@@ -63,6 +64,19 @@ type AuditEventConnection struct {
 type AuditEventEdge struct {
 	Cursor string
 	Node   *audit.Event
+}
+
+// ReconciliationConnection is a page of the reconciliation queue.
+type ReconciliationConnection struct {
+	Edges    []*ReconciliationEdge
+	PageInfo *page.Info
+	count    func(context.Context) (int, error)
+}
+
+// ReconciliationEdge is one entry of a page.
+type ReconciliationEdge struct {
+	Cursor string
+	Node   *intake.Reconciliation
 }
 
 // pageInfo describes a page from its cursors.

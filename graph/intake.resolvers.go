@@ -183,6 +183,68 @@ func (r *queryResolver) ImportLimits(ctx context.Context) (*model.ImportLimits, 
 	return &model.ImportLimits{MaxFileBytes: int(lim.MaxFileSize), MaxRows: lim.MaxRows}, nil
 }
 
+// Reconciliations is the resolver for the reconciliations field.
+func (r *queryResolver) Reconciliations(ctx context.Context, first *int, after *string) (*ReconciliationConnection, error) {
+	size, cursor, err := pageArgs(first, after)
+	if err != nil {
+		return nil, err
+	}
+	p, err := r.Intake.Reconciliations(ctx, size, cursor)
+	if err != nil {
+		return nil, err
+	}
+	conn := &ReconciliationConnection{PageInfo: pageInfo(p.Cursors, p.HasNext, cursor != nil), count: r.Intake.CountReconciliations}
+	for i, item := range p.Items {
+		conn.Edges = append(conn.Edges, &ReconciliationEdge{Cursor: p.Cursors[i], Node: item})
+	}
+	return conn, nil
+}
+
+// ID is the resolver for the id field.
+func (r *reconciliationResolver) ID(ctx context.Context, obj *intake.Reconciliation) (string, error) {
+	return idOf(obj.ID), nil
+}
+
+// CreatedAt is the resolver for the createdAt field.
+func (r *reconciliationResolver) CreatedAt(ctx context.Context, obj *intake.Reconciliation) (string, error) {
+	return timeText(obj.CreatedAt), nil
+}
+
+// Program is the resolver for the program field.
+func (r *reconciliationResolver) Program(ctx context.Context, obj *intake.Reconciliation) (*program.Program, error) {
+	return loaders(ctx).Program.Load(ctx, obj.ProgramID)
+}
+
+// Group is the resolver for the group field.
+func (r *reconciliationResolver) Group(ctx context.Context, obj *intake.Reconciliation) (*program.Group, error) {
+	return loaders(ctx).Group.Load(ctx, obj.GroupID)
+}
+
+// Ward is the resolver for the ward field.
+func (r *reconciliationResolver) Ward(ctx context.Context, obj *intake.Reconciliation) (*adminunit.Unit, error) {
+	return loaders(ctx).Unit.Load(ctx, obj.WardID)
+}
+
+// OtherWard is the resolver for the otherWard field.
+func (r *reconciliationResolver) OtherWard(ctx context.Context, obj *intake.Reconciliation) (*adminunit.Unit, error) {
+	return loadIf(ctx, loaders(ctx).Unit.Load, deref(obj.OtherWardID))
+}
+
+// NewLine is the resolver for the newLine field.
+func (r *reconciliationResolver) NewLine(ctx context.Context, obj *intake.Reconciliation) (string, error) {
+	return string(obj.NewLine), nil
+}
+
+// Existing is the resolver for the existing field.
+func (r *reconciliationResolver) Existing(ctx context.Context, obj *intake.Reconciliation) (string, error) {
+	return string(obj.Existing), nil
+}
+
+// TotalCount is the resolver for the totalCount field.
+func (r *reconciliationConnectionResolver) TotalCount(ctx context.Context, obj *ReconciliationConnection) (int, error) {
+	return obj.count(ctx)
+}
+
 // ImportBatch returns ImportBatchResolver implementation.
 func (r *Resolver) ImportBatch() ImportBatchResolver { return &importBatchResolver{r} }
 
@@ -195,9 +257,19 @@ func (r *Resolver) ImportReport() ImportReportResolver { return &importReportRes
 // Mutation returns MutationResolver implementation.
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
+// Reconciliation returns ReconciliationResolver implementation.
+func (r *Resolver) Reconciliation() ReconciliationResolver { return &reconciliationResolver{r} }
+
+// ReconciliationConnection returns ReconciliationConnectionResolver implementation.
+func (r *Resolver) ReconciliationConnection() ReconciliationConnectionResolver {
+	return &reconciliationConnectionResolver{r}
+}
+
 type (
-	importBatchResolver  struct{ *Resolver }
-	importIssueResolver  struct{ *Resolver }
-	importReportResolver struct{ *Resolver }
-	mutationResolver     struct{ *Resolver }
+	importBatchResolver              struct{ *Resolver }
+	importIssueResolver              struct{ *Resolver }
+	importReportResolver             struct{ *Resolver }
+	mutationResolver                 struct{ *Resolver }
+	reconciliationResolver           struct{ *Resolver }
+	reconciliationConnectionResolver struct{ *Resolver }
 )

@@ -46,6 +46,8 @@ type ResolverRoot interface {
 	PublicStatRow() PublicStatRowResolver
 	PublicTotals() PublicTotalsResolver
 	Query() QueryResolver
+	Reconciliation() ReconciliationResolver
+	ReconciliationConnection() ReconciliationConnectionResolver
 	StatRow() StatRowResolver
 	Ward() WardResolver
 	WardConnection() WardConnectionResolver
@@ -370,11 +372,40 @@ type ComplexityRoot struct {
 		Me                func(childComplexity int) int
 		Programs          func(childComplexity int) int
 		PublicStats       func(childComplexity int, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int, unitsAsOf *civil.Date) int
+		Reconciliations   func(childComplexity int, first *int, after *string) int
 		Stats             func(childComplexity int, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int, unitsAsOf *civil.Date) int
 		Ward              func(childComplexity int, code string, asOf *civil.Date) int
 		Wards             func(childComplexity int, asOf *civil.Date, districts []string, provinces []string) int
 		WardsConnection   func(childComplexity int, asOf *civil.Date, districts []string, provinces []string, search *string, first *int, after *string) int
 		WorkflowRules     func(childComplexity int) int
+	}
+
+	Reconciliation struct {
+		Actor     func(childComplexity int) int
+		CitizenID func(childComplexity int) int
+		Code      func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Existing  func(childComplexity int) int
+		FileName  func(childComplexity int) int
+		Group     func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Message   func(childComplexity int) int
+		NewLine   func(childComplexity int) int
+		OtherWard func(childComplexity int) int
+		Program   func(childComplexity int) int
+		Row       func(childComplexity int) int
+		Ward      func(childComplexity int) int
+	}
+
+	ReconciliationConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ReconciliationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	StatRow struct {
@@ -1948,6 +1979,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PublicStats(childComplexity, args["filter"].(*model.DisbursementFilter), args["groupBy"].([]report.Dimension), args["orderBy"].(*model.StatsOrder), args["first"].(*int), args["unitsAsOf"].(*civil.Date)), true
+	case "Query.reconciliations":
+		if e.ComplexityRoot.Query.Reconciliations == nil {
+			break
+		}
+
+		args, err := ec.field_Query_reconciliations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Reconciliations(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Query.stats":
 		if e.ComplexityRoot.Query.Stats == nil {
 			break
@@ -1998,6 +2040,123 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.WorkflowRules(childComplexity), true
+
+	case "Reconciliation.actor":
+		if e.ComplexityRoot.Reconciliation.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reconciliation.Actor(childComplexity), true
+	case "Reconciliation.citizenId":
+		if e.ComplexityRoot.Reconciliation.CitizenID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reconciliation.CitizenID(childComplexity), true
+	case "Reconciliation.code":
+		if e.ComplexityRoot.Reconciliation.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reconciliation.Code(childComplexity), true
+	case "Reconciliation.createdAt":
+		if e.ComplexityRoot.Reconciliation.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reconciliation.CreatedAt(childComplexity), true
+	case "Reconciliation.existing":
+		if e.ComplexityRoot.Reconciliation.Existing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reconciliation.Existing(childComplexity), true
+	case "Reconciliation.fileName":
+		if e.ComplexityRoot.Reconciliation.FileName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reconciliation.FileName(childComplexity), true
+	case "Reconciliation.group":
+		if e.ComplexityRoot.Reconciliation.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reconciliation.Group(childComplexity), true
+	case "Reconciliation.id":
+		if e.ComplexityRoot.Reconciliation.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reconciliation.ID(childComplexity), true
+	case "Reconciliation.message":
+		if e.ComplexityRoot.Reconciliation.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reconciliation.Message(childComplexity), true
+	case "Reconciliation.newLine":
+		if e.ComplexityRoot.Reconciliation.NewLine == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reconciliation.NewLine(childComplexity), true
+	case "Reconciliation.otherWard":
+		if e.ComplexityRoot.Reconciliation.OtherWard == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reconciliation.OtherWard(childComplexity), true
+	case "Reconciliation.program":
+		if e.ComplexityRoot.Reconciliation.Program == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reconciliation.Program(childComplexity), true
+	case "Reconciliation.row":
+		if e.ComplexityRoot.Reconciliation.Row == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reconciliation.Row(childComplexity), true
+	case "Reconciliation.ward":
+		if e.ComplexityRoot.Reconciliation.Ward == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reconciliation.Ward(childComplexity), true
+
+	case "ReconciliationConnection.edges":
+		if e.ComplexityRoot.ReconciliationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationConnection.Edges(childComplexity), true
+	case "ReconciliationConnection.pageInfo":
+		if e.ComplexityRoot.ReconciliationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationConnection.PageInfo(childComplexity), true
+	case "ReconciliationConnection.totalCount":
+		if e.ComplexityRoot.ReconciliationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationConnection.TotalCount(childComplexity), true
+
+	case "ReconciliationEdge.cursor":
+		if e.ComplexityRoot.ReconciliationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationEdge.Cursor(childComplexity), true
+	case "ReconciliationEdge.node":
+		if e.ComplexityRoot.ReconciliationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationEdge.Node(childComplexity), true
 
 	case "StatRow.channel":
 		if e.ComplexityRoot.StatRow.Channel == nil {
@@ -2984,6 +3143,62 @@ func (ec *executionContext) childFields_PublicTotals(ctx context.Context, field 
 		return ec.fieldContext_PublicTotals_amountApproved(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PublicTotals", field.Name)
+}
+
+func (ec *executionContext) childFields_Reconciliation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Reconciliation_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Reconciliation_createdAt(ctx, field)
+	case "actor":
+		return ec.fieldContext_Reconciliation_actor(ctx, field)
+	case "program":
+		return ec.fieldContext_Reconciliation_program(ctx, field)
+	case "group":
+		return ec.fieldContext_Reconciliation_group(ctx, field)
+	case "ward":
+		return ec.fieldContext_Reconciliation_ward(ctx, field)
+	case "otherWard":
+		return ec.fieldContext_Reconciliation_otherWard(ctx, field)
+	case "fileName":
+		return ec.fieldContext_Reconciliation_fileName(ctx, field)
+	case "row":
+		return ec.fieldContext_Reconciliation_row(ctx, field)
+	case "citizenId":
+		return ec.fieldContext_Reconciliation_citizenId(ctx, field)
+	case "code":
+		return ec.fieldContext_Reconciliation_code(ctx, field)
+	case "message":
+		return ec.fieldContext_Reconciliation_message(ctx, field)
+	case "newLine":
+		return ec.fieldContext_Reconciliation_newLine(ctx, field)
+	case "existing":
+		return ec.fieldContext_Reconciliation_existing(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Reconciliation", field.Name)
+}
+
+func (ec *executionContext) childFields_ReconciliationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ReconciliationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ReconciliationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ReconciliationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReconciliationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ReconciliationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ReconciliationEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ReconciliationEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReconciliationEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_StatRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

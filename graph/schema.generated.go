@@ -41,6 +41,7 @@ type QueryResolver interface {
 	ImportBatches(ctx context.Context, wards []string, groups []string, first *int) ([]*intake.BatchSummary, error)
 	WorkflowRules(ctx context.Context) ([]*disbursement.Rule, error)
 	ImportLimits(ctx context.Context) (*model.ImportLimits, error)
+	Reconciliations(ctx context.Context, first *int, after *string) (*ReconciliationConnection, error)
 	Disbursements(ctx context.Context, filter *model.DisbursementFilter, breaksRule *bool, orderBy *model.DisbursementOrder, first *int, after *string) (*DisbursementConnection, error)
 	Disbursement(ctx context.Context, id string) (*disbursement.Disbursement, error)
 	Beneficiaries(ctx context.Context, filter *model.BeneficiaryFilter, first *int, after *string) (*BeneficiaryConnection, error)
@@ -318,6 +319,28 @@ func (ec *executionContext) field_Query_publicStats_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["unitsAsOf"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_reconciliations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -982,6 +1005,50 @@ func (ec *executionContext) fieldContext_Query_importLimits(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_reconciliations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_reconciliations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Reconciliations(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ReconciliationConnection) graphql.Marshaler {
+			return ec.marshalNReconciliationConnection2ᚖhotroᚋgraphᚐReconciliationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_reconciliations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReconciliationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_reconciliations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_disbursements(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1538,6 +1605,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_importLimits(ctx, field)
+				})
+		case "reconciliations":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_reconciliations(ctx, field)
 				})
 		case "disbursements":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,

@@ -30,6 +30,7 @@ Usage:
   hotro national [--scale F] [--seed N]   load the synthetic national data set (PostgreSQL only;
                 scale 1: 20 million recipients, 30 million lines, with COPY)
   hotro rollup  check|rebuild    compare the rollups with the lines, or recompute them
+  hotro public  audit            prove the public figures: no withheld cell can be worked out from the published ones
   hotro import  --program P --group G --ward W [--as USER] [--commit] FILE
                 check a recipient list (.xlsx/.csv) row by row; --commit writes it, all or nothing
   hotro help                     show this
@@ -88,6 +89,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return nationalCmd(ctx, rest, getenv, stdout, stderr)
 	case "rollup":
 		return rollupCmd(ctx, rest, getenv, stdout, stderr)
+	case "public":
+		return publicCmd(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

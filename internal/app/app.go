@@ -89,7 +89,7 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 	// lines is told of every change to payment lines, in the writer's transaction: the rollups
 	// change with the lines or not at all.
 	var lines disbursement.Observer = rollup.NewKeeper()
-	lists := intake.NewService(d, intake.Options{Observer: lines})
+	lists := intake.NewService(d, intake.Options{Observer: lines, DailyRows: cfg.ImportDailyRows})
 	resolver.Intake = lists
 	resolver.Workflow = disbursement.NewWorkflow(d, lines, nil)
 	counters := metrics.New(d.DB)

@@ -362,6 +362,31 @@ func TestIntakeThroughGraphQL(t *testing.T) {
 					t.Errorf("import for another ward: %s", r.Raw)
 				}
 			})
+			t.Run("a person on record in another ward", func(t *testing.T) {
+				// The admin lists a person in 05485; the officer of 05431 then lists the same ID.
+				person := []byte("Họ và tên,Số CCCD/CMND,Số nhân khẩu\r\nĐỗ Văn Khác,001085777009,4\r\n")
+				other := map[string]any{"input": map[string]any{"program": "NQ42-2020", "group": "HO_NGHEO", "ward": "05485", "file": nil}}
+				_, r := upload(t, srv, admin, checkImport, other, "variables.input.file", "khac.csv", person)
+				var staged struct{ CheckImport struct{ UploadID string } }
+				must(t, json.Unmarshal(r.Data, &staged))
+				if r := admin.GraphQL(t, `mutation($id: ID!) { commitImport(id: $id) { status } }`, map[string]any{"id": staged.CheckImport.UploadID}); !strings.Contains(string(r.Raw), "COMMITTED") {
+					t.Fatalf("the other ward's list: %s", r.Raw)
+				}
+				_, r = upload(t, srv, officer, checkImport, vars, "variables.input.file", "khac.csv", []byte("Họ và tên,Số CCCD/CMND,Số nhân khẩu\r\nTên Đoán,001085777009,4\r\n"))
+				if !strings.Contains(string(r.Raw), `"code":"reconcile_elsewhere"`) || strings.Contains(string(r.Raw), "05485") || strings.Contains(string(r.Raw), "họ tên khác") {
+					t.Errorf("officer's check: %s", r.Raw)
+				}
+				const queue = `{ reconciliations(first: 10) { totalCount edges { node { actor citizenId code message row ward { code } otherWard { code } group { code } newLine existing } } } }`
+				r = admin.GraphQL(t, queue, nil)
+				for _, want := range []string{`"actor":"canbo.quantrieu"`, `"citizenId":"001085777009"`, `"code":"id_other_person"`, `"otherWard":{"code":"05485"}`, `Tên Đoán`, `Đỗ Văn Khác`, `"totalCount":1`} {
+					if !strings.Contains(string(r.Raw), want) {
+						t.Errorf("queue lacks %s: %s", want, r.Raw)
+					}
+				}
+				if r := officer.GraphQL(t, queue, nil); r.Code() != "FORBIDDEN" {
+					t.Errorf("an officer read the queue: %s", r.Raw)
+				}
+			})
 		})
 	}
 }

@@ -49,6 +49,8 @@ type Config struct {
 
 	ResponseCacheMB int // HOTRO_RESPONSE_CACHE_MB: memory for answers to repeated queries (0: off)
 
+	ImportDailyRows int // HOTRO_IMPORT_DAILY_ROWS: rows a ward officer's uploads may check in a day
+
 	// Seeding
 	Demo         bool    // seed: also load the demo data set
 	National     bool    // seed: load the synthetic national data set (PostgreSQL)
@@ -79,6 +81,7 @@ func Defaults() Config {
 		DemoPassword:     "hotro-demo-2020",
 		PublicMinCount:   5,
 		ResponseCacheMB:  64,
+		ImportDailyRows:  5_000,
 		PublicMaxAge:     time.Minute,
 		MetricsAddr:      "127.0.0.1:9090",
 	}
@@ -94,6 +97,7 @@ const (
 	Seed    Command = "seed"
 	User    Command = "user"
 	Token   Command = "token"
+	Public  Command = "public"
 )
 
 // Load reads the settings for cmd from args (the flags after the subcommand) and getenv. It returns
@@ -167,14 +171,6 @@ func Load(cmd Command, args []string, getenv func(string) string, usage io.Write
 		env("HOTRO_ADMIN_PASSWORD", str(&c.AdminPassword))
 		fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark session cookies Secure, for a TLS proxy in front (env HOTRO_SECURE_COOKIES)")
 		fs.StringVar(&c.AdminUsername, "admin-username", c.AdminUsername, "create this admin account at start if none exists; password from HOTRO_ADMIN_PASSWORD (env HOTRO_ADMIN_USERNAME)")
-		env("HOTRO_PUBLIC_MIN_COUNT", func(v string) error {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 {
-				return errors.New("not a whole number of at least 1")
-			}
-			c.PublicMinCount = n
-			return nil
-		})
 		env("HOTRO_PUBLIC_MAX_AGE", dur(&c.PublicMaxAge))
 		env("HOTRO_CORS_ORIGINS", func(v string) error {
 			origins, err := parseOrigins(v)
@@ -190,8 +186,16 @@ func Load(cmd Command, args []string, getenv func(string) string, usage io.Write
 			c.ResponseCacheMB = n
 			return nil
 		})
+		env("HOTRO_IMPORT_DAILY_ROWS", func(v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return errors.New("not a whole number of rows")
+			}
+			c.ImportDailyRows = n
+			return nil
+		})
+		fs.IntVar(&c.ImportDailyRows, "import-daily-rows", c.ImportDailyRows, "rows of uploaded lists a ward officer may check in a day (env HOTRO_IMPORT_DAILY_ROWS)")
 		fs.IntVar(&c.ResponseCacheMB, "response-cache-mb", c.ResponseCacheMB, "memory for answers to repeated queries, dropped when the data changes; 0 turns it off (env HOTRO_RESPONSE_CACHE_MB)")
-		fs.IntVar(&c.PublicMinCount, "public-min-count", c.PublicMinCount, "withhold public cells counting fewer people or recipients (env HOTRO_PUBLIC_MIN_COUNT)")
 		fs.DurationVar(&c.PublicMaxAge, "public-max-age", c.PublicMaxAge, "how long caches may keep public answers (env HOTRO_PUBLIC_MAX_AGE)")
 		fs.Func("cors-origins", "comma-separated origins that may read the public API and frame charts (env HOTRO_CORS_ORIGINS)", func(v string) error {
 			origins, err := parseOrigins(v)
@@ -231,6 +235,17 @@ func Load(cmd Command, args []string, getenv func(string) string, usage io.Write
 		fs.BoolVar(&c.KeepTokens, "keep-tokens", false, "passwd: leave the account's API tokens working (by default they end with its sessions)")
 	case Token:
 		fs.DurationVar(&c.TokenTTL, "ttl", 0, "lifetime of a new token, e.g. 720h (0: no expiry)")
+	}
+	if cmd == Serve || cmd == Public {
+		env("HOTRO_PUBLIC_MIN_COUNT", func(v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return errors.New("not a whole number of at least 1")
+			}
+			c.PublicMinCount = n
+			return nil
+		})
+		fs.IntVar(&c.PublicMinCount, "public-min-count", c.PublicMinCount, "withhold public cells counting fewer people or recipients (env HOTRO_PUBLIC_MIN_COUNT)")
 	}
 	if cmd == Serve || cmd == Seed {
 		env("HOTRO_DEMO_PASSWORD", str(&c.DemoPassword))
@@ -283,6 +298,8 @@ func (c Config) validate() error {
 		return fmt.Errorf("--public-max-age must not be negative, got %s", c.PublicMaxAge)
 	case c.ResponseCacheMB < 0 || c.ResponseCacheMB > 1<<20:
 		return fmt.Errorf("--response-cache-mb must be 0 (off) to %d megabytes, got %d", 1<<20, c.ResponseCacheMB)
+	case c.ImportDailyRows < 1:
+		return fmt.Errorf("--import-daily-rows must be at least 1, got %d", c.ImportDailyRows)
 	case c.EmbedSecret != "" && len(c.EmbedSecret) < 32:
 		return fmt.Errorf("HOTRO_EMBED_SECRET must be at least 32 characters")
 	case c.AdminUsername != "" && c.AdminPassword == "":

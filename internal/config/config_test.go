@@ -37,6 +37,9 @@ func TestLoad(t *testing.T) {
 		{"negative response cache by flag", Serve, []string{"--response-cache-mb", "-3"}, nil, nil, "--response-cache-mb must be 0 (off)"},
 		{"negative response cache in env", Serve, nil, map[string]string{"HOTRO_RESPONSE_CACHE_MB": "-3"}, nil, "--response-cache-mb must be 0 (off)"},
 		{"response cache off", Serve, nil, map[string]string{"HOTRO_RESPONSE_CACHE_MB": "0"}, func(c Config) bool { return c.ResponseCacheMB == 0 }, ""},
+		{"import daily rows from env", Serve, nil, map[string]string{"HOTRO_IMPORT_DAILY_ROWS": "800"}, func(c Config) bool { return c.ImportDailyRows == 800 }, ""},
+		{"import daily rows default", Serve, nil, nil, func(c Config) bool { return c.ImportDailyRows == 5_000 }, ""},
+		{"no import daily rows", Serve, []string{"--import-daily-rows", "0"}, nil, nil, "--import-daily-rows must be at least 1"},
 		{"negative public max age", Serve, []string{"--public-max-age", "-1m"}, nil, nil, "--public-max-age must not be negative"},
 		{"no trusted proxies by default", Serve, nil, nil, func(c Config) bool { return len(c.TrustedProxies) == 0 }, ""},
 		{"trusted proxies", Serve, nil, map[string]string{"HOTRO_TRUSTED_PROXIES": "10.0.0.0/8, 192.168.1.7,::1"}, func(c Config) bool {

@@ -156,8 +156,8 @@ func TestCommitChecksAgain(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if done.Status != intake.HasErrors || !slices.Equal(codesOf(done), []string{"3:" + intake.CodeListedElsewhere}) {
-				t.Errorf("commit report = %s %v, want the row now listed elsewhere", done.Status, codesOf(done))
+			if done.Status != intake.HasErrors || !slices.Equal(codesOf(done), []string{"3:" + intake.CodeElsewhere}) {
+				t.Errorf("commit report = %s %v, want the row now listed elsewhere (for the city office to reconcile)", done.Status, codesOf(done))
 			}
 			if got := e.counts(); got != before {
 				t.Errorf("a refused commit wrote: %+v, want %+v", got, before)

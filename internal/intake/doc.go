@@ -25,6 +25,11 @@
 //     or on record, is a WARNING for review. An ID on record under another name is an ERROR.
 //   - The same person already on this group's list of this ward: SKIPPED (so importing a list again,
 //     or a longer version of it, adds only the new rows). On this group's list of another ward: ERROR.
+//   - A ward officer learns nothing of other wards' records: a row whose ID is on record outside the
+//     officer's wards is an ERROR (CodeElsewhere) in the same words whatever is on record there, and
+//     what an admin would have been told goes to the reconciliation queue (reconcile.go). An officer
+//     checks at most Options.DailyRows rows a day, and one whose rows keep naming people elsewhere is
+//     flagged in the audit trail (lookups.go). Admins see every detail and are not bound.
 //   - On another group's list of the same programme, the programme's overlap rule decides.
 //     ALLOW_ALL: WARNING. HIGHEST_ONLY (the default, Resolution 42's one-benefit rule): the line with
 //     the higher amount stands. A new row not higher than the existing line is an ERROR; a higher row
@@ -43,5 +48,6 @@
 // reads: new recipients with their person IDs, one LISTED line each through disbursement.Store (which
 // tells the Observer), the cancellations, an audit event per line and one for the import, the
 // import_batches row, and the data version. Any error rolls all of it back. Memory holds one chunk
-// of rows (and the set of IDs seen, for duplicates), not the file's rows.
+// of rows (and the set of IDs seen, for duplicates), not the file's rows; package sheet reads the
+// file in bounded memory, and at most Options.MaxConcurrent uploads are read at a time (slots.go).
 package intake

@@ -1,7 +1,6 @@
 package intake
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -16,6 +15,7 @@ import (
 	"github.com/uptrace/bun/dialect"
 
 	"hotro/internal/audit"
+	"hotro/internal/auth"
 	"hotro/internal/beneficiary"
 	"hotro/internal/civil"
 	"hotro/internal/dataset"
@@ -51,6 +51,32 @@ type pass struct {
 	seenNames map[uint64]seenName  // hash of the folded name and birth date -> first row with them
 	wards     map[string]wardCheck // ward cells already checked
 	batch     *disbursement.Batch
+
+	// visible, for a ward-scoped caller, tells the wards whose records the caller may learn of (nil:
+	// every ward). What rows find outside them is kept in found for the reconciliation queue.
+	visible func(wardID int64) bool
+	found   []*Reconciliation
+	// budget is how many rows the pass may look up (the caller's daily bound); negative: no bound.
+	budget int
+}
+
+// hider returns the pass when it hides other wards' records from its caller, else nil.
+func (p *pass) hider() *pass {
+	if p.visible == nil {
+		return nil
+	}
+	return p
+}
+
+// elsewhere counts the rows that named people on record outside the caller's wards.
+func (p *pass) elsewhere() int {
+	n := 0
+	for _, r := range p.found {
+		if r.Code != CodeNearDuplicate {
+			n++
+		}
+	}
+	return n
 }
 
 type seenName struct {
@@ -75,9 +101,13 @@ func nameDateKey(name string, birth civil.Date) uint64 {
 
 type wardCheck struct{ code, msg string }
 
-func newPass(db bun.IDB, t *Target, actor string, now time.Time, opt Options) *pass {
-	return &pass{db: db, t: t, actor: actor, now: now, chunk: opt.ChunkSize, limits: opt.Limits, observer: opt.Observer, onWritten: opt.OnWritten,
-		seenIDs: map[uint64]int32{}, seenNames: map[uint64]seenName{}, wards: map[string]wardCheck{}}
+func newPass(db bun.IDB, t *Target, id *auth.Identity, now time.Time, opt Options) *pass {
+	p := &pass{db: db, t: t, actor: id.Username, now: now, chunk: opt.ChunkSize, limits: opt.Limits, observer: opt.Observer, onWritten: opt.OnWritten,
+		seenIDs: map[uint64]int32{}, seenNames: map[uint64]seenName{}, wards: map[string]wardCheck{}, budget: -1}
+	if id.WardScoped() {
+		p.visible = id.InScope
+	}
+	return p
 }
 
 // run checks (and in a commit writes) the upload data. Problems with the file or its rows are in
@@ -88,7 +118,7 @@ func (p *pass) run(ctx context.Context, fileName, sha string, data []byte) (*Rep
 		ListedOn: t.ListedOn, Listed: t.ListedOn.String(), FileName: fileName, SHA256: sha, Size: int64(len(data)),
 		CheckedAt: p.now, CheckedBy: p.actor, Issues: []Issue{}, Preview: []RowResult{}}
 	rep := p.rep
-	rd, err := sheet.Open(bytes.NewReader(data), fileName, p.limits)
+	rd, err := sheet.OpenBytes(data, fileName, p.limits) // the service holds the upload: no second copy
 	if e, ok := sheet.AsError(err); ok {
 		rep.refuse(e.Code, e.Message)
 		return p.finish(ctx)
@@ -239,13 +269,16 @@ func (p *pass) flush(ctx context.Context, rows []*candidate) error {
 			}
 		}
 	}
+	if p.budget >= 0 && p.rep.Rows+len(rows) > p.budget {
+		return errDailyBound
+	}
 	k, err := lookup(ctx, p.db, p.t, rows)
 	if err != nil {
 		return err
 	}
 	rep := p.rep
 	for _, c := range rows {
-		judge(c, k, p.t, p.idCol, p.nameCol)
+		judge(c, k, p.t, p.idCol, p.nameCol, p.hider())
 		rep.Rows++
 		switch c.outcome() {
 		case Accepted:

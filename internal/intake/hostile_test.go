@@ -81,6 +81,15 @@ func TestHostileFiles(t *testing.T) {
 			}},
 		{name: "XLSX zip bomb", file: "ds.xlsx", status: intake.Refused, wantCode: sheet.CodeZipBomb,
 			data: func(t *testing.T) io.Reader { return bytes.NewReader(zipBomb(t)) }},
+		{name: "XLSX whose one cell inflates to 200 MiB", file: "ds.xlsx", status: intake.Refused, wantCode: sheet.CodeZipBomb,
+			data: func(t *testing.T) io.Reader {
+				return bytes.NewReader(withRawPart(t, xlsxOf(t, [][]any{{"Họ tên"}}, nil), "xl/worksheets/sheet1.xml",
+					repeated{[]byte(`<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>` +
+						`<row r="1"><c r="A1" t="inlineStr"><is><t>Họ tên</t></is></c><c r="B1" t="inlineStr"><is><t>CCCD</t></is></c><c r="C1" t="inlineStr"><is><t>Số khẩu</t></is></c></row>` +
+						`<row r="2"><c r="A2" t="inlineStr"><is><t>`), 1},
+					repeated{bytes.Repeat([]byte("a"), 1<<20), 200},
+					repeated{[]byte(`</t></is></c></row></sheetData></worksheet>`), 1}))
+			}},
 		{name: "a file far over the size limit", file: "ds.csv", status: intake.Refused, wantCode: sheet.CodeFileTooLarge,
 			data: func(t *testing.T) io.Reader { return io.LimitReader(endless{}, 1<<30) }},
 		{name: "too many rows", file: "ds.csv", limits: sheet.Limits{MaxRows: 3}, status: intake.Refused, wantCode: sheet.CodeTooManyRows,

@@ -73,8 +73,13 @@ func lookup(ctx context.Context, db bun.IDB, t *Target, chunk []*candidate) (*kn
 
 // judge holds one row against what the database knows: the same person on this or another list of
 // the programme, the programme's overlap rule, an ID that belongs to someone else, near-duplicates.
-func judge(c *candidate, k *known, t *Target, idCol, nameCol string) {
+// hide, when not nil, is the pass of a ward-scoped caller: what concerns people on record outside
+// the caller's wards goes to its reconciliation queue instead of the row's issues.
+func judge(c *candidate, k *known, t *Target, idCol, nameCol string, hide *pass) {
 	if c.citizenID == "" {
+		return
+	}
+	if hide != nil && hide.hideOutside(c, k) {
 		return
 	}
 	kind := beneficiary.Person
@@ -115,8 +120,12 @@ func judge(c *candidate, k *known, t *Target, idCol, nameCol string) {
 	if c.birth != nil {
 		for _, b := range k.byName[c.nameKey] {
 			if b.DateOfBirth != nil && *b.DateOfBirth == *c.birth && b.CitizenID != nil && *b.CitizenID != c.citizenID {
-				c.warn(nameCol, CodeNearDuplicate, fmt.Sprintf("Đã có người cùng họ tên và ngày sinh %s với số giấy tờ khác (%s). Hãy kiểm tra có phải cùng một người không.",
-					c.birth.Vietnamese(), auth.MaskID(*b.CitizenID)))
+				msg := fmt.Sprintf("Đã có người cùng họ tên và ngày sinh %s với số giấy tờ khác (%s). Hãy kiểm tra có phải cùng một người không.",
+					c.birth.Vietnamese(), auth.MaskID(*b.CitizenID))
+				if hide != nil && hide.hideNearDuplicate(c, b, msg) {
+					continue
+				}
+				c.warn(nameCol, CodeNearDuplicate, msg)
 				break
 			}
 		}

@@ -40,13 +40,24 @@ type Options struct {
 	// OnWritten, when set, is called after each chunk a commit writes, with the rows written so far
 	// (in the open transaction: nothing is visible before the commit ends).
 	OnWritten func(rows int)
+	// DailyRows bounds the rows a ward officer's uploads may check in a day (default
+	// DefaultDailyRows); SuspiciousLookups is how many of them may name people on record outside the
+	// officer's wards before the officer is flagged in the audit trail (default
+	// DefaultSuspiciousLookups).
+	DailyRows         int
+	SuspiciousLookups int
+	// MaxConcurrent is how many uploads are read at a time (default DefaultMaxConcurrent); one more
+	// waits SlotWait (default DefaultSlotWait; negative: not at all) before it is refused as busy.
+	MaxConcurrent int
+	SlotWait      time.Duration
 }
 
 // Service imports ward lists: it checks uploads (the dry run), keeps checked uploads until the
 // officer confirms them, and commits them, all or nothing.
 type Service struct {
-	db  *bun.DB
-	opt Options
+	db    *bun.DB
+	opt   Options
+	slots chan struct{} // one token per upload being read
 }
 
 // NewService returns the import service over db.
@@ -57,7 +68,19 @@ func NewService(db *bun.DB, opt Options) *Service {
 	if opt.ChunkSize <= 0 {
 		opt.ChunkSize = DefaultChunk
 	}
-	return &Service{db: db, opt: opt}
+	if opt.DailyRows <= 0 {
+		opt.DailyRows = DefaultDailyRows
+	}
+	if opt.SuspiciousLookups <= 0 {
+		opt.SuspiciousLookups = DefaultSuspiciousLookups
+	}
+	if opt.MaxConcurrent <= 0 {
+		opt.MaxConcurrent = DefaultMaxConcurrent
+	}
+	if opt.SlotWait == 0 {
+		opt.SlotWait = DefaultSlotWait
+	}
+	return &Service{db: db, opt: opt, slots: make(chan struct{}, opt.MaxConcurrent)}
 }
 
 // Limits are what an uploaded list may be (its size, its rows...), defaults filled in.
@@ -69,7 +92,8 @@ func (s *Service) MaxUploadBytes() int64 { return s.Limits().MaxFileSize + 1<<20
 
 // Check reads the upload and reports on every row without writing anything (the dry run). onRow,
 // when not nil, receives the outcome of every row in order. Errors are for the request itself
-// (unknown programme, group or ward; permission); problems with the file are in the report.
+// (unknown programme, group or ward; permission; a ward officer's daily bound, TooComplex; a busy
+// service, Unavailable); problems with the file are in the report.
 func (s *Service) Check(ctx context.Context, req Request, file io.Reader, onRow func(RowResult)) (*Report, error) {
 	const op = "intake: check"
 	now := s.opt.Now()
@@ -77,13 +101,40 @@ func (s *Service) Check(ctx context.Context, req Request, file io.Reader, onRow 
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
+	id := auth.FromContext(ctx)
+	budget, err := s.budget(ctx, id, civil.Of(now))
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	release, err := s.slot(ctx)
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	defer release()
 	data, sha, err := s.read(file)
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
-	p := newPass(s.db, t, auth.FromContext(ctx).Username, now, s.opt)
-	p.onRow = onRow
-	return p.run(ctx, req.FileName, sha, data)
+	p := newPass(s.db, t, id, now, s.opt)
+	p.onRow, p.budget = onRow, budget
+	rep, err := p.run(ctx, req.FileName, sha, data)
+	if err := s.afterPass(ctx, p, true, err); err != nil {
+		return nil, errs.E(op, err)
+	}
+	return rep, nil
+}
+
+// afterPass tallies a pass (see tally) and turns its error, if any, into the caller's.
+func (s *Service) afterPass(ctx context.Context, p *pass, count bool, runErr error) error {
+	if err := s.tally(ctx, p, count, runErr); err != nil {
+		if runErr == nil {
+			runErr = err
+		}
+	}
+	if errors.Is(runErr, errDailyBound) {
+		return s.dailyBoundError(s.opt.DailyRows - p.budget) // rows checked today before this file
+	}
+	return runErr
 }
 
 // Stage checks the upload like Check and, when it may be committed, keeps it: the report's
@@ -95,16 +146,30 @@ func (s *Service) Stage(ctx context.Context, req Request, file io.Reader) (*Repo
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
+	id := auth.FromContext(ctx)
+	budget, err := s.budget(ctx, id, civil.Of(now))
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	release, err := s.slot(ctx)
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	defer release()
 	data, sha, err := s.read(file)
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
-	actor := auth.FromContext(ctx).Username
-	rep, err := newPass(s.db, t, actor, now, s.opt).run(ctx, req.FileName, sha, data)
-	if err != nil || !rep.CanCommit() {
-		return rep, err
+	p := newPass(s.db, t, id, now, s.opt)
+	p.budget = budget
+	rep, err := p.run(ctx, req.FileName, sha, data)
+	if err := s.afterPass(ctx, p, true, err); err != nil {
+		return nil, errs.E(op, err)
 	}
-	if err := s.keep(ctx, t, rep, data, actor, now); err != nil {
+	if !rep.CanCommit() {
+		return rep, nil
+	}
+	if err := s.keep(ctx, t, rep, data, id.Username, now); err != nil {
 		return nil, errs.E(op, err)
 	}
 	return rep, nil
@@ -128,10 +193,15 @@ func (s *Service) Commit(ctx context.Context, uploadID int64) (*Report, error) {
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
-	rep, err := s.commit(ctx, t, u.FileName, u.FileSHA256, u.Content, nil, func(ctx context.Context, tx bun.IDB, rep *Report) error {
+	release, err := s.slot(ctx)
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	defer release()
+	rep, p, err := s.commit(ctx, t, u.FileName, u.FileSHA256, u.Content, nil, -1, func(ctx context.Context, tx bun.IDB, rep *Report) error {
 		return s.markCommitted(ctx, tx, u.ID, rep, now)
 	})
-	if err != nil {
+	if err := s.afterPass(ctx, p, false, err); err != nil {
 		return nil, errs.E(op, err)
 	}
 	rep.UploadID = u.ID
@@ -147,16 +217,26 @@ func (s *Service) Commit(ctx context.Context, uploadID int64) (*Report, error) {
 // Import checks and commits an upload in one go (the command line's --commit).
 func (s *Service) Import(ctx context.Context, req Request, file io.Reader, onRow func(RowResult)) (*Report, error) {
 	const op = "intake: import"
-	t, err := resolve(ctx, s.db, req, civil.Of(s.opt.Now()))
+	now := s.opt.Now()
+	t, err := resolve(ctx, s.db, req, civil.Of(now))
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
+	budget, err := s.budget(ctx, auth.FromContext(ctx), civil.Of(now))
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	release, err := s.slot(ctx)
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	defer release()
 	data, sha, err := s.read(file)
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
-	rep, err := s.commit(ctx, t, req.FileName, sha, data, onRow, nil)
-	if err != nil {
+	rep, p, err := s.commit(ctx, t, req.FileName, sha, data, onRow, budget, nil)
+	if err := s.afterPass(ctx, p, true, err); err != nil {
 		return nil, errs.E(op, err)
 	}
 	return rep, nil
@@ -166,10 +246,12 @@ func (s *Service) Import(ctx context.Context, req Request, file io.Reader, onRow
 var errNotCommitted = errors.New("intake: not committed")
 
 // commit runs a writing pass in one transaction, holding the programme's import lock, and rolls it
-// back unless the pass committed. then, if not nil, runs in the transaction after the pass.
-func (s *Service) commit(ctx context.Context, t *Target, fileName, sha string, data []byte, onRow func(RowResult),
-	then func(context.Context, bun.IDB, *Report) error) (*Report, error) {
+// back unless the pass committed. then, if not nil, runs in the transaction after the pass. budget
+// bounds the rows it looks up (negative: no bound). It returns the pass, for its tally.
+func (s *Service) commit(ctx context.Context, t *Target, fileName, sha string, data []byte, onRow func(RowResult), budget int,
+	then func(context.Context, bun.IDB, *Report) error) (*Report, *pass, error) {
 	var rep *Report
+	var p *pass
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if tx.Dialect().Name() == dialect.PG {
 			// One import of a programme at a time, so that two lists cannot both take the same person.
@@ -184,8 +266,8 @@ func (s *Service) commit(ctx context.Context, t *Target, fileName, sha string, d
 			s.opt.OnCommit()
 		}
 		now := s.opt.Now()
-		p := newPass(tx, t, auth.FromContext(ctx).Username, now, s.opt)
-		p.commit, p.onRow = true, onRow
+		p = newPass(tx, t, auth.FromContext(ctx), now, s.opt)
+		p.commit, p.onRow, p.budget = true, onRow, budget
 		var err error
 		if rep, err = p.run(ctx, fileName, sha, data); err != nil {
 			return err
@@ -202,12 +284,12 @@ func (s *Service) commit(ctx context.Context, t *Target, fileName, sha string, d
 		if rep.Status != AlreadyImported {
 			rep.BatchID = 0 // rolled back
 		}
-		return rep, nil
+		return rep, p, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, p, err
 	}
-	return rep, nil
+	return rep, p, nil
 }
 
 // read reads the upload up to one byte past the size limit (package sheet refuses it then) and

@@ -172,13 +172,19 @@ func (s *Service) Recheck(ctx context.Context, id int64, onRow func(RowResult)) 
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
-	p := newPass(s.db, t, auth.FromContext(ctx).Username, s.opt.Now(), s.opt)
+	release, err := s.slot(ctx)
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	defer release()
+	p := newPass(s.db, t, auth.FromContext(ctx), s.opt.Now(), s.opt)
 	p.onRow = onRow
 	rep, err := p.run(ctx, u.FileName, u.FileSHA256, u.Content)
-	if rep != nil {
-		rep.UploadID = u.ID
+	if err := s.afterPass(ctx, p, false, err); err != nil {
+		return nil, errs.E(op, err)
 	}
-	return rep, err
+	rep.UploadID = u.ID
+	return rep, nil
 }
 
 // markCommitted records, in the commit's transaction, that the upload is written.

@@ -164,7 +164,7 @@ func (h *Handler) chart(r *http.Request) (*Chart, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Chart{Chart: name, Measure: measure, Lang: lang, Public: !full}
+	c := &Chart{Chart: name, Measure: measure, Lang: lang, Public: !full, Points: []Point{}}
 	info, err := h.Dataset.Get(r.Context())
 	if err != nil {
 		return nil, err
@@ -180,7 +180,7 @@ func (h *Handler) chart(r *http.Request) (*Chart, error) {
 	case ChartPipeline:
 		query.GroupBy = []report.Dimension{report.Group}
 	case ChartTimeSeries:
-		bucket := report.Dimension(strings.ToUpper(orDefault(q.Get("bucket"), "DAY")))
+		bucket := report.Dimension(strings.ToUpper(orDefault(q.Get("bucket"), "WEEK")))
 		if bucket != report.Day && bucket != report.Week && bucket != report.Month {
 			return nil, errs.E(op, errs.Invalid, errs.Msg("bucket phải là DAY, WEEK hoặc MONTH."))
 		}

@@ -187,6 +187,7 @@ func (r *Release) rowsOf(base CellKey, by report.Dimension) []CellKey {
 	}
 	switch by {
 	case "":
+		with(base) // no grouping: one row, the total, as stats answers
 	case report.Province, report.District, report.Ward:
 		for _, u := range r.tree.at(base.Unit, levelOf(by)) {
 			k := base

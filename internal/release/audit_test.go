@@ -211,3 +211,18 @@ func independentRowsForTest(a [][]float64, b []float64, n int) (*mat.Dense, []fl
 	}
 	return m, rhs
 }
+
+// TestPatternIsTheSameEveryTime: the same data give the same withheld cells (a pattern that
+// changed from one build to the next would let two versions be subtracted).
+func TestPatternIsTheSameEveryTime(t *testing.T) {
+	lines := randomLines(5)
+	first := build(t, lines, 5)
+	for range 3 {
+		again := build(t, lines, 5)
+		for k, c := range first.cells {
+			if again.cells[k].Withheld != c.Withheld {
+				t.Fatalf("cell %+v withheld %v, then %v", k, c.Withheld, again.cells[k].Withheld)
+			}
+		}
+	}
+}

@@ -53,3 +53,27 @@ func TestDemoPatternPassesTheAudit(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkPublicPattern computes the release tables of the demo data, their suppression pattern
+// and its audit, as a server does once per data version (make bench). For the national data set:
+// hotro public audit --database-url postgres://…/DB (after hotro seed --national --scale 0.05).
+func BenchmarkPublicPattern(b *testing.B) {
+	d := seedtest.Demo(b, dbtest.Dialects()[0])
+	if _, err := rollup.EnsureBuilt(context.Background(), d); err != nil {
+		b.Fatal(err)
+	}
+	ref, err := reference.NewCache(d).Get(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	e := rollup.NewEngine(d)
+	for b.Loop() {
+		r, err := release.Build(context.Background(), e, ref, 1, 5)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if rep, err := r.Audit(); err != nil || len(rep.Findings) > 0 {
+			b.Fatalf("audit: %v, %d findings", err, len(rep.Findings))
+		}
+	}
+}

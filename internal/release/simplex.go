@@ -15,7 +15,12 @@ var (
 	errUnbounded  = errors.New("unbounded")
 )
 
+// eps is the tolerance on reduced costs and pivots: the values are scaled to about 1, and a pivot
+// on a smaller entry would amplify rounding more than it helps.
 const eps = 1e-9
+
+// pivotEps is the smallest entry a pivot may divide by.
+const pivotEps = 1e-7
 
 // tableau is a feasible basis of A x = b, x ≥ 0: rows B⁻¹A | B⁻¹b.
 type tableau struct {
@@ -62,7 +67,7 @@ func feasibleBasis(a [][]float64, b []float64, n int) (*tableau, error) {
 	if err := pivotToOptimum(rows, basis, cost, n+m); err != nil {
 		return nil, err
 	}
-	if -cost[width-1] > 1e-7 {
+	if -cost[width-1] > 1e-6 {
 		return nil, errInfeasible
 	}
 	// Artificials still basic (at zero): pivot them out, or drop their row when it is redundant.
@@ -160,7 +165,7 @@ func pivotToOptimum(rows [][]float64, basis []int, cost []float64, cols int) err
 		leave := -1
 		ratio := math.Inf(1)
 		for i, r := range rows {
-			if r[enter] > eps {
+			if r[enter] > pivotEps {
 				q := r[last] / r[enter]
 				if q < ratio-eps || (q < ratio+eps && leave >= 0 && basis[i] < basis[leave]) {
 					ratio, leave = q, i

@@ -32,8 +32,8 @@ type Publisher interface {
 	Stats(ctx context.Context, q Query) (*PublicResult, error)
 }
 
-// arrangePublic orders public rows like Arrange, with withheld rows last (their values must not
-// show through their rank), then keeps the first N.
+// arrangePublic orders public rows like Arrange, then keeps the first N: by key, withheld rows in
+// their place; by a measure, withheld rows last (their values must not show through their rank).
 func arrangePublic(res *PublicResult, q Query) {
 	rows := make([]Row, len(res.Rows))
 	for i, c := range res.Rows {
@@ -41,6 +41,28 @@ func arrangePublic(res *PublicResult, q Query) {
 		if c.Totals != nil {
 			rows[i].Totals = *c.Totals
 		}
+	}
+	if q.Order == nil || q.Order.Field == ByKey {
+		// In key order (time, codes) a withheld row keeps its place: its rank says nothing of
+		// its value, and a timeline stays in order.
+		all := &Result{Rows: rows}
+		Arrange(all, q)
+		suppressed := map[string]bool{}
+		for _, c := range res.Rows {
+			if c.Suppressed {
+				suppressed[rowID(c.Key, q.GroupBy)] = true
+			}
+		}
+		res.Rows = res.Rows[:0]
+		for _, r := range all.Rows {
+			if suppressed[rowID(r.Key, q.GroupBy)] {
+				res.Rows = append(res.Rows, PublicCell{Key: r.Key, Suppressed: true})
+				continue
+			}
+			t := r.Totals
+			res.Rows = append(res.Rows, PublicCell{Key: r.Key, Totals: &t})
+		}
+		return
 	}
 	byKey := q
 	if q.Order != nil && q.Order.Field != ByKey {
@@ -74,6 +96,15 @@ func arrangePublic(res *PublicResult, q Query) {
 	}
 }
 
+// rowID names a row by its grouping values.
+func rowID(k Key, dims []Dimension) string {
+	id := ""
+	for _, d := range dims {
+		id += sortKeyOf(d, k) + "|"
+	}
+	return id
+}
+
 // refuseAnonymous keeps raw stats from callers who have not signed in: they get PublicStats.
 func refuseAnonymous(id *auth.Identity) error {
 	if !id.SignedIn() {
@@ -82,6 +113,6 @@ func refuseAnonymous(id *auth.Identity) error {
 	return nil
 }
 
-// ArrangePublic orders public rows like Arrange, with withheld rows last (their values must not
-// show through their rank), then keeps the first N.
+// ArrangePublic orders public rows like Arrange, then keeps the first N: by key, withheld rows in
+// their place; by a measure, withheld rows last (their values must not show through their rank).
 func ArrangePublic(res *PublicResult, q Query) { arrangePublic(res, q) }

@@ -8,7 +8,8 @@ import { filterOf } from "./state.js";
 
 export const EMBED_CHARTS = ["wards", "groups", "timeseries", "kpi", "table"];
 const MEASURES = ["amountPaid", "peopleSupported", "beneficiaries"];
-const BUCKETS = ["DAY", "WEEK", "MONTH"];
+// Public charts come by week or month (the release tables have no days).
+const BUCKETS = ["WEEK", "MONTH"];
 // A first height for the plain iframe, which cannot follow its content.
 const FRAME_HEIGHTS = { wards: 940, groups: 340, timeseries: 420, kpi: 150, table: 1250 };
 
@@ -62,7 +63,7 @@ const focusable = 'a[href], button:not([disabled]), textarea:not([disabled]), in
 export function openEmbedDialog({ state, meta, chart = "wards", opener = null, minCount = 5 }) {
   document.getElementById("embed-dialog")?.remove();
   const base = new URL("./", location.href).href;
-  const choice = { chart: EMBED_CHARTS.includes(chart) ? chart : "wards", measure: "amountPaid", bucket: state.bucket || "DAY",
+  const choice = { chart: EMBED_CHARTS.includes(chart) ? chart : "wards", measure: "amountPaid", bucket: state.bucket === "MONTH" ? "MONTH" : "WEEK",
     chartLang: lang(), theme: "light", title: true };
 
   const scriptBox = h("textarea", { id: "embed-script", readonly: true, rows: "4", spellcheck: "false" });

@@ -13,6 +13,7 @@ import { lang, setLang, t } from "./i18n.js";
 import { mayOpen, pageLinks, refusalPage } from "./pages.js";
 import { WORK_PAGES, filterOf, parseState, toSearch, withState } from "./state.js";
 import { learnWards, wardsComplete } from "./wards.js";
+import { publicBucket, publicVariables } from "./public.js";
 import { showStatus } from "./status.js";
 import { auditPage } from "./views/audit.js";
 import { listsPage } from "./views/batches.js";
@@ -121,17 +122,19 @@ function signedIn() {
   return userKnown ? user !== null : csrfToken() !== "";
 }
 
-async function loadOverview(variables) {
+async function loadOverview(state, variables) {
   const name = signedIn() ? "Overview" : "PublicOverview";
   const key = name + JSON.stringify(variables);
   if (cache.has(key)) return cache.get(key);
+  // Visitors: weeks or months, and only the panels the release tables hold for the filter.
+  const visitor = () => ({ ...variables, ...publicVariables(state) });
   let data;
   try {
-    data = normalize(await query(name, variables));
+    data = normalize(await query(name, name === "Overview" ? variables : visitor()));
   } catch (err) {
     // A session that has just ended: the public figures are the visitor's.
     if (name !== "Overview" || !["UNAUTHENTICATED", "UNAUTHORIZED", "FORBIDDEN", "PERMISSION_DENIED"].includes(err.code)) throw err;
-    data = normalize(await query("PublicOverview", variables));
+    data = normalize(await query("PublicOverview", visitor()));
   }
   const entry = { data, at: new Date() };
   cache.set(key, entry);
@@ -181,7 +184,7 @@ async function render({ keepFocus = null } = {}) {
   try {
     // The figures do not wait for the filter options: both requests go at once.
     const program = state.program;
-    const overviewPromise = loadOverview({ filter: filterOf(state, program), bucket: state.bucket });
+    const overviewPromise = loadOverview(state, { filter: filterOf(state, program), bucket: state.bucket });
     overviewPromise.catch(() => {}); // reported below, once
     await Promise.all([loadMeta(), userPromise]);
     if (seq !== renderSeq) return;
@@ -191,14 +194,17 @@ async function render({ keepFocus = null } = {}) {
     if (seq !== renderSeq) return;
     performance.mark("hotro:data");
     minCount = data.total.minCount ?? minCount;
-    learnWards(data.byWard.rows.map((r) => r.ward));
+    if (data.byWard) learnWards(data.byWard.rows.map((r) => r.ward));
     el.filters.hidden = false;
     renderFilters(el.filters, { state, meta, program, navigate });
 
     disposeCharts();
     replace(el.main);
+    const visitor = data.total.minCount != null;
     const ctx = {
-      state, meta, program, data, user, navigate,
+      state, meta, program, data, user, navigate, visitor,
+      // Visitors see weeks or months (the release tables have no days).
+      bucket: visitor ? publicBucket(state) : state.bucket,
       hrefFor: (change) => href(withState(state, change)),
       contextLine: h("p", { class: "context" },
         h("span", { class: "as-of" }, t("asOf", { time: formatDateTime(at) }), ` (${t("dataVersion", { version: meta.dataset.version })})`),
@@ -293,7 +299,8 @@ function normalize(data) {
   data.total.total = fix(data.total.total);
   data.total.minCount ??= null;
   for (const key of ["byWard", "byGroup", "byFund", "overTime"]) {
-    data[key].rows = data[key].rows.map((r) => ({ ...r, totals: fix(r.totals) }));
+    // A part the public figures do not hold for the filter was not asked for: null.
+    data[key] = data[key] ? { ...data[key], rows: data[key].rows.map((r) => ({ ...r, totals: fix(r.totals) })) } : null;
   }
   return data;
 }

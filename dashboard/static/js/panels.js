@@ -98,24 +98,52 @@ function weekLabel(label) {
   return m ? t("weekLabel", { week: Number(m[2]), year: m[1] }) : label;
 }
 
-/** Paid per day or week, and cumulative; a switch between day and week. */
+function periodName(bucket, period) {
+  switch (bucket) {
+    case "WEEK":
+      return `${weekLabel(period.label)} (${formatDayMonth(period.start)}–${formatDate(period.end)})`;
+    case "MONTH":
+      return t("monthLabel", { month: Number(period.start.slice(5, 7)), year: period.start.slice(0, 4) });
+  }
+  return formatDate(period.start);
+}
+
+/**
+ * A panel the public figures do not hold for the filter: its title and why, instead of a chart
+ * (the release tables cross units with one of group, fund or month, and groups with weeks).
+ */
+export function unavailablePanel(id, title) {
+  const section = h(
+    "section",
+    { class: `card card-${id} card-unavailable`, id, "aria-labelledby": `${id}-title` },
+    h("div", { class: "card-head" }, h("h2", { id: `${id}-title` }, title)),
+    h("p", { class: "note" }, t("notInPublicTables")),
+  );
+  return { section, draw: () => {} };
+}
+
+/** Paid per day, week or month, and cumulative; a switch between them. */
 export function timePanel({ rows, ctx }) {
   const l = lang();
-  const bucket = ctx.state.bucket;
+  const bucket = ctx.bucket;
   let running = 0;
+  let withheldSeen = false;
   const data = rows
     .filter((r) => r.period)
     .map((r) => {
       running += r.totals.amountPaid ?? 0;
+      withheldSeen ||= r.totals.suppressed;
       const week = bucket === "WEEK";
       return {
         start: r.period.start,
-        name: week ? `${weekLabel(r.period.label)} (${formatDayMonth(r.period.start)}–${formatDate(r.period.end)})` : formatDate(r.period.start),
-        axisLabel: week ? formatDayMonth(r.period.start) : null,
+        name: periodName(bucket, r.period),
+        axisLabel: week ? formatDayMonth(r.period.start) : bucket === "MONTH" ? periodName(bucket, r.period) : null,
         amountPaid: r.totals.amountPaid,
         peopleSupported: r.totals.peopleSupported,
         suppressed: r.totals.suppressed,
         cumulative: running,
+        // The running total leaves out the withheld periods up to here.
+        cumulativePartial: withheldSeen,
       };
     });
   const columns = [
@@ -126,12 +154,15 @@ export function timePanel({ rows, ctx }) {
   ];
   const totals = totalRow(ctx, { cumulative: ctx.data.total.total.amountPaid });
   const bucketName = t(`bucket_${bucket}`);
-  const table = dataTable({ caption: t("overTimeCaption", { bucket: bucketName }), columns, rows: data, totals, note: withheldNote(data, ctx) });
+  const partial = data.some((r) => r.cumulativePartial);
+  const note = withheldNote(data, ctx);
+  const table = dataTable({ caption: t("overTimeCaption", { bucket: bucketName }), columns, rows: data, totals,
+    note: note && partial ? h("div", {}, note, h("p", { class: "note" }, t("cumulativeExcludesWithheld"))) : note });
   const controls = h(
     "fieldset",
     { class: "segmented no-print" },
     h("legend", { class: "sr-only" }, t("bucket")),
-    ["DAY", "WEEK"].map((b) =>
+    (ctx.visitor ? ["WEEK", "MONTH"] : ["DAY", "WEEK", "MONTH"]).map((b) =>
       h("label", { class: b === bucket ? "active" : null },
         h("input", { type: "radio", name: "bucket", value: b, checked: b === bucket, dataset: { bucket: b },
           on: { change: () => ctx.navigate({ bucket: b }, { keepFocus: `[data-bucket="${b}"]` }) } }),

@@ -2,7 +2,7 @@
 // and back and forward work. parseState and toSearch are inverses on valid states.
 
 export const STATUSES = ["LISTED", "POSTED", "APPRAISED", "APPROVED", "PAID", "RETURNED", "CANCELLED"];
-export const BUCKETS = ["DAY", "WEEK"];
+export const BUCKETS = ["DAY", "WEEK", "MONTH"];
 export const WARD_SORT_KEYS = ["name", "amountPaid", "peopleSupported", "beneficiaries", "disbursements", "amountListed", "amountApproved"];
 
 /** Pages with their own forms (no filter bar), for the roles that may open them. */

@@ -19,13 +19,16 @@ export function showStatus(region, state, { err = null, retry = null } = {}) {
       replace(region, h("p", { class: "status-title" }, t("empty")), h("p", {}, t("emptyHint")));
       break;
     case "error": {
-      const reason = err?.kind === "network" ? t("errorNetwork") : err?.kind === "denied" ? t("errorDenied") : t("errorServer");
+      // A question the API refuses (a code that does not exist, a filter the public figures do not
+      // answer): its message says what to change; trying again would not help.
+      const input = err?.code === "BAD_USER_INPUT" || err?.code === "NOT_FOUND";
+      const reason = input ? t("errorInput") : err?.kind === "network" ? t("errorNetwork") : err?.kind === "denied" ? t("errorDenied") : t("errorServer");
       replace(
         region,
         h("p", { class: "status-title" }, t("errorTitle")),
         h("p", {}, reason),
         err?.message ? h("p", { class: "status-detail" }, t("errorDetail", { message: err.message })) : null,
-        retry ? h("button", { type: "button", class: "button", on: { click: retry } }, t("retry")) : null,
+        retry && !input ? h("button", { type: "button", class: "button", on: { click: retry } }, t("retry")) : null,
       );
       break;
     }

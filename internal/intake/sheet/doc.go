@@ -28,6 +28,13 @@
 //     zero-width spaces) and trailing empty cells are dropped.
 //   - Limits.MaxEmptyRows consecutive empty rows end the sheet; Reader.Warnings
 //     then says where reading stopped, since data below would be ignored.
+//   - Memory: an XLSX worksheet and its shared strings are read as XML streams,
+//     one row at a time, so reading costs bounded memory whatever the sheet
+//     inflates to: no tag or text run over 1 MB, a cell's text kept only as far
+//     as the cell-length check needs, at most MaxColumns cells a row, and a
+//     table of shared strings of at most Limits.MaxSharedStrings (past it, and
+//     past a long run, the file is refused). Comments, CDATA and DTDs, which
+//     Excel never writes into these parts, make the file unreadable.
 //   - Errors: problems confined to a row come in Row.Errors and reading goes
 //     on; anything returned as an error by Open or Next ends the upload. Both
 //     are *Error, with a stable Code and a Vietnamese Message, except a failure

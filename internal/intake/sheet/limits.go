@@ -24,15 +24,18 @@ type Limits struct {
 	// MaxMergedRanges is how many merged ranges a sheet may declare. Default
 	// 10,000.
 	MaxMergedRanges int
-	// UnzipSizeLimit is the largest total uncompressed size of an XLSX
-	// (excelize.Options.UnzipSizeLimit). Default 256 MiB.
+	// UnzipSizeLimit is the largest total uncompressed size of an XLSX.
+	// Default 256 MiB. The worksheet and the shared strings are read as
+	// streams, so memory does not grow with it.
 	UnzipSizeLimit int64
-	// UnzipXMLSizeLimit is the largest worksheet or shared-string part kept in
-	// memory; bigger ones are spooled to a temporary file
-	// (excelize.Options.UnzipXMLSizeLimit). Every other part is held in
-	// memory, so those parts together may not exceed four times this value.
-	// Default 16 MiB.
+	// UnzipXMLSizeLimit bounds the other parts: together they may not exceed
+	// four times this value uncompressed. Default 16 MiB.
 	UnzipXMLSizeLimit int64
+	// MaxSharedStrings is the memory an XLSX's table of shared strings may
+	// take (its text, and four bytes a string); a bigger table refuses the
+	// file. Default 12 MiB (with the garbage collector's headroom, reading
+	// stays under 64 MiB).
+	MaxSharedStrings int64
 }
 
 // DefaultLimits returns the limits used for a zero Limits field.
@@ -47,6 +50,7 @@ func DefaultLimits() Limits {
 		MaxMergedRanges:   10_000,
 		UnzipSizeLimit:    256 << 20,
 		UnzipXMLSizeLimit: 16 << 20,
+		MaxSharedStrings:  12 << 20,
 	}
 }
 
@@ -79,6 +83,9 @@ func (l Limits) WithDefaults() Limits {
 	}
 	if l.UnzipXMLSizeLimit <= 0 {
 		l.UnzipXMLSizeLimit = d.UnzipXMLSizeLimit
+	}
+	if l.MaxSharedStrings <= 0 {
+		l.MaxSharedStrings = d.MaxSharedStrings
 	}
 	if l.UnzipXMLSizeLimit > l.UnzipSizeLimit {
 		l.UnzipXMLSizeLimit = l.UnzipSizeLimit

@@ -84,13 +84,20 @@ var errClosed = errors.New("sheet: next: reader is closed")
 // error reading r is returned wrapped as is.
 func Open(r io.Reader, filename string, lim Limits, opts ...Option) (*Reader, error) {
 	lim = lim.WithDefaults()
-	var o options
-	for _, opt := range opts {
-		opt(&o)
-	}
 	data, err := io.ReadAll(io.LimitReader(r, lim.MaxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("sheet: open: read upload: %w", err)
+	}
+	return OpenBytes(data, filename, lim, opts...)
+}
+
+// OpenBytes is Open over an upload already in memory, without copying it: data
+// must not change while the Reader is in use.
+func OpenBytes(data []byte, filename string, lim Limits, opts ...Option) (*Reader, error) {
+	lim = lim.WithDefaults()
+	var o options
+	for _, opt := range opts {
+		opt(&o)
 	}
 	if int64(len(data)) > lim.MaxFileSize {
 		return nil, newError("open", CodeFileTooLarge, "Tệp quá lớn (hơn "+formatBytes(lim.MaxFileSize)+"). Hãy chia danh sách thành nhiều tệp nhỏ hơn.")

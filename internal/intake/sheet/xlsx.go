@@ -9,8 +9,6 @@ import (
 	"path"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
-
 	"hotro/internal/vntext"
 )
 
@@ -19,23 +17,21 @@ const maxZipEntries = 10_000
 
 const msgBadXLSX = `Tệp Excel bị hỏng hoặc không đọc được. Hãy mở tệp bằng Excel, chọn Lưu thành (Save As) → "Excel Workbook (*.xlsx)" rồi tải lên lại.`
 
-// xlsxSource streams one worksheet: values come from excelize's row
-// iterator, formulas and error cells from a markCursor walking the same XML
-// in step, merged ranges from a scan made at open.
+// xlsxSource streams one worksheet: values and the cells holding formulas or
+// error values from a rowCursor, merged ranges from a scan made at open.
 type xlsxSource struct {
 	sheet    string
 	date1904 bool
 	lim      Limits
 
-	file   *excelize.File
-	rows   *excelize.Rows
-	marks  *markCursor
+	rows   *rowCursor
 	merges mergeIndex
-	num    int // row number of the last row returned by rows
+	num    int // row number of the last row returned
 }
 
 // openXLSX checks the zip cheaply before anything is inflated, picks the
-// sheet, scans its merged ranges and opens it with excelize.
+// sheet, scans its merged ranges, reads the shared strings and opens the
+// sheet's rows.
 func openXLSX(data []byte, lim Limits, o options) (_ *xlsxSource, err error) {
 	var src *xlsxSource
 	defer func() { // after catchPanic below, so a panic also releases the file
@@ -52,7 +48,7 @@ func openXLSX(data []byte, lim Limits, o options) (_ *xlsxSource, err error) {
 		return nil, e
 	}
 	parts := partIndex(zr)
-	sheets, err := workbookSheets(parts)
+	wb, sheets, err := workbookSheets(parts)
 	if err != nil {
 		return nil, err
 	}
@@ -71,24 +67,12 @@ func openXLSX(data []byte, lim Limits, o options) (_ *xlsxSource, err error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
-		UnzipSizeLimit:    lim.UnzipSizeLimit,
-		UnzipXMLSizeLimit: lim.UnzipXMLSizeLimit,
-	})
+	sst, err := readSharedStrings(sharedStringsPart(parts, wb), lim)
 	if err != nil {
-		if f != nil {
-			f.Close()
-		}
-		return nil, &Error{Code: CodeBadXLSX, Message: msgBadXLSX, cause: err}
+		return nil, err
 	}
-	src = &xlsxSource{sheet: target.name, lim: lim, file: f, merges: newMergeIndex(merges)}
-	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
-		src.date1904 = *props.Date1904
-	}
-	if src.rows, err = f.Rows(target.name); err != nil {
-		return nil, &Error{Code: CodeBadXLSX, Message: msgBadXLSX, cause: err}
-	}
-	if src.marks, err = newMarkCursor(sheetPart, lim.MaxFormulaCells); err != nil {
+	src = &xlsxSource{sheet: target.name, lim: lim, merges: newMergeIndex(merges), date1904: wb.date1904()}
+	if src.rows, err = newRowCursor(sheetPart, sst, lim); err != nil {
 		return nil, &Error{Code: CodeBadXLSX, Message: msgBadXLSX, cause: err}
 	}
 	return src, nil
@@ -96,31 +80,20 @@ func openXLSX(data []byte, lim Limits, o options) (_ *xlsxSource, err error) {
 
 func (s *xlsxSource) next() (raw rawRow, err error) {
 	defer catchPanic("next", &err)
-	if !s.rows.Next() {
-		if err := s.rows.Error(); err != nil {
-			return rawRow{}, s.damaged(err)
-		}
-		// excelize stops quietly at broken XML; make sure it was the real end.
-		if err := s.marks.finish(); err != nil {
-			return rawRow{}, s.damaged(err)
-		}
+	cells, marks, err := s.rows.next(s.num + 1)
+	if err == io.EOF {
 		return rawRow{}, io.EOF
 	}
-	s.num++
-	cells, err := s.rows.Columns(excelize.Options{RawCellValue: true})
-	if err != nil {
-		return rawRow{}, s.damaged(err)
-	}
-	raw = rawRow{num: s.num, cells: cells}
-	if len(cells) == 0 {
-		return raw, nil
-	}
-	marks, err := s.marks.at(s.num)
 	if err != nil {
 		if e, ok := AsError(err); ok {
 			return rawRow{}, e
 		}
 		return rawRow{}, s.damaged(err)
+	}
+	s.num++
+	raw = rawRow{num: s.num, cells: cells}
+	if len(cells) == 0 {
+		return raw, nil
 	}
 	for _, m := range marks {
 		ref := columnName(m.col-1) + itoa(s.num)
@@ -147,30 +120,25 @@ func (s *xlsxSource) next() (raw rawRow, err error) {
 }
 
 func (s *xlsxSource) damaged(err error) *Error {
+	if e := tooLongRun(err); e != nil {
+		e.Row = s.num
+		return e
+	}
 	return &Error{Row: s.num, Code: CodeBadXLSX, Message: msgBadXLSX, cause: err}
 }
 
 func (s *xlsxSource) close() error {
-	var errs []error
-	if s.marks != nil {
-		errs = append(errs, s.marks.close())
+	if s.rows == nil {
+		return nil
 	}
-	if s.rows != nil {
-		s.rows.Close() // its only error is the iteration error, already reported
-	}
-	if s.file != nil {
-		errs = append(errs, s.file.Close())
-	}
-	for _, err := range errs {
-		if err != nil {
-			return fmt.Errorf("sheet: close: %w", err)
-		}
+	if err := s.rows.close(); err != nil {
+		return fmt.Errorf("sheet: close: %w", err)
 	}
 	return nil
 }
 
-// catchPanic turns a panic inside the spreadsheet libraries, provoked by a
-// crafted file, into a "damaged file" error instead of a crash.
+// catchPanic turns a panic while reading a workbook, provoked by a crafted
+// file, into a "damaged file" error instead of a crash.
 func catchPanic(op string, err *error) {
 	if p := recover(); p != nil {
 		*err = &Error{op: op, Code: CodeBadXLSX, Message: msgBadXLSX, cause: fmt.Errorf("panic: %v", p)}
@@ -209,7 +177,7 @@ func checkZip(zr *zip.Reader, lim Limits) *Error {
 }
 
 // verifyParts inflates every part but the worksheets and checks its
-// checksum: excelize ignores a read error and would work on a truncated part.
+// checksum, so that a truncated part is refused rather than read in part.
 // The chosen worksheet is checked by scanMerges.
 func verifyParts(zr *zip.Reader) error {
 	for _, f := range zr.File {
@@ -254,12 +222,12 @@ func (s workbookSheet) isWorksheet() bool {
 
 // workbookSheets lists the sheets in workbook order, resolving each one's
 // part through the package and workbook relationships.
-func workbookSheets(parts map[string]*zip.File) ([]workbookSheet, error) {
+func workbookSheets(parts map[string]*zip.File) (*workbookInfo, []workbookSheet, error) {
 	notWorkbook := &Error{Code: CodeBadFormat, Message: "Tệp nén này không phải bảng tính Excel (.xlsx) (có thể là tệp Word, tệp .zip hay bảng tính OpenOffice .ods). Hãy tải lên tệp .xlsx hoặc CSV."}
 	wbPath := "xl/workbook.xml"
 	var rootRels xmlRelationships
 	if found, err := readXMLPart(parts, "_rels/.rels", &rootRels); err != nil {
-		return nil, err
+		return nil, nil, err
 	} else if found {
 		for _, r := range rootRels.Relationships {
 			if strings.HasSuffix(r.Type, "/officeDocument") {
@@ -270,27 +238,55 @@ func workbookSheets(parts map[string]*zip.File) ([]workbookSheet, error) {
 	}
 	var wb xmlWorkbook
 	if found, err := readXMLPart(parts, wbPath, &wb); err != nil {
-		return nil, err
+		return nil, nil, err
 	} else if !found {
-		return nil, notWorkbook
+		return nil, nil, notWorkbook
 	}
 	var rels xmlRelationships
 	dir, base := path.Split(wbPath)
 	if _, err := readXMLPart(parts, dir+"_rels/"+base+".rels", &rels); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	info := &workbookInfo{workbook: wb}
 	targets := make(map[string]string, len(rels.Relationships))
 	for _, r := range rels.Relationships {
 		targets[r.ID] = resolvePart(dir, r.Target)
+		if strings.HasSuffix(r.Type, "/sharedStrings") && info.sharedStrings == "" {
+			info.sharedStrings = resolvePart(dir, r.Target)
+		}
 	}
 	sheets := make([]workbookSheet, 0, len(wb.Sheets))
 	for _, s := range wb.Sheets {
 		sheets = append(sheets, workbookSheet{name: s.Name, state: s.State, path: targets[s.RID]})
 	}
 	if len(sheets) == 0 {
-		return nil, notWorkbook
+		return nil, nil, notWorkbook
 	}
-	return sheets, nil
+	return info, sheets, nil
+}
+
+// workbookInfo is what the workbook part and its relationships say beyond the
+// sheets.
+type workbookInfo struct {
+	workbook      xmlWorkbook
+	sharedStrings string // part of the string table, from the relationships
+}
+
+// date1904 reports whether the workbook counts dates from 1904.
+func (w *workbookInfo) date1904() bool {
+	v := strings.TrimSpace(w.workbook.Properties.Date1904)
+	return v == "1" || strings.EqualFold(v, "true")
+}
+
+// sharedStringsPart returns the string table part: the one the workbook's
+// relationships name, else xl/sharedStrings.xml; nil when there is none.
+func sharedStringsPart(parts map[string]*zip.File, wb *workbookInfo) *zip.File {
+	if wb.sharedStrings != "" {
+		if p := parts[strings.ToLower(wb.sharedStrings)]; p != nil {
+			return p
+		}
+	}
+	return parts["xl/sharedstrings.xml"]
 }
 
 // chooseSheet returns the sheet called name, or the first visible worksheet.
@@ -330,15 +326,22 @@ func resolvePart(dir, target string) string {
 	return path.Clean(path.Join(dir, target))
 }
 
+// maxSmallPart bounds the parts decoded whole (the workbook and its
+// relationships): real ones hold a few kilobytes.
+const maxSmallPart = 4 << 20
+
 // readXMLPart decodes a small XML part; found is false when it is absent.
 func readXMLPart(parts map[string]*zip.File, name string, v any) (found bool, err error) {
 	f := parts[strings.ToLower(name)]
 	if f == nil {
 		return false, nil
 	}
+	if f.UncompressedSize64 > maxSmallPart {
+		return true, &Error{Code: CodeZipBomb, Message: "Tệp Excel có phần " + name + " quá lớn khi giải nén (hơn " + formatBytes(maxSmallPart) + "), hệ thống từ chối để đảm bảo an toàn. Hãy sao chép dữ liệu sang một tệp Excel mới, lưu lại rồi tải lên."}
+	}
 	rc, err := f.Open()
 	if err == nil {
-		err = xml.NewDecoder(rc).Decode(v)
+		err = xml.NewDecoder(&guard{r: rc}).Decode(v)
 		rc.Close()
 	}
 	if err != nil {
@@ -356,6 +359,9 @@ type xmlRelationships struct {
 }
 
 type xmlWorkbook struct {
+	Properties struct {
+		Date1904 string `xml:"date1904,attr"`
+	} `xml:"workbookPr"`
 	Sheets []struct {
 		Name  string `xml:"name,attr"`
 		State string `xml:"state,attr"`

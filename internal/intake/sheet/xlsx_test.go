@@ -336,7 +336,7 @@ type repeated struct {
 // size of the inflated whole, while compressing each piece only once: a
 // flushed block compressed from a fresh state inflates to the same bytes
 // wherever it is replayed.
-func deflateParts(t *testing.T, pieces ...repeated) (compressed []byte, crc uint32, size uint64) {
+func deflateParts(t testing.TB, pieces ...repeated) (compressed []byte, crc uint32, size uint64) {
 	t.Helper()
 	var out bytes.Buffer
 	h := crc32.NewIEEE()
@@ -359,7 +359,7 @@ func deflateParts(t *testing.T, pieces ...repeated) (compressed []byte, crc uint
 
 // withRawPart replaces part name with pre-compressed data declaring crc and
 // size.
-func withRawPart(t *testing.T, archive []byte, name string, compressed []byte, crc uint32, size uint64) []byte {
+func withRawPart(t testing.TB, archive []byte, name string, compressed []byte, crc uint32, size uint64) []byte {
 	t.Helper()
 	zr, err := zip.NewReader(bytes.NewReader(archive), int64(len(archive)))
 	must(t, err)

@@ -4,19 +4,20 @@ import { h } from "../dom.js";
 import { programParts } from "../filters.js";
 import { nameOf, t } from "../i18n.js";
 import { kpiCards } from "../kpis.js";
-import { fundPanel, fundRows, groupPanel, pipelinePanel, timePanel, wardPanel } from "../panels.js";
+import { fundPanel, fundRows, groupPanel, pipelinePanel, timePanel, unavailablePanel, wardPanel } from "../panels.js";
 
 /** Builds the overview into main and returns the panels to draw once it is in the page. */
 export function overview(main, ctx) {
   const { data, meta, program, state } = ctx;
   const { prog, funds: allFunds } = programParts(meta, program);
-  const funds = fundRows(state.funds.length ? allFunds.filter((f) => state.funds.includes(f.code)) : allFunds, data.byFund.rows);
+  // Visitors: a part the public figures do not hold for this filter is a card saying so.
+  const funds = data.byFund ? fundRows(state.funds.length ? allFunds.filter((f) => state.funds.includes(f.code)) : allFunds, data.byFund.rows) : null;
   const panels = [
-    wardPanel({ rows: data.byWard.rows, ctx }),
-    groupPanel({ rows: data.byGroup.rows, ctx }),
-    timePanel({ rows: data.overTime.rows, ctx }),
-    fundPanel({ funds, ctx }),
-    pipelinePanel({ rows: data.byGroup.rows, ctx }),
+    data.byWard ? wardPanel({ rows: data.byWard.rows, ctx }) : unavailablePanel("wards", t("byWard")),
+    data.byGroup ? groupPanel({ rows: data.byGroup.rows, ctx }) : unavailablePanel("groups", t("byGroup")),
+    data.overTime ? timePanel({ rows: data.overTime.rows, ctx }) : unavailablePanel("time", t("overTime")),
+    funds ? fundPanel({ funds, ctx }) : unavailablePanel("funds", t("fundsTitle")),
+    data.byGroup ? pipelinePanel({ rows: data.byGroup.rows, ctx }) : unavailablePanel("pipeline", t("pipeline")),
   ];
   main.append(
     h("h1", { id: "page-title", tabindex: "-1" }, prog ? nameOf(prog) : t("allProgramsTitle")),

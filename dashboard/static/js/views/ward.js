@@ -4,7 +4,7 @@ import { maySeeLists } from "../auth.js";
 import { h } from "../dom.js";
 import { nameOf, t } from "../i18n.js";
 import { kpiCards } from "../kpis.js";
-import { groupPanel, pipelinePanel, timePanel } from "../panels.js";
+import { groupPanel, pipelinePanel, timePanel, unavailablePanel } from "../panels.js";
 import { wardByCode } from "../wards.js";
 import { listsPanel } from "./lists.js";
 
@@ -20,9 +20,9 @@ export function wardPage(main, ctx) {
     return [];
   }
   const panels = [
-    groupPanel({ rows: data.byGroup.rows, ctx }),
-    timePanel({ rows: data.overTime.rows, ctx }),
-    pipelinePanel({ rows: data.byGroup.rows, ctx }),
+    data.byGroup ? groupPanel({ rows: data.byGroup.rows, ctx }) : unavailablePanel("groups", t("byGroup")),
+    data.overTime ? timePanel({ rows: data.overTime.rows, ctx }) : unavailablePanel("time", t("overTime")),
+    data.byGroup ? pipelinePanel({ rows: data.byGroup.rows, ctx }) : unavailablePanel("pipeline", t("pipeline")),
   ];
   main.append(
     crumbs,

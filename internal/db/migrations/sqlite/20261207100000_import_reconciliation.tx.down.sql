@@ -1,0 +1,2 @@
+DROP TABLE import_lookups;
+DROP TABLE import_reconciliations;
