@@ -2,6 +2,7 @@ package dashboard_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -127,5 +128,60 @@ func TestWithheldCellsForVisitors(t *testing.T) {
 		t.Errorf("ward table total %v, want %s", got["total"], formatVND(want.AmountPaid, "vi"))
 	}
 	tb.screenshot("withheld-1440")
+	tb.checkClean()
+}
+
+// TestVisitorsReadTheReleaseTables: a visitor's page asks only for what the release tables hold.
+// A ward and a group together: the wards and groups are shown, while the time and fund cards say
+// why they are empty. Two groups at once: the page says what the public figures hold, without a
+// button to try again. A small group by week: the withheld weeks keep their place in time.
+func TestVisitorsReadTheReleaseTables(t *testing.T) {
+	srv := demoServer(t)
+	for _, width := range []int64{1440, 390} {
+		tb := newTab(t, width)
+		tb.do(chromedp.Navigate(srv.URL + "/?groups=HO_NGHEO&wards=05431"))
+		tb.waitReady()
+		want := apiTotals(t, srv.URL, map[string]any{"groups": []string{"HO_NGHEO"}, "wards": []string{"05431"}})
+		tb.checkKPIs(want, "vi")
+		got := eval[map[string]any](tb, `({
+			unavailable: [...document.querySelectorAll("section.card-unavailable")].map((s) => s.id),
+			note: (document.querySelector("#time .note") || {}).textContent || "",
+			wardRows: document.querySelectorAll("table.wards tbody tr").length,
+		})`)
+		if strings.Join(toStrings(got["unavailable"]), ",") != "time,funds" || !strings.Contains(got["note"].(string), "phường/xã × tháng") ||
+			got["wardRows"].(float64) != 1 {
+			t.Errorf("ward and group at %d px: %v", width, got)
+		}
+		tb.screenshot(fmt.Sprintf("visitor-ward-group-%d", width))
+
+		tb.do(chromedp.Navigate(srv.URL + "/?groups=HO_NGHEO,HO_CAN_NGHEO"))
+		tb.waitFor(`document.body.dataset.state === "error"`)
+		if got := tb.text("#status"); !strings.Contains(got, "Số liệu công khai chỉ lọc theo một chương trình, một nhóm") || strings.Contains(got, "Thử lại") {
+			t.Errorf("two groups for a visitor: %q", got)
+		}
+		tb.screenshot(fmt.Sprintf("visitor-two-groups-%d", width))
+	}
+	tb := newTab(t, 1440)
+	tb.do(chromedp.Navigate(srv.URL + "/?groups=CHAM_DUT_HDLD&bucket=WEEK"))
+	tb.waitReady()
+	rows := eval[[]map[string]string](tb, `[...document.querySelectorAll("#time-table tbody tr")].map((tr) => ({
+		week: tr.querySelector("th").textContent, paid: tr.querySelector("td").textContent }))`)
+	withheld, last := 0, ""
+	for _, r := range rows {
+		if r["week"] < last && strings.HasPrefix(r["week"], "Tuần") && strings.HasPrefix(last, "Tuần") && len(r["week"]) == len(last) {
+			t.Errorf("week %s after %s: time out of order", r["week"], last)
+		}
+		last = r["week"]
+		if r["paid"] == "ẩn" {
+			withheld++
+		}
+	}
+	if withheld == 0 || withheld == len(rows) {
+		t.Errorf("weeks of a small group: %v (want some withheld, in their place)", rows)
+	}
+	notes := eval[string](tb, `[...document.querySelectorAll("#time-table .note")].map((n) => n.textContent).join(" ")`)
+	if !strings.Contains(notes, "Luỹ kế không cộng các kỳ bị ẩn") {
+		t.Errorf("time table notes %q do not say the running total leaves out withheld weeks", notes)
+	}
 	tb.checkClean()
 }
