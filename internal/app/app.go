@@ -101,7 +101,7 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 	resolver.Links = signer
 	charts := &portal.Handler{
 		Engine: resolver.Stats, Units: resolver.Units, Programs: resolver.Programs, Dataset: data,
-		Signer: signer, Public: public,
+		Signer: signer, Public: public, Classify: db.Classify, Logger: log,
 	}
 	if cfg.ResponseCacheMB > 0 {
 		charts.Cache = respcache.New(cfg.ResponseCacheMB << 20 / 4)
