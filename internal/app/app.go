@@ -3,6 +3,7 @@
 package app
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
 
@@ -113,6 +114,13 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 	if cfg.ResponseCacheMB > 0 {
 		gql = graph.NewResponseCache(data.Version, cfg.ResponseCacheMB<<20).Handler(gql)
 	}
+	page := dashboard.Handler()
+	if cfg.AssetsDir != "" {
+		if page, err = dashboard.HandlerFromDir(cfg.AssetsDir); err != nil {
+			return Servers{}, fmt.Errorf("--assets-dir or HOTRO_ASSETS_DIR: %w", err)
+		}
+		log.Warn("serving the dashboard's files from disk, read at every request: for development only", "dir", cfg.AssetsDir)
+	}
 	var servers Servers
 	if cfg.MetricsAddr != "" {
 		servers.Metrics = server.NewMetrics(cfg.MetricsAddr, counters, log)
@@ -130,7 +138,7 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 		Addr:         cfg.Addr,
 		GraphQL:      gql,
 		Metrics:      counters,
-		Dashboard:    dashboard.Handler(),
+		Dashboard:    page,
 		Embeds:       dashboard.Embeds(cfg.CORSOrigins),
 		Console:      console.Handler(),
 		Export: export.NewHandler(export.Config{
