@@ -42,9 +42,10 @@ type Handler struct {
 	mux    *http.ServeMux
 }
 
-// New returns the handler over the import service.
-func New(svc *intake.Service, log *slog.Logger) *Handler {
-	h := &Handler{svc: svc, errors: httperr.Writer{Op: "intake page", Logger: log}}
+// New returns the handler over the import service. classify names the kind of an error no domain
+// package classified (db.Classify: the database down or too slow); nil: such errors are internal.
+func New(svc *intake.Service, log *slog.Logger, classify func(error) errs.Kind) *Handler {
+	h := &Handler{svc: svc, errors: httperr.Writer{Op: "intake page", Classify: classify, Logger: log}}
 	h.page = template.Must(template.New("posting.html").Funcs(template.FuncMap{"money": vntext.Number, "words": words}).
 		ParseFS(files, "posting.html"))
 	mux := http.NewServeMux()
