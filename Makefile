@@ -42,7 +42,8 @@ fuzz: testdata ## fuzz each entry point for FUZZTIME (default 5m); crashers land
 fuzz-short: ## the short fuzz run CI does
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=2000x
 
-lint: ## gofmt, go vet and staticcheck
+lint: ## go.mod tidy, gofmt, go vet and staticcheck
+	@$(GO) mod tidy -diff || (echo "go.mod or go.sum is not tidy: run go mod tidy and commit"; exit 1)
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
 	$(GO) tool staticcheck $(PKGS)

@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -26,25 +25,12 @@ import (
 
 	"hotro/internal/app/apptest"
 	"hotro/internal/auth"
+	"hotro/internal/browsertest"
 	"hotro/internal/civil"
 	"hotro/internal/db/dbtest"
 	"hotro/internal/report"
 	"hotro/internal/seed/seedtest"
 )
-
-func chromium(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("HOTRO_CHROMIUM"); p != "" {
-		return p
-	}
-	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Fatal("the console's browser test needs headless Chromium at /usr/bin/chromium or on PATH (Debian: apt-get install chromium; or set HOTRO_CHROMIUM)")
-	return ""
-}
 
 // page is one browser tab with what it asked the network for and what went wrong in it.
 type page struct {
@@ -68,25 +54,8 @@ type request struct {
 func openPage(t *testing.T, origin string) *page {
 	t.Helper()
 	p := &page{t: t, origin: origin}
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromium(t)),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("no-default-browser-check", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		// The network is cut: every host name but the loopback one fails to resolve.
-		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1400, 900),
-	)
-	t.Cleanup(cancelAlloc)
-	ctx, cancel := chromedp.NewContext(alloc, chromedp.WithListener(p.listen))
-	t.Cleanup(cancel)
+	// The network is cut: every host name but the loopback one fails to resolve.
+	ctx := browsertest.New(t, browsertest.Options{Width: 1400, Height: 900, LoopbackOnly: true, Listen: p.listen})
 	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
 	t.Cleanup(cancelTimeout)
 	p.ctx = ctx

@@ -1,10 +1,7 @@
 package console_test
 
 import (
-	"bufio"
 	"compress/gzip"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -16,6 +13,7 @@ import (
 	"testing"
 
 	"hotro/console"
+	"hotro/internal/webasset/webassettest"
 )
 
 // get fetches path from the handler's server with the headers given as "Name: value".
@@ -220,46 +218,7 @@ func TestOptionsMoveTheConsoleAndTheEndpoint(t *testing.T) {
 // The vendored files are exactly what vendor.mjs copied from npm (SHA256SUMS, written by it), and
 // each library's licence lies next to it.
 func TestVendoredFilesMatchTheirChecksumsAndHaveLicences(t *testing.T) {
-	dir := filepath.Join("static", "vendor")
-	f, err := os.Open(filepath.Join(dir, "SHA256SUMS"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	listed := map[string]bool{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		sum, name, ok := strings.Cut(sc.Text(), "  ")
-		if !ok {
-			t.Fatalf("bad line %q", sc.Text())
-		}
-		listed[name] = true
-		b, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			t.Errorf("%s: %v", name, err)
-			continue
-		}
-		got := sha256.Sum256(b)
-		if hex.EncodeToString(got[:]) != sum {
-			t.Errorf("%s differs from what vendor.mjs copied: rerun `npm ci && npm run vendor`", name)
-		}
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		name := e.Name()
-		if name != "SHA256SUMS" && !listed[name] {
-			t.Errorf("%s is not in SHA256SUMS: vendor files only with vendor.mjs", name)
-		}
-		if ext := filepath.Ext(name); ext == ".js" || ext == ".css" {
-			lib := regexp.MustCompile(`^(.*?)-[0-9]`).FindStringSubmatch(name)
-			if lib == nil || !listed[lib[1]+"-LICENSE.txt"] {
-				t.Errorf("%s has no licence file beside it", name)
-			}
-		}
-	}
+	listed := webassettest.CheckVendored(t, os.DirFS(filepath.Join("static", "vendor")))
 	if !listed["graphiql-THIRD-PARTY-LICENSES.txt"] {
 		t.Error("the licences of what graphiql.min.js bundles are missing")
 	}

@@ -3,8 +3,6 @@ package console_test
 import (
 	"encoding/json"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/vektah/gqlparser/v2"
@@ -12,36 +10,15 @@ import (
 	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"hotro/console"
+	"hotro/graph"
 	"hotro/internal/app/apptest"
 	"hotro/internal/db/dbtest"
 	"hotro/internal/seed/seedtest"
 )
 
-// loadSchema reads the API's schema from the graph package's source files.
-func loadSchema(t *testing.T) *ast.Schema {
-	t.Helper()
-	files, err := filepath.Glob(filepath.Join("..", "graph", "*.graphqls"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no schema files in ../graph: %v", err)
-	}
-	var sources []*ast.Source
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sources = append(sources, &ast.Source{Name: f, Input: string(b)})
-	}
-	schema, err := gqlparser.LoadSchema(sources...)
-	if err != nil {
-		t.Fatalf("schema: %v", err)
-	}
-	return schema
-}
-
 // Every example is one named query that the schema accepts, with no variables to fill in.
 func TestExamplesAreValidAgainstTheSchema(t *testing.T) {
-	schema := loadSchema(t)
+	schema := graph.Schema()
 	srv := httptest.NewServer(console.Handler())
 	defer srv.Close()
 	names := map[string]string{}

@@ -28,3 +28,22 @@ func (set assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	webasset.Set(set).Serve(w, r, name, contentSecurityPolicy)
 }
+
+// diskAssets serves the dashboard's files from a directory on disk, read at every request; the
+// operations stay the embedded ones.
+type diskAssets struct {
+	dir        webasset.Dir
+	operations *webasset.File
+}
+
+func (d diskAssets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	name := strings.TrimPrefix(r.URL.Path, "/")
+	switch name {
+	case "":
+		name = "index.html"
+	case "operations.json":
+		d.operations.Serve(w, r, contentSecurityPolicy)
+		return
+	}
+	d.dir.Serve(w, r, name, contentSecurityPolicy)
+}

@@ -6,11 +6,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -22,6 +20,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"hotro/internal/app/apptest"
+	"hotro/internal/browsertest"
 	"hotro/internal/db/dbtest"
 	"hotro/internal/seed/seedtest"
 )
@@ -29,68 +28,24 @@ import (
 // The browser is started once per test binary; each test gets its own browser context (cookies,
 // storage and cache of its own) and tab.
 var browser struct {
-	once    sync.Once
-	ctx     context.Context
-	cancel  func()
-	dataDir string
-	err     error
+	once sync.Once
+	ctx  context.Context
+	stop func()
+	err  error
 }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if browser.cancel != nil {
-		browser.cancel()
-		os.RemoveAll(browser.dataDir)
+	if browser.stop != nil {
+		browser.stop()
 	}
 	os.Exit(code)
-}
-
-func chromiumPath() (string, error) {
-	if p := os.Getenv("HOTRO_CHROMIUM"); p != "" {
-		return p, nil
-	}
-	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p, nil
-		}
-	}
-	return "", errors.New("no chromium found at /usr/bin/chromium or on PATH (Debian: apt-get install chromium; or set HOTRO_CHROMIUM)")
 }
 
 func startBrowser(t *testing.T) context.Context {
 	t.Helper()
 	browser.once.Do(func() {
-		path, err := chromiumPath()
-		if err != nil {
-			browser.err = err
-			return
-		}
-		browser.dataDir, err = os.MkdirTemp("", "hotro-chromium-")
-		if err != nil {
-			browser.err = err
-			return
-		}
-		alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-			chromedp.ExecPath(path),
-			chromedp.Flag("headless", true),
-			chromedp.Flag("no-sandbox", true),
-			chromedp.Flag("disable-gpu", true),
-			chromedp.Flag("disable-background-networking", true),
-			chromedp.Flag("disable-component-update", true),
-			chromedp.Flag("disable-sync", true),
-			chromedp.Flag("no-first-run", true),
-			chromedp.Flag("no-default-browser-check", true),
-			chromedp.Flag("disable-dev-shm-usage", true),
-			chromedp.Flag("hide-scrollbars", true),
-			chromedp.Flag("mute-audio", true),
-			chromedp.Flag("lang", "vi-VN"),
-			chromedp.UserDataDir(browser.dataDir),
-			chromedp.WindowSize(1440, 900),
-		)
-		ctx, cancelCtx := chromedp.NewContext(alloc)
-		browser.ctx = ctx
-		browser.cancel = func() { cancelCtx(); cancelAlloc() }
-		browser.err = chromedp.Do(ctx) // starts the browser, with no timeout
+		browser.ctx, browser.stop, browser.err = browsertest.Start(browsertest.Options{Width: 1440, Height: 900})
 	})
 	if browser.err != nil {
 		t.Fatalf("the dashboard's browser tests need headless Chromium: %v", browser.err)

@@ -4,8 +4,11 @@ package dashboard
 
 import (
 	"embed"
+	"fmt"
 	"io/fs"
 	"net/http"
+	"os"
+	"path/filepath"
 
 	"hotro/internal/webasset"
 )
@@ -31,6 +34,25 @@ func PublicOperations() []string {
 		}
 	}
 	return docs
+}
+
+// HandlerFromDir is Handler serving the page's files from dir on disk (the dashboard/static folder
+// of a checkout) instead of the embedded ones, read again at every request: edit a module, reload
+// the page. The GraphQL operations stay the embedded ones (the API allows those). It is for
+// development (hotro serve --assets-dir).
+func HandlerFromDir(dir string) (http.Handler, error) {
+	if _, err := os.Stat(filepath.Join(dir, "index.html")); err != nil {
+		return nil, fmt.Errorf("%s holds no index.html: give the dashboard/static folder of a checkout", dir)
+	}
+	ops, err := loadOperations(queries)
+	if err != nil {
+		return nil, err
+	}
+	opsJSON, err := ops.json()
+	if err != nil {
+		return nil, err
+	}
+	return diskAssets{dir: webasset.NewDir(os.DirFS(dir)), operations: webasset.New("operations.json", opsJSON)}, nil
 }
 
 // Handler serves the embedded pages with content types, ETags, gzip and cache headers, and the

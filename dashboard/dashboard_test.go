@@ -13,6 +13,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"hotro/internal/webasset/webassettest"
 )
 
 func get(t *testing.T, h http.Handler, path string, header map[string]string) *http.Response {
@@ -127,6 +129,19 @@ func TestOperationsJSONCarriesHashes(t *testing.T) {
 		if op.Query != string(file) || op.SHA256 != hex.EncodeToString(sum[:]) {
 			t.Errorf("%s: text or hash differs from queries/%s.graphql", name, name)
 		}
+	}
+}
+
+// The vendored chart library is exactly what vendor.mjs copied from npm (SHA256SUMS, written by
+// it), with its licence and notice beside it.
+func TestVendoredFilesMatchTheirChecksumsAndHaveLicences(t *testing.T) {
+	vendor, err := fs.Sub(static, "static/vendor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := webassettest.CheckVendored(t, vendor)
+	if !listed["echarts-NOTICE.txt"] {
+		t.Error("the chart library's NOTICE (Apache-2.0 asks for it) is missing")
 	}
 }
 

@@ -1,15 +1,14 @@
 package dashboard
 
 import (
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/vektah/gqlparser/v2"
-	"github.com/vektah/gqlparser/v2/ast"
+
+	"hotro/graph"
 )
 
 // pendingFields names, for operations that need API the lead has not landed yet, the Query field
@@ -20,7 +19,7 @@ var pendingFields = map[string]string{
 
 // TestOperations validates every operation the dashboard sends against the API's schema.
 func TestOperations(t *testing.T) {
-	schema := loadSchema(t)
+	schema := graph.Schema()
 	ops, err := loadOperations(queries)
 	if err != nil {
 		t.Fatal(err)
@@ -38,27 +37,6 @@ func TestOperations(t *testing.T) {
 			}
 		})
 	}
-}
-
-func loadSchema(t *testing.T) *ast.Schema {
-	t.Helper()
-	files, err := filepath.Glob(filepath.Join("..", "graph", "*.graphqls"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("schema files ../graph/*.graphqls: %v (found %d)", err, len(files))
-	}
-	var sources []*ast.Source
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sources = append(sources, &ast.Source{Name: f, Input: string(b)})
-	}
-	schema, err := gqlparser.LoadSchema(sources...)
-	if err != nil {
-		t.Fatalf("schema: %v", err)
-	}
-	return schema
 }
 
 // TestSignedInOperationsStayOffTheAllowList keeps the documents that write, or that read personal

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"hotro/internal/errs"
+	"hotro/internal/httperr"
 )
 
 // Cookie and header names shared with the dashboard.
@@ -51,7 +52,7 @@ func (h *HTTP) Middleware(next http.Handler) http.Handler {
 		if authz := r.Header.Get("Authorization"); authz != "" {
 			scheme, secret, _ := strings.Cut(authz, " ")
 			if !strings.EqualFold(scheme, "Bearer") {
-				writeError(w, http.StatusUnauthorized, "Chỉ chấp nhận xác thực Bearer token.")
+				httperr.Write(w, http.StatusUnauthorized, errs.Unauthorized, "Chỉ chấp nhận xác thực Bearer token.")
 				return
 			}
 			id, err := h.svc.TokenIdentity(ctx, strings.TrimSpace(secret))
@@ -82,11 +83,11 @@ func (h *HTTP) Middleware(next http.Handler) http.Handler {
 		// session's CSRF token too: browsers too old to say where a request comes from (no
 		// Sec-Fetch-Site, no Origin) are still covered by the token.
 		if h.crossOrigin.Check(r) != nil {
-			writeError(w, http.StatusForbidden, "Yêu cầu gửi từ trang khác bị từ chối.")
+			httperr.Write(w, http.StatusForbidden, errs.Permission, "Yêu cầu gửi từ trang khác bị từ chối.")
 			return
 		}
 		if unsafeMethod(r.Method) && subtle.ConstantTimeCompare([]byte(r.Header.Get(CSRFHeader)), []byte(csrf)) != 1 {
-			writeError(w, http.StatusForbidden, "Yêu cầu thiếu mã chống giả mạo (CSRF). Hãy tải lại trang và thử lại.")
+			httperr.Write(w, http.StatusForbidden, errs.Permission, "Yêu cầu thiếu mã chống giả mạo (CSRF). Hãy tải lại trang và thử lại.")
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(auth.WithIdentity(ctx, id)))
@@ -125,7 +126,7 @@ func (h *HTTP) login(w http.ResponseWriter, r *http.Request) {
 	// No session yet to hold a CSRF token: a sign-in posted from another site (login CSRF) is known
 	// by where the browser says it comes from.
 	if h.crossOrigin.Check(r) != nil {
-		writeError(w, http.StatusForbidden, "Yêu cầu đăng nhập từ trang khác bị từ chối.")
+		httperr.Write(w, http.StatusForbidden, errs.Permission, "Yêu cầu đăng nhập từ trang khác bị từ chối.")
 		return
 	}
 	var in struct {
@@ -134,7 +135,7 @@ func (h *HTTP) login(w http.ResponseWriter, r *http.Request) {
 	}
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096)).Decode(&in); err != nil {
-			writeError(w, http.StatusBadRequest, "Yêu cầu đăng nhập không hợp lệ.")
+			httperr.Write(w, http.StatusBadRequest, errs.Invalid, "Yêu cầu đăng nhập không hợp lệ.")
 			return
 		}
 	} else {
@@ -142,7 +143,7 @@ func (h *HTTP) login(w http.ResponseWriter, r *http.Request) {
 		in.Username, in.Password = r.PostFormValue("username"), r.PostFormValue("password")
 	}
 	if in.Username == "" || in.Password == "" {
-		writeError(w, http.StatusBadRequest, "Vui lòng nhập tên đăng nhập và mật khẩu.")
+		httperr.Write(w, http.StatusBadRequest, errs.Invalid, "Vui lòng nhập tên đăng nhập và mật khẩu.")
 		return
 	}
 	sess, id, err := h.svc.Login(r.Context(), in.Username, in.Password, h.clientAddr(r))
@@ -173,7 +174,7 @@ func (h *HTTP) me(w http.ResponseWriter, r *http.Request) {
 	id := auth.FromContext(r.Context())
 	w.Header().Set("Cache-Control", "no-store")
 	if !id.SignedIn() {
-		writeError(w, http.StatusUnauthorized, "Chưa đăng nhập.")
+		httperr.Write(w, http.StatusUnauthorized, errs.Unauthorized, "Chưa đăng nhập.")
 		return
 	}
 	writeJSON(w, http.StatusOK, meOf(id))
@@ -187,27 +188,16 @@ func (h *HTTP) clearCookies(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// fail writes an error as JSON with the status of its kind.
+// fail answers with the error's kind as the HTTP status; the sign-in backoff (TooComplex) is a rate:
+// 429, with a Retry-After.
 func (h *HTTP) fail(w http.ResponseWriter, r *http.Request, err error) {
-	kind := errs.KindOf(err)
-	if kind == errs.Other && h.Classify != nil {
-		kind = h.Classify(err)
-		err = errs.E("account", kind, err)
-	}
-	status := kind.HTTPStatus()
-	if kind == errs.TooComplex {
-		status = http.StatusTooManyRequests // the sign-in backoff: a rate
-	}
-	switch {
-	case status == http.StatusInternalServerError:
-		h.log.ErrorContext(r.Context(), "auth failed", "err", err)
-	case status == http.StatusServiceUnavailable:
-		h.log.WarnContext(r.Context(), "auth: database unavailable", "err", err)
-	}
-	if status == http.StatusTooManyRequests {
+	out := httperr.Writer{Op: "auth", Classify: h.Classify, Logger: h.log}
+	if errs.Is(errs.TooComplex, err) {
 		w.Header().Set("Retry-After", "60")
+		out.ErrorStatus(w, r, err, http.StatusTooManyRequests)
+		return
 	}
-	writeError(w, status, errs.Message(err))
+	out.Error(w, r, err)
 }
 
 // clientAddr is the address that throttling counts and the audit trail records: the direct peer,
@@ -257,8 +247,4 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
-}
-
-func writeError(w http.ResponseWriter, status int, msg string) {
-	writeJSON(w, status, map[string]string{"error": msg})
 }

@@ -3,6 +3,7 @@
 package app
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
 
@@ -101,7 +102,7 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 	resolver.Links = signer
 	charts := &portal.Handler{
 		Engine: resolver.Stats, Units: resolver.Units, Programs: resolver.Programs, Dataset: data,
-		Signer: signer, Public: public,
+		Signer: signer, Public: public, Classify: db.Classify, Logger: log,
 	}
 	if cfg.ResponseCacheMB > 0 {
 		charts.Cache = respcache.New(cfg.ResponseCacheMB << 20 / 4)
@@ -112,6 +113,13 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 	var gql http.Handler = api
 	if cfg.ResponseCacheMB > 0 {
 		gql = graph.NewResponseCache(data.Version, cfg.ResponseCacheMB<<20).Handler(gql)
+	}
+	page := dashboard.Handler()
+	if cfg.AssetsDir != "" {
+		if page, err = dashboard.HandlerFromDir(cfg.AssetsDir); err != nil {
+			return Servers{}, fmt.Errorf("--assets-dir or HOTRO_ASSETS_DIR: %w", err)
+		}
+		log.Warn("serving the dashboard's files from disk, read at every request: for development only", "dir", cfg.AssetsDir)
 	}
 	var servers Servers
 	if cfg.MetricsAddr != "" {
@@ -130,7 +138,7 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 		Addr:         cfg.Addr,
 		GraphQL:      gql,
 		Metrics:      counters,
-		Dashboard:    dashboard.Handler(),
+		Dashboard:    page,
 		Embeds:       dashboard.Embeds(cfg.CORSOrigins),
 		Console:      console.Handler(),
 		Export: export.NewHandler(export.Config{
@@ -147,7 +155,7 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 		MaxBodyBytes:   cfg.MaxBodyBytes,
 		RequestTimeout: cfg.RequestTimeout,
 
-		Intake:         intakeweb.New(lists, log),
+		Intake:         intakeweb.New(lists, log, db.Classify),
 		MaxUploadBytes: lists.MaxUploadBytes(),
 	})
 	return servers, nil

@@ -40,6 +40,9 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// MetricsAddr is where /metrics is served, apart from the API (empty: not served): HOTRO_METRICS_ADDR.
 	MetricsAddr string
+	// AssetsDir, when set, is the dashboard/static folder of a checkout, served from disk instead of
+	// the embedded files, to edit the dashboard while hotro runs: HOTRO_ASSETS_DIR.
+	AssetsDir string
 
 	// The public and the city portal
 	PublicMinCount int           // HOTRO_PUBLIC_MIN_COUNT: public cells counting fewer people are withheld
@@ -222,6 +225,8 @@ func Load(cmd Command, args []string, getenv func(string) string, usage io.Write
 		}
 		env("HOTRO_METRICS_ADDR", metricsAddr)
 		fs.Func("metrics-addr", "`address` serving /metrics, apart from the API, host:port; empty or off turns it off (env HOTRO_METRICS_ADDR; default 127.0.0.1:9090)", metricsAddr)
+		env("HOTRO_ASSETS_DIR", str(&c.AssetsDir))
+		fs.StringVar(&c.AssetsDir, "assets-dir", c.AssetsDir, "serve the dashboard's files from this `folder` (dashboard/static of a checkout), read at every request, to edit them while hotro runs (env HOTRO_ASSETS_DIR)")
 		fs.BoolVar(&c.DemoIfEmpty, "demo-if-empty", c.DemoIfEmpty, "load the demo data set if the database holds no payments (env HOTRO_DEMO_IF_EMPTY)")
 		fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long requests may finish after SIGTERM (env HOTRO_SHUTDOWN_TIMEOUT)")
 		fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", c.MaxBodyBytes, "largest request body in bytes (env HOTRO_MAX_BODY_BYTES)")

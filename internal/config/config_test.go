@@ -54,6 +54,12 @@ func TestLoad(t *testing.T) {
 		{"metrics off", Serve, []string{"--metrics-addr", ""}, map[string]string{"HOTRO_METRICS_ADDR": "127.0.0.1:9191"}, func(c Config) bool { return c.MetricsAddr == "" }, ""},
 		{"metrics off in env", Serve, nil, map[string]string{"HOTRO_METRICS_ADDR": "off"}, func(c Config) bool { return c.MetricsAddr == "" }, ""},
 		{"metrics address from env", Serve, nil, map[string]string{"HOTRO_METRICS_ADDR": "127.0.0.1:9191"}, func(c Config) bool { return c.MetricsAddr == "127.0.0.1:9191" }, ""},
+		{"embedded dashboard by default", Serve, nil, nil, func(c Config) bool { return c.AssetsDir == "" }, ""},
+		{"assets dir from env", Serve, nil, map[string]string{"HOTRO_ASSETS_DIR": "dashboard/static"}, func(c Config) bool { return c.AssetsDir == "dashboard/static" }, ""},
+		{"assets dir flag wins", Serve, []string{"--assets-dir", "/src/hotro/dashboard/static"}, map[string]string{"HOTRO_ASSETS_DIR": "x"}, func(c Config) bool {
+			return c.AssetsDir == "/src/hotro/dashboard/static"
+		}, ""},
+		{"assets dir is for serve", Migrate, []string{"--assets-dir", "x"}, nil, nil, "flag provided but not defined"},
 		{"unknown flag", Serve, []string{"--port", "80"}, nil, nil, "flag provided but not defined"},
 		{"serve flag on migrate", Migrate, []string{"--addr", ":1"}, nil, nil, "flag provided but not defined"},
 	}

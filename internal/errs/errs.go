@@ -41,7 +41,7 @@ func (k Kind) Code() string { return codes[k] }
 func (k Kind) String() string { return k.Code() }
 
 // HTTPStatus is the HTTP status an answer with an error of the kind carries (a handler may be more
-// precise: 429 for a rate, 413 for a body too large).
+// precise: 429 for a rate, 413 for a body too large). internal/httperr writes such answers.
 func (k Kind) HTTPStatus() int {
 	switch k {
 	case Invalid:

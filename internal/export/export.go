@@ -5,7 +5,6 @@ package export
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -16,6 +15,7 @@ import (
 	"hotro/internal/dataset"
 	"hotro/internal/errs"
 	"hotro/internal/fund"
+	"hotro/internal/httperr"
 	"hotro/internal/program"
 	"hotro/internal/report"
 )
@@ -74,7 +74,8 @@ type Config struct {
 // value, is a 400 with {"error": "<message>", "code": "BAD_USER_INPUT"}; other failures have the
 // status of their kind and the code of internal/errs.
 type Handler struct {
-	c Config
+	c      Config
+	errors httperr.Writer
 }
 
 // NewHandler returns the export handler. It panics when a required part is missing, as a wiring
@@ -83,16 +84,10 @@ func NewHandler(c Config) *Handler {
 	if c.Stats == nil || c.Units == nil || c.Programs == nil || c.Funds == nil || c.Scope == nil {
 		panic("export: NewHandler needs Stats, Units, Programs, Funds and Scope")
 	}
-	if c.Classify == nil {
-		c.Classify = func(error) errs.Kind { return errs.Internal }
-	}
-	if c.Logger == nil {
-		c.Logger = slog.New(slog.DiscardHandler)
-	}
 	if c.Now == nil {
 		c.Now = time.Now
 	}
-	return &Handler{c: c}
+	return &Handler{c: c, errors: httperr.Writer{Op: "export", Classify: c.Classify, Logger: c.Logger}}
 }
 
 // A format is a kind of file the handler writes.
@@ -109,23 +104,23 @@ var formats = map[string]format{
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f, ok := formats[r.URL.Path]
 	if !ok {
-		writeError(w, http.StatusNotFound, errs.NotFound.Code(),
+		httperr.Write(w, http.StatusNotFound, errs.NotFound,
 			"Không có bảng xuất này. Có: /export/stats.csv và /export/stats.xlsx.")
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
-		writeError(w, http.StatusMethodNotAllowed, errs.Invalid.Code(), "Chỉ hỗ trợ phương thức GET.")
+		httperr.Write(w, http.StatusMethodNotAllowed, errs.Invalid, "Chỉ hỗ trợ phương thức GET.")
 		return
 	}
 	tbl, err := h.table(r)
 	if err != nil {
-		h.fail(w, r, err)
+		h.errors.Error(w, r, err)
 		return
 	}
 	var buf bytes.Buffer
 	if err := f.write(&buf, tbl); err != nil {
-		h.fail(w, r, errs.E("export: write "+f.ext, errs.Internal, err))
+		h.errors.Error(w, r, errs.E("export: write "+f.ext, errs.Internal, err))
 		return
 	}
 	name := tbl.fileName + "." + f.ext
@@ -189,32 +184,4 @@ func (h *Handler) figures(r *http.Request, q report.Query, ab *about) ([]line, *
 		lines = append(lines, line{res.Rows[i].Key, &res.Rows[i].Totals})
 	}
 	return lines, &res.Total, nil
-}
-
-// fail answers with the error's kind as the HTTP status and its client message: never SQL text.
-func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	kind := errs.KindOf(err)
-	if kind == errs.Other {
-		kind = h.c.Classify(err)
-		err = errs.E("export", kind, err)
-	}
-	switch kind {
-	case errs.Internal, errs.Other:
-		h.c.Logger.ErrorContext(r.Context(), "export failed", "err", err, "query", r.URL.RawQuery)
-	case errs.Unavailable:
-		h.c.Logger.WarnContext(r.Context(), "export: database unavailable", "err", err)
-		w.Header().Set("Retry-After", "5")
-	}
-	writeError(w, kind.HTTPStatus(), kind.Code(), errs.Message(err))
-}
-
-func writeError(w http.ResponseWriter, status int, code, message string) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(struct {
-		Error string `json:"error"`
-		Code  string `json:"code"`
-	}{message, code})
 }

@@ -3,6 +3,7 @@ package portal
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
@@ -13,6 +14,7 @@ import (
 	"hotro/internal/civil"
 	"hotro/internal/dataset"
 	"hotro/internal/errs"
+	"hotro/internal/httperr"
 	"hotro/internal/program"
 	"hotro/internal/report"
 	"hotro/internal/respcache"
@@ -49,6 +51,10 @@ type Handler struct {
 	// Cache, when set, keeps the public answers (unsigned links) per data version, so that a chart
 	// seen by many visitors is computed once.
 	Cache *respcache.Cache
+	// Classify names the kind of an error no domain package classified (the database down or too
+	// slow). Nil: such errors are internal.
+	Classify func(error) errs.Kind
+	Logger   *slog.Logger // nil: discard
 }
 
 // Point is one bar, slice or point of a chart.
@@ -96,7 +102,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			var err error
 			if v, err = h.Dataset.Version(r.Context()); err != nil {
-				writeError(w, err)
+				h.fail(w, r, err)
 				return
 			}
 		}
@@ -109,12 +115,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	chart, err := h.chart(r)
 	if err != nil {
-		writeError(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	body, err := json.Marshal(chart)
 	if err != nil {
-		writeError(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	if cacheable {
@@ -387,14 +393,7 @@ func orDefault(v, def string) string {
 	return v
 }
 
-func writeError(w http.ResponseWriter, err error) {
-	status := map[errs.Kind]int{errs.Invalid: 400, errs.NotFound: 404, errs.Permission: 403, errs.Unauthorized: 401,
-		errs.TooComplex: 422, errs.Unavailable: 503}[errs.KindOf(err)]
-	if status == 0 {
-		status = 500
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]string{"error": errs.Message(err), "code": errs.KindOf(err).Code()})
+// fail answers with the error's kind as the HTTP status and its client message.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	httperr.Writer{Op: "portal", Classify: h.Classify, Logger: h.Logger}.Error(w, r, err)
 }

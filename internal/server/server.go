@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"hotro/internal/errs"
+	"hotro/internal/httperr"
 	"hotro/internal/logging"
 )
 
@@ -313,8 +314,7 @@ func recoverPanics(next http.Handler, log *slog.Logger) http.Handler {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
-				log.ErrorContext(r.Context(), "handler panic", "panic", fmt.Sprint(p))
-				http.Error(w, "Lỗi hệ thống, vui lòng thử lại sau.", http.StatusInternalServerError)
+				httperr.Writer{Op: "server", Logger: log}.Error(w, r, errs.E("server: handler panic", errs.Internal, fmt.Errorf("%v", p)))
 			}
 		}()
 		next.ServeHTTP(w, r)
@@ -330,12 +330,7 @@ func limitBody(next http.Handler, maxBody, maxUpload int64) http.Handler {
 			// (intake.Service.MaxUploadBytes): the limit said is the file's.
 			max, msg = maxUpload, fmt.Sprintf("Tệp tải lên quá lớn (tối đa %d MB). Hãy chia danh sách thành nhiều tệp nhỏ hơn.", maxUpload>>20-1)
 		}
-		tooLarge := func() {
-			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]any{"errors": []map[string]any{{
-				"message":    msg,
-				"extensions": map[string]string{"code": errs.TooComplex.Code()},
-			}}})
-		}
+		tooLarge := func() { httperr.Write(w, http.StatusRequestEntityTooLarge, errs.TooComplex, msg) }
 		if r.ContentLength > max {
 			tooLarge()
 			return
@@ -351,10 +346,7 @@ func limitBody(next http.Handler, maxBody, maxUpload int64) http.Handler {
 				return
 			}
 			if err != nil {
-				writeJSON(w, http.StatusBadRequest, map[string]any{"errors": []map[string]any{{
-					"message":    "Không đọc được nội dung yêu cầu.",
-					"extensions": map[string]string{"code": errs.Invalid.Code()},
-				}}})
+				httperr.Write(w, http.StatusBadRequest, errs.Invalid, "Không đọc được nội dung yêu cầu.")
 				return
 			}
 			r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))

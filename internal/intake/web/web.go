@@ -16,6 +16,7 @@ import (
 	"hotro/internal/civil"
 	"hotro/internal/errs"
 	"hotro/internal/export"
+	"hotro/internal/httperr"
 	"hotro/internal/intake"
 	"hotro/internal/program"
 	"hotro/internal/vntext"
@@ -35,15 +36,16 @@ var files embed.FS
 // Templates are open to everyone (they hold no personal data); the report and the posting list
 // are for admins and the ward's officers.
 type Handler struct {
-	svc  *intake.Service
-	log  *slog.Logger
-	page *template.Template
-	mux  *http.ServeMux
+	svc    *intake.Service
+	errors httperr.Writer
+	page   *template.Template
+	mux    *http.ServeMux
 }
 
-// New returns the handler over the import service.
-func New(svc *intake.Service, log *slog.Logger) *Handler {
-	h := &Handler{svc: svc, log: log}
+// New returns the handler over the import service. classify names the kind of an error no domain
+// package classified (db.Classify: the database down or too slow); nil: such errors are internal.
+func New(svc *intake.Service, log *slog.Logger, classify func(error) errs.Kind) *Handler {
+	h := &Handler{svc: svc, errors: httperr.Writer{Op: "intake page", Classify: classify, Logger: log}}
 	h.page = template.Must(template.New("posting.html").Funcs(template.FuncMap{"money": vntext.Number, "words": words}).
 		ParseFS(files, "posting.html"))
 	mux := http.NewServeMux()
@@ -62,12 +64,12 @@ func (h *Handler) template(format string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		g, err := h.svc.TemplateGroup(r.Context(), r.URL.Query().Get("program"), r.URL.Query().Get("group"))
 		if err != nil {
-			h.fail(w, r, err)
+			h.errors.Error(w, r, err)
 			return
 		}
 		var buf bytes.Buffer
 		if err := intake.WriteTemplate(&buf, format, g); err != nil {
-			h.fail(w, r, err)
+			h.errors.Error(w, r, err)
 			return
 		}
 		ctype := "text/csv; charset=utf-8"
@@ -86,7 +88,7 @@ func (h *Handler) template(format string) http.HandlerFunc {
 func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		http.Error(w, "Mã lần tải lên không hợp lệ.", http.StatusBadRequest)
+		httperr.Write(w, http.StatusBadRequest, errs.Invalid, "Mã lần tải lên không hợp lệ.")
 		return
 	}
 	var buf bytes.Buffer
@@ -122,7 +124,7 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 			strconv.Itoa(row.Months), strconv.FormatInt(row.Amount, 10), due, strings.Join(notes, " | "))
 	})
 	if err != nil {
-		h.fail(w, r, err)
+		h.errors.Error(w, r, err)
 		return
 	}
 	for _, i := range rep.Issues {
@@ -171,14 +173,14 @@ func (h *Handler) posting(w http.ResponseWriter, r *http.Request) {
 	if b := q.Get("batch"); b != "" {
 		n, err := strconv.ParseInt(b, 10, 64)
 		if err != nil || n <= 0 {
-			http.Error(w, "Mã lô nhập không hợp lệ.", http.StatusBadRequest)
+			httperr.Write(w, http.StatusBadRequest, errs.Invalid, "Mã lô nhập không hợp lệ.")
 			return
 		}
 		pq.BatchID = n
 	}
 	p, err := h.svc.Posting(r.Context(), pq)
 	if err != nil {
-		h.fail(w, r, err)
+		h.errors.Error(w, r, err)
 		return
 	}
 	data := page{Posting: p, PrintedDay: civilDay(p.PrintedOn)}
@@ -196,7 +198,7 @@ func (h *Handler) posting(w http.ResponseWriter, r *http.Request) {
 	}
 	var buf bytes.Buffer
 	if err := h.page.Execute(&buf, data); err != nil {
-		h.fail(w, r, err)
+		h.errors.Error(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -209,16 +211,4 @@ func (h *Handler) posting(w http.ResponseWriter, r *http.Request) {
 
 func civilDay(d civil.Date) string {
 	return fmt.Sprintf("%02d tháng %02d năm %d", d.Day, int(d.Month), d.Year)
-}
-
-// fail answers with the error's message (Vietnamese) and the status of its kind.
-func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	status := errs.KindOf(err).HTTPStatus()
-	if status == http.StatusInternalServerError {
-		if h.log != nil {
-			h.log.ErrorContext(r.Context(), "intake page failed", "err", err, "path", r.URL.Path)
-		}
-	}
-	w.Header().Set("Cache-Control", "no-store")
-	http.Error(w, errs.Message(err), status)
 }
