@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 
 	"hotro/internal/errs"
 )
@@ -77,71 +78,72 @@ func (r *Release) auditComponent(comp component, rep *AuditReport, first bool) e
 // its cells depend on nothing else.
 type component struct {
 	cells     []CellKey
+	ids       []int // the cells' places in Release.keys
 	relations []int
 }
 
 func (r *Release) components() []component {
-	parent := map[CellKey]CellKey{}
-	var find func(CellKey) CellKey
-	find = func(k CellKey) CellKey {
-		p, ok := parent[k]
-		if !ok || p == k {
-			parent[k] = k
-			return k
-		}
-		root := find(p)
-		parent[k] = root
-		return root
+	parent := make([]int, len(r.keys))
+	for i := range parent {
+		parent[i] = i
 	}
-	withheld := func(k CellKey) bool { c := r.cells[k]; return c != nil && c.Withheld }
-	for _, k := range r.sortedKeys() {
-		if withheld(k) {
-			find(k)
+	find := func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
 		}
+		return i
 	}
-	for _, rel := range r.relations {
-		var first *CellKey
-		for _, k := range append([]CellKey{rel.parent}, rel.children...) {
-			if !withheld(k) {
+	withheld := func(i int) bool { return i >= 0 && r.cells[r.keys[i]].Withheld }
+	for _, m := range r.members {
+		first := -1
+		for _, i := range m {
+			if !withheld(i) {
 				continue
 			}
-			if first == nil {
-				f := k
-				first = &f
+			if first < 0 {
+				first = i
 				continue
 			}
-			parent[find(k)] = find(*first)
+			parent[find(i)] = find(first)
 		}
 	}
-	byRoot := map[CellKey]*component{}
-	var roots []CellKey
-	for _, k := range r.sortedKeys() {
-		if !withheld(k) {
+	byRoot := map[int]int{}
+	var out []component
+	for i := range r.keys {
+		if !withheld(i) {
 			continue
 		}
-		root := find(k)
-		c := byRoot[root]
-		if c == nil {
-			c = &component{}
-			byRoot[root] = c
-			roots = append(roots, root)
+		root := find(i)
+		n, ok := byRoot[root]
+		if !ok {
+			n = len(out)
+			byRoot[root] = n
+			out = append(out, component{})
 		}
-		c.cells = append(c.cells, k)
+		out[n].cells = append(out[n].cells, r.keys[i])
+		out[n].ids = append(out[n].ids, i)
 	}
-	for i, rel := range r.relations {
-		for _, k := range append([]CellKey{rel.parent}, rel.children...) {
-			if withheld(k) {
-				c := byRoot[find(k)]
-				c.relations = append(c.relations, i)
+	for rel, m := range r.members {
+		for _, i := range m {
+			if withheld(i) {
+				c := &out[byRoot[find(i)]]
+				c.relations = append(c.relations, rel)
 				break
 			}
 		}
 	}
-	out := make([]component, len(roots))
-	for i, root := range roots {
-		out[i] = *byRoot[root]
-	}
 	return out
+}
+
+// signature names the component by its cells: the same cells, the same linear program.
+func (c component) signature() string {
+	b := make([]byte, 0, 8*len(c.ids))
+	for _, i := range c.ids {
+		b = strconv.AppendInt(b, int64(i), 36)
+		b = append(b, ',')
+	}
+	return string(b)
 }
 
 // auditMeasure computes the intervals of one measure for the sensitive cells of a component.

@@ -66,7 +66,11 @@ type Release struct {
 	cells     map[CellKey]*Cell
 	relations []relation
 	byCell    map[CellKey][]int // the relations of each cell
-	tree      unitTree
+	// keys are the cells' keys in order, members each relation's cells by their place in keys
+	// (the margin first, -1 when it has no lines): the audit's union-find works on these.
+	keys    []CellKey
+	members [][]int
+	tree    unitTree
 	// programs are the programmes with lines, with their groups and funds.
 	programs map[int64]*programParts
 	codes    codes

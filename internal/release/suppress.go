@@ -1,7 +1,6 @@
 package release
 
 import (
-	"fmt"
 	"math"
 	"slices"
 )
@@ -34,7 +33,7 @@ func (r *Release) suppress() {
 	for range len(keys) {
 		widened := false
 		for _, comp := range r.components() {
-			sig := fmt.Sprint(comp.cells)
+			sig := comp.signature()
 			if sound[sig] {
 				continue
 			}
@@ -70,6 +69,9 @@ func (r *Release) suppress() {
 }
 
 func (r *Release) sortedKeys() []CellKey {
+	if r.keys != nil {
+		return r.keys
+	}
 	keys := make([]CellKey, 0, len(r.cells))
 	for k := range r.cells {
 		keys = append(keys, k)
@@ -80,6 +82,24 @@ func (r *Release) sortedKeys() []CellKey {
 
 // index lists the relations of every cell.
 func (r *Release) index() {
+	r.keys = r.sortedKeys()
+	place := make(map[CellKey]int, len(r.keys))
+	for i, k := range r.keys {
+		place[k] = i
+	}
+	r.members = make([][]int, len(r.relations))
+	for i, rel := range r.relations {
+		m := make([]int, 0, 1+len(rel.children))
+		p, ok := place[rel.parent]
+		if !ok {
+			p = -1
+		}
+		m = append(m, p)
+		for _, c := range rel.children {
+			m = append(m, place[c])
+		}
+		r.members[i] = m
+	}
 	r.byCell = map[CellKey][]int{}
 	for i, rel := range r.relations {
 		r.byCell[rel.parent] = append(r.byCell[rel.parent], i)
