@@ -9,12 +9,15 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hotro/internal/auth"
 	"regexp"
+	"runtime"
 	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
+	"golang.org/x/time/rate"
+
+	"hotro/internal/auth"
 
 	"hotro/internal/audit"
 	"hotro/internal/errs"
@@ -34,14 +37,19 @@ type Options struct {
 	IdentityTTL time.Duration
 	// HashConcurrency bounds the passwords hashed at once (zero: half the cores, at least one).
 	HashConcurrency int
+	// HashRate bounds the passwords hashed per second, with a burst of as many (zero: 4 per core):
+	// a flood of sign-ins waits its turn instead of taking the cores from the queries, while people
+	// signing in (a few a minute) never notice it.
+	HashRate float64
 }
 
 // Service signs people in and out, and tells who a request comes from.
 type Service struct {
-	db      *bun.DB
-	opt     Options
-	memory  memory
-	hashing chan struct{} // a slot per password being hashed
+	db       *bun.DB
+	opt      Options
+	memory   memory
+	hashing  chan struct{} // a slot per password being hashed
+	hashRate *rate.Limiter
 	// waitingForHash, when set (by tests), is called when a sign-in starts waiting for a slot.
 	waitingForHash func()
 }
@@ -63,7 +71,11 @@ func NewService(db *bun.DB, opt Options) *Service {
 	if opt.Read == nil {
 		opt.Read = db
 	}
-	return &Service{db: db, opt: opt, hashing: hashSlots(opt.HashConcurrency)}
+	if opt.HashRate <= 0 {
+		opt.HashRate = 4 * float64(runtime.GOMAXPROCS(0))
+	}
+	return &Service{db: db, opt: opt, hashing: hashSlots(opt.HashConcurrency),
+		hashRate: rate.NewLimiter(rate.Limit(opt.HashRate), max(1, int(opt.HashRate)))}
 }
 
 func (s *Service) now() time.Time { return s.opt.Now().UTC() }

@@ -165,8 +165,12 @@ func hashSlots(n int) chan struct{} {
 // errBusy: a sign-in waited for a hashing slot until its request ended.
 var errBusy = errs.Msg("Máy chủ đang bận, vui lòng thử lại sau ít phút.")
 
-// withHashSlot runs fn, which hashes a password, once a slot is free, or gives up when ctx ends.
+// withHashSlot runs fn, which hashes a password, once the rate allows and a slot is free, or gives
+// up when ctx ends (at once when its deadline comes before the rate would allow it).
 func (s *Service) withHashSlot(ctx context.Context, fn func()) error {
+	if err := s.hashRate.Wait(ctx); err != nil {
+		return errs.E("auth: password", errs.Unavailable, errBusy, err)
+	}
 	select {
 	case s.hashing <- struct{}{}:
 	default:

@@ -3,6 +3,7 @@ package account
 import (
 	"context"
 	"testing"
+	"time"
 
 	"hotro/internal/auth"
 	"hotro/internal/db/dbtest"
@@ -73,4 +74,28 @@ func TestHashPanicReachesTheCaller(t *testing.T) {
 	onLowPriorityThread(func() {
 		VerifyPassword("mat-khau-du-dai", "$argon2id$v=19$m=1024,t=1,p=0$c2FsdHNhbHRzYWx0c2FsdA$a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2U")
 	})
+}
+
+// TestHashRate: past the rate's burst, a sign-in whose request would end before its turn is told
+// the server is busy at once, its attempt not counted; the burst's sign-ins go through.
+func TestHashRate(t *testing.T) {
+	d := dbtest.Open(t, dbtest.Dialects()[0])
+	svc := NewService(d, Options{Hash: HashParams{Memory: 1024, Time: 1, Threads: 1}, HashRate: 2})
+	ctx := context.Background()
+	const pw = "mat-khau-du-dai"
+	if _, err := svc.CreateUser(ctx, NewUser{Username: "lanhdao", Role: auth.Leader, Password: pw}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	// CreateUser hashed once; one more fits in the burst of two.
+	if _, _, err := svc.Login(ctx, "lanhdao", pw, "10.0.0.1"); err != nil {
+		t.Fatalf("sign-in within the burst: %v", err)
+	}
+	short, cancel := context.WithDeadline(ctx, time.Now().Add(time.Millisecond))
+	defer cancel()
+	if _, _, err := svc.Login(short, "lanhdao", pw, "10.0.0.1"); !errs.Is(errs.Unavailable, err) {
+		t.Fatalf("sign-in past the rate, ending before its turn: err = %v, want unavailable (busy)", err)
+	}
+	if _, _, err := svc.Login(ctx, "lanhdao", pw, "10.0.0.1"); err != nil {
+		t.Fatalf("sign-in that waits its turn: %v", err)
+	}
 }
