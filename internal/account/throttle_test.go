@@ -76,26 +76,30 @@ func TestHashPanicReachesTheCaller(t *testing.T) {
 	})
 }
 
-// TestHashRate: past the rate's burst, a sign-in whose request would end before its turn is told
-// the server is busy at once, its attempt not counted; the burst's sign-ins go through.
+// TestHashRate: within the rate's burst sign-ins go through; past it, a sign-in whose request
+// would end before its turn is told at once that the server is busy.
 func TestHashRate(t *testing.T) {
 	d := dbtest.Open(t, dbtest.Dialects()[0])
-	svc := NewService(d, Options{Hash: HashParams{Memory: 1024, Time: 1, Threads: 1}, HashRate: 2})
 	ctx := context.Background()
 	const pw = "mat-khau-du-dai"
+	cheap := HashParams{Memory: 1024, Time: 1, Threads: 1}
+	// A burst of two: creating the account and one sign-in.
+	svc := NewService(d, Options{Hash: cheap, HashRate: 2})
 	if _, err := svc.CreateUser(ctx, NewUser{Username: "lanhdao", Role: auth.Leader, Password: pw}, "test"); err != nil {
 		t.Fatal(err)
 	}
-	// CreateUser hashed once; one more fits in the burst of two.
 	if _, _, err := svc.Login(ctx, "lanhdao", pw, "10.0.0.1"); err != nil {
 		t.Fatalf("sign-in within the burst: %v", err)
 	}
-	short, cancel := context.WithDeadline(ctx, time.Now().Add(time.Millisecond))
-	defer cancel()
-	if _, _, err := svc.Login(short, "lanhdao", pw, "10.0.0.1"); !errs.Is(errs.Unavailable, err) {
-		t.Fatalf("sign-in past the rate, ending before its turn: err = %v, want unavailable (busy)", err)
+	// One hash every twenty seconds: the account's creation takes the only token, and a sign-in whose
+	// request has two seconds left does not wait for the next.
+	slow := NewService(d, Options{Hash: cheap, HashRate: 0.05})
+	if _, err := slow.CreateUser(ctx, NewUser{Username: "canbo", Role: auth.Leader, Password: pw}, "test"); err != nil {
+		t.Fatal(err)
 	}
-	if _, _, err := svc.Login(ctx, "lanhdao", pw, "10.0.0.1"); err != nil {
-		t.Fatalf("sign-in that waits its turn: %v", err)
+	short, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if _, _, err := slow.Login(short, "canbo", pw, "10.0.0.2"); !errs.Is(errs.Unavailable, err) {
+		t.Fatalf("sign-in past the rate, ending before its turn: err = %v, want unavailable (busy)", err)
 	}
 }
