@@ -30,7 +30,9 @@ func TestAnswersAreCellsOfTheTables(t *testing.T) {
 	p := release.NewPublisher(e, reference.NewCache(d), dataset.NewStore(d).Version, 5)
 	analyst := auth.WithIdentity(ctx, &auth.Identity{Role: auth.Analyst, Username: "a"})
 	day := func(s string) *civil.Date { d := civil.MustParse(s); return &d }
-	q := func(f report.Filter, dims ...report.Dimension) report.Query { return report.Query{Filter: f, GroupBy: dims} }
+	q := func(f report.Filter, dims ...report.Dimension) report.Query {
+		return report.Query{Filter: f, GroupBy: dims}
+	}
 	for _, c := range []struct {
 		name string
 		q    report.Query
