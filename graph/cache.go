@@ -2,7 +2,6 @@ package graph
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -12,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
@@ -21,118 +19,26 @@ import (
 	"hotro/internal/respcache"
 )
 
-// ResponseCache keeps answers to read-only operations, keyed by the operation, its variables and
-// who asked (role, wards, account), and drops them all when the data version changes.
-type ResponseCache struct {
-	versions *versions
-	cache    *respcache.Cache
-}
-
-// NewResponseCache returns a cache holding up to maxBytes of answers. It reads the data version
-// with version, and trusts what it read for VersionTTL while this process writes nothing.
-func NewResponseCache(version func(context.Context) (int64, error), maxBytes int) *ResponseCache {
-	return &ResponseCache{versions: &versions{read: version, ttl: VersionTTL}, cache: respcache.New(maxBytes)}
-}
-
-// Stats returns the hits and misses so far.
-func (c *ResponseCache) Stats() (hits, misses int64) { return c.cache.Stats() }
-
-// Handler serves cached answers in front of the GraphQL handler. Mutations, answers with errors,
-// and requests it cannot read are passed through untouched.
-func (c *ResponseCache) Handler(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		params, ok := readParams(r)
-		var doc document
-		if ok {
-			doc = classify(params.Query)
-		}
-		// A POST this cache cannot read as JSON is an upload (a list being checked or committed).
-		upload := !ok && r.Method == http.MethodPost && !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json")
-		if upload || doc.mutation {
-			// It may write (a mutation, an upload): until it is over, and once after, the version
-			// is read afresh, so that whoever wrote reads what they wrote.
-			c.versions.beginWrite()
-			defer c.versions.endWrite()
-			next.ServeHTTP(w, r)
-			return
-		}
-		if !ok || !doc.cacheable {
-			// Nothing to run (a request without a document, one that does not parse) or an answer
-			// the data version does not cover: passed through, neither cached nor counted a write.
-			next.ServeHTTP(w, r)
-			return
-		}
-		version, err := c.versions.get(r.Context())
-		if err != nil {
-			next.ServeHTTP(w, r)
-			return
-		}
-		key := cacheKey(auth.FromContext(r.Context()), params)
-		if body, ok := c.cache.Get(version, key); ok {
-			w.Header().Set("Content-Type", "application/json")
-			w.Header().Set("X-Cache", "hit")
-			_, _ = w.Write(body)
-			return
-		}
-		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
-		rec.Header().Set("X-Cache", "miss")
-		next.ServeHTTP(rec, r)
-		if rec.status == http.StatusOK && !bytes.Contains(rec.body.Bytes(), []byte(`"errors":`)) {
-			c.cache.Put(version, key, rec.body.Bytes())
-		}
-	})
-}
-
-// VersionTTL is how long the response cache trusts the data version it read last while this
-// process writes nothing: what other processes write (hotro import, other instances) shows within
-// it, and an answer from the cache costs no database round trip.
-const VersionTTL = time.Second
-
-// versions remembers the data version read last.
-type versions struct {
-	read func(context.Context) (int64, error)
-	ttl  time.Duration
-
-	mu      sync.Mutex
-	v       int64
-	at      time.Time // when v was read; zero: read again
-	gen     uint64    // moves on when a write begins or ends, so that a read begun before it is not kept
-	writing int       // requests that may write, running now
-}
-
-func (c *versions) get(ctx context.Context) (int64, error) {
-	if v, ok := respcache.VersionOf(ctx); ok {
-		return v, nil // read for this request already (the public answers' ETag)
+// CacheRequest tells the response cache (respcache) what a GraphQL request is: a mutation or an
+// upload may write; a query whose answer moves only with the data version is a read, keyed by the
+// operation, its variables and who asked (role, wards, account); anything else (no document, one
+// that does not parse, the audit trail) passes through. Whether an answer failed is not read here
+// from its body: the handler reports it (see cacheOutcome).
+func CacheRequest(r *http.Request) respcache.Request {
+	params, ok := readParams(r)
+	var doc document
+	if ok {
+		doc = classify(params.Query)
 	}
-	c.mu.Lock()
-	if c.writing == 0 && !c.at.IsZero() && time.Since(c.at) < c.ttl {
-		v := c.v
-		c.mu.Unlock()
-		return v, nil
+	// A POST this cache cannot read as JSON is an upload (a list being checked or committed).
+	upload := !ok && r.Method == http.MethodPost && !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json")
+	switch {
+	case upload || doc.mutation:
+		return respcache.Request{Kind: respcache.Write}
+	case !ok || !doc.cacheable:
+		return respcache.Request{Kind: respcache.Pass}
 	}
-	gen := c.gen
-	c.mu.Unlock()
-	v, err := c.read(ctx)
-	if err != nil {
-		return 0, err
-	}
-	c.mu.Lock()
-	if c.gen == gen && c.writing == 0 {
-		c.v, c.at = v, time.Now()
-	}
-	c.mu.Unlock()
-	return v, nil
-}
-
-func (c *versions) beginWrite() { c.change(+1) }
-func (c *versions) endWrite()   { c.change(-1) }
-
-func (c *versions) change(writing int) {
-	c.mu.Lock()
-	c.writing += writing
-	c.gen++
-	c.at = time.Time{}
-	c.mu.Unlock()
+	return respcache.Request{Kind: respcache.Read, Key: cacheKey(auth.FromContext(r.Context()), params)}
 }
 
 type rawParams struct {
@@ -262,21 +168,4 @@ func canonicalJSON(raw json.RawMessage) []byte {
 	}
 	b, _ := json.Marshal(v) // encoding/json sorts map keys
 	return b
-}
-
-// recorder keeps a copy of what the handler writes.
-type recorder struct {
-	http.ResponseWriter
-	status int
-	body   bytes.Buffer
-}
-
-func (r *recorder) WriteHeader(status int) {
-	r.status = status
-	r.ResponseWriter.WriteHeader(status)
-}
-
-func (r *recorder) Write(b []byte) (int, error) {
-	r.body.Write(b)
-	return r.ResponseWriter.Write(b)
 }

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -13,16 +16,23 @@ import (
 
 	"hotro/graph"
 	"hotro/internal/auth"
+	"hotro/internal/dataset"
+	"hotro/internal/db"
+	"hotro/internal/db/dbtest"
+	"hotro/internal/respcache"
+	"hotro/internal/seed/seedtest"
 )
 
 // TestResponseCache puts the cache in front of a handler that counts the calls it gets, answers
 // with an error for one query and moves the data version on with a mutation: answers are kept per
 // caller and query, dropped with a new data version (at once when this process wrote it, within
-// VersionTTL when another did), and errors and mutations are never kept.
+// the version TTL when another did, on the cache's clock), and errors and mutations are never kept.
 func TestResponseCache(t *testing.T) {
-	var version, calls atomic.Int64
+	var version, calls, clock atomic.Int64
 	version.Store(1)
-	cache := graph.NewResponseCache(func(context.Context) (int64, error) { return version.Load(), nil }, 1<<20)
+	cache := respcache.New(respcache.Options{MaxBytes: 1 << 20,
+		Version: func(context.Context) (int64, error) { return version.Load(), nil },
+		Now:     func() time.Time { return time.Unix(0, clock.Load()) }})
 	backend := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
 		var p struct{ Query string }
@@ -32,6 +42,7 @@ func TestResponseCache(t *testing.T) {
 			version.Add(1)
 		}
 		if p.Query == "{ broken }" {
+			respcache.Failed(r.Context()) // as the GraphQL handler does (TestErrorsAreNotCached)
 			w.Write([]byte(`{"errors":[{"message":"x"}],"data":null}`))
 			return
 		}
@@ -39,7 +50,7 @@ func TestResponseCache(t *testing.T) {
 	})
 	var caller atomic.Pointer[auth.Identity]
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		cache.Handler(backend).ServeHTTP(w, r.WithContext(auth.WithIdentity(r.Context(), caller.Load())))
+		cache.Handler(graph.CacheRequest, backend).ServeHTTP(w, r.WithContext(auth.WithIdentity(r.Context(), caller.Load())))
 	}))
 	defer srv.Close()
 	analyst := &auth.Identity{Username: "phantich", Role: auth.Analyst}
@@ -63,7 +74,7 @@ func TestResponseCache(t *testing.T) {
 		query   string
 		vars    map[string]any
 		bump    bool   // another process writes first
-		wait    bool   // then VersionTTL passes
+		wait    bool   // then the version TTL passes
 		want    string // X-Cache
 		wantWho string
 	}{
@@ -72,7 +83,7 @@ func TestResponseCache(t *testing.T) {
 		{"other variables", analyst, q, map[string]any{"a": 9}, false, false, "miss", "phantich"},
 		{"another caller does not get the analyst's answer", officer, q, map[string]any{"a": 1, "b": 2}, false, false, "miss", "canbo"},
 		{"a write elsewhere is not seen at once", analyst, q, map[string]any{"a": 1, "b": 2}, true, false, "hit", "phantich"},
-		{"but within VersionTTL", analyst, q, map[string]any{"a": 1, "b": 2}, false, true, "miss", "phantich"},
+		{"but within the version TTL", analyst, q, map[string]any{"a": 1, "b": 2}, false, true, "miss", "phantich"},
 		{"again", analyst, q, map[string]any{"a": 1, "b": 2}, false, false, "hit", "phantich"},
 		{"an error is not kept", analyst, "{ broken }", nil, false, false, "miss", ""},
 		{"still not kept", analyst, "{ broken }", nil, false, false, "miss", ""},
@@ -92,7 +103,7 @@ func TestResponseCache(t *testing.T) {
 				version.Add(1)
 			}
 			if s.wait {
-				time.Sleep(graph.VersionTTL + 20*time.Millisecond)
+				clock.Add(int64(respcache.DefaultVersionTTL))
 			}
 			got, who := send(s.query, s.vars)
 			if got != s.want || who != s.wantWho {
@@ -100,7 +111,61 @@ func TestResponseCache(t *testing.T) {
 			}
 		})
 	}
-	if hits, misses := cache.Stats(); hits != 5 || misses != 7 {
+	if hits, misses := cache.Counts(); hits != 5 || misses != 7 {
 		t.Errorf("hits %d, misses %d; want 5 and 7", hits, misses)
+	}
+	if n := calls.Load(); n != 7+5 {
+		t.Errorf("the handler ran %d times, want 12: every miss and every request passed through", n)
+	}
+}
+
+// TestErrorsAreNotCached runs the real GraphQL handler behind the cache: an answer with errors sent
+// with status 200 (a filter naming an unknown group) is told to the cache by the handler, not read
+// from its body, so it is neither kept nor tagged for shared caches; a good answer is both.
+func TestErrorsAreNotCached(t *testing.T) {
+	d := seedtest.Demo(t, dbtest.Dialects()[0])
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var clock atomic.Int64
+	cache := respcache.New(respcache.Options{MaxBytes: 1 << 20, Version: dataset.NewStore(d).Version,
+		Now: func() time.Time { return time.Unix(0, clock.Load()) }})
+	api := cache.Handler(graph.CacheRequest, graph.NewHandler(newResolver(t, d), graph.Options{Logger: log, Classify: db.Classify}))
+	public := cache.Public(api, time.Minute, func(*http.Request) bool { return true })
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		public.ServeHTTP(w, r.WithContext(auth.WithIdentity(r.Context(), analyst)))
+	}))
+	defer srv.Close()
+	get := func(query string) (*http.Response, string) {
+		t.Helper()
+		res, err := http.Get(srv.URL + "?query=" + url.QueryEscape(query))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		return res, string(body)
+	}
+	for _, tc := range []struct {
+		name, query string
+		wantErrors  bool
+		wantCache   []string // X-Cache of two asks in turn
+	}{
+		{"an error at 200", `{ stats(filter: { groups: ["NO_SUCH"] }) { total { amountPaid } } }`, true, []string{"miss", "miss"}},
+		{"a good answer", `{ stats { total { amountPaid } } }`, false, []string{"miss", "hit"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, want := range tc.wantCache {
+				res, body := get(tc.query)
+				if res.StatusCode != http.StatusOK || strings.Contains(body, `"errors"`) != tc.wantErrors {
+					t.Fatalf("%d %.200s", res.StatusCode, body)
+				}
+				if got := res.Header.Get("X-Cache"); got != want {
+					t.Errorf("X-Cache %q, want %q", got, want)
+				}
+				stored := res.Header.Get("ETag") != "" && strings.HasPrefix(res.Header.Get("Cache-Control"), "public")
+				if stored == tc.wantErrors {
+					t.Errorf("ETag %q, Cache-Control %q: errors %v", res.Header.Get("ETag"), res.Header.Get("Cache-Control"), tc.wantErrors)
+				}
+			}
+		})
 	}
 }

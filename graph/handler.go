@@ -119,6 +119,8 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 			return resp
 		}
 	})
+	// Last, so that it is the outermost: it sees every answer, the gates' and limits' too.
+	srv.Use(cacheOutcome{})
 	srv.SetErrorPresenter(presentError(opt.Logger, opt.Classify, opt.Metrics))
 	srv.SetRecoverFunc(recoverPanic(opt.Logger))
 	return srv

@@ -1,5 +1,7 @@
 // Package graph is hotro's GraphQL adapter: the schema, the generated executor, thin resolvers that
-// map arguments onto one domain call each, per-request dataloaders and the error presenter.
+// map arguments onto one domain call each, per-request dataloaders and the error presenter. Caching
+// lives in internal/respcache; this package only says which requests it may keep (CacheRequest) and
+// which answers carry errors (cacheOutcome).
 package graph
 
 import (

@@ -104,16 +104,13 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 		Engine: resolver.Stats, Units: resolver.Units, Programs: resolver.Programs, Dataset: data,
 		Signer: signer, Public: public, Classify: db.Classify, Logger: log,
 	}
-	if cfg.ResponseCacheMB > 0 {
-		charts.Cache = respcache.New(cfg.ResponseCacheMB << 20 / 4)
-	}
 	api := graph.NewHandler(resolver, graph.Options{Logger: log, Classify: db.Classify,
 		PublicOperations: dashboard.PublicOperations(), Metrics: counters})
 	graph.AcceptUploads(api, lists.MaxUploadBytes(), 8<<20)
-	var gql http.Handler = api
-	if cfg.ResponseCacheMB > 0 {
-		gql = graph.NewResponseCache(data.Version, cfg.ResponseCacheMB<<20).Handler(gql)
-	}
+	// One cache, one data version, for every answer kept: GraphQL reads, chart data, public ETags.
+	cache := respcache.New(respcache.Options{MaxBytes: cfg.ResponseCacheMB << 20, Version: data.Version})
+	counters.WatchCache(cache)
+	gql := cache.Handler(graph.CacheRequest, api)
 	page := dashboard.Handler()
 	if cfg.AssetsDir != "" {
 		if page, err = dashboard.HandlerFromDir(cfg.AssetsDir); err != nil {
@@ -126,12 +123,12 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 		servers.Metrics = server.NewMetrics(cfg.MetricsAddr, counters, log)
 	}
 	servers.Main = server.New(server.Config{
-		EmbedData: charts,
+		EmbedData: cache.Handler(portal.CacheRequest, charts),
 		Public: server.Public{
-			Origins:     cfg.CORSOrigins,
-			MaxAge:      cfg.PublicMaxAge,
-			DataVersion: data.Version,
-			Anonymous:   func(r *http.Request) bool { return !auth.FromContext(r.Context()).SignedIn() },
+			Origins:   cfg.CORSOrigins,
+			MaxAge:    cfg.PublicMaxAge,
+			Cache:     cache,
+			Anonymous: func(r *http.Request) bool { return !auth.FromContext(r.Context()).SignedIn() },
 		},
 		Authenticate: authn.Middleware,
 		AuthRoutes:   authn.Routes(),

@@ -37,6 +37,7 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 	c.SignIn(t, "phantich", seedtest.DemoPassword)
 	c.GraphQL(t, `{ stats { total { amountPaid } } }`, nil)
 	c.GraphQL(t, `{ stats(filter: { groups: ["NO_SUCH"] }) { total { amountPaid } } }`, nil)
+	c.GraphQL(t, `{ stats { total { amountPaid } } }`, nil) // from the response cache
 	// The metrics are served on their own (loopback) address, not on the API's.
 	if status, body := c.Do(t, http.MethodGet, "/metrics", nil); status != http.StatusNotFound || strings.Contains(string(body), "hotro_") {
 		t.Errorf("/metrics on the API's address: %d %.200s, want 404", status, body)
@@ -55,6 +56,9 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 		`hotro_graphql_operations_total{operation="adhoc",outcome="ok"} 1`,
 		`hotro_graphql_operations_total{operation="adhoc",outcome="error"} 1`,
 		`hotro_errors_total{code="BAD_USER_INPUT"} 1`,
+		// The first stats question and the one with an error missed; the first again hit.
+		"hotro_response_cache_hits_total 1\n",
+		"hotro_response_cache_misses_total 2\n",
 		`go_sql_open_connections{db_name="hotro"}`,
 		`hotro_http_request_duration_seconds_bucket{route="/graphql"`,
 	} {

@@ -1,5 +1,6 @@
 // Package metrics counts what hotro does for Prometheus: HTTP requests and their latency by route,
-// GraphQL operations and their latency by name, errors by code, and the database pool.
+// GraphQL operations and their latency by name, errors by code, the response cache's hits and
+// misses, and the database pool.
 package metrics
 
 import (
@@ -77,3 +78,21 @@ func (m *Metrics) Operation(name string, failed bool, took time.Duration) {
 
 // Error records an error returned to a client, by its code.
 func (m *Metrics) Error(code string) { m.errors.WithLabelValues(code).Inc() }
+
+// CacheCounts is what the response cache counts: reads answered from it (hits) and not (misses).
+type CacheCounts interface {
+	Counts() (hits, misses int64)
+}
+
+// WatchCache publishes the response cache's counts as hotro_response_cache_hits_total and
+// hotro_response_cache_misses_total, read when scraped. Call it once.
+func (m *Metrics) WatchCache(c CacheCounts) {
+	m.registry.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "hotro_response_cache_hits_total", Help: "Reads answered from the response cache.",
+		}, func() float64 { hits, _ := c.Counts(); return float64(hits) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "hotro_response_cache_misses_total", Help: "Cacheable reads the response cache did not hold.",
+		}, func() float64 { _, misses := c.Counts(); return float64(misses) }),
+	)
+}

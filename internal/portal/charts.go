@@ -17,7 +17,6 @@ import (
 	"hotro/internal/httperr"
 	"hotro/internal/program"
 	"hotro/internal/report"
-	"hotro/internal/respcache"
 )
 
 // The charts the portal can embed.
@@ -48,9 +47,6 @@ type Handler struct {
 	Signer   *Signer
 	// Public answers unsigned links, from the release tables.
 	Public report.Publisher
-	// Cache, when set, keeps the public answers (unsigned links) per data version, so that a chart
-	// seen by many visitors is computed once.
-	Cache *respcache.Cache
 	// Classify names the kind of an error no domain package classified (the database down or too
 	// slow). Nil: such errors are internal.
 	Classify func(error) errs.Kind
@@ -92,27 +88,9 @@ type Chart struct {
 	Bucket   string  `json:"bucket,omitempty"`
 }
 
-// ServeHTTP answers GET /embed/data/{chart}?params.
+// ServeHTTP answers GET /embed/data/{chart}?params. Public answers are kept by the response cache
+// in front of it (see CacheRequest), so that a chart seen by many visitors is computed once.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	cacheable := h.Cache != nil && r.URL.Query().Get("sig") == "" && (r.Method == http.MethodGet || r.Method == http.MethodHead)
-	var version int64
-	if cacheable {
-		// The version the answer's ETag names, when the server read it already.
-		v, ok := respcache.VersionOf(r.Context())
-		if !ok {
-			var err error
-			if v, err = h.Dataset.Version(r.Context()); err != nil {
-				h.fail(w, r, err)
-				return
-			}
-		}
-		version = v
-		if body, ok := h.Cache.Get(version, r.URL.RequestURI()); ok {
-			w.Header().Set("Content-Type", "application/json; charset=utf-8")
-			_, _ = w.Write(body)
-			return
-		}
-	}
 	chart, err := h.chart(r)
 	if err != nil {
 		h.fail(w, r, err)
@@ -122,9 +100,6 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		h.fail(w, r, err)
 		return
-	}
-	if cacheable {
-		h.Cache.Put(version, r.URL.RequestURI(), body)
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	_, _ = w.Write(body)

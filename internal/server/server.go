@@ -1,5 +1,6 @@
 // Package server is hotro's HTTP front: routes, timeouts, body limits, request IDs, access logs and
-// graceful shutdown. It knows handlers, not the domain.
+// graceful shutdown. It knows handlers, not the domain; what may be kept, here or by shared
+// caches, is internal/respcache's to say.
 package server
 
 import (

@@ -1,4 +1,4 @@
-package graph
+package respcache
 
 import (
 	"context"
@@ -14,11 +14,13 @@ func TestVersionsDoNotKeepAReadAWriteOvertook(t *testing.T) {
 	var reads, version atomic.Int64
 	version.Store(1)
 	release := make(chan struct{})
+	started := make(chan struct{}, 1)
 	block := atomic.Bool{}
-	c := &versions{ttl: time.Hour, read: func(context.Context) (int64, error) {
+	c := &versions{ttl: time.Hour, now: time.Now, read: func(context.Context) (int64, error) {
 		reads.Add(1)
 		v := version.Load()
 		if block.Load() {
+			started <- struct{}{}
 			<-release
 		}
 		return v, nil
@@ -31,9 +33,7 @@ func TestVersionsDoNotKeepAReadAWriteOvertook(t *testing.T) {
 		v, _ := c.get(ctx)
 		got <- v
 	}()
-	for reads.Load() == 0 {
-		time.Sleep(time.Millisecond)
-	}
+	<-started      // the read is out
 	c.beginWrite() // the write begins while the read is out, and commits version 2
 	version.Store(2)
 	block.Store(false)
