@@ -126,7 +126,7 @@ func (s *Service) Of(ctx context.Context, q Query) (*Queue, error) {
 	// the date of the step that put the oldest line there.
 	sel := s.db.NewSelect().TableExpr("disbursements AS d").
 		ColumnExpr("d.batch_id, d.ward_id, d.group_id, d.status, count(*) AS lines, sum(d.amount) AS amount").
-		ColumnExpr("min(CASE d.status WHEN 'LISTED' THEN d.listed_on WHEN 'POSTED' THEN d.posted_on " +
+		ColumnExpr("min(CASE d.status WHEN 'LISTED' THEN d.listed_on WHEN 'POSTED' THEN d.posted_on "+
 			"WHEN 'APPRAISED' THEN d.appraised_on WHEN 'APPROVED' THEN d.approved_on END) AS since_on").
 		ColumnExpr("min(d.updated_at) AS recorded").
 		Where("d.status IN (?)", bun.List(statuses)).
