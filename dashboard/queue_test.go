@@ -278,6 +278,34 @@ func TestLeaderApprovesFromTheQueue(t *testing.T) {
 	leader.do(leader.viewport(1440), chromedp.ScrollIntoView("#lists"))
 	leader.firstScreen("ward-lines-leader-1440")
 	leader.checkClean()
+
+	// The ward officer's queue, on a phone: only their ward; the approved list waits for payment.
+	officerQueue := queueOf(t, officerAPI)
+	officer := signedInTab(t, srv, "canbo.quantrieu", 390)
+	officer.open(srv, "?page=queue")
+	officer.waitFor(`document.querySelector("#queue-badge") !== null && document.querySelector("#queue-count") !== null`)
+	if got := eval[string](officer, `document.querySelector("#queue-badge").dataset.count`); got != fmt.Sprint(officerQueue.TotalCount) {
+		t.Errorf("the officer's badge %s, want the API's %d", got, officerQueue.TotalCount)
+	}
+	if got := eval[[]string](officer, `[...new Set([...document.querySelectorAll(".queue-ward")].map((s) => s.dataset.ward))]`); strings.Join(got, " ") != "05431" {
+		t.Errorf("the officer's queue shows wards %q, want only 05431", got)
+	}
+	if got := eval[string](officer, fmt.Sprintf(`document.querySelector('.queue-item[data-batch=%q] button.queue-step')?.dataset.step || ""`, batch)); got != "PAY" {
+		t.Errorf("the approved list offers the officer %q, want PAY", got)
+	}
+	var returned struct {
+		WorkQueue struct{ Returned []struct{ Lines int } }
+	}
+	graphqlAs(t, officerAPI, `query { workQueue { returned { lines } } }`, nil, &returned)
+	if n := eval[int](officer, `document.querySelectorAll("#queue-returned .queue-item").length`); n != len(returned.WorkQueue.Returned) {
+		t.Errorf("the officer sees %d returned items, want the API's %d", n, len(returned.WorkQueue.Returned))
+	}
+	ratio := eval[float64](officer, `document.getElementById("top").getBoundingClientRect().height / window.innerHeight`)
+	if w := eval[[]float64](officer, `[document.documentElement.scrollWidth, window.innerWidth]`); ratio > 0.2 || w[0] > w[1] {
+		t.Errorf("the officer's queue at 390 px: header %.0f%% of the screen, page %v px in %v px", ratio*100, w[0], w[1])
+	}
+	officer.firstScreen("queue-officer-390")
+	officer.checkClean()
 }
 
 // firstScreen writes what the window shows (not the whole page) to bin/screenshots/NAME.png.
