@@ -129,6 +129,10 @@ func TestLeaderApprovesFromTheQueue(t *testing.T) {
 	officerAPI.SignIn(t, "canbo.quantrieu", seedtest.DemoPassword)
 	batch := appraisedList(t, srv, officerAPI, leaderAPI)
 	before := queueOf(t, leaderAPI)
+	// Visitors run only the public operations; the queue is not one of them.
+	if r := srv.NewClient().GraphQL(t, `query { workQueue { totalCount } }`, nil); r.Code() != "FORBIDDEN" {
+		t.Errorf("a visitor's workQueue: %s, want FORBIDDEN", r.Raw)
+	}
 
 	leader := newTab(t, 1440)
 	leader.open(srv, "?page=signin")
