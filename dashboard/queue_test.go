@@ -279,6 +279,20 @@ func TestLeaderApprovesFromTheQueue(t *testing.T) {
 	}
 	leader.do(chromedp.ScrollIntoView("#lists"))
 	leader.firstScreen("ward-lines-leader-390")
+	// Any table built with cards: true reads the same way; one without stays a table.
+	built := eval[[]string](leader, `import("./js/table.js").then(({dataTable}) => {
+		const columns = [{key: "name", label: "Tên", value: (r) => r.name}, {key: "amount", label: "Số tiền", numeric: true, value: (r) => r.amount}];
+		const rows = [{name: "Nguyễn Văn An", amount: 3000000}];
+		const cards = dataTable({caption: "thử", columns, rows, cards: true});
+		const plain = dataTable({caption: "thử", columns, rows});
+		document.getElementById("main").append(cards, plain);
+		const out = [getComputedStyle(cards.querySelector("tbody tr")).display, cards.querySelector("td").dataset.label, getComputedStyle(plain.querySelector("tbody tr")).display];
+		cards.remove(); plain.remove();
+		return out;
+	})`)
+	if strings.Join(built, "|") != "grid|Số tiền|table-row" {
+		t.Errorf("dataTable at 390 px: a cards table's row is %q (label %q), a plain one's %q; want grid, Số tiền, table-row", built[0], built[1], built[2])
+	}
 	leader.do(leader.viewport(1440), chromedp.ScrollIntoView("#lists"))
 	leader.firstScreen("ward-lines-leader-1440")
 	leader.checkClean()
