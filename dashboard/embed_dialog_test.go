@@ -162,6 +162,7 @@ func TestEmbedCodeDialog(t *testing.T) {
 	phone := newTab(t, 390)
 	phone.do(chromedp.Navigate(srv.URL + "/?program=NQ42-2020"))
 	phone.waitReady()
+	phone.click("#menu-toggle") // on a phone the header's tools are behind the menu
 	phone.click("#embed-open")
 	phone.waitFor(previewDrawn)
 	if w := eval[float64](phone, `document.getElementById("embed-dialog").getBoundingClientRect().right`); w > 390 {

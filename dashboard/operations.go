@@ -35,6 +35,8 @@ var signedInOnly = map[string]bool{
 	"Me":                      true,
 	"Overview":                true,
 	"TransitionDisbursements": true,
+	"WorkQueue":               true,
+	"WorkQueueCount":          true,
 }
 
 var operationName = regexp.MustCompile(`(?m)^\s*(query|mutation)\s+([A-Za-z_][A-Za-z0-9_]*)`)

@@ -3954,4 +3954,17 @@ func (ec *executionContext) marshalOImportReport2ᚖhotroᚋinternalᚋintakeᚐ
 	return ec._ImportReport(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOWorkflowStep2hotroᚋinternalᚋdisbursementᚐStep(ctx context.Context, v any) (disbursement.Step, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := disbursement.Step(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOWorkflowStep2hotroᚋinternalᚋdisbursementᚐStep(ctx context.Context, sel ast.SelectionSet, v disbursement.Step) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(v))
+	return res
+}
+
 // endregion ***************************** type.gotpl *****************************

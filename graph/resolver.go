@@ -16,6 +16,7 @@ import (
 	"hotro/internal/program"
 	"hotro/internal/reference"
 	"hotro/internal/report"
+	"hotro/internal/workqueue"
 	"time"
 )
 
@@ -36,6 +37,8 @@ type Resolver struct {
 	// Intake checks and commits uploaded lists; Workflow moves lines along the approval chain.
 	Intake   *intake.Service
 	Workflow *disbursement.Workflow
+	// Queue answers what waits for the caller's step.
+	Queue *workqueue.Service
 	// Reference, when set, answers the names in stats rows (units, programmes, groups, funds) from
 	// reference data held in memory, shared with the stats engine, instead of the loaders.
 	Reference *reference.Cache

@@ -51,6 +51,7 @@ type ResolverRoot interface {
 	StatRow() StatRowResolver
 	Ward() WardResolver
 	WardConnection() WardConnectionResolver
+	WorkQueueItem() WorkQueueItemResolver
 }
 
 type DirectiveRoot struct {
@@ -377,6 +378,7 @@ type ComplexityRoot struct {
 		Ward              func(childComplexity int, code string, asOf *civil.Date) int
 		Wards             func(childComplexity int, asOf *civil.Date, districts []string, provinces []string) int
 		WardsConnection   func(childComplexity int, asOf *civil.Date, districts []string, provinces []string, search *string, first *int, after *string) int
+		WorkQueue         func(childComplexity int, wards []string, first *int) int
 		WorkflowRules     func(childComplexity int) int
 	}
 
@@ -468,6 +470,25 @@ type ComplexityRoot struct {
 	WardEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	WorkQueue struct {
+		Items      func(childComplexity int) int
+		Lines      func(childComplexity int) int
+		Returned   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	WorkQueueItem struct {
+		Amount      func(childComplexity int) int
+		Batch       func(childComplexity int) int
+		Group       func(childComplexity int) int
+		Lines       func(childComplexity int) int
+		Since       func(childComplexity int) int
+		Status      func(childComplexity int) int
+		Step        func(childComplexity int) int
+		WaitingDays func(childComplexity int) int
+		Ward        func(childComplexity int) int
 	}
 
 	WorkflowRule struct {
@@ -2034,6 +2055,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.WardsConnection(childComplexity, args["asOf"].(*civil.Date), args["districts"].([]string), args["provinces"].([]string), args["search"].(*string), args["first"].(*int), args["after"].(*string)), true
+	case "Query.workQueue":
+		if e.ComplexityRoot.Query.WorkQueue == nil {
+			break
+		}
+
+		args, err := ec.field_Query_workQueue_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WorkQueue(childComplexity, args["wards"].([]string), args["first"].(*int)), true
 	case "Query.workflowRules":
 		if e.ComplexityRoot.Query.WorkflowRules == nil {
 			break
@@ -2416,6 +2448,86 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.WardEdge.Node(childComplexity), true
 
+	case "WorkQueue.items":
+		if e.ComplexityRoot.WorkQueue.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkQueue.Items(childComplexity), true
+	case "WorkQueue.lines":
+		if e.ComplexityRoot.WorkQueue.Lines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkQueue.Lines(childComplexity), true
+	case "WorkQueue.returned":
+		if e.ComplexityRoot.WorkQueue.Returned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkQueue.Returned(childComplexity), true
+	case "WorkQueue.totalCount":
+		if e.ComplexityRoot.WorkQueue.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkQueue.TotalCount(childComplexity), true
+
+	case "WorkQueueItem.amount":
+		if e.ComplexityRoot.WorkQueueItem.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkQueueItem.Amount(childComplexity), true
+	case "WorkQueueItem.batch":
+		if e.ComplexityRoot.WorkQueueItem.Batch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkQueueItem.Batch(childComplexity), true
+	case "WorkQueueItem.group":
+		if e.ComplexityRoot.WorkQueueItem.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkQueueItem.Group(childComplexity), true
+	case "WorkQueueItem.lines":
+		if e.ComplexityRoot.WorkQueueItem.Lines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkQueueItem.Lines(childComplexity), true
+	case "WorkQueueItem.since":
+		if e.ComplexityRoot.WorkQueueItem.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkQueueItem.Since(childComplexity), true
+	case "WorkQueueItem.status":
+		if e.ComplexityRoot.WorkQueueItem.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkQueueItem.Status(childComplexity), true
+	case "WorkQueueItem.step":
+		if e.ComplexityRoot.WorkQueueItem.Step == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkQueueItem.Step(childComplexity), true
+	case "WorkQueueItem.waitingDays":
+		if e.ComplexityRoot.WorkQueueItem.WaitingDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkQueueItem.WaitingDays(childComplexity), true
+	case "WorkQueueItem.ward":
+		if e.ComplexityRoot.WorkQueueItem.Ward == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkQueueItem.Ward(childComplexity), true
+
 	case "WorkflowRule.from":
 		if e.ComplexityRoot.WorkflowRule.From == nil {
 			break
@@ -2533,7 +2645,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "embed.graphqls" "intake.graphqls" "lists.graphqls" "programs.graphqls" "public.graphqls" "scalars.graphqls" "schema.graphqls" "stats.graphqls" "units.graphqls"
+//go:embed "embed.graphqls" "intake.graphqls" "lists.graphqls" "programs.graphqls" "public.graphqls" "queue.graphqls" "scalars.graphqls" "schema.graphqls" "stats.graphqls" "units.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2550,6 +2662,7 @@ var sources = []*ast.Source{
 	{Name: "lists.graphqls", Input: sourceData("lists.graphqls"), BuiltIn: false},
 	{Name: "programs.graphqls", Input: sourceData("programs.graphqls"), BuiltIn: false},
 	{Name: "public.graphqls", Input: sourceData("public.graphqls"), BuiltIn: false},
+	{Name: "queue.graphqls", Input: sourceData("queue.graphqls"), BuiltIn: false},
 	{Name: "scalars.graphqls", Input: sourceData("scalars.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
 	{Name: "stats.graphqls", Input: sourceData("stats.graphqls"), BuiltIn: false},
@@ -3323,6 +3436,44 @@ func (ec *executionContext) childFields_WardEdge(ctx context.Context, field grap
 		return ec.fieldContext_WardEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type WardEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_WorkQueue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_WorkQueue_totalCount(ctx, field)
+	case "lines":
+		return ec.fieldContext_WorkQueue_lines(ctx, field)
+	case "items":
+		return ec.fieldContext_WorkQueue_items(ctx, field)
+	case "returned":
+		return ec.fieldContext_WorkQueue_returned(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WorkQueue", field.Name)
+}
+
+func (ec *executionContext) childFields_WorkQueueItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ward":
+		return ec.fieldContext_WorkQueueItem_ward(ctx, field)
+	case "group":
+		return ec.fieldContext_WorkQueueItem_group(ctx, field)
+	case "batch":
+		return ec.fieldContext_WorkQueueItem_batch(ctx, field)
+	case "step":
+		return ec.fieldContext_WorkQueueItem_step(ctx, field)
+	case "status":
+		return ec.fieldContext_WorkQueueItem_status(ctx, field)
+	case "lines":
+		return ec.fieldContext_WorkQueueItem_lines(ctx, field)
+	case "amount":
+		return ec.fieldContext_WorkQueueItem_amount(ctx, field)
+	case "since":
+		return ec.fieldContext_WorkQueueItem_since(ctx, field)
+	case "waitingDays":
+		return ec.fieldContext_WorkQueueItem_waitingDays(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WorkQueueItem", field.Name)
 }
 
 func (ec *executionContext) childFields_WorkflowRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -34,6 +34,7 @@ import (
 	"hotro/internal/respcache"
 	"hotro/internal/rollup"
 	"hotro/internal/server"
+	"hotro/internal/workqueue"
 )
 
 // New wires hotro over an open, migrated database and returns its HTTP server (not yet listening).
@@ -93,6 +94,7 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 	lists := intake.NewService(d, intake.Options{Observer: lines, DailyRows: cfg.ImportDailyRows})
 	resolver.Intake = lists
 	resolver.Workflow = disbursement.NewWorkflow(d, lines, nil)
+	resolver.Queue = workqueue.New(d, lists, nil)
 	counters := metrics.New(d.DB)
 	authn := account.NewHTTP(account.NewService(d, account.Options{Read: read, IdentityTTL: account.DefaultIdentityTTL}), log)
 	authn.SecureCookies = cfg.SecureCookies

@@ -19,10 +19,11 @@ import { auditPage } from "./views/audit.js";
 import { listsPage } from "./views/batches.js";
 import { importPage } from "./views/import.js";
 import { overview } from "./views/overview.js";
+import { queuePage } from "./views/queue.js";
 import { signInPage } from "./views/signin.js";
 import { wardPage } from "./views/ward.js";
 
-const workPages = { import: importPage, lists: listsPage, audit: auditPage };
+const workPages = { queue: queuePage, import: importPage, lists: listsPage, audit: auditPage };
 
 const el = {
   header: document.getElementById("top"),
@@ -41,6 +42,8 @@ let renderSeq = 0;
 let lastPage = null;
 let minCount = 5; // the public threshold, as the last answer gave it
 const cache = new Map(); // Overview answers by their variables: back and forward redraw at once
+let queueCount = null; // what waits for the signed-in user's step (the header's badge), null when unknown
+let menuOpen = false; // the phone header's menu; every navigation closes it
 
 function href(state) {
   return "./" + toSearch(state);
@@ -57,6 +60,7 @@ function navigate(change, { replace: replaceEntry = false, keepFocus = null } = 
 
 function renderHeader() {
   const l = lang();
+  el.header.classList.toggle("menu-open", menuOpen);
   const who = user
     ? h("span", { class: "who" }, t("signedInAs", { name: user.displayName || user.username, role: t(`role_${user.role}`) }))
     : null;
@@ -72,7 +76,10 @@ function renderHeader() {
       h("a", { href: "./", dataset: { nav: "" }, class: "brand-name" }, "hotro"),
       h("span", { class: "brand-title" }, t("appTitle")),
       h("span", { class: "brand-subtitle" }, t("appSubtitle"))),
-    pageLinks(user, WORK_PAGES.includes(state.page) ? state.page : state.page === "signin" ? null : "overview"),
+    h("button", { type: "button", class: "button-small menu-toggle no-print", id: "menu-toggle", "aria-expanded": String(menuOpen), "aria-controls": "top",
+      "aria-label": t("menuLabel"), on: { click: () => { menuOpen = !menuOpen; renderHeader(); document.getElementById("menu-toggle")?.focus(); } } },
+    h("span", { "aria-hidden": "true" }, "☰ "), t("menu")),
+    pageLinks(user, WORK_PAGES.includes(state.page) ? state.page : state.page === "signin" ? null : "overview", queueCount),
     h("nav", { class: "tools no-print", "aria-label": t("mainNav") },
       who,
       h("button", { type: "button", class: "button-small", id: "lang-switch", lang: l === "vi" ? "en" : "vi", "aria-label": t("switchLanguageLabel"),
@@ -82,6 +89,24 @@ function renderHeader() {
       : h("button", { type: "button", class: "button-small", id: "embed-open", dataset: { embed: state.page === "ward" ? "kpi" : "wards" } }, t("embedOpen")),
       account),
   );
+}
+
+/**
+ * Asks the API how much waits for the signed-in user's step and redraws the header's badge: after
+ * sign-in, at start, and after every change of the data.
+ */
+async function refreshQueueCount() {
+  if (!mayOpen(user, "queue")) {
+    queueCount = null;
+    return;
+  }
+  try {
+    const data = await query("WorkQueueCount");
+    queueCount = data.workQueue.totalCount;
+  } catch {
+    return; // the badge keeps what it knew
+  }
+  renderHeader();
 }
 
 function renderBanner() {
@@ -99,6 +124,7 @@ async function onSignOut() {
   forgetMe();
   user = null;
   userPromise = Promise.resolve(null);
+  queueCount = null;
   cache.clear();
   render({ keepFocus: "#signin" });
 }
@@ -146,6 +172,7 @@ async function loadOverview(state, variables) {
 async function render({ keepFocus = null } = {}) {
   const seq = ++renderSeq;
   const state = parseState(location.search);
+  menuOpen = false;
   document.documentElement.lang = lang();
   renderHeader();
   const pageChanged = lastPage !== null && lastPage !== `${state.page}:${state.ward}`;
@@ -167,8 +194,11 @@ async function render({ keepFocus = null } = {}) {
         });
         await userPromise;
         cache.clear();
-        history.pushState(null, "", "./" + (state.next && state.next !== "?" ? state.next : ""));
+        // Leaders and ward officers start on what waits for them, unless they came from a page.
+        const home = ["leader", "ward_officer"].includes(user?.role) ? "?page=queue" : "";
+        history.pushState(null, "", "./" + (state.next && state.next !== "?" ? state.next : home));
         render();
+        refreshQueueCount();
       },
     });
     restoreFocus(keepFocus, pageChanged);
@@ -265,8 +295,17 @@ async function renderWorkPage(state, seq, keepFocus, pageChanged) {
         // Mirrors a form's fields in the URL without drawing the page again.
         replaceState: (change) => history.replaceState(null, "", href(withState(parseState(location.search), change))),
         isCurrent: () => seq === renderSeq,
-        // The figures changed (an import, a step): the overview asks the API again.
-        dataChanged: () => cache.clear(),
+        // The figures changed (an import, a step): the overview asks the API again, and the
+        // header's count of what waits.
+        dataChanged: () => {
+          cache.clear();
+          refreshQueueCount();
+        },
+        // The queue page tells the header the count it has just read.
+        setQueueCount: (n) => {
+          queueCount = n;
+          renderHeader();
+        },
       });
     }
     if (seq !== renderSeq) return;
@@ -347,6 +386,7 @@ async function boot() {
     user = u;
     userKnown = true;
   });
+  userPromise.then(refreshQueueCount, () => {});
   loadMeta().catch(() => {}); // render reports errors
   await render();
 }

@@ -6,6 +6,7 @@ import { t } from "./i18n.js";
 
 /** The roles that may open each work page; the API applies the same rules to every request. */
 export const PAGE_ROLES = {
+  queue: ["admin", "leader", "ward_officer"],
   import: ["admin", "ward_officer"],
   lists: ["admin", "leader", "ward_officer", "analyst"],
   audit: ["admin"],
@@ -16,12 +17,18 @@ export function mayOpen(user, page) {
   return Boolean(user && PAGE_ROLES[page]?.includes(user.role));
 }
 
-/** The header's links: the overview, then each work page the user may open. */
-export function pageLinks(user, current) {
+/**
+ * The header's links: the overview, then each work page the user may open; the queue's link carries
+ * the count of what waits (queueCount, null while unknown).
+ */
+export function pageLinks(user, current, queueCount = null) {
   const pages = Object.keys(PAGE_ROLES).filter((p) => mayOpen(user, p));
   if (!pages.length) return null;
+  const badge = (page) => page !== "queue" || queueCount == null ? null
+    : h("span", { class: `nav-count${queueCount ? "" : " nav-count-zero"}`, id: "queue-badge", dataset: { count: String(queueCount) }, title: t("queueBadge", { n: queueCount }) },
+      h("span", { "aria-hidden": "true" }, String(queueCount)), h("span", { class: "sr-only" }, ` (${t("queueBadge", { n: queueCount })})`));
   const link = (page, href, label) =>
-    h("a", { id: `nav-${page}`, href, dataset: { nav: "" }, "aria-current": current === page ? "page" : null }, label);
+    h("a", { id: `nav-${page}`, href, dataset: { nav: "" }, "aria-current": current === page ? "page" : null }, label, badge(page));
   return h("nav", { class: "pages no-print", "aria-label": t("pagesNav") },
     link("overview", "./", t("navOverview")),
     pages.map((p) => link(p, `./?page=${p}`, t(`nav_${p}`))));

@@ -6,7 +6,7 @@ export const BUCKETS = ["DAY", "WEEK", "MONTH"];
 export const WARD_SORT_KEYS = ["name", "amountPaid", "peopleSupported", "beneficiaries", "disbursements", "amountListed", "amountApproved"];
 
 /** Pages with their own forms (no filter bar), for the roles that may open them. */
-export const WORK_PAGES = ["import", "lists", "audit"];
+export const WORK_PAGES = ["queue", "import", "lists", "audit"];
 const PAGES = ["ward", "signin", ...WORK_PAGES];
 /** The import statuses of a report the server did not keep, which the URL remembers. */
 export const UNKEPT_STATUSES = ["HAS_ERRORS", "REFUSED", "ALREADY_IMPORTED"];
@@ -104,6 +104,8 @@ function workSearch(state) {
       set("wards", state.wards);
       set("groups", state.groups);
       break;
+    case "queue":
+      break; // the queue is the caller's, whole
     case "audit":
       set("wards", state.wards);
       set("actor", state.actor);

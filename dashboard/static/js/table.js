@@ -1,4 +1,5 @@
-// Data tables: a caption, sortable columns (buttons in the headers, aria-sort), a totals row.
+// Data tables: a caption, sortable columns (buttons in the headers, aria-sort), a totals row; on a
+// phone, a table built with cards: true reads as one card per row (each cell names its column).
 
 import { h } from "./dom.js";
 import { t } from "./i18n.js";
@@ -6,8 +7,10 @@ import { t } from "./i18n.js";
 /**
  * dataTable builds a <table>. columns: [{key, label, value(row), render(row)?, numeric?, sortable?}];
  * sort: {key, dir} with onSort(key, dir) to change it; totals: a row object for the footer or null.
+ * Every cell carries its column's label (data-label); cards: true turns the rows into cards on
+ * narrow screens (the stylesheet's "cards" rules), for tables of lines rather than of figures.
  */
-export function dataTable({ caption, columns, rows, totals = null, sort = null, onSort = null, className = "", note = null }) {
+export function dataTable({ caption, columns, rows, totals = null, sort = null, onSort = null, className = "", note = null, cards = false }) {
   let sorted = rows;
   if (sort) {
     const col = columns.find((c) => c.key === sort.key);
@@ -44,12 +47,12 @@ export function dataTable({ caption, columns, rows, totals = null, sort = null, 
   });
   const cell = (col, row, i) => {
     const content = col.render ? col.render(row) : col.value(row);
-    const attrs = { class: col.numeric ? "num" : null };
+    const attrs = { class: col.numeric ? "num" : null, dataset: { label: typeof col.label === "string" ? col.label : col.key, col: col.key } };
     return i === 0 ? h("th", { ...attrs, scope: "row" }, content) : h("td", attrs, content);
   };
   return h(
     "table",
-    { class: `data ${className}` },
+    { class: `data ${className}${cards ? " cards" : ""}` },
     h("caption", {}, caption, note),
     h("thead", {}, h("tr", {}, header)),
     h("tbody", {}, sorted.map((row) => h("tr", {}, columns.map((col, i) => cell(col, row, i))))),
