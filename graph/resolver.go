@@ -34,6 +34,8 @@ type Resolver struct {
 	// Intake checks and commits uploaded lists; Workflow moves lines along the approval chain.
 	Intake   *intake.Service
 	Workflow *disbursement.Workflow
+	// Allocator records fund allocations (on the primary database).
+	Allocator *fund.Allocator
 	// Reference, when set, answers the names in stats rows (units, programmes, groups, funds) from
 	// reference data held in memory, shared with the stats engine, instead of the loaders.
 	Reference *reference.Cache

@@ -93,6 +93,7 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 	lists := intake.NewService(d, intake.Options{Observer: lines, DailyRows: cfg.ImportDailyRows})
 	resolver.Intake = lists
 	resolver.Workflow = disbursement.NewWorkflow(d, lines, nil)
+	resolver.Allocator = fund.NewAllocator(d, nil)
 	counters := metrics.New(d.DB)
 	authn := account.NewHTTP(account.NewService(d, account.Options{Read: read, IdentityTTL: account.DefaultIdentityTTL}), log)
 	authn.SecureCookies = cfg.SecureCookies

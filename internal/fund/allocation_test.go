@@ -15,6 +15,7 @@ import (
 	"hotro/internal/errs"
 	"hotro/internal/fund"
 	"hotro/internal/program"
+	"hotro/internal/report"
 	"hotro/internal/seed/seedtest"
 )
 
@@ -146,6 +147,9 @@ func TestAllocate(t *testing.T) {
 			}
 			if _, err := fund.NewStore(d).Allocations(context.Background(), fund.AllocationQuery{}); errs.KindOf(err) != errs.Unauthorized {
 				t.Errorf("a visitor reading allocations: got %v, want unauthorised", err)
+			}
+			if _, err := fund.NewStore(d).Use(context.Background(), nil, report.Filter{}); errs.KindOf(err) != errs.Unauthorized {
+				t.Errorf("a visitor asking fund use: got %v, want unauthorised", err)
 			}
 		})
 	}

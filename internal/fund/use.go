@@ -49,27 +49,16 @@ type Use struct {
 	Decisions []*Allocation
 }
 
-// UseReader answers fund use from the allocations and the stats engine.
-type UseReader struct {
-	db    bun.IDB
-	stats report.Engine
-}
-
-// NewUseReader returns a UseReader; stats answers what was paid (it applies the caller's scope).
-func NewUseReader(db bun.IDB, stats report.Engine) *UseReader {
-	return &UseReader{db: db, stats: stats}
-}
-
 // Use returns the use of each fund the filter selects (its programmes' funds, or every fund), in
 // fund order. Signed-in callers only: what was paid comes from the unwithheld figures, and a ward
-// officer's are those of their wards.
-func (r *UseReader) Use(ctx context.Context, f report.Filter) ([]*Use, error) {
+// officer's are those of their wards. stats answers what was paid (it applies the caller's scope).
+func (r *Store) Use(ctx context.Context, stats report.Engine, f report.Filter) ([]*Use, error) {
 	const op = "fund: use"
 	id := auth.FromContext(ctx)
 	if !id.SignedIn() {
 		return nil, errs.E(op, errs.Unauthorized, errs.Msg("Vui lòng đăng nhập để xem tình hình sử dụng kinh phí."))
 	}
-	res, err := r.stats.Stats(ctx, report.Query{Filter: f, GroupBy: []report.Dimension{report.Fund}})
+	res, err := stats.Stats(ctx, report.Query{Filter: f, GroupBy: []report.Dimension{report.Fund}})
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +143,7 @@ func allocatedOf(f *Fund, level Level, codes []string, decisions []*Allocation) 
 
 // funds returns the funds of the filter's programmes (or of every programme), narrowed to the
 // filter's funds.
-func (r *UseReader) funds(ctx context.Context, f report.Filter) ([]*Fund, error) {
+func (r *Store) funds(ctx context.Context, f report.Filter) ([]*Fund, error) {
 	var fs []*Fund
 	q := r.db.NewSelect().Model(&fs).OrderExpr("f.program_id, f.id")
 	if len(f.Programs) > 0 {
@@ -171,7 +160,7 @@ func (r *UseReader) funds(ctx context.Context, f report.Filter) ([]*Fund, error)
 
 // allocations returns the allocations of the funds to the units of the level with the codes (of
 // any period), by fund.
-func (r *UseReader) allocations(ctx context.Context, funds []*Fund, level adminunit.Level, codes []string) (map[int64][]*Allocation, error) {
+func (r *Store) allocations(ctx context.Context, funds []*Fund, level adminunit.Level, codes []string) (map[int64][]*Allocation, error) {
 	out := map[int64][]*Allocation{}
 	if len(funds) == 0 || len(codes) == 0 {
 		return out, nil
@@ -211,4 +200,14 @@ func latestUnits(ctx context.Context, db bun.IDB, level adminunit.Level, codes [
 		}
 	}
 	return out, nil
+}
+
+// LevelOf names an administrative level as fund use does (a commune is a WARD).
+func LevelOf(l adminunit.Level) Level {
+	for k, v := range unitLevel {
+		if v == l {
+			return k
+		}
+	}
+	return Area
 }
