@@ -21,6 +21,7 @@ import (
 	"hotro/internal/audit"
 	"hotro/internal/auth"
 	"hotro/internal/civil"
+	"hotro/internal/dataset"
 	"hotro/internal/errs"
 	"hotro/internal/logging"
 	"hotro/internal/program"
@@ -75,7 +76,7 @@ const MaxDecisionLength = 100
 // positive; the fund belongs to the programme; the unit exists on the decision date and lies in
 // the programme's area (see InArea); the date is neither before the programme began nor in the
 // future; and what the units below each allocated unit received stays within what it received.
-// The allocation and its audit event are written in one transaction.
+// The allocation, its audit event and the move of the data version are written in one transaction.
 func (a *Allocator) Allocate(ctx context.Context, in AllocateInput) (*Allocation, error) {
 	const op = "fund: allocate"
 	id := auth.FromContext(ctx)
@@ -132,6 +133,10 @@ func (a *Allocator) Allocate(ctx context.Context, in AllocateInput) (*Allocation
 		}
 		if _, err := tx.NewInsert().Model(out).Returning("id").Exec(ctx); err != nil {
 			return errs.E(op, err)
+		}
+		// Answers kept by data version (fund use among them) must not outlive the decision.
+		if err := dataset.NewStore(tx).Bump(ctx); err != nil {
+			return err
 		}
 		var ward *int64
 		if unit.Level == adminunit.Commune {

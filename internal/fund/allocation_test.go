@@ -11,6 +11,7 @@ import (
 
 	"hotro/internal/auth"
 	"hotro/internal/civil"
+	"hotro/internal/dataset"
 	"hotro/internal/db/dbtest"
 	"hotro/internal/errs"
 	"hotro/internal/fund"
@@ -116,12 +117,19 @@ func TestAllocate(t *testing.T) {
 					}
 				})
 			}
+			before, err := dataset.NewStore(d).Version(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
 			got, err := a.Allocate(ctx, in("164", f.Allocated, "2/QĐ-UBND", "2020-04-20"))
 			if err != nil {
 				t.Fatalf("the city's allocation of the whole fund: %v", err)
 			}
 			if got.RecordedBy != "quantri" || !got.RecordedAt.Equal(testNow) || got.ID == 0 {
 				t.Errorf("recorded %+v, want by quantri at %v with an ID", got, testNow)
+			}
+			if after, err := dataset.NewStore(d).Version(ctx); err != nil || after == before {
+				t.Errorf("data version %d after the decision (%v), want it moved from %d", after, err, before)
 			}
 			if _, err := a.Allocate(ctx, in("164", f.Allocated, "2/QĐ-UBND", "2020-04-20")); errs.KindOf(err) != errs.Conflict {
 				t.Errorf("the same decision again: got %v, want a conflict", err)
