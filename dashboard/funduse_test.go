@@ -66,6 +66,7 @@ func TestFundUseCard(t *testing.T) {
 		{"leader with a ward", "lanhdao", "?wards=05431", map[string]any{"wards": []string{"05431"}}, "WARD", false},
 		{"leader over the city", "lanhdao", "", map[string]any{}, "AREA", false},
 		{"ward without allocation", "canbo.phucha", "", map[string]any{}, "WARD", true},
+		{"leader on a ward page", "lanhdao", "?page=ward&ward=05431", map[string]any{"wards": []string{"05431"}}, "WARD", false},
 	}
 	for _, c := range cases {
 		want := fundUseOf(t, srv, c.user, c.filter)
@@ -101,6 +102,12 @@ func TestFundUseCard(t *testing.T) {
 					if !strings.HasSuffix(card.Big, "%") || !strings.Contains(card.Note, "được phân bổ") {
 						t.Errorf("card %+v, want a percentage and what was allocated", card)
 					}
+				}
+				if c.search == "?page=ward&ward=05431" {
+					// The ward page has no funds panel: the card is the check.
+					tb.screenshot(fmt.Sprintf("funduse-ward-page-%d", width))
+					tb.checkClean()
+					return
 				}
 				cells := eval[[][]string](tb, `[...document.querySelectorAll("#funds table tbody tr")].map((tr) => [...tr.children].map((td) => td.textContent))`)
 				if len(cells) != len(want) {
