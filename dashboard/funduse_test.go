@@ -146,3 +146,26 @@ func TestFundUseCard(t *testing.T) {
 		}
 	}
 }
+
+// TestFundUseCardForVisitors: the public figures hold each fund's allocation for the whole area
+// only, so a visitor with a ward in the filter sees no ratio, and over the whole city the ratio is
+// against the fund's own figure.
+func TestFundUseCardForVisitors(t *testing.T) {
+	srv := demoServer(t)
+	tb := newTab(t, 1440)
+	tb.do(chromedp.Navigate(srv.URL + "/?wards=05431"))
+	tb.waitReady("wards=05431")
+	card := tb.kpis()["fundUse"]
+	if card.Value != "" || card.Big != "—" || !strings.Contains(card.Note, "chỉ hiện khi đăng nhập") || strings.Contains(card.Note, "%") {
+		t.Errorf("a visitor's card with a ward: %+v, want no ratio", card)
+	}
+	if got := tb.text("#funds table tbody tr td:nth-child(2)"); got != "—" {
+		t.Errorf("a visitor's allocation cell with a ward: %q, want —", got)
+	}
+	tb.do(chromedp.Navigate(srv.URL + "/"))
+	tb.waitFor(`document.body.dataset.state === "ready" && !location.search.includes("wards")`)
+	if card := tb.kpis()["fundUse"]; !strings.HasSuffix(card.Big, "%") || !strings.Contains(card.Note, "23,5") {
+		t.Errorf("a visitor's card over the city: %+v, want a ratio against the funds' 23,5 tỷ", card)
+	}
+	tb.checkClean()
+}
