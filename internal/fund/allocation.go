@@ -183,9 +183,10 @@ func InArea(ctx context.Context, db bun.IDB, programID int64, unit *adminunit.Un
 	}
 	var anyLine, inProvince int
 	err = db.NewSelect().ColumnExpr("(SELECT count(*) FROM (SELECT 1 FROM disbursements WHERE program_id = ? LIMIT 1) AS x)", programID).
-		ColumnExpr(`(SELECT count(*) FROM (SELECT 1 FROM disbursements AS d JOIN admin_units AS w ON w.id = d.ward_id
-			LEFT JOIN admin_units AS p ON p.id = w.parent_id
-			WHERE d.program_id = ? AND (w.parent_id = ? OR p.parent_id = ?) LIMIT 1) AS y)`, programID, top.ID, top.ID).
+		// Ward by ward of the province (the lines' ward index), not line by line of the programme.
+		ColumnExpr(`(SELECT count(*) FROM (SELECT 1 FROM admin_units AS w LEFT JOIN admin_units AS p ON p.id = w.parent_id
+			WHERE w.level = 'COMMUNE' AND (w.parent_id = ? OR p.parent_id = ?)
+			AND EXISTS (SELECT 1 FROM disbursements AS d WHERE d.ward_id = w.id AND d.program_id = ?) LIMIT 1) AS y)`, top.ID, top.ID, programID).
 		Scan(ctx, &anyLine, &inProvince)
 	if err != nil {
 		return errs.E(op, err)
