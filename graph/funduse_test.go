@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"math"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -289,8 +290,8 @@ func TestAllocateFund(t *testing.T) {
 			if len(use.FundUse) != 1 || use.FundUse[0].Allocated == nil || *use.FundUse[0].Allocated != allocated || len(use.FundUse[0].Decisions) != 1 {
 				t.Errorf("the district's fund use after the decision: %+v", use.FundUse)
 			}
-			res, raw = post(t, leader.URL+"/", `{ fundAllocations(program: "NQ42-2020", fund: "NST", unit: "164") { decision amount } }`, nil)
-			if len(res.Errors) > 0 || !strings.Contains(string(res.Data), "1088/QĐ-UBND") {
+			res, raw = post(t, leader.URL+"/", `{ fundAllocations(program: "NQ42-2020", fund: "NST", unit: "164") { decision amount recordedAt } }`, nil)
+			if len(res.Errors) > 0 || !strings.Contains(string(res.Data), "1088/QĐ-UBND") || !regexp.MustCompile(`"recordedAt":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"`).Match(res.Data) {
 				t.Errorf("fundAllocations: %s", raw)
 			}
 		})
