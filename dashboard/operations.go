@@ -30,6 +30,7 @@ var signedInOnly = map[string]bool{
 	"CommitImport":            true,
 	"DiscardImport":           true,
 	"Disbursements":           true,
+	"FundUse":                 true,
 	"ImportBatches":           true,
 	"ImportUpload":            true,
 	"Me":                      true,

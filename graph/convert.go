@@ -3,6 +3,7 @@ package graph
 import (
 	"hotro/graph/model"
 	"hotro/internal/civil"
+	"hotro/internal/fund"
 	"hotro/internal/report"
 )
 
@@ -25,4 +26,15 @@ func statsQuery(filter *model.DisbursementFilter, groupBy []report.Dimension, or
 		q.Order = &report.Order{Field: orderBy.Field, Desc: orderBy.Direction == nil || *orderBy.Direction == model.OrderDirectionDesc}
 	}
 	return q
+}
+
+// allocateInput maps allocateFund's input onto the fund package's.
+func allocateInput(in model.AllocateFundInput) fund.AllocateInput {
+	return fund.AllocateInput{Program: in.Program, Fund: in.Fund, Unit: in.Unit, Amount: in.Amount,
+		Decision: in.Decision, DecidedOn: in.DecidedOn}
+}
+
+// allocationQuery maps fundAllocations' arguments.
+func allocationQuery(program string, fundCode, unit *string) fund.AllocationQuery {
+	return fund.AllocationQuery{Program: program, Fund: deref(fundCode), Unit: deref(unit)}
 }

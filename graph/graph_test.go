@@ -63,7 +63,7 @@ func newLoaderResolver(t testing.TB, d *bun.DB) *graph.Resolver {
 	return &graph.Resolver{
 		Units: adminunit.NewStore(d), Programs: program.NewStore(d), Funds: fund.NewStore(d),
 		Dataset: dataset.NewStore(d), Stats: rollup.NewEngine(d), Lines: disbursement.NewReader(d),
-		Recipients: beneficiary.NewReader(d), Audit: audit.NewStore(d),
+		Recipients: beneficiary.NewReader(d), Audit: audit.NewStore(d), Allocator: fund.NewAllocator(d, nil),
 	}
 }
 

@@ -57,6 +57,7 @@ type MutationResolver interface {
 	DiscardImport(ctx context.Context, id string) (bool, error)
 	TransitionDisbursements(ctx context.Context, input model.TransitionInput) (*disbursement.Result, error)
 	SignEmbedLink(ctx context.Context, chart string, params []*model.EmbedParam, full *bool, expiresInHours *int) (*portal.Link, error)
+	AllocateFund(ctx context.Context, input model.AllocateFundInput) (*fund.Allocation, error)
 }
 type ReconciliationResolver interface {
 	ID(ctx context.Context, obj *intake.Reconciliation) (string, error)
@@ -77,6 +78,20 @@ type ReconciliationConnectionResolver interface {
 // endregion ************************** generated!.gotpl **************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_Mutation_allocateFund_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AllocateFundInput, error) {
+			return ec.unmarshalNAllocateFundInput2hotroᚋgraphᚋmodelᚐAllocateFundInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
 
 func (ec *executionContext) field_Mutation_checkImport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -1930,6 +1945,50 @@ func (ec *executionContext) fieldContext_Mutation_signEmbedLink(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_allocateFund(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_allocateFund(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AllocateFund(ctx, fc.Args["input"].(model.AllocateFundInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *fund.Allocation) graphql.Marshaler {
+			return ec.marshalNFundAllocation2ᚖhotroᚋinternalᚋfundᚐAllocation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_allocateFund(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FundAllocation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_allocateFund_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Reconciliation_id(ctx context.Context, field graphql.CollectedField, obj *intake.Reconciliation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3375,6 +3434,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "signEmbedLink":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_signEmbedLink(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "allocateFund":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_allocateFund(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

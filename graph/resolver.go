@@ -39,6 +39,8 @@ type Resolver struct {
 	Workflow *disbursement.Workflow
 	// Queue answers what waits for the caller's step.
 	Queue *workqueue.Service
+	// Allocator records fund allocations (on the primary database).
+	Allocator *fund.Allocator
 	// Reference, when set, answers the names in stats rows (units, programmes, groups, funds) from
 	// reference data held in memory, shared with the stats engine, instead of the loaders.
 	Reference *reference.Cache

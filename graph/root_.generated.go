@@ -36,6 +36,8 @@ type ResolverRoot interface {
 	District() DistrictResolver
 	EmbedLink() EmbedLinkResolver
 	Fund() FundResolver
+	FundAllocation() FundAllocationResolver
+	FundUnit() FundUnitResolver
 	ImportBatch() ImportBatchResolver
 	ImportIssue() ImportIssueResolver
 	ImportReport() ImportReportResolver
@@ -203,6 +205,35 @@ type ComplexityRoot struct {
 		Utilisation     func(childComplexity int) int
 	}
 
+	FundAllocation struct {
+		Amount     func(childComplexity int) int
+		DecidedOn  func(childComplexity int) int
+		Decision   func(childComplexity int) int
+		Fund       func(childComplexity int) int
+		ID         func(childComplexity int) int
+		RecordedAt func(childComplexity int) int
+		RecordedBy func(childComplexity int) int
+		Unit       func(childComplexity int) int
+	}
+
+	FundUnit struct {
+		Code   func(childComplexity int) int
+		Level  func(childComplexity int) int
+		Name   func(childComplexity int) int
+		NameEn func(childComplexity int) int
+	}
+
+	FundUse struct {
+		Allocated func(childComplexity int) int
+		Decisions func(childComplexity int) int
+		Fund      func(childComplexity int) int
+		Level     func(childComplexity int) int
+		Paid      func(childComplexity int) int
+		Remaining func(childComplexity int) int
+		Share     func(childComplexity int) int
+		Units     func(childComplexity int) int
+	}
+
 	ImportBatch struct {
 		CreatedAt  func(childComplexity int) int
 		CreatedBy  func(childComplexity int) int
@@ -285,6 +316,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AllocateFund            func(childComplexity int, input model.AllocateFundInput) int
 		CheckImport             func(childComplexity int, input model.ImportInput) int
 		CommitImport            func(childComplexity int, id string) int
 		DiscardImport           func(childComplexity int, id string) int
@@ -366,6 +398,8 @@ type ComplexityRoot struct {
 		Dataset           func(childComplexity int) int
 		Disbursement      func(childComplexity int, id string) int
 		Disbursements     func(childComplexity int, filter *model.DisbursementFilter, breaksRule *bool, orderBy *model.DisbursementOrder, first *int, after *string) int
+		FundAllocations   func(childComplexity int, program string, fund *string, unit *string) int
+		FundUse           func(childComplexity int, filter *model.DisbursementFilter) int
 		Funds             func(childComplexity int, program *string) int
 		ImportBatches     func(childComplexity int, wards []string, groups []string, first *int) int
 		ImportLimits      func(childComplexity int) int
@@ -1143,6 +1177,129 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Fund.Utilisation(childComplexity), true
 
+	case "FundAllocation.amount":
+		if e.ComplexityRoot.FundAllocation.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundAllocation.Amount(childComplexity), true
+	case "FundAllocation.decidedOn":
+		if e.ComplexityRoot.FundAllocation.DecidedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundAllocation.DecidedOn(childComplexity), true
+	case "FundAllocation.decision":
+		if e.ComplexityRoot.FundAllocation.Decision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundAllocation.Decision(childComplexity), true
+	case "FundAllocation.fund":
+		if e.ComplexityRoot.FundAllocation.Fund == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundAllocation.Fund(childComplexity), true
+	case "FundAllocation.id":
+		if e.ComplexityRoot.FundAllocation.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundAllocation.ID(childComplexity), true
+	case "FundAllocation.recordedAt":
+		if e.ComplexityRoot.FundAllocation.RecordedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundAllocation.RecordedAt(childComplexity), true
+	case "FundAllocation.recordedBy":
+		if e.ComplexityRoot.FundAllocation.RecordedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundAllocation.RecordedBy(childComplexity), true
+	case "FundAllocation.unit":
+		if e.ComplexityRoot.FundAllocation.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundAllocation.Unit(childComplexity), true
+
+	case "FundUnit.code":
+		if e.ComplexityRoot.FundUnit.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundUnit.Code(childComplexity), true
+	case "FundUnit.level":
+		if e.ComplexityRoot.FundUnit.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundUnit.Level(childComplexity), true
+	case "FundUnit.name":
+		if e.ComplexityRoot.FundUnit.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundUnit.Name(childComplexity), true
+	case "FundUnit.nameEn":
+		if e.ComplexityRoot.FundUnit.NameEn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundUnit.NameEn(childComplexity), true
+
+	case "FundUse.allocated":
+		if e.ComplexityRoot.FundUse.Allocated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundUse.Allocated(childComplexity), true
+	case "FundUse.decisions":
+		if e.ComplexityRoot.FundUse.Decisions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundUse.Decisions(childComplexity), true
+	case "FundUse.fund":
+		if e.ComplexityRoot.FundUse.Fund == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundUse.Fund(childComplexity), true
+	case "FundUse.level":
+		if e.ComplexityRoot.FundUse.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundUse.Level(childComplexity), true
+	case "FundUse.paid":
+		if e.ComplexityRoot.FundUse.Paid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundUse.Paid(childComplexity), true
+	case "FundUse.remaining":
+		if e.ComplexityRoot.FundUse.Remaining == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundUse.Remaining(childComplexity), true
+	case "FundUse.share":
+		if e.ComplexityRoot.FundUse.Share == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundUse.Share(childComplexity), true
+	case "FundUse.units":
+		if e.ComplexityRoot.FundUse.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundUse.Units(childComplexity), true
+
 	case "ImportBatch.createdAt":
 		if e.ComplexityRoot.ImportBatch.CreatedAt == nil {
 			break
@@ -1527,6 +1684,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Me.Wards(childComplexity), true
 
+	case "Mutation.allocateFund":
+		if e.ComplexityRoot.Mutation.AllocateFund == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_allocateFund_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AllocateFund(childComplexity, args["input"].(model.AllocateFundInput)), true
 	case "Mutation.checkImport":
 		if e.ComplexityRoot.Mutation.CheckImport == nil {
 			break
@@ -1937,6 +2105,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Disbursements(childComplexity, args["filter"].(*model.DisbursementFilter), args["breaksRule"].(*bool), args["orderBy"].(*model.DisbursementOrder), args["first"].(*int), args["after"].(*string)), true
+	case "Query.fundAllocations":
+		if e.ComplexityRoot.Query.FundAllocations == nil {
+			break
+		}
+
+		args, err := ec.field_Query_fundAllocations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.FundAllocations(childComplexity, args["program"].(string), args["fund"].(*string), args["unit"].(*string)), true
+	case "Query.fundUse":
+		if e.ComplexityRoot.Query.FundUse == nil {
+			break
+		}
+
+		args, err := ec.field_Query_fundUse_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.FundUse(childComplexity, args["filter"].(*model.DisbursementFilter)), true
 	case "Query.funds":
 		if e.ComplexityRoot.Query.Funds == nil {
 			break
@@ -2562,6 +2752,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AllocateFundInput", ec.unmarshalInputAllocateFundInput),
 			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
 			graphql.NewInputUnmarshaler("BeneficiaryFilter", ec.unmarshalInputBeneficiaryFilter),
 			graphql.NewInputUnmarshaler("DisbursementFilter", ec.unmarshalInputDisbursementFilter),
@@ -2645,7 +2836,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "embed.graphqls" "intake.graphqls" "lists.graphqls" "programs.graphqls" "public.graphqls" "queue.graphqls" "scalars.graphqls" "schema.graphqls" "stats.graphqls" "units.graphqls"
+//go:embed "embed.graphqls" "funds.graphqls" "intake.graphqls" "lists.graphqls" "programs.graphqls" "public.graphqls" "queue.graphqls" "scalars.graphqls" "schema.graphqls" "stats.graphqls" "units.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2658,6 +2849,7 @@ func sourceData(filename string) string {
 
 var sources = []*ast.Source{
 	{Name: "embed.graphqls", Input: sourceData("embed.graphqls"), BuiltIn: false},
+	{Name: "funds.graphqls", Input: sourceData("funds.graphqls"), BuiltIn: false},
 	{Name: "intake.graphqls", Input: sourceData("intake.graphqls"), BuiltIn: false},
 	{Name: "lists.graphqls", Input: sourceData("lists.graphqls"), BuiltIn: false},
 	{Name: "programs.graphqls", Input: sourceData("programs.graphqls"), BuiltIn: false},
@@ -2962,6 +3154,64 @@ func (ec *executionContext) childFields_Fund(ctx context.Context, field graphql.
 		return ec.fieldContext_Fund_stats(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Fund", field.Name)
+}
+
+func (ec *executionContext) childFields_FundAllocation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_FundAllocation_id(ctx, field)
+	case "fund":
+		return ec.fieldContext_FundAllocation_fund(ctx, field)
+	case "unit":
+		return ec.fieldContext_FundAllocation_unit(ctx, field)
+	case "amount":
+		return ec.fieldContext_FundAllocation_amount(ctx, field)
+	case "decision":
+		return ec.fieldContext_FundAllocation_decision(ctx, field)
+	case "decidedOn":
+		return ec.fieldContext_FundAllocation_decidedOn(ctx, field)
+	case "recordedBy":
+		return ec.fieldContext_FundAllocation_recordedBy(ctx, field)
+	case "recordedAt":
+		return ec.fieldContext_FundAllocation_recordedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FundAllocation", field.Name)
+}
+
+func (ec *executionContext) childFields_FundUnit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "level":
+		return ec.fieldContext_FundUnit_level(ctx, field)
+	case "code":
+		return ec.fieldContext_FundUnit_code(ctx, field)
+	case "name":
+		return ec.fieldContext_FundUnit_name(ctx, field)
+	case "nameEn":
+		return ec.fieldContext_FundUnit_nameEn(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FundUnit", field.Name)
+}
+
+func (ec *executionContext) childFields_FundUse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "fund":
+		return ec.fieldContext_FundUse_fund(ctx, field)
+	case "level":
+		return ec.fieldContext_FundUse_level(ctx, field)
+	case "units":
+		return ec.fieldContext_FundUse_units(ctx, field)
+	case "allocated":
+		return ec.fieldContext_FundUse_allocated(ctx, field)
+	case "paid":
+		return ec.fieldContext_FundUse_paid(ctx, field)
+	case "remaining":
+		return ec.fieldContext_FundUse_remaining(ctx, field)
+	case "share":
+		return ec.fieldContext_FundUse_share(ctx, field)
+	case "decisions":
+		return ec.fieldContext_FundUse_decisions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FundUse", field.Name)
 }
 
 func (ec *executionContext) childFields_ImportBatch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

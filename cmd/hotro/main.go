@@ -33,6 +33,8 @@ Usage:
   hotro public  audit            prove the public figures: no withheld cell can be worked out from the published ones
   hotro import  --program P --group G --ward W [--as USER] [--commit] FILE
                 check a recipient list (.xlsx/.csv) row by row; --commit writes it, all or nothing
+  hotro fund    allocate --program P --fund F --unit CODE --amount N --decision D --decided-on YYYY-MM-DD
+                record a fund's allocation to a province, district or ward by a decision
   hotro help                     show this
 
 Every command takes --database-url (env DATABASE_URL): postgres://... selects PostgreSQL; a file path,
@@ -91,6 +93,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return rollupCmd(ctx, rest, getenv, stdout, stderr)
 	case "public":
 		return publicCmd(ctx, rest, getenv, stdout, stderr)
+	case "fund":
+		return fundCmd(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -15,6 +15,19 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+type AllocateFundInput struct {
+	// Programme code, e.g. NQ42-2020.
+	Program string `json:"program"`
+	// Fund code, e.g. NSTP.
+	Fund string `json:"fund"`
+	// Official code of the province, district or ward that receives the money.
+	Unit   string `json:"unit"`
+	Amount int64  `json:"amount"`
+	// The decision's number, e.g. 123/QĐ-UBND.
+	Decision  string     `json:"decision"`
+	DecidedOn civil.Date `json:"decidedOn"`
+}
+
 type AuditFilter struct {
 	Wards    []string `json:"wards,omitempty"`
 	Actors   []string `json:"actors,omitempty"`

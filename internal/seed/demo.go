@@ -81,6 +81,9 @@ func Demo(ctx context.Context, db *bun.DB, opt DemoOptions) (DemoSummary, error)
 		if sum, err = g.write(ctx, tx); err != nil {
 			return err
 		}
+		if _, err := g.writeAllocations(ctx, tx); err != nil {
+			return err
+		}
 		ds := dataset.NewStore(tx)
 		if err := ds.MarkDemo(ctx, fmt.Sprint(opt.Seed), time.Now()); err != nil {
 			return err

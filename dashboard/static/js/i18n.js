@@ -421,6 +421,18 @@ const strings = {
     menu: "Menu",
     menuLabel: "Mở hoặc đóng menu",
     // End of the work queue's strings.
+    // Fund use at the scope in view (funduse.js, kpis.js, panels.js).
+    fundNotAllocated: "chưa phân bổ",
+    fundNotAllocatedNote: "Đã chi {paid}; chưa có quyết định phân bổ kinh phí cho phạm vi này",
+    fundPartlyAllocated: "; {n} nguồn chưa phân bổ",
+    fundAllocationHidden: "Đã chi {paid}; số phân bổ theo phường chỉ hiện khi đăng nhập",
+    fundsScopeArea: "Số được phân bổ là của toàn địa bàn chương trình.",
+    fundsScopeUnits: "Số được phân bổ là của {units}, theo quyết định {decisions}.",
+    fundsScopeNone: "Chưa có quyết định phân bổ kinh phí cho {units}.",
+    fundsDecision: "{decision} ngày {date}",
+    action_fund_allocate: "Ghi quyết định phân bổ kinh phí",
+    action_seed_allocations: "Nạp phân bổ kinh phí minh hoạ",
+    // End of fund use.
   },
   en: {
     appTitle: "Support payments tracker",
@@ -841,6 +853,18 @@ const strings = {
     menu: "Menu",
     menuLabel: "Open or close the menu",
     // End of the work queue's strings.
+    // Fund use at the scope in view (funduse.js, kpis.js, panels.js).
+    fundNotAllocated: "not allocated",
+    fundNotAllocatedNote: "{paid} paid; no allocation decision for this scope yet",
+    fundPartlyAllocated: "; {n} fund(s) not allocated",
+    fundAllocationHidden: "{paid} paid; allocations by ward are shown to signed-in users",
+    fundsScopeArea: "Allocations are for the whole programme area.",
+    fundsScopeUnits: "Allocations are those of {units}, by decision {decisions}.",
+    fundsScopeNone: "No allocation decision for {units} yet.",
+    fundsDecision: "{decision} of {date}",
+    action_fund_allocate: "Fund allocation recorded",
+    action_seed_allocations: "Demo allocations loaded",
+    // End of fund use.
   },
 };
 

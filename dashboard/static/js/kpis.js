@@ -2,11 +2,13 @@
 
 import { h } from "./dom.js";
 import { formatNumber, formatPercent, formatVND, formatVNDCompact } from "./format.js";
+import { fundUseSummary } from "./funduse.js";
 import { lang, t } from "./i18n.js";
 
 /**
- * kpiCards(total, funds): funds is [{allocated, paid}] of the funds in scope, or null to leave the
- * fund card out (the ward page).
+ * kpiCards(total, funds): funds is the funds panel's rows at the scope in view ({allocated, paid},
+ * allocated null where nothing was allocated to the scope), or null to leave the fund card out (the
+ * ward page).
  */
 export function kpiCards(total, funds) {
   const l = lang();
@@ -15,17 +17,21 @@ export function kpiCards(total, funds) {
     card("peopleSupported", t("kpiPeople"), total.peopleSupported, formatNumber(total.peopleSupported, l), t("people")),
     card("beneficiaries", t("kpiRecipients"), total.beneficiaries, formatNumber(total.beneficiaries, l), t("kpiLines", { n: formatNumber(total.disbursements, l) })),
   ];
-  if (funds) {
-    const allocated = funds.reduce((s, f) => s + f.allocated, 0);
-    const paid = funds.reduce((s, f) => s + (f.paid || 0), 0);
-    const share = allocated > 0 ? paid / allocated : null;
-    cards.push(card("fundUse", t("kpiFundUse"), share, formatPercent(share, l),
-      t("kpiFundUseNote", { paid: formatVNDCompact(paid, l), allocated: formatVNDCompact(allocated, l) })));
-  }
+  if (funds) cards.push(fundUseCard(fundUseSummary(funds), l));
   const ratio = total.amountListed > 0 && total.amountPaid != null ? total.amountPaid / total.amountListed : null;
   cards.push(card("paidVsListed", t("kpiPaidVsListed"), ratio, formatPercent(ratio, l),
     t("kpiPaidVsListedNote", { paid: formatVNDCompact(total.amountPaid, l), listed: formatVNDCompact(total.amountListed, l) })));
   return h("ul", { class: "kpis", "aria-label": "KPI" }, cards);
+}
+
+/** The fund-use card: a share only against an allocation to the scope in view. */
+function fundUseCard(sum, l) {
+  const paid = formatVNDCompact(sum.paid, l);
+  if (sum.hidden) return card("fundUse", t("kpiFundUse"), null, t("notAvailable"), t("fundAllocationHidden", { paid }));
+  if (sum.allocated == null) return card("fundUse", t("kpiFundUse"), null, t("fundNotAllocated"), t("fundNotAllocatedNote", { paid }));
+  const note = t("kpiFundUseNote", { paid: formatVNDCompact(sum.paidOfAllocated, l), allocated: formatVNDCompact(sum.allocated, l) }) +
+    (sum.unallocated ? t("fundPartlyAllocated", { n: sum.unallocated }) : "");
+  return card("fundUse", t("kpiFundUse"), sum.share, formatPercent(sum.share, l), note);
 }
 
 function card(key, label, value, big, note) {

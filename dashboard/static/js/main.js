@@ -9,6 +9,7 @@ import { h, replace } from "./dom.js";
 import { openEmbedDialog } from "./embedcode.js";
 import { describeFilters, refreshWardFilter, renderFilters } from "./filters.js";
 import { formatDateTime } from "./format.js";
+import { loadFundUse } from "./funduse.js";
 import { lang, setLang, t } from "./i18n.js";
 import { mayOpen, pageLinks, refusalPage } from "./pages.js";
 import { WORK_PAGES, filterOf, parseState, toSearch, withState } from "./state.js";
@@ -156,7 +157,9 @@ async function loadOverview(state, variables) {
   const visitor = () => ({ ...variables, ...publicVariables(state) });
   let data;
   try {
+    const fundUse = name === "Overview" ? loadFundUse(variables.filter) : null;
     data = normalize(await query(name, name === "Overview" ? variables : visitor()));
+    data.fundUse = await fundUse;
   } catch (err) {
     // A session that has just ended: the public figures are the visitor's.
     if (name !== "Overview" || !["UNAUTHENTICATED", "UNAUTHORIZED", "FORBIDDEN", "PERMISSION_DENIED"].includes(err.code)) throw err;

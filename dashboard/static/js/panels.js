@@ -7,6 +7,7 @@ import { exportURL } from "./exports.js";
 import { formatDate, formatDayMonth, formatNumber, formatPercent, formatVND } from "./format.js";
 import { lang, nameOf, t } from "./i18n.js";
 import { chartSection, exportLinks } from "./section.js";
+import { fundUseSummary } from "./funduse.js";
 import { dataTable } from "./table.js";
 
 function sum(rows, key) {
@@ -190,26 +191,59 @@ export function fundRows(funds, byFund) {
   });
 }
 
-/** Allocated, paid (under the filter) and remaining per fund. */
+/**
+ * Allocated (at the scope in view), paid (under the filter) and remaining per fund. A fund with no
+ * allocation to the scope reads "chưa phân bổ" and counts in the paid total only.
+ */
 export function fundPanel({ funds, ctx }) {
   const l = lang();
   const data = funds.map((f) => ({ ...f, name: nameOf(f.fund, l), label: nameOf(f.fund, l) }));
-  const allocated = sum(data, "allocated");
-  const paid = sum(data, "paid");
-  const totals = { name: t("total"), allocated, paid, remaining: allocated - paid, utilisation: allocated ? paid / allocated : null };
+  const sum = fundUseSummary(data);
+  const totals = {
+    name: t("total"), allocated: sum.allocated, paid: sum.paid,
+    remaining: sum.allocated == null ? null : sum.allocated - sum.paidOfAllocated, utilisation: sum.share,
+  };
+  const unallocated = (r) => (r.allocationHidden ? t("notAvailable") : t("fundNotAllocated"));
+  const allocatedColumn = (key, label) => ({
+    key, label, numeric: true, value: (r) => r[key],
+    render: (r) => (r.allocated == null && !r.suppressed ? unallocated(r) : numberColumn(key, label, true).render(r)),
+  });
   const columns = [
     { key: "name", label: t("colFund"), value: (r) => r.name },
-    numberColumn("allocated", t("colAllocated"), true),
+    allocatedColumn("allocated", t("colAllocated")),
     numberColumn("paid", t("colPaid"), true),
-    numberColumn("remaining", t("colRemaining"), true),
-    { key: "utilisation", label: t("colUtilisation"), numeric: true, value: (r) => r.utilisation, render: (r) => formatPercent(r.utilisation, l) },
+    allocatedColumn("remaining", t("colRemaining")),
+    { key: "utilisation", label: t("colUtilisation"), numeric: true, value: (r) => r.utilisation,
+      render: (r) => (r.allocated == null && !r.suppressed ? unallocated(r) : formatPercent(r.utilisation, l)) },
   ];
   const table = dataTable({ caption: t("fundsCaption"), columns, rows: data, totals, note: withheldNote(data, ctx) });
   const { section, chart } = chartSection({
     id: "funds", title: t("fundsTitle"), chartLabel: t("fundsChart"), table,
     exports: exportLinks(t("fundsTitle"), (f) => exportURL(f, ctx.state, ctx.program, ["FUND"])),
   });
+  // Whose allocation it is, under the chart where everyone sees it.
+  const scope = fundScopeNote(data, l);
+  if (scope) chart.after(scope);
   return { section, draw: (drawChart) => drawChart(chart, fundBars(data)) };
+}
+
+/** Whose allocation the table shows, and the decisions behind it (signed-in figures only). */
+function fundScopeNote(rows, l) {
+  const first = rows[0];
+  if (!first || !first.level) return null;
+  if (first.level === "AREA") return h("p", { class: "note", dataset: { fundScope: "AREA" } }, t("fundsScopeArea"));
+  const units = first.units.map((u) => nameOf(u, l)).join(", ");
+  const seen = new Set();
+  const decisions = [];
+  for (const r of rows) {
+    for (const d of r.decisions || []) {
+      const text = t("fundsDecision", { decision: d.decision, date: formatDate(d.decidedOn) });
+      if (!seen.has(text)) decisions.push(text);
+      seen.add(text);
+    }
+  }
+  const text = decisions.length ? t("fundsScopeUnits", { units, decisions: decisions.join("; ") }) : t("fundsScopeNone", { units });
+  return h("p", { class: "note", dataset: { fundScope: first.level } }, text);
 }
 
 /** Listed, approved and paid per group. */

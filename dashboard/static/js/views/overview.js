@@ -1,6 +1,7 @@
 // The overview: KPI cards, then per ward, per group, over time, funds and the pipeline.
 
 import { h } from "../dom.js";
+import { fundUseRows, visitorFundRows } from "../funduse.js";
 import { programParts } from "../filters.js";
 import { nameOf, t } from "../i18n.js";
 import { kpiCards } from "../kpis.js";
@@ -11,7 +12,9 @@ export function overview(main, ctx) {
   const { data, meta, program, state } = ctx;
   const { prog, funds: allFunds } = programParts(meta, program);
   // Visitors: a part the public figures do not hold for this filter is a card saying so.
-  const funds = data.byFund ? fundRows(state.funds.length ? allFunds.filter((f) => state.funds.includes(f.code)) : allFunds, data.byFund.rows) : null;
+  // Signed in: each fund's allocation at the scope in view (fundUse); visitors: the whole area's.
+  const funds = data.fundUse ? fundUseRows(data.fundUse)
+    : data.byFund ? visitorFundRows(fundRows(state.funds.length ? allFunds.filter((f) => state.funds.includes(f.code)) : allFunds, data.byFund.rows), state) : null;
   const panels = [
     data.byWard ? wardPanel({ rows: data.byWard.rows, ctx }) : unavailablePanel("wards", t("byWard")),
     data.byGroup ? groupPanel({ rows: data.byGroup.rows, ctx }) : unavailablePanel("groups", t("byGroup")),

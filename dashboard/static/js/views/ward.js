@@ -2,6 +2,7 @@
 
 import { maySeeLists } from "../auth.js";
 import { h } from "../dom.js";
+import { fundUseRows } from "../funduse.js";
 import { nameOf, t } from "../i18n.js";
 import { kpiCards } from "../kpis.js";
 import { groupPanel, pipelinePanel, timePanel, unavailablePanel } from "../panels.js";
@@ -28,7 +29,8 @@ export function wardPage(main, ctx) {
     crumbs,
     h("h1", { id: "page-title", tabindex: "-1" }, nameOf(ward)),
     ctx.contextLine,
-    kpiCards(data.total.total, null),
+    // Signed in: the ward's fund use against the ward's own allocation; visitors: no fund card.
+    kpiCards(data.total.total, data.fundUse ? fundUseRows(data.fundUse) : null),
     h("div", { class: "panels" }, panels.map((p) => p.section)),
     listsPanel({ ward, allowed: maySeeLists(user, ward.code), ctx }),
   );
