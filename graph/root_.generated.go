@@ -366,6 +366,7 @@ type ComplexityRoot struct {
 		Disbursement      func(childComplexity int, id string) int
 		Disbursements     func(childComplexity int, filter *model.DisbursementFilter, breaksRule *bool, orderBy *model.DisbursementOrder, first *int, after *string) int
 		Funds             func(childComplexity int, program *string) int
+		ImportBatch       func(childComplexity int, id string) int
 		ImportBatches     func(childComplexity int, wards []string, groups []string, first *int) int
 		ImportLimits      func(childComplexity int) int
 		ImportUpload      func(childComplexity int, id string) int
@@ -1927,6 +1928,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Funds(childComplexity, args["program"].(*string)), true
+	case "Query.importBatch":
+		if e.ComplexityRoot.Query.ImportBatch == nil {
+			break
+		}
+
+		args, err := ec.field_Query_importBatch_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ImportBatch(childComplexity, args["id"].(string)), true
 	case "Query.importBatches":
 		if e.ComplexityRoot.Query.ImportBatches == nil {
 			break
@@ -2533,7 +2545,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "embed.graphqls" "intake.graphqls" "lists.graphqls" "programs.graphqls" "public.graphqls" "scalars.graphqls" "schema.graphqls" "stats.graphqls" "units.graphqls"
+//go:embed "batchlines.graphqls" "embed.graphqls" "intake.graphqls" "lists.graphqls" "programs.graphqls" "public.graphqls" "scalars.graphqls" "schema.graphqls" "stats.graphqls" "units.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2545,6 +2557,7 @@ func sourceData(filename string) string {
 }
 
 var sources = []*ast.Source{
+	{Name: "batchlines.graphqls", Input: sourceData("batchlines.graphqls"), BuiltIn: false},
 	{Name: "embed.graphqls", Input: sourceData("embed.graphqls"), BuiltIn: false},
 	{Name: "intake.graphqls", Input: sourceData("intake.graphqls"), BuiltIn: false},
 	{Name: "lists.graphqls", Input: sourceData("lists.graphqls"), BuiltIn: false},
