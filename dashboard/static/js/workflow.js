@@ -66,9 +66,11 @@ export function daysBetween(fromISO, toISO) {
  * never assumed: it starts empty, or at the list's last step date when the list goes on, and a
  * date more than FAR_DAYS from that date (or the listing date) is confirmed by pressing again. rule is {step, to}, lines and
  * amount what will move, from the statuses they leave. onDone(result) runs after the API moved
- * them; onRefused(err) after it refused (the dialog stays open and says why).
+ * them; onRefused(err) after it refused (the dialog stays open and says why). selection, when
+ * given, names the lines instead of the whole list ({ids} or {filter}, as TransitionInput has
+ * them), with its own title and summary.
  */
-export function openStepDialog({ batch, step, to, from, lines, amount, opener, onDone, onRefused }) {
+export function openStepDialog({ batch, step, to, from, lines, amount, opener, onDone, onRefused, selection = null, title = null, summary = null }) {
   document.getElementById("step-dialog")?.remove();
   const l = lang();
   const previousISO = batch.lastStepOn || batch.listedOn || null;
@@ -110,10 +112,10 @@ export function openStepDialog({ batch, step, to, from, lines, amount, opener, o
   const back = h("button", { type: "button", class: "button-small", id: "step-cancel", on: { click: () => dialog.close() } }, t("stepBack"));
   const listName = `${nameOf(batch.group, l)} — ${nameOf(batch.ward, l)}`;
   const form = h("form", { class: "step-form", novalidate: true, on: { submit: (e) => { e.preventDefault(); submit(); } } },
-    h("div", { class: "dialog-head" }, h("h2", { id: "step-title" }, t(`stepTitle_${step}`))),
+    h("div", { class: "dialog-head" }, h("h2", { id: "step-title" }, title || t(`stepTitle_${step}`))),
     h("div", { class: "dialog-body step-body" },
       h("p", { id: "step-summary", class: "step-summary", dataset: { lines: String(lines), amount: String(amount) } },
-        t("stepSummary", {
+        summary || t("stepSummary", {
           n: formatNumber(lines, l), amount: formatVND(amount, l), list: listName, id: batch.id,
           from: from.map((s) => t(`status_${s}`)).join(", "), to: t(`status_${to}`),
         })),
@@ -144,7 +146,7 @@ export function openStepDialog({ batch, step, to, from, lines, amount, opener, o
     replace(error);
     delete error.dataset.code;
     for (const input of Object.values(inputs)) input.removeAttribute("aria-invalid");
-    const input = { step, batch: batch.id };
+    const input = { step, ...(selection || { batch: batch.id }) };
     if (inputs.date) {
       const text = inputs.date.value.trim();
       const label = inputs.date.labels[0].textContent;

@@ -1,0 +1,228 @@
+package dashboard_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"testing"
+
+	"hotro/internal/app/apptest"
+	"hotro/internal/db/dbtest"
+	"hotro/internal/seed/seedtest"
+)
+
+// tenHouseholds are ten poor households of ward 05431 not on any list yet (IDs of Cà Mau, 096,
+// which the demo data never uses), 1 to 4 members each: 250,000 đồng × members × 3 months.
+func tenHouseholds() (rows []listRow, amounts []int64) {
+	names := []string{"Đỗ Văn Một", "Hà Thị Hai", "Vũ Văn Ba", "Ngô Thị Bốn", "Đinh Văn Năm", "Mai Thị Sáu", "Lý Văn Bảy", "Tạ Thị Tám", "Hồ Văn Chín", "Lưu Thị Mười"}
+	for i, name := range names {
+		members := 1 + i%4
+		rows = append(rows, listRow{name, fmt.Sprintf("0960850002%02d", i+1), "01/01/1985", "Nam", members})
+		amounts = append(amounts, int64(250_000*3*members))
+	}
+	return rows, amounts
+}
+
+// approvedTenLines imports the ten households as the officer (listed 20/04/2020) and takes the list
+// through the API to APPROVED: posted 22/04, appraised 25/04, approved 28/04/2020. It returns the
+// list's ID.
+func approvedTenLines(t *testing.T, srv *apptest.Server, officer, leader *apptest.Client) string {
+	t.Helper()
+	rows, _ := tenHouseholds()
+	var csv strings.Builder
+	csv.WriteString("\ufeffHọ và tên,Số CCCD/CMND,Ngày sinh,Giới tính,Số nhân khẩu,Địa chỉ,Số tháng hưởng,Số tiền (đồng),Ghi chú\r\n")
+	for i, r := range rows {
+		fmt.Fprintf(&csv, "%s,%s,%s,%s,%d,Tổ %d,3,,\r\n", r.Name, r.CitizenID, r.Born, r.Gender, r.Members, i+1)
+	}
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	ops, _ := json.Marshal(map[string]any{
+		"query": `mutation($input: ImportInput!) { checkImport(input: $input) { uploadId status } }`,
+		"variables": map[string]any{"input": map[string]any{"program": "NQ42-2020", "group": "HO_NGHEO", "ward": "05431", "listedOn": "2020-04-20", "file": nil}},
+	})
+	_ = mw.WriteField("operations", string(ops))
+	_ = mw.WriteField("map", `{"0": ["variables.input.file"]}`)
+	fw, _ := mw.CreateFormFile("0", "muoi-ho.csv")
+	_, _ = fw.Write([]byte(csv.String()))
+	_ = mw.Close()
+	req, err := http.NewRequest(http.MethodPost, srv.URL+"/graphql", &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	for _, ck := range officer.Cookies() {
+		req.AddCookie(ck)
+		if ck.Name == "hotro_csrf" {
+			req.Header.Set("X-CSRF-Token", ck.Value)
+		}
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	var checked struct {
+		Data struct{ CheckImport struct{ UploadID, Status string } }
+	}
+	if err := json.Unmarshal(raw, &checked); err != nil || checked.Data.CheckImport.Status != "READY" {
+		t.Fatalf("checkImport: %d %s", res.StatusCode, raw)
+	}
+	r := officer.GraphQL(t, `mutation($id: ID!) { commitImport(id: $id) { batch { id } } }`, map[string]any{"id": checked.Data.CheckImport.UploadID})
+	var committed struct{ CommitImport struct{ Batch struct{ ID string } } }
+	if err := json.Unmarshal(r.Data, &committed); err != nil || committed.CommitImport.Batch.ID == "" {
+		t.Fatalf("commitImport: %s", r.Raw)
+	}
+	id := committed.CommitImport.Batch.ID
+	for _, s := range []struct {
+		c     *apptest.Client
+		input map[string]any
+	}{
+		{officer, map[string]any{"step": "POST", "date": "2020-04-22"}},
+		{leader, map[string]any{"step": "APPRAISE", "date": "2020-04-25"}},
+		{leader, map[string]any{"step": "APPROVE", "date": "2020-04-28", "decisionNumber": "1234/QĐ-UBND", "decisionIssuer": "UBND tỉnh Thái Nguyên"}},
+	} {
+		s.input["batch"] = id
+		if r := s.c.GraphQL(t, `mutation($input: TransitionInput!) { transitionDisbursements(input: $input) { lines } }`, map[string]any{"input": s.input}); len(r.Errors) > 0 {
+			t.Fatalf("%v: %s", s.input["step"], r.Raw)
+		}
+	}
+	return id
+}
+
+// TestPayingSomeLinesOfAList is the ward officer's daily work in the browser: a list of ten approved
+// households is opened to its lines; three are chosen and paid (date, channel, receipt) — first on a
+// day before the approval, which the API refuses with the dates in the dialog, nothing moved — then
+// one is returned with its reason. The list then shows its mixed state, counts per step, on its page
+// and on the lists page, where the lines still approved can be paid as a group; the ward's figures
+// have moved by the three payments.
+func TestPayingSomeLinesOfAList(t *testing.T) {
+	d, err := seedtest.Fresh(t, dbtest.Dialects()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := apptest.Start(t, d, nil)
+	officerAPI, leaderAPI, admin := srv.NewClient(), srv.NewClient(), srv.NewClient()
+	officerAPI.SignIn(t, "canbo.quantrieu", seedtest.DemoPassword)
+	leaderAPI.SignIn(t, "lanhdao", seedtest.DemoPassword)
+	admin.SignIn(t, "quantri", seedtest.DemoPassword)
+	batch := approvedTenLines(t, srv, officerAPI, leaderAPI)
+	_, amounts := tenHouseholds()
+	start := pipelineOf(t, admin)
+
+	officer := signedInTab(t, srv, "canbo.quantrieu", 1440)
+	officer.open(srv, "?page=lists&wards=05431")
+	card := fmt.Sprintf("#batch-%s", batch)
+	officer.waitFor(fmt.Sprintf(`document.querySelector(%q) !== null`, card))
+	officer.click(card + "-open")
+	officer.waitReady("batch=" + batch)
+	officer.waitFor(`document.querySelectorAll("input.line-check").length === 10`)
+	if got := officer.text("#page-title"); !strings.HasPrefix(got, "Hộ nghèo") || !strings.HasSuffix(got, " — Phường Quán Triều") {
+		t.Errorf("the list's title %q", got)
+	}
+	if got := officer.text("#ld-counts"); got != "10 dòng chờ chi trả" {
+		t.Errorf("the list's counts %q, want 10 dòng chờ chi trả", got)
+	}
+	if got := officer.text("#la-count"); !strings.Contains(got, "Chưa chọn dòng nào") {
+		t.Errorf("nothing chosen yet: %q", got)
+	}
+	ids := eval[[]string](officer, `[...document.querySelectorAll("input.line-check")].map((c) => c.dataset.line)`)
+
+	// Three lines chosen: the bar says how many and how much, and offers what an officer does to
+	// approved lines.
+	var three int64
+	for i := 0; i < 3; i++ {
+		officer.click(fmt.Sprintf(`input.line-check[data-line="%s"]`, ids[i]))
+		three += amounts[i]
+	}
+	if got := officer.text("#la-count"); got != fmt.Sprintf("Đã chọn 3 dòng, tổng %s.", formatVND(three, "vi")) {
+		t.Errorf("three chosen: %q", got)
+	}
+	if got := eval[[]string](officer, `[...document.querySelectorAll("#line-actions [data-step]")].map((b) => b.dataset.step + ":" + b.textContent)`); strings.Join(got, " ") != "PAY:Chi trả 3 dòng RETURN:Trả lại 3 dòng" {
+		t.Errorf("steps offered for three approved lines: %q", got)
+	}
+	officer.click(`#line-actions [data-step="PAY"]`)
+	officer.waitFor(`document.querySelector("#step-dialog[open]") !== null`)
+	if got := officer.text("#step-summary"); !strings.Contains(got, "3 dòng") || !strings.Contains(got, formatVND(three, "vi")) {
+		t.Errorf("the payment dialog says %q, want 3 lines and %s", got, formatVND(three, "vi"))
+	}
+	if got := eval[string](officer, `document.querySelector("#step-date").value`); got != "28/04/2020" {
+		t.Errorf("the payment date starts at %q, want the list's approval date 28/04/2020", got)
+	}
+	officer.choose("#step-channel", "CASH_AT_WARD")
+	officer.fill("#step-receiptNumber", "PT-0912")
+	officer.fill("#step-date", "27/04/2020")
+	officer.click("#step-confirm")
+	officer.waitFor(`document.querySelector("#step-error").dataset.code === "BAD_USER_INPUT"`)
+	if got := officer.text("#step-error"); !strings.Contains(got, "27/04/2020") || !strings.Contains(got, "trước ngày phê duyệt") || !strings.Contains(got, "3/3 dòng") || !strings.Contains(got, "28/04/2020") {
+		t.Errorf("a payment before the approval: %q, want the dates and the line count", got)
+	}
+	if visible := eval[bool](officer, `(() => { const r = document.querySelector("#step-error").getBoundingClientRect(); return r.height > 0 && r.bottom <= innerHeight; })()`); !visible {
+		t.Error("the refusal is not visible in the dialog")
+	}
+	if got := batchStatuses(t, admin, batch); got["APPROVED"] != 10 || len(got) != 1 {
+		t.Errorf("after a refused payment, the list's lines: %v", got)
+	}
+	officer.screenshot("lines-pay-refused-1440")
+	officer.do(officer.viewport(390))
+	officer.screenshot("lines-pay-refused-390")
+	officer.do(officer.viewport(1440))
+
+	officer.fill("#step-date", "05/05/2020")
+	officer.click("#step-confirm")
+	officer.waitFor(`document.querySelector("#step-done")?.dataset.step === "PAY" && document.querySelector("#step-dialog") === null && document.querySelector("#ld-body").getAttribute("aria-busy") === "false"`)
+	if got := officer.text("#step-done"); !strings.Contains(got, "3 dòng") || !strings.Contains(got, formatVND(three, "vi")) {
+		t.Errorf("after paying: %q", got)
+	}
+	if got := pipelineOf(t, admin); got.AmountPaid != start.AmountPaid+three || got.AmountApproved != start.AmountApproved {
+		t.Errorf("the ward's figures after paying 3 lines: %+v, at the start %+v (+%d paid)", got, start, three)
+	}
+
+	// One line returned, with its reason; the chosen lines were cleared by the payment.
+	if n := eval[int](officer, `document.querySelectorAll("input.line-check:checked").length`); n != 0 {
+		t.Errorf("%d lines still chosen after the payment", n)
+	}
+	officer.click(fmt.Sprintf(`input.line-check[data-line="%s"]`, ids[3]))
+	officer.click(`#line-actions [data-step="RETURN"]`)
+	officer.waitFor(`document.querySelector("#step-dialog[open]") !== null`)
+	officer.click("#step-confirm")
+	officer.waitFor(`document.querySelector("#step-error").textContent.includes("Lý do")`)
+	officer.fill("#step-reason", "Đã chuyển khỏi địa bàn")
+	officer.click("#step-confirm")
+	officer.waitFor(`document.querySelector("#step-done")?.dataset.step === "RETURN" && document.querySelector("#step-dialog") === null && document.querySelector("#ld-body").getAttribute("aria-busy") === "false"`)
+
+	if got := officer.text("#ld-counts"); got != "6 dòng chờ chi trả · 3 dòng đã chi trả · 1 dòng đã trả lại" {
+		t.Errorf("the list's counts after paying 3 and returning 1: %q", got)
+	}
+	if got := batchStatuses(t, admin, batch); got["APPROVED"] != 6 || got["PAID"] != 3 || got["RETURNED"] != 1 {
+		t.Errorf("the list's lines from the API: %v", got)
+	}
+	rows := eval[[]string](officer, `[...document.querySelectorAll("table.lines-table tbody tr")].map((tr) => [...tr.cells].slice(1).map((c) => c.textContent).join("|"))`)
+	if len(rows) != 10 || !strings.Contains(rows[0], "Đã chi trả|05/05/2020|Tiền mặt tại phường/xã · PT-0912") || !strings.Contains(rows[3], "Trả lại|") || !strings.Contains(rows[3], "Đã chuyển khỏi địa bàn") {
+		t.Errorf("the lines as shown: %q", rows)
+	}
+	officer.screenshot("lines-mixed-1440")
+	officer.do(officer.viewport(390))
+	officer.screenshot("lines-mixed-390")
+	officer.do(officer.viewport(1440))
+
+	// The lines page: the list's counts per step, and the payment of the six still approved.
+	officer.click("#ld-back")
+	officer.waitReady("page=lists")
+	officer.waitFor(fmt.Sprintf(`document.querySelector(%q) !== null`, card))
+	if got := officer.text(card + "-steps"); got != "6 dòng chờ chi trả · 3 dòng đã chi trả · 1 dòng đã trả lại" {
+		t.Errorf("the card's counts: %q", got)
+	}
+	if got := eval[[]string](officer, fmt.Sprintf(`[...document.querySelectorAll("%s [data-step]")].map((b) => b.dataset.step + ":" + b.dataset.status + ":" + b.textContent)`, card)); strings.Join(got, " ") != "PAY:APPROVED:Chi trả 6 dòng" {
+		t.Errorf("actions of the mixed list: %q", got)
+	}
+	officer.screenshot("lists-mixed-1440")
+	officer.do(officer.viewport(390))
+	officer.screenshot("lists-mixed-390")
+	officer.do(officer.viewport(1440))
+	officer.checkClean()
+}
