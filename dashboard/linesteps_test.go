@@ -41,7 +41,7 @@ func approvedTenLines(t *testing.T, srv *apptest.Server, officer, leader *apptes
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	ops, _ := json.Marshal(map[string]any{
-		"query": `mutation($input: ImportInput!) { checkImport(input: $input) { uploadId status } }`,
+		"query":     `mutation($input: ImportInput!) { checkImport(input: $input) { uploadId status } }`,
 		"variables": map[string]any{"input": map[string]any{"program": "NQ42-2020", "group": "HO_NGHEO", "ward": "05431", "listedOn": "2020-04-20", "file": nil}},
 	})
 	_ = mw.WriteField("operations", string(ops))
@@ -67,13 +67,17 @@ func approvedTenLines(t *testing.T, srv *apptest.Server, officer, leader *apptes
 	raw, _ := io.ReadAll(res.Body)
 	res.Body.Close()
 	var checked struct {
-		Data struct{ CheckImport struct{ UploadID, Status string } }
+		Data struct {
+			CheckImport struct{ UploadID, Status string }
+		}
 	}
 	if err := json.Unmarshal(raw, &checked); err != nil || checked.Data.CheckImport.Status != "READY" {
 		t.Fatalf("checkImport: %d %s", res.StatusCode, raw)
 	}
 	r := officer.GraphQL(t, `mutation($id: ID!) { commitImport(id: $id) { batch { id } } }`, map[string]any{"id": checked.Data.CheckImport.UploadID})
-	var committed struct{ CommitImport struct{ Batch struct{ ID string } } }
+	var committed struct {
+		CommitImport struct{ Batch struct{ ID string } }
+	}
 	if err := json.Unmarshal(r.Data, &committed); err != nil || committed.CommitImport.Batch.ID == "" {
 		t.Fatalf("commitImport: %s", r.Raw)
 	}
