@@ -214,6 +214,48 @@ func TestPayingSomeLinesOfAList(t *testing.T) {
 	officer.screenshot("lines-mixed-390")
 	officer.do(officer.viewport(1440))
 
+	// "All N lines that match": with fewer lines shown than match the filter, choosing every line
+	// shown offers all of them; a step then goes as a filter on the list and the statuses it leaves
+	// from, counting only those lines.
+	var all struct {
+		Offer, Count string
+		Taken        struct {
+			Lines, Skipped int
+			Amount         int64
+			Selection      map[string]any
+		}
+	}
+	if err := json.Unmarshal([]byte(eval[string](officer, `(async () => {
+		const { query } = await import("./js/api.js");
+		const { lineActions } = await import("./js/lineactions.js");
+		const { workflowRules } = await query("ImportBatch", { id: "`+batch+`" });
+		let taken = null;
+		const lines = [{ id: "1", status: "APPROVED", amount: 100 }, { id: "2", status: "APPROVED", amount: 200 }, { id: "3", status: "PAID", amount: 300 }];
+		const la = lineActions({ rules: workflowRules, role: "ward_officer", labelOf: (n) => n.id,
+			matching: () => ({ total: 7, statuses: [{ status: "APPROVED", lines: 5, amount: 1000 }, { status: "PAID", lines: 2, amount: 500 }], filter: { batches: ["`+batch+`"] } }),
+			onStep: (p) => { taken = p; } });
+		const box = document.createElement("div");
+		document.body.append(box);
+		box.append(la.column.label, la.bar, ...lines.map((n) => la.column.render(n)));
+		la.setLines(lines);
+		la.column.label.click();
+		const offer = box.querySelector("#la-all-matching")?.textContent || "";
+		box.querySelector("#la-all-matching")?.click();
+		const count = box.querySelector("#la-count").textContent;
+		box.querySelector("[data-step=PAY]")?.click();
+		box.remove();
+		return JSON.stringify({ offer, count, taken });
+	})()`)), &all); err != nil {
+		t.Fatal(err)
+	}
+	if all.Offer != "Chọn tất cả 7 dòng khớp bộ lọc" || !strings.HasPrefix(all.Count, "Đã chọn tất cả 7 dòng khớp bộ lọc") {
+		t.Errorf("all that match: offered %q, then %q", all.Offer, all.Count)
+	}
+	if sel, _ := json.Marshal(all.Taken.Selection); all.Taken.Lines != 5 || all.Taken.Amount != 1000 || all.Taken.Skipped != 2 ||
+		string(sel) != `{"filter":{"batches":["`+batch+`"],"statuses":["APPROVED"]}}` {
+		t.Errorf("paying all that match: %+v %s, want 5 lines, 1000 đồng, 2 left out, by the list and APPROVED", all.Taken, sel)
+	}
+
 	// The lines page: the list's counts per step, and the payment of the six still approved.
 	officer.click("#ld-back")
 	officer.waitReady("page=lists")

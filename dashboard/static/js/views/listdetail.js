@@ -145,7 +145,7 @@ export async function listDetailPage(main, ctx) {
       rows.length && mayAct ? la.bar : null,
       rows.length
         ? h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": t("ldCaption", { id: batch.id }) },
-          dataTable({ caption: t("ldCaption", { id: batch.id }), columns, rows, className: "lines-table" }))
+          dataTable({ caption: t("ldCaption", { id: batch.id }), columns, rows, className: mayAct ? "lines-table choosing" : "lines-table" }))
         : h("p", { class: "notice", id: "ld-empty" }, t("ldEmpty")),
       h("p", { id: "ld-shown" }, t("shownOf", { shown: formatNumber(nodes.length, l), total: formatNumber(total, l) })),
       hasNext ? h("button", { type: "button", class: "button-small", id: "ld-more", on: { click: more } }, t("loadMore")) : null);
