@@ -103,7 +103,8 @@ func approvedTenLines(t *testing.T, srv *apptest.Server, officer, leader *apptes
 // day before the approval, which the API refuses with the dates in the dialog, nothing moved — then
 // one is returned with its reason. The list then shows its mixed state, counts per step, on its page
 // and on the lists page, where the lines still approved can be paid as a group; the ward's figures
-// have moved by the three payments.
+// have moved by the three payments. A leader, given the link to its approved lines, may cancel
+// them but not pay them.
 func TestPayingSomeLinesOfAList(t *testing.T) {
 	d, err := seedtest.Fresh(t, dbtest.Dialects()[0])
 	if err != nil {
@@ -266,6 +267,19 @@ func TestPayingSomeLinesOfAList(t *testing.T) {
 	if got := eval[[]string](officer, fmt.Sprintf(`[...document.querySelectorAll("%s [data-step]")].map((b) => b.dataset.step + ":" + b.dataset.status + ":" + b.textContent)`, card)); strings.Join(got, " ") != "PAY:APPROVED:Chi trả 6 dòng" {
 		t.Errorf("actions of the mixed list: %q", got)
 	}
+	// The leader opens the list's approved lines by a link: they may cancel them, not pay them.
+	leader := signedInTab(t, srv, "lanhdao", 1440)
+	leader.open(srv, "?page=lists&batch="+batch+"&statuses=APPROVED")
+	leader.waitFor(`document.querySelectorAll("input.line-check").length === 6`)
+	if got := eval[string](leader, `document.querySelector("#ld-status").value`); got != "APPROVED" {
+		t.Errorf("the status filter from the link: %q", got)
+	}
+	leader.click("#la-shown")
+	if got := eval[[]string](leader, `[...document.querySelectorAll("#line-actions [data-step]")].map((b) => b.dataset.step + ":" + b.textContent)`); strings.Join(got, " ") != "CANCEL:Huỷ 6 dòng" {
+		t.Errorf("a leader's steps on six approved lines: %q", got)
+	}
+	leader.checkClean()
+
 	officer.screenshot("lists-mixed-1440")
 	officer.do(officer.viewport(390))
 	officer.screenshot("lists-mixed-390")
