@@ -102,8 +102,8 @@ func approvedTenLines(t *testing.T, srv *apptest.Server, officer, leader *apptes
 // households is opened to its lines; three are chosen and paid (date, channel, receipt) — first on a
 // day before the approval, which the API refuses with the dates in the dialog, nothing moved — then
 // one is returned with its reason. The list then shows its mixed state, counts per step, on its page
-// and on the lists page, where the lines still approved can be paid as a group; the ward's figures
-// have moved by the three payments. A leader, given the link to its approved lines, may cancel
+// and on the lists page, where the lines still approved can be paid as a group; the ward's figures,
+// API and KPI card, have moved by the three payments. A leader, given the link to its approved lines, may cancel
 // them but not pay them.
 func TestPayingSomeLinesOfAList(t *testing.T) {
 	d, err := seedtest.Fresh(t, dbtest.Dialects()[0])
@@ -120,6 +120,11 @@ func TestPayingSomeLinesOfAList(t *testing.T) {
 	start := pipelineOf(t, admin)
 
 	officer := signedInTab(t, srv, "canbo.quantrieu", 1440)
+	// The ward's figures seen first, so that a stale answer kept by a cache would show later.
+	officer.open(srv, "?ward=05431&groups=HO_NGHEO")
+	if got := officer.kpis()["amountPaid"].Value; got != fmt.Sprint(start.AmountPaid) {
+		t.Errorf("the ward's KPI card shows %s paid at the start, want %d", got, start.AmountPaid)
+	}
 	officer.open(srv, "?page=lists&wards=05431")
 	card := fmt.Sprintf("#batch-%s", batch)
 	officer.waitFor(fmt.Sprintf(`document.querySelector(%q) !== null`, card))
@@ -284,5 +289,9 @@ func TestPayingSomeLinesOfAList(t *testing.T) {
 	officer.do(officer.viewport(390))
 	officer.screenshot("lists-mixed-390")
 	officer.do(officer.viewport(1440))
+	officer.open(srv, "?ward=05431&groups=HO_NGHEO")
+	if got := officer.kpis()["amountPaid"].Value; got != fmt.Sprint(start.AmountPaid+three) {
+		t.Errorf("the ward's KPI card shows %s paid after paying 3 lines, want %d", got, start.AmountPaid+three)
+	}
 	officer.checkClean()
 }
