@@ -205,6 +205,18 @@ func TestPayingSomeLinesOfAList(t *testing.T) {
 	officer.click("#step-confirm")
 	officer.waitFor(`document.querySelector("#step-done")?.dataset.step === "RETURN" && document.querySelector("#step-dialog") === null && document.querySelector("#ld-body").getAttribute("aria-busy") === "false"`)
 
+	// The date of a step on chosen lines starts at their own last step (the approval), not at the
+	// list's latest (the payment of others).
+	officer.click(fmt.Sprintf(`input.line-check[data-line="%s"]`, ids[4]))
+	officer.click(`#line-actions [data-step="PAY"]`)
+	officer.waitFor(`document.querySelector("#step-dialog[open]") !== null`)
+	if got := eval[string](officer, `document.querySelector("#step-date").value`); got != "28/04/2020" {
+		t.Errorf("paying one more approved line, the date starts at %q, want its approval date 28/04/2020", got)
+	}
+	officer.click("#step-cancel")
+	officer.waitFor(`document.querySelector("#step-dialog") === null`)
+	officer.click("#la-clear")
+
 	if got := officer.text("#ld-counts"); got != "6 dòng chờ chi trả · 3 dòng đã chi trả · 1 dòng đã trả lại" {
 		t.Errorf("the list's counts after paying 3 and returning 1: %q", got)
 	}

@@ -12,8 +12,9 @@ import { STEPS, fromFor } from "./workflow.js";
  * lineActions returns {column, bar, setLines(lines), clear()} for line nodes ({id, status, amount}).
  * labelOf(line) names a line for its checkbox; matching() describes every line matching the page's
  * filter ({total, statuses: [{status, lines, amount}], filter}) or returns null; onStep({step, to,
- * from, lines, amount, skipped, selection, opener}) takes the step, selection being {ids} or
- * {filter} as TransitionInput has them.
+ * from, lines, amount, skipped, selection, lastStepOn, opener}) takes the step, selection being
+ * {ids} or {filter} as TransitionInput has them, lastStepOn the latest step date of the chosen lines
+ * (undefined for all that match, whose lines are not all loaded).
  */
 export function lineActions({ rules, role, labelOf, matching = () => null, onStep }) {
   const l = lang();
@@ -64,7 +65,7 @@ export function lineActions({ rules, role, labelOf, matching = () => null, onSte
       if (!moving.length) return null;
       return { step, to: rule.to, from: [...new Set(moving.map((x) => x.status))], lines: moving.length,
         amount: moving.reduce((x, n) => x + n.amount, 0), skipped: picked.length - moving.length,
-        selection: { ids: moving.map((x) => x.id) } };
+        selection: { ids: moving.map((x) => x.id) }, lastStepOn: latestStep(moving) };
     }).filter(Boolean);
   };
 
@@ -114,4 +115,15 @@ export function lineActions({ rules, role, labelOf, matching = () => null, onSte
       draw();
     },
   };
+}
+
+/** The latest date of a step taken on the lines (posting, appraisal, decision, payment), or null. */
+export function latestStep(lines) {
+  let latest = null;
+  for (const n of lines) {
+    for (const on of [n.postedOn, n.appraisedOn, n.approvedOn, n.paidOn]) {
+      if (on && (!latest || on > latest)) latest = on;
+    }
+  }
+  return latest;
 }

@@ -68,12 +68,14 @@ export function daysBetween(fromISO, toISO) {
  * amount what will move, from the statuses they leave. onDone(result) runs after the API moved
  * them; onRefused(err) after it refused (the dialog stays open and says why). selection, when
  * given, names the lines instead of the whole list ({ids} or {filter}, as TransitionInput has
- * them), with its own title and summary.
+ * them), with its own title and summary; lastStepOn, when given, is the latest step date of the
+ * lines it names (the date starts there) instead of the list's.
  */
-export function openStepDialog({ batch, step, to, from, lines, amount, opener, onDone, onRefused, selection = null, title = null, summary = null }) {
+export function openStepDialog({ batch, step, to, from, lines, amount, opener, onDone, onRefused, selection = null, title = null, summary = null,
+  lastStepOn = batch.lastStepOn }) {
   document.getElementById("step-dialog")?.remove();
   const l = lang();
-  const previousISO = batch.lastStepOn || batch.listedOn || null;
+  const previousISO = lastStepOn || batch.listedOn || null;
   let farConfirmed = null; // the far date the reader confirmed by pressing again
   const fields = [];
   const inputs = {};
@@ -87,10 +89,10 @@ export function openStepDialog({ batch, step, to, from, lines, amount, opener, o
     fields.push(h("div", { class: "field" }, h("label", { for: id }, label), control, hint ? h("span", { class: "note", id: hintId }, hint) : null));
   };
   const dateInput = () => h("input", { type: "text", inputmode: "numeric", autocomplete: "off", placeholder: t("datePlaceholder"),
-    value: batch.lastStepOn ? formatDate(batch.lastStepOn) : "", size: "10", required: true });
+    value: lastStepOn ? formatDate(lastStepOn) : "", size: "10", required: true });
   if (["POST", "APPRAISE", "APPROVE", "PAY"].includes(step)) {
     field("date", t(`stepDate_${step}`), dateInput(),
-      [t("stepDateHint"), batch.lastStepOn ? ` ${t("stepDateContinues", { date: formatDate(batch.lastStepOn) })}` : ""].join(""));
+      [t("stepDateHint"), lastStepOn ? ` ${t("stepDateContinues", { date: formatDate(lastStepOn) })}` : ""].join(""));
   }
   if (step === "APPROVE") {
     field("decisionNumber", t("decisionNumber"), h("input", { type: "text", autocomplete: "off", required: true, maxlength: "100" }), t("decisionNumberHint"));

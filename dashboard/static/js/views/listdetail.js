@@ -53,6 +53,7 @@ export async function listDetailPage(main, ctx) {
     }),
     onStep: (p) => openStepDialog({
       batch, step: p.step, to: p.to, from: p.from, lines: p.lines, amount: p.amount, opener: p.opener, selection: p.selection,
+      lastStepOn: p.lastStepOn === undefined ? batch.lastStepOn : p.lastStepOn,
       title: t(`laStep_${p.step}`, { n: formatNumber(p.lines, l) }),
       summary: [
         t("laSummary", { n: formatNumber(p.lines, l), amount: formatVND(p.amount, l), id: batch.id,
