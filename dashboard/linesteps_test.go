@@ -102,8 +102,8 @@ func approvedTenLines(t *testing.T, srv *apptest.Server, officer, leader *apptes
 // households is opened to its lines; three are chosen and paid (date, channel, receipt) — first on a
 // day before the approval, which the API refuses with the dates in the dialog, nothing moved — then
 // one is returned with its reason. The list then shows its mixed state, counts per step, on its page
-// and on the lists page, where the lines still approved can be paid as a group; the ward's figures,
-// API and KPI card, have moved by the three payments. A leader, given the link to its approved lines, may cancel
+// and on the lists page, where the lines still approved are then paid as a group; the ward's
+// figures, API and KPI card, follow each payment. A leader, given the link to its approved lines, may cancel
 // them but not pay them.
 func TestPayingSomeLinesOfAList(t *testing.T) {
 	d, err := seedtest.Fresh(t, dbtest.Dialects()[0])
@@ -304,6 +304,36 @@ func TestPayingSomeLinesOfAList(t *testing.T) {
 	officer.open(srv, "?ward=05431&groups=HO_NGHEO")
 	if got := officer.kpis()["amountPaid"].Value; got != fmt.Sprint(start.AmountPaid+three) {
 		t.Errorf("the ward's KPI card shows %s paid after paying 3 lines, want %d", got, start.AmountPaid+three)
+	}
+
+	// The six lines still approved, paid as a group from the lists page: the dialog says six lines
+	// and their money, and the date starts at the list's last step (the payment of the others).
+	var six int64
+	for i := 4; i < 10; i++ {
+		six += amounts[i]
+	}
+	officer.open(srv, "?page=lists&wards=05431")
+	officer.waitFor(fmt.Sprintf(`document.querySelector(%q) !== null`, card))
+	officer.click(card + ` [data-step="PAY"][data-status="APPROVED"]`)
+	officer.waitFor(`document.querySelector("#step-dialog[open]") !== null`)
+	if got := officer.text("#step-summary"); !strings.Contains(got, "6 dòng") || !strings.Contains(got, formatVND(six, "vi")) {
+		t.Errorf("paying the approved group: %q, want 6 lines and %s", got, formatVND(six, "vi"))
+	}
+	if got := eval[string](officer, `document.querySelector("#step-date").value`); got != "05/05/2020" {
+		t.Errorf("paying the approved group, the date starts at %q, want the list's last step 05/05/2020", got)
+	}
+	officer.fill("#step-date", "06/05/2020")
+	officer.choose("#step-channel", "BANK")
+	officer.click("#step-confirm")
+	officer.waitFor(`document.querySelector("#step-done")?.dataset.step === "PAY" && document.querySelector("#step-dialog") === null && document.querySelector("#lists-body").getAttribute("aria-busy") === "false"`)
+	if got := batchStatuses(t, admin, batch); got["PAID"] != 9 || got["RETURNED"] != 1 || len(got) != 2 {
+		t.Errorf("after paying the group, the list's lines: %v", got)
+	}
+	if got := officer.text(card + " .batch-next"); got != "Không còn bước nào cho danh sách này." {
+		t.Errorf("the list once every line is paid or returned says %q", got)
+	}
+	if got := pipelineOf(t, admin); got.AmountPaid != start.AmountPaid+three+six {
+		t.Errorf("the ward's figures after paying the group: %+v, want %d paid", got, start.AmountPaid+three+six)
 	}
 	officer.checkClean()
 }
