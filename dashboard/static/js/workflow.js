@@ -1,6 +1,6 @@
 // The approval chain as the page applies it: which steps a role may take on a whole imported list
 // (from the API's workflowRules), and the dialog that asks for what a step records and confirms
-// how many lines and how much money will move.
+// how many lines and how much money will move, for a whole list or some of its lines.
 
 import { query } from "./api.js";
 import { h, replace } from "./dom.js";
@@ -62,7 +62,7 @@ export function daysBetween(fromISO, toISO) {
 }
 
 /**
- * Opens the confirmation dialog of a step on a whole imported list. The date of a dated step is
+ * Opens the confirmation dialog of a step on a whole imported list (or some of its lines). The date of a dated step is
  * never assumed: it starts empty, or at the list's last step date when the list goes on, and a
  * date more than FAR_DAYS from that date (or the listing date) is confirmed by pressing again. rule is {step, to}, lines and
  * amount what will move, from the statuses they leave. onDone(result) runs after the API moved

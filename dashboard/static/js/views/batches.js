@@ -157,7 +157,6 @@ function roleLine(user) {
 }
 
 function nextText(next) {
-  if (next.kind === "mixed") return t("batchMixed");
   if (next.kind === "done") return t("batchDone");
   return t("batchWaits", { step: t(`stepVerb_${next.step}`), roles: next.roles.map((r) => t(`role_${r}`)).join(", ") });
 }
