@@ -104,7 +104,7 @@ func approvedTenLines(t *testing.T, srv *apptest.Server, officer, leader *apptes
 // one is returned with its reason. The list then shows its mixed state, counts per step, on its page
 // and on the lists page, where the lines still approved are then paid as a group; the ward's
 // figures, API and KPI card, follow each payment. A leader, given the link to its approved lines, may cancel
-// them but not pay them.
+// them but not pay them, and is told in the dialog when the officer paid them first.
 func TestPayingSomeLinesOfAList(t *testing.T) {
 	d, err := seedtest.Fresh(t, dbtest.Dialects()[0])
 	if err != nil {
@@ -295,7 +295,10 @@ func TestPayingSomeLinesOfAList(t *testing.T) {
 	if got := eval[[]string](leader, `[...document.querySelectorAll("#line-actions [data-step]")].map((b) => b.dataset.step + ":" + b.textContent)`); strings.Join(got, " ") != "CANCEL:Huỷ 6 dòng" {
 		t.Errorf("a leader's steps on six approved lines: %q", got)
 	}
-	leader.checkClean()
+	// The leader starts to cancel them; the officer pays them first (below).
+	leader.click(`#line-actions [data-step="CANCEL"]`)
+	leader.waitFor(`document.querySelector("#step-dialog[open]") !== null`)
+	leader.fill("#step-reason", "Trùng với danh sách khác")
 
 	officer.screenshot("lists-mixed-1440")
 	officer.do(officer.viewport(390))
@@ -335,5 +338,18 @@ func TestPayingSomeLinesOfAList(t *testing.T) {
 	if got := pipelineOf(t, admin); got.AmountPaid != start.AmountPaid+three+six {
 		t.Errorf("the ward's figures after paying the group: %+v, want %d paid", got, start.AmountPaid+three+six)
 	}
+
+	// The leader's cancel, confirmed after the payment: the API's conflict is shown in the dialog,
+	// in Vietnamese, and nothing moves.
+	leader.click("#step-confirm")
+	leader.waitFor(`document.querySelector("#step-error").dataset.code === "CONFLICT"`)
+	if got := leader.text("#step-error"); !strings.Contains(got, "không dòng nào được chuyển") || !strings.Contains(got, "Đã chi trả") {
+		t.Errorf("a cancel of lines paid meanwhile: %q, want the conflict and the lines' status", got)
+	}
+	leader.screenshot("lines-conflict-1440")
+	if got := batchStatuses(t, admin, batch); got["PAID"] != 9 || got["RETURNED"] != 1 || len(got) != 2 {
+		t.Errorf("after the refused cancel, the list's lines: %v", got)
+	}
+	leader.checkClean()
 	officer.checkClean()
 }
