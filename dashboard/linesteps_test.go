@@ -276,7 +276,10 @@ func TestPayingSomeLinesOfAList(t *testing.T) {
 
 	// The lines page: the list's counts per step, and the payment of the six still approved.
 	officer.click("#ld-back")
-	officer.waitReady("page=lists")
+	officer.waitReady("page=lists&wards=05431")
+	if got := officer.search(); strings.Contains(got, "batch=") {
+		t.Errorf("back to the lists, the URL still names the list: %q", got)
+	}
 	officer.waitFor(fmt.Sprintf(`document.querySelector(%q) !== null`, card))
 	if got := officer.text(card + "-steps"); got != "6 dòng chờ chi trả · 3 dòng đã chi trả · 1 dòng đã trả lại" {
 		t.Errorf("the card's counts: %q", got)

@@ -103,13 +103,12 @@ function workSearch(state) {
       if (state.checked) set("file", state.file);
       break;
     case "lists":
-      if (state.batch) {
-        set("batch", state.batch); // one list's lines, by status
-        set("statuses", state.statuses);
-        break;
-      }
       set("wards", state.wards);
       set("groups", state.groups);
+      if (state.batch) {
+        set("batch", state.batch); // one list's lines, by status; the filters are kept for the way back
+        set("statuses", state.statuses);
+      }
       break;
     case "audit":
       set("wards", state.wards);
