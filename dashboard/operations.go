@@ -26,11 +26,13 @@ type operations []operation
 // personal data, imports, the approval chain, the audit trail); they stay off the public allow-list.
 var signedInOnly = map[string]bool{
 	"AuditEvents":             true,
+	"BatchLines":              true,
 	"CheckImport":             true,
 	"CommitImport":            true,
 	"DiscardImport":           true,
 	"Disbursements":           true,
 	"FundUse":                 true,
+	"ImportBatch":             true,
 	"ImportBatches":           true,
 	"ImportUpload":            true,
 	"Me":                      true,

@@ -401,6 +401,7 @@ type ComplexityRoot struct {
 		FundAllocations   func(childComplexity int, program string, fund *string, unit *string) int
 		FundUse           func(childComplexity int, filter *model.DisbursementFilter) int
 		Funds             func(childComplexity int, program *string) int
+		ImportBatch       func(childComplexity int, id string) int
 		ImportBatches     func(childComplexity int, wards []string, groups []string, first *int) int
 		ImportLimits      func(childComplexity int) int
 		ImportUpload      func(childComplexity int, id string) int
@@ -2138,6 +2139,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Funds(childComplexity, args["program"].(*string)), true
+	case "Query.importBatch":
+		if e.ComplexityRoot.Query.ImportBatch == nil {
+			break
+		}
+
+		args, err := ec.field_Query_importBatch_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ImportBatch(childComplexity, args["id"].(string)), true
 	case "Query.importBatches":
 		if e.ComplexityRoot.Query.ImportBatches == nil {
 			break
@@ -2836,7 +2848,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "embed.graphqls" "funds.graphqls" "intake.graphqls" "lists.graphqls" "programs.graphqls" "public.graphqls" "queue.graphqls" "scalars.graphqls" "schema.graphqls" "stats.graphqls" "units.graphqls"
+//go:embed "batchlines.graphqls" "embed.graphqls" "funds.graphqls" "intake.graphqls" "lists.graphqls" "programs.graphqls" "public.graphqls" "queue.graphqls" "scalars.graphqls" "schema.graphqls" "stats.graphqls" "units.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2848,6 +2860,7 @@ func sourceData(filename string) string {
 }
 
 var sources = []*ast.Source{
+	{Name: "batchlines.graphqls", Input: sourceData("batchlines.graphqls"), BuiltIn: false},
 	{Name: "embed.graphqls", Input: sourceData("embed.graphqls"), BuiltIn: false},
 	{Name: "funds.graphqls", Input: sourceData("funds.graphqls"), BuiltIn: false},
 	{Name: "intake.graphqls", Input: sourceData("intake.graphqls"), BuiltIn: false},

@@ -38,6 +38,7 @@ type QueryResolver interface {
 	BeneficiaryGroups(ctx context.Context, program *string) ([]*program.Group, error)
 	Funds(ctx context.Context, program *string) ([]*fund.Fund, error)
 	Dataset(ctx context.Context) (*dataset.Info, error)
+	ImportBatch(ctx context.Context, id string) (*intake.BatchSummary, error)
 	FundUse(ctx context.Context, filter *model.DisbursementFilter) ([]*fund.Use, error)
 	FundAllocations(ctx context.Context, program string, fund *string, unit *string) ([]*fund.Allocation, error)
 	ImportUpload(ctx context.Context, id string) (*intake.Report, error)
@@ -277,6 +278,20 @@ func (ec *executionContext) field_Query_funds_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["program"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_importBatch_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -919,6 +934,50 @@ func (ec *executionContext) fieldContext_Query_dataset(_ context.Context, field 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_DatasetInfo(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_importBatch(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_importBatch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ImportBatch(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *intake.BatchSummary) graphql.Marshaler {
+			return ec.marshalOImportBatch2ᚖhotroᚋinternalᚋintakeᚐBatchSummary(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_importBatch(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportBatch(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_importBatch_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -1783,6 +1842,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_dataset(ctx, field)
+				})
+		case "importBatch":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_importBatch(ctx, field)
 				})
 		case "fundUse":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,

@@ -659,7 +659,7 @@ func (ec *executionContext) unmarshalInputDisbursementFilter(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"programs", "provinces", "districts", "wards", "groups", "funds", "statuses", "channels", "paidFrom", "paidTo", "search"}
+	fieldsInOrder := [...]string{"programs", "provinces", "districts", "wards", "groups", "funds", "statuses", "channels", "paidFrom", "paidTo", "search", "batches"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -743,6 +743,13 @@ func (ec *executionContext) unmarshalInputDisbursementFilter(ctx context.Context
 				return it, err
 			}
 			it.Search = data
+		case "batches":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("batches"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Batches = data
 		}
 	}
 	return it, nil

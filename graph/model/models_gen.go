@@ -68,6 +68,9 @@ type DisbursementFilter struct {
 	// them (admins, ward officers in their wards); or the last four digits of the ID, for every role
 	// that may list.
 	Search *string `json:"search,omitempty"`
+	// Lists only (`disbursements`) and steps (`transitionDisbursements`); stats refuse it: the lines
+	// of these imported lists (ImportBatch ids).
+	Batches []string `json:"batches,omitempty"`
 }
 
 type DisbursementOrder struct {

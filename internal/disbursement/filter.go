@@ -3,6 +3,7 @@ package disbursement
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/uptrace/bun"
@@ -27,6 +28,9 @@ type Filter struct {
 	// Search finds lines by their recipient's name or ID number, as beneficiary.SearchCondition
 	// allows the caller. Only lists search (Reader); stats and actions on a filter refuse it.
 	Search string
+	// Batches keeps the lines of these imported lists (their IDs as decimal text). Only lists and
+	// actions take it; the stats refuse it (the rollups keep no list).
+	Batches []string
 
 	// By ID, for the stats of one entity (a ward's, a fund's): programs, groups and funds of the
 	// lines, and the reporting ward (as of UnitsAsOf).
@@ -70,6 +74,14 @@ func (f Filter) Validate() error {
 	if f.PaidFrom != nil && f.PaidTo != nil && f.PaidFrom.After(*f.PaidTo) {
 		return errs.E(op, errs.Invalid, errs.Msgf("paidFrom (%s) phải trước hoặc bằng paidTo (%s).", f.PaidFrom, f.PaidTo))
 	}
+	if len(f.Batches) > MaxFilterValues {
+		return errs.E(op, errs.TooComplex, errs.Msgf("Bộ lọc batches có %d giá trị, tối đa %d.", len(f.Batches), MaxFilterValues))
+	}
+	for _, b := range f.Batches {
+		if n, err := strconv.ParseInt(b, 10, 64); err != nil || n <= 0 {
+			return errs.E(op, errs.Invalid, errs.Msgf("Mã lô nhập %q không hợp lệ.", truncate(b, 40)))
+		}
+	}
 	for _, s := range f.Statuses {
 		if !slices.Contains(Statuses, s) {
 			return errs.E(op, errs.Invalid, errs.Msgf("Trạng thái %q không tồn tại.", s))
@@ -106,6 +118,15 @@ func (f Filter) Conditions() []Condition {
 	}
 	if f.WardIDs != nil {
 		add("w.id IN (?)", bun.List(append([]int64{0}, f.WardIDs...)))
+	}
+	if len(f.Batches) > 0 {
+		ids := make([]int64, 0, len(f.Batches))
+		for _, b := range f.Batches {
+			if n, err := strconv.ParseInt(b, 10, 64); err == nil {
+				ids = append(ids, n)
+			}
+		}
+		add("d.batch_id IN (?)", bun.List(append([]int64{0}, ids...)))
 	}
 	if f.PaidFrom != nil {
 		add("d.paid_on >= ?", *f.PaidFrom)

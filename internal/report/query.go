@@ -137,6 +137,9 @@ func (q *Query) Validate() error {
 	if err := q.Filter.Validate(); err != nil {
 		return err
 	}
+	if len(q.Filter.Batches) > 0 {
+		return errs.E(op, errs.Invalid, errs.Msg("Lọc theo lô nhập (batches) chỉ dùng cho danh sách dòng chi trả và thao tác, không dùng cho số liệu tổng hợp."))
+	}
 	if q.Order != nil && !slices.Contains(orderFields, q.Order.Field) {
 		return errs.E(op, errs.Invalid, errs.Msgf("Không thể sắp xếp theo %q.", q.Order.Field))
 	}

@@ -40,3 +40,15 @@ export function batchFacts(batch) {
 export function mayPrintPosting(user, wardCode) {
   return user?.role === "admin" || (user?.role === "ward_officer" && (user.wards || []).includes(wardCode));
 }
+
+/**
+ * A list's lines by the step they wait for, in chain order: "12 dòng chờ chi trả · 3 dòng chờ thẩm
+ * định · 2 dòng đã chi trả".
+ */
+export function stepCounts(batch) {
+  const l = lang();
+  return [...batch.statuses].filter((s) => s.lines > 0)
+    .sort((a, b) => STATUSES.indexOf(a.status) - STATUSES.indexOf(b.status))
+    .map((s) => t(`waiting_${s.status}`, { n: formatNumber(s.lines, l) }))
+    .join(" · ");
+}

@@ -51,6 +51,8 @@ export function parseState(search) {
     // The audit page: one actor and one action.
     actor: one("actor", (v) => v.trim() !== "" && v.length <= 64),
     action: one("action", (v) => code.test(v)),
+    // The lists page opened to one list's lines.
+    batch: one("batch", (v) => id.test(v)),
   };
   for (const key of lists) state[key] = list(p, key);
   if (state.ward && state.page === "overview") state.page = "ward";
@@ -103,6 +105,10 @@ function workSearch(state) {
     case "lists":
       set("wards", state.wards);
       set("groups", state.groups);
+      if (state.batch) {
+        set("batch", state.batch); // one list's lines, by status; the filters are kept for the way back
+        set("statuses", state.statuses);
+      }
       break;
     case "queue":
       break; // the queue is the caller's, whole

@@ -1,6 +1,6 @@
 // The approval chain as the page applies it: which steps a role may take on a whole imported list
 // (from the API's workflowRules), and the dialog that asks for what a step records and confirms
-// how many lines and how much money will move.
+// how many lines and how much money will move, for a whole list or some of its lines.
 
 import { query } from "./api.js";
 import { h, replace } from "./dom.js";
@@ -62,16 +62,20 @@ export function daysBetween(fromISO, toISO) {
 }
 
 /**
- * Opens the confirmation dialog of a step on a whole imported list. The date of a dated step is
+ * Opens the confirmation dialog of a step on a whole imported list (or some of its lines). The date of a dated step is
  * never assumed: it starts empty, or at the list's last step date when the list goes on, and a
  * date more than FAR_DAYS from that date (or the listing date) is confirmed by pressing again. rule is {step, to}, lines and
  * amount what will move, from the statuses they leave. onDone(result) runs after the API moved
- * them; onRefused(err) after it refused (the dialog stays open and says why).
+ * them; onRefused(err) after it refused (the dialog stays open and says why). selection, when
+ * given, names the lines instead of the whole list ({ids} or {filter}, as TransitionInput has
+ * them), with its own title and summary; lastStepOn, when given, is the latest step date of the
+ * lines it names (the date starts there) instead of the list's.
  */
-export function openStepDialog({ batch, step, to, from, lines, amount, opener, onDone, onRefused }) {
+export function openStepDialog({ batch, step, to, from, lines, amount, opener, onDone, onRefused, selection = null, title = null, summary = null,
+  lastStepOn = batch.lastStepOn }) {
   document.getElementById("step-dialog")?.remove();
   const l = lang();
-  const previousISO = batch.lastStepOn || batch.listedOn || null;
+  const previousISO = lastStepOn || batch.listedOn || null;
   let farConfirmed = null; // the far date the reader confirmed by pressing again
   const fields = [];
   const inputs = {};
@@ -85,10 +89,10 @@ export function openStepDialog({ batch, step, to, from, lines, amount, opener, o
     fields.push(h("div", { class: "field" }, h("label", { for: id }, label), control, hint ? h("span", { class: "note", id: hintId }, hint) : null));
   };
   const dateInput = () => h("input", { type: "text", inputmode: "numeric", autocomplete: "off", placeholder: t("datePlaceholder"),
-    value: batch.lastStepOn ? formatDate(batch.lastStepOn) : "", size: "10", required: true });
+    value: lastStepOn ? formatDate(lastStepOn) : "", size: "10", required: true });
   if (["POST", "APPRAISE", "APPROVE", "PAY"].includes(step)) {
     field("date", t(`stepDate_${step}`), dateInput(),
-      [t("stepDateHint"), batch.lastStepOn ? ` ${t("stepDateContinues", { date: formatDate(batch.lastStepOn) })}` : ""].join(""));
+      [t("stepDateHint"), lastStepOn ? ` ${t("stepDateContinues", { date: formatDate(lastStepOn) })}` : ""].join(""));
   }
   if (step === "APPROVE") {
     field("decisionNumber", t("decisionNumber"), h("input", { type: "text", autocomplete: "off", required: true, maxlength: "100" }), t("decisionNumberHint"));
@@ -110,10 +114,10 @@ export function openStepDialog({ batch, step, to, from, lines, amount, opener, o
   const back = h("button", { type: "button", class: "button-small", id: "step-cancel", on: { click: () => dialog.close() } }, t("stepBack"));
   const listName = `${nameOf(batch.group, l)} — ${nameOf(batch.ward, l)}`;
   const form = h("form", { class: "step-form", novalidate: true, on: { submit: (e) => { e.preventDefault(); submit(); } } },
-    h("div", { class: "dialog-head" }, h("h2", { id: "step-title" }, t(`stepTitle_${step}`))),
+    h("div", { class: "dialog-head" }, h("h2", { id: "step-title" }, title || t(`stepTitle_${step}`))),
     h("div", { class: "dialog-body step-body" },
       h("p", { id: "step-summary", class: "step-summary", dataset: { lines: String(lines), amount: String(amount) } },
-        t("stepSummary", {
+        summary || t("stepSummary", {
           n: formatNumber(lines, l), amount: formatVND(amount, l), list: listName, id: batch.id,
           from: from.map((s) => t(`status_${s}`)).join(", "), to: t(`status_${to}`),
         })),
@@ -144,7 +148,7 @@ export function openStepDialog({ batch, step, to, from, lines, amount, opener, o
     replace(error);
     delete error.dataset.code;
     for (const input of Object.values(inputs)) input.removeAttribute("aria-invalid");
-    const input = { step, batch: batch.id };
+    const input = { step, ...(selection || { batch: batch.id }) };
     if (inputs.date) {
       const text = inputs.date.value.trim();
       const label = inputs.date.labels[0].textContent;

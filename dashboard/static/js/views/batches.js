@@ -1,15 +1,18 @@
 // The lists page: imported lists, newest first, with their lines by status, and the steps of the
 // approval chain the signed-in role may take on each (confirmed in a dialog that says how many
-// lines and how much money will move). Filters (ward, group) live in the URL.
+// lines and how much money will move). A list whose lines are at different steps offers the steps
+// of each group of lines, and every list opens to its lines (listdetail.js). Filters (ward, group,
+// the list opened) live in the URL.
 
 import { query } from "../api.js";
-import { batchFacts, mayPrintPosting, statusTable } from "../batch.js";
+import { batchFacts, mayPrintPosting, statusTable, stepCounts } from "../batch.js";
 import { wardFilterChoices } from "../choices.js";
 import { h, replace } from "../dom.js";
 import { formatNumber, formatVND } from "../format.js";
 import { lang, nameOf, t } from "../i18n.js";
 import { mayOpen, pageTitle } from "../pages.js";
 import { fromFor, movable, nextFor, openStepDialog, refusal, stepsFor } from "../workflow.js";
+import { listDetailPage } from "./listdetail.js";
 
 const pageSize = 50;
 const FORWARD = ["POST", "APPRAISE", "APPROVE", "PAY"];
@@ -17,6 +20,7 @@ const FORWARD = ["POST", "APPRAISE", "APPROVE", "PAY"];
 /** Builds the lists page into main; resolves once the lists are shown (or the refusal). */
 export async function listsPage(main, ctx) {
   const { state, meta, user } = ctx;
+  if (state.batch) return listDetailPage(main, ctx);
   const l = lang();
   pageTitle(main, "lists");
   const ward = state.wards[0] || "";
@@ -75,10 +79,42 @@ export async function listsPage(main, ctx) {
         : null);
   };
 
+  const done = (b) => async (result) => {
+    ctx.dataChanged();
+    replace(message, h("p", { class: "notice notice-ok", id: "step-done", dataset: { step: result.step, lines: String(result.lines), amount: String(result.amount) } },
+      t("stepDone", {
+        step: t(`stepDone_${result.step}`), n: formatNumber(result.lines, l), amount: formatVND(result.amount, l), id: b.id,
+        to: t(`status_${result.to}`),
+      })));
+    await load();
+    document.getElementById(`batch-${b.id}-title`)?.focus();
+  };
+  const refused = (err) => {
+    if (err.code === "CONFLICT" || err.code === "NOT_FOUND") load(); // the list changed: show it as it is now
+  };
+
+  // A list at several steps: each group of lines (one status) takes the forward steps the role may
+  // take from it, as a filter on the list and the status.
+  const groupButtons = (b, rules, active) => active.flatMap((s) => FORWARD
+    .filter((step) => fromFor(rules, step, user.role).includes(s.status))
+    .map((step) => h("button", {
+      type: "button", class: `button-small step-${step.toLowerCase()}`,
+      dataset: { step, batch: b.id, status: s.status },
+      on: {
+        click: (e) => openStepDialog({
+          batch: b, step, to: rules.find((r) => r.step === step).to, from: [s.status], lines: s.lines, amount: s.amount,
+          opener: e.currentTarget, selection: { filter: { batches: [b.id], statuses: [s.status] } },
+          title: t(`laStep_${step}`, { n: formatNumber(s.lines, l) }),
+          onDone: done(b), onRefused: refused,
+        }),
+      },
+    }, t(`laStep_${step}`, { n: formatNumber(s.lines, l) }))));
+
   const batchItem = (b, rules) => {
     const steps = stepsFor(rules, user.role, b);
     const { lines, amount, active } = movable(b);
-    const buttons = steps.map((step) => h("button", {
+    const mixed = active.length > 1;
+    const buttons = mixed ? groupButtons(b, rules, active) : steps.map((step) => h("button", {
       type: "button", class: `button-small step-${step.toLowerCase()}${step === "RETURN" || step === "CANCEL" ? " danger" : ""}`,
       dataset: { step, batch: b.id }, "aria-label": t("stepButtonLabel", { step: t(`stepVerb_${step}`), n: formatNumber(lines, l), id: b.id }),
       on: {
@@ -86,34 +122,28 @@ export async function listsPage(main, ctx) {
           batch: b, step, to: rules.find((r) => r.step === step).to,
           from: active.map((s) => s.status).filter((s) => fromFor(rules, step, user.role).includes(s)), lines, amount,
           opener: e.currentTarget,
-          onDone: async (result) => {
-            ctx.dataChanged();
-            replace(message, h("p", { class: "notice notice-ok", id: "step-done", dataset: { step: result.step, lines: String(result.lines), amount: String(result.amount) } },
-              t("stepDone", {
-                step: t(`stepDone_${result.step}`), n: formatNumber(result.lines, l), amount: formatVND(result.amount, l), id: b.id,
-                to: t(`status_${result.to}`),
-              })));
-            await load();
-            document.getElementById(`batch-${b.id}-title`)?.focus();
-          },
-          onRefused: (err) => {
-            if (err.code === "CONFLICT" || err.code === "NOT_FOUND") load(); // the list changed: show it as it is now
-          },
+          onDone: done(b),
+          onRefused: refused,
         }),
       },
     }, t(`stepButton_${step}`)));
     // Without a forward step of their own, the reader learns who takes the next one.
-    const next = steps.some((s) => FORWARD.includes(s)) ? null : nextFor(rules, b);
+    const next = mixed || steps.some((s) => FORWARD.includes(s)) ? null : nextFor(rules, b);
+    const open = h("a", { class: "button-small batch-open", id: `batch-${b.id}-open`, href: ctx.hrefFor({ batch: b.id, statuses: [] }), dataset: { nav: "" } },
+      t("ldOpen", { n: formatNumber(b.statuses.reduce((n, s) => n + s.lines, 0), l) }));
     const posting = mayPrintPosting(user, b.ward.code)
       ? h("a", { href: b.postingUrl.replace(/^\//, ""), class: "posting-link" }, t("postingList"))
       : null;
     return h("li", { class: "batch card", id: `batch-${b.id}`, dataset: { batch: b.id }, "aria-labelledby": `batch-${b.id}-title` },
       h("h2", { id: `batch-${b.id}-title`, tabindex: "-1" }, nameOf(b.group, l), h("span", { class: "batch-ward" }, ` — ${nameOf(b.ward, l)}`)),
       h("p", { class: "batch-facts" }, batchFacts(b)),
+      mixed ? h("p", { class: "batch-steps", id: `batch-${b.id}-steps` }, stepCounts(b)) : null,
       statusTable(b),
       h("div", { class: "batch-actions" },
         buttons.length ? buttons : null,
         next ? h("p", { class: "note batch-next" }, nextText(next)) : null,
+        mixed && !buttons.length ? h("p", { class: "note batch-next" }, t("batchMixedOpen")) : null,
+        open,
         posting),
     );
   };
@@ -127,7 +157,6 @@ function roleLine(user) {
 }
 
 function nextText(next) {
-  if (next.kind === "mixed") return t("batchMixed");
   if (next.kind === "done") return t("batchDone");
   return t("batchWaits", { step: t(`stepVerb_${next.step}`), roles: next.roles.map((r) => t(`role_${r}`)).join(", ") });
 }
