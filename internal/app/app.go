@@ -9,8 +9,8 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"hotro/console"
 	"hotro/dashboard"
+	"hotro/dashboard/console"
 	"hotro/graph"
 	"hotro/internal/account"
 	"hotro/internal/adminunit"
