@@ -1,5 +1,12 @@
-// Package app assembles hotro from its parts: stores over the database, the GraphQL API, the pages
-// and the HTTP server. main and the end-to-end tests build hotro the same way through it.
+// Package app is hotro's composition package: it wires the stores over the database, the GraphQL
+// API (graph), the dashboard and its query console (dashboard, dashboard/console), the pages and the
+// HTTP server into one hotro, for the binaries (cmd/hotro, cmd/hotro-bench) and, through apptest,
+// the end-to-end tests.
+//
+// Dependencies point one way, down: cmd -> app -> graph, dashboard -> the domain packages of
+// internal/ -> db, errs. app is the top floor of internal/, not the bottom: it is the only package
+// under internal/ (with apptest) that imports graph/ or dashboard/, and only binaries and apptest
+// import it. TestDependenciesPointDown fails when a package breaks either rule.
 package app
 
 import (
