@@ -10,7 +10,7 @@ import (
 )
 
 func migrateCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	_, rest, _, d, _, err := setup(ctx, config.Migrate, args, getenv, stderr)
+	_, rest, _, d, err := setup(ctx, config.Migrate, args, getenv, stdout, stderr)
 	if err != nil {
 		return err
 	}

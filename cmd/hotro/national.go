@@ -17,7 +17,7 @@ import (
 
 // nationalCmd loads the synthetic national data set (PostgreSQL only): hotro national [--scale F] [--seed N].
 func nationalCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, rest, log, d, _, err := setup(ctx, config.Seed, args, getenv, stderr)
+	cfg, rest, log, d, err := setup(ctx, config.National, args, getenv, stdout, stderr)
 	if err != nil {
 		return err
 	}

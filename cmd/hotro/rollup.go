@@ -14,17 +14,11 @@ import (
 // rollupCmd checks the rollups against a recomputation from the lines, or rebuilds them:
 // hotro rollup check|rebuild.
 func rollupCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	// The action may come before the flags (hotro rollup check --database-url ...) or after them.
-	var action []string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		action, args = args[:1], args[1:]
-	}
-	_, rest, log, d, _, err := setup(ctx, config.Migrate, args, getenv, stderr)
+	_, rest, log, d, err := setup(ctx, config.Rollup, args, getenv, stdout, stderr)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	rest = append(action, rest...)
 	if len(rest) != 1 {
 		return fmt.Errorf("rollup takes one action (check or rebuild), got %q", rest)
 	}

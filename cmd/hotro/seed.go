@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,7 +17,10 @@ import (
 )
 
 func seedCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, rest, log, d, _, err := setup(ctx, config.Seed, args, getenv, stderr)
+	var demo, nationalSet bool
+	cfg, rest, log, d, err := setup(ctx, config.Seed, args, getenv, stdout, stderr,
+		config.Bool("demo", "also load the synthetic demo data set (only into a database without payments)", &demo),
+		config.Bool("national", "load the synthetic national data set with COPY (PostgreSQL; --scale 1 is 20 million recipients)", &nationalSet))
 	if err != nil {
 		return err
 	}
@@ -24,7 +28,10 @@ func seedCmd(ctx context.Context, args []string, getenv func(string) string, std
 	if len(rest) > 0 {
 		return fmt.Errorf("seed takes no arguments, got %q", rest)
 	}
-	if cfg.National {
+	if demo && nationalSet {
+		return errors.New("--demo and --national are two different data sets: choose one")
+	}
+	if nationalSet {
 		if err := national.Check(d, nationalOptions(cfg, nil)); err != nil {
 			return err
 		}
@@ -40,18 +47,18 @@ func seedCmd(ctx context.Context, args []string, getenv func(string) string, std
 	if sum.Moved > 0 {
 		fmt.Fprintf(stdout, "%d units moved to another parent: the aggregates of their provinces were computed again\n", sum.Moved)
 	}
-	if cfg.National {
+	if nationalSet {
 		return loadNational(ctx, cfg, d, log, stdout)
 	}
-	if !cfg.Demo {
+	if !demo {
 		return nil
 	}
-	demo, err := seed.Demo(ctx, d, seed.DemoOptions{Seed: cfg.DemoSeed, Scale: cfg.DemoScale, Observer: rollup.NewKeeper()})
+	sumDemo, err := seed.Demo(ctx, d, seed.DemoOptions{Seed: cfg.DemoSeed, Scale: cfg.DemoScale, Observer: rollup.NewKeeper()})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "demo data (seed %d, scale %g): %d recipients, %d payment lines; first round paid %d VND to %d people\n",
-		cfg.DemoSeed, cfg.DemoScale, demo.Beneficiaries, demo.Disbursements, demo.FirstRoundAmount, demo.FirstRoundPeople)
+		cfg.DemoSeed, cfg.DemoScale, sumDemo.Beneficiaries, sumDemo.Disbursements, sumDemo.FirstRoundAmount, sumDemo.FirstRoundPeople)
 	if err := seed.CreateDemoAccounts(ctx, d, cfg.DemoPassword, account.DefaultHash); err != nil {
 		return err
 	}

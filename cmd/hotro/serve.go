@@ -20,11 +20,15 @@ import (
 )
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, _, log, d, target, err := setup(ctx, config.Serve, args, getenv, stderr)
+	cfg, rest, log, d, err := setup(ctx, config.Serve, args, getenv, stdout, stderr)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
+	if len(rest) > 0 {
+		return fmt.Errorf("serve takes no arguments, got %q", rest)
+	}
+	target := cfg.Database
 	if cfg.TLSCert != "" {
 		if _, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey); err != nil {
 			return fmt.Errorf("cannot use the TLS certificate and key: %v", err)

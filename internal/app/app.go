@@ -59,18 +59,10 @@ type Servers struct {
 func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error) {
 	// Reads go to the streaming replicas when there are any (and on to the primary if none
 	// answers); writes always go to d, the primary.
-	replicas, err := db.ParseReplicaURLs(cfg.ReplicaURLs)
-	if err != nil {
-		return Servers{}, err
-	}
 	var read *bun.DB = d
 	ready := d.PingContext
-	if len(replicas) > 0 {
-		primary, err := db.ParseURL(cfg.DatabaseURL)
-		if err != nil {
-			return Servers{}, err
-		}
-		router, err := db.NewRouter(d, primary, replicas, db.Options{StatementTimeout: cfg.StatementTimeout})
+	if len(cfg.Replicas) > 0 {
+		router, err := db.NewRouter(d, cfg.Database, cfg.Replicas, db.Options{StatementTimeout: cfg.StatementTimeout})
 		if err != nil {
 			return Servers{}, err
 		}
@@ -123,6 +115,7 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 	}
 	page := dashboard.Handler()
 	if cfg.AssetsDir != "" {
+		var err error
 		if page, err = dashboard.HandlerFromDir(cfg.AssetsDir); err != nil {
 			return Servers{}, fmt.Errorf("--assets-dir or HOTRO_ASSETS_DIR: %w", err)
 		}
