@@ -131,3 +131,30 @@ func TestErrorsArePrintedOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestAction: migrate, rollup and public read their action the same way.
+func TestAction(t *testing.T) {
+	tests := []struct {
+		name    string
+		cmd     config.Command
+		rest    []string
+		def     string
+		actions []string
+		want    string
+		wantErr string
+	}{
+		{"the default", config.Migrate, nil, "up", []string{"up", "down", "status"}, "up", ""},
+		{"given", config.Migrate, []string{"status"}, "up", []string{"up", "down", "status"}, "status", ""},
+		{"none, none by default", config.Rollup, nil, "", []string{"check", "rebuild"}, "", `rollup takes one action (check, rebuild), got []`},
+		{"two", config.Public, []string{"audit", "audit"}, "", []string{"audit"}, "", `public takes one action (audit), got ["audit" "audit"]`},
+		{"unknown", config.Rollup, []string{"sideways"}, "", []string{"check", "rebuild"}, "", `rollup: unknown action "sideways" (use check, rebuild)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := action(tt.cmd, tt.rest, tt.def, tt.actions...)
+			if got != tt.want || (err == nil) != (tt.wantErr == "") || err != nil && err.Error() != tt.wantErr {
+				t.Errorf("action = %q, %v; want %q, %q", got, err, tt.want, tt.wantErr)
+			}
+		})
+	}
+}

@@ -23,8 +23,8 @@ func publicCmd(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	defer d.Close()
-	if len(rest) != 1 || rest[0] != "audit" {
-		return fmt.Errorf("public takes one action, audit; got %q", rest)
+	if _, err := action(config.Public, rest, "", "audit"); err != nil {
+		return err
 	}
 	if err := migrateUp(ctx, d, log); err != nil {
 		return err

@@ -19,14 +19,15 @@ func rollupCmd(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	defer d.Close()
-	if len(rest) != 1 {
-		return fmt.Errorf("rollup takes one action (check or rebuild), got %q", rest)
+	act, err := action(config.Rollup, rest, "", "check", "rebuild")
+	if err != nil {
+		return err
 	}
 	if err := migrateUp(ctx, d, log); err != nil {
 		return err
 	}
 	start := time.Now()
-	switch rest[0] {
+	switch act {
 	case "check":
 		rep, err := rollup.Check(ctx, d)
 		if err != nil {
@@ -44,8 +45,6 @@ func rollupCmd(ctx context.Context, args []string, getenv func(string) string, s
 			return err
 		}
 		fmt.Fprintf(stdout, "rebuilt %d rollup rows from %d payment lines in %s\n", sum.Rows, sum.Lines, time.Since(start).Round(time.Millisecond))
-	default:
-		return fmt.Errorf("rollup: unknown action %q (use check or rebuild)", rest[0])
 	}
 	return nil
 }

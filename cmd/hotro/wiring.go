@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 
 	"github.com/uptrace/bun"
@@ -53,6 +54,21 @@ func open(ctx context.Context, cfg config.Config, stderr io.Writer) (*slog.Logge
 		return nil, nil, err
 	}
 	return log, d, nil
+}
+
+// action returns the one action of cmd among actions, from its arguments (after the flags are
+// taken out); with no argument, the default ("" when an action must be given).
+func action(cmd config.Command, rest []string, def string, actions ...string) (string, error) {
+	choices := strings.Join(actions, ", ")
+	switch {
+	case len(rest) == 0 && def != "":
+		return def, nil
+	case len(rest) != 1:
+		return "", fmt.Errorf("%s takes one action (%s), got %q", cmd, choices, rest)
+	case !slices.Contains(actions, rest[0]):
+		return "", fmt.Errorf("%s: unknown action %q (use %s)", cmd, rest[0], choices)
+	}
+	return rest[0], nil
 }
 
 // migrateUp applies pending migrations, logging what it applied.
