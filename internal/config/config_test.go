@@ -3,6 +3,8 @@ package config
 import (
 	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -256,5 +258,32 @@ func TestHelpListsEverySetting(t *testing.T) {
 	}
 	if _, _, err := Load(Serve, []string{"-h"}, env(nil)); !errors.Is(err, ErrHelp) {
 		t.Errorf("-h: err = %v, want ErrHelp", err)
+	}
+}
+
+// TestREADMEListsEverySetting: the README's configuration table names every flag and variable of
+// the table, so that operators find each setting there.
+func TestREADMEListsEverySetting(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(b)
+	start := strings.Index(readme, "## Configuration")
+	if start < 0 {
+		t.Fatal("README has no Configuration section")
+	}
+	section := readme[start:]
+	if end := strings.Index(section[3:], "\n## "); end >= 0 {
+		section = section[:end+3]
+	}
+	var c Config
+	for _, s := range Table(&c) {
+		if s.Flag != "" && !strings.Contains(section, "`--"+s.Flag+"`") {
+			t.Errorf("README's Configuration does not list --%s", s.Flag)
+		}
+		if !strings.Contains(section, "`"+s.Env+"`") {
+			t.Errorf("README's Configuration does not list %s", s.Env)
+		}
 	}
 }
