@@ -1,5 +1,12 @@
 // Command hotro serves the support-payment tracker: the GraphQL API and the dashboard over
 // PostgreSQL or an embedded SQLite file, and administers its database.
+//
+// Each command reads its settings through internal/config (the shared ones from config.Table, its
+// own declared next to it with the same config.Setting), so every command takes its flags before
+// or after its arguments and answers -h with its usage. Errors are returned up to main, which
+// prints each once, on one line. The command line speaks English to the operator; what the domain
+// packages say about the data (an account's rules, the rows of a recipient list) is the Vietnamese
+// the dashboard shows the ward officers and leaders.
 package main
 
 import (
