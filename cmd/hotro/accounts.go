@@ -24,7 +24,7 @@ const cliActor = "cli"
 func userCmd(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var role, displayName, wardList string
 	var keepTokens bool
-	_, rest, log, d, err := setup(ctx, config.User, args, getenv, stdout, stderr,
+	cfg, rest, err := load(config.User, args, getenv, stdout,
 		config.String("role", "ROLE", "role of a new account: admin, leader, analyst or ward_officer", &role),
 		config.String("name", "NAME", "the person's name as shown in the dashboard", &displayName),
 		config.String("wards", "CODES", "for a ward officer: comma-separated official ward codes, e.g. 05431,05434", &wardList),
@@ -32,11 +32,15 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return err
 	}
-	defer d.Close()
 	if len(rest) != 2 {
 		return errors.New("usage: hotro user add USERNAME --role ROLE [--name NAME] [--wards CODES] | hotro user passwd USERNAME [--keep-tokens] (password on standard input)")
 	}
 	action, username := rest[0], rest[1]
+	log, d, err := open(ctx, cfg, stderr)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
 	if err := migrateUp(ctx, d, log); err != nil {
 		return err
 	}
@@ -81,16 +85,20 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 // tokenCmd: hotro token create USERNAME NAME [--ttl D] | revoke USERNAME NAME | list USERNAME.
 func tokenCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var ttl time.Duration
-	_, rest, log, d, err := setup(ctx, config.Token, args, getenv, stdout, stderr,
+	cfg, rest, err := load(config.Token, args, getenv, stdout,
 		config.Duration("ttl", "lifetime of a new token, e.g. 720h (0: no expiry)", &ttl))
 	if err != nil {
 		return err
 	}
-	defer d.Close()
 	if len(rest) < 2 {
 		return errors.New("usage: hotro token create USERNAME NAME [--ttl 720h] | hotro token revoke USERNAME NAME | hotro token list USERNAME")
 	}
 	action, pos := rest[0], rest[1:]
+	log, d, err := open(ctx, cfg, stderr)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
 	if err := migrateUp(ctx, d, log); err != nil {
 		return err
 	}

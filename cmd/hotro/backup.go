@@ -12,14 +12,18 @@ import (
 
 // backupCmd: hotro backup FILE writes a consistent copy of the database while it serves.
 func backupCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, rest, _, d, err := setup(ctx, config.Backup, args, getenv, stdout, stderr)
+	cfg, rest, err := load(config.Backup, args, getenv, stdout)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return errors.New("usage: hotro backup FILE")
+	}
+	_, d, err := open(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	if len(rest) != 1 {
-		return errors.New("usage: hotro backup FILE")
-	}
 	if err := db.Backup(ctx, d, cfg.Database, rest[0]); err != nil {
 		return err
 	}

@@ -158,3 +158,28 @@ func TestAction(t *testing.T) {
 		})
 	}
 }
+
+// TestWrongArgumentsOpenNothing: a command given the wrong arguments says so before it opens (and
+// so creates) the database.
+func TestWrongArgumentsOpenNothing(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "never.db")
+	for _, args := range [][]string{
+		{"user", "add", "--role", "leader"},
+		{"token", "list"},
+		{"backup"},
+		{"restore"},
+		{"import", "--program", "NQ42-2020"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), append(args, "--database-url", path), envOf(nil), strings.NewReader(""), &stdout, &stderr)
+			if err == nil || !strings.Contains(err.Error(), "hotro "+args[0]) && !strings.Contains(err.Error(), args[0]+" needs") {
+				t.Errorf("err = %v, want the command's usage", err)
+			}
+			if matches, _ := filepath.Glob(filepath.Join(dir, "*")); len(matches) > 0 {
+				t.Errorf("the database was created: %v", matches)
+			}
+		})
+	}
+}
