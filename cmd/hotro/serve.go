@@ -20,7 +20,8 @@ import (
 )
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, rest, log, d, err := setup(ctx, config.Serve, args, getenv, stdout, stderr)
+	var demo config.Demo
+	cfg, rest, log, d, err := setup(ctx, config.Serve, args, getenv, stdout, stderr, demo.Settings()...)
 	if err != nil {
 		return err
 	}
@@ -56,7 +57,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		log.Info("reference data loaded")
 	}
 	if cfg.DemoIfEmpty {
-		if err := demoIfEmpty(ctx, d, cfg, log); err != nil {
+		if err := demoIfEmpty(ctx, d, demo, log); err != nil {
 			return err
 		}
 	}
@@ -88,7 +89,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		metricsDone <- nil
 	}
 	if info, err := dataset.NewStore(d).Get(ctx); err == nil && info.Demo {
-		printDemoAccounts(stdout, cfg.DemoPassword)
+		printDemoAccounts(stdout, demo.Password)
 	}
 	err = server.ServeTLS(ctx, servers.Main, l, cfg.ShutdownTimeout, server.TLS{Cert: cfg.TLSCert, Key: cfg.TLSKey})
 	if mErr := <-metricsDone; err == nil && mErr != nil {

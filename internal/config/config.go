@@ -5,10 +5,12 @@
 // may come before or after the command's own arguments. The database target and its replicas are
 // parsed here and nowhere else.
 //
-// Config holds what the server is built from and what several commands share (the database,
-// logging, the demo data set). A setting of one command only (a new account's role, a token's
-// lifetime) is declared by that command with the same Setting type and handed to Load with the
-// table, so that it is parsed, checked and explained the same way without living in Config.
+// Config holds what the server is built from and what every command shares (the database,
+// logging). The settings of the synthetic data sets (Demo.Settings) are declared here too, but
+// stored apart, for the three commands that load one. A setting of one command only (a new
+// account's role, a token's lifetime) is declared by that command with the same Setting type. Both
+// are handed to Load with the table, so that they are parsed, checked and explained the same way
+// without living in Config.
 package config
 
 import (
@@ -59,11 +61,14 @@ type Config struct {
 	ResponseCacheMB int // HOTRO_RESPONSE_CACHE_MB: memory for answers to repeated queries (0: off)
 
 	ImportDailyRows int // HOTRO_IMPORT_DAILY_ROWS: rows a ward officer's uploads may check in a day
+}
 
-	// The synthetic data sets (serve --demo-if-empty, seed --demo, national)
-	DemoPassword string  // HOTRO_DEMO_PASSWORD: password of the demo accounts
-	DemoSeed     uint64  // HOTRO_DEMO_SEED: seed of the demo data set
-	DemoScale    float64 // HOTRO_DEMO_SCALE: size of the demo data set (1 = the city's first round)
+// Demo is the settings of the synthetic data sets, for the commands that load one (serve
+// --demo-if-empty, seed --demo, national), which pass Demo.Settings to Load.
+type Demo struct {
+	Password string  // HOTRO_DEMO_PASSWORD: password of the demo accounts
+	Seed     uint64  // HOTRO_DEMO_SEED: seed of the data set
+	Scale    float64 // HOTRO_DEMO_SCALE: size of the data set (1 = the city's first round)
 }
 
 // Defaults returns the settings used when nothing is set: every setting of the table at its
@@ -111,6 +116,13 @@ var ErrHelp = errors.New("help requested")
 // positional arguments, which may come before, between or after the flags; "--" ends the flags.
 func Load(cmd Command, args []string, getenv func(string) string, own ...Setting) (Config, []string, error) {
 	c := Defaults()
+	for _, s := range own {
+		if s.Default != "" {
+			if err := s.Parse(s.Default); err != nil {
+				return Config{}, nil, fmt.Errorf("the default of %s: %v", s.Name(), err)
+			}
+		}
+	}
 	settings := For(cmd, Table(&c), own)
 	for _, s := range settings {
 		if s.Env == "" {

@@ -27,7 +27,7 @@ func TestLoad(t *testing.T) {
 	}{
 		{"defaults", Serve, nil, nil, func(c Config) bool {
 			return c.Addr == ":8080" && c.Database == db.Target{Dialect: db.SQLite, DSN: db.DefaultSQLitePath} && c.StatementTimeout == 15*time.Second &&
-				c.MaxBodyBytes == 1<<20 && c.DemoSeed == 2020 && c.DemoScale == 1 && c.DemoPassword == "hotro-demo-2020"
+				c.MaxBodyBytes == 1<<20 && c.MetricsAddr == "127.0.0.1:9090"
 		}, ""},
 		{"env sets address", Serve, nil, map[string]string{"HOTRO_ADDR": ":9090"}, func(c Config) bool { return c.Addr == ":9090" }, ""},
 		{"flag wins over env", Serve, []string{"--addr", ":7070"}, map[string]string{"HOTRO_ADDR": ":9090"}, func(c Config) bool { return c.Addr == ":7070" }, ""},
@@ -45,13 +45,12 @@ func TestLoad(t *testing.T) {
 			return len(c.Replicas) == 2 && c.Replicas[1].DSN == "postgres://a@r2/x"
 		}, ""},
 		{"a SQLite replica", Serve, []string{"--database-replica-urls", "data/r.db"}, nil, nil, "--database-replica-urls \"…\": replica 1 (SQLite data/r.db) is not a PostgreSQL URL"},
-		{"demo seed flags", Seed, []string{"--seed", "7", "--scale", "2.5"}, nil, func(c Config) bool { return c.DemoSeed == 7 && c.DemoScale == 2.5 }, ""},
 		{"bad duration in env", Serve, nil, map[string]string{"HOTRO_STATEMENT_TIMEOUT": "soon"}, nil, `HOTRO_STATEMENT_TIMEOUT="soon": must be a duration`},
 		{"negative duration by flag", Serve, []string{"--statement-timeout", "-1s"}, nil, nil, `--statement-timeout "-1s": must be a duration of 0 or more`},
 		{"bad bool in env", Serve, nil, map[string]string{"HOTRO_DEMO_IF_EMPTY": "maybe"}, nil, `HOTRO_DEMO_IF_EMPTY="maybe": must be true or false`},
 		{"switch with a value", Serve, []string{"--demo-if-empty=false"}, map[string]string{"HOTRO_DEMO_IF_EMPTY": "true"}, func(c Config) bool { return !c.DemoIfEmpty }, ""},
 		{"switch alone", Serve, []string{"--demo-if-empty"}, nil, func(c Config) bool { return c.DemoIfEmpty }, ""},
-		{"negative scale", Seed, []string{"--scale", "-1"}, nil, nil, `--scale "-1": must be a number above 0 and at most 1000`},
+		{"the demo's settings are not the table's", Seed, []string{"--scale", "2"}, nil, nil, "hotro seed has no flag --scale"},
 		{"bad log level", Migrate, []string{"--log-level", "loud"}, nil, nil, `--log-level "loud": must be one of debug, info, warn, error`},
 		{"cors origins", Serve, nil, map[string]string{"HOTRO_CORS_ORIGINS": "https://thainguyencity.gov.vn, http://localhost:3000/"}, func(c Config) bool {
 			return len(c.CORSOrigins) == 2 && c.CORSOrigins[0] == "https://thainguyencity.gov.vn" && c.CORSOrigins[1] == "http://localhost:3000"
@@ -118,6 +117,41 @@ func TestLoad(t *testing.T) {
 	}
 }
 
+// TestDemoSettings: the synthetic data sets' settings, declared once in Demo.Settings, read by the
+// commands that pass them, with their defaults, variables and checks.
+func TestDemoSettings(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		want    Demo
+		wantErr string
+	}{
+		{"defaults", nil, nil, Demo{Password: "hotro-demo-2020", Seed: 2020, Scale: 1}, ""},
+		{"flags", []string{"--seed", "7", "--scale", "2.5"}, nil, Demo{Password: "hotro-demo-2020", Seed: 7, Scale: 2.5}, ""},
+		{"environment", nil, map[string]string{"HOTRO_DEMO_SEED": "9", "HOTRO_DEMO_SCALE": "0.5", "HOTRO_DEMO_PASSWORD": "pw-of-the-demo"}, Demo{Password: "pw-of-the-demo", Seed: 9, Scale: 0.5}, ""},
+		{"negative scale", []string{"--scale", "-1"}, nil, Demo{}, `--scale "-1": must be a number above 0 and at most 1000`},
+		{"scale past 1000 in env", nil, map[string]string{"HOTRO_DEMO_SCALE": "5000"}, Demo{}, `HOTRO_DEMO_SCALE="5000": must be a number above 0`},
+		{"seed not a number", []string{"--seed=x"}, nil, Demo{}, `--seed "x": must be a whole number`},
+		{"the password is not a flag", []string{"--password", "x"}, nil, Demo{}, "has no flag --password"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var d Demo
+			_, _, err := Load(Seed, tt.args, env(tt.env), d.Settings()...)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want one containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || d != tt.want {
+				t.Errorf("demo %+v, err %v; want %+v", d, err, tt.want)
+			}
+		})
+	}
+}
+
 // TestFlagsBeforeAndAfterArguments: a command's flags may come before, between or after its own
 // arguments, and "--" ends them.
 func TestFlagsBeforeAndAfterArguments(t *testing.T) {
@@ -162,7 +196,8 @@ var envName = regexp.MustCompile(`^(DATABASE|HOTRO)_[A-Z_]+$`)
 // and no name used twice.
 func TestTableIsComplete(t *testing.T) {
 	var c Config
-	table := Table(&c)
+	var d Demo
+	table := append(Table(&c), d.Settings()...)
 	flags, envs := map[string]bool{}, map[string]bool{}
 	for _, s := range table {
 		t.Run(s.Name(), func(t *testing.T) {
@@ -203,8 +238,9 @@ func TestTableIsComplete(t *testing.T) {
 // variable, and wants an error naming where it came from.
 func TestBadValuesNameTheirFlag(t *testing.T) {
 	var c Config
+	var d Demo
 	checked := 0
-	for _, s := range Table(&c) {
+	for _, s := range append(Table(&c), d.Settings()...) {
 		if s.Parse("not-a-good-value@@") == nil {
 			continue // any text will do (an address, a file)
 		}
@@ -213,13 +249,15 @@ func TestBadValuesNameTheirFlag(t *testing.T) {
 		if s.Commands != nil && !slices.Contains(s.Commands, Serve) {
 			cmd = s.Commands[0]
 		}
+		var d Demo
+		own := d.Settings()
 		if s.Flag != "" {
-			_, _, err := Load(cmd, []string{"--" + s.Flag + "=not-a-good-value@@"}, env(nil))
+			_, _, err := Load(cmd, []string{"--" + s.Flag + "=not-a-good-value@@"}, env(nil), own...)
 			if err == nil || !strings.HasPrefix(err.Error(), "--"+s.Flag+" ") {
 				t.Errorf("--%s with a bad value: err = %v, want one starting with the flag", s.Flag, err)
 			}
 		}
-		_, _, err := Load(cmd, nil, env(map[string]string{s.Env: "not-a-good-value@@"}))
+		_, _, err := Load(cmd, nil, env(map[string]string{s.Env: "not-a-good-value@@"}), own...)
 		if err == nil || !strings.HasPrefix(err.Error(), s.Env+"=") {
 			t.Errorf("%s with a bad value: err = %v, want one starting with the variable", s.Env, err)
 		}
@@ -278,7 +316,8 @@ func TestREADMEListsEverySetting(t *testing.T) {
 		section = section[:end+3]
 	}
 	var c Config
-	for _, s := range Table(&c) {
+	var d Demo
+	for _, s := range append(Table(&c), d.Settings()...) {
 		if s.Flag != "" && !strings.Contains(section, "`--"+s.Flag+"`") {
 			t.Errorf("README's Configuration does not list --%s", s.Flag)
 		}

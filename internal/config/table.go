@@ -55,7 +55,6 @@ func For(cmd Command, table, own []Setting) []Setting {
 // that command (see Load).
 func Table(c *Config) []Setting {
 	serve := []Command{Serve}
-	demo := []Command{Serve, Seed, National}
 	return []Setting{
 		{Flag: "database-url", Env: "DATABASE_URL", Arg: "URL", Default: "data/hotro.db", Secret: true,
 			Help:  "PostgreSQL URL (postgres://...) or SQLite file path",
@@ -124,21 +123,27 @@ func Table(c *Config) []Setting {
 			}},
 		{Flag: "demo-if-empty", Env: "HOTRO_DEMO_IF_EMPTY", Commands: serve,
 			Help: "load the demo data set if the database holds no payments", Parse: boolean(&c.DemoIfEmpty)},
+	}
+}
 
-		{Flag: "seed", Env: "HOTRO_DEMO_SEED", Arg: "N", Default: "2020", Commands: demo,
-			Help: "seed of the demo (or national) data set: the same seed gives the same data", Parse: integer(&c.DemoSeed, 0, 1<<63)},
-		{Flag: "scale", Env: "HOTRO_DEMO_SCALE", Arg: "F", Default: "1", Commands: demo,
+// Settings are the settings of the synthetic data sets, storing into d, for serve, seed and
+// national.
+func (d *Demo) Settings() []Setting {
+	return []Setting{
+		{Flag: "seed", Env: "HOTRO_DEMO_SEED", Arg: "N", Default: "2020",
+			Help: "seed of the demo (or national) data set: the same seed gives the same data", Parse: integer(&d.Seed, 0, 1<<63)},
+		{Flag: "scale", Env: "HOTRO_DEMO_SCALE", Arg: "F", Default: "1",
 			Help: "size of the data set, above 0 and at most 1000; 1 is the city's first round (national: 20 million recipients)",
 			Parse: func(v string) error {
 				f, err := strconv.ParseFloat(v, 64)
 				if err != nil || !(f > 0 && f <= 1000) {
 					return errors.New("must be a number above 0 and at most 1000")
 				}
-				c.DemoScale = f
+				d.Scale = f
 				return nil
 			}},
-		{Env: "HOTRO_DEMO_PASSWORD", Arg: "PASSWORD", Default: "hotro-demo-2020", Commands: demo, Secret: true,
-			Help: "password of the demo accounts", Parse: text(&c.DemoPassword)},
+		{Env: "HOTRO_DEMO_PASSWORD", Arg: "PASSWORD", Default: "hotro-demo-2020", Secret: true,
+			Help: "password of the demo accounts", Parse: text(&d.Password)},
 	}
 }
 
