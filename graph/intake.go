@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -56,9 +55,3 @@ func transition(in model.TransitionInput) (disbursement.Selection, disbursement.
 
 // timeText writes an instant in Asia/Ho_Chi_Minh, RFC 3339.
 func timeText(t time.Time) string { return t.In(civil.Location).Format(time.RFC3339) }
-
-func reportURL(uploadID int64) string { return fmt.Sprintf("/intake/uploads/%d/report.csv", uploadID) }
-
-func postingURL(wardCode string, batchID int64) string {
-	return fmt.Sprintf("/wards/%s/posting?batch=%d", wardCode, batchID)
-}

@@ -13,6 +13,7 @@ import (
 	"hotro/internal/fund"
 	"hotro/internal/intake"
 	"hotro/internal/intake/sheet"
+	intakeweb "hotro/internal/intake/web"
 	"hotro/internal/page"
 	"hotro/internal/program"
 )
@@ -44,7 +45,7 @@ func (r *importBatchResolver) CreatedAt(ctx context.Context, obj *intake.BatchSu
 
 // PostingURL is the resolver for the postingUrl field.
 func (r *importBatchResolver) PostingURL(ctx context.Context, obj *intake.BatchSummary) (string, error) {
-	return postingURL(obj.WardCode, obj.ID), nil
+	return intakeweb.PostingURL(obj.WardCode, obj.ID), nil
 }
 
 // Severity is the resolver for the severity field.
@@ -89,7 +90,7 @@ func (r *importReportResolver) ReportURL(ctx context.Context, obj *intake.Report
 	if obj.UploadID == 0 || obj.Status == intake.Committed || obj.Status == intake.Discarded {
 		return nil, nil
 	}
-	u := reportURL(obj.UploadID)
+	u := intakeweb.ReportURL(obj.UploadID)
 	return &u, nil
 }
 

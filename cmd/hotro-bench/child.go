@@ -22,7 +22,11 @@ import (
 // CPU profile (go tool pprof) of its whole run, and file.cached that of the server with the cache.
 func serveChild(ctx context.Context) error {
 	cfg := config.Defaults()
-	cfg.DatabaseURL = os.Getenv("BENCH_DATABASE_URL")
+	target, err := db.ParseURL(os.Getenv("BENCH_DATABASE_URL"))
+	if err != nil {
+		return fmt.Errorf("BENCH_DATABASE_URL: %w", err)
+	}
+	cfg.Database = target
 	cfg.Addr = "127.0.0.1:0"
 	cfg.ResponseCacheMB, _ = strconv.Atoi(os.Getenv("BENCH_RESPONSE_CACHE_MB"))
 	if path := os.Getenv("BENCH_CPUPROFILE"); path != "" {
@@ -39,11 +43,7 @@ func serveChild(ctx context.Context) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	target, err := db.ParseURL(cfg.DatabaseURL)
-	if err != nil {
-		return err
-	}
-	d, err := db.Open(ctx, target, db.Options{StatementTimeout: cfg.StatementTimeout})
+	d, err := db.Open(ctx, cfg.Database, db.Options{StatementTimeout: cfg.StatementTimeout})
 	if err != nil {
 		return err
 	}

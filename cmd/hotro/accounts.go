@@ -22,18 +22,25 @@ const cliActor = "cli"
 // [--keep-tokens].
 // The password is read from standard input (one line), never from a flag.
 func userCmd(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if len(args) < 2 {
+	var role, displayName, wardList string
+	var keepTokens bool
+	cfg, rest, err := load(config.User, args, getenv, stdout,
+		config.String("role", "ROLE", "role of a new account: admin, leader, analyst or ward_officer", &role),
+		config.String("name", "NAME", "the person's name as shown in the dashboard", &displayName),
+		config.String("wards", "CODES", "for a ward officer: comma-separated official ward codes, e.g. 05431,05434", &wardList),
+		config.Bool("keep-tokens", "passwd: leave the account's API tokens working (by default they end with its sessions)", &keepTokens))
+	if err != nil {
+		return err
+	}
+	if len(rest) != 2 {
 		return errors.New("usage: hotro user add USERNAME --role ROLE [--name NAME] [--wards CODES] | hotro user passwd USERNAME [--keep-tokens] (password on standard input)")
 	}
-	action, username := args[0], args[1]
-	cfg, rest, log, d, _, err := setup(ctx, config.User, args[2:], getenv, stderr)
+	action, username := rest[0], rest[1]
+	log, d, err := open(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	if len(rest) > 0 {
-		return fmt.Errorf("unexpected arguments %q", rest)
-	}
 	if err := migrateUp(ctx, d, log); err != nil {
 		return err
 	}
@@ -45,13 +52,13 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 			return err
 		}
 		var wards []string
-		for _, w := range strings.Split(cfg.UserWards, ",") {
+		for _, w := range strings.Split(wardList, ",") {
 			if w = strings.TrimSpace(w); w != "" {
 				wards = append(wards, w)
 			}
 		}
-		u, err := svc.CreateUser(ctx, account.NewUser{Username: username, DisplayName: cfg.UserDisplayName,
-			Role: auth.Role(cfg.UserRole), Password: password, WardCodes: wards}, cliActor)
+		u, err := svc.CreateUser(ctx, account.NewUser{Username: username, DisplayName: displayName,
+			Role: auth.Role(role), Password: password, WardCodes: wards}, cliActor)
 		if err != nil {
 			return describe(err)
 		}
@@ -61,10 +68,10 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 		if err != nil {
 			return err
 		}
-		if err := svc.SetPassword(ctx, username, password, cliActor, account.PasswordChange{KeepTokens: cfg.KeepTokens}); err != nil {
+		if err := svc.SetPassword(ctx, username, password, cliActor, account.PasswordChange{KeepTokens: keepTokens}); err != nil {
 			return describe(err)
 		}
-		if cfg.KeepTokens {
+		if keepTokens {
 			fmt.Fprintf(stdout, "password of %s changed; its sessions are ended, its API tokens kept\n", username)
 		} else {
 			fmt.Fprintf(stdout, "password of %s changed; its sessions and API tokens are ended\n", username)
@@ -77,28 +84,28 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 
 // tokenCmd: hotro token create USERNAME NAME [--ttl D] | revoke USERNAME NAME | list USERNAME.
 func tokenCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	if len(args) < 2 {
+	var ttl time.Duration
+	cfg, rest, err := load(config.Token, args, getenv, stdout,
+		config.Duration("ttl", "lifetime of a new token, e.g. 720h (0: no expiry)", &ttl))
+	if err != nil {
+		return err
+	}
+	if len(rest) < 2 {
 		return errors.New("usage: hotro token create USERNAME NAME [--ttl 720h] | hotro token revoke USERNAME NAME | hotro token list USERNAME")
 	}
-	action := args[0]
-	var pos []string
-	flags := args[1:]
-	for len(flags) > 0 && !strings.HasPrefix(flags[0], "-") {
-		pos, flags = append(pos, flags[0]), flags[1:]
-	}
-	cfg, rest, log, d, _, err := setup(ctx, config.Token, flags, getenv, stderr)
+	action, pos := rest[0], rest[1:]
+	log, d, err := open(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	pos = append(pos, rest...)
 	if err := migrateUp(ctx, d, log); err != nil {
 		return err
 	}
 	svc := account.NewService(d, account.Options{})
 	switch {
 	case action == "create" && len(pos) == 2:
-		secret, err := svc.CreateToken(ctx, pos[0], pos[1], cfg.TokenTTL, cliActor)
+		secret, err := svc.CreateToken(ctx, pos[0], pos[1], ttl, cliActor)
 		if err != nil {
 			return describe(err)
 		}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -13,69 +12,54 @@ import (
 	"hotro/internal/auth"
 	"hotro/internal/civil"
 	"hotro/internal/config"
-	"hotro/internal/errs"
 	"hotro/internal/intake"
 	"hotro/internal/vntext"
 )
 
-const importUsage = `usage: hotro import --program CODE --group CODE --ward CODE [--fund CODE] [--listed-on YYYY-MM-DD]
-                    [--as USERNAME] [--commit] FILE
-
-Checks a recipient list (.xlsx, or .csv/.txt in UTF-8 or Excel's UTF-16) against the group's rule and
-the lists already held, and prints the outcome of every row: nothing is written (the dry run). With
---commit, the list is checked again and written in one transaction, all or nothing; a list with any
-row in error is not written. --as acts as that account (its role and wards); without it the command
-acts as an administrator, recorded as "cli" in the audit trail.
-
-Exit status: 0 when the list is fine (or already imported), 1 when it has errors or cannot be read.
-`
-
 // importCmd: hotro import --program P --group G --ward W [--fund F] [--listed-on D] [--as U] [--commit] FILE.
+// It checks a recipient list (.xlsx, or .csv/.txt in UTF-8 or Excel's UTF-16) against the group's
+// rule and the lists already held, and prints the outcome of every row: nothing is written (the dry
+// run). With --commit, the list is checked again and written in one transaction, all or nothing; a
+// list with any row in error is not written. --as acts as that account (its role and wards); without
+// it the command acts as an administrator, recorded as "cli" in the audit trail. It fails (exit 1)
+// when the list has errors or cannot be read.
 func importCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("hotro import", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, importUsage) }
 	var req intake.Request
 	var listedOn, as string
 	var commit bool
-	fs.StringVar(&req.Program, "program", "", "programme code, e.g. NQ42-2020")
-	fs.StringVar(&req.Group, "group", "", "group code, e.g. HO_NGHEO")
-	fs.StringVar(&req.Ward, "ward", "", "official ward code, e.g. 05431")
-	fs.StringVar(&req.Fund, "fund", "", "fund code (default: the programme's first fund)")
-	fs.StringVar(&listedOn, "listed-on", "", "the day the list was drawn up, YYYY-MM-DD (default: today)")
-	fs.StringVar(&as, "as", "", "act as this account (its role and wards)")
-	fs.BoolVar(&commit, "commit", false, "write the list (default: dry run)")
-	// The flags every command takes go on to the configuration.
-	var common []string
-	for _, name := range []string{"database-url", "statement-timeout", "log-format", "log-level"} {
-		fs.Func(name, "see hotro help", func(v string) error { common = append(common, "--"+name+"="+v); return nil })
-	}
-	if err := fs.Parse(args); err != nil {
+	cfg, rest, err := load(config.Import, args, getenv, stdout,
+		config.String("program", "CODE", "programme code, e.g. NQ42-2020", &req.Program),
+		config.String("group", "CODE", "group code, e.g. HO_NGHEO", &req.Group),
+		config.String("ward", "CODE", "official ward code, e.g. 05431", &req.Ward),
+		config.String("fund", "CODE", "fund code (default: the programme's first fund)", &req.Fund),
+		config.String("listed-on", "YYYY-MM-DD", "the day the list was drawn up (default: today)", &listedOn),
+		config.String("as", "USERNAME", "act as this account (its role and wards); default: an administrator, recorded as cli", &as),
+		config.Bool("commit", "write the list, all or nothing (default: a dry run that writes nothing)", &commit))
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 || req.Program == "" || req.Group == "" || req.Ward == "" {
-		fmt.Fprint(stderr, importUsage)
-		return errors.New("hotro import cần --program, --group, --ward và một tệp danh sách (import needs --program, --group, --ward and one FILE)")
+	if len(rest) != 1 || req.Program == "" || req.Group == "" || req.Ward == "" {
+		return errors.New("import needs --program, --group, --ward and one FILE (hotro import -h)")
 	}
 	if listedOn != "" {
 		d, err := civil.Parse(listedOn)
 		if err != nil {
-			return fmt.Errorf("--listed-on %q: ngày lập danh sách phải có dạng YYYY-MM-DD, ví dụ 2020-04-20", listedOn)
+			return fmt.Errorf("--listed-on %q: give the day the list was drawn up as YYYY-MM-DD, e.g. 2020-04-20", listedOn)
 		}
 		req.ListedOn = &d
 	}
-	path := fs.Arg(0)
+	path := rest[0]
 	file, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return describe(errs.E("import", errs.NotFound, errs.Msgf("Không có tệp %s.", path)))
+			return fmt.Errorf("no file %s", path)
 		}
-		return describe(errs.E("import", errs.Invalid, errs.Msgf("Không mở được tệp %s (%v).", path, err)))
+		return fmt.Errorf("cannot open %s: %v", path, err)
 	}
 	defer file.Close()
 	req.FileName = filepath.Base(path)
 
-	_, _, log, d, _, err := setup(ctx, config.Command("import"), common, getenv, stderr)
+	log, d, err := open(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}

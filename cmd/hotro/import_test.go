@@ -114,11 +114,14 @@ func TestImportCommand(t *testing.T) {
 				{"another ward's officer", []string{"--as", "canbo.phucha", good}, true, "", "", false},
 				{"commit as the ward's officer", []string{"--as", "canbo.quantrieu", "--commit", good}, false, "Đã nhập 3 dòng", "committing", true},
 				{"the same file again", []string{"--commit", good}, false, "Không có gì được thêm", "", false},
-				{"no file", nil, true, "", "usage: hotro import", false},
+				{"no file", nil, true, "", "import needs --program, --group, --ward and one FILE", false},
 			}
 			for _, tt := range tests {
 				t.Run(tt.name, func(t *testing.T) {
 					out, errOut, err := imp(tt.args...)
+					if err != nil {
+						errOut += "hotro: " + err.Error() // as main prints it
+					}
 					if (err != nil) != tt.wantErr || !strings.Contains(out, tt.wantOut) || !strings.Contains(errOut, tt.wantStderr) {
 						t.Errorf("error %v, want error %v\nstdout:\n%s\nstderr:\n%s", err, tt.wantErr, out, errOut)
 					}

@@ -10,7 +10,7 @@ import (
 )
 
 func migrateCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	_, rest, _, d, _, err := setup(ctx, config.Migrate, args, getenv, stderr)
+	_, rest, _, d, err := setup(ctx, config.Migrate, args, getenv, stdout, stderr)
 	if err != nil {
 		return err
 	}
@@ -19,14 +19,11 @@ func migrateCmd(ctx context.Context, args []string, getenv func(string) string, 
 	if err != nil {
 		return err
 	}
-	action := "up"
-	if len(rest) > 0 {
-		action = rest[0]
+	act, err := action(config.Migrate, rest, "up", "up", "down", "status")
+	if err != nil {
+		return err
 	}
-	if len(rest) > 1 {
-		return fmt.Errorf("migrate takes one action (up, down or status), got %q", rest)
-	}
-	switch action {
+	switch act {
 	case "up":
 		names, err := mg.Up(ctx)
 		if err != nil {
@@ -61,8 +58,6 @@ func migrateCmd(ctx context.Context, args []string, getenv func(string) string, 
 			}
 			fmt.Fprintf(stdout, "%-8s %s_%s\n", state, m.Name, m.Comment)
 		}
-	default:
-		return fmt.Errorf("migrate: unknown action %q (use up, down or status)", action)
 	}
 	return nil
 }

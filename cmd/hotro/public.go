@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"hotro/internal/config"
@@ -19,18 +18,13 @@ import (
 // programming, for every withheld sensitive cell, the values consistent with every published cell,
 // and fails when one is narrower than the protection.
 func publicCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	var action []string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		action, args = args[:1], args[1:]
-	}
-	cfg, rest, log, d, _, err := setup(ctx, config.Public, args, getenv, stderr)
+	cfg, rest, log, d, err := setup(ctx, config.Public, args, getenv, stdout, stderr)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	rest = append(action, rest...)
-	if len(rest) != 1 || rest[0] != "audit" {
-		return fmt.Errorf("public takes one action, audit; got %q", rest)
+	if _, err := action(config.Public, rest, "", "audit"); err != nil {
+		return err
 	}
 	if err := migrateUp(ctx, d, log); err != nil {
 		return err

@@ -14,25 +14,20 @@ import (
 // rollupCmd checks the rollups against a recomputation from the lines, or rebuilds them:
 // hotro rollup check|rebuild.
 func rollupCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	// The action may come before the flags (hotro rollup check --database-url ...) or after them.
-	var action []string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		action, args = args[:1], args[1:]
-	}
-	_, rest, log, d, _, err := setup(ctx, config.Migrate, args, getenv, stderr)
+	_, rest, log, d, err := setup(ctx, config.Rollup, args, getenv, stdout, stderr)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	rest = append(action, rest...)
-	if len(rest) != 1 {
-		return fmt.Errorf("rollup takes one action (check or rebuild), got %q", rest)
+	act, err := action(config.Rollup, rest, "", "check", "rebuild")
+	if err != nil {
+		return err
 	}
 	if err := migrateUp(ctx, d, log); err != nil {
 		return err
 	}
 	start := time.Now()
-	switch rest[0] {
+	switch act {
 	case "check":
 		rep, err := rollup.Check(ctx, d)
 		if err != nil {
@@ -50,8 +45,6 @@ func rollupCmd(ctx context.Context, args []string, getenv func(string) string, s
 			return err
 		}
 		fmt.Fprintf(stdout, "rebuilt %d rollup rows from %d payment lines in %s\n", sum.Rows, sum.Lines, time.Since(start).Round(time.Millisecond))
-	default:
-		return fmt.Errorf("rollup: unknown action %q (use check or rebuild)", rest[0])
 	}
 	return nil
 }

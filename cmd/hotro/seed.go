@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,7 +17,11 @@ import (
 )
 
 func seedCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, rest, log, d, _, err := setup(ctx, config.Seed, args, getenv, stderr)
+	var demo, nationalSet bool
+	var set config.Demo
+	_, rest, log, d, err := setup(ctx, config.Seed, args, getenv, stdout, stderr, append(set.Settings(),
+		config.Bool("demo", "also load the synthetic demo data set (only into a database without payments)", &demo),
+		config.Bool("national", "load the synthetic national data set with COPY (PostgreSQL; --scale 1 is 20 million recipients)", &nationalSet))...)
 	if err != nil {
 		return err
 	}
@@ -24,8 +29,11 @@ func seedCmd(ctx context.Context, args []string, getenv func(string) string, std
 	if len(rest) > 0 {
 		return fmt.Errorf("seed takes no arguments, got %q", rest)
 	}
-	if cfg.National {
-		if err := national.Check(d, nationalOptions(cfg, nil)); err != nil {
+	if demo && nationalSet {
+		return errors.New("--demo and --national are two different data sets: choose one")
+	}
+	if nationalSet {
+		if err := national.Check(d, nationalOptions(set, nil)); err != nil {
 			return err
 		}
 	}
@@ -40,27 +48,27 @@ func seedCmd(ctx context.Context, args []string, getenv func(string) string, std
 	if sum.Moved > 0 {
 		fmt.Fprintf(stdout, "%d units moved to another parent: the aggregates of their provinces were computed again\n", sum.Moved)
 	}
-	if cfg.National {
-		return loadNational(ctx, cfg, d, log, stdout)
+	if nationalSet {
+		return loadNational(ctx, set, d, log, stdout)
 	}
-	if !cfg.Demo {
+	if !demo {
 		return nil
 	}
-	demo, err := seed.Demo(ctx, d, seed.DemoOptions{Seed: cfg.DemoSeed, Scale: cfg.DemoScale, Observer: rollup.NewKeeper()})
+	sumDemo, err := seed.Demo(ctx, d, seed.DemoOptions{Seed: set.Seed, Scale: set.Scale, Observer: rollup.NewKeeper()})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "demo data (seed %d, scale %g): %d recipients, %d payment lines; first round paid %d VND to %d people\n",
-		cfg.DemoSeed, cfg.DemoScale, demo.Beneficiaries, demo.Disbursements, demo.FirstRoundAmount, demo.FirstRoundPeople)
-	if err := seed.CreateDemoAccounts(ctx, d, cfg.DemoPassword, account.DefaultHash); err != nil {
+		set.Seed, set.Scale, sumDemo.Beneficiaries, sumDemo.Disbursements, sumDemo.FirstRoundAmount, sumDemo.FirstRoundPeople)
+	if err := seed.CreateDemoAccounts(ctx, d, set.Password, account.DefaultHash); err != nil {
 		return err
 	}
-	printDemoAccounts(stdout, cfg.DemoPassword)
+	printDemoAccounts(stdout, set.Password)
 	return nil
 }
 
 // demoIfEmpty loads the demo data set when the database holds no payment lines.
-func demoIfEmpty(ctx context.Context, d *bun.DB, cfg config.Config, log *slog.Logger) error {
+func demoIfEmpty(ctx context.Context, d *bun.DB, demo config.Demo, log *slog.Logger) error {
 	n, err := d.NewSelect().Table("disbursements").Count(ctx)
 	if err != nil {
 		return fmt.Errorf("counting payment lines: %w", err)
@@ -68,15 +76,12 @@ func demoIfEmpty(ctx context.Context, d *bun.DB, cfg config.Config, log *slog.Lo
 	if n > 0 {
 		return nil
 	}
-	sum, err := seed.Demo(ctx, d, seed.DemoOptions{Seed: cfg.DemoSeed, Scale: cfg.DemoScale, Observer: rollup.NewKeeper()})
+	sum, err := seed.Demo(ctx, d, seed.DemoOptions{Seed: demo.Seed, Scale: demo.Scale, Observer: rollup.NewKeeper()})
 	if err != nil {
 		return fmt.Errorf("loading demo data: %w", err)
 	}
-	log.Info("demo data loaded", "seed", cfg.DemoSeed, "recipients", sum.Beneficiaries, "lines", sum.Disbursements)
-	if err := seed.CreateDemoAccounts(ctx, d, cfg.DemoPassword, account.DefaultHash); err != nil {
-		return err
-	}
-	return nil
+	log.Info("demo data loaded", "seed", demo.Seed, "recipients", sum.Beneficiaries, "lines", sum.Disbursements)
+	return seed.CreateDemoAccounts(ctx, d, demo.Password, account.DefaultHash)
 }
 
 // printDemoAccounts tells how to sign in to a demo database.

@@ -20,11 +20,16 @@ import (
 )
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, _, log, d, target, err := setup(ctx, config.Serve, args, getenv, stderr)
+	var demo config.Demo
+	cfg, rest, log, d, err := setup(ctx, config.Serve, args, getenv, stdout, stderr, demo.Settings()...)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
+	if len(rest) > 0 {
+		return fmt.Errorf("serve takes no arguments, got %q", rest)
+	}
+	target := cfg.Database
 	if cfg.TLSCert != "" {
 		if _, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey); err != nil {
 			return fmt.Errorf("cannot use the TLS certificate and key: %v", err)
@@ -52,7 +57,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		log.Info("reference data loaded")
 	}
 	if cfg.DemoIfEmpty {
-		if err := demoIfEmpty(ctx, d, cfg, log); err != nil {
+		if err := demoIfEmpty(ctx, d, demo, log); err != nil {
 			return err
 		}
 	}
@@ -84,7 +89,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		metricsDone <- nil
 	}
 	if info, err := dataset.NewStore(d).Get(ctx); err == nil && info.Demo {
-		printDemoAccounts(stdout, cfg.DemoPassword)
+		printDemoAccounts(stdout, demo.Password)
 	}
 	err = server.ServeTLS(ctx, servers.Main, l, cfg.ShutdownTimeout, server.TLS{Cert: cfg.TLSCert, Key: cfg.TLSKey})
 	if mErr := <-metricsDone; err == nil && mErr != nil {

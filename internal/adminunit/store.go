@@ -226,3 +226,18 @@ func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
 	}
 	return int(n), nil
 }
+
+// WardCodesAmong returns those of the commune codes that name a unit (of any period) among ids: the
+// codes of a filter that a ward officer of the wards ids may ask about. The order is unspecified.
+func (s *Store) WardCodesAmong(ctx context.Context, codes []string, ids []int64) ([]string, error) {
+	if len(codes) == 0 || len(ids) == 0 {
+		return nil, nil
+	}
+	var found []string
+	err := s.db.NewRaw("SELECT DISTINCT code FROM admin_units WHERE level = ? AND code IN (?) AND id IN (?)",
+		string(Commune), bun.List(codes), bun.List(ids)).Scan(ctx, &found)
+	if err != nil {
+		return nil, errs.E("adminunit: ward codes among", err)
+	}
+	return found, nil
+}

@@ -1,5 +1,12 @@
-// Package app assembles hotro from its parts: stores over the database, the GraphQL API, the pages
-// and the HTTP server. main and the end-to-end tests build hotro the same way through it.
+// Package app is hotro's composition package: it wires the stores over the database, the GraphQL
+// API (graph), the dashboard and its query console (dashboard, dashboard/console), the pages and the
+// HTTP server into one hotro, for the binaries (cmd/hotro, cmd/hotro-bench) and, through apptest,
+// the end-to-end tests.
+//
+// Dependencies point one way, down: cmd -> app -> graph, dashboard -> the domain packages of
+// internal/ -> db, errs. app is the top floor of internal/, not the bottom: it is the only package
+// under internal/ (with apptest) that imports graph/ or dashboard/, and only binaries and apptest
+// import it. TestDependenciesPointDown fails when a package breaks either rule.
 package app
 
 import (
@@ -9,8 +16,8 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"hotro/console"
 	"hotro/dashboard"
+	"hotro/dashboard/console"
 	"hotro/graph"
 	"hotro/internal/account"
 	"hotro/internal/adminunit"
@@ -53,18 +60,10 @@ type Servers struct {
 func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error) {
 	// Reads go to the streaming replicas when there are any (and on to the primary if none
 	// answers); writes always go to d, the primary.
-	replicas, err := db.ParseReplicaURLs(cfg.ReplicaURLs)
-	if err != nil {
-		return Servers{}, err
-	}
 	var read *bun.DB = d
 	ready := d.PingContext
-	if len(replicas) > 0 {
-		primary, err := db.ParseURL(cfg.DatabaseURL)
-		if err != nil {
-			return Servers{}, err
-		}
-		router, err := db.NewRouter(d, primary, replicas, db.Options{StatementTimeout: cfg.StatementTimeout})
+	if len(cfg.Replicas) > 0 {
+		router, err := db.NewRouter(d, cfg.Database, cfg.Replicas, db.Options{StatementTimeout: cfg.StatementTimeout})
 		if err != nil {
 			return Servers{}, err
 		}
@@ -116,6 +115,7 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 	gql := cache.Handler(graph.CacheRequest, api)
 	page := dashboard.Handler()
 	if cfg.AssetsDir != "" {
+		var err error
 		if page, err = dashboard.HandlerFromDir(cfg.AssetsDir); err != nil {
 			return Servers{}, fmt.Errorf("--assets-dir or HOTRO_ASSETS_DIR: %w", err)
 		}

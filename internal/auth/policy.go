@@ -7,6 +7,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"hotro/internal/adminunit"
 	"hotro/internal/errs"
 )
 
@@ -115,9 +116,7 @@ func CheckWardCodes(ctx context.Context, idb bun.IDB, id *Identity, codes []stri
 	if !id.WardScoped() || len(codes) == 0 {
 		return nil
 	}
-	var inScope []string
-	err := idb.NewRaw("SELECT DISTINCT code FROM admin_units WHERE level = 'COMMUNE' AND code IN (?) AND id IN (?)",
-		bun.List(codes), bun.List(append([]int64{0}, id.WardIDs...))).Scan(ctx, &inScope)
+	inScope, err := adminunit.NewStore(idb).WardCodesAmong(ctx, codes, id.WardIDs)
 	if err != nil {
 		return errs.E("auth: scope", err)
 	}

@@ -51,7 +51,8 @@ type Target struct {
 	DSN string
 }
 
-// ParseURL reads DATABASE_URL: empty means the default SQLite file, postgres:// or postgresql://
+// ParseURL reads a database URL (config reads DATABASE_URL with it; its errors do not name the
+// setting, which config adds): empty means the default SQLite file, postgres:// or postgresql://
 // select PostgreSQL, sqlite:PATH or file:PATH or a plain path select SQLite.
 func ParseURL(raw string) (Target, error) {
 	raw = strings.TrimSpace(raw)
@@ -60,7 +61,7 @@ func ParseURL(raw string) (Target, error) {
 		return Target{SQLite, DefaultSQLitePath}, nil
 	case strings.HasPrefix(raw, "postgres://"), strings.HasPrefix(raw, "postgresql://"):
 		if _, err := pgx.ParseConfig(raw); err != nil {
-			return Target{}, fmt.Errorf("DATABASE_URL is not a valid PostgreSQL URL: %s", pgxReason(err))
+			return Target{}, fmt.Errorf("not a valid PostgreSQL URL: %s", pgxReason(err))
 		}
 		return Target{Postgres, raw}, nil
 	case strings.HasPrefix(raw, "sqlite://"):
@@ -71,7 +72,7 @@ func ParseURL(raw string) (Target, error) {
 		return sqliteTarget(strings.TrimPrefix(raw, "file:"))
 	case strings.Contains(raw, "://"):
 		scheme, _, _ := strings.Cut(raw, "://")
-		return Target{}, fmt.Errorf("DATABASE_URL scheme %q is not supported: use postgres://user@host:port/dbname or a SQLite file path", scheme)
+		return Target{}, fmt.Errorf("scheme %q is not supported: use postgres://user@host:port/dbname or a SQLite file path", scheme)
 	default:
 		return sqliteTarget(raw)
 	}
@@ -79,10 +80,10 @@ func ParseURL(raw string) (Target, error) {
 
 func sqliteTarget(path string) (Target, error) {
 	if path == "" {
-		return Target{}, errors.New("DATABASE_URL names SQLite but no file path")
+		return Target{}, errors.New("names SQLite but no file path")
 	}
 	if strings.ContainsAny(path, "?#") {
-		return Target{}, fmt.Errorf("DATABASE_URL SQLite path %q must not carry parameters; hotro sets them", path)
+		return Target{}, fmt.Errorf("SQLite path %q must not carry parameters; hotro sets them", path)
 	}
 	return Target{SQLite, path}, nil
 }

@@ -19,21 +19,21 @@ import (
 	"hotro/internal/errs"
 )
 
-// ParseReplicaURLs reads DATABASE_REPLICA_URLS: PostgreSQL URLs of streaming replicas of the primary,
+// ParseReplicaURLs reads a list of replica URLs (config reads DATABASE_REPLICA_URLS with it): PostgreSQL URLs of streaming replicas of the primary,
 // separated by commas. Empty means none.
 func ParseReplicaURLs(raw string) ([]Target, error) {
 	var out []Target
-	for _, part := range strings.Split(raw, ",") {
+	for i, part := range strings.Split(raw, ",") {
 		part = strings.TrimSpace(part)
 		if part == "" {
 			continue
 		}
 		t, err := ParseURL(part)
 		if err != nil {
-			return nil, fmt.Errorf("DATABASE_REPLICA_URLS: %w", err)
+			return nil, fmt.Errorf("replica %d: %w", i+1, err)
 		}
 		if t.Dialect != Postgres {
-			return nil, fmt.Errorf("DATABASE_REPLICA_URLS lists %q, which is not a PostgreSQL URL: replicas are PostgreSQL streaming replicas", t.Describe())
+			return nil, fmt.Errorf("replica %d (%s) is not a PostgreSQL URL: replicas are PostgreSQL streaming replicas", i+1, t.Describe())
 		}
 		out = append(out, t)
 	}

@@ -10,6 +10,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -24,6 +25,16 @@ import (
 
 //go:embed posting.html posting.css
 var files embed.FS
+
+// ReportURL is the address of the report of checked upload uploadID (every row with its outcome).
+func ReportURL(uploadID int64) string {
+	return "/intake/uploads/" + strconv.FormatInt(uploadID, 10) + "/report.csv"
+}
+
+// PostingURL is the address of the printable posting list of batch batchID in the ward wardCode.
+func PostingURL(wardCode string, batchID int64) string {
+	return "/wards/" + url.PathEscape(wardCode) + "/posting?batch=" + strconv.FormatInt(batchID, 10)
+}
 
 // Handler serves, under the same mux:
 //

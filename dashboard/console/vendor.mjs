@@ -46,7 +46,7 @@ collect("graphiql");
 notices.sort();
 writeFileSync(`${out}/graphiql-THIRD-PARTY-LICENSES.txt`,
   `Licences of the packages bundled into graphiql-${graphiql}.min.js, as installed by npm ci from\n` +
-  `console/package-lock.json (the GraphiQL maintainers built the bundle; its exact versions may differ).\n\n` +
+  `dashboard/console/package-lock.json (the GraphiQL maintainers built the bundle; its exact versions may differ).\n\n` +
   notices.join("\n" + "-".repeat(78) + "\n\n"));
 sums.push(`${createHash("sha256").update(readFileSync(`${out}/graphiql-THIRD-PARTY-LICENSES.txt`)).digest("hex")}  graphiql-THIRD-PARTY-LICENSES.txt`);
 writeFileSync(`${out}/SHA256SUMS`, sums.sort((a, b) => a.slice(66).localeCompare(b.slice(66))).join("\n") + "\n");

@@ -9,7 +9,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/validator/rules"
 
-	"hotro/console"
+	"hotro/dashboard/console"
 	"hotro/graph"
 	"hotro/internal/app/apptest"
 	"hotro/internal/db/dbtest"

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"hotro/console"
+	"hotro/dashboard/console"
 	"hotro/internal/webasset/webassettest"
 )
 

@@ -191,7 +191,7 @@ func (p *page) screenshot(name string) {
 	}
 	dir := os.Getenv("HOTRO_SCREENSHOTS")
 	if dir == "" {
-		dir = filepath.Join("..", "bin", "screenshots")
+		dir = filepath.Join("..", "..", "bin", "screenshots")
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		p.t.Fatal(err)
