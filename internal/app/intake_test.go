@@ -17,6 +17,7 @@ import (
 	"hotro/internal/app/apptest"
 	"hotro/internal/civil"
 	"hotro/internal/db/dbtest"
+	"hotro/internal/disbursement"
 	"hotro/internal/intake/sheet"
 	"hotro/internal/seed/seedtest"
 )
@@ -275,6 +276,10 @@ func TestIntakeThroughGraphQL(t *testing.T) {
 				status, _, body := get(t, srv, officer, "/wards/05431/posting?draft=1&group=HO_NGHEO&batch="+batch.ID)
 				if status != http.StatusOK || !strings.Contains(string(body), "BẢN DỰ THẢO") || strings.Count(string(body), "********") != 3 {
 					t.Errorf("draft: %d %s", status, body)
+				}
+				// The lines' state in the words of the one table, as the dashboard and exports say it.
+				if want := "các dòng ở trạng thái “" + disbursement.Listed.Label() + "”"; !strings.Contains(string(body), want) {
+					t.Errorf("draft does not say %q", want)
 				}
 			})
 			if r := step(t, officer, map[string]any{"step": "POST", "date": nil}); r.Code() != "BAD_USER_INPUT" || !strings.Contains(string(r.Raw), "Cần chọn ngày niêm yết") {

@@ -1,5 +1,6 @@
 // Package portal serves the data of the charts the city portal embeds: public aggregates only,
 // with small cells withheld, as cacheable JSON, and signed links for charts that are not public.
+// A chart's filter parameters are read by report.URLSyntax under the short embed names.
 package portal
 
 import (

@@ -1,5 +1,9 @@
 // Package report answers read-only aggregate questions about payments: totals by any combination of
 // unit, program, group, fund, status, channel and calendar period, under any filter.
+//
+// It owns the vocabulary of a stats query: the dimensions and order fields (Dimensions,
+// OrderFields) and the one reader of a stats query written as URL parameters (URLSyntax, with the
+// export and embed names), which the exports and the portal's chart data both use.
 package report
 
 import (
