@@ -36,6 +36,10 @@ func TestStatusWordsComeFromTheAPI(t *testing.T) {
 		t.Errorf("status filter options %q, want %q", got, wantVi)
 	}
 
+	openStatuses := `document.querySelector('details[data-field="statuses"]').open = true`
+	eval[bool](tb, openStatuses)
+	tb.screenshot("vocabulary-statuses-vi-1440")
+
 	tb.click("#lang-switch")
 	tb.waitFor(`document.documentElement.lang === "en" && document.body.dataset.state === "ready"`)
 	if got := eval[[]string](tb, options); !reflect.DeepEqual(got, wantEn) {
@@ -45,7 +49,19 @@ func TestStatusWordsComeFromTheAPI(t *testing.T) {
 		Object.keys({...tables.vi, ...tables.en}).filter((k) => /^(status|channel|stepVerb)_/.test(k)))`); len(got) > 0 {
 		t.Errorf("i18n.js still has its own words for codes: %q", got)
 	}
+	eval[bool](tb, openStatuses)
+	tb.screenshot("vocabulary-statuses-en-1440")
+
 	// Back to Vietnamese for the next tests of this browser.
 	tb.click("#lang-switch")
 	tb.waitFor(`document.documentElement.lang === "vi" && document.body.dataset.state === "ready"`)
+
+	phone := newTab(t, 390)
+	phone.do(chromedp.Navigate(srv.URL + "/"))
+	phone.waitReady()
+	if got := eval[[]string](phone, options); !reflect.DeepEqual(got, wantVi) {
+		t.Errorf("status filter options on a phone %q, want %q", got, wantVi)
+	}
+	eval[bool](phone, `document.querySelector("#filter-fields") && (document.querySelector('details[data-field="statuses"]').open = true)`)
+	phone.screenshot("vocabulary-statuses-vi-390")
 }
