@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html/template"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -297,6 +298,18 @@ func TestIntakeThroughGraphQL(t *testing.T) {
 				if status != http.StatusOK || !strings.Contains(page, "Nguyễn Văn Thử") || !strings.Contains(page, "********7001") ||
 					strings.Contains(page, "001085777001") || !strings.Contains(page, "5.250.000") || strings.Contains(page, "<style") || strings.Contains(page, "<script") {
 					t.Errorf("posting page: %d\n%s", status, page)
+				}
+				// The group is named as the API names it: group names are programme data, one source.
+				var groups struct{ BeneficiaryGroups []struct{ Code, Name string } }
+				must(t, json.Unmarshal(officer.GraphQL(t, `{ beneficiaryGroups(program: "NQ42-2020") { code name } }`, nil).Data, &groups))
+				named := false
+				for _, g := range groups.BeneficiaryGroups {
+					if g.Code == "HO_NGHEO" {
+						named = strings.Contains(page, template.HTMLEscapeString(g.Name))
+					}
+				}
+				if !named {
+					t.Errorf("posting page does not name HO_NGHEO as the API does (%+v)", groups)
 				}
 				if !strings.Contains(h.Get("Content-Security-Policy"), "style-src 'self'") {
 					t.Errorf("CSP = %q", h.Get("Content-Security-Policy"))
