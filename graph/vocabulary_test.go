@@ -7,6 +7,7 @@ import (
 
 	"hotro/graph"
 	"hotro/internal/disbursement"
+	"hotro/internal/report"
 )
 
 // TestVocabularyIsTheDomainTable: the API serves the words for statuses, steps and channels
@@ -40,4 +41,40 @@ func TestVocabularyIsTheDomainTable(t *testing.T) {
 	if !reflect.DeepEqual(got.Vocabulary, want) {
 		t.Errorf("vocabulary = %+v\nwant %+v", got.Vocabulary, want)
 	}
+}
+
+// TestStatsEnumsAreTheReportLists: the API's enums of a stats query are report's lists, value for
+// value and in order, so that exports and embed links (which read report.Dimensions and
+// report.OrderFields) accept what the API accepts.
+func TestStatsEnumsAreTheReportLists(t *testing.T) {
+	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
+	values := func(enum string) []string {
+		var out []string
+		for _, v := range schema.Types[enum].EnumValues {
+			out = append(out, v.Name)
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		enum string
+		want []string
+	}{
+		{"Dimension", names(report.Dimensions)},
+		{"StatsOrderField", names(report.OrderFields)},
+		{"DisbursementStatus", names(disbursement.Statuses)},
+		{"PaymentChannel", names(disbursement.Channels)},
+		{"WorkflowStep", names(disbursement.Steps)},
+	} {
+		if got := values(tt.enum); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("enum %s = %v, want %v", tt.enum, got, tt.want)
+		}
+	}
+}
+
+func names[T ~string](vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
 }
