@@ -130,6 +130,12 @@ type ComplexityRoot struct {
 		SupportUnit   func(childComplexity int) int
 	}
 
+	ChannelLabel struct {
+		Code func(childComplexity int) int
+		En   func(childComplexity int) int
+		Vi   func(childComplexity int) int
+	}
+
 	DatasetInfo struct {
 		Demo     func(childComplexity int) int
 		SeededAt func(childComplexity int) int
@@ -410,6 +416,7 @@ type ComplexityRoot struct {
 		PublicStats       func(childComplexity int, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int, unitsAsOf *civil.Date) int
 		Reconciliations   func(childComplexity int, first *int, after *string) int
 		Stats             func(childComplexity int, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int, unitsAsOf *civil.Date) int
+		Vocabulary        func(childComplexity int) int
 		Ward              func(childComplexity int, code string, asOf *civil.Date) int
 		Wards             func(childComplexity int, asOf *civil.Date, districts []string, provinces []string) int
 		WardsConnection   func(childComplexity int, asOf *civil.Date, districts []string, provinces []string, search *string, first *int, after *string) int
@@ -464,6 +471,18 @@ type ComplexityRoot struct {
 		Total func(childComplexity int) int
 	}
 
+	StatusLabel struct {
+		Code func(childComplexity int) int
+		En   func(childComplexity int) int
+		Vi   func(childComplexity int) int
+	}
+
+	StepLabel struct {
+		Code func(childComplexity int) int
+		En   func(childComplexity int) int
+		Vi   func(childComplexity int) int
+	}
+
 	Totals struct {
 		AmountApproved  func(childComplexity int) int
 		AmountListed    func(childComplexity int) int
@@ -479,6 +498,12 @@ type ComplexityRoot struct {
 		People func(childComplexity int) int
 		Step   func(childComplexity int) int
 		To     func(childComplexity int) int
+	}
+
+	Vocabulary struct {
+		Channels func(childComplexity int) int
+		Statuses func(childComplexity int) int
+		Steps    func(childComplexity int) int
 	}
 
 	Ward struct {
@@ -841,6 +866,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BeneficiaryGroup.SupportUnit(childComplexity), true
+
+	case "ChannelLabel.code":
+		if e.ComplexityRoot.ChannelLabel.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelLabel.Code(childComplexity), true
+	case "ChannelLabel.en":
+		if e.ComplexityRoot.ChannelLabel.En == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelLabel.En(childComplexity), true
+	case "ChannelLabel.vi":
+		if e.ComplexityRoot.ChannelLabel.Vi == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelLabel.Vi(childComplexity), true
 
 	case "DatasetInfo.demo":
 		if e.ComplexityRoot.DatasetInfo.Demo == nil {
@@ -2224,6 +2268,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Stats(childComplexity, args["filter"].(*model.DisbursementFilter), args["groupBy"].([]report.Dimension), args["orderBy"].(*model.StatsOrder), args["first"].(*int), args["unitsAsOf"].(*civil.Date)), true
+	case "Query.vocabulary":
+		if e.ComplexityRoot.Query.Vocabulary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Vocabulary(childComplexity), true
 	case "Query.ward":
 		if e.ComplexityRoot.Query.Ward == nil {
 			break
@@ -2472,6 +2522,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Stats.Total(childComplexity), true
 
+	case "StatusLabel.code":
+		if e.ComplexityRoot.StatusLabel.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusLabel.Code(childComplexity), true
+	case "StatusLabel.en":
+		if e.ComplexityRoot.StatusLabel.En == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusLabel.En(childComplexity), true
+	case "StatusLabel.vi":
+		if e.ComplexityRoot.StatusLabel.Vi == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusLabel.Vi(childComplexity), true
+
+	case "StepLabel.code":
+		if e.ComplexityRoot.StepLabel.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepLabel.Code(childComplexity), true
+	case "StepLabel.en":
+		if e.ComplexityRoot.StepLabel.En == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepLabel.En(childComplexity), true
+	case "StepLabel.vi":
+		if e.ComplexityRoot.StepLabel.Vi == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepLabel.Vi(childComplexity), true
+
 	case "Totals.amountApproved":
 		if e.ComplexityRoot.Totals.AmountApproved == nil {
 			break
@@ -2539,6 +2627,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TransitionResult.To(childComplexity), true
+
+	case "Vocabulary.channels":
+		if e.ComplexityRoot.Vocabulary.Channels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vocabulary.Channels(childComplexity), true
+	case "Vocabulary.statuses":
+		if e.ComplexityRoot.Vocabulary.Statuses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vocabulary.Statuses(childComplexity), true
+	case "Vocabulary.steps":
+		if e.ComplexityRoot.Vocabulary.Steps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vocabulary.Steps(childComplexity), true
 
 	case "Ward.became":
 		if e.ComplexityRoot.Ward.Became == nil {
@@ -2848,7 +2955,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "batchlines.graphqls" "embed.graphqls" "funds.graphqls" "intake.graphqls" "lists.graphqls" "programs.graphqls" "public.graphqls" "queue.graphqls" "scalars.graphqls" "schema.graphqls" "stats.graphqls" "units.graphqls"
+//go:embed "batchlines.graphqls" "embed.graphqls" "funds.graphqls" "intake.graphqls" "lists.graphqls" "programs.graphqls" "public.graphqls" "queue.graphqls" "scalars.graphqls" "schema.graphqls" "stats.graphqls" "units.graphqls" "vocabulary.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2872,6 +2979,7 @@ var sources = []*ast.Source{
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
 	{Name: "stats.graphqls", Input: sourceData("stats.graphqls"), BuiltIn: false},
 	{Name: "units.graphqls", Input: sourceData("units.graphqls"), BuiltIn: false},
+	{Name: "vocabulary.graphqls", Input: sourceData("vocabulary.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -3017,6 +3125,18 @@ func (ec *executionContext) childFields_BeneficiaryGroup(ctx context.Context, fi
 		return ec.fieldContext_BeneficiaryGroup_stats(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BeneficiaryGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_ChannelLabel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_ChannelLabel_code(ctx, field)
+	case "vi":
+		return ec.fieldContext_ChannelLabel_vi(ctx, field)
+	case "en":
+		return ec.fieldContext_ChannelLabel_en(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChannelLabel", field.Name)
 }
 
 func (ec *executionContext) childFields_DatasetInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3615,6 +3735,30 @@ func (ec *executionContext) childFields_Stats(ctx context.Context, field graphql
 	return nil, fmt.Errorf("no field named %q was found under type Stats", field.Name)
 }
 
+func (ec *executionContext) childFields_StatusLabel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_StatusLabel_code(ctx, field)
+	case "vi":
+		return ec.fieldContext_StatusLabel_vi(ctx, field)
+	case "en":
+		return ec.fieldContext_StatusLabel_en(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatusLabel", field.Name)
+}
+
+func (ec *executionContext) childFields_StepLabel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_StepLabel_code(ctx, field)
+	case "vi":
+		return ec.fieldContext_StepLabel_vi(ctx, field)
+	case "en":
+		return ec.fieldContext_StepLabel_en(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StepLabel", field.Name)
+}
+
 func (ec *executionContext) childFields_Totals(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "amountPaid":
@@ -3647,6 +3791,18 @@ func (ec *executionContext) childFields_TransitionResult(ctx context.Context, fi
 		return ec.fieldContext_TransitionResult_people(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TransitionResult", field.Name)
+}
+
+func (ec *executionContext) childFields_Vocabulary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "statuses":
+		return ec.fieldContext_Vocabulary_statuses(ctx, field)
+	case "steps":
+		return ec.fieldContext_Vocabulary_steps(ctx, field)
+	case "channels":
+		return ec.fieldContext_Vocabulary_channels(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Vocabulary", field.Name)
 }
 
 func (ec *executionContext) childFields_Ward(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

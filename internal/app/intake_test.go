@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html/template"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -17,6 +18,7 @@ import (
 	"hotro/internal/app/apptest"
 	"hotro/internal/civil"
 	"hotro/internal/db/dbtest"
+	"hotro/internal/disbursement"
 	"hotro/internal/intake/sheet"
 	"hotro/internal/seed/seedtest"
 )
@@ -276,6 +278,10 @@ func TestIntakeThroughGraphQL(t *testing.T) {
 				if status != http.StatusOK || !strings.Contains(string(body), "BẢN DỰ THẢO") || strings.Count(string(body), "********") != 3 {
 					t.Errorf("draft: %d %s", status, body)
 				}
+				// The lines' state in the words of the one table, as the dashboard and exports say it.
+				if want := "các dòng ở trạng thái “" + disbursement.Listed.Label() + "”"; !strings.Contains(string(body), want) {
+					t.Errorf("draft does not say %q", want)
+				}
 			})
 			if r := step(t, officer, map[string]any{"step": "POST", "date": nil}); r.Code() != "BAD_USER_INPUT" || !strings.Contains(string(r.Raw), "Cần chọn ngày niêm yết") {
 				t.Errorf("posting without a date: %s", r.Raw)
@@ -292,6 +298,18 @@ func TestIntakeThroughGraphQL(t *testing.T) {
 				if status != http.StatusOK || !strings.Contains(page, "Nguyễn Văn Thử") || !strings.Contains(page, "********7001") ||
 					strings.Contains(page, "001085777001") || !strings.Contains(page, "5.250.000") || strings.Contains(page, "<style") || strings.Contains(page, "<script") {
 					t.Errorf("posting page: %d\n%s", status, page)
+				}
+				// The group is named as the API names it: group names are programme data, one source.
+				var groups struct{ BeneficiaryGroups []struct{ Code, Name string } }
+				must(t, json.Unmarshal(officer.GraphQL(t, `{ beneficiaryGroups(program: "NQ42-2020") { code name } }`, nil).Data, &groups))
+				named := false
+				for _, g := range groups.BeneficiaryGroups {
+					if g.Code == "HO_NGHEO" {
+						named = strings.Contains(page, template.HTMLEscapeString(g.Name))
+					}
+				}
+				if !named {
+					t.Errorf("posting page does not name HO_NGHEO as the API does (%+v)", groups)
 				}
 				if !strings.Contains(h.Get("Content-Security-Policy"), "style-src 'self'") {
 					t.Errorf("CSP = %q", h.Get("Content-Security-Policy"))

@@ -104,59 +104,6 @@ func (s Step) Valid() bool { return slices.Contains(Steps, s) }
 // Dated reports whether the step records a date: posting, appraisal, decision or payment.
 func (s Step) Dated() bool { return s == Post || s == Appraise || s == Approve || s == Pay }
 
-// Label is the step in Vietnamese, as a verb: "phê duyệt".
-func (s Step) Label() string {
-	switch s {
-	case Post:
-		return "niêm yết"
-	case Appraise:
-		return "thẩm định"
-	case Approve:
-		return "phê duyệt"
-	case Pay:
-		return "ghi nhận chi trả"
-	case Return:
-		return "trả lại"
-	case Cancel:
-		return "huỷ"
-	}
-	return string(s)
-}
-
-// Label is the status in Vietnamese: "Đã phê duyệt".
-func (s Status) Label() string {
-	switch s {
-	case Listed:
-		return "Đã lập danh sách"
-	case Posted:
-		return "Đã niêm yết"
-	case Appraised:
-		return "Đã thẩm định"
-	case Approved:
-		return "Đã phê duyệt"
-	case Paid:
-		return "Đã chi trả"
-	case Returned:
-		return "Bị trả lại"
-	case Cancelled:
-		return "Đã huỷ"
-	}
-	return string(s)
-}
-
-// Label is the channel in Vietnamese.
-func (c Channel) Label() string {
-	switch c {
-	case CashAtWard:
-		return "Tiền mặt tại phường/xã"
-	case PostOffice:
-		return "Qua bưu điện"
-	case Bank:
-		return "Chuyển khoản ngân hàng"
-	}
-	return string(c)
-}
-
 // statusList writes statuses for a message: `"Đã niêm yết" (POSTED) hoặc "Đã thẩm định" (APPRAISED)`.
 func statusList(sts []Status) string {
 	parts := make([]string, len(sts))

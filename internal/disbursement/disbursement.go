@@ -1,5 +1,10 @@
 // Package disbursement holds payment lines: who is paid what, under which group and fund, in which
 // ward, and where each line stands on the way from the list to the money.
+//
+// It owns the codes of a line's status, the steps of the approval chain and the payment channels,
+// and the one table of their words in Vietnamese and English (labels.go: Text, Words), which the
+// API serves as Query.vocabulary to the dashboard and which the exports, the posting list and the
+// CLI's messages read. Group names are programme data (package program).
 package disbursement
 
 import (

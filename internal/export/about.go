@@ -86,3 +86,11 @@ func aboutRows(tx *text, ab about) [][2]string {
 	}
 	return rows
 }
+
+func strs[T ~string](vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
+}

@@ -1,5 +1,9 @@
 // Package export writes the answer to any stats query as a spreadsheet (CSV or XLSX) with human
 // column names in Vietnamese or English, for analysts who carry on in Excel.
+//
+// It reads its URL with report.URLSyntax (the parameters of the GraphQL stats query) and names
+// statuses and channels with package disbursement's table of words; the column headers and the
+// query sheet are its own (text.go).
 package export
 
 import (

@@ -138,11 +138,11 @@ func (l layout) keyCells(d report.Dimension, r line) []any {
 		return cells
 	case report.Status:
 		if r.Status != nil {
-			return []any{string(*r.Status), tx.statuses[*r.Status]}
+			return []any{string(*r.Status), r.Status.Text().In(string(l.lang))}
 		}
 	case report.Channel:
 		if r.Channel != nil {
-			return []any{string(*r.Channel), tx.channels[*r.Channel]}
+			return []any{string(*r.Channel), r.Channel.Text().In(string(l.lang))}
 		}
 		return []any{nil, tx.notPaid}
 	default: // a time bucket

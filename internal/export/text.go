@@ -1,7 +1,6 @@
 package export
 
 import (
-	"hotro/internal/disbursement"
 	"hotro/internal/report"
 )
 
@@ -23,8 +22,7 @@ type text struct {
 	periodStart, periodEnd string
 	splitInto              string
 	measures               [6]string // in the order of measureValues
-	statuses               map[disbursement.Status]string
-	channels               map[disbursement.Channel]string
+	// Statuses and channels read as disbursement.Text has them.
 	// The query sheet.
 	about aboutText
 }
@@ -66,15 +64,6 @@ var texts = map[lang]*text{
 		splitInto: "Đã chia tách thành",
 		measures: [6]string{"Số tiền đã chi (đồng)", "Số người được hỗ trợ", "Số đối tượng", "Số dòng chi trả",
 			"Số tiền trong danh sách (đồng)", "Số tiền đã phê duyệt (đồng)"},
-		statuses: map[disbursement.Status]string{
-			disbursement.Listed: "Đã lập danh sách", disbursement.Posted: "Đã niêm yết", disbursement.Appraised: "Đã thẩm định",
-			disbursement.Approved: "Đã phê duyệt", disbursement.Paid: "Đã chi trả", disbursement.Returned: "Trả lại",
-			disbursement.Cancelled: "Đã huỷ",
-		},
-		channels: map[disbursement.Channel]string{
-			disbursement.CashAtWard: "Tiền mặt tại phường/xã", disbursement.PostOffice: "Qua bưu điện",
-			disbursement.Bank: "Qua ngân hàng",
-		},
 		about: aboutText{
 			field: "Mục", value: "Giá trị",
 			report: "Báo cáo", reportName: "Thống kê chi trả hỗ trợ",
@@ -121,14 +110,6 @@ var texts = map[lang]*text{
 		splitInto: "Split into",
 		measures: [6]string{"Amount paid (VND)", "People supported", "Beneficiaries", "Disbursements",
 			"Amount listed (VND)", "Amount approved (VND)"},
-		statuses: map[disbursement.Status]string{
-			disbursement.Listed: "Listed", disbursement.Posted: "Posted", disbursement.Appraised: "Appraised",
-			disbursement.Approved: "Approved", disbursement.Paid: "Paid", disbursement.Returned: "Returned",
-			disbursement.Cancelled: "Cancelled",
-		},
-		channels: map[disbursement.Channel]string{
-			disbursement.CashAtWard: "Cash at the ward", disbursement.PostOffice: "Post office", disbursement.Bank: "Bank",
-		},
 		about: aboutText{
 			field: "Item", value: "Value",
 			report: "Report", reportName: "Support payment statistics",

@@ -11,7 +11,6 @@ import (
 
 	"hotro/internal/adminunit"
 	"hotro/internal/auth"
-	"hotro/internal/civil"
 	"hotro/internal/dataset"
 	"hotro/internal/errs"
 	"hotro/internal/httperr"
@@ -36,7 +35,7 @@ var Charts = []string{ChartWards, ChartGroups, ChartTimeSeries, ChartKPI, ChartT
 var measures = []string{"amountPaid", "peopleSupported", "beneficiaries"}
 
 // chartParams are the recognised query parameters; any other is refused.
-var chartParams = []string{"program", "group", "ward", "district", "from", "to", "measure", "bucket", "lang", "theme", "title", "full", "exp", "sig"}
+var chartParams = append(embedURL.Params(), "measure", "bucket", "lang", "theme", "title", "full", "exp", "sig")
 
 // Handler serves GET /embed/data/{chart}.
 type Handler struct {
@@ -331,34 +330,14 @@ func title(chart, measure, lang string) string {
 	return pickLang(lang, m[0]+c[0], m[1]+c[1])
 }
 
+// embedURL reads a chart's filter, leniently: a link pasted into another site with an empty
+// parameter still draws (see report.URLSyntax).
+var embedURL = report.URLSyntax{Names: report.EmbedNames, Lenient: true}
+
 // filterOf reads the chart's filter parameters.
 func filterOf(q url.Values) (report.Filter, error) {
-	var f report.Filter
-	list := func(k string) []string {
-		var out []string
-		for _, v := range q[k] {
-			for _, part := range strings.Split(v, ",") {
-				if part = strings.TrimSpace(part); part != "" {
-					out = append(out, part)
-				}
-			}
-		}
-		return out
-	}
-	f.Programs, f.Groups, f.Wards, f.Districts = list("program"), list("group"), list("ward"), list("district")
-	for _, d := range []struct {
-		key string
-		dst **civil.Date
-	}{{"from", &f.PaidFrom}, {"to", &f.PaidTo}} {
-		if v := q.Get(d.key); v != "" {
-			day, err := civil.Parse(v)
-			if err != nil {
-				return f, errs.E("portal: filter", errs.Invalid, errs.Msgf("Ngày %s=%q không hợp lệ (dạng YYYY-MM-DD).", d.key, v))
-			}
-			*d.dst = &day
-		}
-	}
-	return f, nil
+	query, err := embedURL.Parse("portal: filter", q)
+	return query.Filter, err
 }
 
 func orDefault(v, def string) string {

@@ -1,6 +1,7 @@
 // Package portal serves the data of the charts the city portal embeds: public aggregates only,
 // with small cells withheld, as cacheable JSON, and signed links for charts that are not public.
 // The answers are kept and tagged by internal/respcache, which CacheRequest tells what to keep.
+// A chart's filter parameters are read by report.URLSyntax under the short embed names.
 package portal
 
 import (

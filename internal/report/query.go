@@ -1,5 +1,9 @@
 // Package report answers read-only aggregate questions about payments: totals by any combination of
 // unit, program, group, fund, status, channel and calendar period, under any filter.
+//
+// It owns the vocabulary of a stats query: the dimensions and order fields (Dimensions,
+// OrderFields) and the one reader of a stats query written as URL parameters (URLSyntax, with the
+// export and embed names), which the exports and the portal's chart data both use.
 package report
 
 import (
@@ -117,7 +121,7 @@ func (q *Query) Validate() error {
 	seen := map[Dimension]bool{}
 	timeDims := 0
 	for _, d := range q.GroupBy {
-		if !slices.Contains(allDimensions, d) {
+		if !slices.Contains(Dimensions, d) {
 			return errs.E(op, errs.Invalid, errs.Msgf("Không thể nhóm theo %q.", d))
 		}
 		if seen[d] {
@@ -140,16 +144,18 @@ func (q *Query) Validate() error {
 	if len(q.Filter.Batches) > 0 {
 		return errs.E(op, errs.Invalid, errs.Msg("Lọc theo lô nhập (batches) chỉ dùng cho danh sách dòng chi trả và thao tác, không dùng cho số liệu tổng hợp."))
 	}
-	if q.Order != nil && !slices.Contains(orderFields, q.Order.Field) {
+	if q.Order != nil && !slices.Contains(OrderFields, q.Order.Field) {
 		return errs.E(op, errs.Invalid, errs.Msgf("Không thể sắp xếp theo %q.", q.Order.Field))
 	}
 	return nil
 }
 
-var (
-	allDimensions = []Dimension{Program, Province, District, Ward, Group, Fund, Status, Channel, Day, Week, Month, Quarter, Year}
-	orderFields   = []OrderField{ByAmountPaid, ByPeopleSupported, ByBeneficiaries, ByDisbursements, ByAmountListed, ByAmountApproved, ByKey}
-)
+// Dimensions lists every dimension, in the order the API documents them: the one list that the
+// GraphQL enum, the export URLs and the embed links accept.
+var Dimensions = []Dimension{Program, Province, District, Ward, Group, Fund, Status, Channel, Day, Week, Month, Quarter, Year}
+
+// OrderFields lists every order field: the measures, then KEY.
+var OrderFields = []OrderField{ByAmountPaid, ByPeopleSupported, ByBeneficiaries, ByDisbursements, ByAmountListed, ByAmountApproved, ByKey}
 
 // Totals are the measures of a set of payment lines.
 type Totals struct {

@@ -2,7 +2,7 @@
 
 import { h } from "./dom.js";
 import { formatDateTime, formatNumber, formatVND } from "./format.js";
-import { lang, t } from "./i18n.js";
+import { lang, t, word } from "./i18n.js";
 import { STATUSES } from "./state.js";
 import { FINAL_LEFT_OUT } from "./workflow.js";
 
@@ -18,7 +18,7 @@ export function statusTable(batch) {
       h("th", { scope: "col", class: "num" }, t("colLines")),
       h("th", { scope: "col", class: "num" }, t("colAmount")))),
     h("tbody", {}, rows.map((s) => h("tr", { dataset: { status: s.status } },
-      h("th", { scope: "row" }, h("span", { class: `chip chip-${s.status.toLowerCase()}` }, t(`status_${s.status}`))),
+      h("th", { scope: "row" }, h("span", { class: `chip chip-${s.status.toLowerCase()}` }, word("status", s.status))),
       h("td", { class: "num" }, formatNumber(s.lines, l)),
       h("td", { class: "num" }, formatVND(s.amount, l))))),
     rows.length > 1 ? h("tfoot", {}, h("tr", {},

@@ -3,7 +3,7 @@
 
 import { h, replace } from "./dom.js";
 import { formatDate, parseDate } from "./format.js";
-import { lang, nameOf, t } from "./i18n.js";
+import { lang, nameOf, t, word } from "./i18n.js";
 import { STATUSES } from "./state.js";
 import { knownWards } from "./wards.js";
 
@@ -70,7 +70,7 @@ export function renderFilters(form, { state, meta, program, navigate }) {
     multi("groups", t("groups"), groups.map((g) => ({ value: g.code, label: nameOf(g, l) })), ctx),
     multi("funds", t("funds"), funds.map((f) => ({ value: f.code, label: nameOf(f, l) })), ctx),
     multi("wards", t("wards"), wardOptions(), ctx),
-    multi("statuses", t("statuses"), STATUSES.map((s) => ({ value: s, label: t(`status_${s}`) })), ctx),
+    multi("statuses", t("statuses"), STATUSES.map((s) => ({ value: s, label: word("status", s) })), ctx),
     dateField("from", t("paidFrom")),
     dateField("to", t("paidTo")),
     h("button", {
@@ -160,7 +160,7 @@ export function describeFilters(state, meta, program) {
   if (state.groups.length) items.push(`${t("groups")}: ${names(state.groups, groups)}`);
   if (state.funds.length) items.push(`${t("funds")}: ${names(state.funds, funds)}`);
   if (state.wards.length) items.push(`${t("wards")}: ${names(state.wards, wards)}`);
-  if (state.statuses.length) items.push(`${t("statuses")}: ${state.statuses.map((s) => t(`status_${s}`)).join(", ")}`);
+  if (state.statuses.length) items.push(`${t("statuses")}: ${state.statuses.map((s) => word("status", s)).join(", ")}`);
   if (state.from) items.push(`${t("paidFrom")} ${formatDate(state.from)}`);
   if (state.to) items.push(`${t("paidTo")} ${formatDate(state.to)}`);
   return t("filterSummary", { items: items.join("; ") });

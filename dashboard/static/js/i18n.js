@@ -1,5 +1,7 @@
-// Every string a person reads, in Vietnamese (first) and English, and the chosen language, which
-// is remembered in localStorage.
+// Every string of the dashboard's own text, in Vietnamese (first) and English, and the chosen
+// language, which is remembered in localStorage. The words for the codes of payment lines
+// (statuses, steps, channels) are not here: they come from the API (Meta's vocabulary, one table
+// for the dashboard, the exports and the CLI) and are read with word().
 
 const strings = {
   vi: {
@@ -122,9 +124,6 @@ const strings = {
     colChannel: "Hình thức",
     colDecision: "Quyết định",
     kind_PERSON: "Cá nhân", kind_HOUSEHOLD: "Hộ",
-    status_LISTED: "Đã lập danh sách", status_POSTED: "Đã niêm yết", status_APPRAISED: "Đã thẩm định",
-    status_APPROVED: "Đã phê duyệt", status_PAID: "Đã chi trả", status_RETURNED: "Trả lại", status_CANCELLED: "Đã huỷ",
-    channel_CASH_AT_WARD: "Tiền mặt tại phường/xã", channel_POST_OFFICE: "Qua bưu điện", channel_BANK: "Qua ngân hàng",
     signInTitle: "Đăng nhập",
     signInIntro: "Lãnh đạo, cán bộ phân tích và cán bộ phường/xã đăng nhập để xem thêm số liệu theo quyền. Người dân xem số liệu công khai mà không cần đăng nhập.",
     username: "Tên đăng nhập",
@@ -241,7 +240,7 @@ const strings = {
     importStatusHint_HAS_ERRORS: "Chưa nhập dòng nào. Hãy sửa các dòng lỗi trong tệp rồi tải lên lại.",
     importStatusHint_REFUSED: "Không dùng được tệp này (định dạng, bảng mã, cột hoặc dung lượng). Chưa nhập dòng nào.",
     importStatusHint_ALREADY_IMPORTED: "Tệp này, hoặc mọi dòng của nó, đã có trong danh sách: không có gì để nhập thêm.",
-    importStatusHint_COMMITTED: "Các dòng đã được ghi vào danh sách, ở trạng thái “Đã lập danh sách”.",
+    importStatusHint_COMMITTED: "Các dòng đã được ghi vào danh sách, ở trạng thái “{listed}”.",
     importStatusHint_DISCARDED: "Tệp đã được huỷ; không có gì được ghi.",
     countsLabel: "Số liệu của tệp",
     count_rows: "Số dòng đọc được",
@@ -313,8 +312,6 @@ const strings = {
     stepButton_RETURN: "Trả lại",
     stepButton_CANCEL: "Huỷ danh sách",
     stepButtonLabel: "{step} {n} dòng của lô {id}",
-    stepVerb_POST: "niêm yết", stepVerb_APPRAISE: "thẩm định", stepVerb_APPROVE: "phê duyệt",
-    stepVerb_PAY: "ghi nhận chi trả", stepVerb_RETURN: "trả lại", stepVerb_CANCEL: "huỷ",
     stepTitle_POST: "Niêm yết công khai danh sách",
     stepTitle_APPRAISE: "Thẩm định danh sách",
     stepTitle_APPROVE: "Phê duyệt danh sách",
@@ -579,9 +576,6 @@ const strings = {
     colChannel: "Channel",
     colDecision: "Decision",
     kind_PERSON: "Person", kind_HOUSEHOLD: "Household",
-    status_LISTED: "Listed", status_POSTED: "Posted", status_APPRAISED: "Appraised",
-    status_APPROVED: "Approved", status_PAID: "Paid", status_RETURNED: "Returned", status_CANCELLED: "Cancelled",
-    channel_CASH_AT_WARD: "Cash at the ward", channel_POST_OFFICE: "Post office", channel_BANK: "Bank",
     signInTitle: "Sign in",
     signInIntro: "Leaders, analysts and ward officers sign in to see more, as their role allows. Residents see the public figures without signing in.",
     username: "User name",
@@ -698,7 +692,7 @@ const strings = {
     importStatusHint_HAS_ERRORS: "Nothing was imported. Fix the rows with errors in the file and upload it again.",
     importStatusHint_REFUSED: "This file cannot be used (format, encoding, columns or size). Nothing was imported.",
     importStatusHint_ALREADY_IMPORTED: "This file, or every row of it, is already on the list: nothing to add.",
-    importStatusHint_COMMITTED: "The rows are on the list now, with the status “Listed”.",
+    importStatusHint_COMMITTED: "The rows are on the list now, with the status “{listed}”.",
     importStatusHint_DISCARDED: "The file was discarded; nothing was written.",
     countsLabel: "The file in figures",
     count_rows: "Rows read",
@@ -770,8 +764,6 @@ const strings = {
     stepButton_RETURN: "Return",
     stepButton_CANCEL: "Cancel the list",
     stepButtonLabel: "{step} the {n} lines of batch {id}",
-    stepVerb_POST: "post", stepVerb_APPRAISE: "appraise", stepVerb_APPROVE: "approve",
-    stepVerb_PAY: "record payment of", stepVerb_RETURN: "return", stepVerb_CANCEL: "cancel",
     stepTitle_POST: "Post the list publicly",
     stepTitle_APPRAISE: "Appraise the list",
     stepTitle_APPROVE: "Approve the list",
@@ -948,6 +940,23 @@ export function t(key, params = {}, language = lang()) {
   const table = strings[language] || strings.vi;
   const text = table[key] ?? strings.vi[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (_, name) => (name in params ? String(params[name]) : `{${name}}`));
+}
+
+let vocabulary = { status: {}, step: {}, channel: {} };
+
+/** Takes the API's words for statuses, steps and channels (Meta's vocabulary). */
+export function learnVocabulary(v) {
+  const byCode = (list) => Object.fromEntries((list ?? []).map((x) => [x.code, x]));
+  vocabulary = { status: byCode(v?.statuses), step: byCode(v?.steps), channel: byCode(v?.channels) };
+}
+
+/**
+ * word("status", "PAID"): the API's word for a status, step (a verb) or channel code in the chosen
+ * language; the code itself until the API has answered.
+ */
+export function word(kind, code, language = lang()) {
+  const entry = vocabulary[kind]?.[code];
+  return (entry && (language === "en" ? entry.en : entry.vi)) || code;
 }
 
 /** The name of a ward, group, fund or programme in the chosen language. */

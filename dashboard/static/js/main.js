@@ -10,7 +10,7 @@ import { openEmbedDialog } from "./embedcode.js";
 import { describeFilters, refreshWardFilter, renderFilters } from "./filters.js";
 import { formatDateTime } from "./format.js";
 import { loadFundUse } from "./funduse.js";
-import { lang, setLang, t } from "./i18n.js";
+import { lang, learnVocabulary, setLang, t } from "./i18n.js";
 import { mayOpen, pageLinks, refusalPage } from "./pages.js";
 import { WORK_PAGES, filterOf, parseState, toSearch, withState } from "./state.js";
 import { learnWards, wardsComplete } from "./wards.js";
@@ -132,7 +132,11 @@ async function onSignOut() {
 
 function loadMeta() {
   metaPromise ??= query("Meta").then(
-    (m) => (meta = m),
+    (m) => {
+      meta = m;
+      learnVocabulary(m.vocabulary);
+      return m;
+    },
     (err) => {
       metaPromise = null; // the next render tries again
       throw err;

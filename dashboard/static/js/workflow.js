@@ -5,7 +5,7 @@
 import { query } from "./api.js";
 import { h, replace } from "./dom.js";
 import { formatDate, formatNumber, formatVND, parseDate } from "./format.js";
-import { lang, nameOf, t } from "./i18n.js";
+import { lang, nameOf, t, word } from "./i18n.js";
 
 export const STEPS = ["POST", "APPRAISE", "APPROVE", "PAY", "RETURN", "CANCEL"];
 export const CHANNELS = ["CASH_AT_WARD", "POST_OFFICE", "BANK"];
@@ -101,7 +101,7 @@ export function openStepDialog({ batch, step, to, from, lines, amount, opener, o
   if (step === "PAY") {
     field("channel", t("channel"), h("select", { required: true },
       h("option", { value: "" }, t("chooseOne")),
-      CHANNELS.map((c) => h("option", { value: c }, t(`channel_${c}`)))));
+      CHANNELS.map((c) => h("option", { value: c }, word("channel", c)))));
     field("receiptNumber", t("receiptNumber"), h("input", { type: "text", autocomplete: "off", maxlength: "100" }), t("optional"));
   }
   if (step === "RETURN" || step === "CANCEL") {
@@ -110,7 +110,7 @@ export function openStepDialog({ batch, step, to, from, lines, amount, opener, o
 
   const error = h("div", { class: "form-error", id: "step-error", role: "alert" });
   const confirm = h("button", { type: "submit", class: `button${step === "RETURN" || step === "CANCEL" ? " button-danger" : ""}`, id: "step-confirm" },
-    t("stepConfirm", { step: t(`stepVerb_${step}`), n: formatNumber(lines, l) }));
+    t("stepConfirm", { step: word("step", step), n: formatNumber(lines, l) }));
   const back = h("button", { type: "button", class: "button-small", id: "step-cancel", on: { click: () => dialog.close() } }, t("stepBack"));
   const listName = `${nameOf(batch.group, l)} — ${nameOf(batch.ward, l)}`;
   const form = h("form", { class: "step-form", novalidate: true, on: { submit: (e) => { e.preventDefault(); submit(); } } },
@@ -119,7 +119,7 @@ export function openStepDialog({ batch, step, to, from, lines, amount, opener, o
       h("p", { id: "step-summary", class: "step-summary", dataset: { lines: String(lines), amount: String(amount) } },
         summary || t("stepSummary", {
           n: formatNumber(lines, l), amount: formatVND(amount, l), list: listName, id: batch.id,
-          from: from.map((s) => t(`status_${s}`)).join(", "), to: t(`status_${to}`),
+          from: from.map((s) => word("status", s)).join(", "), to: word("status", to),
         })),
       fields,
       error),
@@ -167,7 +167,7 @@ export function openStepDialog({ batch, step, to, from, lines, amount, opener, o
         farConfirmed = iso;
         replace(error, h("p", { id: "step-date-far" }, t("dateFar", {
           field: label, date: formatDate(iso), previous: formatDate(previousISO), days: formatNumber(days, l),
-          confirm: t("stepConfirm", { step: t(`stepVerb_${step}`), n: formatNumber(lines, l) }),
+          confirm: t("stepConfirm", { step: word("step", step), n: formatNumber(lines, l) }),
         })));
         error.dataset.code = "FAR_DATE";
         confirm.focus();
@@ -192,7 +192,7 @@ export function openStepDialog({ batch, step, to, from, lines, amount, opener, o
     } catch (err) {
       confirm.disabled = false;
       back.disabled = false;
-      confirm.textContent = t("stepConfirm", { step: t(`stepVerb_${step}`), n: formatNumber(lines, l) });
+      confirm.textContent = t("stepConfirm", { step: word("step", step), n: formatNumber(lines, l) });
       replace(error, refusal(err));
       error.dataset.code = err.code || err.kind || "";
       confirm.focus();

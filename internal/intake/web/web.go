@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"hotro/internal/civil"
+	"hotro/internal/disbursement"
 	"hotro/internal/errs"
 	"hotro/internal/export"
 	"hotro/internal/httperr"
@@ -176,6 +177,8 @@ type page struct {
 	Groups     []pageGroup
 	PrintedDay string
 	LegalBasis string
+	// Status is the state of the lines shown, in the words of the one table (package disbursement).
+	Status string
 }
 
 func (h *Handler) posting(w http.ResponseWriter, r *http.Request) {
@@ -194,7 +197,10 @@ func (h *Handler) posting(w http.ResponseWriter, r *http.Request) {
 		h.errors.Error(w, r, err)
 		return
 	}
-	data := page{Posting: p, PrintedDay: civilDay(p.PrintedOn)}
+	data := page{Posting: p, PrintedDay: civilDay(p.PrintedOn), Status: disbursement.Posted.Label()}
+	if p.Draft {
+		data.Status = disbursement.Listed.Label()
+	}
 	if p.Program != nil {
 		data.LegalBasis = strings.Join(strings.Split(p.Program.LegalBasis, "\n"), "; ")
 	}

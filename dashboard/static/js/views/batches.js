@@ -9,7 +9,7 @@ import { batchFacts, mayPrintPosting, statusTable, stepCounts } from "../batch.j
 import { wardFilterChoices } from "../choices.js";
 import { h, replace } from "../dom.js";
 import { formatNumber, formatVND } from "../format.js";
-import { lang, nameOf, t } from "../i18n.js";
+import { lang, nameOf, t, word } from "../i18n.js";
 import { mayOpen, pageTitle } from "../pages.js";
 import { fromFor, movable, nextFor, openStepDialog, refusal, stepsFor } from "../workflow.js";
 import { listDetailPage } from "./listdetail.js";
@@ -84,7 +84,7 @@ export async function listsPage(main, ctx) {
     replace(message, h("p", { class: "notice notice-ok", id: "step-done", dataset: { step: result.step, lines: String(result.lines), amount: String(result.amount) } },
       t("stepDone", {
         step: t(`stepDone_${result.step}`), n: formatNumber(result.lines, l), amount: formatVND(result.amount, l), id: b.id,
-        to: t(`status_${result.to}`),
+        to: word("status", result.to),
       })));
     await load();
     document.getElementById(`batch-${b.id}-title`)?.focus();
@@ -116,7 +116,7 @@ export async function listsPage(main, ctx) {
     const mixed = active.length > 1;
     const buttons = mixed ? groupButtons(b, rules, active) : steps.map((step) => h("button", {
       type: "button", class: `button-small step-${step.toLowerCase()}${step === "RETURN" || step === "CANCEL" ? " danger" : ""}`,
-      dataset: { step, batch: b.id }, "aria-label": t("stepButtonLabel", { step: t(`stepVerb_${step}`), n: formatNumber(lines, l), id: b.id }),
+      dataset: { step, batch: b.id }, "aria-label": t("stepButtonLabel", { step: word("step", step), n: formatNumber(lines, l), id: b.id }),
       on: {
         click: (e) => openStepDialog({
           batch: b, step, to: rules.find((r) => r.step === step).to,
@@ -158,5 +158,5 @@ function roleLine(user) {
 
 function nextText(next) {
   if (next.kind === "done") return t("batchDone");
-  return t("batchWaits", { step: t(`stepVerb_${next.step}`), roles: next.roles.map((r) => t(`role_${r}`)).join(", ") });
+  return t("batchWaits", { step: word("step", next.step), roles: next.roles.map((r) => t(`role_${r}`)).join(", ") });
 }

@@ -7,7 +7,7 @@ import { batchFacts, mayPrintPosting, statusTable } from "../batch.js";
 import { wardChoices } from "../choices.js";
 import { h, replace } from "../dom.js";
 import { formatBytes, formatDate, formatDateTime, formatNumber, formatVND, parseDate } from "../format.js";
-import { lang, nameOf, t } from "../i18n.js";
+import { lang, nameOf, t, word } from "../i18n.js";
 import { pageTitle } from "../pages.js";
 import { refusal } from "../workflow.js";
 
@@ -314,7 +314,7 @@ function showReport(box, report, ctx) {
   replace(section,
     h("h2", { id: "report-title", tabindex: "-1" }, t(`reportTitle_${report.status}`, { file: report.fileName })),
     h("div", { class: `report-status tone-${tone(report.status)}`, id: "report-status" },
-      h("p", { class: "report-status-title" }, h("span", { class: `badge tone-${tone(report.status)}` }, t(`importStatus_${report.status}`)), " ", t(`importStatusHint_${report.status}`)),
+      h("p", { class: "report-status-title" }, h("span", { class: `badge tone-${tone(report.status)}` }, t(`importStatus_${report.status}`)), " ", t(`importStatusHint_${report.status}`, { listed: word("status", "LISTED") })),
       h("p", { class: "server-message", lang: "vi" }, report.message)),
     h("ul", { class: "counts", "aria-label": t("countsLabel") }, COUNTS.map(([key, kind]) =>
       h("li", { class: `count count-${key}${report[key] ? " nonzero" : ""}`, dataset: { count: key, value: String(report[key]) } },

@@ -6,7 +6,7 @@ import { query } from "../api.js";
 import { batchFacts, mayPrintPosting, statusTable, stepCounts } from "../batch.js";
 import { h, replace } from "../dom.js";
 import { formatDate, formatNumber, formatVND } from "../format.js";
-import { lang, nameOf, t } from "../i18n.js";
+import { lang, nameOf, t, word } from "../i18n.js";
 import { lineActions } from "../lineactions.js";
 import { STATUSES } from "../state.js";
 import { dataTable } from "../table.js";
@@ -57,14 +57,14 @@ export async function listDetailPage(main, ctx) {
       title: t(`laStep_${p.step}`, { n: formatNumber(p.lines, l) }),
       summary: [
         t("laSummary", { n: formatNumber(p.lines, l), amount: formatVND(p.amount, l), id: batch.id,
-          from: p.from.map((s) => t(`status_${s}`)).join(", "), to: t(`status_${p.to}`) }),
+          from: p.from.map((s) => word("status", s)).join(", "), to: word("status", p.to) }),
         p.skipped ? ` ${t("laSkipped", { n: formatNumber(p.skipped, l) })}` : "",
       ].join(""),
       onDone: async (result) => {
         ctx.dataChanged();
         replace(message, h("p", { class: "notice notice-ok", id: "step-done", dataset: { step: result.step, lines: String(result.lines), amount: String(result.amount) } },
           t("stepDone", { step: t(`stepDone_${result.step}`), n: formatNumber(result.lines, l), amount: formatVND(result.amount, l), id: batch.id,
-            to: t(`status_${result.to}`) })));
+            to: word("status", result.to) })));
         await reload();
         title.focus();
       },
@@ -116,7 +116,7 @@ export async function listDetailPage(main, ctx) {
     STATUSES.map((s) => {
       const count = batch.statuses.find((x) => x.status === s)?.lines || 0;
       return count || wanted.includes(s)
-        ? h("option", { value: s, selected: wanted.includes(s) }, `${t(`status_${s}`)} (${formatNumber(count, l)})`) : null;
+        ? h("option", { value: s, selected: wanted.includes(s) }, `${word("status", s)} (${formatNumber(count, l)})`) : null;
     }));
     replace(head,
       h("p", { class: "batch-facts" }, batchFacts(batch)),
@@ -134,8 +134,8 @@ export async function listDetailPage(main, ctx) {
       { key: "citizenId", label: t("colCitizenId"), value: (n) => n.beneficiary?.citizenId || "—" },
       { key: "people", label: t("colMembers"), numeric: true, value: (n) => n.peopleCovered, render: (n) => formatNumber(n.peopleCovered, l) },
       { key: "amount", label: t("colAmount"), numeric: true, value: (n) => n.amount, render: (n) => formatVND(n.amount, l) },
-      { key: "status", label: t("colStatus"), value: (n) => t(`status_${n.status}`),
-        render: (n) => h("span", { class: `chip chip-${n.status.toLowerCase()}` }, t(`status_${n.status}`)) },
+      { key: "status", label: t("colStatus"), value: (n) => word("status", n.status),
+        render: (n) => h("span", { class: `chip chip-${n.status.toLowerCase()}` }, word("status", n.status)) },
       { key: "on", label: t("ldColStepOn"), value: (n) => lastStep(n).on, render: (n) => formatDate(lastStep(n).on) },
       { key: "record", label: t("ldColRecord"), value: (n) => record(n) },
     ];
@@ -174,7 +174,7 @@ export async function listDetailPage(main, ctx) {
 function record(n) {
   if (n.status === "RETURNED" || n.status === "CANCELLED") return n.statusReason || "—";
   const parts = [];
-  if (n.channel) parts.push(t(`channel_${n.channel}`));
+  if (n.channel) parts.push(word("channel", n.channel));
   if (n.receiptNumber) parts.push(n.receiptNumber);
   if (!parts.length && n.decisionNumber) parts.push(n.decisionNumber);
   return parts.join(" · ") || "—";

@@ -4,7 +4,7 @@
 import { ApiError, hasOperation, query } from "../api.js";
 import { h, replace } from "../dom.js";
 import { formatDate, formatNumber, formatVND } from "../format.js";
-import { lang, nameOf, t } from "../i18n.js";
+import { lang, nameOf, t, word } from "../i18n.js";
 import { filterOf } from "../state.js";
 import { dataTable } from "../table.js";
 
@@ -45,9 +45,9 @@ export function listsPanel({ ward, allowed, ctx }) {
       { key: "kind", label: t("colMembers"), numeric: true, value: (e) => e.node.peopleCovered, render: (e) => formatNumber(e.node.peopleCovered, l) },
       { key: "group", label: t("colGroup"), value: (e) => nameOf(e.node.group, l) },
       { key: "amount", label: t("colAmount"), numeric: true, value: (e) => e.node.amount, render: (e) => formatVND(e.node.amount, l) },
-      { key: "status", label: t("colStatus"), value: (e) => t(`status_${e.node.status}`) },
+      { key: "status", label: t("colStatus"), value: (e) => word("status", e.node.status) },
       { key: "paidOn", label: t("colPaidOn"), value: (e) => (e.node.paidOn ? formatDate(e.node.paidOn) : "—") },
-      { key: "channel", label: t("colChannel"), value: (e) => (e.node.channel ? t(`channel_${e.node.channel}`) : "—") },
+      { key: "channel", label: t("colChannel"), value: (e) => (e.node.channel ? word("channel", e.node.channel) : "—") },
       { key: "decision", label: t("colDecision"), value: (e) => e.node.decisionNumber || "—" },
     ];
     replace(

@@ -6,7 +6,7 @@
 import { query } from "../api.js";
 import { h, replace } from "../dom.js";
 import { formatDate, formatNumber, formatVND } from "../format.js";
-import { lang, nameOf, t } from "../i18n.js";
+import { lang, nameOf, t, word } from "../i18n.js";
 import { pageTitle } from "../pages.js";
 import { fromFor, movable, openStepDialog, refusal, stepsFor } from "../workflow.js";
 
@@ -68,7 +68,7 @@ export async function queuePage(main, ctx) {
       const { lines, amount, active } = movable(b);
       action = h("button", {
         type: "button", class: "button queue-step", dataset: { step: item.step, batch: b.id },
-        "aria-label": t("stepButtonLabel", { step: t(`stepVerb_${item.step}`), n: formatNumber(lines, l), id: b.id }),
+        "aria-label": t("stepButtonLabel", { step: word("step", item.step), n: formatNumber(lines, l), id: b.id }),
         on: {
           click: (e) => openStepDialog({
             batch: b, step: item.step, to: rules.find((r) => r.step === item.step).to,
@@ -79,7 +79,7 @@ export async function queuePage(main, ctx) {
               replace(message, h("p", { class: "notice notice-ok", id: "step-done", dataset: { step: result.step, lines: String(result.lines), amount: String(result.amount) } },
                 t("stepDone", {
                   step: t(`stepDone_${result.step}`), n: formatNumber(result.lines, l), amount: formatVND(result.amount, l), id: b.id,
-                  to: t(`status_${result.to}`),
+                  to: word("status", result.to),
                 })));
               await load();
               document.getElementById("page-title")?.focus();
@@ -103,7 +103,7 @@ export async function queuePage(main, ctx) {
         h("h3", {}, nameOf(item.group, l), h("span", { class: "batch-ward" }, b ? ` — ${t("queueBatch", { id: b.id })}` : ` — ${t("queueNoBatch")}`)),
         h("p", { class: "queue-wait" }, h("strong", {}, waited(item.waitingDays, l)))),
       h("p", { class: "queue-what" },
-        h("span", { class: `chip chip-${item.status.toLowerCase()}` }, t(`status_${item.status}`)), " ",
+        h("span", { class: `chip chip-${item.status.toLowerCase()}` }, word("status", item.status)), " ",
         t("queueLines", { n: formatNumber(item.lines, l), amount: formatVND(item.amount, l) }), " · ",
         t(`queueSince_${item.status}`, { date: formatDate(item.since) })),
       h("div", { class: "queue-actions" }, action));
@@ -117,7 +117,7 @@ export async function queuePage(main, ctx) {
         h("h3", {}, nameOf(item.group, l), h("span", { class: "batch-ward" }, ` — ${nameOf(item.ward, l)}${b ? ` · ${t("queueBatch", { id: b.id })}` : ""}`)),
         h("p", { class: "queue-wait" }, waited(item.waitingDays, l))),
       h("p", { class: "queue-what" },
-        h("span", { class: "chip chip-returned" }, t("status_RETURNED")), " ",
+        h("span", { class: "chip chip-returned" }, word("status", "RETURNED")), " ",
         t("queueLines", { n: formatNumber(item.lines, l), amount: formatVND(item.amount, l) }), " · ",
         t("queueSince_RETURNED", { date: formatDate(item.since) })),
       h("div", { class: "queue-actions" },
