@@ -92,6 +92,7 @@ type ComplexityRoot struct {
 		DateOfBirth   func(childComplexity int) int
 		Disbursements func(childComplexity int, first *int, after *string) int
 		FullName      func(childComplexity int) int
+		History       func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
 		Members       func(childComplexity int) int
@@ -364,7 +365,7 @@ type ComplexityRoot struct {
 		BeneficiaryGroups func(childComplexity int, program *string) int
 		Dataset           func(childComplexity int) int
 		Disbursement      func(childComplexity int, id string) int
-		Disbursements     func(childComplexity int, filter *model.DisbursementFilter, breaksRule *bool, orderBy *model.DisbursementOrder, first *int, after *string) int
+		Disbursements     func(childComplexity int, filter *model.DisbursementFilter, breaksRule *bool, batches []string, orderBy *model.DisbursementOrder, first *int, after *string) int
 		Funds             func(childComplexity int, program *string) int
 		ImportBatches     func(childComplexity int, wards []string, groups []string, first *int) int
 		ImportLimits      func(childComplexity int) int
@@ -633,6 +634,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Beneficiary.FullName(childComplexity), true
+	case "Beneficiary.history":
+		if e.ComplexityRoot.Beneficiary.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Beneficiary.History(childComplexity), true
 	case "Beneficiary.id":
 		if e.ComplexityRoot.Beneficiary.ID == nil {
 			break
@@ -1915,7 +1922,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Disbursements(childComplexity, args["filter"].(*model.DisbursementFilter), args["breaksRule"].(*bool), args["orderBy"].(*model.DisbursementOrder), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Disbursements(childComplexity, args["filter"].(*model.DisbursementFilter), args["breaksRule"].(*bool), args["batches"].([]string), args["orderBy"].(*model.DisbursementOrder), args["first"].(*int), args["after"].(*string)), true
 	case "Query.funds":
 		if e.ComplexityRoot.Query.Funds == nil {
 			break
@@ -2641,6 +2648,8 @@ func (ec *executionContext) childFields_Beneficiary(ctx context.Context, field g
 		return ec.fieldContext_Beneficiary_address(ctx, field)
 	case "disbursements":
 		return ec.fieldContext_Beneficiary_disbursements(ctx, field)
+	case "history":
+		return ec.fieldContext_Beneficiary_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Beneficiary", field.Name)
 }
