@@ -19,10 +19,11 @@ import { auditPage } from "./views/audit.js";
 import { listsPage } from "./views/batches.js";
 import { importPage } from "./views/import.js";
 import { overview } from "./views/overview.js";
+import { recipientPage } from "./views/recipient.js";
 import { signInPage } from "./views/signin.js";
 import { wardPage } from "./views/ward.js";
 
-const workPages = { import: importPage, lists: listsPage, audit: auditPage };
+const workPages = { import: importPage, lists: listsPage, audit: auditPage, recipient: recipientPage };
 
 const el = {
   header: document.getElementById("top"),
@@ -175,7 +176,7 @@ async function render({ keepFocus = null } = {}) {
     return;
   }
 
-  if (WORK_PAGES.includes(state.page)) {
+  if (WORK_PAGES.includes(state.page) || state.page === "recipient") {
     await renderWorkPage(state, seq, keepFocus, pageChanged);
     return;
   }
@@ -206,6 +207,8 @@ async function render({ keepFocus = null } = {}) {
       // Visitors see weeks or months (the release tables have no days).
       bucket: visitor ? publicBucket(state) : state.bucket,
       hrefFor: (change) => href(withState(state, change)),
+      // Mirrors the lines panel's search, filters and order in the URL without drawing the page again.
+      replaceState: (change) => history.replaceState(null, "", href(withState(parseState(location.search), change))),
       contextLine: h("p", { class: "context" },
         h("span", { class: "as-of" }, t("asOf", { time: formatDateTime(at) }), ` (${t("dataVersion", { version: meta.dataset.version })})`),
         " · ",
@@ -255,7 +258,8 @@ async function renderWorkPage(state, seq, keepFocus, pageChanged) {
     renderHeader();
     renderBanner();
     replace(el.main);
-    if (!mayOpen(user, state.page)) {
+    // A recipient's page is for every signed-in role; the API says whom each may see, and how.
+    if (state.page === "recipient" ? !user : !mayOpen(user, state.page)) {
       refusalPage(el.main, { page: state.page, user, signInHref: href({ ...state, page: "signin", next: location.search }) });
     } else {
       await workPages[state.page](el.main, {
