@@ -112,7 +112,7 @@ export function listsPanel({ ward, allowed, ctx, selection = null }) {
       batchField,
       sortField),
     h("div", { class: "lines-summary" }, count, h("p", { class: "lines-export no-print" }, t("linesExport"), " ", csv, " ", xlsx)),
-    selection?.bar || null,
+    ...(selection?.bar ? [selection.bar] : []),
     body,
   );
   loadBatches(ward, batchField.querySelector("select"), state.batch, l);
