@@ -159,11 +159,12 @@ export function listsPanel({ ward, allowed, ctx, selection = null }) {
     const columns = [
       { key: "recipient", label: t("colRecipient"), value: (e) => e.node.beneficiary?.fullName || "—",
         render: (e) => (e.node.beneficiary ? h("a", { href: recipientHref(e), dataset: { nav: "", recipient: e.node.beneficiary.id } }, e.node.beneficiary.fullName) : "—") },
+      // Name, amount and status first: on a phone they show before the table scrolls sideways.
+      { key: "amount", label: t("colAmount"), numeric: true, value: (e) => e.node.amount, render: (e) => formatVND(e.node.amount, l) },
+      { key: "status", label: t("colStatus"), value: (e) => t(`status_${e.node.status}`) },
       { key: "citizenId", label: t("colCitizenId"), value: (e) => e.node.beneficiary?.citizenId || "—" },
       { key: "kind", label: t("colMembers"), numeric: true, value: (e) => e.node.peopleCovered, render: (e) => formatNumber(e.node.peopleCovered, l) },
       { key: "group", label: t("colGroup"), value: (e) => nameOf(e.node.group, l) },
-      { key: "amount", label: t("colAmount"), numeric: true, value: (e) => e.node.amount, render: (e) => formatVND(e.node.amount, l) },
-      { key: "status", label: t("colStatus"), value: (e) => t(`status_${e.node.status}`) },
       { key: "listedOn", label: t("colListedOn"), value: (e) => formatDate(e.node.listedOn) },
       { key: "paidOn", label: t("colPaidOn"), value: (e) => (e.node.paidOn ? formatDate(e.node.paidOn) : "—") },
       { key: "channel", label: t("colChannel"), value: (e) => (e.node.channel ? t(`channel_${e.node.channel}`) : "—") },

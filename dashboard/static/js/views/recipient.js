@@ -54,11 +54,12 @@ export async function recipientPage(main, ctx) {
   const step = (label, date) => (date ? h("li", {}, `${label}: ${formatDate(date)}`) : null);
   const columns = [
     { key: "line", label: t("colLine"), value: (d) => `#${d.id}` },
-    { key: "program", label: t("colProgram"), value: (d) => d.program.code },
-    { key: "group", label: t("colGroup"), value: (d) => nameOf(d.group, l) },
+    // Amount and status first: on a phone they show before the table scrolls sideways.
     { key: "amount", label: t("colAmount"), numeric: true, value: (d) => d.amount, render: (d) => formatVND(d.amount, l) },
     { key: "status", label: t("colStatus"), value: (d) => t(`status_${d.status}`),
       render: (d) => [t(`status_${d.status}`), d.statusReason ? h("div", { class: "reason" }, d.statusReason) : null] },
+    { key: "program", label: t("colProgram"), value: (d) => d.program.code },
+    { key: "group", label: t("colGroup"), value: (d) => nameOf(d.group, l) },
     { key: "steps", label: t("colSteps"), value: (d) => d.listedOn,
       render: (d) => h("ul", { class: "steps" },
         step(t("stepListed"), d.listedOn), step(t("stepPosted"), d.postedOn), step(t("stepAppraised"), d.appraisedOn),
@@ -93,13 +94,10 @@ export async function recipientPage(main, ctx) {
   };
   const historyColumns = [
     { key: "at", label: t("colWhen"), value: (e) => formatDateTime(e.at) },
-    { key: "line", label: t("colLine"), value: (e) => {
-      const d = lineById.get(e.entityId);
-      return d ? `#${e.entityId} (${d.program.code}, ${nameOf(d.group, l)})` : t("lineRef", { id: e.entityId });
-    } },
     { key: "action", label: t("colAction"), value: (e) => t(`action_${e.action.replaceAll(".", "_")}`) },
-    { key: "who", label: t("colWho"), value: (e) => e.actor },
     { key: "change", label: t("colChange"), value: change },
+    { key: "line", label: t("colLine"), value: (e) => (lineById.has(e.entityId) ? `#${e.entityId}` : t("lineRef", { id: e.entityId })) },
+    { key: "who", label: t("colWho"), value: (e) => e.actor },
   ];
   main.append(
     h("section", { class: "card", id: "recipient-history", "aria-labelledby": "recipient-history-title" },
