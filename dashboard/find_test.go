@@ -142,6 +142,20 @@ func TestFindAnyone(t *testing.T) {
 			}
 			tb.screenshot(fmt.Sprintf("find-ward-officer-%d", width))
 
+			// The view is a link: the same search, a status and the order come back from the URL.
+			link := fmt.Sprintf("?ward=05431&q=%s&lstatus=PAID&lsort=amount:desc", strings.ReplaceAll(typed, " ", "+"))
+			tb.open(srv, link)
+			tb.waitFor(`document.querySelector("#lines-body")?.getAttribute("aria-busy") === "false" && document.querySelector("#lines-count").textContent.includes("/")`)
+			paid := ask(map[string]any{"filter": map[string]any{"wards": []string{"05431"}, "search": typed, "statuses": []string{"PAID"}}, "first": 200})
+			if got := eval[[]string](tb, `["#lines-search", "#lines-status", "#lines-sort"].map((s) => document.querySelector(s).value)`); strings.Join(got, "|") != typed+"|PAID|amount:desc" {
+				t.Errorf("from the link %s the panel shows %q", link, got)
+			}
+			if got := number(strings.Split(tb.text("#lines-count"), "/")[0]); got != paid.Disbursements.TotalCount {
+				t.Errorf("from the link: %d lines, want %d paid", got, paid.Disbursements.TotalCount)
+			}
+			tb.open(srv, "?ward=05431&q="+strings.ReplaceAll(typed, " ", "+"))
+			tb.waitFor(`document.querySelector("#lines-body")?.getAttribute("aria-busy") === "false" && document.querySelector("#lines-body a[data-recipient]") !== null`)
+
 			// The person's page: every line, the step taken, the name in full.
 			tb.click(fmt.Sprintf(`#lines-body a[data-recipient="%s"]`, target))
 			tb.waitReady("page=recipient", "id="+target)
