@@ -87,6 +87,39 @@ func TestLinesByName(t *testing.T) {
 					}
 				})
 			}
+			t.Run("a masked role by family name only", func(t *testing.T) {
+				leader := serve(t, r, &auth.Identity{UserID: 4, Username: "lanhdao", Role: auth.Leader})
+				var prevFamily string
+				var prevID int
+				var after any
+				seen := 0
+				for {
+					res, raw := post(t, leader.URL+"/", q, map[string]any{"dir": "ASC", "after": after})
+					if len(res.Errors) > 0 {
+						t.Fatalf("%s", raw)
+					}
+					var a answer
+					if err := json.Unmarshal(res.Data, &a); err != nil {
+						t.Fatal(err)
+					}
+					for _, e := range a.Disbursements.Edges {
+						family := vntext.Fold(strings.Fields(e.Node.Beneficiary.FullName)[0])
+						id, _ := strconv.Atoi(e.Node.ID)
+						if family < prevFamily || (family == prevFamily && id < prevID) {
+							t.Fatalf("%q (line %d) after %q (line %d): want family name, then line ID", family, id, prevFamily, prevID)
+						}
+						prevFamily, prevID = family, id
+						seen++
+					}
+					if !a.Disbursements.PageInfo.HasNextPage {
+						if seen != a.Disbursements.TotalCount {
+							t.Errorf("%d lines of %d", seen, a.Disbursements.TotalCount)
+						}
+						break
+					}
+					after = a.Disbursements.PageInfo.EndCursor
+				}
+			})
 			t.Run("one list", func(t *testing.T) {
 				var batch int64
 				var want int

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 
 	"hotro/internal/auth"
 	"hotro/internal/beneficiary"
@@ -29,7 +30,9 @@ const (
 	// default orders put "Đ" after "Z" and an accented initial ("Ánh") after every plain letter. On
 	// the folded key Đặng sorts with Dương among the D, Ánh with Anh; names that differ only in their
 	// diacritics ("Lê"/"Lệ") tie and keep the order of their line IDs. The name is compared as
-	// written, family name first, as ward lists are read.
+	// written, family name first, as ward lists are read. Roles that see names masked (initials
+	// after the family name) are sorted by the family name alone, then by line ID: an order on the
+	// whole name would tell them what the initials hide.
 	OrderByName ListOrder = "NAME"
 )
 
@@ -145,7 +148,10 @@ func (r *Reader) List(ctx context.Context, q ListQuery) (*Page, error) {
 		return nil, errs.E(op, err)
 	}
 	if q.Order == OrderByName {
-		sel = sel.ColumnExpr("d.*").ColumnExpr("nb.name_key").Join("JOIN beneficiaries AS nb ON nb.id = d.beneficiary_id")
+		if !beneficiary.SeesNamesInFull(auth.FromContext(ctx)) {
+			col = familyNameSQL(r.db)
+		}
+		sel = sel.ColumnExpr("d.*").ColumnExpr(col+" AS name_key").Join("JOIN beneficiaries AS nb ON nb.id = d.beneficiary_id")
 	}
 	if q.BreaksRule {
 		sel = breakingRule(sel)
@@ -233,6 +239,15 @@ func (r *Reader) ByIDs(ctx context.Context, ids []int64) (map[int64]*Disbursemen
 		out[l.ID] = l
 	}
 	return out, nil
+}
+
+// familyNameSQL is the first word of the folded name (the family name), byte-ordered on both
+// dialects.
+func familyNameSQL(db bun.IDB) string {
+	if db.Dialect().Name() == dialect.PG {
+		return `split_part(nb.name_key, ' ', 1) COLLATE "C"`
+	}
+	return "substr(nb.name_key, 1, instr(nb.name_key || ' ', ' ') - 1)"
 }
 
 // breakingRule keeps lines whose amount is not what their group's rule grants.
