@@ -151,7 +151,7 @@ func (r *Reader) List(ctx context.Context, q ListQuery) (*Page, error) {
 		if !beneficiary.SeesNamesInFull(auth.FromContext(ctx)) {
 			col = familyNameSQL(r.db)
 		}
-		sel = sel.ColumnExpr("d.*").ColumnExpr(col+" AS name_key").Join("JOIN beneficiaries AS nb ON nb.id = d.beneficiary_id")
+		sel = sel.ColumnExpr("d.*").ColumnExpr(col + " AS name_key").Join("JOIN beneficiaries AS nb ON nb.id = d.beneficiary_id")
 	}
 	if q.BreaksRule {
 		sel = breakingRule(sel)
