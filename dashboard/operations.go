@@ -37,6 +37,7 @@ var signedInOnly = map[string]bool{
 	"ImportUpload":            true,
 	"Me":                      true,
 	"Overview":                true,
+	"Recipient":               true,
 	"TransitionDisbursements": true,
 	"WorkQueue":               true,
 	"WorkQueueCount":          true,

@@ -43,6 +43,7 @@ type BeneficiaryResolver interface {
 
 	Address(ctx context.Context, obj *beneficiary.Beneficiary) (*string, error)
 	Disbursements(ctx context.Context, obj *beneficiary.Beneficiary, first *int, after *string) (*DisbursementConnection, error)
+	History(ctx context.Context, obj *beneficiary.Beneficiary) ([]*audit.Event, error)
 }
 type BeneficiaryConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *BeneficiaryConnection) (int, error)
@@ -712,6 +713,38 @@ func (ec *executionContext) fieldContext_Beneficiary_disbursements(ctx context.C
 	if fc.Args, err = ec.field_Beneficiary_disbursements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Beneficiary_history(ctx context.Context, field graphql.CollectedField, obj *beneficiary.Beneficiary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Beneficiary_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Beneficiary().History(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*audit.Event) graphql.Marshaler {
+			return ec.marshalNAuditEvent2ᚕᚖhotroᚋinternalᚋauditᚐEventᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Beneficiary_history(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Beneficiary",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditEvent(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -2340,6 +2373,12 @@ func (ec *executionContext) _Beneficiary(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Beneficiary_disbursements(ctx, field, obj)
 				})
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Beneficiary_history(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -2854,6 +2893,22 @@ func (ec *executionContext) _WardEdge(ctx context.Context, sel ast.SelectionSet,
 // endregion **************************** object.gotpl ****************************
 
 // region    ***************************** type.gotpl *****************************
+
+func (ec *executionContext) marshalNAuditEvent2ᚕᚖhotroᚋinternalᚋauditᚐEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*audit.Event) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAuditEvent2ᚖhotroᚋinternalᚋauditᚐEvent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
 
 func (ec *executionContext) marshalNAuditEvent2ᚖhotroᚋinternalᚋauditᚐEvent(ctx context.Context, sel ast.SelectionSet, v *audit.Event) graphql.Marshaler {
 	if v == nil {

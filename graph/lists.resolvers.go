@@ -81,6 +81,11 @@ func (r *beneficiaryResolver) Disbursements(ctx context.Context, obj *beneficiar
 	return r.lines(ctx, disbursement.ListQuery{BeneficiaryIDs: []int64{obj.ID}}, first, after)
 }
 
+// History is the resolver for the history field.
+func (r *beneficiaryResolver) History(ctx context.Context, obj *beneficiary.Beneficiary) ([]*audit.Event, error) {
+	return loaders(ctx).History.Load(ctx, obj.ID)
+}
+
 // TotalCount is the resolver for the totalCount field.
 func (r *beneficiaryConnectionResolver) TotalCount(ctx context.Context, obj *BeneficiaryConnection) (int, error) {
 	return obj.count(ctx)
@@ -159,8 +164,12 @@ func (r *meResolver) Wards(ctx context.Context, obj *auth.Identity) ([]*adminuni
 }
 
 // Disbursements is the resolver for the disbursements field.
-func (r *queryResolver) Disbursements(ctx context.Context, filter *model.DisbursementFilter, breaksRule *bool, orderBy *model.DisbursementOrder, first *int, after *string) (*DisbursementConnection, error) {
-	q := disbursement.ListQuery{Filter: filterOf(filter), BreaksRule: deref(breaksRule)}
+func (r *queryResolver) Disbursements(ctx context.Context, filter *model.DisbursementFilter, breaksRule *bool, batches []string, orderBy *model.DisbursementOrder, first *int, after *string) (*DisbursementConnection, error) {
+	batchIDs, err := parseIDs(batches)
+	if err != nil {
+		return nil, err
+	}
+	q := disbursement.ListQuery{Filter: filterOf(filter), BreaksRule: deref(breaksRule), BatchIDs: batchIDs}
 	if orderBy != nil {
 		q.Order, q.Desc = orderBy.Field, orderBy.Direction != nil && *orderBy.Direction == model.OrderDirectionDesc
 	}

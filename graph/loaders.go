@@ -9,6 +9,7 @@ import (
 	"github.com/vikstrous/dataloadgen"
 
 	"hotro/internal/adminunit"
+	"hotro/internal/audit"
 	"hotro/internal/beneficiary"
 	"hotro/internal/civil"
 	"hotro/internal/fund"
@@ -28,6 +29,8 @@ type Loaders struct {
 	Fund         *dataloadgen.Loader[int64, *fund.Fund]
 	Totals       *dataloadgen.Loader[totalsKey, *report.Totals]
 	Beneficiary  *dataloadgen.Loader[int64, *beneficiary.Beneficiary]
+	// History holds the audit events of each recipient's lines.
+	History *dataloadgen.Loader[int64, []*audit.Event]
 
 	reference *reference.Cache // nil: names come from the loaders
 }
@@ -53,6 +56,7 @@ func (r *Resolver) NewLoaders() *Loaders {
 		Fund:         dataloadgen.NewMappedLoader(r.Funds.ByIDs, opt),
 		Totals:       dataloadgen.NewMappedLoader(r.fetchTotals, opt),
 		Beneficiary:  dataloadgen.NewMappedLoader(r.Recipients.ByIDs, opt),
+		History:      dataloadgen.NewMappedLoader(r.Lines.History, opt),
 		reference:    r.Reference,
 	}
 }

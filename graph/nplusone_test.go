@@ -25,7 +25,7 @@ func (c *statementCounter) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) c
 func (c *statementCounter) AfterQuery(context.Context, *bun.QueryEvent) {}
 
 // TestListingCostsAConstantNumberOfStatements lists 50 and then 500 payment lines with their ward,
-// district, group, programme, fund and recipient: both cost a few statements (7 on an idle
+// district, group, programme, fund and recipient (with the audit of its lines): both cost a few statements (7 on an idle
 // machine), not one per line (500 and more). Loaders gather keys for a while before they fetch; here
 // for 250 ms, but a slow machine (the race detector, a loaded CI) may still split a batch, so the
 // bound leaves room for that.
@@ -43,7 +43,7 @@ func TestListingCostsAConstantNumberOfStatements(t *testing.T) {
 				ward { name district { name } }
 				group { name program { code } }
 				fund { name }
-				beneficiary { fullName ward { code } }
+				beneficiary { fullName ward { code } history { action at } }
 			} } } }`
 			var counts []int64
 			for _, first := range []int{50, 500} {

@@ -95,6 +95,7 @@ type ComplexityRoot struct {
 		DateOfBirth   func(childComplexity int) int
 		Disbursements func(childComplexity int, first *int, after *string) int
 		FullName      func(childComplexity int) int
+		History       func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
 		Members       func(childComplexity int) int
@@ -403,7 +404,7 @@ type ComplexityRoot struct {
 		BeneficiaryGroups func(childComplexity int, program *string) int
 		Dataset           func(childComplexity int) int
 		Disbursement      func(childComplexity int, id string) int
-		Disbursements     func(childComplexity int, filter *model.DisbursementFilter, breaksRule *bool, orderBy *model.DisbursementOrder, first *int, after *string) int
+		Disbursements     func(childComplexity int, filter *model.DisbursementFilter, breaksRule *bool, batches []string, orderBy *model.DisbursementOrder, first *int, after *string) int
 		FundAllocations   func(childComplexity int, program string, fund *string, unit *string) int
 		FundUse           func(childComplexity int, filter *model.DisbursementFilter) int
 		Funds             func(childComplexity int, program *string) int
@@ -714,6 +715,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Beneficiary.FullName(childComplexity), true
+	case "Beneficiary.history":
+		if e.ComplexityRoot.Beneficiary.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Beneficiary.History(childComplexity), true
 	case "Beneficiary.id":
 		if e.ComplexityRoot.Beneficiary.ID == nil {
 			break
@@ -2149,7 +2156,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Disbursements(childComplexity, args["filter"].(*model.DisbursementFilter), args["breaksRule"].(*bool), args["orderBy"].(*model.DisbursementOrder), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Disbursements(childComplexity, args["filter"].(*model.DisbursementFilter), args["breaksRule"].(*bool), args["batches"].([]string), args["orderBy"].(*model.DisbursementOrder), args["first"].(*int), args["after"].(*string)), true
 	case "Query.fundAllocations":
 		if e.ComplexityRoot.Query.FundAllocations == nil {
 			break
@@ -3067,6 +3074,8 @@ func (ec *executionContext) childFields_Beneficiary(ctx context.Context, field g
 		return ec.fieldContext_Beneficiary_address(ctx, field)
 	case "disbursements":
 		return ec.fieldContext_Beneficiary_disbursements(ctx, field)
+	case "history":
+		return ec.fieldContext_Beneficiary_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Beneficiary", field.Name)
 }

@@ -149,6 +149,8 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 			// Anonymous visitors get the public figures, small cells withheld, as from publicStats.
 			Public:      func(r *http.Request) bool { return !auth.FromContext(r.Context()).SignedIn() },
 			PublicStats: public,
+			// Lines as the signed-in caller may list them, recipients masked as the API masks them.
+			Lines: resolver.Lines, Recipients: resolver.Recipients,
 		}),
 		Ready:          ready,
 		Logger:         log,

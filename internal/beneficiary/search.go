@@ -33,7 +33,7 @@ func SearchCondition(id *auth.Identity, text string) (string, []any, error) {
 	if utf8.RuneCountInString(text) > MaxSearch {
 		return "", nil, errs.E(op, errs.Invalid, errs.Msgf("Nội dung tìm kiếm dài quá %d ký tự.", MaxSearch))
 	}
-	seesInFull := id.Role == auth.Admin || id.Role == auth.WardOfficer
+	seesInFull := SeesNamesInFull(id)
 	if digits, ok := idDigits(text); ok {
 		switch {
 		case len(digits) == 4:
@@ -54,6 +54,13 @@ func SearchCondition(id *auth.Identity, text string) (string, []any, error) {
 		return "", nil, errs.E(op, errs.Invalid, errs.Msg("Hãy nhập một phần họ tên hoặc số giấy tờ để tìm."))
 	}
 	return "b.name_key LIKE ?", []any{"%" + key + "%"}, nil
+}
+
+// SeesNamesInFull reports whether the caller's role sees recipients' names and IDs in full where it
+// may list them (admins, and ward officers in their wards); other roles see them masked, so they may
+// neither search nor sort by what the mask hides.
+func SeesNamesInFull(id *auth.Identity) bool {
+	return id.Role == auth.Admin || id.Role == auth.WardOfficer
 }
 
 // idDigits returns the digits of an ID number as typed: digits, with spaces, dots, dashes or the

@@ -73,6 +73,9 @@ type Disbursement struct {
 	BatchID        *int64      `bun:"batch_id"`
 	CreatedAt      time.Time   `bun:"created_at,notnull"`
 	UpdatedAt      time.Time   `bun:"updated_at,notnull"`
+	// NameKey is the recipient's folded name, read only when lines are listed by name (the cursor's
+	// value).
+	NameKey string `bun:"name_key,scanonly"`
 }
 
 // Batch is one imported list: a file of one group for one ward.

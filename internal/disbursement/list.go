@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 
 	"hotro/internal/auth"
 	"hotro/internal/beneficiary"
@@ -23,6 +24,16 @@ const (
 	OrderByAmount   ListOrder = "AMOUNT"
 	OrderByListedOn ListOrder = "LISTED_ON"
 	OrderByPaidOn   ListOrder = "PAID_ON" // lines not paid come last
+	// OrderByName sorts by the recipient's name folded as searches fold it (beneficiaries.name_key:
+	// lower case, without diacritics, đ as d), compared byte by byte on both dialects (the column is
+	// COLLATE "C" on PostgreSQL). Neither database has a Vietnamese collation we can count on: their
+	// default orders put "Đ" after "Z" and an accented initial ("Ánh") after every plain letter. On
+	// the folded key Đặng sorts with Dương among the D, Ánh with Anh; names that differ only in their
+	// diacritics ("Lê"/"Lệ") tie and keep the order of their line IDs. The name is compared as
+	// written, family name first, as ward lists are read. Roles that see names masked (initials
+	// after the family name) are sorted by the family name alone, then by line ID: an order on the
+	// whole name would tell them what the initials hide.
+	OrderByName ListOrder = "NAME"
 )
 
 // ListQuery asks for one page of lines.
@@ -36,6 +47,8 @@ type ListQuery struct {
 	BeneficiaryIDs []int64
 	// BreaksRule keeps only lines whose amount differs from what their group's rule grants.
 	BreaksRule bool
+	// BatchIDs keeps the lines of these import batches (the lists a ward imported).
+	BatchIDs []int64
 }
 
 // Page is one page of lines.
@@ -61,6 +74,8 @@ func sortColumn(o ListOrder) (string, func(*Disbursement) string, error) {
 		return "d.amount", func(d *Disbursement) string { return strconv.FormatInt(d.Amount, 10) }, nil
 	case OrderByListedOn:
 		return "d.listed_on", func(d *Disbursement) string { return d.ListedOn.String() }, nil
+	case OrderByName:
+		return "nb.name_key", func(d *Disbursement) string { return d.NameKey }, nil
 	case OrderByPaidOn:
 		return "COALESCE(d.paid_on, '9999-12-31')", func(d *Disbursement) string {
 			if d.PaidOn == nil {
@@ -73,7 +88,7 @@ func sortColumn(o ListOrder) (string, func(*Disbursement) string, error) {
 }
 
 // where builds the FROM and WHERE of a list or count under the caller's scope.
-func (r *Reader) where(ctx context.Context, q *bun.SelectQuery, f Filter, benIDs []int64) (*bun.SelectQuery, error) {
+func (r *Reader) where(ctx context.Context, q *bun.SelectQuery, f Filter, benIDs, batchIDs []int64) (*bun.SelectQuery, error) {
 	search := f.Search
 	f.Search = "" // lists search; Validate refuses it elsewhere
 	if err := f.Validate(); err != nil {
@@ -104,6 +119,12 @@ func (r *Reader) where(ctx context.Context, q *bun.SelectQuery, f Filter, benIDs
 	if benIDs != nil {
 		q = q.Where("d.beneficiary_id IN (?)", bun.List(append([]int64{0}, benIDs...)))
 	}
+	if len(batchIDs) > MaxFilterValues {
+		return nil, errs.E("disbursement: filter", errs.TooComplex, errs.Msgf("Bộ lọc danh sách có %d giá trị, tối đa %d.", len(batchIDs), MaxFilterValues))
+	}
+	if batchIDs != nil {
+		q = q.Where("d.batch_id IN (?)", bun.List(append([]int64{0}, batchIDs...)))
+	}
 	cond, args, err := beneficiary.SearchCondition(id, search)
 	if err != nil {
 		return nil, err
@@ -122,9 +143,15 @@ func (r *Reader) List(ctx context.Context, q ListQuery) (*Page, error) {
 		return nil, err
 	}
 	var lines []*Disbursement
-	sel, err := r.where(ctx, r.db.NewSelect().Model(&lines), q.Filter, q.BeneficiaryIDs)
+	sel, err := r.where(ctx, r.db.NewSelect().Model(&lines), q.Filter, q.BeneficiaryIDs, q.BatchIDs)
 	if err != nil {
 		return nil, errs.E(op, err)
+	}
+	if q.Order == OrderByName {
+		if !beneficiary.SeesNamesInFull(auth.FromContext(ctx)) {
+			col = familyNameSQL(r.db)
+		}
+		sel = sel.ColumnExpr("d.*").ColumnExpr(col + " AS name_key").Join("JOIN beneficiaries AS nb ON nb.id = d.beneficiary_id")
 	}
 	if q.BreaksRule {
 		sel = breakingRule(sel)
@@ -164,7 +191,7 @@ func (r *Reader) List(ctx context.Context, q ListQuery) (*Page, error) {
 
 // Count returns how many lines match the query's filter for the caller (its page is ignored).
 func (r *Reader) Count(ctx context.Context, q ListQuery) (int, error) {
-	sel, err := r.where(ctx, r.db.NewSelect().Model((*Disbursement)(nil)), q.Filter, q.BeneficiaryIDs)
+	sel, err := r.where(ctx, r.db.NewSelect().Model((*Disbursement)(nil)), q.Filter, q.BeneficiaryIDs, q.BatchIDs)
 	if err != nil {
 		return 0, errs.E("disbursement: count", err)
 	}
@@ -212,6 +239,15 @@ func (r *Reader) ByIDs(ctx context.Context, ids []int64) (map[int64]*Disbursemen
 		out[l.ID] = l
 	}
 	return out, nil
+}
+
+// familyNameSQL is the first word of the folded name (the family name), byte-ordered on both
+// dialects.
+func familyNameSQL(db bun.IDB) string {
+	if db.Dialect().Name() == dialect.PG {
+		return `split_part(nb.name_key, ' ', 1) COLLATE "C"`
+	}
+	return "substr(nb.name_key, 1, instr(nb.name_key || ' ', ' ') - 1)"
 }
 
 // breakingRule keeps lines whose amount is not what their group's rule grants.

@@ -13,6 +13,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"hotro/internal/adminunit"
@@ -66,12 +67,17 @@ type Config struct {
 	// Classify names the kind of an error no domain package classified (database down, timeout).
 	// Nil: such errors are internal.
 	Classify func(error) errs.Kind
-	Logger   *slog.Logger     // nil: discard
-	Now      func() time.Time // nil: time.Now; dates the file name and the query sheet
+	// Lines and Recipients, when both set, serve /export/lines.csv and /export/lines.xlsx: the
+	// payment lines of a disbursements query, one row each, names and IDs as the caller may see them.
+	Lines      LineSource
+	Recipients RecipientSource
+	Logger     *slog.Logger     // nil: discard
+	Now        func() time.Time // nil: time.Now; dates the file name and the query sheet
 }
 
 // Handler serves GET /export/stats.csv and GET /export/stats.xlsx: the answer to a stats query as a
-// file to download. The URL parameters are the arguments of the GraphQL stats query: groupBy,
+// file to download; and, when Config.Lines is set, /export/lines.csv and /export/lines.xlsx: the
+// payment lines of a disbursements query (see parseLineRequest), one row per line. The URL parameters are the arguments of the GraphQL stats query: groupBy,
 // orderBy with direction (ASC or DESC, default DESC), first, unitsAsOf, the filter's programs,
 // provinces, districts, wards, groups, funds, statuses, channels, paidFrom and paidTo; and lang (vi,
 // the default, or en). Lists are comma separated, or the parameter repeated. Anything else, or a bad
@@ -103,13 +109,15 @@ type format struct {
 var formats = map[string]format{
 	"/export/stats.csv":  {"csv", "text/csv; charset=utf-8; header=present", writeCSV},
 	"/export/stats.xlsx": {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", writeXLSX},
+	"/export/lines.csv":  {"csv", "text/csv; charset=utf-8; header=present", writeCSV},
+	"/export/lines.xlsx": {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", writeXLSX},
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f, ok := formats[r.URL.Path]
 	if !ok {
 		httperr.Write(w, http.StatusNotFound, errs.NotFound,
-			"Không có bảng xuất này. Có: /export/stats.csv và /export/stats.xlsx.")
+			"Không có bảng xuất này. Có: /export/stats.csv, /export/stats.xlsx, /export/lines.csv và /export/lines.xlsx.")
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -117,7 +125,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		httperr.Write(w, http.StatusMethodNotAllowed, errs.Invalid, "Chỉ hỗ trợ phương thức GET.")
 		return
 	}
-	tbl, err := h.table(r)
+	build := h.table
+	if strings.HasPrefix(r.URL.Path, "/export/lines.") {
+		build = h.lineTable
+	}
+	tbl, err := build(r)
 	if err != nil {
 		h.errors.Error(w, r, err)
 		return

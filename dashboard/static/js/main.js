@@ -21,10 +21,11 @@ import { listsPage } from "./views/batches.js";
 import { importPage } from "./views/import.js";
 import { overview } from "./views/overview.js";
 import { queuePage } from "./views/queue.js";
+import { recipientPage } from "./views/recipient.js";
 import { signInPage } from "./views/signin.js";
 import { wardPage } from "./views/ward.js";
 
-const workPages = { queue: queuePage, import: importPage, lists: listsPage, audit: auditPage };
+const workPages = { queue: queuePage, import: importPage, lists: listsPage, audit: auditPage, recipient: recipientPage };
 
 const el = {
   header: document.getElementById("top"),
@@ -212,7 +213,7 @@ async function render({ keepFocus = null } = {}) {
     return;
   }
 
-  if (WORK_PAGES.includes(state.page)) {
+  if (WORK_PAGES.includes(state.page) || state.page === "recipient") {
     await renderWorkPage(state, seq, keepFocus, pageChanged);
     return;
   }
@@ -243,6 +244,8 @@ async function render({ keepFocus = null } = {}) {
       // Visitors see weeks or months (the release tables have no days).
       bucket: visitor ? publicBucket(state) : state.bucket,
       hrefFor: (change) => href(withState(state, change)),
+      // Mirrors the lines panel's search, filters and order in the URL without drawing the page again.
+      replaceState: (change) => history.replaceState(null, "", href(withState(parseState(location.search), change))),
       contextLine: h("p", { class: "context" },
         h("span", { class: "as-of" }, t("asOf", { time: formatDateTime(at) }), ` (${t("dataVersion", { version: meta.dataset.version })})`),
         " · ",
@@ -292,7 +295,8 @@ async function renderWorkPage(state, seq, keepFocus, pageChanged) {
     renderHeader();
     renderBanner();
     replace(el.main);
-    if (!mayOpen(user, state.page)) {
+    // A recipient's page is for every signed-in role; the API says whom each may see, and how.
+    if (state.page === "recipient" ? !user : !mayOpen(user, state.page)) {
       refusalPage(el.main, { page: state.page, user, signInHref: href({ ...state, page: "signin", next: location.search }) });
     } else {
       await workPages[state.page](el.main, {

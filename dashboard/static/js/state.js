@@ -7,7 +7,9 @@ export const WARD_SORT_KEYS = ["name", "amountPaid", "peopleSupported", "benefic
 
 /** Pages with their own forms (no filter bar), for the roles that may open them. */
 export const WORK_PAGES = ["queue", "import", "lists", "audit"];
-const PAGES = ["ward", "signin", ...WORK_PAGES];
+const PAGES = ["ward", "signin", "recipient", ...WORK_PAGES];
+/** The ward page's line orders ("field:dir"), as the disbursements query sorts them. */
+export const LINE_SORTS = ["name:asc", "name:desc", "amount:desc", "amount:asc", "listed:desc", "listed:asc", "paid:desc", "paid:asc"];
 /** The import statuses of a report the server did not keep, which the URL remembers. */
 export const UNKEPT_STATUSES = ["HAS_ERRORS", "REFUSED", "ALREADY_IMPORTED"];
 
@@ -51,12 +53,20 @@ export function parseState(search) {
     // The audit page: one actor and one action.
     actor: one("actor", (v) => v.trim() !== "" && v.length <= 64),
     action: one("action", (v) => code.test(v)),
-    // The lists page opened to one list's lines.
+    // The lists page opened to one list's lines (batch); the ward page's lines: what was typed in
+    // the search box, one status, group and imported list (batch), and the order; the recipient
+    // page: the recipient's ID.
+    q: one("q", (v) => v.length <= 100),
+    lstatus: STATUSES.includes(p.get("lstatus")) ? p.get("lstatus") : "",
+    lgroup: one("lgroup", (v) => code.test(v)),
     batch: one("batch", (v) => id.test(v)),
+    lsort: LINE_SORTS.includes(p.get("lsort")) ? p.get("lsort") : "",
+    id: one("id", (v) => id.test(v)),
   };
   for (const key of lists) state[key] = list(p, key);
   if (state.ward && state.page === "overview") state.page = "ward";
   if (state.page === "ward" && !state.ward) state.page = "overview";
+  if (state.page === "recipient" && !state.id) state.page = "overview";
   return state;
 }
 
@@ -70,6 +80,7 @@ export function toSearch(state) {
     return `?${p.toString()}`;
   }
   if (WORK_PAGES.includes(state.page)) return workSearch(state);
+  if (state.page === "recipient") return `?page=recipient&id=${state.id}`;
   if (state.page === "ward" && state.ward) p.set("ward", state.ward);
   if (state.program) p.set("program", state.program);
   for (const key of lists) if (state[key]?.length) p.set(key, state[key].join(","));
@@ -77,6 +88,9 @@ export function toSearch(state) {
   if (state.to) p.set("to", state.to);
   if (state.bucket && state.bucket !== "DAY") p.set("bucket", state.bucket);
   if (state.sort && (state.sort !== "amountPaid" || state.dir !== "desc")) p.set("sort", `${state.sort}:${state.dir}`);
+  if (state.page === "ward") {
+    for (const key of ["q", "lstatus", "lgroup", "batch", "lsort"]) if (state[key]) p.set(key, state[key]);
+  }
   const s = p.toString().replaceAll("%2C", ",");
   return s ? `?${s}` : "";
 }
