@@ -33,6 +33,7 @@ var signedInOnly = map[string]bool{
 	"Disbursements":           true,
 	"FundUse":                 true,
 	"ImportBatch":             true,
+	"WorkflowRules":           true,
 	"ImportBatches":           true,
 	"ImportUpload":            true,
 	"Me":                      true,

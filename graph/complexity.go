@@ -146,7 +146,7 @@ func totalsCost(child int, _ *model.DisbursementFilter) int { return plus(statsC
 // setComplexity prices every list by the most items it may return, and every aggregate as
 // statsCost; other fields cost one each.
 func setComplexity(c *ComplexityRoot) {
-	c.Query.Disbursements = func(child int, _ *model.DisbursementFilter, _ *bool, _ []string, _ *model.DisbursementOrder, first *int, _ *string) int {
+	c.Query.Disbursements = func(child int, _ *model.DisbursementFilter, _ *bool, _ *model.DisbursementOrder, first *int, _ *string) int {
 		return listCost(child, first)
 	}
 	c.Query.Beneficiaries = func(child int, _ *model.BeneficiaryFilter, first *int, _ *string) int {

@@ -164,12 +164,8 @@ func (r *meResolver) Wards(ctx context.Context, obj *auth.Identity) ([]*adminuni
 }
 
 // Disbursements is the resolver for the disbursements field.
-func (r *queryResolver) Disbursements(ctx context.Context, filter *model.DisbursementFilter, breaksRule *bool, batches []string, orderBy *model.DisbursementOrder, first *int, after *string) (*DisbursementConnection, error) {
-	batchIDs, err := parseIDs(batches)
-	if err != nil {
-		return nil, err
-	}
-	q := disbursement.ListQuery{Filter: filterOf(filter), BreaksRule: deref(breaksRule), BatchIDs: batchIDs}
+func (r *queryResolver) Disbursements(ctx context.Context, filter *model.DisbursementFilter, breaksRule *bool, orderBy *model.DisbursementOrder, first *int, after *string) (*DisbursementConnection, error) {
+	q := disbursement.ListQuery{Filter: filterOf(filter), BreaksRule: deref(breaksRule)}
 	if orderBy != nil {
 		q.Order, q.Desc = orderBy.Field, orderBy.Direction != nil && *orderBy.Direction == model.OrderDirectionDesc
 	}

@@ -25,7 +25,7 @@ func TestLinesByName(t *testing.T) {
 			r := newResolver(t, d)
 			admin := serve(t, r, &auth.Identity{UserID: 2, Username: "quantri", Role: auth.Admin})
 			const q = `query($dir: OrderDirection, $after: String, $batches: [ID!]) {
-  disbursements(filter: { wards: ["05431"] }, batches: $batches, orderBy: { field: NAME, direction: $dir }, first: 37, after: $after) {
+  disbursements(filter: { wards: ["05431"], batches: $batches }, orderBy: { field: NAME, direction: $dir }, first: 37, after: $after) {
     totalCount pageInfo { hasNextPage endCursor } edges { node { id beneficiary { fullName } } } } }`
 			type answer struct {
 				Disbursements struct {

@@ -404,7 +404,7 @@ type ComplexityRoot struct {
 		BeneficiaryGroups func(childComplexity int, program *string) int
 		Dataset           func(childComplexity int) int
 		Disbursement      func(childComplexity int, id string) int
-		Disbursements     func(childComplexity int, filter *model.DisbursementFilter, breaksRule *bool, batches []string, orderBy *model.DisbursementOrder, first *int, after *string) int
+		Disbursements     func(childComplexity int, filter *model.DisbursementFilter, breaksRule *bool, orderBy *model.DisbursementOrder, first *int, after *string) int
 		FundAllocations   func(childComplexity int, program string, fund *string, unit *string) int
 		FundUse           func(childComplexity int, filter *model.DisbursementFilter) int
 		Funds             func(childComplexity int, program *string) int
@@ -2156,7 +2156,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Disbursements(childComplexity, args["filter"].(*model.DisbursementFilter), args["breaksRule"].(*bool), args["batches"].([]string), args["orderBy"].(*model.DisbursementOrder), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Disbursements(childComplexity, args["filter"].(*model.DisbursementFilter), args["breaksRule"].(*bool), args["orderBy"].(*model.DisbursementOrder), args["first"].(*int), args["after"].(*string)), true
 	case "Query.fundAllocations":
 		if e.ComplexityRoot.Query.FundAllocations == nil {
 			break

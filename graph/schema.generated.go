@@ -46,7 +46,7 @@ type QueryResolver interface {
 	WorkflowRules(ctx context.Context) ([]*disbursement.Rule, error)
 	ImportLimits(ctx context.Context) (*model.ImportLimits, error)
 	Reconciliations(ctx context.Context, first *int, after *string) (*ReconciliationConnection, error)
-	Disbursements(ctx context.Context, filter *model.DisbursementFilter, breaksRule *bool, batches []string, orderBy *model.DisbursementOrder, first *int, after *string) (*DisbursementConnection, error)
+	Disbursements(ctx context.Context, filter *model.DisbursementFilter, breaksRule *bool, orderBy *model.DisbursementOrder, first *int, after *string) (*DisbursementConnection, error)
 	Disbursement(ctx context.Context, id string) (*disbursement.Disbursement, error)
 	Beneficiaries(ctx context.Context, filter *model.BeneficiaryFilter, first *int, after *string) (*BeneficiaryConnection, error)
 	Beneficiary(ctx context.Context, id string) (*beneficiary.Beneficiary, error)
@@ -197,38 +197,30 @@ func (ec *executionContext) field_Query_disbursements_args(ctx context.Context, 
 		return nil, err
 	}
 	args["breaksRule"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "batches",
-		func(ctx context.Context, v any) ([]string, error) {
-			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["batches"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*model.DisbursementOrder, error) {
 			return ec.unmarshalODisbursementOrder2ᚖhotroᚋgraphᚋmodelᚐDisbursementOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg5
+	args["after"] = arg4
 	return args, nil
 }
 
@@ -1285,7 +1277,7 @@ func (ec *executionContext) _Query_disbursements(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Disbursements(ctx, fc.Args["filter"].(*model.DisbursementFilter), fc.Args["breaksRule"].(*bool), fc.Args["batches"].([]string), fc.Args["orderBy"].(*model.DisbursementOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Disbursements(ctx, fc.Args["filter"].(*model.DisbursementFilter), fc.Args["breaksRule"].(*bool), fc.Args["orderBy"].(*model.DisbursementOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *DisbursementConnection) graphql.Marshaler {

@@ -47,8 +47,6 @@ type ListQuery struct {
 	BeneficiaryIDs []int64
 	// BreaksRule keeps only lines whose amount differs from what their group's rule grants.
 	BreaksRule bool
-	// BatchIDs keeps the lines of these import batches (the lists a ward imported).
-	BatchIDs []int64
 }
 
 // Page is one page of lines.
@@ -88,7 +86,7 @@ func sortColumn(o ListOrder) (string, func(*Disbursement) string, error) {
 }
 
 // where builds the FROM and WHERE of a list or count under the caller's scope.
-func (r *Reader) where(ctx context.Context, q *bun.SelectQuery, f Filter, benIDs, batchIDs []int64) (*bun.SelectQuery, error) {
+func (r *Reader) where(ctx context.Context, q *bun.SelectQuery, f Filter, benIDs []int64) (*bun.SelectQuery, error) {
 	search := f.Search
 	f.Search = "" // lists search; Validate refuses it elsewhere
 	if err := f.Validate(); err != nil {
@@ -119,12 +117,6 @@ func (r *Reader) where(ctx context.Context, q *bun.SelectQuery, f Filter, benIDs
 	if benIDs != nil {
 		q = q.Where("d.beneficiary_id IN (?)", bun.List(append([]int64{0}, benIDs...)))
 	}
-	if len(batchIDs) > MaxFilterValues {
-		return nil, errs.E("disbursement: filter", errs.TooComplex, errs.Msgf("Bộ lọc danh sách có %d giá trị, tối đa %d.", len(batchIDs), MaxFilterValues))
-	}
-	if batchIDs != nil {
-		q = q.Where("d.batch_id IN (?)", bun.List(append([]int64{0}, batchIDs...)))
-	}
 	cond, args, err := beneficiary.SearchCondition(id, search)
 	if err != nil {
 		return nil, err
@@ -143,7 +135,7 @@ func (r *Reader) List(ctx context.Context, q ListQuery) (*Page, error) {
 		return nil, err
 	}
 	var lines []*Disbursement
-	sel, err := r.where(ctx, r.db.NewSelect().Model(&lines), q.Filter, q.BeneficiaryIDs, q.BatchIDs)
+	sel, err := r.where(ctx, r.db.NewSelect().Model(&lines), q.Filter, q.BeneficiaryIDs)
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
@@ -191,7 +183,7 @@ func (r *Reader) List(ctx context.Context, q ListQuery) (*Page, error) {
 
 // Count returns how many lines match the query's filter for the caller (its page is ignored).
 func (r *Reader) Count(ctx context.Context, q ListQuery) (int, error) {
-	sel, err := r.where(ctx, r.db.NewSelect().Model((*Disbursement)(nil)), q.Filter, q.BeneficiaryIDs, q.BatchIDs)
+	sel, err := r.where(ctx, r.db.NewSelect().Model((*Disbursement)(nil)), q.Filter, q.BeneficiaryIDs)
 	if err != nil {
 		return 0, errs.E("disbursement: count", err)
 	}

@@ -109,12 +109,11 @@ func parseLineRequest(rawQuery string) (lineRequest, error) {
 		return lineRequest{}, err
 	}
 	for _, b := range batches {
-		n, err := strconv.ParseInt(b, 10, 64)
-		if err != nil || n <= 0 {
+		if n, err := strconv.ParseInt(b, 10, 64); err != nil || n <= 0 {
 			return lineRequest{}, bad("Mã danh sách (batches) %q không hợp lệ.", b)
 		}
-		req.query.BatchIDs = append(req.query.BatchIDs, n)
 	}
+	req.query.Filter.Batches = batches
 	req.query.Filter.Search = values.Get("search")
 	if o := values.Get("orderBy"); o != "" {
 		if !slices.Contains(lineOrders, disbursement.ListOrder(o)) {
@@ -263,7 +262,7 @@ func (h *Handler) lineTable(r *http.Request) (*table, error) {
 		{tx.about.wards, joinOr(req.query.Filter.Wards, tx.about.all)},
 		{tx.about.groups, joinOr(req.query.Filter.Groups, tx.about.all)},
 		{tx.about.statuses, joinOr(strs(req.query.Filter.Statuses), tx.about.all)},
-		{lt.batchesField, joinOr(int64s(req.query.BatchIDs), tx.about.all)},
+		{lt.batchesField, joinOr(req.query.Filter.Batches, tx.about.all)},
 		{lt.maskingField, lt.maskingNote},
 		{tx.about.generated, h.c.Now().In(civil.Location).Format("2006-01-02 15:04:05") + " (" + tx.about.timeZone + ")"},
 		{tx.about.requestURL, r.URL.RequestURI()},
@@ -283,14 +282,6 @@ func joinOr(vs []string, none string) string {
 		return none
 	}
 	return strings.Join(vs, ", ")
-}
-
-func int64s(ns []int64) []string {
-	out := make([]string, len(ns))
-	for i, n := range ns {
-		out[i] = strconv.FormatInt(n, 10)
-	}
-	return out
 }
 
 func orderText(q disbursement.ListQuery) string {

@@ -70,3 +70,10 @@ export function maySeeLists(user, wardCode) {
   if (["admin", "leader", "analyst"].includes(user.role)) return true;
   return user.role === "ward_officer" && (user.wards || []).includes(wardCode);
 }
+
+/** Whether the user takes steps on the ward's lines (which steps, the workflow rules say). */
+export function mayTakeSteps(user, wardCode) {
+  if (!user) return false;
+  if (user.role === "ward_officer") return (user.wards || []).includes(wardCode);
+  return user.role === "leader" || user.role === "admin";
+}

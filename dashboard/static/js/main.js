@@ -246,6 +246,12 @@ async function render({ keepFocus = null } = {}) {
       hrefFor: (change) => href(withState(state, change)),
       // Mirrors the lines panel's search, filters and order in the URL without drawing the page again.
       replaceState: (change) => history.replaceState(null, "", href(withState(parseState(location.search), change))),
+      // A step was taken on the ward's lines: the figures are asked again and the page drawn anew.
+      dataChanged: (focus) => {
+        cache.clear();
+        refreshQueueCount();
+        render({ keepFocus: focus || "#main" });
+      },
       contextLine: h("p", { class: "context" },
         h("span", { class: "as-of" }, t("asOf", { time: formatDateTime(at) }), ` (${t("dataVersion", { version: meta.dataset.version })})`),
         " · ",

@@ -24,22 +24,21 @@ export function linesQuery(state, program) {
   if (state.lstatus) filter.statuses = [state.lstatus];
   if (state.lgroup) filter.groups = [state.lgroup];
   if (state.q.trim()) filter.search = state.q.trim();
+  if (state.batch) filter.batches = [state.batch];
   const [field, dir] = (state.lsort || "").split(":");
   return {
     filter,
-    batches: state.batch ? [state.batch] : null,
     orderBy: field ? { field: orderFields[field], direction: dir === "desc" ? "DESC" : "ASC" } : null,
   };
 }
 
 /** The URL of /export/lines.<format> for the same lines as linesQuery. */
 export function linesExportURL(format, state, program) {
-  const { filter, batches, orderBy } = linesQuery(state, program);
+  const { filter, orderBy } = linesQuery(state, program);
   const p = new URLSearchParams();
-  for (const key of ["programs", "wards", "groups", "funds", "statuses", "channels"]) {
+  for (const key of ["programs", "wards", "groups", "funds", "statuses", "channels", "batches"]) {
     if (filter[key]?.length) p.set(key, filter[key].join(","));
   }
-  if (batches) p.set("batches", batches.join(","));
   if (filter.search) p.set("search", filter.search);
   if (orderBy) {
     p.set("orderBy", orderBy.field);
@@ -52,7 +51,8 @@ export function linesExportURL(format, state, program) {
 /**
  * The lists section of the ward page; loads by itself, after the charts.
  *
- * selection (optional) is the hook for choosing lines and acting on them: { column, bar, onLines }.
+ * selection (optional) is the hook for choosing lines and acting on them: { column, bar, onLines, ready }.
+ * ready (a promise) is awaited before the lines are first shown, so that the column exists by then.
  * column (a dataTable column, e.g. checkboxes) is put first; bar (an element) is placed above the
  * table; onLines({ edges, totalCount, query }) is called after every answer with the lines shown and
  * the disbursements arguments that select every matching line (for "all that match").
@@ -133,7 +133,7 @@ export function listsPanel({ ward, allowed, ctx, selection = null }) {
     try {
       if (!(await hasOperation("Disbursements"))) throw new ApiError("server", "Disbursements");
       const args = linesQuery(state, ctx.program);
-      const data = await query("Disbursements", { ...args, first: pageSize, after });
+      const [data] = await Promise.all([query("Disbursements", { ...args, first: pageSize, after }), selection?.ready]);
       if (mine !== seq) return;
       const conn = data.disbursements;
       edges.push(...conn.edges);

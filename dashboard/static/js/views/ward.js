@@ -1,12 +1,16 @@
 // A ward's page: its KPI cards, groups, timeline, pipeline and, for roles allowed, its lists.
 
-import { maySeeLists } from "../auth.js";
-import { h } from "../dom.js";
+import { query } from "../api.js";
+import { maySeeLists, mayTakeSteps } from "../auth.js";
+import { h, replace } from "../dom.js";
+import { formatNumber, formatVND } from "../format.js";
 import { fundUseRows } from "../funduse.js";
-import { nameOf, t } from "../i18n.js";
+import { lang, nameOf, t, word } from "../i18n.js";
 import { kpiCards } from "../kpis.js";
 import { groupPanel, pipelinePanel, timePanel, unavailablePanel } from "../panels.js";
 import { wardByCode } from "../wards.js";
+import { lineActions } from "../lineactions.js";
+import { openStepDialog } from "../workflow.js";
 import { listsPanel } from "./lists.js";
 
 /** Builds the ward page into main and returns the panels to draw once it is in the page. */
@@ -32,8 +36,47 @@ export function wardPage(main, ctx) {
     // Signed in: the ward's fund use against the ward's own allocation; visitors: no fund card.
     kpiCards(data.total.total, data.fundUse ? fundUseRows(data.fundUse) : null),
     h("div", { class: "panels" }, panels.map((p) => p.section)),
-    listsPanel({ ward, allowed: maySeeLists(user, ward.code), ctx }),
+    listsPanel({ ward, allowed: maySeeLists(user, ward.code), ctx, selection: mayTakeSteps(user, ward.code) ? lineSelection(ctx) : null }),
   );
   document.title = `${t("appTitle")} — ${nameOf(ward)}`;
   return panels;
+}
+
+/**
+ * The ward's lines chosen one by one (or every line shown) and moved one step, with the bar and the
+ * dialog of a list's page (lineactions.js): the step's date starts at the chosen lines' latest step.
+ * After a step the page is drawn again, so that its figures follow.
+ */
+function lineSelection(ctx) {
+  const l = lang();
+  const bar = h("div", { class: "ward-line-actions no-print" });
+  let la = null;
+  const ready = query("WorkflowRules").then((data) => {
+    la = lineActions({
+      rules: data.workflowRules, role: ctx.user.role,
+      labelOf: (n) => n.beneficiary?.fullName || n.id,
+      onStep: (p) => openStepDialog({
+        batch: { id: null }, step: p.step, to: p.to, from: p.from, lines: p.lines, amount: p.amount,
+        opener: p.opener, selection: p.selection, lastStepOn: p.lastStepOn ?? null,
+        title: t(`laStep_${p.step}`, { n: formatNumber(p.lines, l) }),
+        summary: [
+          t("wlSummary", { n: formatNumber(p.lines, l), amount: formatVND(p.amount, l),
+            from: p.from.map((s) => word("status", s)).join(", "), to: word("status", p.to) }),
+          p.skipped ? ` ${t("laSkipped", { n: formatNumber(p.skipped, l) })}` : "",
+        ].join(""),
+        onDone: () => ctx.dataChanged?.("#lists-title"),
+        onRefused: () => {},
+      }),
+    });
+    replace(bar, la.bar);
+  }, () => {}); // without the rules the lines are shown without actions
+  return {
+    bar,
+    ready,
+    get column() {
+      if (!la) return null;
+      return { ...la.column, value: (e) => la.column.value(e.node), render: (e) => la.column.render(e.node) };
+    },
+    onLines: ({ edges }) => la?.setLines(edges.map((e) => e.node)),
+  };
 }
