@@ -32,7 +32,9 @@ func TestWardLinesMoveAStep(t *testing.T) {
 		if len(res.Errors) > 0 {
 			t.Fatalf("API: %s", res.Raw)
 		}
-		var a struct{ Disbursements struct{ Edges []struct{ Node line } } }
+		var a struct {
+			Disbursements struct{ Edges []struct{ Node line } }
+		}
 		if err := json.Unmarshal(res.Data, &a); err != nil {
 			t.Fatal(err)
 		}
