@@ -224,7 +224,7 @@ func TestPayingSomeLinesOfAList(t *testing.T) {
 		t.Errorf("the list's lines from the API: %v", got)
 	}
 	rows := eval[[]string](officer, `[...document.querySelectorAll("table.lines-table tbody tr")].map((tr) => [...tr.cells].slice(1).map((c) => c.textContent).join("|"))`)
-	if len(rows) != 10 || !strings.Contains(rows[0], "Đã chi trả|05/05/2020|Tiền mặt tại phường/xã · PT-0912") || !strings.Contains(rows[3], "Trả lại|") || !strings.Contains(rows[3], "Đã chuyển khỏi địa bàn") {
+	if len(rows) != 10 || !strings.Contains(rows[0], "Đã chi trả|05/05/2020|Tiền mặt tại phường/xã · PT-0912") || !strings.Contains(rows[3], "Bị trả lại|") || !strings.Contains(rows[3], "Đã chuyển khỏi địa bàn") {
 		t.Errorf("the lines as shown: %q", rows)
 	}
 	officer.screenshot("lines-mixed-1440")

@@ -27,7 +27,7 @@ func TestFundAllocateCommand(t *testing.T) {
 			}
 			city := []string{"--unit", "164", "--decision", "88/QĐ-UBND", "--decided-on", "2020-04-20"}
 			out, err := allocate(append(city, "--amount", "2.500.000.000")...)
-			if err != nil || !strings.Contains(out, "đã ghi: 2.500.000.000 đồng của nguồn NSTP cho đơn vị 164 theo quyết định 88/QĐ-UBND ngày 20/04/2020") {
+			if err != nil || !strings.Contains(out, "recorded: 2.500.000.000 đồng of fund NSTP to unit 164 by decision 88/QĐ-UBND of 20/04/2020") {
 				t.Fatalf("allocate: %q, %v", out, err)
 			}
 			cases := []struct {
@@ -36,10 +36,10 @@ func TestFundAllocateCommand(t *testing.T) {
 				want string
 			}{
 				{"the same decision again", append(city, "--amount", "1"), "đã được ghi"},
-				{"an amount that is not a number", append(city, "--amount", "năm tỷ"), "số tiền phải là số đồng"},
+				{"an amount that is not a number", append(city, "--amount", "năm tỷ"), "give the amount in đồng"},
 				{"a zero amount", []string{"--unit", "05431", "--decision", "9", "--decided-on", "2020-04-20", "--amount", "0"}, "lớn hơn 0"},
 				{"a bad date", []string{"--unit", "05431", "--decision", "9", "--decided-on", "20/04/2020", "--amount", "5"}, "YYYY-MM-DD"},
-				{"no decision", []string{"--unit", "05431", "--decided-on", "2020-04-20", "--amount", "5"}, "cần --program"},
+				{"no decision", []string{"--unit", "05431", "--decided-on", "2020-04-20", "--amount", "5"}, "needs --program"},
 			}
 			for _, c := range cases {
 				t.Run(c.name, func(t *testing.T) {
