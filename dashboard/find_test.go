@@ -117,7 +117,7 @@ func TestFindAnyone(t *testing.T) {
 			// Largest amount first, as the API sorts.
 			tb.choose("#lines-sort", "amount:desc")
 			tb.waitFor(`decodeURIComponent(location.search).includes("lsort=amount:desc") && document.querySelector("#lines-body").getAttribute("aria-busy") === "false"`)
-			amounts := eval[[]string](tb, `[...document.querySelectorAll("#lines-body tbody tr")].map((tr) => tr.cells[1].textContent)`)
+			amounts := eval[[]string](tb, `[...document.querySelectorAll("#lines-body tbody tr")].map((tr) => tr.querySelector('[data-col="amount"]').textContent)`)
 			if len(amounts) != len(byAmount.Disbursements.Edges) {
 				t.Fatalf("%d rows by amount, want %d", len(amounts), len(byAmount.Disbursements.Edges))
 			}
@@ -204,7 +204,7 @@ func TestFindAnyone(t *testing.T) {
 			four := citizenID[len(citizenID)-4:]
 			tb.fill("#lines-search", four)
 			tb.waitFor(fmt.Sprintf(`decodeURIComponent(location.search).includes("q=%s") && document.querySelector("#lines-body").getAttribute("aria-busy") === "false"`, four))
-			ids := eval[[]string](tb, `[...document.querySelectorAll("#lines-body tbody tr")].map((tr) => tr.cells[3].textContent)`)
+			ids := eval[[]string](tb, `[...document.querySelectorAll("#lines-body tbody tr")].map((tr) => tr.querySelector('[data-col="citizenId"]').textContent)`)
 			if len(ids) == 0 {
 				t.Error("the leader found nobody by the last four digits")
 			}
