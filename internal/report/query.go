@@ -24,13 +24,16 @@ const (
 	Ward     Dimension = "WARD"
 	Group    Dimension = "GROUP"
 	Fund     Dimension = "FUND"
-	Status   Dimension = "STATUS"
-	Channel  Dimension = "CHANNEL"
-	Day      Dimension = "DAY"
-	Week     Dimension = "WEEK"
-	Month    Dimension = "MONTH"
-	Quarter  Dimension = "QUARTER"
-	Year     Dimension = "YEAR"
+	// Round is the payment round of a line's group (program.Round): a function of the group, so
+	// every engine that answers by group answers by round exactly.
+	Round   Dimension = "ROUND"
+	Status  Dimension = "STATUS"
+	Channel Dimension = "CHANNEL"
+	Day     Dimension = "DAY"
+	Week    Dimension = "WEEK"
+	Month   Dimension = "MONTH"
+	Quarter Dimension = "QUARTER"
+	Year    Dimension = "YEAR"
 )
 
 // IsTime reports whether d buckets payments by their paid date.
@@ -144,7 +147,7 @@ func (q *Query) Validate() error {
 }
 
 var (
-	allDimensions = []Dimension{Program, Province, District, Ward, Group, Fund, Status, Channel, Day, Week, Month, Quarter, Year}
+	allDimensions = []Dimension{Program, Province, District, Ward, Group, Fund, Round, Status, Channel, Day, Week, Month, Quarter, Year}
 	orderFields   = []OrderField{ByAmountPaid, ByPeopleSupported, ByBeneficiaries, ByDisbursements, ByAmountListed, ByAmountApproved, ByKey}
 )
 
@@ -168,6 +171,7 @@ type Key struct {
 	ProvinceCode, DistrictCode, WardCode string
 	GroupID                              int64
 	FundID                               int64
+	RoundID                              int64 // 0: the group is in no round
 	Status                               *disbursement.Status
 	Channel                              *disbursement.Channel
 	Period                               *Period
