@@ -112,7 +112,7 @@ func Reference(ctx context.Context, db *bun.DB, realign Realigner) (Summary, err
 // Summary counts what a seeding run wrote or confirmed.
 type Summary struct {
 	Units, Programs, Groups, Funds, Rounds int
-	Moved                          int // units given another parent, whose rollups were realigned
+	Moved                                  int // units given another parent, whose rollups were realigned
 }
 
 type cityFile struct {
