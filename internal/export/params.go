@@ -21,11 +21,11 @@ type request struct {
 // The URL parameters: the arguments of the GraphQL stats query, flattened. Lists are comma
 // separated, or the parameter repeated, or both.
 var (
-	listParams   = []string{"groupBy", "programs", "provinces", "districts", "wards", "groups", "funds", "statuses", "channels"}
+	listParams   = []string{"groupBy", "programs", "provinces", "districts", "wards", "groups", "funds", "rounds", "statuses", "channels"}
 	singleParams = []string{"orderBy", "direction", "first", "unitsAsOf", "paidFrom", "paidTo", "lang"}
 
 	dimensions = []report.Dimension{report.Program, report.Province, report.District, report.Ward, report.Group,
-		report.Fund, report.Status, report.Channel, report.Day, report.Week, report.Month, report.Quarter, report.Year}
+		report.Fund, report.Round, report.Status, report.Channel, report.Day, report.Week, report.Month, report.Quarter, report.Year}
 	orderFields = []report.OrderField{report.ByAmountPaid, report.ByPeopleSupported, report.ByBeneficiaries,
 		report.ByDisbursements, report.ByAmountListed, report.ByAmountApproved, report.ByKey}
 )
@@ -89,7 +89,7 @@ func parseRequest(rawQuery string) (request, error) {
 		name string
 		dst  *[]string
 	}{{"programs", &q.Filter.Programs}, {"provinces", &q.Filter.Provinces}, {"districts", &q.Filter.Districts},
-		{"wards", &q.Filter.Wards}, {"groups", &q.Filter.Groups}, {"funds", &q.Filter.Funds}} {
+		{"wards", &q.Filter.Wards}, {"groups", &q.Filter.Groups}, {"funds", &q.Filter.Funds}, {"rounds", &q.Filter.Rounds}} {
 		if *p.dst, err = list(p.name); err != nil {
 			return request{}, err
 		}
