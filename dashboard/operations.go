@@ -34,6 +34,7 @@ var signedInOnly = map[string]bool{
 	"ImportUpload":            true,
 	"Me":                      true,
 	"Overview":                true,
+	"Rounds":                  true,
 	"TransitionDisbursements": true,
 }
 

@@ -388,6 +388,19 @@ const strings = {
     action_seed_demo: "Nạp dữ liệu minh hoạ",
     action_seed_national: "Nạp dữ liệu tham chiếu",
     notAvailable: "—",
+    // Payment rounds (đợt chi trả): the lines above the KPI cards of the home page (rounds.js).
+    roundsTitle: "Theo đợt chi trả",
+    roundsCaption: "Số tiền đã chi, số người được hỗ trợ và tiến độ của từng đợt chi trả",
+    roundColumn: "Đợt chi trả",
+    roundPaid: "Đã chi",
+    roundPeople: "Số người",
+    roundProgress: "Danh sách → phê duyệt → đã chi",
+    roundProgressNote: "{listed} trong danh sách → {approved} đã duyệt → {paid} đã chi",
+    roundPaidShare: "đã chi {share} số tiền trong danh sách",
+    roundDeadline: "hạn chi {date}",
+    roundNone: "Nhóm chưa xếp vào đợt nào",
+    roundBarLabel: "Đã duyệt {approved}, đã chi {paid} so với danh sách",
+    // End of payment rounds.
   },
   en: {
     appTitle: "Support payments tracker",
@@ -775,6 +788,19 @@ const strings = {
     action_seed_demo: "Demo data loaded",
     action_seed_national: "Reference data loaded",
     notAvailable: "—",
+    // Payment rounds (đợt chi trả): the lines above the KPI cards of the home page (rounds.js).
+    roundsTitle: "By payment round",
+    roundsCaption: "Amount paid, people supported and progress of each payment round",
+    roundColumn: "Payment round",
+    roundPaid: "Paid",
+    roundPeople: "People",
+    roundProgress: "Listed → approved → paid",
+    roundProgressNote: "{listed} listed → {approved} approved → {paid} paid",
+    roundPaidShare: "{share} of the listed amount paid",
+    roundDeadline: "to be paid by {date}",
+    roundNone: "Groups in no round",
+    roundBarLabel: "Approved {approved}, paid {paid} of the listed amount",
+    // End of payment rounds.
   },
 };
 

@@ -1,0 +1,104 @@
+package dashboard_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"testing"
+
+	"hotro/internal/seed/seedtest"
+)
+
+// TestHomeOpensWithTheRounds: a leader's home page opens with one line per payment round, above the
+// KPI cards, whose paid, people, listed and approved figures are the API's (the dashboard's own
+// Rounds operation, asked by the leader apart from the page); a visitor's home has no round lines
+// (the release tables hold none). Screenshots at a phone's and a desktop's width.
+func TestHomeOpensWithTheRounds(t *testing.T) {
+	srv := demoServer(t)
+	leader := srv.NewClient()
+	leader.SignIn(t, "lanhdao", seedtest.DemoPassword)
+	res := leader.GraphQL(t, operation(t, "Rounds"), map[string]any{"filter": map[string]any{}})
+	if len(res.Errors) > 0 {
+		t.Fatalf("Rounds: %s", res.Raw)
+	}
+	var api struct {
+		ByRound struct {
+			Rows []struct {
+				Round  *struct{ Code, Name string }
+				Totals totals
+			}
+		}
+	}
+	if err := json.Unmarshal(res.Data, &api); err != nil {
+		t.Fatal(err)
+	}
+	if len(api.ByRound.Rows) != 2 {
+		t.Fatalf("the API gives %d rounds for the demo, want 2", len(api.ByRound.Rows))
+	}
+	for _, width := range []int64{1440, 390} {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			tb := signedInTab(t, srv, "lanhdao", width)
+			tb.open(srv, "")
+			type line struct {
+				Code, Name                      string
+				Paid, People, Listed, Approved  string
+				PaidText, PaidExact, PeopleText string
+			}
+			lines := eval[[]line](tb, `[...document.querySelectorAll("#rounds tbody tr")].map((tr) => ({
+				code: tr.dataset.round, name: tr.querySelector("th").textContent,
+				paid: tr.dataset.paid, people: tr.dataset.people, listed: tr.dataset.listed, approved: tr.dataset.approved,
+				paidText: tr.querySelector(".round-paid").textContent, paidExact: tr.querySelector(".round-paid").title, peopleText: tr.querySelector(".round-people").textContent,
+			}))`)
+			if len(lines) != len(api.ByRound.Rows) {
+				t.Fatalf("%d round lines, the API %d", len(lines), len(api.ByRound.Rows))
+			}
+			for i, r := range api.ByRound.Rows {
+				got, want := lines[i], r.Totals
+				if got.Code != r.Round.Code {
+					t.Errorf("line %d is round %q, want %q (first round first)", i+1, got.Code, r.Round.Code)
+				}
+				for _, f := range []struct {
+					name      string
+					got       string
+					wantValue int64
+				}{{"paid", got.Paid, want.AmountPaid}, {"people", got.People, want.PeopleSupported},
+					{"listed", got.Listed, want.AmountListed}, {"approved", got.Approved, want.AmountApproved}} {
+					if f.got != strconv.FormatInt(f.wantValue, 10) {
+						t.Errorf("round %s %s = %s, API %d", r.Round.Code, f.name, f.got, f.wantValue)
+					}
+				}
+				if wantPeople := formatCount(want.PeopleSupported); got.PeopleText != wantPeople {
+					t.Errorf("round %s shows %q people, want %q", r.Round.Code, got.PeopleText, wantPeople)
+				}
+				if wantPaid := formatVND(want.AmountPaid, "vi"); got.PaidExact != wantPaid {
+					t.Errorf("round %s paid %q exactly, want %q", r.Round.Code, got.PaidExact, wantPaid)
+				}
+				if got.Name == "" || got.PaidText == "" || got.PaidText == "—" {
+					t.Errorf("round %s: name %q, paid %q", r.Round.Code, got.Name, got.PaidText)
+				}
+			}
+			// The rounds come first: above the KPI cards.
+			if !eval[bool](tb, `!!(document.querySelector("#rounds").compareDocumentPosition(document.querySelector(".kpis")) & Node.DOCUMENT_POSITION_FOLLOWING)`) {
+				t.Error("the round lines are not above the KPI cards")
+			}
+			if width < 600 {
+				if w := eval[int](tb, `document.documentElement.scrollWidth`); w > int(width) {
+					t.Errorf("page is %d px wide on a %d px phone: something overflows", w, width)
+				}
+			}
+			tb.screenshot(fmt.Sprintf("rounds-leader-%d", width))
+			tb.checkClean()
+		})
+	}
+	t.Run("visitor", func(t *testing.T) {
+		tb := newTab(t, 1440)
+		tb.open(srv, "")
+		if n := eval[int](tb, `document.querySelectorAll("#rounds").length`); n != 0 {
+			t.Errorf("a visitor sees %d round tables: the public figures hold no rounds", n)
+		}
+		tb.checkClean()
+	})
+}
+
+// formatCount writes a count as the Vietnamese page does: dots between thousands.
+func formatCount(n int64) string { return groupDigits(n, ".") }
