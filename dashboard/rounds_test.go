@@ -102,6 +102,14 @@ func TestHomeOpensWithTheRounds(t *testing.T) {
 				}
 			}
 			tb.screenshot(fmt.Sprintf("rounds-leader-%d", width))
+			if width > 600 {
+				// A round's name opens the page filtered to its groups, whose total is the round's.
+				tb.click("#rounds tbody tr:first-child th a")
+				tb.waitReady("groups=")
+				if got := tb.kpis()["amountPaid"].Value; got != strconv.FormatInt(city[0].Totals.AmountPaid, 10) {
+					t.Errorf("filtered to round %s's groups, the page shows %s paid, the round %d", city[0].Round.Code, got, city[0].Totals.AmountPaid)
+				}
+			}
 			tb.checkClean()
 		})
 	}

@@ -5,8 +5,11 @@ import { h } from "./dom.js";
 import { formatDate, formatNumber, formatPercent, formatVND, formatVNDCompact } from "./format.js";
 import { lang, nameOf, t } from "./i18n.js";
 
-/** roundLines(rows): the table of the Rounds answer's rows (first round first), or null if none. */
-export function roundLines(rows) {
+/**
+ * roundLines(rows, hrefFor): the table of the Rounds answer's rows (first round first), or null if
+ * none. A round's name links to the page filtered to its groups.
+ */
+export function roundLines(rows, hrefFor) {
   if (!rows || rows.length === 0) return null;
   const l = lang();
   const sorted = [...rows].sort((a, b) => (a.round?.seq ?? Infinity) - (b.round?.seq ?? Infinity));
@@ -23,7 +26,7 @@ export function roundLines(rows) {
       },
     },
     h("th", { scope: "row", class: "round-name" },
-      round ? nameOf(round) : t("roundNone"),
+      round ? h("a", { href: hrefFor({ groups: round.groups.map((g) => g.code) }), dataset: { nav: "" } }, nameOf(round)) : t("roundNone"),
       round?.paidTo ? h("span", { class: "round-date" }, t("roundDeadline", { date: formatDate(round.paidTo) })) : null),
     h("td", { class: "num round-paid", title: formatVND(x.amountPaid, l), "data-label": t("roundPaid") }, formatVNDCompact(x.amountPaid, l)),
     h("td", { class: "num round-people", "data-label": t("roundPeople") }, formatNumber(x.peopleSupported, l)),
