@@ -39,6 +39,7 @@ var signedInOnly = map[string]bool{
 	"Me":                      true,
 	"Overview":                true,
 	"Recipient":               true,
+	"Rounds":                  true,
 	"TransitionDisbursements": true,
 	"WorkQueue":               true,
 	"WorkQueueCount":          true,

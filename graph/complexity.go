@@ -22,7 +22,8 @@ const (
 	maxPrograms         = 20     // support programmes
 	maxGroups           = 300    // beneficiary groups of every programme
 	maxFunds            = 100    // funds of every programme
-	maxPerProgram       = 30     // groups, or funds, of one programme
+	maxRounds           = 100    // payment rounds of every programme, and one row for lines in none
+	maxPerProgram       = 30     // groups, funds or payment rounds of one programme
 	maxOfficerWards     = maxWardsPerDistrict
 	maxWorkflowRules    = 20
 	maxStatuses         = 7
@@ -123,6 +124,9 @@ func dimensionBound(d report.Dimension, f *model.DisbursementFilter) int {
 		return or(len(f.Groups), maxGroups)
 	case report.Fund:
 		return or(len(f.Funds), maxFunds)
+	case report.Round:
+		// A group is in one round at most (or none): no more rows than the groups asked for.
+		return or(len(f.Rounds), or(len(f.Groups), maxRounds))
 	case report.Status:
 		return or(len(f.Statuses), maxStatuses)
 	case report.Channel:
@@ -197,6 +201,8 @@ func setComplexity(c *ComplexityRoot) {
 	c.PublicStatRow.WardSplitInto = func(child int) int { return listOf(maxSplit, child) }
 	c.Program.Groups = func(child int) int { return listOf(maxPerProgram, child) }
 	c.Program.Funds = func(child int) int { return listOf(maxPerProgram, child) }
+	c.Program.Rounds = func(child int) int { return listOf(maxPerProgram, child) }
+	c.PaymentRound.Groups = func(child int) int { return listOf(maxPerProgram, child) }
 	c.ImportBatch.Statuses = func(child int) int { return listOf(maxStatuses, child) }
 	c.ImportReport.Issues = func(child int) int { return listOf(maxImportIssues, child) }
 	c.ImportReport.Preview = func(child int) int { return listOf(maxImportPreview, child) }

@@ -14,7 +14,7 @@ func filterOf(f *model.DisbursementFilter) report.Filter {
 	}
 	return report.Filter{
 		Programs: f.Programs, Provinces: f.Provinces, Districts: f.Districts, Wards: f.Wards,
-		Groups: f.Groups, Funds: f.Funds, Statuses: f.Statuses, Channels: f.Channels,
+		Groups: f.Groups, Funds: f.Funds, Rounds: f.Rounds, Statuses: f.Statuses, Channels: f.Channels,
 		PaidFrom: f.PaidFrom, PaidTo: f.PaidTo, Search: deref(f.Search),
 		Batches: f.Batches,
 	}

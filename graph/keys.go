@@ -51,6 +51,10 @@ func keyFund(ctx context.Context, k *report.Key) (*fund.Fund, error) {
 	return keyEntity(ctx, k.FundID, (*reference.Snapshot).Fund, loaders(ctx).Fund.Load)
 }
 
+func keyRound(ctx context.Context, k *report.Key) (*program.Round, error) {
+	return keyEntity(ctx, k.RoundID, (*reference.Snapshot).Round, loaders(ctx).Round.Load)
+}
+
 func keyEntity[T any](ctx context.Context, id int64, held func(*reference.Snapshot, int64) *T, load func(context.Context, int64) (*T, error)) (*T, error) {
 	if id == 0 {
 		return nil, nil

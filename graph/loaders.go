@@ -27,6 +27,7 @@ type Loaders struct {
 	Program      *dataloadgen.Loader[int64, *program.Program]
 	Group        *dataloadgen.Loader[int64, *program.Group]
 	Fund         *dataloadgen.Loader[int64, *fund.Fund]
+	Round        *dataloadgen.Loader[int64, *program.Round]
 	Totals       *dataloadgen.Loader[totalsKey, *report.Totals]
 	Beneficiary  *dataloadgen.Loader[int64, *beneficiary.Beneficiary]
 	// History holds the audit events of each recipient's lines.
@@ -54,6 +55,7 @@ func (r *Resolver) NewLoaders() *Loaders {
 		Program:      dataloadgen.NewMappedLoader(r.Programs.ProgramsByIDs, opt),
 		Group:        dataloadgen.NewMappedLoader(r.Programs.GroupsByIDs, opt),
 		Fund:         dataloadgen.NewMappedLoader(r.Funds.ByIDs, opt),
+		Round:        dataloadgen.NewMappedLoader(r.Programs.RoundsByIDs, opt),
 		Totals:       dataloadgen.NewMappedLoader(r.fetchTotals, opt),
 		Beneficiary:  dataloadgen.NewMappedLoader(r.Recipients.ByIDs, opt),
 		History:      dataloadgen.NewMappedLoader(r.Lines.History, opt),

@@ -70,6 +70,21 @@ func (r *fundResolver) Stats(ctx context.Context, obj *fund.Fund, filter *model.
 }
 
 // ID is the resolver for the id field.
+func (r *paymentRoundResolver) ID(ctx context.Context, obj *program.Round) (string, error) {
+	return idOf(obj.ID), nil
+}
+
+// Program is the resolver for the program field.
+func (r *paymentRoundResolver) Program(ctx context.Context, obj *program.Round) (*program.Program, error) {
+	return loaders(ctx).Program.Load(ctx, obj.ProgramID)
+}
+
+// Groups is the resolver for the groups field.
+func (r *paymentRoundResolver) Groups(ctx context.Context, obj *program.Round) ([]*program.Group, error) {
+	return r.Programs.RoundGroups(ctx, obj.ID)
+}
+
+// ID is the resolver for the id field.
 func (r *programResolver) ID(ctx context.Context, obj *program.Program) (string, error) {
 	return idOf(obj.ID), nil
 }
@@ -92,6 +107,11 @@ func (r *programResolver) Funds(ctx context.Context, obj *program.Program) ([]*f
 	return r.Resolver.Funds.List(ctx, obj.Code)
 }
 
+// Rounds is the resolver for the rounds field.
+func (r *programResolver) Rounds(ctx context.Context, obj *program.Program) ([]*program.Round, error) {
+	return r.Programs.Rounds(ctx, obj.ID)
+}
+
 // Stats is the resolver for the stats field.
 func (r *programResolver) Stats(ctx context.Context, obj *program.Program, filter *model.DisbursementFilter) (*report.Totals, error) {
 	return entityTotals(ctx, report.Program, obj.ID, civil.Date{}, filterOf(filter))
@@ -103,11 +123,15 @@ func (r *Resolver) BeneficiaryGroup() BeneficiaryGroupResolver { return &benefic
 // Fund returns FundResolver implementation.
 func (r *Resolver) Fund() FundResolver { return &fundResolver{r} }
 
+// PaymentRound returns PaymentRoundResolver implementation.
+func (r *Resolver) PaymentRound() PaymentRoundResolver { return &paymentRoundResolver{r} }
+
 // Program returns ProgramResolver implementation.
 func (r *Resolver) Program() ProgramResolver { return &programResolver{r} }
 
 type (
 	beneficiaryGroupResolver struct{ *Resolver }
 	fundResolver             struct{ *Resolver }
+	paymentRoundResolver     struct{ *Resolver }
 	programResolver          struct{ *Resolver }
 )

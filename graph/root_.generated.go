@@ -43,6 +43,7 @@ type ResolverRoot interface {
 	ImportReport() ImportReportResolver
 	Me() MeResolver
 	Mutation() MutationResolver
+	PaymentRound() PaymentRoundResolver
 	Program() ProgramResolver
 	Province() ProvinceResolver
 	PublicStatRow() PublicStatRowResolver
@@ -338,6 +339,20 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	PaymentRound struct {
+		Code     func(childComplexity int) int
+		Decision func(childComplexity int) int
+		Groups   func(childComplexity int) int
+		ID       func(childComplexity int) int
+		Name     func(childComplexity int) int
+		NameEn   func(childComplexity int) int
+		PaidFrom func(childComplexity int) int
+		PaidTo   func(childComplexity int) int
+		Program  func(childComplexity int) int
+		Seq      func(childComplexity int) int
+		Source   func(childComplexity int) int
+	}
+
 	Period struct {
 		End   func(childComplexity int) int
 		Label func(childComplexity int) int
@@ -356,6 +371,7 @@ type ComplexityRoot struct {
 		NameEn      func(childComplexity int) int
 		OverlapNote func(childComplexity int) int
 		OverlapRule func(childComplexity int) int
+		Rounds      func(childComplexity int) int
 		Stats       func(childComplexity int, filter *model.DisbursementFilter) int
 	}
 
@@ -461,6 +477,7 @@ type ComplexityRoot struct {
 		Period        func(childComplexity int) int
 		Program       func(childComplexity int) int
 		Province      func(childComplexity int) int
+		Round         func(childComplexity int) int
 		Status        func(childComplexity int) int
 		Totals        func(childComplexity int) int
 		Ward          func(childComplexity int) int
@@ -1828,6 +1845,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "PaymentRound.code":
+		if e.ComplexityRoot.PaymentRound.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentRound.Code(childComplexity), true
+	case "PaymentRound.decision":
+		if e.ComplexityRoot.PaymentRound.Decision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentRound.Decision(childComplexity), true
+	case "PaymentRound.groups":
+		if e.ComplexityRoot.PaymentRound.Groups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentRound.Groups(childComplexity), true
+	case "PaymentRound.id":
+		if e.ComplexityRoot.PaymentRound.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentRound.ID(childComplexity), true
+	case "PaymentRound.name":
+		if e.ComplexityRoot.PaymentRound.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentRound.Name(childComplexity), true
+	case "PaymentRound.nameEn":
+		if e.ComplexityRoot.PaymentRound.NameEn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentRound.NameEn(childComplexity), true
+	case "PaymentRound.paidFrom":
+		if e.ComplexityRoot.PaymentRound.PaidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentRound.PaidFrom(childComplexity), true
+	case "PaymentRound.paidTo":
+		if e.ComplexityRoot.PaymentRound.PaidTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentRound.PaidTo(childComplexity), true
+	case "PaymentRound.program":
+		if e.ComplexityRoot.PaymentRound.Program == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentRound.Program(childComplexity), true
+	case "PaymentRound.seq":
+		if e.ComplexityRoot.PaymentRound.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentRound.Seq(childComplexity), true
+	case "PaymentRound.source":
+		if e.ComplexityRoot.PaymentRound.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentRound.Source(childComplexity), true
+
 	case "Period.end":
 		if e.ComplexityRoot.Period.End == nil {
 			break
@@ -1913,6 +1997,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Program.OverlapRule(childComplexity), true
+	case "Program.rounds":
+		if e.ComplexityRoot.Program.Rounds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Program.Rounds(childComplexity), true
 	case "Program.stats":
 		if e.ComplexityRoot.Program.Stats == nil {
 			break
@@ -2491,6 +2581,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StatRow.Province(childComplexity), true
+	case "StatRow.round":
+		if e.ComplexityRoot.StatRow.Round == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatRow.Round(childComplexity), true
 	case "StatRow.status":
 		if e.ComplexityRoot.StatRow.Status == nil {
 			break
@@ -3532,6 +3628,34 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_PaymentRound(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PaymentRound_id(ctx, field)
+	case "code":
+		return ec.fieldContext_PaymentRound_code(ctx, field)
+	case "name":
+		return ec.fieldContext_PaymentRound_name(ctx, field)
+	case "nameEn":
+		return ec.fieldContext_PaymentRound_nameEn(ctx, field)
+	case "program":
+		return ec.fieldContext_PaymentRound_program(ctx, field)
+	case "seq":
+		return ec.fieldContext_PaymentRound_seq(ctx, field)
+	case "groups":
+		return ec.fieldContext_PaymentRound_groups(ctx, field)
+	case "paidFrom":
+		return ec.fieldContext_PaymentRound_paidFrom(ctx, field)
+	case "paidTo":
+		return ec.fieldContext_PaymentRound_paidTo(ctx, field)
+	case "decision":
+		return ec.fieldContext_PaymentRound_decision(ctx, field)
+	case "source":
+		return ec.fieldContext_PaymentRound_source(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PaymentRound", field.Name)
+}
+
 func (ec *executionContext) childFields_Period(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "start":
@@ -3568,6 +3692,8 @@ func (ec *executionContext) childFields_Program(ctx context.Context, field graph
 		return ec.fieldContext_Program_groups(ctx, field)
 	case "funds":
 		return ec.fieldContext_Program_funds(ctx, field)
+	case "rounds":
+		return ec.fieldContext_Program_rounds(ctx, field)
 	case "stats":
 		return ec.fieldContext_Program_stats(ctx, field)
 	}
@@ -3722,6 +3848,8 @@ func (ec *executionContext) childFields_StatRow(ctx context.Context, field graph
 		return ec.fieldContext_StatRow_group(ctx, field)
 	case "fund":
 		return ec.fieldContext_StatRow_fund(ctx, field)
+	case "round":
+		return ec.fieldContext_StatRow_round(ctx, field)
 	case "status":
 		return ec.fieldContext_StatRow_status(ctx, field)
 	case "channel":

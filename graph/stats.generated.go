@@ -29,6 +29,7 @@ type StatRowResolver interface {
 	WardSplitInto(ctx context.Context, obj *report.Row) ([]*adminunit.Unit, error)
 	Group(ctx context.Context, obj *report.Row) (*program.Group, error)
 	Fund(ctx context.Context, obj *report.Row) (*fund.Fund, error)
+	Round(ctx context.Context, obj *report.Row) (*program.Round, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -327,6 +328,38 @@ func (ec *executionContext) fieldContext_StatRow_fund(_ context.Context, field g
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Fund(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatRow_round(ctx context.Context, field graphql.CollectedField, obj *report.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatRow_round(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StatRow().Round(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *program.Round) graphql.Marshaler {
+			return ec.marshalOPaymentRound2ᚖhotroᚋinternalᚋprogramᚐRound(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatRow_round(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatRow",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PaymentRound(ctx, field)
 		},
 	}
 	return fc, nil
@@ -659,7 +692,7 @@ func (ec *executionContext) unmarshalInputDisbursementFilter(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"programs", "provinces", "districts", "wards", "groups", "funds", "statuses", "channels", "paidFrom", "paidTo", "search", "batches"}
+	fieldsInOrder := [...]string{"programs", "provinces", "districts", "wards", "groups", "funds", "rounds", "statuses", "channels", "paidFrom", "paidTo", "search", "batches"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -708,6 +741,13 @@ func (ec *executionContext) unmarshalInputDisbursementFilter(ctx context.Context
 				return it, err
 			}
 			it.Funds = data
+		case "rounds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rounds"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Rounds = data
 		case "statuses":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statuses"))
 			data, err := ec.unmarshalODisbursementStatus2ᚕhotroᚋinternalᚋdisbursementᚐStatusᚄ(ctx, v)
@@ -923,6 +963,12 @@ func (ec *executionContext) _StatRow(ctx context.Context, sel ast.SelectionSet, 
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._StatRow_fund(ctx, field, obj)
+				})
+		case "round":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StatRow_round(ctx, field, obj)
 				})
 		case "status":
 			out.Values[i] = ec._StatRow_status(ctx, field, obj)

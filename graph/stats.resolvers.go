@@ -48,6 +48,11 @@ func (r *statRowResolver) Fund(ctx context.Context, obj *report.Row) (*fund.Fund
 	return keyFund(ctx, &obj.Key)
 }
 
+// Round is the resolver for the round field.
+func (r *statRowResolver) Round(ctx context.Context, obj *report.Row) (*program.Round, error) {
+	return keyRound(ctx, &obj.Key)
+}
+
 // StatRow returns StatRowResolver implementation.
 func (r *Resolver) StatRow() StatRowResolver { return &statRowResolver{r} }
 

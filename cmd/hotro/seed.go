@@ -44,7 +44,7 @@ func seedCmd(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "reference data: %d administrative units, %d programmes, %d groups, %d funds\n", sum.Units, sum.Programs, sum.Groups, sum.Funds)
+	fmt.Fprintf(stdout, "reference data: %d administrative units, %d programmes, %d groups, %d funds, %d payment rounds\n", sum.Units, sum.Programs, sum.Groups, sum.Funds, sum.Rounds)
 	if sum.Moved > 0 {
 		fmt.Fprintf(stdout, "%d units moved to another parent: the aggregates of their provinces were computed again\n", sum.Moved)
 	}

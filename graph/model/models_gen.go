@@ -51,14 +51,16 @@ type BeneficiaryFilter struct {
 // Selects payment lines. Fields combine with AND; values within one field with OR. Codes are official
 // unit codes, or programme, group and fund codes.
 type DisbursementFilter struct {
-	Programs  []string               `json:"programs,omitempty"`
-	Provinces []string               `json:"provinces,omitempty"`
-	Districts []string               `json:"districts,omitempty"`
-	Wards     []string               `json:"wards,omitempty"`
-	Groups    []string               `json:"groups,omitempty"`
-	Funds     []string               `json:"funds,omitempty"`
-	Statuses  []disbursement.Status  `json:"statuses,omitempty"`
-	Channels  []disbursement.Channel `json:"channels,omitempty"`
+	Programs  []string `json:"programs,omitempty"`
+	Provinces []string `json:"provinces,omitempty"`
+	Districts []string `json:"districts,omitempty"`
+	Wards     []string `json:"wards,omitempty"`
+	Groups    []string `json:"groups,omitempty"`
+	Funds     []string `json:"funds,omitempty"`
+	// Payment round codes (PaymentRound.code): the lines of the rounds' groups.
+	Rounds   []string               `json:"rounds,omitempty"`
+	Statuses []disbursement.Status  `json:"statuses,omitempty"`
+	Channels []disbursement.Channel `json:"channels,omitempty"`
 	// Paid on or after this date. Lines without a paid date are left out.
 	PaidFrom *civil.Date `json:"paidFrom,omitempty"`
 	// Paid on or before this date. Lines without a paid date are left out.

@@ -21,6 +21,7 @@ type Filter struct {
 	Wards     []string
 	Groups    []string
 	Funds     []string
+	Rounds    []string // payment rounds: lines of the rounds' groups (see program.Round)
 	Statuses  []Status
 	Channels  []Channel
 	PaidFrom  *civil.Date // paid on or after; lines without a paid date are left out
@@ -52,7 +53,7 @@ func (f Filter) Validate() error {
 		name string
 		n    int
 	}{{"programs", len(f.Programs)}, {"provinces", len(f.Provinces)}, {"districts", len(f.Districts)}, {"wards", len(f.Wards)},
-		{"groups", len(f.Groups)}, {"funds", len(f.Funds)}} {
+		{"groups", len(f.Groups)}, {"funds", len(f.Funds)}, {"rounds", len(f.Rounds)}} {
 		if l.n > MaxFilterValues {
 			return errs.E(op, errs.TooComplex, errs.Msgf("Bộ lọc %s có %d giá trị, tối đa %d.", l.name, l.n, MaxFilterValues))
 		}
@@ -62,7 +63,7 @@ func (f Filter) Validate() error {
 		codes []string
 		ok    func(string) bool
 	}{
-		{"chương trình", f.Programs, isCode}, {"nhóm đối tượng", f.Groups, isCode}, {"nguồn kinh phí", f.Funds, isCode},
+		{"chương trình", f.Programs, isCode}, {"nhóm đối tượng", f.Groups, isCode}, {"nguồn kinh phí", f.Funds, isCode}, {"đợt chi trả", f.Rounds, isCode},
 		{"phường/xã", f.Wards, isUnitCode}, {"quận/huyện", f.Districts, isUnitCode}, {"tỉnh/thành phố", f.Provinces, isUnitCode},
 	} {
 		for _, c := range l.codes {
@@ -152,6 +153,9 @@ func (f Filter) LineConditions(prefix string) []Condition {
 	if len(f.Funds) > 0 {
 		add("fund_id IN (SELECT id FROM funds WHERE code IN (?))", bun.List(f.Funds))
 	}
+	if len(f.Rounds) > 0 {
+		add("group_id IN (SELECT rg.group_id FROM payment_round_groups AS rg JOIN payment_rounds AS r ON r.id = rg.round_id WHERE r.code IN (?))", bun.List(f.Rounds))
+	}
 	for _, ids := range []struct {
 		col string
 		ids []int64
@@ -180,6 +184,7 @@ const (
 	WardCode
 	DistrictCode
 	ProvinceCode
+	RoundCode
 )
 
 // codeChecks are the codes of a filter by kind, with what they are called in an error and the query
@@ -202,6 +207,7 @@ func (f Filter) codeChecks() []struct {
 		{WardCode, f.Wards, "SELECT DISTINCT code FROM admin_units WHERE level = 'COMMUNE' AND code IN (?)", "phường/xã"},
 		{DistrictCode, f.Districts, "SELECT DISTINCT code FROM admin_units WHERE level = 'DISTRICT' AND code IN (?)", "quận/huyện"},
 		{ProvinceCode, f.Provinces, "SELECT DISTINCT code FROM admin_units WHERE level = 'PROVINCE' AND code IN (?)", "tỉnh/thành phố"},
+		{RoundCode, f.Rounds, "SELECT DISTINCT code FROM payment_rounds WHERE code IN (?)", "đợt chi trả"},
 	}
 }
 

@@ -58,6 +58,7 @@ func aboutRows(tx *text, ab about) [][2]string {
 		{a.wards, or(f.Wards, a.all)},
 		{a.groups, or(f.Groups, a.all)},
 		{a.funds, or(f.Funds, a.all)},
+		{a.rounds, or(f.Rounds, a.all)},
 		{a.statuses, or(strs(f.Statuses), a.all)},
 		{a.channels, or(strs(f.Channels), a.all)},
 		{a.paidFrom, date(f.PaidFrom, a.all)},

@@ -37,6 +37,7 @@ type UnitStore interface {
 type ProgramStore interface {
 	ProgramsByIDs(ctx context.Context, ids []int64) (map[int64]*program.Program, error)
 	GroupsByIDs(ctx context.Context, ids []int64) (map[int64]*program.Group, error)
+	RoundsByIDs(ctx context.Context, ids []int64) (map[int64]*program.Round, error)
 }
 
 // FundStore names funds (fund.Store is one).

@@ -15,13 +15,14 @@ type names struct {
 	successors map[int64][]int64
 	programs   map[int64]*program.Program
 	groups     map[int64]*program.Group
+	rounds     map[int64]*program.Round
 	funds      map[int64]*fund.Fund
 }
 
 // lookUp loads the names of what the rows refer to: one call per store, none for an empty set.
 func (h *Handler) lookUp(ctx context.Context, rows []line) (names, error) {
 	var n names
-	var units, split, programs, groups, funds ids
+	var units, split, programs, groups, funds, rounds ids
 	for _, r := range rows {
 		units.add(r.WardID, r.DistrictID, r.ProvinceID)
 		if r.WardSplit {
@@ -30,6 +31,7 @@ func (h *Handler) lookUp(ctx context.Context, rows []line) (names, error) {
 		programs.add(r.ProgramID)
 		groups.add(r.GroupID)
 		funds.add(r.FundID)
+		rounds.add(r.RoundID)
 	}
 	var err error
 	if len(split) > 0 {
@@ -52,6 +54,11 @@ func (h *Handler) lookUp(ctx context.Context, rows []line) (names, error) {
 	}
 	if len(groups) > 0 {
 		if n.groups, err = h.c.Programs.GroupsByIDs(ctx, groups.list()); err != nil {
+			return n, err
+		}
+	}
+	if len(rounds) > 0 {
+		if n.rounds, err = h.c.Programs.RoundsByIDs(ctx, rounds.list()); err != nil {
 			return n, err
 		}
 	}

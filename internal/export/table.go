@@ -126,6 +126,10 @@ func (l layout) keyCells(d report.Dimension, r line) []any {
 		if f := n.funds[r.FundID]; f != nil {
 			return []any{f.Code, l.name(f.Name, f.NameEn)}
 		}
+	case report.Round:
+		if rd := n.rounds[r.RoundID]; rd != nil {
+			return []any{rd.Code, l.name(rd.Name, rd.NameEn)}
+		}
 	case report.Province:
 		return l.unit(r.ProvinceID, r.ProvinceCode)
 	case report.District:

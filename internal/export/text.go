@@ -35,7 +35,7 @@ type aboutText struct {
 	first, allRows                                 string
 	unitsAsOf, unitsWherePaid                      string
 	programs, provinces, districts, wards          string
-	groups, funds, statuses, channels              string
+	groups, funds, rounds, statuses, channels      string
 	paidFrom, paidTo, all                          string
 	totalRow, totalRowNote                         string
 	scope, scopeWards                              string // scopeWards formats the number of wards
@@ -51,12 +51,12 @@ var texts = map[lang]*text{
 		total: "Tổng cộng", none: "(không có)", notPaid: "(chưa chi trả)",
 		code: map[report.Dimension]string{
 			report.Program: "Mã chương trình", report.Province: "Mã tỉnh/thành phố", report.District: "Mã quận/huyện",
-			report.Ward: "Mã phường/xã", report.Group: "Mã nhóm đối tượng", report.Fund: "Mã nguồn kinh phí",
+			report.Ward: "Mã phường/xã", report.Group: "Mã nhóm đối tượng", report.Fund: "Mã nguồn kinh phí", report.Round: "Mã đợt chi trả",
 			report.Status: "Mã trạng thái", report.Channel: "Mã hình thức chi trả",
 		},
 		name: map[report.Dimension]string{
 			report.Program: "Chương trình", report.Province: "Tỉnh/thành phố", report.District: "Quận/huyện",
-			report.Ward: "Phường/xã", report.Group: "Nhóm đối tượng", report.Fund: "Nguồn kinh phí",
+			report.Ward: "Phường/xã", report.Group: "Nhóm đối tượng", report.Fund: "Nguồn kinh phí", report.Round: "Đợt chi trả",
 			report.Status: "Trạng thái", report.Channel: "Hình thức chi trả",
 			report.Day: "Ngày", report.Week: "Tuần", report.Month: "Tháng", report.Quarter: "Quý", report.Year: "Năm",
 		},
@@ -72,7 +72,7 @@ var texts = map[lang]*text{
 			first: "Số dòng tối đa (first)", allRows: "(tất cả)",
 			unitsAsOf: "Đơn vị hành chính tại ngày (unitsAsOf)", unitsWherePaid: "(đơn vị nơi chi trả)",
 			programs: "Chương trình (programs)", provinces: "Tỉnh/thành phố (provinces)", districts: "Quận/huyện (districts)",
-			wards: "Phường/xã (wards)", groups: "Nhóm đối tượng (groups)", funds: "Nguồn kinh phí (funds)",
+			wards: "Phường/xã (wards)", groups: "Nhóm đối tượng (groups)", funds: "Nguồn kinh phí (funds)", rounds: "Đợt chi trả (rounds)",
 			statuses: "Trạng thái (statuses)", channels: "Hình thức chi trả (channels)",
 			paidFrom: "Chi từ ngày (paidFrom)", paidTo: "Chi đến ngày (paidTo)", all: "(tất cả)",
 			totalRow: "Dòng tổng cộng", totalRowNote: "tính trên toàn bộ bộ lọc, kể cả các dòng không hiện do first",
@@ -97,12 +97,12 @@ var texts = map[lang]*text{
 		total: "Total", none: "(none)", notPaid: "(not paid)",
 		code: map[report.Dimension]string{
 			report.Program: "Programme code", report.Province: "Province code", report.District: "District code",
-			report.Ward: "Ward code", report.Group: "Group code", report.Fund: "Fund code",
+			report.Ward: "Ward code", report.Group: "Group code", report.Fund: "Fund code", report.Round: "Round code",
 			report.Status: "Status code", report.Channel: "Channel code",
 		},
 		name: map[report.Dimension]string{
 			report.Program: "Programme", report.Province: "Province", report.District: "District",
-			report.Ward: "Ward or commune", report.Group: "Beneficiary group", report.Fund: "Fund",
+			report.Ward: "Ward or commune", report.Group: "Beneficiary group", report.Fund: "Fund", report.Round: "Payment round",
 			report.Status: "Status", report.Channel: "Payment channel",
 			report.Day: "Day", report.Week: "Week", report.Month: "Month", report.Quarter: "Quarter", report.Year: "Year",
 		},
@@ -118,7 +118,7 @@ var texts = map[lang]*text{
 			first: "Most rows (first)", allRows: "(all)",
 			unitsAsOf: "Administrative units as of (unitsAsOf)", unitsWherePaid: "(the unit where paid)",
 			programs: "Programmes (programs)", provinces: "Provinces (provinces)", districts: "Districts (districts)",
-			wards: "Wards and communes (wards)", groups: "Beneficiary groups (groups)", funds: "Funds (funds)",
+			wards: "Wards and communes (wards)", groups: "Beneficiary groups (groups)", funds: "Funds (funds)", rounds: "Payment rounds (rounds)",
 			statuses: "Statuses (statuses)", channels: "Payment channels (channels)",
 			paidFrom: "Paid from (paidFrom)", paidTo: "Paid to (paidTo)", all: "(all)",
 			totalRow: "Total row", totalRowNote: "over the whole filter, including rows that first leaves out",

@@ -1,5 +1,5 @@
 // Package reference keeps the reference data (administrative units and their successors,
-// programmes, beneficiary groups and funds) in memory. It is small (about 11,400 units for the
+// programmes, beneficiary groups, payment rounds and funds) in memory. It is small (about 11,400 units for the
 // whole country), read on nearly every request (names of the rows of a chart, codes of a filter,
 // the unit tree of the stats engine) and rarely written, so the server reads it once and again only
 // when it changes: triggers move reference_writes (in dataset_info) on every write to those tables,
@@ -10,6 +10,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"sync"
 
 	"github.com/uptrace/bun"
@@ -32,6 +33,8 @@ type Snapshot struct {
 	programs   map[int64]*program.Program
 	groups     map[int64]*program.Group
 	funds      map[int64]*fund.Fund
+	rounds     map[int64]*program.Round
+	roundOf    map[int64]int64 // group ID -> round ID
 	codes      map[disbursement.CodeKind]map[string]bool
 }
 
@@ -46,6 +49,29 @@ func (s *Snapshot) Program(id int64) *program.Program { return s.programs[id] }
 
 // Group returns the beneficiary group with the ID, or nil.
 func (s *Snapshot) Group(id int64) *program.Group { return s.groups[id] }
+
+// Round returns the payment round with the ID, or nil.
+func (s *Snapshot) Round(id int64) *program.Round { return s.rounds[id] }
+
+// RoundOfGroup returns the ID of the round that pays the group, or 0 when no round does: a line
+// belongs to the round of its group (see program.Round).
+func (s *Snapshot) RoundOfGroup(groupID int64) int64 { return s.roundOf[groupID] }
+
+// GroupsOfRounds returns the IDs of the groups of the rounds with the codes, in ID order.
+func (s *Snapshot) GroupsOfRounds(codes []string) []int64 {
+	want := map[string]bool{}
+	for _, c := range codes {
+		want[c] = true
+	}
+	var ids []int64
+	for g, r := range s.roundOf {
+		if want[s.rounds[r].Code] {
+			ids = append(ids, g)
+		}
+	}
+	slices.Sort(ids)
+	return ids
+}
 
 // Fund returns the fund with the ID, or nil.
 func (s *Snapshot) Fund(id int64) *fund.Fund { return s.funds[id] }
@@ -68,6 +94,8 @@ func Load(ctx context.Context, idb bun.IDB) (*Snapshot, error) {
 		programs []*program.Program
 		groups   []*program.Group
 		funds    []*fund.Fund
+		rounds   []*program.Round
+		members  []program.RoundGroup
 	)
 	for _, q := range []*bun.SelectQuery{
 		idb.NewSelect().Model(&s.Units).Order("id"),
@@ -75,12 +103,15 @@ func Load(ctx context.Context, idb bun.IDB) (*Snapshot, error) {
 		idb.NewSelect().Model(&programs).Order("id"),
 		idb.NewSelect().Model(&groups).Order("id"),
 		idb.NewSelect().Model(&funds).Order("id"),
+		idb.NewSelect().Model(&rounds).Order("id"),
+		idb.NewSelect().Model(&members).OrderExpr("round_id, group_id"),
 	} {
 		if err := q.Scan(ctx); err != nil {
 			return nil, errs.E(op, err)
 		}
 	}
 	s.index(links, programs, groups, funds)
+	s.indexRounds(rounds, members)
 	return s, nil
 }
 
@@ -122,6 +153,21 @@ func (s *Snapshot) index(links []adminunit.Successor, programs []*program.Progra
 	for _, f := range funds {
 		s.funds[f.ID] = f
 		known(disbursement.FundCode, f.Code)
+	}
+}
+
+func (s *Snapshot) indexRounds(rounds []*program.Round, members []program.RoundGroup) {
+	s.rounds = make(map[int64]*program.Round, len(rounds))
+	s.roundOf = make(map[int64]int64, len(members))
+	for _, r := range rounds {
+		s.rounds[r.ID] = r
+		if s.codes[disbursement.RoundCode] == nil {
+			s.codes[disbursement.RoundCode] = map[string]bool{}
+		}
+		s.codes[disbursement.RoundCode][r.Code] = true
+	}
+	for _, m := range members {
+		s.roundOf[m.GroupID] = m.RoundID
 	}
 }
 

@@ -54,6 +54,20 @@ func TestLoad(t *testing.T) {
 					t.Errorf("group %d: snapshot has %+v", g.ID, got)
 				}
 			}
+			var members []program.RoundGroup
+			if err := d.NewSelect().Model(&members).Scan(ctx); err != nil || len(members) == 0 {
+				t.Fatalf("round groups: %v (%d)", err, len(members))
+			}
+			for _, m := range members {
+				r := s.Round(m.RoundID)
+				if got := s.RoundOfGroup(m.GroupID); got != m.RoundID || r == nil || !s.Known(disbursement.RoundCode, r.Code) ||
+					!slices.Contains(s.GroupsOfRounds([]string{r.Code}), m.GroupID) {
+					t.Errorf("group %d: snapshot puts it in round %d (%+v), database in %d", m.GroupID, got, r, m.RoundID)
+				}
+			}
+			if g := s.GroupsOfRounds([]string{"KHONG_CO"}); len(g) != 0 {
+				t.Errorf("groups of an unknown round: %v", g)
+			}
 			var funds []fund.Fund
 			if err := d.NewSelect().Model(&funds).Scan(ctx); err != nil || len(funds) == 0 {
 				t.Fatalf("funds: %v (%d)", err, len(funds))
@@ -153,6 +167,12 @@ func TestCacheFollowsWrites(t *testing.T) {
 					}},
 				{"programme", "UPDATE programs SET name = ? WHERE id = ?", []any{"Chương trình đổi tên", programID},
 					func(s *reference.Snapshot) bool { return s.Program(programID).Name == "Chương trình đổi tên" }},
+				{"round", "UPDATE payment_rounds SET code = ? WHERE code = 'NQ42_DOT1'", []any{"NQ42_DOT_MOT"},
+					func(s *reference.Snapshot) bool {
+						return s.Known(disbursement.RoundCode, "NQ42_DOT_MOT") && !s.Known(disbursement.RoundCode, "NQ42_DOT1")
+					}},
+				{"round's group", "DELETE FROM payment_round_groups WHERE group_id = ?", []any{groupID},
+					func(s *reference.Snapshot) bool { return s.RoundOfGroup(groupID) == 0 }},
 			} {
 				if _, err := d.NewRaw(w.write, w.args...).Exec(ctx); err != nil {
 					t.Fatalf("%s: %v", w.name, err)

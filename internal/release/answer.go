@@ -39,6 +39,8 @@ func (r *Release) Answer(q report.Query) (*report.PublicResult, error) {
 		return nil, refuse("Số liệu công khai tính theo đơn vị hành chính lúc chi trả, không theo unitsAsOf.")
 	case len(f.Statuses) > 0 || len(f.Channels) > 0:
 		return nil, refuse("Số liệu công khai không lọc theo trạng thái hay hình thức chi trả.")
+	case len(f.Rounds) > 0:
+		return nil, refuse("Số liệu công khai không lọc theo đợt chi trả.")
 	case f.ProgramIDs != nil || f.GroupIDs != nil || f.FundIDs != nil || f.WardIDs != nil:
 		return nil, refuse("Số liệu công khai không lọc theo mã nội bộ.")
 	case len(q.GroupBy) > 1:
@@ -55,7 +57,7 @@ func (r *Release) Answer(q report.Query) (*report.PublicResult, error) {
 	switch by {
 	case report.Day, report.Quarter, report.Year:
 		return nil, refuse("Số liệu công khai theo tuần hoặc theo tháng, không theo %s.", dimensionName(by))
-	case report.Status, report.Channel:
+	case report.Status, report.Channel, report.Round:
 		return nil, refuse("Số liệu công khai không chia theo %s.", dimensionName(by))
 	}
 	base, empty, err := r.base(f)
@@ -317,6 +319,6 @@ func levelOf(d report.Dimension) int {
 func dimensionName(d report.Dimension) string {
 	return map[report.Dimension]string{
 		report.Day: "ngày", report.Quarter: "quý", report.Year: "năm",
-		report.Status: "trạng thái", report.Channel: "hình thức chi trả",
+		report.Status: "trạng thái", report.Channel: "hình thức chi trả", report.Round: "đợt chi trả",
 	}[d]
 }

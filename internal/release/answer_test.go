@@ -95,6 +95,8 @@ func TestAnswersAreCellsOfTheTables(t *testing.T) {
 		{"two dimensions", q(report.Filter{}, report.Ward, report.Group)},
 		{"statuses", q(report.Filter{Statuses: []disbursement.Status{"PAID"}})},
 		{"by channel", q(report.Filter{}, report.Channel)},
+		{"by round", q(report.Filter{}, report.Round)},
+		{"one round", q(report.Filter{Rounds: []string{"NQ42_DOT1"}})},
 	} {
 		t.Run("refused: "+c.name, func(t *testing.T) {
 			if _, err := p.Stats(ctx, c.q); !errs.Is(errs.Invalid, err) {

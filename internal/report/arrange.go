@@ -82,6 +82,11 @@ func sortKeyOf(d Dimension, k Key) string {
 		return fmt.Sprintf("%019d", k.GroupID)
 	case Fund:
 		return fmt.Sprintf("%019d", k.FundID)
+	case Round:
+		if k.RoundID == 0 {
+			return "~"
+		}
+		return fmt.Sprintf("%019d", k.RoundID)
 	case Status:
 		if k.Status == nil {
 			return "~"

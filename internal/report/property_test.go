@@ -217,6 +217,14 @@ func (w *world) oracle(t *testing.T, d bun.IDB, q report.Query, key *report.Key)
 			conds = append(conds, "status = ?")
 			args = append(args, *key.Status)
 		}
+		if hasDim(q, report.Round) {
+			if key.RoundID == 0 {
+				conds = append(conds, "group_id NOT IN (SELECT group_id FROM payment_round_groups)")
+			} else {
+				conds = append(conds, "group_id IN (SELECT group_id FROM payment_round_groups WHERE round_id = ?)")
+				args = append(args, key.RoundID)
+			}
+		}
 		if hasDim(q, report.Channel) {
 			if key.Channel == nil {
 				conds = append(conds, "channel IS NULL")
@@ -283,8 +291,8 @@ func timeDim(q report.Query) report.Dimension {
 // randomQuery draws a query: a few dimensions, at most one time bucket, a few filters.
 func (w *world) randomQuery(r *rand.Rand) report.Query {
 	var q report.Query
-	for _, dim := range r.Perm(8)[:r.IntN(4)] {
-		q.GroupBy = append(q.GroupBy, []report.Dimension{report.Program, report.Province, report.District, report.Ward, report.Group, report.Fund, report.Status, report.Channel}[dim])
+	for _, dim := range r.Perm(9)[:r.IntN(4)] {
+		q.GroupBy = append(q.GroupBy, []report.Dimension{report.Program, report.Province, report.District, report.Ward, report.Group, report.Fund, report.Status, report.Channel, report.Round}[dim])
 	}
 	if r.IntN(2) == 0 {
 		q.GroupBy = append(q.GroupBy, []report.Dimension{report.Day, report.Week, report.Month, report.Quarter, report.Year}[r.IntN(5)])

@@ -28,13 +28,16 @@ const (
 	Ward     Dimension = "WARD"
 	Group    Dimension = "GROUP"
 	Fund     Dimension = "FUND"
-	Status   Dimension = "STATUS"
-	Channel  Dimension = "CHANNEL"
-	Day      Dimension = "DAY"
-	Week     Dimension = "WEEK"
-	Month    Dimension = "MONTH"
-	Quarter  Dimension = "QUARTER"
-	Year     Dimension = "YEAR"
+	// Round is the payment round of a line's group (program.Round): a function of the group, so
+	// every engine that answers by group answers by round exactly.
+	Round   Dimension = "ROUND"
+	Status  Dimension = "STATUS"
+	Channel Dimension = "CHANNEL"
+	Day     Dimension = "DAY"
+	Week    Dimension = "WEEK"
+	Month   Dimension = "MONTH"
+	Quarter Dimension = "QUARTER"
+	Year    Dimension = "YEAR"
 )
 
 // IsTime reports whether d buckets payments by their paid date.
@@ -152,7 +155,7 @@ func (q *Query) Validate() error {
 
 // Dimensions lists every dimension, in the order the API documents them: the one list that the
 // GraphQL enum, the export URLs and the embed links accept.
-var Dimensions = []Dimension{Program, Province, District, Ward, Group, Fund, Status, Channel, Day, Week, Month, Quarter, Year}
+var Dimensions = []Dimension{Program, Province, District, Ward, Group, Fund, Round, Status, Channel, Day, Week, Month, Quarter, Year}
 
 // OrderFields lists every order field: the measures, then KEY.
 var OrderFields = []OrderField{ByAmountPaid, ByPeopleSupported, ByBeneficiaries, ByDisbursements, ByAmountListed, ByAmountApproved, ByKey}
@@ -177,6 +180,7 @@ type Key struct {
 	ProvinceCode, DistrictCode, WardCode string
 	GroupID                              int64
 	FundID                               int64
+	RoundID                              int64 // 0: the group is in no round
 	Status                               *disbursement.Status
 	Channel                              *disbursement.Channel
 	Period                               *Period

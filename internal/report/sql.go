@@ -122,6 +122,9 @@ func (src source) columns(d Dimension) []column {
 		return []column{{"d.group_id", "group_id"}}
 	case Fund:
 		return []column{{"d.fund_id", "fund_id"}}
+	case Round:
+		// A group is in at most one round, so this is one value or none.
+		return []column{{"(SELECT rg.round_id FROM payment_round_groups AS rg WHERE rg.group_id = d.group_id)", "round_id"}}
 	case Status:
 		return []column{{"d.status", "status"}}
 	case Channel:
@@ -234,7 +237,7 @@ func scanRow(rows *sql.Rows, dims []Dimension) (Row, error) {
 		code sql.NullString
 	}
 	ward, district, province := &idCode{}, &idCode{}, &idCode{}
-	var program, group, fund sql.NullInt64
+	var program, group, fund, round sql.NullInt64
 	var status, channel sql.NullString
 	var split sql.NullInt64
 	var period civil.Date
@@ -247,6 +250,8 @@ func scanRow(rows *sql.Rows, dims []Dimension) (Row, error) {
 			dest = append(dest, &group)
 		case Fund:
 			dest = append(dest, &fund)
+		case Round:
+			dest = append(dest, &round)
 		case Status:
 			dest = append(dest, &status)
 		case Channel:
@@ -266,7 +271,7 @@ func scanRow(rows *sql.Rows, dims []Dimension) (Row, error) {
 	if err := rows.Scan(dest...); err != nil {
 		return Row{}, err
 	}
-	r.ProgramID, r.GroupID, r.FundID = program.Int64, group.Int64, fund.Int64
+	r.ProgramID, r.GroupID, r.FundID, r.RoundID = program.Int64, group.Int64, fund.Int64, round.Int64
 	if status.Valid {
 		st := disbursement.Status(status.String)
 		r.Status = &st

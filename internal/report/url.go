@@ -15,16 +15,16 @@ import (
 // query, flattened. An empty name is a parameter the URL does not take. ExportNames is the full
 // set; the embed links take a few under shorter names (EmbedNames).
 type URLNames struct {
-	Programs, Provinces, Districts, Wards, Groups, Funds, Statuses, Channels string
-	PaidFrom, PaidTo, UnitsAsOf                                              string
-	GroupBy, OrderBy, Direction, First                                       string
+	Programs, Provinces, Districts, Wards, Groups, Funds, Rounds, Statuses, Channels string
+	PaidFrom, PaidTo, UnitsAsOf                                                      string
+	GroupBy, OrderBy, Direction, First                                               string
 }
 
 // ExportNames are the parameters of the export URLs (/export/stats.csv?groupBy=WARD&paidFrom=...):
 // the GraphQL argument names.
 var ExportNames = URLNames{
 	Programs: "programs", Provinces: "provinces", Districts: "districts", Wards: "wards", Groups: "groups",
-	Funds: "funds", Statuses: "statuses", Channels: "channels",
+	Funds: "funds", Rounds: "rounds", Statuses: "statuses", Channels: "channels",
 	PaidFrom: "paidFrom", PaidTo: "paidTo", UnitsAsOf: "unitsAsOf",
 	GroupBy: "groupBy", OrderBy: "orderBy", Direction: "direction", First: "first",
 }
@@ -51,7 +51,7 @@ type URLSyntax struct {
 func (s URLSyntax) Params() []string {
 	n := s.Names
 	var out []string
-	for _, name := range []string{n.GroupBy, n.Programs, n.Provinces, n.Districts, n.Wards, n.Groups, n.Funds,
+	for _, name := range []string{n.GroupBy, n.Programs, n.Provinces, n.Districts, n.Wards, n.Groups, n.Funds, n.Rounds,
 		n.Statuses, n.Channels, n.OrderBy, n.Direction, n.First, n.UnitsAsOf, n.PaidFrom, n.PaidTo} {
 		if name != "" {
 			out = append(out, name)
@@ -69,7 +69,7 @@ func (s URLSyntax) Parse(op string, values url.Values) (Query, error) {
 		name string
 		dst  *[]string
 	}{{n.Programs, &q.Filter.Programs}, {n.Provinces, &q.Filter.Provinces}, {n.Districts, &q.Filter.Districts},
-		{n.Wards, &q.Filter.Wards}, {n.Groups, &q.Filter.Groups}, {n.Funds, &q.Filter.Funds}} {
+		{n.Wards, &q.Filter.Wards}, {n.Groups, &q.Filter.Groups}, {n.Funds, &q.Filter.Funds}, {n.Rounds, &q.Filter.Rounds}} {
 		var err error
 		if *l.dst, err = p.list(l.name); err != nil {
 			return Query{}, err

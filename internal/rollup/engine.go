@@ -51,7 +51,7 @@ func (e *Engine) Stats(ctx context.Context, q report.Query) (*report.Result, err
 	t := e.units.get(ref)
 	p := newPlanner(q, t)
 	reads := p.plan()
-	agg := newAggregate(p, reads)
+	agg := newAggregate(p, reads, ref.RoundOfGroup)
 	if len(reads) > 0 {
 		query, args := p.sql(reads)
 		if err := scanRows(ctx, idb, query, args, agg.add); err != nil {
@@ -70,6 +70,7 @@ func (e *Engine) Stats(ctx context.Context, q report.Query) (*report.Result, err
 type groupKey struct {
 	unitPart
 	program, group, fund int64
+	round                int64 // the round of the group (reference.Snapshot.RoundOfGroup)
 	status, channel      uint8
 	period               int32 // first day of the bucket as YYYYMMDD; 0: no paid date
 }
@@ -82,13 +83,14 @@ type group struct {
 
 // aggregate adds rollup rows up into result rows.
 type aggregate struct {
-	p      *planner
-	parts  map[int16]map[int64]unitPart
-	groups map[groupKey]*group
+	p       *planner
+	roundOf func(groupID int64) int64
+	parts   map[int16]map[int64]unitPart
+	groups  map[groupKey]*group
 }
 
-func newAggregate(p *planner, reads []*read) *aggregate {
-	a := &aggregate{p: p, parts: map[int16]map[int64]unitPart{}, groups: map[groupKey]*group{}}
+func newAggregate(p *planner, reads []*read, roundOf func(int64) int64) *aggregate {
+	a := &aggregate{p: p, roundOf: roundOf, parts: map[int16]map[int64]unitPart{}, groups: map[groupKey]*group{}}
 	for _, r := range reads {
 		a.parts[r.level.ID] = r.parts
 	}
@@ -113,6 +115,11 @@ func (a *aggregate) add(r storedRow) error {
 	}
 	if dims[report.Fund] {
 		k.fund = r.key.fund
+	}
+	if dims[report.Round] {
+		// Rows of the groups of one round add up into the round's row, their bitmaps unioned:
+		// exact, as a group is in one round at most.
+		k.round = a.roundOf(r.key.group)
 	}
 	if dims[report.Status] {
 		k.status = r.key.status
@@ -233,7 +240,7 @@ func unionCardinality(bms []*roaring.Bitmap) uint64 {
 func (a *aggregate) rowKey(k groupKey) report.Key {
 	dims := a.p.dims
 	var out report.Key
-	out.ProgramID, out.GroupID, out.FundID = k.program, k.group, k.fund
+	out.ProgramID, out.GroupID, out.FundID, out.RoundID = k.program, k.group, k.fund, k.round
 	out.WardID, out.WardCode, out.WardSplit = k.wardID, k.wardCode, k.wardSplit
 	out.DistrictID, out.DistrictCode = k.districtID, k.districtCode
 	out.ProvinceID, out.ProvinceCode = k.provinceID, k.provinceCode
@@ -259,7 +266,7 @@ func compareGroupKeys(x, y groupKey) int {
 		cmp.Compare(x.provinceCode, y.provinceCode), cmp.Compare(x.provinceID, y.provinceID),
 		cmp.Compare(x.districtCode, y.districtCode), cmp.Compare(x.districtID, y.districtID),
 		cmp.Compare(x.wardCode, y.wardCode), cmp.Compare(x.wardID, y.wardID), compareBool(x.wardSplit, y.wardSplit),
-		cmp.Compare(x.program, y.program), cmp.Compare(x.group, y.group), cmp.Compare(x.fund, y.fund),
+		cmp.Compare(x.program, y.program), cmp.Compare(x.group, y.group), cmp.Compare(x.fund, y.fund), cmp.Compare(x.round, y.round),
 		cmp.Compare(x.status, y.status), cmp.Compare(x.channel, y.channel), cmp.Compare(x.period, y.period),
 	)
 }

@@ -298,7 +298,10 @@ func (w *world) randomQuery(r *rand.Rand) report.Query {
 	if chance(8) {
 		q.Scope.WardIDs = ids(r, w.wards)
 	}
-	dims := []report.Dimension{report.Program, report.Province, report.District, report.Ward, report.Group, report.Fund, report.Status, report.Channel}
+	if chance(10) {
+		f.Rounds = pickCodes([]string{"NQ42_DOT1", "NQ42_DOT2"}, 1+r.IntN(2))
+	}
+	dims := []report.Dimension{report.Program, report.Province, report.District, report.Ward, report.Group, report.Fund, report.Round, report.Status, report.Channel}
 	times := []report.Dimension{report.Day, report.Week, report.Month, report.Quarter, report.Year}
 	for _, dim := range dims {
 		if chance(18) {

@@ -44,7 +44,7 @@ type planner struct {
 
 	bucket   report.Dimension // the time dimension grouped by, if any
 	from, to *civil.Date
-	slim     bool // slim levels serve: no grouping or filter by group, fund or channel
+	slim     bool // slim levels serve: no grouping or filter by group, round, fund or channel
 
 	// Without unitsAsOf, lines report under the ward they were recorded in, so the provinces whose
 	// units can pass the unit filters are known beforehand (nil: any), and with no unit filter nor
@@ -73,8 +73,8 @@ func newPlanner(q report.Query, t *tree) *planner {
 		}
 	}
 	f := q.Filter
-	p.slim = !p.dims[report.Group] && !p.dims[report.Fund] && !p.dims[report.Channel] &&
-		len(f.Groups) == 0 && len(f.Funds) == 0 && len(f.Channels) == 0 && f.GroupIDs == nil && f.FundIDs == nil
+	p.slim = !p.dims[report.Group] && !p.dims[report.Fund] && !p.dims[report.Channel] && !p.dims[report.Round] &&
+		len(f.Groups) == 0 && len(f.Rounds) == 0 && len(f.Funds) == 0 && len(f.Channels) == 0 && f.GroupIDs == nil && f.FundIDs == nil
 	p.wards, p.districts, p.provinces = set(q.Filter.Wards), set(q.Filter.Districts), set(q.Filter.Provinces)
 	if q.Filter.WardIDs != nil {
 		p.wardIDs = idSet(q.Filter.WardIDs)

@@ -97,7 +97,10 @@ func Reference(ctx context.Context, db *bun.DB, realign Realigner) (Summary, err
 		if sum.Programs, sum.Groups, err = loadPrograms(ctx, tx); err != nil {
 			return err
 		}
-		sum.Funds, err = loadFunds(ctx, tx)
+		if sum.Funds, err = loadFunds(ctx, tx); err != nil {
+			return err
+		}
+		sum.Rounds, err = loadRounds(ctx, tx)
 		return err
 	})
 	if err != nil {
@@ -108,8 +111,8 @@ func Reference(ctx context.Context, db *bun.DB, realign Realigner) (Summary, err
 
 // Summary counts what a seeding run wrote or confirmed.
 type Summary struct {
-	Units, Programs, Groups, Funds int
-	Moved                          int // units given another parent, whose rollups were realigned
+	Units, Programs, Groups, Funds, Rounds int
+	Moved                                  int // units given another parent, whose rollups were realigned
 }
 
 type cityFile struct {
@@ -369,6 +372,72 @@ func loadFunds(ctx context.Context, tx bun.Tx) (int, error) {
 		}
 	}
 	return len(ff.Funds), nil
+}
+
+type roundsFile struct {
+	Rounds []struct {
+		Program  string   `json:"program"`
+		Code     string   `json:"code"`
+		Seq      int      `json:"seq"`
+		NameVi   string   `json:"name_vi"`
+		NameEn   string   `json:"name_en"`
+		Groups   []string `json:"groups"`
+		PaidFrom *string  `json:"paid_from"`
+		PaidTo   *string  `json:"paid_to"`
+		Decision string   `json:"decision"`
+		Source   string   `json:"source"`
+	} `json:"rounds"`
+}
+
+// loadRounds upserts the payment rounds and their groups (groups of the round's programme).
+func loadRounds(ctx context.Context, tx bun.Tx) (int, error) {
+	var rf roundsFile
+	if err := readJSON("data/rounds.json", &rf); err != nil {
+		return 0, err
+	}
+	store := program.NewStore(tx)
+	date := func(s *string) (*civil.Date, error) {
+		if s == nil {
+			return nil, nil
+		}
+		d, err := civil.Parse(*s)
+		return &d, err
+	}
+	for _, r := range rf.Rounds {
+		p, err := store.Program(ctx, r.Program)
+		if err != nil {
+			return 0, err
+		}
+		groups, err := store.Groups(ctx, r.Program)
+		if err != nil {
+			return 0, err
+		}
+		byCode := map[string]int64{}
+		for _, g := range groups {
+			byCode[g.Code] = g.ID
+		}
+		var ids []int64
+		for _, code := range r.Groups {
+			id, ok := byCode[code]
+			if !ok {
+				return 0, fmt.Errorf("round %s: programme %s has no group %s", r.Code, r.Program, code)
+			}
+			ids = append(ids, id)
+		}
+		from, err1 := date(r.PaidFrom)
+		to, err2 := date(r.PaidTo)
+		if err1 != nil || err2 != nil {
+			return 0, fmt.Errorf("round %s: bad dates %v %v", r.Code, err1, err2)
+		}
+		round := &program.Round{
+			ProgramID: p.ID, Code: r.Code, Seq: r.Seq, Name: r.NameVi, NameEn: r.NameEn,
+			PaidFrom: from, PaidTo: to, Decision: r.Decision, Source: r.Source,
+		}
+		if err := store.UpsertRound(ctx, round, ids); err != nil {
+			return 0, err
+		}
+	}
+	return len(rf.Rounds), nil
 }
 
 func readJSON(name string, v any) error {

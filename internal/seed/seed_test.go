@@ -32,7 +32,7 @@ func TestReferenceIsCompleteAndIdempotent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		snapshot := digest(t, d, "admin_units", "admin_unit_successors", "programs", "beneficiary_groups", "funds")
+		snapshot := digest(t, d, "admin_units", "admin_unit_successors", "programs", "beneficiary_groups", "funds", "payment_rounds", "payment_round_groups")
 		second, err := seed.Reference(ctx, d, rollup.Realign)
 		if err != nil {
 			t.Fatal(err)
@@ -40,7 +40,7 @@ func TestReferenceIsCompleteAndIdempotent(t *testing.T) {
 		if first != second {
 			t.Errorf("second run summary %+v, first %+v", second, first)
 		}
-		if again := digest(t, d, "admin_units", "admin_unit_successors", "programs", "beneficiary_groups", "funds"); again != snapshot {
+		if again := digest(t, d, "admin_units", "admin_unit_successors", "programs", "beneficiary_groups", "funds", "payment_rounds", "payment_round_groups"); again != snapshot {
 			t.Error("seeding twice changed the reference tables")
 		}
 		checks := []struct {
@@ -58,6 +58,12 @@ func TestReferenceIsCompleteAndIdempotent(t *testing.T) {
 			{"programs", "SELECT count(*) FROM programs", 2},
 			{"NQ42 groups", "SELECT count(*) FROM beneficiary_groups g JOIN programs p ON p.id = g.program_id WHERE p.code = 'NQ42-2020'", 8},
 			{"NQ42 funds", "SELECT count(*) FROM funds", 3},
+			{"NQ42 rounds", "SELECT count(*) FROM payment_rounds r JOIN programs p ON p.id = r.program_id WHERE p.code = 'NQ42-2020'", 2},
+			{"every NQ42 group in one round", "SELECT count(DISTINCT rg.group_id) FROM payment_round_groups rg JOIN beneficiary_groups g ON g.id = rg.group_id JOIN programs p ON p.id = g.program_id WHERE p.code = 'NQ42-2020'", 8},
+			{"round 1: the four groups paid by 31/05/2020", `SELECT count(*) FROM payment_round_groups rg JOIN payment_rounds r ON r.id = rg.round_id
+				JOIN beneficiary_groups g ON g.id = rg.group_id
+				WHERE r.code = 'NQ42_DOT1' AND r.seq = 1 AND r.paid_to = '2020-05-31'
+				AND g.code IN ('NGUOI_CO_CONG', 'BAO_TRO_XA_HOI', 'HO_NGHEO', 'HO_CAN_NGHEO')`, 4},
 		}
 		for _, c := range checks {
 			if got := count(t, d, c.q); got != c.want {

@@ -513,6 +513,19 @@ const strings = {
     stepPaid: "Chi trả",
     lineRef: "Dòng #{id}",
     backToWard: "← Về trang {ward}",
+    // Payment rounds (đợt chi trả): the lines above the KPI cards of the home page (rounds.js).
+    roundsTitle: "Theo đợt chi trả",
+    roundsCaption: "Số tiền đã chi, số người được hỗ trợ và tiến độ của từng đợt chi trả",
+    roundColumn: "Đợt chi trả",
+    roundPaid: "Đã chi",
+    roundPeople: "Số người",
+    roundProgress: "Danh sách → phê duyệt → đã chi",
+    roundProgressNote: "{listed} trong danh sách → {approved} đã duyệt → {paid} đã chi",
+    roundPaidShare: "đã chi {share} số tiền trong danh sách",
+    roundDeadline: "hạn chi {date}",
+    roundNone: "Nhóm chưa xếp vào đợt nào",
+    roundBarLabel: "Đã duyệt {approved}, đã chi {paid} so với danh sách",
+    // End of payment rounds.
   },
   en: {
     appTitle: "Support payments tracker",
@@ -1023,6 +1036,19 @@ const strings = {
     stepPaid: "Paid",
     lineRef: "Line #{id}",
     backToWard: "← Back to {ward}",
+    // Payment rounds (đợt chi trả): the lines above the KPI cards of the home page (rounds.js).
+    roundsTitle: "By payment round",
+    roundsCaption: "Amount paid, people supported and progress of each payment round",
+    roundColumn: "Payment round",
+    roundPaid: "Paid",
+    roundPeople: "People",
+    roundProgress: "Listed → approved → paid",
+    roundProgressNote: "{listed} listed → {approved} approved → {paid} paid",
+    roundPaidShare: "{share} of the listed amount paid",
+    roundDeadline: "to be paid by {date}",
+    roundNone: "Groups in no round",
+    roundBarLabel: "Approved {approved}, paid {paid} of the listed amount",
+    // End of payment rounds.
   },
 };
 

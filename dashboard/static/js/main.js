@@ -162,9 +162,16 @@ async function loadOverview(state, variables) {
   const visitor = () => ({ ...variables, ...publicVariables(state) });
   let data;
   try {
-    const fundUse = name === "Overview" ? loadFundUse(variables.filter) : null;
-    data = normalize(await query(name, name === "Overview" ? variables : visitor()));
-    data.fundUse = await fundUse;
+    if (name === "Overview") {
+      // The rounds' lines and fund use at the scope in view (signed-in roles only: the release
+      // tables hold neither) come at once.
+      const [overview, rounds, fundUse] = await Promise.all([
+        query(name, variables), query("Rounds", { filter: variables.filter }), loadFundUse(variables.filter)]);
+      data = { ...normalize(overview), byRound: rounds.byRound, fundUse };
+    } else {
+      data = normalize(await query(name, visitor()));
+      data.fundUse = null;
+    }
   } catch (err) {
     // A session that has just ended: the public figures are the visitor's.
     if (name !== "Overview" || !["UNAUTHENTICATED", "UNAUTHORIZED", "FORBIDDEN", "PERMISSION_DENIED"].includes(err.code)) throw err;

@@ -1,10 +1,11 @@
-// The overview: KPI cards, then per ward, per group, over time, funds and the pipeline.
+// The overview: the payment rounds (signed-in roles), KPI cards, then per ward, per group, over time, funds and the pipeline.
 
 import { h } from "../dom.js";
 import { fundUseRows, visitorFundRows } from "../funduse.js";
 import { programParts } from "../filters.js";
 import { nameOf, t } from "../i18n.js";
 import { kpiCards } from "../kpis.js";
+import { roundLines } from "../rounds.js";
 import { fundPanel, fundRows, groupPanel, pipelinePanel, timePanel, unavailablePanel, wardPanel } from "../panels.js";
 
 /** Builds the overview into main and returns the panels to draw once it is in the page. */
@@ -25,6 +26,7 @@ export function overview(main, ctx) {
   main.append(
     h("h1", { id: "page-title", tabindex: "-1" }, prog ? nameOf(prog) : t("allProgramsTitle")),
     ctx.contextLine,
+    data.byRound ? roundLines(data.byRound.rows, ctx.hrefFor) : null,
     kpiCards(data.total.total, funds),
     h("div", { class: "panels" }, panels.map((p) => p.section)),
   );

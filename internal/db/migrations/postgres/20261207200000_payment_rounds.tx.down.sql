@@ -1,0 +1,2 @@
+DROP TABLE payment_round_groups;
+DROP TABLE payment_rounds;
