@@ -52,22 +52,6 @@ func parseID(id string) (int64, error) {
 	return n, nil
 }
 
-// parseIDs reads a list of IDs; nil stays nil (no condition).
-func parseIDs(ids []string) ([]int64, error) {
-	if ids == nil {
-		return nil, nil
-	}
-	out := make([]int64, 0, len(ids))
-	for _, id := range ids {
-		n, err := parseID(id)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, nil
-}
-
 // pageArgs reads first and after.
 func pageArgs(first *int, after *string) (int, *page.Cursor, error) {
 	size, err := page.Size(first)

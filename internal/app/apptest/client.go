@@ -3,7 +3,9 @@ package apptest
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -112,4 +114,62 @@ func (c *Client) GraphQL(t testing.TB, query string, vars map[string]any) GraphQ
 func (c *Client) Cookies() []*http.Cookie {
 	u, _ := url.Parse(c.srv.URL)
 	return c.http.Jar.Cookies(u)
+}
+
+// Upload posts a GraphQL operation with one file, as the GraphQL multipart request spec has it
+// (filePath is where the file goes in the variables, e.g. "variables.input.file"), signed in as the
+// client is, and returns the HTTP status and the answer.
+func (c *Client) Upload(t testing.TB, query string, vars map[string]any, filePath, name string, data []byte) (int, GraphQLResponse) {
+	t.Helper()
+	ops, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	if err := writeUpload(mw, string(ops), fmt.Sprintf(`{"0": [%q]}`, filePath), name, data); err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodPost, c.srv.URL+"/graphql", &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	if c.Bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Bearer)
+	}
+	u, _ := url.Parse(c.srv.URL)
+	for _, ck := range c.http.Jar.Cookies(u) {
+		if ck.Name == "hotro_csrf" {
+			req.Header.Set("X-CSRF-Token", ck.Value)
+		}
+	}
+	res, err := c.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	var r GraphQLResponse
+	_ = json.Unmarshal(raw, &r)
+	r.Raw = raw
+	return res.StatusCode, r
+}
+
+// writeUpload writes the parts of a multipart GraphQL request: operations, map and the file.
+func writeUpload(mw *multipart.Writer, operations, fileMap, name string, data []byte) error {
+	if err := mw.WriteField("operations", operations); err != nil {
+		return err
+	}
+	if err := mw.WriteField("map", fileMap); err != nil {
+		return err
+	}
+	fw, err := mw.CreateFormFile("0", name)
+	if err != nil {
+		return err
+	}
+	if _, err := fw.Write(data); err != nil {
+		return err
+	}
+	return mw.Close()
 }
