@@ -1,12 +1,8 @@
 package dashboard_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"mime/multipart"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -38,50 +34,7 @@ func approvedTenLines(t *testing.T, srv *apptest.Server, officer, leader *apptes
 	for i, r := range rows {
 		fmt.Fprintf(&csv, "%s,%s,%s,%s,%d,Tổ %d,3,,\r\n", r.Name, r.CitizenID, r.Born, r.Gender, r.Members, i+1)
 	}
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	ops, _ := json.Marshal(map[string]any{
-		"query":     `mutation($input: ImportInput!) { checkImport(input: $input) { uploadId status } }`,
-		"variables": map[string]any{"input": map[string]any{"program": "NQ42-2020", "group": "HO_NGHEO", "ward": "05431", "listedOn": "2020-04-20", "file": nil}},
-	})
-	_ = mw.WriteField("operations", string(ops))
-	_ = mw.WriteField("map", `{"0": ["variables.input.file"]}`)
-	fw, _ := mw.CreateFormFile("0", "muoi-ho.csv")
-	_, _ = fw.Write([]byte(csv.String()))
-	_ = mw.Close()
-	req, err := http.NewRequest(http.MethodPost, srv.URL+"/graphql", &body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	for _, ck := range officer.Cookies() {
-		req.AddCookie(ck)
-		if ck.Name == "hotro_csrf" {
-			req.Header.Set("X-CSRF-Token", ck.Value)
-		}
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	var checked struct {
-		Data struct {
-			CheckImport struct{ UploadID, Status string }
-		}
-	}
-	if err := json.Unmarshal(raw, &checked); err != nil || checked.Data.CheckImport.Status != "READY" {
-		t.Fatalf("checkImport: %d %s", res.StatusCode, raw)
-	}
-	r := officer.GraphQL(t, `mutation($id: ID!) { commitImport(id: $id) { batch { id } } }`, map[string]any{"id": checked.Data.CheckImport.UploadID})
-	var committed struct {
-		CommitImport struct{ Batch struct{ ID string } }
-	}
-	if err := json.Unmarshal(r.Data, &committed); err != nil || committed.CommitImport.Batch.ID == "" {
-		t.Fatalf("commitImport: %s", r.Raw)
-	}
-	id := committed.CommitImport.Batch.ID
+	id := importList(t, officer, "muoi-ho.csv", []byte(csv.String()))
 	for _, s := range []struct {
 		c     *apptest.Client
 		input map[string]any

@@ -1,12 +1,8 @@
 package dashboard_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"mime/multipart"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -67,47 +63,7 @@ func appraisedList(t *testing.T, srv *apptest.Server, officer, leader *apptest.C
 	if err != nil {
 		t.Fatal(err)
 	}
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	ops, _ := json.Marshal(map[string]any{
-		"query":     `mutation($input: ImportInput!) { checkImport(input: $input) { uploadId status } }`,
-		"variables": map[string]any{"input": map[string]any{"program": "NQ42-2020", "group": "HO_NGHEO", "ward": "05431", "listedOn": "2020-04-20", "file": nil}},
-	})
-	_ = mw.WriteField("operations", string(ops))
-	_ = mw.WriteField("map", `{"0": ["variables.input.file"]}`)
-	fw, _ := mw.CreateFormFile("0", "ho-ngheo-cho-duyet.csv")
-	_, _ = fw.Write(data)
-	_ = mw.Close()
-	req, err := http.NewRequest(http.MethodPost, srv.URL+"/graphql", &body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	for _, ck := range officer.Cookies() {
-		req.AddCookie(ck)
-		if ck.Name == "hotro_csrf" {
-			req.Header.Set("X-CSRF-Token", ck.Value)
-		}
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	var checked struct {
-		Data struct {
-			CheckImport struct{ UploadID, Status string }
-		}
-	}
-	if err := json.Unmarshal(raw, &checked); err != nil || checked.Data.CheckImport.Status != "READY" {
-		t.Fatalf("checkImport: %v %s", err, raw)
-	}
-	var committed struct {
-		CommitImport struct{ Batch struct{ ID string } }
-	}
-	graphqlAs(t, officer, `mutation($id: ID!) { commitImport(id: $id) { batch { id } } }`, map[string]any{"id": checked.Data.CheckImport.UploadID}, &committed)
-	id := committed.CommitImport.Batch.ID
+	id := importList(t, officer, "ho-ngheo-cho-duyet.csv", data)
 	const move = `mutation($input: TransitionInput!) { transitionDisbursements(input: $input) { lines } }`
 	graphqlAs(t, officer, move, map[string]any{"input": map[string]any{"step": "POST", "batch": id, "date": "2020-04-22"}}, nil)
 	graphqlAs(t, leader, move, map[string]any{"input": map[string]any{"step": "APPRAISE", "batch": id, "date": "2020-04-25"}}, nil)

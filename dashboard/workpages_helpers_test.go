@@ -169,3 +169,26 @@ func xlsxText(t *testing.T, b []byte) string {
 	}
 	return text.String()
 }
+
+// importList has ward 05431's officer check and commit a HO_NGHEO list drawn up on 20/04/2020
+// through the API, and returns the list's ID.
+func importList(t *testing.T, officer *apptest.Client, name string, data []byte) string {
+	t.Helper()
+	input := map[string]any{"program": "NQ42-2020", "group": "HO_NGHEO", "ward": "05431", "listedOn": "2020-04-20", "file": nil}
+	status, r := officer.Upload(t, `mutation($input: ImportInput!) { checkImport(input: $input) { uploadId status } }`,
+		map[string]any{"input": input}, "variables.input.file", name, data)
+	var checked struct {
+		CheckImport struct{ UploadID, Status string }
+	}
+	if err := json.Unmarshal(r.Data, &checked); err != nil || checked.CheckImport.Status != "READY" {
+		t.Fatalf("checkImport: %d %s", status, r.Raw)
+	}
+	r = officer.GraphQL(t, `mutation($id: ID!) { commitImport(id: $id) { batch { id } } }`, map[string]any{"id": checked.CheckImport.UploadID})
+	var committed struct {
+		CommitImport struct{ Batch struct{ ID string } }
+	}
+	if err := json.Unmarshal(r.Data, &committed); err != nil || committed.CommitImport.Batch.ID == "" {
+		t.Fatalf("commitImport: %s", r.Raw)
+	}
+	return committed.CommitImport.Batch.ID
+}

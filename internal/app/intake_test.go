@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -22,39 +21,6 @@ import (
 	"hotro/internal/intake/sheet"
 	"hotro/internal/seed/seedtest"
 )
-
-// upload posts a GraphQL operation with one file, as the multipart request spec has it, from the
-// signed-in client (its cookies and CSRF token).
-func upload(t *testing.T, srv *apptest.Server, c *apptest.Client, query string, vars map[string]any, filePath, name string, data []byte) (int, apptest.GraphQLResponse) {
-	t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	ops, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	must(t, mw.WriteField("operations", string(ops)))
-	must(t, mw.WriteField("map", fmt.Sprintf(`{"0": [%q]}`, filePath)))
-	fw, err := mw.CreateFormFile("0", name)
-	must(t, err)
-	_, err = fw.Write(data)
-	must(t, err)
-	must(t, mw.Close())
-	req, err := http.NewRequest(http.MethodPost, srv.URL+"/graphql", &body)
-	must(t, err)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	for _, ck := range c.Cookies() {
-		req.AddCookie(ck)
-		if ck.Name == "hotro_csrf" {
-			req.Header.Set("X-CSRF-Token", ck.Value)
-		}
-	}
-	res, err := http.DefaultClient.Do(req)
-	must(t, err)
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	var r apptest.GraphQLResponse
-	_ = json.Unmarshal(raw, &r)
-	r.Raw = raw
-	return res.StatusCode, r
-}
 
 // get fetches a page as the client.
 func get(t *testing.T, srv *apptest.Server, c *apptest.Client, path string) (int, http.Header, []byte) {
@@ -167,7 +133,7 @@ func TestIntakeThroughGraphQL(t *testing.T) {
 
 			// Dry run: a report, nothing written.
 			before := countRows(t, d)
-			status, r := upload(t, srv, officer, checkImport, vars, "variables.input.file", "ho-ngheo.csv", list)
+			status, r := officer.Upload(t, checkImport, vars, "variables.input.file", "ho-ngheo.csv", list)
 			if status != http.StatusOK || len(r.Errors) > 0 {
 				t.Fatalf("checkImport: %d %s", status, r.Raw)
 			}
@@ -204,7 +170,7 @@ func TestIntakeThroughGraphQL(t *testing.T) {
 			})
 			t.Run("no cell of the CSV report is a formula", func(t *testing.T) {
 				hostile := []byte("Họ và tên,Số CCCD/CMND,Số nhân khẩu\r\n\"=HYPERLINK(\"\"http://x.invalid\"\")\",001085777009,1\r\n")
-				status, r := upload(t, srv, officer, checkImport, vars, "variables.input.file", "doc-hai.csv", hostile)
+				status, r := officer.Upload(t, checkImport, vars, "variables.input.file", "doc-hai.csv", hostile)
 				if status != http.StatusOK || len(r.Errors) > 0 {
 					t.Fatalf("checkImport: %d %s", status, r.Raw)
 				}
@@ -247,7 +213,7 @@ func TestIntakeThroughGraphQL(t *testing.T) {
 			}
 
 			t.Run("same file again adds nothing", func(t *testing.T) {
-				_, r := upload(t, srv, officer, checkImport, vars, "variables.input.file", "ho-ngheo (2).csv", list)
+				_, r := officer.Upload(t, checkImport, vars, "variables.input.file", "ho-ngheo (2).csv", list)
 				if !strings.Contains(string(r.Data), `"status":"ALREADY_IMPORTED"`) || !strings.Contains(string(r.Data), "Không có gì được thêm") {
 					t.Errorf("second upload: %s", r.Raw)
 				}
@@ -365,7 +331,7 @@ func TestIntakeThroughGraphQL(t *testing.T) {
 
 			t.Run("a file far over the size limit", func(t *testing.T) {
 				before := countRows(t, d)
-				status, r := upload(t, srv, officer, checkImport, vars, "variables.input.file", "big.csv", bytes.Repeat([]byte("a,"), 16<<20))
+				status, r := officer.Upload(t, checkImport, vars, "variables.input.file", "big.csv", bytes.Repeat([]byte("a,"), 16<<20))
 				if status != http.StatusRequestEntityTooLarge || !strings.Contains(string(r.Raw), "quá lớn") {
 					t.Errorf("upload of 32 MB: %d %s", status, r.Raw)
 				}
@@ -375,7 +341,7 @@ func TestIntakeThroughGraphQL(t *testing.T) {
 			})
 			t.Run("another ward", func(t *testing.T) {
 				other := map[string]any{"input": map[string]any{"program": "NQ42-2020", "group": "HO_NGHEO", "ward": "05485", "file": nil}}
-				_, r := upload(t, srv, officer, checkImport, other, "variables.input.file", "x.csv", list)
+				_, r := officer.Upload(t, checkImport, other, "variables.input.file", "x.csv", list)
 				if r.Code() != "FORBIDDEN" || strings.Contains(string(r.Raw), "05485") || strings.Contains(string(r.Raw), "Phúc Hà") {
 					t.Errorf("import for another ward: %s", r.Raw)
 				}
@@ -384,13 +350,13 @@ func TestIntakeThroughGraphQL(t *testing.T) {
 				// The admin lists a person in 05485; the officer of 05431 then lists the same ID.
 				person := []byte("Họ và tên,Số CCCD/CMND,Số nhân khẩu\r\nĐỗ Văn Khác,001085777009,4\r\n")
 				other := map[string]any{"input": map[string]any{"program": "NQ42-2020", "group": "HO_NGHEO", "ward": "05485", "file": nil}}
-				_, r := upload(t, srv, admin, checkImport, other, "variables.input.file", "khac.csv", person)
+				_, r := admin.Upload(t, checkImport, other, "variables.input.file", "khac.csv", person)
 				var staged struct{ CheckImport struct{ UploadID string } }
 				must(t, json.Unmarshal(r.Data, &staged))
 				if r := admin.GraphQL(t, `mutation($id: ID!) { commitImport(id: $id) { status } }`, map[string]any{"id": staged.CheckImport.UploadID}); !strings.Contains(string(r.Raw), "COMMITTED") {
 					t.Fatalf("the other ward's list: %s", r.Raw)
 				}
-				_, r = upload(t, srv, officer, checkImport, vars, "variables.input.file", "khac.csv", []byte("Họ và tên,Số CCCD/CMND,Số nhân khẩu\r\nTên Đoán,001085777009,4\r\n"))
+				_, r = officer.Upload(t, checkImport, vars, "variables.input.file", "khac.csv", []byte("Họ và tên,Số CCCD/CMND,Số nhân khẩu\r\nTên Đoán,001085777009,4\r\n"))
 				if !strings.Contains(string(r.Raw), `"code":"reconcile_elsewhere"`) || strings.Contains(string(r.Raw), "05485") || strings.Contains(string(r.Raw), "họ tên khác") {
 					t.Errorf("officer's check: %s", r.Raw)
 				}

@@ -24,7 +24,7 @@ func approvedList(t *testing.T, srv *apptest.Server, officer, leader *apptest.Cl
 		fmt.Fprintf(&csv, "Phạm Văn Dòng %02d,0010857781%02d,%d,Tổ %d,3\r\n", i, i, 1+i%3, i)
 	}
 	vars := map[string]any{"input": map[string]any{"program": "NQ42-2020", "group": "HO_NGHEO", "ward": "05431", "listedOn": on, "file": nil}}
-	status, r := upload(t, srv, officer, checkImport, vars, "variables.input.file", "muoi-dong.csv", []byte(csv.String()))
+	status, r := officer.Upload(t, checkImport, vars, "variables.input.file", "muoi-dong.csv", []byte(csv.String()))
 	var checked struct {
 		CheckImport struct{ UploadID, Status string }
 	}
