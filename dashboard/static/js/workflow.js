@@ -214,3 +214,13 @@ export function refusal(err) {
   const words = !err.message ? null : err.code ? h("p", { lang: "vi" }, err.message) : h("p", {}, t("errorDetail", { message: err.message }));
   return [h("p", { class: "error-title" }, title), words];
 }
+
+/** The notice that a step was taken: how many lines and how much money moved, and where to. */
+export function stepDoneNotice(result, listId) {
+  const l = lang();
+  return h("p", { class: "notice notice-ok", id: "step-done", dataset: { step: result.step, lines: String(result.lines), amount: String(result.amount) } },
+    t("stepDone", {
+      step: t(`stepDone_${result.step}`), n: formatNumber(result.lines, l), amount: formatVND(result.amount, l), id: listId,
+      to: word("status", result.to),
+    }));
+}

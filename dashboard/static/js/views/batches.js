@@ -11,7 +11,7 @@ import { h, replace } from "../dom.js";
 import { formatNumber, formatVND } from "../format.js";
 import { lang, nameOf, t, word } from "../i18n.js";
 import { mayOpen, pageTitle } from "../pages.js";
-import { fromFor, movable, nextFor, openStepDialog, refusal, stepsFor } from "../workflow.js";
+import { fromFor, movable, nextFor, openStepDialog, refusal, stepDoneNotice, stepsFor } from "../workflow.js";
 import { listDetailPage } from "./listdetail.js";
 
 const pageSize = 50;
@@ -81,11 +81,7 @@ export async function listsPage(main, ctx) {
 
   const done = (b) => async (result) => {
     ctx.dataChanged();
-    replace(message, h("p", { class: "notice notice-ok", id: "step-done", dataset: { step: result.step, lines: String(result.lines), amount: String(result.amount) } },
-      t("stepDone", {
-        step: t(`stepDone_${result.step}`), n: formatNumber(result.lines, l), amount: formatVND(result.amount, l), id: b.id,
-        to: word("status", result.to),
-      })));
+    replace(message, stepDoneNotice(result, b.id));
     await load();
     document.getElementById(`batch-${b.id}-title`)?.focus();
   };

@@ -10,7 +10,7 @@ import { lang, nameOf, t, word } from "../i18n.js";
 import { lineActions } from "../lineactions.js";
 import { STATUSES } from "../state.js";
 import { dataTable } from "../table.js";
-import { openStepDialog, refusal } from "../workflow.js";
+import { openStepDialog, refusal, stepDoneNotice } from "../workflow.js";
 
 const pageSize = 100;
 
@@ -62,9 +62,7 @@ export async function listDetailPage(main, ctx) {
       ].join(""),
       onDone: async (result) => {
         ctx.dataChanged();
-        replace(message, h("p", { class: "notice notice-ok", id: "step-done", dataset: { step: result.step, lines: String(result.lines), amount: String(result.amount) } },
-          t("stepDone", { step: t(`stepDone_${result.step}`), n: formatNumber(result.lines, l), amount: formatVND(result.amount, l), id: batch.id,
-            to: word("status", result.to) })));
+        replace(message, stepDoneNotice(result, batch.id));
         await reload();
         title.focus();
       },

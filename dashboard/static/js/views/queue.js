@@ -8,7 +8,7 @@ import { h, replace } from "../dom.js";
 import { formatDate, formatNumber, formatVND } from "../format.js";
 import { lang, nameOf, t, word } from "../i18n.js";
 import { pageTitle } from "../pages.js";
-import { fromFor, movable, openStepDialog, refusal, stepsFor } from "../workflow.js";
+import { fromFor, movable, openStepDialog, refusal, stepDoneNotice, stepsFor } from "../workflow.js";
 
 /** The most items the page shows; the count in the header and the page's summary count them all. */
 const pageSize = 200;
@@ -76,11 +76,7 @@ export async function queuePage(main, ctx) {
             opener: e.currentTarget,
             onDone: async (result) => {
               ctx.dataChanged();
-              replace(message, h("p", { class: "notice notice-ok", id: "step-done", dataset: { step: result.step, lines: String(result.lines), amount: String(result.amount) } },
-                t("stepDone", {
-                  step: t(`stepDone_${result.step}`), n: formatNumber(result.lines, l), amount: formatVND(result.amount, l), id: b.id,
-                  to: word("status", result.to),
-                })));
+              replace(message, stepDoneNotice(result, b.id));
               await load();
               document.getElementById("page-title")?.focus();
             },
