@@ -513,6 +513,11 @@ const strings = {
     stepPaid: "Chi trả",
     lineRef: "Dòng #{id}",
     backToWard: "← Về trang {ward}",
+    // Time chart as a timeline (issue 18, item 3).
+    timeNothingPaid: "không chi trả",
+    timeWithheldNote: "“<{n}”: kỳ có số liệu dưới {n} người (và các kỳ mà cộng trừ với số liệu công khai khác có thể làm lộ chúng) được ẩn để bảo vệ thông tin cá nhân; dòng tổng cộng vẫn tính đủ.",
+    timeCumulativeNote: "Luỹ kế không tính các kỳ bị ẩn (<{n}); tổng cộng vẫn tính đủ.",
+    // End of time chart strings.
   },
   en: {
     appTitle: "Support payments tracker",
@@ -1023,6 +1028,11 @@ const strings = {
     stepPaid: "Paid",
     lineRef: "Line #{id}",
     backToWard: "← Back to {ward}",
+    // Time chart as a timeline (issue 18, item 3).
+    timeNothingPaid: "nothing paid",
+    timeWithheldNote: "“<{n}”: periods with figures of fewer than {n} people (and the periods that, added to or subtracted from other public figures, would give them away) are withheld to protect personal data; the total still counts them.",
+    timeCumulativeNote: "The running total leaves out the withheld periods (<{n}); the total includes them.",
+    // End of time chart strings.
   },
 };
 
