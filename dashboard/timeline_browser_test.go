@@ -8,6 +8,8 @@ package dashboard_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -32,6 +34,18 @@ func readTimeline(tb *tab, sel string) timelineOption {
 	return eval[timelineOption](tb, fmt.Sprintf(`(() => { const o = echarts.getInstanceByDom(document.querySelector(%q)).getOption();
 		return {labels: o.xAxis[0].data, line: o.series[1].data,
 			bars: o.series[0].data.map((d) => ({start: d.start, value: d.value ?? null, withheld: !!d.withheld, mark: d.label?.formatter ?? ""}))}; })()`, sel))
+}
+
+// screenshotSection writes the time section alone to NAME.png beside the full-page screenshots.
+func (tb *tab) screenshotSection(name, sel string) {
+	tb.t.Helper()
+	png, err := chromedp.Run(tb.ctx, chromedp.Screenshot(chromedp.CSS(sel), chromedp.NodeVisible))
+	if err != nil {
+		tb.fail(err)
+	}
+	if err := os.WriteFile(filepath.Join(screenshotDir(tb.t), name+".png"), png, 0o644); err != nil {
+		tb.t.Fatal(err)
+	}
 }
 
 func day(t *testing.T, s string) time.Time {
@@ -185,6 +199,7 @@ func TestTimeChartsAreTimelines(t *testing.T) {
 				t.Errorf("cumulative note %q", note)
 			}
 			tb.screenshot(fmt.Sprintf("timeline-visitor-week-%d", width))
+			tb.screenshotSection(fmt.Sprintf("timeline-visitor-week-%d-section", width), "#time")
 			tb.checkClean()
 		})
 	}
@@ -201,8 +216,10 @@ func TestTimeChartsAreTimelines(t *testing.T) {
 			}
 		}
 		tb.screenshot("timeline-ward-1440")
+		tb.screenshotSection("timeline-ward-1440-section", "#time")
 		tb.do(tb.viewport(390))
 		tb.screenshot("timeline-ward-390")
+		tb.screenshotSection("timeline-ward-390-section", "#time")
 	})
 
 	t.Run("leader by day", func(t *testing.T) {
@@ -233,8 +250,10 @@ func TestTimeChartsAreTimelines(t *testing.T) {
 			t.Errorf("no gap between paid days %v", paid)
 		}
 		tb.screenshot("timeline-leader-day-1440")
+		tb.screenshotSection("timeline-leader-day-1440-section", "#time")
 		tb.do(tb.viewport(390))
 		tb.screenshot("timeline-leader-day-390")
+		tb.screenshotSection("timeline-leader-day-390-section", "#time")
 	})
 
 	t.Run("embed by week", func(t *testing.T) {
