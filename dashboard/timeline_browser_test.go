@@ -287,3 +287,44 @@ func TestTimeChartsAreTimelines(t *testing.T) {
 		}
 	})
 }
+
+// TestTimelineHelpers runs static/js/timeline.js in Chromium: the periods between the first and
+// the last, in order whatever order they came in; ISO weeks across a new year; months; labels
+// with the year only when the range spans years.
+func TestTimelineHelpers(t *testing.T) {
+	srv := demoServer(t)
+	tb := newTab(t, 1440)
+	tb.do(chromedp.Navigate(srv.URL + "/?page=signin")) // any page that serves the modules
+	tb.waitFor(`document.body.dataset.state === "ready"`)
+	tests := []struct {
+		name, call, want string
+	}{
+		{"days with a gap", `fillPeriods([{start: "2020-05-16"}, {start: "2020-05-14", n: 1}], "DAY").map((p) => p.start + (p.item ? "+" : "")).join(" ")`,
+			"2020-05-14+ 2020-05-15 2020-05-16+"},
+		{"weeks out of order", `fillPeriods([{start: "2020-06-29"}, {start: "2020-06-01"}, {start: "2020-06-15"}], "WEEK").map((p) => p.start + (p.item ? "+" : "")).join(" ")`,
+			"2020-06-01+ 2020-06-08 2020-06-15+ 2020-06-22 2020-06-29+"},
+		{"months over a new year", `fillPeriods([{start: "2020-11-01"}, {start: "2021-02-01"}], "MONTH").map((p) => p.start).join(" ")`,
+			"2020-11-01 2020-12-01 2021-01-01 2021-02-01"},
+		{"no periods", `String(fillPeriods([], "WEEK").length)`, "0"},
+		{"rows by their period", `fillPeriods([{period: {start: "2020-05-04"}}, {period: null}, {period: {start: "2020-05-06"}}], "DAY", (r) => r.period?.start).length + ""`, "3"},
+		{"next day over a month end", `nextPeriod("2020-05-31", "DAY")`, "2020-06-01"},
+		{"next month from January 31", `nextPeriod("2020-01-31", "MONTH")`, "2020-02-01"},
+		{"ISO week 53", `JSON.stringify(periodOf("2020-12-28", "WEEK"))`, `{"start":"2020-12-28","end":"2021-01-03","label":"2020-W53"}`},
+		{"ISO week 1 in December", `periodOf("2019-12-30", "WEEK").label`, "2020-W01"},
+		{"ISO week 20", `periodOf("2020-05-11", "WEEK").label`, "2020-W20"},
+		{"month's end", `periodOf("2020-02-01", "MONTH").end`, "2020-02-29"},
+		{"one year", `String(spansYears(fillPeriods([{start: "2020-05-04"}, {start: "2020-06-29"}], "WEEK")))`, "false"},
+		{"two years", `String(spansYears(fillPeriods([{start: "2020-12-28"}, {start: "2021-01-04"}], "WEEK")))`, "true"},
+		{"axis label", `axisDay("2020-05-14", false)`, "14/05"},
+		{"axis label with the year", `axisDay("2021-01-04", true)`, "04/01/21"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := eval[string](tb, fmt.Sprintf(`import("./js/timeline.js").then((m) => { with (m) { return %s; } })`, tt.call))
+			if got != tt.want {
+				t.Errorf("%s = %q, want %q", tt.call, got, tt.want)
+			}
+		})
+	}
+	tb.checkClean()
+}
