@@ -200,6 +200,18 @@ func TestTimeChartsAreTimelines(t *testing.T) {
 			}
 			tb.screenshot(fmt.Sprintf("timeline-visitor-week-%d", width))
 			tb.screenshotSection(fmt.Sprintf("timeline-visitor-week-%d-section", width), "#time")
+			if width == 1440 {
+				tb.click("#lang-switch")
+				tb.waitFor(`document.documentElement.lang === "en" && document.body.dataset.state === "ready" && !!document.querySelector("#time [data-cumulative-note]")`)
+				if note := tb.text("#time [data-cumulative-note]"); note != "The running total leaves out the withheld periods (<5); the total includes them." {
+					t.Errorf("English cumulative note %q", note)
+				}
+				if note := tb.text("#time-table .note"); !strings.HasPrefix(note, "“<5”: periods with figures of fewer than 5 people") {
+					t.Errorf("English time table note %q", note)
+				}
+				tb.click("#lang-switch")
+				tb.waitFor(`document.documentElement.lang === "vi" && document.body.dataset.state === "ready"`)
+			}
 			tb.checkClean()
 		})
 	}
@@ -284,6 +296,12 @@ func TestTimeChartsAreTimelines(t *testing.T) {
 				t.Errorf("embed note %q", note)
 			}
 			tb.screenshot(fmt.Sprintf("timeline-embed-week-%d", width))
+		}
+		tb := newTab(t, 1440)
+		tb.do(chromedp.Navigate(srv.URL + "/embed/timeseries?lang=en&bucket=WEEK&group=" + group))
+		tb.waitFor(`document.body.dataset.state === "drawn"`)
+		if note := tb.text("#note"); !strings.HasSuffix(note, "The running total leaves out the withheld periods (<5).") {
+			t.Errorf("English embed note %q", note)
 		}
 	})
 }

@@ -161,7 +161,7 @@ function timeSeries(data, o) {
       { type: "bar", name: o.t(measure), itemStyle: { color: o.c.bar }, barMaxWidth: 40,
         data: points.map((p) => (p.suppressed && p.value == null
           ? { value: 0, withheld: true, start: p.start, itemStyle: { color: "transparent" },
-            label: { show: true, position: "top", formatter: mark, color: o.c.muted } }
+            label: { show: true, position: "top", distance: 14, formatter: mark, color: o.c.muted } }
           : { value: p.empty ? null : p.value, start: p.start })) },
       { type: "line", name: o.t("cumulative"), yAxisIndex: 1, data: points.map((p) => p.running),
         itemStyle: { color: o.c.line }, lineStyle: { width: 3 }, symbolSize: 6, showSymbol: points.length <= 40 },

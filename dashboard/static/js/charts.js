@@ -162,7 +162,7 @@ export function timeSeries(points, minCount = 5) {
       {
         type: "bar", name: t("colAmountPaid"), itemStyle: { color: palette.paid }, barMaxWidth: 40,
         data: points.map((p) => (p.suppressed && p.amountPaid == null
-          ? { value: 0, withheld: true, start: p.start, label: { show: true, position: "top", formatter: mark, color: palette.text } }
+          ? { value: 0, withheld: true, start: p.start, label: { show: true, position: "top", distance: 14, formatter: mark, color: palette.text } }
           : { value: p.empty ? null : p.amountPaid, start: p.start })),
       },
       { type: "line", name: t("colCumulative"), yAxisIndex: 1, data: points.map((p) => p.cumulative), itemStyle: { color: palette.cumulative },
