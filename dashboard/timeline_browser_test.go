@@ -106,8 +106,39 @@ func checkTimeline(t *testing.T, got timelineOption, bucket string, want map[str
 	}
 }
 
+// checkDays checks a signed-in chart by day: one day after another, and two paid days far apart
+// far apart on the axis (a gap, not neighbours).
+func checkDays(t *testing.T, got timelineOption) {
+	t.Helper()
+	var paid []string
+	for i, b := range got.Bars {
+		if b.Value != nil && *b.Value > 0 {
+			paid = append(paid, b.Start)
+		}
+		if i > 0 && !day(t, b.Start).Equal(day(t, got.Bars[i-1].Start).AddDate(0, 0, 1)) {
+			t.Errorf("day %s follows %s", b.Start, got.Bars[i-1].Start)
+		}
+	}
+	gap := false
+	for i := 1; i < len(paid); i++ {
+		if day(t, paid[i]).Sub(day(t, paid[i-1])) > 24*time.Hour {
+			gap = true
+			t.Logf("paid on %s, then nothing until %s", paid[i-1], paid[i])
+		}
+	}
+	if !gap {
+		t.Errorf("no gap between paid days %v", paid)
+	}
+}
+
 // publicWeeks is the API's publicStats by week for a filter: each week's amount, nil if withheld.
 func publicWeeks(t *testing.T, base string, filter map[string]any) map[string]*int64 {
+	t.Helper()
+	return publicPeriods(t, base, filter, "WEEK")
+}
+
+// publicPeriods is the API's publicStats by week or month: each period's amount, nil if withheld.
+func publicPeriods(t *testing.T, base string, filter map[string]any, bucket string) map[string]*int64 {
 	t.Helper()
 	var data struct {
 		OverTime struct {
@@ -120,7 +151,7 @@ func publicWeeks(t *testing.T, base string, filter map[string]any) map[string]*i
 			}
 		} `json:"overTime"`
 	}
-	graphql(t, base, operation(t, "PublicOverview"), publicVars(filter, "WEEK"), &data)
+	graphql(t, base, operation(t, "PublicOverview"), publicVars(filter, bucket), &data)
 	out := map[string]*int64{}
 	for _, r := range data.OverTime.Rows {
 		if r.Period != nil {
@@ -221,12 +252,7 @@ func TestTimeChartsAreTimelines(t *testing.T) {
 		tb.do(chromedp.Navigate(srv.URL + "/?page=ward&ward=05431&bucket=MONTH"))
 		tb.waitReady("ward=05431")
 		tb.waitFor(`!!echarts.getInstanceByDom(document.querySelector("#time .chart"))`)
-		got := readTimeline(tb, "#time .chart")
-		for i := 1; i < len(got.Bars); i++ {
-			if got.Bars[i].Start <= got.Bars[i-1].Start {
-				t.Errorf("ward page: %s after %s", got.Bars[i].Start, got.Bars[i-1].Start)
-			}
-		}
+		checkTimeline(t, readTimeline(tb, "#time .chart"), "MONTH", publicPeriods(t, srv.URL, map[string]any{"wards": []string{"05431"}}, "MONTH"))
 		tb.screenshot("timeline-ward-1440")
 		tb.screenshotSection("timeline-ward-1440-section", "#time")
 		tb.do(tb.viewport(390))
@@ -234,39 +260,20 @@ func TestTimeChartsAreTimelines(t *testing.T) {
 		tb.screenshotSection("timeline-ward-390-section", "#time")
 	})
 
-	t.Run("leader by day", func(t *testing.T) {
-		tb := signedInTab(t, srv, "lanhdao", 1440)
-		tb.open(srv, "?bucket=DAY")
-		tb.waitFor(`!!echarts.getInstanceByDom(document.querySelector("#time .chart"))`)
-		got := readTimeline(tb, "#time .chart")
-		var paid []string
-		for _, b := range got.Bars {
-			if b.Value != nil && *b.Value > 0 {
-				paid = append(paid, b.Start)
-			}
-		}
-		for i := 1; i < len(got.Bars); i++ {
-			if !day(t, got.Bars[i].Start).Equal(day(t, got.Bars[i-1].Start).AddDate(0, 0, 1)) {
-				t.Errorf("day %s follows %s", got.Bars[i].Start, got.Bars[i-1].Start)
-			}
-		}
-		// Two paid days far apart are far apart on the axis: a gap, not neighbours.
-		gap := false
-		for i := 1; i < len(paid); i++ {
-			if day(t, paid[i]).Sub(day(t, paid[i-1])) > 24*time.Hour {
-				gap = true
-				t.Logf("paid on %s, then nothing until %s", paid[i-1], paid[i])
-			}
-		}
-		if !gap {
-			t.Errorf("no gap between paid days %v", paid)
-		}
-		tb.screenshot("timeline-leader-day-1440")
-		tb.screenshotSection("timeline-leader-day-1440-section", "#time")
-		tb.do(tb.viewport(390))
-		tb.screenshot("timeline-leader-day-390")
-		tb.screenshotSection("timeline-leader-day-390-section", "#time")
-	})
+	for _, c := range []struct{ name, search string }{{"leader by day", "?bucket=DAY"}, {"leader on a ward page by day", "?page=ward&ward=05431&bucket=DAY"}} {
+		t.Run(c.name, func(t *testing.T) {
+			tb := signedInTab(t, srv, "lanhdao", 1440)
+			tb.open(srv, c.search)
+			tb.waitFor(`!!echarts.getInstanceByDom(document.querySelector("#time .chart"))`)
+			checkDays(t, readTimeline(tb, "#time .chart"))
+			name := "timeline-leader-" + strings.ReplaceAll(strings.TrimPrefix(c.name, "leader "), " ", "-")
+			tb.screenshot(name + "-1440")
+			tb.screenshotSection(name+"-1440-section", "#time")
+			tb.do(tb.viewport(390))
+			tb.screenshot(name + "-390")
+			tb.screenshotSection(name+"-390-section", "#time")
+		})
+	}
 
 	t.Run("embed by week", func(t *testing.T) {
 		want := embedData(t, srv.URL, "timeseries", "bucket=WEEK&group="+group)
