@@ -57,9 +57,9 @@ func Embeds(origins []string) http.Handler {
 	if err != nil {
 		panic(err) // the embed directive guarantees the directory
 	}
-	// The embed's own files, the formatting module it shares with the dashboard, the library.
+	// The embed's own files, the formatting and timeline modules it shares with the dashboard, the library.
 	files, err := webasset.Load(sub, func(p string) bool {
-		return strings.HasPrefix(p, "embed/") || p == "js/format.js" || strings.HasPrefix(p, "vendor/")
+		return strings.HasPrefix(p, "embed/") || p == "js/format.js" || p == "js/timeline.js" || strings.HasPrefix(p, "vendor/")
 	})
 	var library string
 	for p := range files {

@@ -71,6 +71,7 @@ func TestEmbedsShareTheDashboardsFiles(t *testing.T) {
 	embeds, dashboard := Embeds(nil), Handler()
 	for path, file := range map[string]string{
 		"/embed/assets/js/format.js":                      "static/js/format.js",
+		"/embed/assets/js/timeline.js":                    "static/js/timeline.js",
 		"/embed/assets/vendor/" + vendoredChartLibrary(t): "static/vendor/" + vendoredChartLibrary(t),
 		"/embed.js":                   "static/embed/loader.js",
 		"/embed/assets/embed/page.js": "static/embed/page.js",

@@ -134,7 +134,7 @@ func TestWithheldCellsForVisitors(t *testing.T) {
 // TestVisitorsReadTheReleaseTables: a visitor's page asks only for what the release tables hold.
 // A ward and a group together: the wards and groups are shown, while the time and fund cards say
 // why they are empty. Two groups at once: the page says what the public figures hold, without a
-// button to try again. A small group by week: the withheld weeks keep their place in time.
+// button to try again. A small group by week: the withheld weeks keep their place in time and read "<5".
 func TestVisitorsReadTheReleaseTables(t *testing.T) {
 	srv := demoServer(t)
 	for _, width := range []int64{1440, 390} {
@@ -172,15 +172,15 @@ func TestVisitorsReadTheReleaseTables(t *testing.T) {
 			t.Errorf("week %s after %s: time out of order", r["week"], last)
 		}
 		last = r["week"]
-		if r["paid"] == "ẩn" {
+		if r["paid"] == "<5" {
 			withheld++
 		}
 	}
 	if withheld == 0 || withheld == len(rows) {
 		t.Errorf("weeks of a small group: %v (want some withheld, in their place)", rows)
 	}
-	notes := eval[string](tb, `[...document.querySelectorAll("#time-table .note")].map((n) => n.textContent).join(" ")`)
-	if !strings.Contains(notes, "Luỹ kế không cộng các kỳ bị ẩn") {
+	notes := eval[string](tb, `[...document.querySelectorAll("#time-table .note, #time [data-cumulative-note]")].map((n) => n.textContent).join(" ")`)
+	if !strings.Contains(notes, "“<5”: kỳ có số liệu dưới 5 người") || !strings.Contains(notes, "Luỹ kế không tính các kỳ bị ẩn (<5)") {
 		t.Errorf("time table notes %q do not say the running total leaves out withheld weeks", notes)
 	}
 	tb.checkClean()

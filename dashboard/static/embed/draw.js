@@ -1,7 +1,8 @@
 // The embedded charts drawn with the vendored ECharts: bars by ward or by group, the time series
 // and the pipeline, in the embed's theme. Loaded only by the pages that draw one.
 
-import { formatDayMonth, formatNumber, formatVNDAxis, shortUnitName } from "../js/format.js";
+import { formatNumber, formatVNDAxis, shortUnitName } from "../js/format.js";
+import { axisDay, fillPeriods, periodOf, spansYears } from "../js/timeline.js";
 
 const colors = {
   light: { text: "#1a1a1a", muted: "#4a5260", grid: "#d0d5dc", bar: "#1f5fa8", line: "#b0262b", listed: "#8aa9cf", approved: "#4f81bd" },
@@ -127,28 +128,43 @@ function bars(data, o) {
   };
 }
 
-/** Paid (or people) per day, week or month as bars, and the running total as a line. */
+/**
+ * Paid (or people) per day, week or month as bars, and the running total as a line, on a timeline:
+ * every period from the first to the last in time order, a period with nothing paid left empty, a
+ * withheld one reading "<5" in its place, the running total flat across both.
+ */
 function timeSeries(data, o) {
   const measure = data.measure;
   const format = axisFormat(measure, o.lang);
-  const short = (p) => (data.bucket === "MONTH" ? o.label(p) : formatDayMonth(p.start));
+  const mark = `<${data.minCount}`;
+  const periods = fillPeriods(data.points, data.bucket);
+  const withYear = spansYears(periods);
+  let running = 0;
+  const points = periods.map(({ start, item }) => {
+    if (item?.cumulative != null) running = item.cumulative;
+    const p = item ?? { ...periodOf(start, data.bucket), value: null, suppressed: false, empty: true };
+    return { ...p, running };
+  });
+  const short = (p) => (data.bucket === "MONTH" ? o.label(p) : axisDay(p.start, withYear));
+  const shown = (p) => (p.empty ? o.t("nothingPaid") : o.figure(p.value, measure, data.minCount));
   return {
     grid: { left: 8, right: 8, top: 24, bottom: 36, containLabel: true },
     legend: { bottom: 0, textStyle: { color: o.c.text }, data: [o.t(measure), o.t("cumulative")] },
     tooltip: tooltip(o, (items) => {
-      const p = data.points[items[0].dataIndex];
-      const running = p.cumulative == null ? "—" : o.figure(p.cumulative, measure, data.minCount);
-      return `${o.label(p)}\n${o.t(measure)}: ${o.figure(p.value, measure, data.minCount)}\n${o.t("cumulative")}: ${running}`;
+      const p = points[items[0].dataIndex];
+      return `${o.label(p)}\n${o.t(measure)}: ${shown(p)}\n${o.t("cumulative")}: ${o.figure(p.running, measure, data.minCount)}`;
     }),
-    xAxis: { type: "category", data: data.points.map(short), axisLabel: { hideOverlap: true, color: o.c.muted },
-      axisLine: { lineStyle: { color: o.c.grid } } },
+    xAxis: { type: "category", data: points.map(short), axisLabel: { hideOverlap: true, color: o.c.muted },
+      axisTick: { alignWithLabel: true }, axisLine: { lineStyle: { color: o.c.grid } } },
     yAxis: [valueAxis(o, format), valueAxis(o, format, { splitLine: { show: false } })],
     series: [
-      { type: "bar", name: o.t(measure), data: data.points.map((p) => ({ ...datum(p.value, data.minCount, o),
-        label: p.value == null ? { show: true, position: "top", formatter: `<${data.minCount}`, color: o.c.muted } : undefined })),
-        itemStyle: { color: o.c.bar }, barMaxWidth: 40 },
-      { type: "line", name: o.t("cumulative"), yAxisIndex: 1, data: data.points.map((p) => p.cumulative ?? null),
-        connectNulls: true, itemStyle: { color: o.c.line }, lineStyle: { width: 3 }, symbolSize: 6 },
+      { type: "bar", name: o.t(measure), itemStyle: { color: o.c.bar }, barMaxWidth: 40,
+        data: points.map((p) => (p.suppressed && p.value == null
+          ? { value: 0, withheld: true, start: p.start, itemStyle: { color: "transparent" },
+            label: { show: true, position: "top", distance: 14, formatter: mark, color: o.c.muted } }
+          : { value: p.empty ? null : p.value, start: p.start })) },
+      { type: "line", name: o.t("cumulative"), yAxisIndex: 1, data: points.map((p) => p.running),
+        itemStyle: { color: o.c.line }, lineStyle: { width: 3 }, symbolSize: 6, showSymbol: points.length <= 40 },
     ],
   };
 }

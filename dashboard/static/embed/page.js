@@ -30,6 +30,8 @@ const strings = {
     people: "người được hỗ trợ",
     recipients: "đối tượng nhận (người hoặc hộ)",
     week: "Tuần {week}/{year}",
+    nothingPaid: "không chi trả",
+    cumulativeNote: "Luỹ kế không tính các kỳ bị ẩn ({mark}).",
   },
   en: {
     loading: "Loading…",
@@ -56,6 +58,8 @@ const strings = {
     people: "people supported",
     recipients: "recipients (people or households)",
     week: "Week {week}/{year}",
+    nothingPaid: "nothing paid",
+    cumulativeNote: "The running total leaves out the withheld periods ({mark}).",
   },
 };
 
@@ -287,6 +291,7 @@ async function main() {
   el.source.replaceChildren(t("source", { time: formatDateTime(at) }), " ", dashboardLink());
   if (data.points.some((p) => p.suppressed)) {
     el.note.textContent = t("withheldNote", { mark: `<${data.minCount}`, n: data.minCount });
+    if (chart === "timeseries") el.note.append(" ", t("cumulativeNote", { mark: `<${data.minCount}` }));
     el.note.hidden = false;
   }
   try {

@@ -1,7 +1,7 @@
 // Charts drawn with the vendored Apache ECharts (window.echarts, loaded by index.html). Every chart
 // is a picture for sighted readers; its figures are in the table next to it.
 
-import { formatDayMonth, formatNumber, formatVND, formatVNDAxis, shortUnitName } from "./format.js";
+import { formatNumber, formatVND, formatVNDAxis, shortUnitName } from "./format.js";
 import { lang, t } from "./i18n.js";
 
 export const palette = {
@@ -137,18 +137,36 @@ export function groupBars(rows) {
   };
 }
 
-/** Paid per period (bars) and cumulative (line, right axis). rows [{start, label, amountPaid, cumulative}]. */
-export function timeSeries(rows) {
+/**
+ * Paid per period (bars) and cumulative (line, right axis) on a timeline: points hold every period
+ * of the range in order (timeline.js), [{start, axisLabel, name, amountPaid, suppressed, empty,
+ * cumulative}]. A period with nothing paid has no bar; a withheld one has no bar and reads
+ * "<minCount" where its bar would stand, in its place.
+ */
+export function timeSeries(points, minCount = 5) {
+  const mark = `<${minCount}`;
+  const paidText = (p) => (p.suppressed && p.amountPaid == null ? mark : p.empty ? t("timeNothingPaid") : formatVND(p.amountPaid, lang()));
   return {
     grid: { left: 8, right: 8, top: 32, bottom: 40, containLabel: true },
     legend: { bottom: 0, data: [t("colAmountPaid"), t("colCumulative")] },
-    tooltip: { ...tooltip, valueFormatter: (v) => formatVND(v, lang()) },
-    xAxis: { type: "category", data: rows.map((r) => r.axisLabel || formatDayMonth(r.start)), axisLabel: { hideOverlap: true } },
+    tooltip: {
+      ...tooltip,
+      formatter: (items) => {
+        const p = points[items[0].dataIndex];
+        return `${p.name}\n${t("colAmountPaid")}: ${paidText(p)}\n${t("colCumulative")}: ${formatVND(p.cumulative, lang())}`;
+      },
+    },
+    xAxis: { type: "category", data: points.map((p) => p.axisLabel), axisLabel: { hideOverlap: true }, axisTick: { alignWithLabel: true } },
     yAxis: [valueAxis(), valueAxis({ splitLine: { show: false } })],
     series: [
-      { type: "bar", name: t("colAmountPaid"), data: rows.map((r) => r.amountPaid), itemStyle: { color: palette.paid } },
-      { type: "line", name: t("colCumulative"), yAxisIndex: 1, data: rows.map((r) => r.cumulative), itemStyle: { color: palette.cumulative },
-        lineStyle: { width: 3 }, symbolSize: 6 },
+      {
+        type: "bar", name: t("colAmountPaid"), itemStyle: { color: palette.paid }, barMaxWidth: 40,
+        data: points.map((p) => (p.suppressed && p.amountPaid == null
+          ? { value: 0, withheld: true, start: p.start, label: { show: true, position: "top", distance: 14, formatter: mark, color: palette.text } }
+          : { value: p.empty ? null : p.amountPaid, start: p.start })),
+      },
+      { type: "line", name: t("colCumulative"), yAxisIndex: 1, data: points.map((p) => p.cumulative), itemStyle: { color: palette.cumulative },
+        lineStyle: { width: 3 }, symbolSize: 6, showSymbol: points.length <= 40 },
     ],
   };
 }

@@ -70,7 +70,6 @@ const strings = {
     weekLabel: "Tuần {week}/{year}",
     monthLabel: "Tháng {month}/{year}",
     notInPublicTables: "Số liệu công khai không chia theo mục này cùng với bộ lọc đang chọn: chúng chỉ có theo phường/xã × nhóm đối tượng, phường/xã × nguồn kinh phí, phường/xã × tháng và nhóm đối tượng × tuần, để không ai tính ngược ra được các ô nhỏ. Bỏ bớt bộ lọc, hoặc đăng nhập để xem chi tiết.",
-    cumulativeExcludesWithheld: "Luỹ kế không cộng các kỳ bị ẩn.",
     errorInput: "Không có số liệu cho lựa chọn này.",
     fundsTitle: "Nguồn kinh phí",
     fundsChart: "Biểu đồ kinh phí được phân bổ, đã chi và còn lại theo nguồn",
@@ -526,6 +525,11 @@ const strings = {
     roundNone: "Nhóm chưa xếp vào đợt nào",
     roundBarLabel: "Đã duyệt {approved}, đã chi {paid} so với danh sách",
     // End of payment rounds.
+    // Time chart as a timeline (issue 18, item 3).
+    timeNothingPaid: "không chi trả",
+    timeWithheldNote: "“<{n}”: kỳ có số liệu dưới {n} người (và các kỳ mà cộng trừ với số liệu công khai khác có thể làm lộ chúng) được ẩn để bảo vệ thông tin cá nhân; dòng tổng cộng vẫn tính đủ.",
+    timeCumulativeNote: "Luỹ kế không tính các kỳ bị ẩn (<{n}); tổng cộng vẫn tính đủ.",
+    // End of time chart strings.
   },
   en: {
     appTitle: "Support payments tracker",
@@ -593,7 +597,6 @@ const strings = {
     weekLabel: "Week {week}/{year}",
     monthLabel: "{month}/{year}",
     notInPublicTables: "The public figures do not break this down together with the current filter: they come only by ward × group, ward × fund, ward × month and group × week, so that no one can work the small cells back out. Remove a filter, or sign in for the details.",
-    cumulativeExcludesWithheld: "The running total leaves out the withheld periods.",
     errorInput: "There are no figures for this choice.",
     fundsTitle: "Funds",
     fundsChart: "Chart of the funds allocated, paid and remaining",
@@ -1049,6 +1052,11 @@ const strings = {
     roundNone: "Groups in no round",
     roundBarLabel: "Approved {approved}, paid {paid} of the listed amount",
     // End of payment rounds.
+    // Time chart as a timeline (issue 18, item 3).
+    timeNothingPaid: "nothing paid",
+    timeWithheldNote: "“<{n}”: periods with figures of fewer than {n} people (and the periods that, added to or subtracted from other public figures, would give them away) are withheld to protect personal data; the total still counts them.",
+    timeCumulativeNote: "The running total leaves out the withheld periods (<{n}); the total includes them.",
+    // End of time chart strings.
   },
 };
 

@@ -9,6 +9,7 @@ import { lang, nameOf, t } from "./i18n.js";
 import { chartSection, exportLinks } from "./section.js";
 import { fundUseSummary } from "./funduse.js";
 import { dataTable } from "./table.js";
+import { axisDay, fillPeriods, periodOf, spansYears } from "./timeline.js";
 
 function sum(rows, key) {
   return rows.reduce((s, r) => s + (r[key] || 0), 0);
@@ -123,22 +124,54 @@ export function unavailablePanel(id, title) {
   return { section, draw: () => {} };
 }
 
+/**
+ * The time chart's points: every period from the first to the last in time order (a period with
+ * nothing paid is a gap on the axis), withheld periods in their place, the running total flat
+ * across both. Axis labels carry the year when the range spans two years.
+ */
+function timelinePoints(data, bucket) {
+  const periods = fillPeriods(data, bucket);
+  const withYear = spansYears(periods);
+  let running = 0;
+  return periods.map(({ start, item }) => {
+    const period = item?.period ?? periodOf(start, bucket);
+    if (item) running = item.cumulative;
+    return {
+      start,
+      name: item ? item.name : periodName(bucket, period),
+      axisLabel: bucket === "MONTH" ? periodName(bucket, period) : axisDay(start, withYear),
+      amountPaid: item ? item.amountPaid : null,
+      suppressed: item?.suppressed ?? false,
+      empty: !item,
+      cumulative: running,
+    };
+  });
+}
+
+/** A period's row in the time table: a withheld figure reads "<5" as on the chart. */
+function periodColumn(key, label, mark, money = false) {
+  const c = numberColumn(key, label, money);
+  return { ...c, render: (r) => (r.suppressed && r[key] == null ? mark : c.render(r)) };
+}
+
 /** Paid per day, week or month, and cumulative; a switch between them. */
 export function timePanel({ rows, ctx }) {
-  const l = lang();
   const bucket = ctx.bucket;
+  const minCount = ctx.data.total.minCount ?? 5;
+  const mark = `<${minCount}`;
   let running = 0;
   let withheldSeen = false;
+  // In time order whatever order the rows came in: a timeline never moves a period.
   const data = rows
     .filter((r) => r.period)
+    .sort((a, b) => (a.period.start < b.period.start ? -1 : a.period.start > b.period.start ? 1 : 0))
     .map((r) => {
       running += r.totals.amountPaid ?? 0;
       withheldSeen ||= r.totals.suppressed;
-      const week = bucket === "WEEK";
       return {
         start: r.period.start,
+        period: r.period,
         name: periodName(bucket, r.period),
-        axisLabel: week ? formatDayMonth(r.period.start) : bucket === "MONTH" ? periodName(bucket, r.period) : null,
         amountPaid: r.totals.amountPaid,
         peopleSupported: r.totals.peopleSupported,
         suppressed: r.totals.suppressed,
@@ -149,16 +182,16 @@ export function timePanel({ rows, ctx }) {
     });
   const columns = [
     { key: "name", label: t("colPeriod"), value: (r) => r.name },
-    numberColumn("amountPaid", t("colAmountPaid"), true),
-    numberColumn("peopleSupported", t("colPeople")),
+    periodColumn("amountPaid", t("colAmountPaid"), mark, true),
+    periodColumn("peopleSupported", t("colPeople"), mark),
     numberColumn("cumulative", t("colCumulative"), true),
   ];
   const totals = totalRow(ctx, { cumulative: ctx.data.total.total.amountPaid });
   const bucketName = t(`bucket_${bucket}`);
   const partial = data.some((r) => r.cumulativePartial);
-  const note = withheldNote(data, ctx);
+  const withheld = data.some((r) => r.suppressed);
   const table = dataTable({ caption: t("overTimeCaption", { bucket: bucketName }), columns, rows: data, totals,
-    note: note && partial ? h("div", {}, note, h("p", { class: "note" }, t("cumulativeExcludesWithheld"))) : note });
+    note: withheld ? h("p", { class: "note" }, t("timeWithheldNote", { n: minCount })) : null });
   const controls = h(
     "fieldset",
     { class: "segmented no-print" },
@@ -173,7 +206,10 @@ export function timePanel({ rows, ctx }) {
     id: "time", title: t("overTime"), chartLabel: t("overTimeChart", { bucket: bucketName }), table, controls,
     exports: exportLinks(t("overTime"), (f) => exportURL(f, ctx.state, ctx.program, [bucket]), "timeseries"),
   });
-  return { section, draw: (drawChart) => drawChart(chart, timeSeries(data)) };
+  // What the line leaves out, under the chart where everyone sees it (the table's note is folded).
+  if (partial) chart.after(h("p", { class: "note", dataset: { cumulativeNote: "" } }, t("timeCumulativeNote", { n: minCount })));
+  const points = timelinePoints(data, bucket);
+  return { section, draw: (drawChart) => drawChart(chart, timeSeries(points, minCount)) };
 }
 
 /** Fund rows: each fund's allocation, and what was paid from it under the filter. */

@@ -8,7 +8,7 @@ import { query } from "../api.js";
 import { batchFacts, mayPrintPosting, statusTable, stepCounts } from "../batch.js";
 import { wardFilterChoices } from "../choices.js";
 import { h, replace } from "../dom.js";
-import { formatNumber, formatVND } from "../format.js";
+import { formatNumber } from "../format.js";
 import { lang, nameOf, t, word } from "../i18n.js";
 import { mayOpen, pageTitle } from "../pages.js";
 import { fromFor, movable, nextFor, openStepDialog, refusal, stepDoneNotice, stepsFor } from "../workflow.js";
