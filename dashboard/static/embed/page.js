@@ -30,6 +30,9 @@ const strings = {
     people: "người được hỗ trợ",
     recipients: "đối tượng nhận (người hoặc hộ)",
     week: "Tuần {week}/{year}",
+    kpiWards: "trong số phường, xã có số liệu công khai",
+    kpiWardsWithheld: "ngoài ra {n} phường, xã có số liệu được ẩn",
+    kpiWithheld: "số liệu được ẩn",
   },
   en: {
     loading: "Loading…",
@@ -56,6 +59,9 @@ const strings = {
     people: "people supported",
     recipients: "recipients (people or households)",
     week: "Week {week}/{year}",
+    kpiWards: "of the wards with public figures",
+    kpiWardsWithheld: "besides {n} wards whose figures are withheld",
+    kpiWithheld: "withheld",
   },
 };
 
@@ -192,6 +198,35 @@ function kpiTile(data) {
     h("p", { class: "kpi-note" }, note));
 }
 
+/**
+ * The KPI strip: paid, people and wards paid side by side, wrapping on a phone. A withheld figure
+ * reads "<5"; the wards whose figures are withheld are counted apart.
+ */
+function kpiStrip(data) {
+  const items = data.points.map((p) => {
+    let big;
+    let note;
+    if (p.value == null) {
+      big = `<${data.minCount}`;
+      note = t("kpiWithheld");
+    } else if (p.code === "amountPaid") {
+      big = formatVNDCompact(p.value, lang);
+      note = formatVND(p.value, lang);
+    } else if (p.code === "peopleSupported") {
+      big = formatNumber(p.value, lang);
+      note = t("people");
+    } else {
+      big = formatNumber(p.value, lang);
+      note = p.withheld ? t("kpiWardsWithheld", { n: formatNumber(p.withheld, lang) }) : t("kpiWards");
+    }
+    return h("li", { class: "kpi", dataset: { kpi: p.code, value: p.value ?? "" } },
+      h("p", { class: "kpi-label" }, p.label),
+      h("p", { class: p.value == null ? "kpi-value withheld" : "kpi-value" }, big),
+      h("p", { class: "kpi-note" }, note));
+  });
+  return h("ul", { class: "kpi-strip", "aria-label": data.title }, items);
+}
+
 function periodLine() {
   const from = params.get("from");
   const to = params.get("to");
@@ -292,6 +327,8 @@ async function main() {
   try {
     if (chart === "kpi") {
       el.content.replaceChildren(kpiTile(data));
+    } else if (chart === "kpis") {
+      el.content.replaceChildren(kpiStrip(data));
     } else if (chart === "table") {
       el.content.replaceChildren(wardTable(data));
     } else {
