@@ -17,7 +17,7 @@ import (
 
 // EmbedCharts are the charts the city portal can embed, each a page at /embed/<chart> (the charts
 // of /embed/data/<chart>; the pipeline needs a signed link).
-var EmbedCharts = []string{"wards", "groups", "timeseries", "kpi", "table", "pipeline", "kpis"}
+var EmbedCharts = []string{"wards", "groups", "timeseries", "kpi", "kpis", "table", "pipeline"}
 
 // drawnWithLibrary are the charts drawn with ECharts; the KPI tile and strip and the table need no library.
 var drawnWithLibrary = []string{"wards", "groups", "timeseries", "pipeline"}
