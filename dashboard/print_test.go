@@ -18,7 +18,7 @@ import (
 // sheet) and reads the PDF back: the wards table's header row is on every page that holds ward
 // rows, no control prints (sort arrows, buttons, export links), the charts are redrawn at their
 // printed size, and no page but the last is half empty. The pages are written as PNGs to
-// bin/screenshots/print-N.png for people to look at.
+// bin/screenshots/print-overview-N.png and print-ward-N.png for people to look at.
 func TestPrintedPages(t *testing.T) {
 	for _, tool := range []string{"pdftotext", "pdftoppm"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -44,29 +44,8 @@ func TestPrintedPages(t *testing.T) {
 		t.Errorf("charts not redrawn at their printed size: %v", unfit)
 	}
 
-	pdf, err := chromedp.Run(tb.ctx, chromedp.PrintToPDF(chromedp.PDFPreferCSSPageSize(), chromedp.PDFPrintBackground()))
-	if err != nil {
-		tb.fail(err)
-	}
-	dir := screenshotDir(t)
-	pdfPath := filepath.Join(dir, "print.pdf")
-	if err := os.WriteFile(pdfPath, pdf, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("pdftotext", "-layout", pdfPath, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	pages := strings.Split(strings.TrimRight(string(out), "\f\n"), "\f")
-	t.Logf("print: %s, %d pages", pdfPath, len(pages))
-
-	text := string(out)
-	for _, control := range []string{"↕", "▲", "▼", "Tải CSV", "Nhúng", "In báo cáo", "Đăng nhập"} {
-		if strings.Contains(text, control) {
-			t.Errorf("the printed pages show the control %q", control)
-		}
-	}
-
+	pages := printPages(t, tb, "print-overview")
+	text := strings.Join(pages, "\f")
 	wardRow := regexp.MustCompile(`(?m)^\s*(Phường|Xã) [^\n]*?\s(\d[\d.]* ₫|ẩn)\s`)
 	header := regexp.MustCompile(`Phường/xã\s+Đã chi trả\s+Tỷ lệ\s+Số người\s+Số đối tượng`)
 	rowsPrinted := 0
@@ -80,27 +59,64 @@ func TestPrintedPages(t *testing.T) {
 	if rowsPrinted < 30 {
 		t.Errorf("%d ward rows printed, want every ward (the demo city has 32)", rowsPrinted)
 	}
-	if n := strings.Count(text, "Tổng cộng"); n < 1 {
-		t.Error("the wards table's totals row is not printed")
+	if n := strings.Count(text, "Tổng cộng"); n != 1 {
+		t.Errorf("the wards table's totals row is printed %d times, want once, at its end", n)
+	}
+
+	// A ward's page prints the same way: no controls, no half-empty page.
+	code := eval[string](tb, `document.querySelector("table.wards tbody a").dataset.ward`)
+	tb.do(chromedp.Navigate(srv.URL + "/?ward=" + code))
+	tb.waitReady("ward=" + code)
+	printPages(t, tb, "print-ward")
+	tb.checkClean()
+}
+
+// printPages prints the page to bin/screenshots/NAME.pdf and NAME-N.png (one a page) and returns
+// each page's text; it fails the test where a control prints or a page but the last is half empty.
+func printPages(t *testing.T, tb *tab, name string) []string {
+	t.Helper()
+	pdf, err := chromedp.Run(tb.ctx, chromedp.PrintToPDF(chromedp.PDFPreferCSSPageSize(), chromedp.PDFPrintBackground()))
+	if err != nil {
+		tb.fail(err)
+	}
+	dir := screenshotDir(t)
+	pdfPath := filepath.Join(dir, name+".pdf")
+	if err := os.WriteFile(pdfPath, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-layout", pdfPath, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	pages := strings.Split(strings.TrimRight(string(out), "\f\n"), "\f")
+	t.Logf("%s: %s, %d pages", name, pdfPath, len(pages))
+	for _, control := range []string{"↕", "▲", "▼", "Tải CSV", "Nhúng", "In báo cáo", "Đăng nhập"} {
+		if strings.Contains(string(out), control) {
+			t.Errorf("%s: the printed pages show the control %q", name, control)
+		}
 	}
 
 	// No page but the last is half empty: its lowest ink is in the bottom third of the page.
-	prefix := filepath.Join(dir, "print")
+	prefix := filepath.Join(dir, name)
+	old, _ := filepath.Glob(prefix + "-*.png")
+	for _, f := range old {
+		_ = os.Remove(f)
+	}
 	if out, err := exec.Command("pdftoppm", "-png", "-r", "50", pdfPath, prefix).CombinedOutput(); err != nil {
 		t.Fatalf("pdftoppm: %v: %s", err, out)
 	}
 	files, _ := filepath.Glob(prefix + "-*.png")
 	if len(files) != len(pages) {
-		t.Fatalf("%d page images for %d pages", len(files), len(pages))
+		t.Fatalf("%s: %d page images for %d pages", name, len(files), len(pages))
 	}
 	for i, f := range files[:len(files)-1] {
 		filled := inkDepth(t, f)
-		t.Logf("page %d: filled to %.0f%% of its height (%s)", i+1, filled*100, f)
+		t.Logf("%s page %d: filled to %.0f%% of its height (%s)", name, i+1, filled*100, f)
 		if filled < 0.67 {
-			t.Errorf("page %d is filled only to %.0f%% of its height: the printout leaves it half empty", i+1, filled*100)
+			t.Errorf("%s page %d is filled only to %.0f%% of its height: the printout leaves it half empty", name, i+1, filled*100)
 		}
 	}
-	tb.checkClean()
+	return pages
 }
 
 // inkDepth is how far down a page image its lowest non-white pixel is, as a share of its height.
