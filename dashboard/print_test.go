@@ -44,8 +44,33 @@ func TestPrintedPages(t *testing.T) {
 		t.Errorf("charts not redrawn at their printed size: %v", unfit)
 	}
 
-	pages := printPages(t, tb, "print-overview")
-	text := strings.Join(pages, "\f")
+	checkWardTable(t, printPages(t, tb, "print-overview"))
+	// A ward's page prints the same way: no controls, no half-empty page.
+	code := eval[string](tb, `document.querySelector("table.wards tbody a").dataset.ward`)
+	tb.do(chromedp.Navigate(srv.URL + "/?ward=" + code))
+	tb.waitReady("ward=" + code)
+	printPages(t, tb, "print-ward")
+	tb.checkClean()
+
+	// Signed in, a leader's overview (every figure, no withheld cell) and a ward officer's page
+	// (with the lines and their check boxes) print the same way.
+	for _, sc := range []struct{ name, user string }{{"leader", "lanhdao"}, {"officer", "canbo.quantrieu"}} {
+		t.Run(sc.name, func(t *testing.T) {
+			tb := signedInTab(t, srv, sc.user, 1440)
+			tb.open(srv, "")
+			pages := printPages(t, tb, "print-"+sc.name)
+			if sc.name == "leader" {
+				checkWardTable(t, pages)
+			}
+			tb.checkClean()
+		})
+	}
+}
+
+// checkWardTable finds the wards table's header row on every printed page that holds ward rows,
+// every ward printed, and its totals row once, at its end.
+func checkWardTable(t *testing.T, pages []string) {
+	t.Helper()
 	wardRow := regexp.MustCompile(`(?m)^\s*(Phường|Xã) [^\n]*?\s(\d[\d.]* ₫|ẩn)\s`)
 	header := regexp.MustCompile(`Phường/xã\s+Đã chi trả\s+Tỷ lệ\s+Số người\s+Số đối tượng`)
 	rowsPrinted := 0
@@ -59,16 +84,9 @@ func TestPrintedPages(t *testing.T) {
 	if rowsPrinted < 30 {
 		t.Errorf("%d ward rows printed, want every ward (the demo city has 32)", rowsPrinted)
 	}
-	if n := strings.Count(text, "Tổng cộng"); n != 1 {
+	if n := strings.Count(strings.Join(pages, "\f"), "Tổng cộng"); n != 1 {
 		t.Errorf("the wards table's totals row is printed %d times, want once, at its end", n)
 	}
-
-	// A ward's page prints the same way: no controls, no half-empty page.
-	code := eval[string](tb, `document.querySelector("table.wards tbody a").dataset.ward`)
-	tb.do(chromedp.Navigate(srv.URL + "/?ward=" + code))
-	tb.waitReady("ward=" + code)
-	printPages(t, tb, "print-ward")
-	tb.checkClean()
 }
 
 // printPages prints the page to bin/screenshots/NAME.pdf and NAME-N.png (one a page) and returns
