@@ -109,6 +109,21 @@ func TestEmbedCodeDialog(t *testing.T) {
 		t.Errorf("clipboard %q, want the snippet", got)
 	}
 
+	// The KPI strip: every measure at once, so no measure to choose; its preview shows the API's.
+	choose("embed-chart", "kpis")
+	if eval[bool](tb, `!!document.getElementById("embed-measure")`) {
+		t.Error("a measure choice for the KPI strip")
+	}
+	if strip, _ := code(); !strings.Contains(strip, `data-chart="kpis" `+filterParams+` data-lang="en" data-theme="dark" data-title="0" async>`) {
+		t.Errorf("KPI strip snippet %s", strip)
+	}
+	tb.waitFor(previewDrawn + ` && document.getElementById("embed-preview").src.includes("/embed/kpis?")`)
+	strip := eval[map[string]string](tb, `(() => { const d = document.getElementById("embed-preview").contentDocument;
+		return Object.fromEntries([...d.querySelectorAll(".kpi-strip .kpi")].map((li) => [li.dataset.kpi, li.dataset.value])); })()`)
+	if strip["amountPaid"] != fmt.Sprint(want.AmountPaid) || strip["peopleSupported"] != fmt.Sprint(want.PeopleSupported) || strip["wards"] == "" {
+		t.Errorf("preview KPI strip %v, want %d paid to %d people", strip, want.AmountPaid, want.PeopleSupported)
+	}
+
 	// Tab from the last control goes to the first, Shift+Tab from the first to the last.
 	tb.do(chromedp.Evaluate[chromedp.Void](`document.getElementById("embed-done").focus()`))
 	tb.do(chromedp.KeyEvent(kb.Tab))

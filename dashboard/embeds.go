@@ -17,9 +17,9 @@ import (
 
 // EmbedCharts are the charts the city portal can embed, each a page at /embed/<chart> (the charts
 // of /embed/data/<chart>; the pipeline needs a signed link).
-var EmbedCharts = []string{"wards", "groups", "timeseries", "kpi", "table", "pipeline"}
+var EmbedCharts = []string{"wards", "groups", "timeseries", "kpi", "kpis", "table", "pipeline"}
 
-// drawnWithLibrary are the charts drawn with ECharts; the KPI tile and the table need no library.
+// drawnWithLibrary are the charts drawn with ECharts; the KPI tile and strip and the table need no library.
 var drawnWithLibrary = []string{"wards", "groups", "timeseries", "pipeline"}
 
 //go:embed embed.html

@@ -24,12 +24,13 @@ const (
 	ChartGroups     = "groups"     // the breakdown by beneficiary group
 	ChartTimeSeries = "timeseries" // paid per day, week or month, with the running total
 	ChartKPI        = "kpi"        // one headline figure
+	ChartKPIs       = "kpis"       // paid, people and wards paid together: the portal's strip
 	ChartTable      = "table"      // every ward with every measure
 	ChartPipeline   = "pipeline"   // listed, approved, paid by group: signed links only
 )
 
 // Charts lists the chart names in the order the portal's picker shows them.
-var Charts = []string{ChartWards, ChartGroups, ChartTimeSeries, ChartKPI, ChartTable, ChartPipeline}
+var Charts = []string{ChartWards, ChartGroups, ChartTimeSeries, ChartKPI, ChartKPIs, ChartTable, ChartPipeline}
 
 // measures a chart can draw.
 var measures = []string{"amountPaid", "peopleSupported", "beneficiaries"}
@@ -61,6 +62,9 @@ type Point struct {
 	Cumulative *int64  `json:"cumulative,omitempty"`
 	Suppressed bool    `json:"suppressed,omitempty"`
 	Values     *Values `json:"values,omitempty"` // every measure, for tables and breakdowns
+	// Withheld counts the wards whose figures are withheld, beside the wards paid of a KPI strip:
+	// whether any was paid is not public.
+	Withheld int `json:"withheld,omitempty"`
 }
 
 // Values are the measures of a point.
@@ -207,8 +211,37 @@ func (h *Handler) chart(r *http.Request) (*Chart, error) {
 	if name == ChartWards {
 		sortPoints(c.Points)
 	}
+	if name == ChartKPIs {
+		byWard, err := h.run(r.Context(), report.Query{Filter: f, GroupBy: []report.Dimension{report.Ward}}, full)
+		if err != nil {
+			return nil, err
+		}
+		c.Points = kpiPoints(res.Total, byWard.Rows, lang)
+	}
 	c.Title = title(name, measure, lang)
 	return c, nil
+}
+
+// kpiPoints are the KPI strip's figures: paid and people of the total (withheld with it), and
+// the wards paid, those whose public figures show a payment; the wards whose figures are withheld
+// are counted apart, since whether they were paid is not public.
+func kpiPoints(total report.PublicCell, wards []report.PublicCell, lang string) []Point {
+	v := valuesOf(total)
+	var paid, withheld int
+	for _, w := range wards {
+		switch {
+		case w.Suppressed || w.Totals == nil:
+			withheld++
+		case w.Totals.AmountPaid > 0:
+			paid++
+		}
+	}
+	n := int64(paid)
+	return []Point{
+		{Code: "amountPaid", Label: pickLang(lang, "Đã chi trả", "Amount paid"), Value: v.AmountPaid, Suppressed: total.Suppressed},
+		{Code: "peopleSupported", Label: pickLang(lang, "Người được hỗ trợ", "People supported"), Value: v.PeopleSupported, Suppressed: total.Suppressed},
+		{Code: "wards", Label: pickLang(lang, "Phường, xã đã chi trả", "Wards paid"), Value: &n, Withheld: withheld},
+	}
 }
 
 // run answers the query as the public sees it, or in full for a signed link that says so.
@@ -321,10 +354,11 @@ func title(chart, measure, lang string) string {
 		ChartGroups:     {" theo nhóm đối tượng", " by group"},
 		ChartTimeSeries: {" theo thời gian", " over time"},
 		ChartKPI:        {"", ""},
+		ChartKPIs:       {"Chi trả hỗ trợ", "Support paid"},
 		ChartTable:      {" theo phường, xã", " by ward"},
 		ChartPipeline:   {"Tiến độ: lập danh sách, phê duyệt, chi trả", "Progress: listed, approved, paid"},
 	}[chart]
-	if chart == ChartPipeline {
+	if chart == ChartPipeline || chart == ChartKPIs {
 		return pickLang(lang, c[0], c[1])
 	}
 	return pickLang(lang, m[0]+c[0], m[1]+c[1])

@@ -32,6 +32,9 @@ const strings = {
     week: "Tuần {week}/{year}",
     nothingPaid: "không chi trả",
     cumulativeNote: "Luỹ kế không tính các kỳ bị ẩn ({mark}).",
+    kpiWards: "phường, xã có người được hỗ trợ",
+    kpiWardsWithheld: "ngoài ra {n} phường, xã có số liệu được ẩn",
+    kpiWithheld: "số liệu được ẩn",
   },
   en: {
     loading: "Loading…",
@@ -60,6 +63,9 @@ const strings = {
     week: "Week {week}/{year}",
     nothingPaid: "nothing paid",
     cumulativeNote: "The running total leaves out the withheld periods ({mark}).",
+    kpiWards: "wards where people were supported",
+    kpiWardsWithheld: "besides {n} wards whose figures are withheld",
+    kpiWithheld: "withheld",
   },
 };
 
@@ -196,6 +202,35 @@ function kpiTile(data) {
     h("p", { class: "kpi-note" }, note));
 }
 
+/**
+ * The KPI strip: paid, people and wards paid side by side, wrapping on a phone. A withheld figure
+ * reads "<5"; the wards whose figures are withheld are counted apart.
+ */
+function kpiStrip(data) {
+  const items = data.points.map((p) => {
+    let big;
+    let note;
+    if (p.value == null) {
+      big = `<${data.minCount}`;
+      note = t("kpiWithheld");
+    } else if (p.code === "amountPaid") {
+      big = formatVNDCompact(p.value, lang);
+      note = formatVND(p.value, lang);
+    } else if (p.code === "peopleSupported") {
+      big = formatNumber(p.value, lang);
+      note = t("people");
+    } else {
+      big = formatNumber(p.value, lang);
+      note = p.withheld ? t("kpiWardsWithheld", { n: formatNumber(p.withheld, lang) }) : t("kpiWards");
+    }
+    return h("li", { class: "kpi", dataset: { kpi: p.code, value: p.value ?? "" } },
+      h("p", { class: "kpi-label" }, p.label),
+      h("p", { class: p.value == null ? "kpi-value withheld" : "kpi-value" }, big),
+      h("p", { class: "kpi-note" }, note));
+  });
+  return h("ul", { class: "kpi-strip", "aria-label": data.title }, items);
+}
+
 function periodLine() {
   const from = params.get("from");
   const to = params.get("to");
@@ -297,6 +332,8 @@ async function main() {
   try {
     if (chart === "kpi") {
       el.content.replaceChildren(kpiTile(data));
+    } else if (chart === "kpis") {
+      el.content.replaceChildren(kpiStrip(data));
     } else if (chart === "table") {
       el.content.replaceChildren(wardTable(data));
     } else {

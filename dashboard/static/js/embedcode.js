@@ -6,12 +6,12 @@ import { describeFilters } from "./filters.js";
 import { lang, t } from "./i18n.js";
 import { filterOf } from "./state.js";
 
-export const EMBED_CHARTS = ["wards", "groups", "timeseries", "kpi", "table"];
+export const EMBED_CHARTS = ["wards", "groups", "timeseries", "kpi", "table", "kpis"];
 const MEASURES = ["amountPaid", "peopleSupported", "beneficiaries"];
 // Public charts come by week or month (the release tables have no days).
 const BUCKETS = ["WEEK", "MONTH"];
 // A first height for the plain iframe, which cannot follow its content.
-const FRAME_HEIGHTS = { wards: 940, groups: 340, timeseries: 420, kpi: 150, table: 1250 };
+const FRAME_HEIGHTS = { wards: 940, groups: 340, timeseries: 420, kpi: 150, table: 1250, kpis: 190 };
 
 /**
  * The embed parameters of a view: its filter (programme, groups, wards, paid from/to) and the
@@ -25,7 +25,7 @@ export function embedParams(state, chart, { measure, bucket, chartLang, theme, t
   if (filter.wards) params.push(["ward", filter.wards.join(",")]);
   if (filter.paidFrom) params.push(["from", filter.paidFrom]);
   if (filter.paidTo) params.push(["to", filter.paidTo]);
-  params.push(["measure", measure]);
+  if (chart !== "kpis") params.push(["measure", measure]); // the KPI strip shows every measure
   if (chart === "timeseries") params.push(["bucket", bucket]);
   params.push(["lang", chartLang], ["theme", theme], ["title", title ? "1" : "0"]);
   const dropped = [filter.funds && "funds", filter.statuses && "statuses"].filter(Boolean);
@@ -119,7 +119,8 @@ export function openEmbedDialog({ state, meta, chart = "wards", opener = null, m
     const focused = document.activeElement?.id;
     replace(fields,
       select("embed-chart", t("embedChart"), EMBED_CHARTS.map((c) => [c, t(`embedChart_${c}`)]), choice.chart, set("chart")),
-      select("embed-measure", t("embedMeasure"), MEASURES.map((m) => [m, t(`measure_${m}`)]), choice.measure, set("measure")),
+      choice.chart === "kpis" ? null
+        : select("embed-measure", t("embedMeasure"), MEASURES.map((m) => [m, t(`measure_${m}`)]), choice.measure, set("measure")),
       choice.chart === "timeseries"
         ? select("embed-bucket", t("bucket"), BUCKETS.map((b) => [b, t(`bucket_${b}`)]), choice.bucket, set("bucket"))
         : null,

@@ -152,6 +152,10 @@ const strings = {
     embedFrameTitle_timeseries: "Biểu đồ chi trả hỗ trợ theo thời gian",
     embedFrameTitle_kpi: "Số liệu chi trả hỗ trợ",
     embedFrameTitle_table: "Bảng số liệu chi trả hỗ trợ theo phường, xã",
+    // The KPI strip embed (/embed/kpis)
+    embedChart_kpis: "Dải chỉ số: đã chi, số người, phường/xã",
+    embedFrameTitle_kpis: "Chi trả hỗ trợ: số tiền, số người, số phường, xã",
+    // end of the KPI strip embed
     embedMeasure: "Số liệu",
     measure_amountPaid: "Số tiền đã chi trả",
     measure_peopleSupported: "Số người được hỗ trợ",
@@ -679,6 +683,10 @@ const strings = {
     embedFrameTitle_timeseries: "Support paid over time",
     embedFrameTitle_kpi: "Support payment figure",
     embedFrameTitle_table: "Table of support paid by ward",
+    // The KPI strip embed (/embed/kpis)
+    embedChart_kpis: "KPI strip: paid, people, wards",
+    embedFrameTitle_kpis: "Support paid: amount, people, wards",
+    // end of the KPI strip embed
     embedMeasure: "Measure",
     measure_amountPaid: "Amount paid",
     measure_peopleSupported: "People supported",

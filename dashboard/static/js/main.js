@@ -403,8 +403,17 @@ async function boot() {
   document.addEventListener("click", onClick);
   window.addEventListener("popstate", () => render());
   window.addEventListener("resize", onResize);
-  window.addEventListener("beforeprint", resizeCharts);
-  window.addEventListener("afterprint", resizeCharts);
+  // Charts are canvases: they are redrawn at their printed size (html.printing, app.css) and back.
+  window.addEventListener("beforeprint", () => {
+    document.documentElement.classList.add("printing");
+    resizeCharts();
+    // Painted now: the page is printed before the next animation frame.
+    for (const el of document.querySelectorAll(".chart")) window.echarts?.getInstanceByDom(el)?.getZr().refreshImmediately();
+  });
+  window.addEventListener("afterprint", () => {
+    document.documentElement.classList.remove("printing");
+    resizeCharts();
+  });
   // Who is signed in, the filter options and the figures are asked for at once.
   userPromise = currentUser().then((u) => {
     user = u;
