@@ -513,6 +513,20 @@ const strings = {
     stepPaid: "Chi trả",
     lineRef: "Dòng #{id}",
     backToWard: "← Về trang {ward}",
+    // --- map panel (map.js, mapdata.js, embed map) ---
+    mapTitle: "Bản đồ chi trả",
+    mapChart: "Bản đồ số tiền đã chi trả theo phường, xã",
+    mapCaption: "Số liệu của bản đồ",
+    mapMeasure: "Tô màu theo",
+    mapMeasure_amountPaid: "Đã chi trả (đồng)",
+    mapMeasure_peopleSupported: "Số người",
+    mapMeasure_beneficiaries: "Số đối tượng",
+    mapWithheld: "<5",
+    mapColProvince: "Tỉnh, thành phố",
+    mapTileNote: "Sơ đồ ô: mỗi phường, xã một ô vuông đặt theo vị trí tương đối, không phải ranh giới.",
+    mapProvinceAttribution: "Ranh giới tỉnh: geoBoundaries (www.geoboundaries.org), Runfola et al. 2020, PLoS ONE 15(4): e0231866",
+    mapBoundaryAttribution: "Ranh giới phường, xã: {source}",
+    // --- end map panel ---
   },
   en: {
     appTitle: "Support payments tracker",
@@ -1023,6 +1037,20 @@ const strings = {
     stepPaid: "Paid",
     lineRef: "Line #{id}",
     backToWard: "← Back to {ward}",
+    // --- map panel (map.js, mapdata.js, embed map) ---
+    mapTitle: "Map of payments",
+    mapChart: "Map of the amount paid per ward",
+    mapCaption: "The map's figures",
+    mapMeasure: "Colour by",
+    mapMeasure_amountPaid: "Paid (VND)",
+    mapMeasure_peopleSupported: "People",
+    mapMeasure_beneficiaries: "Recipients",
+    mapWithheld: "<5",
+    mapColProvince: "Province",
+    mapTileNote: "Tile map: one square per ward, placed by relative position, not boundaries.",
+    mapProvinceAttribution: "Province boundaries: geoBoundaries (www.geoboundaries.org), Runfola et al. 2020, PLoS ONE 15(4): e0231866",
+    mapBoundaryAttribution: "Ward boundaries: {source}",
+    // --- end map panel ---
   },
 };
 
