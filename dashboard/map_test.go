@@ -1,14 +1,22 @@
 package dashboard_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"hotro/internal/app/apptest"
+	"hotro/internal/auth"
+	"hotro/internal/db/dbtest"
+	"hotro/internal/geo"
+	"hotro/internal/seed/seedtest"
 )
 
 // mapUnit is one drawn ward or province as the page shows it, with its table twin's value.
@@ -126,4 +134,97 @@ func elementShot(tb *tab, sel, name string) {
 		tb.t.Fatal(err)
 	}
 	tb.t.Logf("screenshot: %s", path)
+}
+
+// TestMapEmbedDraws opens /embed/map as a portal reader would: a tile per ward of the public
+// figures (/embed/data/map), each tile's value that of the data, darker for more, withheld grey.
+func TestMapEmbedDraws(t *testing.T) {
+	srv := demoServer(t)
+	data := embedData(t, srv.URL, "map", "lang=vi")
+	if len(data.Points) == 0 {
+		t.Fatal("/embed/data/map has no points")
+	}
+	want := map[string]*int64{}
+	for _, p := range data.Points {
+		want[p.Code] = p.Value
+	}
+	for _, width := range []int64{390, 1440} {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			tb := newTab(t, width)
+			tb.do(chromedp.Navigate(srv.URL + "/embed/map?lang=vi"))
+			tb.waitFor(`document.body.dataset.state === "drawn" || document.body.dataset.state === "error"`)
+			if state := eval[string](tb, `document.body.dataset.state`); state != "drawn" {
+				t.Fatalf("embed state %q: %s", state, tb.text("#content"))
+			}
+			units := eval[[]mapUnit](tb, `[...document.querySelectorAll("#content rect.map-unit")].map((r) => ({code: r.dataset.code, fill: r.getAttribute("fill"), value: r.dataset.value}))`)
+			if len(units) != 32 {
+				t.Fatalf("%d tiles, want 32", len(units))
+			}
+			type shown struct {
+				value int64
+				dark  float64
+			}
+			var valued []shown
+			for _, u := range units {
+				v, ok := want[u.Code]
+				switch {
+				case !ok:
+					continue
+				case v == nil:
+					if u.Fill != "#d9d9d9" || u.Value != "" {
+						t.Errorf("withheld ward %s drawn %s with value %q", u.Code, u.Fill, u.Value)
+					}
+				default:
+					if u.Value != strconv.FormatInt(*v, 10) {
+						t.Errorf("ward %s: tile %q, data %d", u.Code, u.Value, *v)
+					}
+					valued = append(valued, shown{*v, darkness(t, u.Fill)})
+				}
+			}
+			for _, a := range valued {
+				for _, b := range valued {
+					if a.value > b.value && a.dark < b.dark {
+						t.Errorf("%d drawn lighter than %d", a.value, b.value)
+					}
+				}
+			}
+			if href := eval[string](tb, `document.querySelector("#content a.map-link")?.getAttribute("href") || ""`); !regexp.MustCompile(`/\?ward=\d{5}$`).MatchString(href) {
+				t.Errorf("a tile links to %q, want the dashboard's ward page", href)
+			}
+			elementShot(tb, "main", fmt.Sprintf("embed-map-%d", width))
+		})
+	}
+}
+
+// TestMapDrawsImportedBoundaries: once a city's boundaries are loaded (hotro geo import), the map
+// draws them as a choropleth with their attribution instead of the tiles.
+func TestMapDrawsImportedBoundaries(t *testing.T) {
+	d := seedtest.Demo(t, dbtest.Dialects()[0])
+	var features []string
+	for i, code := range []string{"05431", "05434", "05437", "05440"} {
+		lon := 105.80 + float64(i)*0.02
+		features = append(features, fmt.Sprintf(`{"type":"Feature","properties":{"code":%q},"geometry":{"type":"Polygon","coordinates":[[[%g,21.6],[%g,21.6],[%g,21.62],[%g,21.62],[%g,21.6]]]}}`,
+			code, lon, lon+0.02, lon+0.02, lon, lon))
+	}
+	file := `{"type":"FeatureCollection","features":[` + strings.Join(features, ",") + `]}`
+	ctx := auth.WithIdentity(context.Background(), &auth.Identity{Username: "quantri", Role: auth.Admin})
+	if _, err := geo.Import(ctx, d, []byte(file), "Ranh giới thử nghiệm của thành phố", "test.geojson"); err != nil {
+		t.Fatal(err)
+	}
+	srv := apptest.Start(t, d, nil)
+	tb := newTab(t, 1440)
+	tb.do(chromedp.Navigate(srv.URL + "/"))
+	tb.waitFor(`document.body.dataset.state === "ready" && document.querySelector("#map-chart[data-map-kind]")`)
+	if n := eval[int](tb, `document.querySelectorAll("#map-chart path.map-unit").length`); n != 4 {
+		t.Errorf("%d ward shapes, want the 4 imported", n)
+	}
+	if got := tb.text("#map .map-attribution"); !strings.Contains(got, "Ranh giới thử nghiệm của thành phố") {
+		t.Errorf("attribution %q", got)
+	}
+	elementShot(tb, "#map", "map-boundaries-1440")
+	tb.do(chromedp.Navigate(srv.URL + "/embed/map"))
+	tb.waitFor(`document.body.dataset.state === "drawn"`)
+	if n := eval[int](tb, `document.querySelectorAll("#content path.map-unit").length`); n != 4 {
+		t.Errorf("embed: %d ward shapes, want 4", n)
+	}
 }

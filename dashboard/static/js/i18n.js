@@ -526,6 +526,7 @@ const strings = {
     mapTileNote: "Sơ đồ ô: mỗi phường, xã một ô vuông đặt theo vị trí tương đối, không phải ranh giới.",
     mapProvinceAttribution: "Ranh giới tỉnh: geoBoundaries (www.geoboundaries.org), Runfola et al. 2020, PLoS ONE 15(4): e0231866",
     mapBoundaryAttribution: "Ranh giới phường, xã: {source}",
+    embedChart_map: "Bản đồ phường/xã",
     // --- end map panel ---
   },
   en: {
@@ -1050,6 +1051,7 @@ const strings = {
     mapTileNote: "Tile map: one square per ward, placed by relative position, not boundaries.",
     mapProvinceAttribution: "Province boundaries: geoBoundaries (www.geoboundaries.org), Runfola et al. 2020, PLoS ONE 15(4): e0231866",
     mapBoundaryAttribution: "Ward boundaries: {source}",
+    embedChart_map: "Map by ward",
     // --- end map panel ---
   },
 };

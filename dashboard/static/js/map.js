@@ -5,17 +5,13 @@
 // the layout and the boundaries are fetched only when the panel is drawn. The table is its twin.
 
 import { h } from "./dom.js";
-import { formatNumber, formatVND, formatVNDAxis, formatVNDCompact, shortUnitName } from "./format.js";
+import { formatNumber, formatVND, formatVNDAxis, formatVNDCompact } from "./format.js";
 import { lang, nameOf, t } from "./i18n.js";
+import { WITHHELD_FILL, fillOf, svg, textOn, tileName } from "./mapscale.js";
 import { chartSection } from "./section.js";
 import { dataTable } from "./table.js";
 
-const SVG = "http://www.w3.org/2000/svg";
 export const MEASURES = ["amountPaid", "peopleSupported", "beneficiaries"];
-/** The colour of a withheld cell: never coloured by a value the visitor may not see. */
-export const WITHHELD_FILL = "#d9d9d9";
-const LIGHT = [222, 235, 247];
-const DARK = [8, 48, 107];
 
 const cache = new Map();
 /** Fetches a JSON file once per page (the layout, the provinces, the imported boundaries). */
@@ -32,45 +28,11 @@ function fetchJSON(url) {
   return cache.get(url);
 }
 
-function svg(tag, attrs = {}, ...children) {
-  const el = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v == null) continue;
-    if (k === "on") for (const [e, fn] of Object.entries(v)) el.addEventListener(e, fn);
-    else el.setAttribute(k, String(v));
-  }
-  for (const c of children.flat()) if (c != null) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  return el;
-}
-
-/** The fill of a value on the scale 0..max: light to dark blue, darker for more; withheld is grey. */
-export function fillOf(value, max) {
-  if (value == null) return WITHHELD_FILL;
-  const k = max > 0 ? Math.min(1, Math.max(0, value / max)) : 0;
-  const c = LIGHT.map((l, i) => Math.round(l + (DARK[i] - l) * Math.sqrt(k)));
-  return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
-}
-
-function textOn(fill) {
-  const m = /rgb\((\d+), (\d+), (\d+)\)/.exec(fill);
-  if (!m) return "#1a1a1a";
-  const lum = 0.2126 * m[1] + 0.7152 * m[2] + 0.0722 * m[3];
-  return lum < 140 ? "#ffffff" : "#1a1a1a";
-}
-
 function formatMeasure(measure, value, l, compact = false) {
   if (value == null) return t("mapWithheld");
   if (measure !== "amountPaid") return formatNumber(value, l);
   if (compact === "tile") return formatVNDAxis(value, l);
   return compact ? formatVNDCompact(value, l) : formatVND(value, l);
-}
-
-/** A ward's name short enough for a tile: "Hoàng Văn Thụ" is "H.V. Thụ". */
-export function tileName(name) {
-  const bare = shortUnitName(name).replace(/^(P\.|X\.|TT\.) /, "");
-  const words = bare.split(" ");
-  if (bare.length <= 9 || words.length < 2) return bare;
-  return words.slice(0, -1).map((w) => w[0] + ".").join("") + " " + words.at(-1);
 }
 
 /** The legend: the scale from 0 to the largest value shown, in VND (or people), and "<5" in grey. */
@@ -130,7 +92,9 @@ export function mapPanel({ rows, ctx, provinces = null }) {
   const tableHolder = h("div", {});
   const select = h("select", { id: "map-measure", dataset: { mapMeasure: "" }, on: { change: () => { measure = select.value; paint(); } } },
     MEASURES.map((m) => h("option", { value: m, selected: m === measure }, t(`mapMeasure_${m}`))));
-  const controls = h("label", { class: "map-control no-print" }, t("mapMeasure"), " ", select);
+  const controls = h("div", { class: "map-controls no-print" },
+    h("label", { class: "map-control" }, t("mapMeasure"), " ", select),
+    h("button", { type: "button", class: "button-small", dataset: { embed: "map" }, "aria-label": t("embedButtonLabel", { chart: t("mapTitle") }) }, t("embedButton")));
   const table = h("table", {}, h("caption", {}, t("mapCaption")));
   tableHolder.append(table);
   const { section, chart } = chartSection({ id: "map", title: t("mapTitle"), chartLabel: t("mapChart"), chartClass: "chart-map", table: tableHolder, controls });
