@@ -2,6 +2,7 @@ package dashboard_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -227,4 +228,99 @@ func TestMapDrawsImportedBoundaries(t *testing.T) {
 	if n := eval[int](tb, `document.querySelectorAll("#content path.map-unit").length`); n != 4 {
 		t.Errorf("embed: %d ward shapes, want 4", n)
 	}
+}
+
+// TestMapProvinceData: the national map's data and shapes agree. The provinces file has the 63
+// provinces of 2020, each with its own 2-digit code (Thái Nguyên's 19 among them), and the map's per-province
+// query (the public one, as a visitor asks it) answers in those codes, its figures adding up to
+// the total.
+func TestMapProvinceData(t *testing.T) {
+	srv := demoServer(t)
+	b, err := os.ReadFile(filepath.Join("static", "geo", "provinces-2020.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fc struct {
+		Features []struct {
+			Properties struct{ Code, Name string }
+			Geometry   struct{ Type string }
+		}
+	}
+	if err := json.Unmarshal(b, &fc); err != nil {
+		t.Fatal(err)
+	}
+	twoDigits := regexp.MustCompile(`^\d{2}$`)
+	shapes := map[string]bool{}
+	for _, f := range fc.Features {
+		if !twoDigits.MatchString(f.Properties.Code) || shapes[f.Properties.Code] || (f.Geometry.Type != "Polygon" && f.Geometry.Type != "MultiPolygon") {
+			t.Errorf("feature %q (%s): not a province code, repeated, or a %s", f.Properties.Code, f.Properties.Name, f.Geometry.Type)
+		}
+		shapes[f.Properties.Code] = true
+	}
+	if len(shapes) != 63 || !shapes["19"] {
+		t.Errorf("%d provinces drawn, want 63", len(shapes))
+	}
+
+	var data struct {
+		ByProvince struct {
+			Rows []struct {
+				Province struct{ Code string }
+				Totals   struct{ AmountPaid *int64 }
+			}
+		} `json:"byProvince"`
+	}
+	graphql(t, srv.URL, operation(t, "PublicMapProvinces"), map[string]any{"filter": map[string]any{}}, &data)
+	var sum int64
+	for _, r := range data.ByProvince.Rows {
+		if !shapes[r.Province.Code] {
+			t.Errorf("province %q has figures but no shape", r.Province.Code)
+		}
+		if r.Totals.AmountPaid != nil {
+			sum += *r.Totals.AmountPaid
+		}
+	}
+	if want := apiTotals(t, srv.URL, nil).AmountPaid; sum != want || len(data.ByProvince.Rows) == 0 {
+		t.Errorf("provinces add up to %d in %d rows, want the total %d", sum, len(data.ByProvince.Rows), want)
+	}
+}
+
+// TestMapDrawsProvinces draws the map panel at national scope (ward rows beyond the city's tiles)
+// in the page, with the provinces' public figures from the API: 63 province shapes with the
+// geoBoundaries attribution, each province with figures coloured by them (darker for more).
+func TestMapDrawsProvinces(t *testing.T) {
+	srv := demoServer(t)
+	tb := newTab(t, 1440)
+	tb.do(chromedp.Navigate(srv.URL + "/"))
+	tb.waitFor(`document.body.dataset.state === "ready"`)
+	got := eval[map[string]any](tb, `(async () => {
+		const { mapPanel } = await import("/js/map.js");
+		const { mapProvinces } = await import("/js/mapdata.js");
+		const ctx = { visitor: true, state: { program: "", groups: [], funds: [], wards: [], statuses: [] }, program: null,
+			hrefFor: () => "#", navigate: () => {} };
+		const panel = mapPanel({ rows: [{ code: "99999", name: "x", amountPaid: 1 }], ctx, provinces: () => mapProvinces(ctx) });
+		panel.section.id = "map-national";
+		document.querySelector("main").append(panel.section);
+		await panel.draw();
+		const chart = panel.section.querySelector(".chart");
+		return { kind: chart.dataset.mapKind, shapes: chart.querySelectorAll("path.map-unit").length,
+			attribution: panel.section.querySelector(".map-attribution").textContent,
+			filled: [...chart.querySelectorAll("path.map-unit")].filter((p) => p.dataset.value !== "").map((p) => [p.dataset.code, Number(p.dataset.value), p.getAttribute("fill")]) };
+	})()`)
+	if got["kind"] != "province" || got["shapes"] != float64(63) {
+		t.Fatalf("drawn %v with %v shapes, want 63 provinces", got["kind"], got["shapes"])
+	}
+	if a, _ := got["attribution"].(string); !strings.Contains(a, "geoBoundaries") {
+		t.Errorf("attribution %q", a)
+	}
+	filled, _ := got["filled"].([]any)
+	if len(filled) == 0 {
+		t.Fatal("no province coloured by a figure")
+	}
+	for _, f := range filled {
+		row := f.([]any)
+		if row[1].(float64) > 0 && darkness(t, row[2].(string)) < 100 {
+			t.Errorf("province %v with the only figures is drawn light: %v", row[0], row[2])
+		}
+	}
+	elementShot(tb, "#map-national", "map-provinces-1440")
 }
