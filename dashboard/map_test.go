@@ -48,10 +48,18 @@ func darkness(t *testing.T, fill string) float64 {
 // opens the ward's page. Screenshots at 390 and 1440 px.
 func TestMapTilesFollowTheTable(t *testing.T) {
 	srv := demoServer(t)
-	for _, width := range []int64{1440, 390} {
-		t.Run(fmt.Sprint(width), func(t *testing.T) {
+	for _, c := range []struct {
+		name, search string
+		width        int64
+	}{
+		{"1440", "", 1440},
+		{"390", "", 390},
+		{"a small group, some wards withheld", "?groups=CHAM_DUT_HDLD", 1440},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			width := c.width
 			tb := newTab(t, width)
-			tb.do(chromedp.Navigate(srv.URL + "/"))
+			tb.do(chromedp.Navigate(srv.URL + "/" + c.search))
 			tb.waitFor(`document.body.dataset.state === "ready" && document.querySelector("#map-chart[data-map-kind]")`)
 			if kind := eval[string](tb, `document.querySelector("#map-chart").dataset.mapKind`); kind != "ward" {
 				t.Fatalf("map kind %q, want ward (tiles)", kind)
@@ -71,12 +79,14 @@ func TestMapTilesFollowTheTable(t *testing.T) {
 				dark  float64
 			}
 			var valued []shown
+			withheld := 0
 			for _, u := range units {
 				text, inTable := table[u.Code]
 				if !inTable {
 					continue
 				}
 				if u.Value == "" {
+					withheld++
 					if u.Fill != "#d9d9d9" || text != "<5" {
 						t.Errorf("ward %s withheld: fill %s, table %q; want grey and <5", u.Code, u.Fill, text)
 					}
@@ -91,8 +101,8 @@ func TestMapTilesFollowTheTable(t *testing.T) {
 				}
 				valued = append(valued, shown{u.Code, v, darkness(t, u.Fill)})
 			}
-			if len(valued) < 2 {
-				t.Fatalf("%d wards with values, want several", len(valued))
+			if (withheld > 0) != (c.search != "") || len(valued) == 0 {
+				t.Fatalf("%d wards with values, %d withheld", len(valued), withheld)
 			}
 			for _, a := range valued {
 				for _, b := range valued {
@@ -107,8 +117,10 @@ func TestMapTilesFollowTheTable(t *testing.T) {
 			if h := eval[float64](tb, `document.querySelector("#map-chart").getBoundingClientRect().height - document.querySelector("#map-chart svg").getBoundingClientRect().height`); h < 0 {
 				t.Errorf("the map overflows its card by %.0f px", -h)
 			}
-			tb.screenshot(fmt.Sprintf("map-%d", width))
-			elementShot(tb, "#map", fmt.Sprintf("map-card-%d", width))
+			if c.search == "" {
+				tb.screenshot(fmt.Sprintf("map-%d", width))
+			}
+			elementShot(tb, "#map", fmt.Sprintf("map-card-%d-%d", width, withheld))
 			// A click on the darkest tile opens its ward.
 			top := valued[0]
 			for _, v := range valued {
@@ -141,18 +153,31 @@ func elementShot(tb *tab, sel, name string) {
 // figures (/embed/data/map), each tile's value that of the data, darker for more, withheld grey.
 func TestMapEmbedDraws(t *testing.T) {
 	srv := demoServer(t)
-	data := embedData(t, srv.URL, "map", "lang=vi")
-	if len(data.Points) == 0 {
-		t.Fatal("/embed/data/map has no points")
-	}
-	want := map[string]*int64{}
-	for _, p := range data.Points {
-		want[p.Code] = p.Value
-	}
-	for _, width := range []int64{390, 1440} {
-		t.Run(fmt.Sprint(width), func(t *testing.T) {
+	for _, c := range []struct {
+		name, query string
+		width       int64
+		withheld    bool // some wards withheld under the filter
+	}{
+		{"all at 390", "lang=vi", 390, false},
+		{"all at 1440", "lang=vi", 1440, false},
+		{"a small group", "lang=vi&group=CHAM_DUT_HDLD", 1440, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			width := c.width
+			data := embedData(t, srv.URL, "map", c.query)
+			want := map[string]*int64{}
+			withheld := 0
+			for _, p := range data.Points {
+				want[p.Code] = p.Value
+				if p.Value == nil {
+					withheld++
+				}
+			}
+			if len(data.Points) == 0 || (withheld > 0) != c.withheld {
+				t.Fatalf("/embed/data/map?%s: %d points, %d withheld", c.query, len(data.Points), withheld)
+			}
 			tb := newTab(t, width)
-			tb.do(chromedp.Navigate(srv.URL + "/embed/map?lang=vi"))
+			tb.do(chromedp.Navigate(srv.URL + "/embed/map?" + c.query))
 			tb.waitFor(`document.body.dataset.state === "drawn" || document.body.dataset.state === "error"`)
 			if state := eval[string](tb, `document.body.dataset.state`); state != "drawn" {
 				t.Fatalf("embed state %q: %s", state, tb.text("#content"))
@@ -192,7 +217,7 @@ func TestMapEmbedDraws(t *testing.T) {
 			if href := eval[string](tb, `document.querySelector("#content a.map-link")?.getAttribute("href") || ""`); !regexp.MustCompile(`/\?ward=\d{5}$`).MatchString(href) {
 				t.Errorf("a tile links to %q, want the dashboard's ward page", href)
 			}
-			elementShot(tb, "main", fmt.Sprintf("embed-map-%d", width))
+			elementShot(tb, "main", fmt.Sprintf("embed-map-%d-%t", width, c.withheld))
 		})
 	}
 }

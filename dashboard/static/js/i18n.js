@@ -527,6 +527,7 @@ const strings = {
     mapProvinceAttribution: "Ranh giới tỉnh: geoBoundaries (www.geoboundaries.org), Runfola et al. 2020, PLoS ONE 15(4): e0231866",
     mapBoundaryAttribution: "Ranh giới phường, xã: {source}",
     embedChart_map: "Bản đồ phường/xã",
+    mapNoPayments: "chưa có khoản chi nào",
     // --- end map panel ---
   },
   en: {
@@ -1052,6 +1053,7 @@ const strings = {
     mapProvinceAttribution: "Province boundaries: geoBoundaries (www.geoboundaries.org), Runfola et al. 2020, PLoS ONE 15(4): e0231866",
     mapBoundaryAttribution: "Ward boundaries: {source}",
     embedChart_map: "Map by ward",
+    mapNoPayments: "no payments",
     // --- end map panel ---
   },
 };

@@ -119,9 +119,10 @@ export function mapPanel({ rows, ctx, provinces = null }) {
       if (u.label) {
         u.label.setAttribute("fill", textOn(fill));
         u.valueLabel.setAttribute("fill", textOn(fill));
-        u.valueLabel.textContent = formatMeasure(measure, u[measure], l, "tile");
+        u.valueLabel.textContent = u.hasRow ? formatMeasure(measure, u[measure], l, "tile") : "—";
       }
-      u.title.textContent = `${u.name}: ${formatMeasure(measure, u[measure], l)}`;
+      // A ward without a row has no payments under the filter: not withheld, nothing to show.
+      u.title.textContent = `${u.name}: ${u.hasRow ? formatMeasure(measure, u[measure], l) : t("mapNoPayments")}`;
     }
     legendHolder.replaceChildren(legend(measure, max, units.some((u) => u.suppressed && u[measure] == null), l));
     const columns = [
