@@ -121,6 +121,24 @@ func TestMapTilesFollowTheTable(t *testing.T) {
 				tb.screenshot(fmt.Sprintf("map-%d", width))
 			}
 			elementShot(tb, "#map", fmt.Sprintf("map-card-%d-%d", width, withheld))
+			// Another measure: the tiles and the table follow it; the table's first row (largest)
+			// has the darkest tile's value.
+			people := eval[map[string]string](tb, `(() => {
+				const s = document.querySelector("#map-measure");
+				s.value = "peopleSupported";
+				s.dispatchEvent(new Event("change"));
+				const first = document.querySelector("#map-table tbody tr");
+				const rects = [...document.querySelectorAll("#map-chart rect.map-unit")].filter((r) => r.dataset.value !== "");
+				const top = rects.sort((a, b) => Number(b.dataset.value) - Number(a.dataset.value))[0];
+				return { table: document.querySelector("#map-table table").dataset.mapTable, first: first.querySelector("a").dataset.ward,
+					firstText: first.cells[1].textContent, top: top.dataset.code, topValue: top.dataset.value };
+			})()`)
+			if people["table"] != "peopleSupported" {
+				t.Errorf("after choosing people: %v", people)
+			}
+			if v, _ := strconv.ParseInt(people["topValue"], 10, 64); groupDigits(v, ".") != people["firstText"] {
+				t.Errorf("people: tile %s, table %q", people["topValue"], people["firstText"])
+			}
 			// A click on the darkest tile opens its ward.
 			top := valued[0]
 			for _, v := range valued {
