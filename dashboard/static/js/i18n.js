@@ -528,6 +528,7 @@ const strings = {
     mapBoundaryAttribution: "Ranh giới phường, xã: {source}",
     embedChart_map: "Bản đồ phường/xã",
     mapNoPayments: "chưa có khoản chi nào",
+    mapUnavailable: "Không vẽ được bản đồ cho lựa chọn này; số liệu vẫn có ở bảng theo phường/xã.",
     // --- end map panel ---
   },
   en: {
@@ -1054,6 +1055,7 @@ const strings = {
     mapBoundaryAttribution: "Ward boundaries: {source}",
     embedChart_map: "Map by ward",
     mapNoPayments: "no payments",
+    mapUnavailable: "The map cannot be drawn for this choice; the figures are in the table by ward.",
     // --- end map panel ---
   },
 };

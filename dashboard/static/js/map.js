@@ -203,5 +203,10 @@ export function mapPanel({ rows, ctx, provinces = null }) {
     paint();
   }
 
-  return { section, draw: () => draw() };
+  // The map never holds up or breaks the page: if its files or figures cannot be had, it says so.
+  const drawSafely = () => draw().catch((err) => {
+    chartHolder.replaceChildren(h("p", { class: "note", role: "status" }, t("mapUnavailable"), " ", err.message || ""));
+    chart.dataset.mapKind = "none";
+  });
+  return { section, draw: drawSafely };
 }
