@@ -17,7 +17,7 @@ import (
 
 // EmbedCharts are the charts the city portal can embed, each a page at /embed/<chart> (the charts
 // of /embed/data/<chart>; the pipeline needs a signed link).
-var EmbedCharts = []string{"wards", "groups", "timeseries", "kpi", "kpis", "table", "pipeline"}
+var EmbedCharts = []string{"wards", "groups", "timeseries", "kpi", "kpis", "table", "pipeline", "map"}
 
 // drawnWithLibrary are the charts drawn with ECharts; the KPI tile and strip and the table need no library.
 var drawnWithLibrary = []string{"wards", "groups", "timeseries", "pipeline"}
@@ -59,7 +59,8 @@ func Embeds(origins []string) http.Handler {
 	}
 	// The embed's own files, the formatting and timeline modules it shares with the dashboard, the library.
 	files, err := webasset.Load(sub, func(p string) bool {
-		return strings.HasPrefix(p, "embed/") || p == "js/format.js" || p == "js/timeline.js" || strings.HasPrefix(p, "vendor/")
+		return strings.HasPrefix(p, "embed/") || p == "js/format.js" || p == "js/timeline.js" || strings.HasPrefix(p, "vendor/") ||
+			p == "js/mapscale.js" || p == "geo/thai-nguyen-city-wards.json" // the map's scale and tile layout
 	})
 	var library string
 	for p := range files {

@@ -36,6 +36,7 @@ var signedInOnly = map[string]bool{
 	"WorkflowRules":           true,
 	"ImportBatches":           true,
 	"ImportUpload":            true,
+	"MapProvinces":            true,
 	"Me":                      true,
 	"Overview":                true,
 	"Recipient":               true,

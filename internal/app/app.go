@@ -30,6 +30,7 @@ import (
 	"hotro/internal/disbursement"
 	"hotro/internal/export"
 	"hotro/internal/fund"
+	"hotro/internal/geo"
 	"hotro/internal/intake"
 	intakeweb "hotro/internal/intake/web"
 	"hotro/internal/metrics"
@@ -140,6 +141,7 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 		Metrics:      counters,
 		Dashboard:    page,
 		Embeds:       dashboard.Embeds(cfg.CORSOrigins),
+		Geo:          &geo.Handler{DB: read, Classify: db.Classify, Logger: log},
 		Console:      console.Handler(),
 		Export: export.NewHandler(export.Config{
 			Stats: resolver.Stats, Units: resolver.Units, Programs: resolver.Programs, Funds: resolver.Funds,

@@ -102,10 +102,11 @@ const (
 	Rollup   Command = "rollup"
 	Public   Command = "public"
 	Fund     Command = "fund"
+	Geo      Command = "geo"
 )
 
 // Commands are all the subcommands, in the order help lists them.
-var Commands = []Command{Serve, Migrate, Seed, User, Token, Backup, Restore, National, Rollup, Public, Import, Fund}
+var Commands = []Command{Serve, Migrate, Seed, User, Token, Backup, Restore, National, Rollup, Public, Import, Fund, Geo}
 
 // ErrHelp is returned by Load when the arguments ask for help (-h or --help): the caller prints the
 // command's help and succeeds.

@@ -27,10 +27,11 @@ const (
 	ChartKPIs       = "kpis"       // paid, people and wards paid together: the portal's strip
 	ChartTable      = "table"      // every ward with every measure
 	ChartPipeline   = "pipeline"   // listed, approved, paid by group: signed links only
+	ChartMap        = "map"        // the wards as a tile map (or the city's own boundaries)
 )
 
 // Charts lists the chart names in the order the portal's picker shows them.
-var Charts = []string{ChartWards, ChartGroups, ChartTimeSeries, ChartKPI, ChartKPIs, ChartTable, ChartPipeline}
+var Charts = []string{ChartWards, ChartGroups, ChartTimeSeries, ChartKPI, ChartKPIs, ChartTable, ChartPipeline, ChartMap}
 
 // measures a chart can draw.
 var measures = []string{"amountPaid", "peopleSupported", "beneficiaries"}
@@ -157,7 +158,7 @@ func (h *Handler) chart(r *http.Request) (*Chart, error) {
 
 	query := report.Query{Filter: f}
 	switch name {
-	case ChartWards, ChartTable:
+	case ChartWards, ChartTable, ChartMap:
 		query.GroupBy = []report.Dimension{report.Ward}
 	case ChartGroups:
 		query.GroupBy = []report.Dimension{report.Group}
@@ -186,7 +187,7 @@ func (h *Handler) chart(r *http.Request) (*Chart, error) {
 	for _, cell := range res.Rows {
 		p := Point{Suppressed: cell.Suppressed}
 		switch name {
-		case ChartWards, ChartTable:
+		case ChartWards, ChartTable, ChartMap:
 			p.Code, p.Label = cell.WardCode, names[cell.WardID]
 		case ChartGroups, ChartPipeline:
 			p.Code, p.Label = names[cell.GroupID+1<<40], names[cell.GroupID]
@@ -307,7 +308,7 @@ func sortPoints(ps []Point) {
 func (h *Handler) names(ctx context.Context, chart string, res *report.PublicResult, lang string) (map[int64]string, error) {
 	out := map[int64]string{}
 	switch chart {
-	case ChartWards, ChartTable:
+	case ChartWards, ChartTable, ChartMap:
 		var ids []int64
 		for _, c := range res.Rows {
 			ids = append(ids, c.WardID)
@@ -356,6 +357,7 @@ func title(chart, measure, lang string) string {
 		ChartKPI:        {"", ""},
 		ChartKPIs:       {"Chi trả hỗ trợ", "Support paid"},
 		ChartTable:      {" theo phường, xã", " by ward"},
+		ChartMap:        {" theo phường, xã (bản đồ)", " by ward (map)"},
 		ChartPipeline:   {"Tiến độ: lập danh sách, phê duyệt, chi trả", "Progress: listed, approved, paid"},
 	}[chart]
 	if chart == ChartPipeline || chart == ChartKPIs {

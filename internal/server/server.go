@@ -34,6 +34,7 @@ type Config struct {
 	AuthRoutes http.Handler // /auth/ (sign-in, sign-out, me)
 	EmbedData  http.Handler // chart data for the portal at /embed/data/ (nil: not served)
 	Embeds     http.Handler // embed pages and embed.js at /embed/ (nil: not served)
+	Geo        http.Handler // imported ward boundaries at /geo/boundaries.json (nil: not served)
 	Public     Public
 	// Authenticate names the caller of every request (nil: everyone is anonymous).
 	Authenticate func(http.Handler) http.Handler
@@ -83,6 +84,9 @@ func New(c Config) *http.Server {
 	}
 	if c.EmbedData != nil {
 		mux.Handle("/embed/data/", c.Public.withCORS(c.Public.cached(c.EmbedData)))
+	}
+	if c.Geo != nil {
+		mux.Handle("/geo/boundaries.json", c.Public.withCORS(c.Geo))
 	}
 	if c.Embeds != nil {
 		mux.Handle("/embed/", c.Embeds)

@@ -2,7 +2,7 @@
 // figures and shows them (bars by ward or by group, a time series, a KPI tile or the ward table),
 // then tells the page that frames it how tall it is. Withheld cells read "<5", never 0.
 
-import { formatDate, formatDateTime, formatNumber, formatVND, formatVNDCompact, shortUnitName } from "../js/format.js";
+import { formatDate, formatDateTime, formatNumber, formatVND, formatVNDAxis, formatVNDCompact, shortUnitName } from "../js/format.js";
 
 const strings = {
   vi: {
@@ -35,6 +35,9 @@ const strings = {
     kpiWards: "phường, xã có người được hỗ trợ",
     kpiWardsWithheld: "ngoài ra {n} phường, xã có số liệu được ẩn",
     kpiWithheld: "số liệu được ẩn",
+    mapLegend: "Màu nhạt đến đậm: {low} đến {high}; ô xám: {withheld} (ẩn).",
+    mapTiles: "Sơ đồ ô: mỗi phường, xã một ô vuông đặt theo vị trí tương đối, không phải ranh giới.",
+    mapBoundaries: "Ranh giới phường, xã: {source}",
   },
   en: {
     loading: "Loading…",
@@ -66,6 +69,9 @@ const strings = {
     kpiWards: "wards where people were supported",
     kpiWardsWithheld: "besides {n} wards whose figures are withheld",
     kpiWithheld: "withheld",
+    mapLegend: "Light to dark: {low} to {high}; grey: {withheld} (withheld).",
+    mapTiles: "Tile map: one square per ward, placed by relative position, not boundaries.",
+    mapBoundaries: "Ward boundaries: {source}",
   },
 };
 
@@ -299,6 +305,22 @@ function finish(state) {
   postHeight();
 }
 
+/** The map: tiles (or the city's boundaries) coloured by the measure, the ward table under it. */
+async function drawMapEmbed(data) {
+  const box = h("div", { class: "map-box", role: "img", "aria-label": t("chartHint", { title: data.title }) });
+  const legend = h("p", { class: "map-legend" });
+  const credit = h("p", { class: "map-attribution" });
+  el.content.replaceChildren(box, legend, credit, pointTable(data, [data.measure]));
+  const { drawMap } = await import("./map.js");
+  const max = await drawMap(box, data, {
+    label: (v) => figure(v, data.measure, data.minCount),
+    short: (v) => (v == null ? `<${data.minCount}` : money(data.measure) ? formatVNDAxis(v, lang) : formatNumber(v, lang)),
+    wardHref: (code) => new URL(`../?ward=${encodeURIComponent(code)}`, location.href).href,
+    attribution: (text) => { credit.textContent = text ? t("mapBoundaries", { source: text }) : t("mapTiles"); },
+  });
+  legend.textContent = t("mapLegend", { low: figure(0, data.measure), high: figure(max, data.measure), withheld: `<${data.minCount}` });
+}
+
 async function main() {
   fitFrame();
   const dataPromise = loadData();
@@ -336,6 +358,8 @@ async function main() {
       el.content.replaceChildren(kpiStrip(data));
     } else if (chart === "table") {
       el.content.replaceChildren(wardTable(data));
+    } else if (chart === "map") {
+      await drawMapEmbed(data);
     } else {
       const box = h("div", { class: chart === "timeseries" ? "chart" : "chart chart-bars", role: "img",
         "aria-label": t("chartHint", { title: data.title }) });

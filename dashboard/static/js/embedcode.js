@@ -6,12 +6,12 @@ import { describeFilters } from "./filters.js";
 import { lang, t } from "./i18n.js";
 import { filterOf } from "./state.js";
 
-export const EMBED_CHARTS = ["wards", "groups", "timeseries", "kpi", "table", "kpis"];
+export const EMBED_CHARTS = ["wards", "groups", "timeseries", "kpi", "table", "kpis", "map"];
 const MEASURES = ["amountPaid", "peopleSupported", "beneficiaries"];
 // Public charts come by week or month (the release tables have no days).
 const BUCKETS = ["WEEK", "MONTH"];
 // A first height for the plain iframe, which cannot follow its content.
-const FRAME_HEIGHTS = { wards: 940, groups: 340, timeseries: 420, kpi: 150, table: 1250, kpis: 190 };
+const FRAME_HEIGHTS = { wards: 940, groups: 340, timeseries: 420, kpi: 150, table: 1250, kpis: 190, map: 1400 };
 
 /**
  * The embed parameters of a view: its filter (programme, groups, wards, paid from/to) and the

@@ -534,6 +534,23 @@ const strings = {
     timeWithheldNote: "“<{n}”: kỳ có số liệu dưới {n} người (và các kỳ mà cộng trừ với số liệu công khai khác có thể làm lộ chúng) được ẩn để bảo vệ thông tin cá nhân; dòng tổng cộng vẫn tính đủ.",
     timeCumulativeNote: "Luỹ kế không tính các kỳ bị ẩn (<{n}); tổng cộng vẫn tính đủ.",
     // End of time chart strings.
+    // --- map panel (map.js, mapdata.js, embed map) ---
+    mapTitle: "Bản đồ chi trả",
+    mapChart: "Bản đồ số tiền đã chi trả theo phường, xã",
+    mapCaption: "Số liệu của bản đồ",
+    mapMeasure: "Tô màu theo",
+    mapMeasure_amountPaid: "Đã chi trả (đồng)",
+    mapMeasure_peopleSupported: "Số người",
+    mapMeasure_beneficiaries: "Số đối tượng",
+    mapWithheld: "<5",
+    mapColProvince: "Tỉnh, thành phố",
+    mapTileNote: "Sơ đồ ô: mỗi phường, xã một ô vuông đặt theo vị trí tương đối, không phải ranh giới.",
+    mapProvinceAttribution: "Ranh giới tỉnh: geoBoundaries (www.geoboundaries.org), Runfola et al. 2020, PLoS ONE 15(4): e0231866",
+    mapBoundaryAttribution: "Ranh giới phường, xã: {source}",
+    embedChart_map: "Bản đồ phường/xã",
+    mapNoPayments: "chưa có khoản chi nào",
+    mapUnavailable: "Không vẽ được bản đồ cho lựa chọn này; số liệu vẫn có ở bảng theo phường/xã.",
+    // --- end map panel ---
   },
   en: {
     appTitle: "Support payments tracker",
@@ -1065,6 +1082,23 @@ const strings = {
     timeWithheldNote: "“<{n}”: periods with figures of fewer than {n} people (and the periods that, added to or subtracted from other public figures, would give them away) are withheld to protect personal data; the total still counts them.",
     timeCumulativeNote: "The running total leaves out the withheld periods (<{n}); the total includes them.",
     // End of time chart strings.
+    // --- map panel (map.js, mapdata.js, embed map) ---
+    mapTitle: "Map of payments",
+    mapChart: "Map of the amount paid per ward",
+    mapCaption: "The map's figures",
+    mapMeasure: "Colour by",
+    mapMeasure_amountPaid: "Paid (VND)",
+    mapMeasure_peopleSupported: "People",
+    mapMeasure_beneficiaries: "Recipients",
+    mapWithheld: "<5",
+    mapColProvince: "Province",
+    mapTileNote: "Tile map: one square per ward, placed by relative position, not boundaries.",
+    mapProvinceAttribution: "Province boundaries: geoBoundaries (www.geoboundaries.org), Runfola et al. 2020, PLoS ONE 15(4): e0231866",
+    mapBoundaryAttribution: "Ward boundaries: {source}",
+    embedChart_map: "Map by ward",
+    mapNoPayments: "no payments",
+    mapUnavailable: "The map cannot be drawn for this choice; the figures are in the table by ward.",
+    // --- end map panel ---
   },
 };
 

@@ -5,8 +5,10 @@ import { fundUseRows, visitorFundRows } from "../funduse.js";
 import { programParts } from "../filters.js";
 import { nameOf, t } from "../i18n.js";
 import { kpiCards } from "../kpis.js";
-import { roundLines } from "../rounds.js";
+import { mapPanel } from "../map.js";
+import { mapProvinces, mapWardRows } from "../mapdata.js";
 import { fundPanel, fundRows, groupPanel, pipelinePanel, timePanel, unavailablePanel, wardPanel } from "../panels.js";
+import { roundLines } from "../rounds.js";
 
 /** Builds the overview into main and returns the panels to draw once it is in the page. */
 export function overview(main, ctx) {
@@ -18,6 +20,7 @@ export function overview(main, ctx) {
     : data.byFund ? visitorFundRows(fundRows(state.funds.length ? allFunds.filter((f) => state.funds.includes(f.code)) : allFunds, data.byFund.rows), state) : null;
   const panels = [
     data.byWard ? wardPanel({ rows: data.byWard.rows, ctx }) : unavailablePanel("wards", t("byWard")),
+    data.byWard ? mapPanel({ rows: mapWardRows(data.byWard.rows), ctx, provinces: () => mapProvinces(ctx) }) : unavailablePanel("map", t("mapTitle")),
     data.byGroup ? groupPanel({ rows: data.byGroup.rows, ctx }) : unavailablePanel("groups", t("byGroup")),
     data.overTime ? timePanel({ rows: data.overTime.rows, ctx }) : unavailablePanel("time", t("overTime")),
     funds ? fundPanel({ funds, ctx }) : unavailablePanel("funds", t("fundsTitle")),

@@ -1,0 +1,20 @@
+// The map's figures: the per-ward rows the overview already has, and, at national scope, the
+// per-province rows asked only when the map needs them.
+
+import { query } from "./api.js";
+import { nameOf } from "./i18n.js";
+import { filterOf } from "./state.js";
+
+/** The overview's per-ward rows as the map draws them. */
+export function mapWardRows(rows) {
+  return rows.filter((r) => r.ward).map((r) => ({ code: r.ward.code, name: nameOf(r.ward), suppressed: !!r.totals.suppressed, ...r.totals }));
+}
+
+/** The figures per province under the page's filter (public ones for visitors). */
+export async function mapProvinces(ctx) {
+  const name = ctx.visitor ? "PublicMapProvinces" : "MapProvinces";
+  const data = await query(name, { filter: filterOf(ctx.state, ctx.program) });
+  return data.byProvince.rows.filter((r) => r.province).map((r) => ({
+    code: r.province.code, name: nameOf(r.province), suppressed: !!r.totals.suppressed, ...r.totals,
+  }));
+}

@@ -1,0 +1,2 @@
+DROP TABLE ward_boundaries;
+DROP TABLE boundary_sets;
