@@ -173,6 +173,27 @@ func TestEmbedChartsAreThePortals(t *testing.T) {
 	}
 }
 
+// TestLoaderKnowsEveryChart: embed.js frames a chart it has a title and a height for, and falls
+// back to the wards otherwise, so every chart the embeds serve must be in its tables.
+func TestLoaderKnowsEveryChart(t *testing.T) {
+	src, err := fs.ReadFile(static, "static/embed/loader.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	heights := regexp.MustCompile(`var heights = \{([^}]*)\}`).FindSubmatch(src)
+	if heights == nil {
+		t.Fatal("no heights table in loader.js")
+	}
+	for _, chart := range EmbedCharts {
+		if !regexp.MustCompile(`\b` + chart + `:`).Match(heights[1]) {
+			t.Errorf("loader.js has no height for the %s chart: it would frame the wards instead", chart)
+		}
+		if n := len(regexp.MustCompile(`\b`+chart+`: "`).FindAll(src, -1)); n != 2 {
+			t.Errorf("loader.js names the %s chart in %d languages, want 2 (vi, en)", chart, n)
+		}
+	}
+}
+
 func TestEmbedsRefusesAnOriginThatIsNot(t *testing.T) {
 	for _, bad := range []string{"*", "thainguyencity.gov.vn", "https://thainguyencity.gov.vn/portal", "https://a.vn; script-src *", "https://a.vn 'unsafe-inline'"} {
 		t.Run(bad, func(t *testing.T) {

@@ -15,12 +15,12 @@
     vi: { wards: "Biểu đồ chi trả hỗ trợ theo phường, xã", groups: "Biểu đồ chi trả hỗ trợ theo nhóm đối tượng",
       timeseries: "Biểu đồ chi trả hỗ trợ theo thời gian", kpi: "Số liệu chi trả hỗ trợ",
       table: "Bảng số liệu chi trả hỗ trợ theo phường, xã", pipeline: "Tiến độ chi trả hỗ trợ",
-      kpis: "Chi trả hỗ trợ: số tiền, số người, số phường, xã" },
+      kpis: "Chi trả hỗ trợ: số tiền, số người, số phường, xã", map: "Bản đồ chi trả hỗ trợ theo phường, xã" },
     en: { wards: "Support paid by ward", groups: "Support paid by group", timeseries: "Support paid over time",
       kpi: "Support payment figure", table: "Table of support paid by ward", pipeline: "Support payment progress",
-      kpis: "Support paid: amount, people, wards" },
+      kpis: "Support paid: amount, people, wards", map: "Map of support paid by ward" },
   };
-  var heights = { kpi: 140, kpis: 180, table: 1200, wards: 940, groups: 320, timeseries: 420, pipeline: 420 };
+  var heights = { kpi: 140, kpis: 180, table: 1200, wards: 940, groups: 320, timeseries: 420, pipeline: 420, map: 1350 };
 
   var base = new URL(".", script.src);
   var origin = base.origin;
