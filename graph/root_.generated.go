@@ -127,6 +127,8 @@ type ComplexityRoot struct {
 		PeriodFrom    func(childComplexity int) int
 		PeriodTo      func(childComplexity int) int
 		Program       func(childComplexity int) int
+		ShortName     func(childComplexity int) int
+		ShortNameEn   func(childComplexity int) int
 		Stats         func(childComplexity int, filter *model.DisbursementFilter) int
 		SupportUnit   func(childComplexity int) int
 	}
@@ -856,6 +858,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BeneficiaryGroup.Program(childComplexity), true
+	case "BeneficiaryGroup.shortName":
+		if e.ComplexityRoot.BeneficiaryGroup.ShortName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BeneficiaryGroup.ShortName(childComplexity), true
+	case "BeneficiaryGroup.shortNameEn":
+		if e.ComplexityRoot.BeneficiaryGroup.ShortNameEn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BeneficiaryGroup.ShortNameEn(childComplexity), true
 	case "BeneficiaryGroup.stats":
 		if e.ComplexityRoot.BeneficiaryGroup.Stats == nil {
 			break
@@ -3112,6 +3126,10 @@ func (ec *executionContext) childFields_BeneficiaryGroup(ctx context.Context, fi
 		return ec.fieldContext_BeneficiaryGroup_name(ctx, field)
 	case "nameEn":
 		return ec.fieldContext_BeneficiaryGroup_nameEn(ctx, field)
+	case "shortName":
+		return ec.fieldContext_BeneficiaryGroup_shortName(ctx, field)
+	case "shortNameEn":
+		return ec.fieldContext_BeneficiaryGroup_shortNameEn(ctx, field)
 	case "program":
 		return ec.fieldContext_BeneficiaryGroup_program(ctx, field)
 	case "supportUnit":
