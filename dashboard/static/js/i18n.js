@@ -6,26 +6,28 @@
 const strings = {
   vi: {
     appTitle: "Theo dõi chi trả hỗ trợ",
-    appSubtitle: "Hỗ trợ người dân gặp khó khăn do đại dịch Covid-19",
+    appSubtitle: "Hỗ trợ người dân gặp khó khăn do đại dịch Covid\u201119",
     skipToContent: "Bỏ qua, đến nội dung chính",
     switchLanguage: "English",
     switchLanguageLabel: "Switch to English",
     print: "In báo cáo",
     signIn: "Đăng nhập",
     signOut: "Đăng xuất",
-    signedInAs: "Đang đăng nhập: {name} ({role})",
     role_admin: "quản trị", role_leader: "lãnh đạo", role_analyst: "phân tích", role_ward_officer: "cán bộ phường/xã", role_public: "công khai",
     publicView: "Bạn đang xem số liệu tổng hợp công khai.",
     demoBanner: "Dữ liệu minh hoạ (demo), không phải số liệu chi trả thật.",
     demoSeededAt: "Tạo lúc {time}.",
-    asOf: "Số liệu tại thời điểm {time}",
     dataVersion: "phiên bản dữ liệu {version}",
+    // Issue 18, item 7 (smaller things a leader notices): the as-of line, the signed-in line.
+    updatedAt: "Cập nhật lúc {time}",
+    signedInAsRole: "Đang đăng nhập: {name} · {role}",
+    // End of issue 18, item 7.
     filters: "Bộ lọc",
     filterSummary: "Bộ lọc: {items}",
     noFilter: "toàn bộ",
     program: "Chương trình",
     allPrograms: "Tất cả chương trình",
-    allProgramsTitle: "Chi trả hỗ trợ người dân gặp khó khăn do đại dịch Covid-19",
+    allProgramsTitle: "Chi trả hỗ trợ người dân gặp khó khăn do đại dịch Covid\u201119",
     groups: "Nhóm đối tượng",
     funds: "Nguồn kinh phí",
     wards: "Phường/xã",
@@ -516,26 +518,28 @@ const strings = {
   },
   en: {
     appTitle: "Support payments tracker",
-    appSubtitle: "Support for people in difficulty due to the Covid-19 pandemic",
+    appSubtitle: "Support for people in difficulty due to the Covid\u201119 pandemic",
     skipToContent: "Skip to main content",
     switchLanguage: "Tiếng Việt",
     switchLanguageLabel: "Chuyển sang tiếng Việt",
     print: "Print report",
     signIn: "Sign in",
     signOut: "Sign out",
-    signedInAs: "Signed in: {name} ({role})",
     role_admin: "administrator", role_leader: "leader", role_analyst: "analyst", role_ward_officer: "ward officer", role_public: "public",
     publicView: "You are viewing the public aggregates.",
     demoBanner: "Demo data: synthetic, not real payments.",
     demoSeededAt: "Generated {time}.",
-    asOf: "Data as of {time}",
     dataVersion: "data version {version}",
+    // Issue 18, item 7 (smaller things a leader notices): the as-of line, the signed-in line.
+    updatedAt: "Updated {time}",
+    signedInAsRole: "Signed in: {name} · {role}",
+    // End of issue 18, item 7.
     filters: "Filters",
     filterSummary: "Filters: {items}",
     noFilter: "everything",
     program: "Programme",
     allPrograms: "All programmes",
-    allProgramsTitle: "Support paid to people in difficulty due to the Covid-19 pandemic",
+    allProgramsTitle: "Support paid to people in difficulty due to the Covid\u201119 pandemic",
     groups: "Beneficiary group",
     funds: "Fund",
     wards: "Ward/commune",
@@ -1079,6 +1083,15 @@ export function word(kind, code, language = lang()) {
 export function nameOf(thing, language = lang()) {
   if (!thing) return "—";
   return (language === "en" ? thing.nameEn : thing.name) || thing.name || thing.code;
+}
+
+/**
+ * The short name of a group ("LĐ tạm hoãn HĐLĐ") for where space is short: chart axes, filter
+ * chips, phone cards. Anything without one gives its full name; show that on hover and in tables.
+ */
+export function shortNameOf(thing, language = lang()) {
+  if (!thing) return "—";
+  return (language === "en" ? thing.shortNameEn : thing.shortName) || nameOf(thing, language);
 }
 
 /** Both tables, for the test that checks they have the same keys. */

@@ -64,7 +64,7 @@ function renderHeader() {
   const l = lang();
   el.header.classList.toggle("menu-open", menuOpen);
   const who = user
-    ? h("span", { class: "who" }, t("signedInAs", { name: user.displayName || user.username, role: t(`role_${user.role}`) }))
+    ? h("span", { class: "who" }, t("signedInAsRole", { name: user.displayName || user.username, role: t(`role_${user.role}`) }))
     : null;
   const state = parseState(location.search);
   const account = user
@@ -253,7 +253,7 @@ async function render({ keepFocus = null } = {}) {
         render({ keepFocus: focus || "#main" });
       },
       contextLine: h("p", { class: "context" },
-        h("span", { class: "as-of" }, t("asOf", { time: formatDateTime(at) }), ` (${t("dataVersion", { version: meta.dataset.version })})`),
+        h("span", { class: "as-of", title: t("dataVersion", { version: meta.dataset.version }) }, t("updatedAt", { time: formatDateTime(at) })),
         " · ",
         h("span", { class: "filter-summary" }, describeFilters(state, meta, program))),
     };

@@ -1,0 +1,143 @@
+package dashboard_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestGroupsGoByShortNamesWhereSpaceIsShort checks that the groups chart's axis and the filter's
+// summary name each group by its short name from the API (the full names are cut alike on a
+// phone), while the table and the hover keep the full name; at 390 px the header takes at most a
+// fifth of the first screen.
+func TestGroupsGoByShortNamesWhereSpaceIsShort(t *testing.T) {
+	srv := demoServer(t)
+	var meta struct {
+		Programs []struct {
+			Groups []struct{ Code, Name, NameEn, ShortName, ShortNameEn string }
+		}
+	}
+	graphql(t, srv.URL, operation(t, "Meta"), nil, &meta)
+	short, full := map[string]string{}, map[string]string{}
+	for _, p := range meta.Programs {
+		for _, g := range p.Groups {
+			short[g.Code], full[g.Code] = g.ShortName, g.Name
+		}
+	}
+	if short["TAM_HOAN_HDLD"] != "LĐ tạm hoãn HĐLĐ" || short["CHAM_DUT_HDLD"] == short["LAO_DONG_TU_DO"] {
+		t.Fatalf("API short names %v", short)
+	}
+
+	for _, width := range []int64{390, 1440} {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			tb := newTab(t, width)
+			tb.do(chromedp.Navigate(srv.URL + "/"))
+			tb.waitReady()
+			tb.waitFor(`(() => { const c = echarts.getInstanceByDom(document.getElementById("groups-chart")); return !!c && c.getOption().yAxis[0].data.length > 0; })()`)
+			axis := eval[[]string](tb, `echarts.getInstanceByDom(document.getElementById("groups-chart")).getOption().yAxis[0].data`)
+			if len(axis) == 0 {
+				t.Fatal("groups chart has no axis labels")
+			}
+			for _, label := range axis {
+				if !contains(values(short), label) {
+					t.Errorf("axis label %q is not a group's short name", label)
+				}
+			}
+			cells := eval[[]string](tb, `[...document.querySelectorAll("#groups-table tbody tr > :first-child")].map((c) => c.textContent.trim())`)
+			if !contains(cells, full["TAM_HOAN_HDLD"]) {
+				t.Errorf("group tables %q do not name the group in full %q", cells, full["TAM_HOAN_HDLD"])
+			}
+			if width == 390 {
+				ratio := eval[float64](tb, `document.querySelector("header").getBoundingClientRect().height / window.innerHeight`)
+				if ratio > 0.2 {
+					t.Errorf("header takes %.0f%% of the first screen at 390 px, want at most 20%%", ratio*100)
+				}
+			}
+			tb.screenshot(fmt.Sprintf("short-names-%d", width))
+			first, err := chromedp.Run(tb.ctx, chromedp.CaptureScreenshot())
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = os.WriteFile(filepath.Join(screenshotDir(t), fmt.Sprintf("short-names-%d-first-screen.png", width)), first, 0o644)
+			eval[bool](tb, `(document.getElementById("groups-chart").scrollIntoView(), true)`)
+			groups, err := chromedp.Run(tb.ctx, chromedp.CaptureScreenshot())
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = os.WriteFile(filepath.Join(screenshotDir(t), fmt.Sprintf("short-names-%d-groups.png", width)), groups, 0o644)
+			tb.do(chromedp.Navigate(srv.URL + "/?groups=TAM_HOAN_HDLD"))
+			tb.waitReady()
+			summary := eval[[]string](tb, `[document.querySelector('details[data-field="groups"] .multi-value').textContent, document.querySelector('details[data-field="groups"] .multi-value').title]`)
+			if summary[0] != short["TAM_HOAN_HDLD"] || summary[1] != full["TAM_HOAN_HDLD"] {
+				t.Errorf("group filter shows %q (title %q), want %q (title the full name)", summary[0], summary[1], short["TAM_HOAN_HDLD"])
+			}
+		})
+	}
+}
+
+// TestSmallThingsALeaderNotices: the as-of line says when the data was updated (its version only
+// on hover), "Covid-19" does not break after its hyphen, and the signed-in line has one pair of
+// brackets.
+func TestSmallThingsALeaderNotices(t *testing.T) {
+	srv := demoServer(t)
+	var ds struct {
+		Dataset struct{ Version int64 }
+	}
+	graphql(t, srv.URL, operation(t, "Meta"), nil, &ds)
+
+	tb := signedInTab(t, srv, "lanhdao", 390)
+	tb.open(srv, "")
+	if got := tb.text(".as-of"); !strings.HasPrefix(got, "Cập nhật lúc ") || strings.Contains(got, "phiên bản") {
+		t.Errorf("as-of line %q", got)
+	}
+	if got := eval[string](tb, `document.querySelector(".as-of").title`); !strings.Contains(got, fmt.Sprint(ds.Dataset.Version)) {
+		t.Errorf("as-of title %q does not name version %d for the analyst", got, ds.Dataset.Version)
+	}
+	if got := tb.text(".brand-subtitle"); !strings.Contains(got, "Covid\u201119") {
+		t.Errorf("subtitle %q: Covid-19 may break after its hyphen", got)
+	}
+	who := tb.text(".who")
+	if strings.Count(who, "(") > 1 || !strings.Contains(who, "lãnh đạo") {
+		t.Errorf("signed-in line %q", who)
+	}
+}
+
+// TestDateFilterKeepsFocusWhereTheUserClicked: typing a "from" date and clicking the "to" field
+// leaves focus in the "to" field once the page is drawn again.
+func TestDateFilterKeepsFocusWhereTheUserClicked(t *testing.T) {
+	srv := demoServer(t)
+	tb := signedInTab(t, srv, "phantich", 1440) // a visitor's dates must come in pairs
+	tb.open(srv, "")
+	tb.do(chromedp.SendKeys(chromedp.CSS("#f-from"), "01/05/2020"))
+	tb.click("#f-to")
+	tb.waitFor(`location.search.includes("from=2020-05-01") && document.body.dataset.state === "ready"`)
+	if got := eval[string](tb, `document.activeElement.id`); got != "f-to" {
+		t.Errorf("focus on %q after clicking the 'to' date, want f-to", got)
+	}
+	tb.do(chromedp.SendKeys(chromedp.CSS("#f-to"), "31/05/2020\n"))
+	tb.waitFor(`location.search.includes("to=2020-05-31") && document.body.dataset.state === "ready"`)
+	if got := eval[string](tb, `document.activeElement.id`); got != "f-to" {
+		t.Errorf("focus on %q after Enter in the 'to' date, want f-to", got)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func values(m map[string]string) []string {
+	var out []string
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
+}
