@@ -141,3 +141,19 @@ func values(m map[string]string) []string {
 	}
 	return out
 }
+
+// TestVisitorsPageLoadAsksNoSession: a visitor (no session cookie) loads the home page without the
+// browser logging a 401 for /auth/me.
+func TestVisitorsPageLoadAsksNoSession(t *testing.T) {
+	srv := demoServer(t)
+	tb := newTab(t, 1440)
+	tb.do(chromedp.Navigate(srv.URL + "/"))
+	tb.waitReady()
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	for _, line := range tb.console {
+		if strings.Contains(line, "401") {
+			t.Errorf("console: %s", line)
+		}
+	}
+}
