@@ -157,3 +157,34 @@ func TestVisitorsPageLoadAsksNoSession(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownFilterCodeSaysWhatWasNotFound: a code in the URL that does not exist (a link typed
+// by hand or an old one) is named in the error, with no retry button; not "the server failed".
+func TestUnknownFilterCodeSaysWhatWasNotFound(t *testing.T) {
+	srv := demoServer(t)
+	for _, tt := range []struct{ search, code string }{
+		{"?groups=HO_GIAU", "HO_GIAU"},
+		{"?wards=99999", "99999"},
+		{"?program=NQ99", "NQ99"},
+		{"?funds=QUY_X", "QUY_X"},
+		{"?page=ward&ward=99999", "99999"},
+	} {
+		for _, who := range []string{"", "lanhdao"} {
+			t.Run(who+tt.search, func(t *testing.T) {
+				tb := newTab(t, 1440)
+				if who != "" {
+					tb = signedInTab(t, srv, who, 1440)
+				}
+				tb.do(chromedp.Navigate(srv.URL + "/" + tt.search))
+				tb.waitFor(`document.body.dataset.state === "error" || document.body.dataset.state === "ready" || document.body.dataset.state === "empty"`)
+				status := tb.text("#status")
+				if !strings.Contains(status, tt.code) || strings.Contains(status, "Máy chủ gặp lỗi") {
+					t.Errorf("state %s, status %q: want the unknown code %s named", eval[string](tb, `document.body.dataset.state`), status, tt.code)
+				}
+				if eval[bool](tb, `!!document.querySelector("#status button")`) {
+					t.Error("a retry button for a code that does not exist")
+				}
+			})
+		}
+	}
+}
