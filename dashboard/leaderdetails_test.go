@@ -7,7 +7,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+
+	"hotro/internal/app/apptest"
+	"hotro/internal/config"
+	"hotro/internal/db/dbtest"
+	"hotro/internal/seed/seedtest"
 )
 
 // TestGroupsGoByShortNamesWhereSpaceIsShort checks that the groups chart's axis and the filter's
@@ -186,5 +192,44 @@ func TestUnknownFilterCodeSaysWhatWasNotFound(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestOrganisationNamedInHeaderAndPrint: the configured organisation's name (a setting, served in
+// dataset.organisation) heads the page on a desktop and on paper, and stays out of a phone's
+// one-row header.
+func TestOrganisationNamedInHeaderAndPrint(t *testing.T) {
+	const org = "UBND tỉnh Thái Nguyên (thử)"
+	srv := apptest.Start(t, seedtest.Demo(t, dbtest.Dialects()[0]), func(c *config.Config) { c.Organisation = org })
+	var meta struct {
+		Dataset struct{ Organisation string }
+	}
+	graphql(t, srv.URL, operation(t, "Meta"), nil, &meta)
+	if meta.Dataset.Organisation != org {
+		t.Fatalf("API organisation %q, want %q", meta.Dataset.Organisation, org)
+	}
+	visible := `(() => { const e = document.querySelector(".brand-org"); return !!e && e.getClientRects().length > 0 ? e.textContent : ""; })()`
+	for _, width := range []int64{1440, 390} {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			tb := newTab(t, width)
+			tb.do(chromedp.Navigate(srv.URL + "/"))
+			tb.waitReady()
+			got := eval[string](tb, visible)
+			if width == 1440 && got != org {
+				t.Errorf("header names %q, want %q", got, org)
+			}
+			if width == 390 && got != "" {
+				t.Errorf("a phone's one-row header names %q", got)
+			}
+			if _, err := chromedp.Call(tb.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+				t.Fatal(err)
+			}
+			if got := eval[string](tb, visible); got != org {
+				t.Errorf("printed header names %q, want %q", got, org)
+			}
+			if width == 1440 {
+				tb.screenshot("organisation-print-1440")
+			}
+		})
 	}
 }

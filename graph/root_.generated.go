@@ -140,9 +140,11 @@ type ComplexityRoot struct {
 	}
 
 	DatasetInfo struct {
-		Demo     func(childComplexity int) int
-		SeededAt func(childComplexity int) int
-		Version  func(childComplexity int) int
+		Demo          func(childComplexity int) int
+		Organisation  func(childComplexity int) int
+		PortalOrigins func(childComplexity int) int
+		SeededAt      func(childComplexity int) int
+		Version       func(childComplexity int) int
 	}
 
 	Disbursement struct {
@@ -913,6 +915,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DatasetInfo.Demo(childComplexity), true
+	case "DatasetInfo.organisation":
+		if e.ComplexityRoot.DatasetInfo.Organisation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetInfo.Organisation(childComplexity), true
+	case "DatasetInfo.portalOrigins":
+		if e.ComplexityRoot.DatasetInfo.PortalOrigins == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetInfo.PortalOrigins(childComplexity), true
 	case "DatasetInfo.seededAt":
 		if e.ComplexityRoot.DatasetInfo.SeededAt == nil {
 			break
@@ -3174,6 +3188,10 @@ func (ec *executionContext) childFields_DatasetInfo(ctx context.Context, field g
 		return ec.fieldContext_DatasetInfo_version(ctx, field)
 	case "seededAt":
 		return ec.fieldContext_DatasetInfo_seededAt(ctx, field)
+	case "organisation":
+		return ec.fieldContext_DatasetInfo_organisation(ctx, field)
+	case "portalOrigins":
+		return ec.fieldContext_DatasetInfo_portalOrigins(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DatasetInfo", field.Name)
 }

@@ -76,6 +76,7 @@ function renderHeader() {
     h("a", { class: "skip", href: "#main" }, t("skipToContent")),
     h("div", { class: "brand" },
       h("a", { href: "./", dataset: { nav: "" }, class: "brand-name" }, "hotro"),
+      meta?.dataset?.organisation ? h("span", { class: "brand-org" }, meta.dataset.organisation) : null,
       h("span", { class: "brand-title" }, t("appTitle")),
       h("span", { class: "brand-subtitle" }, t("appSubtitle"))),
     h("button", { type: "button", class: "button-small menu-toggle no-print", id: "menu-toggle", "aria-expanded": String(menuOpen), "aria-controls": "top",
@@ -136,6 +137,7 @@ function loadMeta() {
     (m) => {
       meta = m;
       learnVocabulary(m.vocabulary);
+      renderHeader(); // now with the organisation's name
       return m;
     },
     (err) => {
