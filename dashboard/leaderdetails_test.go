@@ -233,3 +233,32 @@ func TestOrganisationNamedInHeaderAndPrint(t *testing.T) {
 		})
 	}
 }
+
+// TestEmbedDialogTellsWhetherThePortalIsAllowed: the dialog lists the origins allowed to embed
+// (from the API, not the name of a setting) and answers for the address an editor types.
+func TestEmbedDialogTellsWhetherThePortalIsAllowed(t *testing.T) {
+	srv := embedServer(t, []string{"https://thainguyencity.gov.vn"}, nil)
+	tb := newTab(t, 1440)
+	tb.do(chromedp.Navigate(srv.URL + "/"))
+	tb.waitReady()
+	tb.click("#embed-open")
+	tb.waitFor(`document.querySelector("#embed-origin") !== null`)
+	if got := tb.text("#embed-origins"); !strings.Contains(got, "https://thainguyencity.gov.vn") {
+		t.Errorf("allowed origins %q", got)
+	}
+	if got := tb.text("#embed-dialog"); strings.Contains(got, "HOTRO_") {
+		t.Errorf("the dialog names a setting: %q", got)
+	}
+	for _, tt := range []struct{ typed, want, allowed string }{
+		{"thainguyencity.gov.vn/tin-tuc/ho-tro", "được phép nhúng biểu đồ", "true"},
+		{"https://baothainguyen.vn", "chưa được phép", "false"},
+		{"không phải địa chỉ", "https://", "false"},
+	} {
+		eval[bool](tb, `(() => { const e = document.querySelector("#embed-origin"); e.value = ""; e.focus(); return true; })()`)
+		tb.do(chromedp.SendKeys(chromedp.CSS("#embed-origin"), tt.typed))
+		got := tb.text("#embed-origin-answer")
+		if !strings.Contains(got, tt.want) || eval[string](tb, `document.querySelector("#embed-origin-answer").dataset.allowed`) != tt.allowed {
+			t.Errorf("typed %q: answer %q, want it to say %q (allowed %s)", tt.typed, got, tt.want, tt.allowed)
+		}
+	}
+}

@@ -21,6 +21,12 @@ const strings = {
     // Issue 18, item 7 (smaller things a leader notices): the as-of line, the signed-in line.
     updatedAt: "Cập nhật lúc {time}",
     signedInAsRole: "Đang đăng nhập: {name} · {role}",
+    embedOrigins: "Địa chỉ được phép nhúng: {origins}.",
+    embedOriginsNone: "Chưa có địa chỉ nào được phép nhúng biểu đồ: hãy nhờ quản trị hệ thống đăng ký địa chỉ cổng thông tin.",
+    embedOriginCheck: "Địa chỉ cổng thông tin của bạn",
+    embedOriginAllowed: "{origin} được phép nhúng biểu đồ.",
+    embedOriginRefused: "{origin} chưa được phép nhúng: hãy nhờ quản trị hệ thống đăng ký địa chỉ này.",
+    embedOriginInvalid: "Hãy nhập địa chỉ bắt đầu bằng https:// (ví dụ https://thainguyencity.gov.vn).",
     // End of issue 18, item 7.
     filters: "Bộ lọc",
     filterSummary: "Bộ lọc: {items}",
@@ -143,7 +149,7 @@ const strings = {
     embedButton: "Nhúng",
     embedButtonLabel: "Lấy mã nhúng biểu đồ “{chart}”",
     embedTitle: "Mã nhúng biểu đồ cho cổng thông tin",
-    embedIntro: "Biểu đồ nhúng chỉ hiện số liệu công khai: ô dưới {n} người được ẩn (hiện “<{n}”). Chỉ các trang thuộc địa chỉ đã đăng ký với hotro (HOTRO_CORS_ORIGINS) mới hiện được biểu đồ.",
+    embedIntro: "Biểu đồ nhúng chỉ hiện số liệu công khai: ô dưới {n} người được ẩn (hiện “<{n}”). Chỉ các trang thuộc địa chỉ đã đăng ký với hotro mới hiện được biểu đồ.",
     embedChart: "Biểu đồ",
     embedChart_wards: "Cột theo phường/xã",
     embedChart_groups: "Theo nhóm đối tượng",
@@ -533,6 +539,12 @@ const strings = {
     // Issue 18, item 7 (smaller things a leader notices): the as-of line, the signed-in line.
     updatedAt: "Updated {time}",
     signedInAsRole: "Signed in: {name} · {role}",
+    embedOrigins: "Origins allowed to embed: {origins}.",
+    embedOriginsNone: "No origin may embed charts yet: ask the system administrator to register the portal's address.",
+    embedOriginCheck: "Your portal's address",
+    embedOriginAllowed: "{origin} may embed charts.",
+    embedOriginRefused: "{origin} may not embed charts yet: ask the system administrator to register it.",
+    embedOriginInvalid: "Enter an address starting with https:// (e.g. https://thainguyencity.gov.vn).",
     // End of issue 18, item 7.
     filters: "Filters",
     filterSummary: "Filters: {items}",
@@ -655,7 +667,7 @@ const strings = {
     embedButton: "Embed",
     embedButtonLabel: "Get the embed code of the chart “{chart}”",
     embedTitle: "Embed code for the city portal",
-    embedIntro: "Embedded charts show the public figures only: cells under {n} people are withheld (shown “<{n}”). Only pages on origins registered with hotro (HOTRO_CORS_ORIGINS) can show them.",
+    embedIntro: "Embedded charts show the public figures only: cells under {n} people are withheld (shown “<{n}”). Only pages on origins registered with hotro can show them.",
     embedChart: "Chart",
     embedChart_wards: "Bars by ward",
     embedChart_groups: "By beneficiary group",
