@@ -53,6 +53,11 @@ func TestGroupsGoByShortNamesWhereSpaceIsShort(t *testing.T) {
 					t.Errorf("axis label %q is not a group's short name", label)
 				}
 			}
+			// Hover: the tooltip is headed by the full name of the bar's group.
+			tip := eval[string](tb, `echarts.getInstanceByDom(document.getElementById("groups-chart")).getOption().tooltip[0].formatter([{dataIndex: 0, seriesIndex: 0, seriesName: "x", value: 1}])`)
+			if first := strings.SplitN(tip, "\n", 2)[0]; !contains(values(full), first) || contains(values(short), first) {
+				t.Errorf("tooltip headed %q, want a group's full name", first)
+			}
 			cells := eval[[]string](tb, `[...document.querySelectorAll("#groups-table tbody tr > :first-child")].map((c) => c.textContent.trim())`)
 			if !contains(cells, full["TAM_HOAN_HDLD"]) {
 				t.Errorf("group tables %q do not name the group in full %q", cells, full["TAM_HOAN_HDLD"])
