@@ -58,6 +58,8 @@ func TestReferenceIsCompleteAndIdempotent(t *testing.T) {
 			{"programs", "SELECT count(*) FROM programs", 2},
 			{"NQ42 groups", "SELECT count(*) FROM beneficiary_groups g JOIN programs p ON p.id = g.program_id WHERE p.code = 'NQ42-2020'", 8},
 			{"NQ42 funds", "SELECT count(*) FROM funds", 3},
+			{"groups without a short name", "SELECT count(*) FROM beneficiary_groups WHERE short_name = '' OR short_name_en = ''", 0},
+			{"NQ42 short names told apart", "SELECT count(DISTINCT g.short_name) FROM beneficiary_groups g JOIN programs p ON p.id = g.program_id WHERE p.code = 'NQ42-2020'", 8},
 		}
 		for _, c := range checks {
 			if got := count(t, d, c.q); got != c.want {
