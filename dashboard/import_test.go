@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -277,6 +278,15 @@ func TestImportAndApprovalChain(t *testing.T) {
 	sides := eval[[]string](auditor, `[...document.querySelectorAll('#audit-list li[data-action="disbursement.approve"] details[open] pre')].map((p) => p.textContent)`)
 	if len(sides) != 2 || !strings.Contains(sides[0], `"status": "APPRAISED"`) || !strings.Contains(sides[1], `"status": "APPROVED"`) || !strings.Contains(sides[1], "1234/QĐ-UBND") {
 		t.Errorf("an approval's before and after: %q", sides)
+	}
+	// The event names what it is about and its state's keys in words, not "selection batch:279".
+	entity := eval[string](auditor, `document.querySelector('#audit-list li[data-action="workflow.pay"] .audit-entity').textContent`)
+	if !regexp.MustCompile(`^(Danh sách số \d+|Dòng chi trả số \d+|[\d.]+ dòng chi trả|Các dòng chi trả theo bộ lọc)$`).MatchString(entity) {
+		t.Errorf("the payment's event is about %q", entity)
+	}
+	keys := eval[[]string](auditor, `[...document.querySelectorAll('#audit-list li[data-action="disbursement.approve"] dl.audit-state dt')].map((d) => d.textContent)`)
+	if !slices.Contains(keys, "Trạng thái") || !slices.Contains(keys, "Số quyết định") || slices.Contains(keys, "status") {
+		t.Errorf("an approval's state is labelled %q", keys)
 	}
 	auditor.screenshot("audit-1440")
 	auditor.choose("#a-action", "import.commit")

@@ -37,7 +37,7 @@ func TestOverviewShowsTheAPIsFigures(t *testing.T) {
 			if got := tb.text("#banner"); !strings.HasPrefix(got, "Dữ liệu minh hoạ (demo)") {
 				t.Errorf("demo banner %q", got)
 			}
-			if got := tb.text(".as-of"); !regexp.MustCompile(`^Số liệu tại thời điểm \d\d/\d\d/\d{4} \d\d:\d\d`).MatchString(got) {
+			if got := tb.text(".as-of"); !regexp.MustCompile(`^Cập nhật lúc \d\d/\d\d/\d{4} \d\d:\d\d`).MatchString(got) {
 				t.Errorf("as-of line %q", got)
 			}
 			checkAccessibleCharts(t, tb)

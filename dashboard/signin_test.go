@@ -56,7 +56,7 @@ func TestSignInAndOut(t *testing.T) {
 
 	tb.do(chromedp.SendKeys(chromedp.CSS("#password"), password+"\n"))
 	tb.waitFor(`location.search === "?groups=HO_NGHEO" && document.body.dataset.state === "ready" && document.querySelector(".who") !== null`)
-	if got := tb.text(".who"); got != "Đang đăng nhập: Lãnh đạo UBND (lãnh đạo)" {
+	if got := tb.text(".who"); got != "Đang đăng nhập: Lãnh đạo UBND · lãnh đạo" {
 		t.Errorf("signed in as %q", got)
 	}
 	if !eval[bool](tb, `document.cookie.includes("hotro_csrf=") && !document.cookie.includes("hotro_session")`) {

@@ -65,6 +65,11 @@ func presentErrorKind(log *slog.Logger, classify func(error) errs.Kind) graphql.
 				log.ErrorContext(ctx, "request failed", "err", err, "path", gqlErr.Path.String())
 			}
 		case errs.Unavailable:
+			if errs.CanceledByClient(ctx, err) {
+				// The browser went away (a new filter replaced the request): not the database.
+				log.DebugContext(ctx, "request cancelled by the client", "path", gqlErr.Path.String())
+				break
+			}
 			if logBudgetOf(ctx).take() {
 				log.WarnContext(ctx, "database unavailable", "err", err, "path", gqlErr.Path.String())
 			}

@@ -22,6 +22,8 @@ import (
 type BeneficiaryGroupResolver interface {
 	ID(ctx context.Context, obj *program.Group) (string, error)
 
+	ShortName(ctx context.Context, obj *program.Group) (string, error)
+	ShortNameEn(ctx context.Context, obj *program.Group) (string, error)
 	Program(ctx context.Context, obj *program.Group) (*program.Program, error)
 
 	Stats(ctx context.Context, obj *program.Group, filter *model.DisbursementFilter) (*report.Totals, error)
@@ -194,6 +196,52 @@ func (ec *executionContext) _BeneficiaryGroup_nameEn(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_BeneficiaryGroup_nameEn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BeneficiaryGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _BeneficiaryGroup_shortName(ctx context.Context, field graphql.CollectedField, obj *program.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BeneficiaryGroup_shortName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BeneficiaryGroup().ShortName(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BeneficiaryGroup_shortName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BeneficiaryGroup", field, true, true, "String")
+}
+
+func (ec *executionContext) _BeneficiaryGroup_shortNameEn(ctx context.Context, field graphql.CollectedField, obj *program.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BeneficiaryGroup_shortNameEn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BeneficiaryGroup().ShortNameEn(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BeneficiaryGroup_shortNameEn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BeneficiaryGroup", field, true, true, "String")
 }
 
 func (ec *executionContext) _BeneficiaryGroup_program(ctx context.Context, field graphql.CollectedField, obj *program.Group) (ret graphql.Marshaler) {
@@ -1424,6 +1472,18 @@ func (ec *executionContext) _BeneficiaryGroup(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "shortName":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BeneficiaryGroup_shortName(ctx, field, obj)
+				})
+		case "shortNameEn":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BeneficiaryGroup_shortNameEn(ctx, field, obj)
+				})
 		case "program":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,

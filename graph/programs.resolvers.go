@@ -20,6 +20,16 @@ func (r *beneficiaryGroupResolver) ID(ctx context.Context, obj *program.Group) (
 	return idOf(obj.ID), nil
 }
 
+// ShortName is the resolver for the shortName field.
+func (r *beneficiaryGroupResolver) ShortName(ctx context.Context, obj *program.Group) (string, error) {
+	return obj.ShortLabel(false), nil
+}
+
+// ShortNameEn is the resolver for the shortNameEn field.
+func (r *beneficiaryGroupResolver) ShortNameEn(ctx context.Context, obj *program.Group) (string, error) {
+	return obj.ShortLabel(true), nil
+}
+
 // Program is the resolver for the program field.
 func (r *beneficiaryGroupResolver) Program(ctx context.Context, obj *program.Group) (*program.Program, error) {
 	return loaders(ctx).Program.Load(ctx, obj.ProgramID)

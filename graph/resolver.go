@@ -44,6 +44,10 @@ type Resolver struct {
 	// Reference, when set, answers the names in stats rows (units, programmes, groups, funds) from
 	// reference data held in memory, shared with the stats engine, instead of the loaders.
 	Reference *reference.Cache
+	// Organisation is who publishes the figures (the setting), for the dashboard's header.
+	Organisation string
+	// PortalOrigins are the origins allowed to frame charts (the CORS setting), for the embed dialog.
+	PortalOrigins []string
 	// LoaderWait is how long the dataloaders gather keys before they fetch (0: 0.5 ms).
 	LoaderWait time.Duration
 }

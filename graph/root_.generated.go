@@ -128,6 +128,8 @@ type ComplexityRoot struct {
 		PeriodFrom    func(childComplexity int) int
 		PeriodTo      func(childComplexity int) int
 		Program       func(childComplexity int) int
+		ShortName     func(childComplexity int) int
+		ShortNameEn   func(childComplexity int) int
 		Stats         func(childComplexity int, filter *model.DisbursementFilter) int
 		SupportUnit   func(childComplexity int) int
 	}
@@ -139,9 +141,11 @@ type ComplexityRoot struct {
 	}
 
 	DatasetInfo struct {
-		Demo     func(childComplexity int) int
-		SeededAt func(childComplexity int) int
-		Version  func(childComplexity int) int
+		Demo          func(childComplexity int) int
+		Organisation  func(childComplexity int) int
+		PortalOrigins func(childComplexity int) int
+		SeededAt      func(childComplexity int) int
+		Version       func(childComplexity int) int
 	}
 
 	Disbursement struct {
@@ -873,6 +877,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BeneficiaryGroup.Program(childComplexity), true
+	case "BeneficiaryGroup.shortName":
+		if e.ComplexityRoot.BeneficiaryGroup.ShortName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BeneficiaryGroup.ShortName(childComplexity), true
+	case "BeneficiaryGroup.shortNameEn":
+		if e.ComplexityRoot.BeneficiaryGroup.ShortNameEn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BeneficiaryGroup.ShortNameEn(childComplexity), true
 	case "BeneficiaryGroup.stats":
 		if e.ComplexityRoot.BeneficiaryGroup.Stats == nil {
 			break
@@ -916,6 +932,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DatasetInfo.Demo(childComplexity), true
+	case "DatasetInfo.organisation":
+		if e.ComplexityRoot.DatasetInfo.Organisation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetInfo.Organisation(childComplexity), true
+	case "DatasetInfo.portalOrigins":
+		if e.ComplexityRoot.DatasetInfo.PortalOrigins == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetInfo.PortalOrigins(childComplexity), true
 	case "DatasetInfo.seededAt":
 		if e.ComplexityRoot.DatasetInfo.SeededAt == nil {
 			break
@@ -3208,6 +3236,10 @@ func (ec *executionContext) childFields_BeneficiaryGroup(ctx context.Context, fi
 		return ec.fieldContext_BeneficiaryGroup_name(ctx, field)
 	case "nameEn":
 		return ec.fieldContext_BeneficiaryGroup_nameEn(ctx, field)
+	case "shortName":
+		return ec.fieldContext_BeneficiaryGroup_shortName(ctx, field)
+	case "shortNameEn":
+		return ec.fieldContext_BeneficiaryGroup_shortNameEn(ctx, field)
 	case "program":
 		return ec.fieldContext_BeneficiaryGroup_program(ctx, field)
 	case "supportUnit":
@@ -3252,6 +3284,10 @@ func (ec *executionContext) childFields_DatasetInfo(ctx context.Context, field g
 		return ec.fieldContext_DatasetInfo_version(ctx, field)
 	case "seededAt":
 		return ec.fieldContext_DatasetInfo_seededAt(ctx, field)
+	case "organisation":
+		return ec.fieldContext_DatasetInfo_organisation(ctx, field)
+	case "portalOrigins":
+		return ec.fieldContext_DatasetInfo_portalOrigins(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DatasetInfo", field.Name)
 }

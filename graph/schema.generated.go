@@ -29,6 +29,8 @@ import (
 
 type DatasetInfoResolver interface {
 	SeededAt(ctx context.Context, obj *dataset.Info) (*string, error)
+	Organisation(ctx context.Context, obj *dataset.Info) (string, error)
+	PortalOrigins(ctx context.Context, obj *dataset.Info) ([]string, error)
 }
 type QueryResolver interface {
 	Stats(ctx context.Context, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int, unitsAsOf *civil.Date) (*report.Result, error)
@@ -652,6 +654,52 @@ func (ec *executionContext) _DatasetInfo_seededAt(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_DatasetInfo_seededAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetInfo", field, true, true, "String")
+}
+
+func (ec *executionContext) _DatasetInfo_organisation(ctx context.Context, field graphql.CollectedField, obj *dataset.Info) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetInfo_organisation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DatasetInfo().Organisation(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetInfo_organisation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetInfo", field, true, true, "String")
+}
+
+func (ec *executionContext) _DatasetInfo_portalOrigins(ctx context.Context, field graphql.CollectedField, obj *dataset.Info) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetInfo_portalOrigins(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DatasetInfo().PortalOrigins(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetInfo_portalOrigins(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DatasetInfo", field, true, true, "String")
 }
 
@@ -1797,6 +1845,18 @@ func (ec *executionContext) _DatasetInfo(ctx context.Context, sel ast.SelectionS
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._DatasetInfo_seededAt(ctx, field, obj)
+				})
+		case "organisation":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DatasetInfo_organisation(ctx, field, obj)
+				})
+		case "portalOrigins":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DatasetInfo_portalOrigins(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

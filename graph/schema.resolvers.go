@@ -26,6 +26,16 @@ func (r *datasetInfoResolver) SeededAt(ctx context.Context, obj *dataset.Info) (
 	return &s, nil
 }
 
+// Organisation is the resolver for the organisation field.
+func (r *datasetInfoResolver) Organisation(ctx context.Context, obj *dataset.Info) (string, error) {
+	return r.Resolver.Organisation, nil
+}
+
+// PortalOrigins is the resolver for the portalOrigins field.
+func (r *datasetInfoResolver) PortalOrigins(ctx context.Context, obj *dataset.Info) ([]string, error) {
+	return append([]string{}, r.Resolver.PortalOrigins...), nil
+}
+
 // Stats is the resolver for the stats field.
 func (r *queryResolver) Stats(ctx context.Context, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int, unitsAsOf *civil.Date) (*report.Result, error) {
 	return pagedStats{r.Resolver.Stats}.Stats(ctx, statsQuery(filter, groupBy, orderBy, first, unitsAsOf))

@@ -309,6 +309,23 @@ func TestConsoleRunsExamplesWithTheNetworkCut(t *testing.T) {
 	})
 	p.t = t
 	p.screenshot("console-first-round")
+	// The brand sits beside the tabs, which scroll, not over the first of them, on any width.
+	for _, width := range []int64{1400, 1024, 768} {
+		p.do(chromedp.EmulateViewport(width, 900))
+		p.waitFor("the new width", fmt.Sprintf(`window.innerWidth === %d`, width))
+		// Measured: the tab strip keeps room for a whole tab (GraphiQL let the brand squeeze it to
+		// a sliver that showed a cut first tab under the brand) and ends where the brand begins.
+		room := eval[[]float64](p, `(() => {
+			const tabs = document.querySelector('.graphiql-tabs').getBoundingClientRect();
+			const active = document.querySelector('.graphiql-tab-active').getBoundingClientRect();
+			const brand = document.querySelector('.hotro-brand').getBoundingClientRect();
+			return [tabs.width, Math.min(active.width, 160), tabs.right - brand.left];
+		})()`)
+		if room[0] < room[1] || room[2] > 0.5 {
+			t.Errorf("at %d px the tab strip is %.0f px wide (a tab needs %.0f) and runs %.0f px under the brand", width, room[0], room[1], room[2])
+		}
+		p.screenshot(fmt.Sprintf("console-tabs-%d", width))
+	}
 
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -74,15 +74,17 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 	// shared by the stats engine (its unit tree, the codes a filter names) and the names of rows.
 	ref := reference.NewCache(read)
 	resolver := &graph.Resolver{
-		Units:      adminunit.NewStore(read),
-		Programs:   program.NewStore(read),
-		Funds:      fund.NewStore(read),
-		Dataset:    dataset.NewStore(read),
-		Stats:      rollup.NewEngineShared(read, ref),
-		Reference:  ref,
-		Lines:      disbursement.NewReader(read),
-		Recipients: beneficiary.NewReader(read),
-		Audit:      audit.NewStore(read),
+		Units:         adminunit.NewStore(read),
+		Programs:      program.NewStore(read),
+		Funds:         fund.NewStore(read),
+		Dataset:       dataset.NewStore(read),
+		Organisation:  cfg.Organisation,
+		PortalOrigins: cfg.CORSOrigins,
+		Stats:         rollup.NewEngineShared(read, ref),
+		Reference:     ref,
+		Lines:         disbursement.NewReader(read),
+		Recipients:    beneficiary.NewReader(read),
+		Audit:         audit.NewStore(read),
 	}
 	data := dataset.NewStore(read)
 	// The public's figures come only from the release tables, built once per data version.

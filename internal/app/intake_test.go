@@ -265,6 +265,11 @@ func TestIntakeThroughGraphQL(t *testing.T) {
 					strings.Contains(page, "001085777001") || !strings.Contains(page, "5.250.000") || strings.Contains(page, "<style") || strings.Contains(page, "<script") {
 					t.Errorf("posting page: %d\n%s", status, page)
 				}
+				// The letterhead lists the units above the ward from the top: the province above the city.
+				province, city := strings.Index(page, "<p>Tỉnh Thái Nguyên</p>"), strings.Index(page, "<p>Thành phố Thái Nguyên</p>")
+				if province < 0 || city < 0 || province > city {
+					t.Errorf("letterhead: province at %d, city at %d; want the province above the city", province, city)
+				}
 				// The group is named as the API names it: group names are programme data, one source.
 				var groups struct{ BeneficiaryGroups []struct{ Code, Name string } }
 				must(t, json.Unmarshal(officer.GraphQL(t, `{ beneficiaryGroups(program: "NQ42-2020") { code name } }`, nil).Data, &groups))

@@ -55,6 +55,7 @@ type Config struct {
 	// The public and the city portal
 	PublicMinCount int           // HOTRO_PUBLIC_MIN_COUNT: public cells counting fewer people are withheld
 	PublicMaxAge   time.Duration // HOTRO_PUBLIC_MAX_AGE: how long caches may keep public answers
+	Organisation   string        // HOTRO_ORGANISATION: who publishes the figures, in the dashboard's header and print title
 	CORSOrigins    []string      // HOTRO_CORS_ORIGINS: origins (https://portal.example) that may read the public API and frame charts
 	EmbedSecret    string        // HOTRO_EMBED_SECRET: key that signs chart links (env only); empty: signed links off
 

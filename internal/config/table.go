@@ -109,6 +109,15 @@ func Table(c *Config) []Setting {
 			Help: "withhold public cells counting fewer people or recipients", Parse: integer(&c.PublicMinCount, 1, 1<<30)},
 		{Flag: "public-max-age", Env: "HOTRO_PUBLIC_MAX_AGE", Arg: "DURATION", Default: "1m", Commands: serve,
 			Help: "how long caches may keep public answers", Parse: duration(&c.PublicMaxAge)},
+		{Flag: "organisation", Env: "HOTRO_ORGANISATION", Arg: "NAME", Default: "UBND thành phố Thái Nguyên", Commands: serve,
+			Help: "the organisation that publishes the figures, named in the dashboard's header and print title",
+			Parse: func(v string) error {
+				if v = strings.TrimSpace(v); v == "" || len([]rune(v)) > 120 {
+					return errors.New("give the organisation's name, at most 120 characters")
+				}
+				c.Organisation = v
+				return nil
+			}},
 		{Flag: "cors-origins", Env: "HOTRO_CORS_ORIGINS", Arg: "ORIGINS", Commands: serve,
 			Help:  "comma-separated origins that may read the public API and frame charts",
 			Parse: func(v string) (err error) { c.CORSOrigins, err = parseOrigins(v); return err }},

@@ -60,6 +60,9 @@ func (hw Writer) ErrorStatus(w http.ResponseWriter, r *http.Request, err error, 
 		status = kind.HTTPStatus()
 	}
 	switch {
+	case errs.CanceledByClient(r.Context(), err):
+		// The browser cancelled the request: nobody reads the answer and the database is fine.
+		hw.log().DebugContext(r.Context(), hw.Op+": request cancelled by the client", "path", r.URL.Path)
 	case status == http.StatusInternalServerError:
 		hw.log().ErrorContext(r.Context(), hw.Op+" failed", "err", err, "method", r.Method, "path", r.URL.Path, "query", r.URL.RawQuery)
 	case kind == errs.Unavailable:

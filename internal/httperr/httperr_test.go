@@ -2,6 +2,7 @@ package httperr
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -44,6 +45,8 @@ func TestWriter(t *testing.T) {
 			http.StatusInternalServerError, Body{"Lỗi hệ thống, vui lòng thử lại sau.", "INTERNAL"}, "", "payment_lines"},
 		{"internal keeps its message out", errs.E("x", errs.Internal, errs.Msg("secret"), sqlErr), 0,
 			http.StatusInternalServerError, Body{"Lỗi hệ thống, vui lòng thử lại sau.", "INTERNAL"}, "", "level=ERROR"},
+		{"cancelled by the browser is not the database unavailable", errs.E("x", errs.Unavailable, context.Canceled), 0,
+			http.StatusServiceUnavailable, Body{"Cơ sở dữ liệu tạm thời không phản hồi, vui lòng thử lại.", "UNAVAILABLE"}, "", ""},
 		{"classified: the database too slow", timeout, 0,
 			http.StatusServiceUnavailable, Body{"Cơ sở dữ liệu tạm thời không phản hồi, vui lòng thử lại.", "UNAVAILABLE"}, "5", "level=WARN"},
 	}

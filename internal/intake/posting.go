@@ -30,7 +30,7 @@ type PostingQuery struct {
 // the law wants them checked.
 type Posting struct {
 	Ward      *adminunit.Unit
-	Parents   []string // district, province
+	Parents   []string // the units above the ward, the highest first (province, then city or district), as a letterhead lists them
 	Program   *program.Program
 	Draft     bool
 	Groups    []*PostingGroup
@@ -201,7 +201,7 @@ func (s *Service) parents(ctx context.Context, p *Posting, parentID int64) error
 		if u == nil {
 			return nil
 		}
-		p.Parents = append(p.Parents, u.Name)
+		p.Parents = append([]string{u.Name}, p.Parents...) // the higher unit goes above
 		id = 0
 		if u.ParentID != nil {
 			id = *u.ParentID

@@ -59,11 +59,16 @@ const (
 type Group struct {
 	bun.BaseModel `bun:"table:beneficiary_groups,alias:g"`
 
-	ID            int64       `bun:"id,pk,autoincrement"`
-	ProgramID     int64       `bun:"program_id,notnull"`
-	Code          string      `bun:"code,notnull"`
-	Name          string      `bun:"name,notnull"`
-	NameEn        string      `bun:"name_en,notnull"`
+	ID        int64  `bun:"id,pk,autoincrement"`
+	ProgramID int64  `bun:"program_id,notnull"`
+	Code      string `bun:"code,notnull"`
+	Name      string `bun:"name,notnull"`
+	NameEn    string `bun:"name_en,notnull"`
+	// ShortName and ShortNameEn are for where space is short (chart axes, filter chips, phone
+	// cards): "LĐ tạm hoãn HĐLĐ" where the name is cut to "Người lao động tạ…". Empty means the
+	// name is short enough; ShortLabel falls back to it.
+	ShortName     string      `bun:"short_name,notnull"`
+	ShortNameEn   string      `bun:"short_name_en,notnull"`
 	SupportUnit   SupportUnit `bun:"support_unit,notnull"`
 	Payment       Payment     `bun:"payment,notnull"`
 	MonthlyAmount *int64      `bun:"monthly_amount"`
@@ -73,4 +78,17 @@ type Group struct {
 	PeriodTo      *civil.Date `bun:"period_to"`
 	Confidence    string      `bun:"confidence,notnull"`
 	Note          string      `bun:"note,notnull"`
+}
+
+// ShortLabel returns the group's short name in Vietnamese (en false) or English, or its full name
+// where it has none.
+func (g *Group) ShortLabel(en bool) string {
+	short, name := g.ShortName, g.Name
+	if en {
+		short, name = g.ShortNameEn, g.NameEn
+	}
+	if short != "" {
+		return short
+	}
+	return name
 }

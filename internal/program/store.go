@@ -36,6 +36,7 @@ func (s *Store) UpsertGroup(ctx context.Context, g *Group) error {
 	_, err := s.db.NewInsert().Model(g).
 		On("CONFLICT (program_id, code) DO UPDATE").
 		Set("name = EXCLUDED.name").Set("name_en = EXCLUDED.name_en").
+		Set("short_name = EXCLUDED.short_name").Set("short_name_en = EXCLUDED.short_name_en").
 		Set("support_unit = EXCLUDED.support_unit").Set("payment = EXCLUDED.payment").
 		Set("monthly_amount = EXCLUDED.monthly_amount").Set("max_months = EXCLUDED.max_months").
 		Set("one_time_amount = EXCLUDED.one_time_amount").

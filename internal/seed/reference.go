@@ -284,6 +284,8 @@ type programsFile struct {
 			Code          string   `json:"code"`
 			NameVi        string   `json:"name_vi"`
 			NameEn        string   `json:"name_en"`
+			ShortNameVi   string   `json:"short_name_vi"`
+			ShortNameEn   string   `json:"short_name_en"`
 			Unit          string   `json:"unit"`
 			Monthly       *int64   `json:"monthly_amount_vnd"`
 			MaxMonths     *int     `json:"max_months"`
@@ -319,6 +321,7 @@ func loadPrograms(ctx context.Context, tx bun.Tx) (programs, groups int, err err
 		for _, g := range p.Groups {
 			grp := &program.Group{
 				ProgramID: prog.ID, Code: g.Code, Name: g.NameVi, NameEn: g.NameEn,
+				ShortName: g.ShortNameVi, ShortNameEn: g.ShortNameEn,
 				SupportUnit: program.SupportUnit(g.Unit), Payment: program.Payment(g.Payment),
 				MonthlyAmount: g.Monthly, MaxMonths: g.MaxMonths, OneTimeAmount: g.OneTime,
 				Confidence: g.Confidence, Note: strings.TrimSpace(g.Extras + "\n" + g.ApprovalChain),

@@ -64,6 +64,8 @@ func TestReferenceIsCompleteAndIdempotent(t *testing.T) {
 				JOIN beneficiary_groups g ON g.id = rg.group_id
 				WHERE r.code = 'NQ42_DOT1' AND r.seq = 1 AND r.paid_to = '2020-05-31'
 				AND g.code IN ('NGUOI_CO_CONG', 'BAO_TRO_XA_HOI', 'HO_NGHEO', 'HO_CAN_NGHEO')`, 4},
+			{"groups without a short name", "SELECT count(*) FROM beneficiary_groups WHERE short_name = '' OR short_name_en = ''", 0},
+			{"NQ42 short names told apart", "SELECT count(DISTINCT g.short_name) FROM beneficiary_groups g JOIN programs p ON p.id = g.program_id WHERE p.code = 'NQ42-2020'", 8},
 		}
 		for _, c := range checks {
 			if got := count(t, d, c.q); got != c.want {

@@ -12,6 +12,9 @@ export function csrfToken() {
 
 /** The signed-in user {username, displayName, role, wards} or null for a public visitor. */
 export async function currentUser() {
+  // The CSRF cookie comes and goes with the session: without it nobody is signed in, and asking
+  // would only put a 401 in a visitor's console.
+  if (!csrfToken()) return null;
   try {
     const res = await fetch("auth/me", { credentials: "same-origin", headers: { Accept: "application/json" } });
     if (!res.ok) return null;

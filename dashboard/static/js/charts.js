@@ -69,6 +69,19 @@ export function resizeCharts() {
 const tooltip = { trigger: "axis", renderMode: "richText", confine: true, axisPointer: { type: "shadow" } };
 const money = (v) => formatVNDAxis(v, lang());
 
+/**
+ * An axis tooltip headed by each row's full name (rows[i].name) where the axis shows its short
+ * label; format(value, seriesIndex) writes a value.
+ */
+function fullNameTooltip(rows, format) {
+  return (params) => {
+    const list = Array.isArray(params) ? params : [params];
+    const row = rows[list[0]?.dataIndex];
+    const lines = list.map((p) => `${p.seriesName}: ${format(p.value, p.seriesIndex)}`);
+    return [row?.name || list[0]?.name || "", ...lines].join("\n");
+  };
+}
+
 function truncate(text, max) {
   return text.length > max ? text.slice(0, max - 1) + "…" : text;
 }
@@ -122,7 +135,7 @@ export function groupBars(rows) {
   return {
     grid: { left: 8, right: 24, top: 48, bottom: 40, containLabel: true },
     legend: { bottom: 0, data: [t("colAmountPaid"), t("colPeople")] },
-    tooltip: { ...tooltip },
+    tooltip: { ...tooltip, formatter: fullNameTooltip(rows, (v, i) => (i === 0 ? formatVND(v, lang()) : formatNumber(v, lang()))) },
     xAxis: [
       valueAxis({ position: "bottom" }),
       valueAxis({ position: "top", splitLine: { show: false }, axisLabel: { formatter: (v) => formatNumber(v, lang()) } }),
@@ -194,7 +207,7 @@ function groupedBars(rows, series) {
   return {
     grid: { left: 8, right: 24, top: 8, bottom: 40, containLabel: true },
     legend: { bottom: 0, data: series.map((s) => s[1]) },
-    tooltip: { ...tooltip, valueFormatter: (v) => formatVND(v, lang()) },
+    tooltip: { ...tooltip, formatter: fullNameTooltip(rows, (v) => formatVND(v, lang())) },
     xAxis: valueAxis(),
     yAxis: { type: "category", inverse: true, data: rows.map((r) => r.label), axisLabel: { formatter: (v) => truncate(v, small ? 18 : 34) } },
     series: series.map(([key, name, color]) => ({ type: "bar", name, data: rows.map((r) => r[key]), itemStyle: { color } })),

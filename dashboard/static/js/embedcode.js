@@ -141,6 +141,7 @@ export function openEmbedDialog({ state, meta, chart = "wards", opener = null, m
     h("div", { class: "dialog-body" },
       h("div", { class: "embed-settings" },
         h("p", { id: "embed-intro", class: "embed-intro" }, t("embedIntro", { n: minCount })),
+        originCheck(meta?.dataset?.portalOrigins),
         fields,
         meta ? h("p", { class: "context", id: "embed-filters" }, describeFilters(state, meta, state.program)) : null,
         dropped,
@@ -192,4 +193,39 @@ export function openEmbedDialog({ state, meta, chart = "wards", opener = null, m
   dialog.showModal();
   document.getElementById("embed-chart").focus();
   return dialog;
+}
+
+/** The origin of an address an editor typed ("thainguyencity.gov.vn/tin-tuc" too), or null. */
+export function originOf(address) {
+  const text = (address || "").trim();
+  if (!text) return null;
+  try {
+    const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`);
+    return url.protocol === "https:" || url.protocol === "http:" ? url.origin : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The origins allowed to embed (from the API), and a field where an editor types the portal's
+ * address to learn whether it is one of them.
+ */
+function originCheck(origins) {
+  if (!origins) return null;
+  const answer = h("p", { id: "embed-origin-answer", class: "embed-status", role: "status", "aria-live": "polite" });
+  const check = (e) => {
+    const text = e.target.value;
+    const origin = originOf(text);
+    answer.textContent = !text.trim() ? "" : !origin ? t("embedOriginInvalid")
+      : origins.includes(origin) ? t("embedOriginAllowed", { origin }) : t("embedOriginRefused", { origin });
+    answer.dataset.allowed = origin && origins.includes(origin) ? "true" : "false";
+  };
+  return h("div", { class: "embed-origins" },
+    h("p", { id: "embed-origins" }, origins.length ? t("embedOrigins", { origins: origins.join(", ") }) : t("embedOriginsNone")),
+    h("div", { class: "field" },
+      h("label", { for: "embed-origin" }, t("embedOriginCheck")),
+      h("input", { id: "embed-origin", type: "url", inputmode: "url", autocomplete: "url", placeholder: "https://", "aria-describedby": "embed-origin-answer",
+        on: { input: check } })),
+    answer);
 }

@@ -3,7 +3,7 @@
 
 import { h, replace } from "./dom.js";
 import { formatDate, parseDate } from "./format.js";
-import { lang, nameOf, t, word } from "./i18n.js";
+import { lang, nameOf, shortNameOf, t, word } from "./i18n.js";
 import { STATUSES } from "./state.js";
 import { knownWards } from "./wards.js";
 
@@ -40,7 +40,10 @@ export function renderFilters(form, { state, meta, program, navigate }) {
             document.getElementById(errorId).textContent = t("dateInvalid");
             return;
           }
-          navigate({ [field]: iso }, { keepFocus: `#${id}` });
+          // A change fires as the field loses focus: when the user clicked another field (the
+          // other date), focus goes there once the click is done, not back to this one.
+          const form = e.target.form || e.target.closest("form");
+          setTimeout(() => navigate({ [field]: iso }, { keepFocus: focusAfterChange(form) }), 0);
         },
       },
     });
@@ -67,7 +70,7 @@ export function renderFilters(form, { state, meta, program, navigate }) {
   function fields() {
     return [
     h("div", { class: "field" }, h("label", { for: "f-program" }, t("program")), programSelect),
-    multi("groups", t("groups"), groups.map((g) => ({ value: g.code, label: nameOf(g, l) })), ctx),
+    multi("groups", t("groups"), groups.map((g) => ({ value: g.code, label: nameOf(g, l), short: shortNameOf(g, l) })), ctx),
     multi("funds", t("funds"), funds.map((f) => ({ value: f.code, label: nameOf(f, l) })), ctx),
     multi("wards", t("wards"), wardOptions(), ctx),
     multi("statuses", t("statuses"), STATUSES.map((s) => ({ value: s, label: word("status", s) })), ctx),
@@ -79,6 +82,15 @@ export function renderFilters(form, { state, meta, program, navigate }) {
     }, t("clearFilters")),
     ];
   }
+}
+
+/**
+ * Where focus should be after a change re-renders the form: the field the user moved to (by its
+ * id) or the changed field when focus stayed on it; nothing when the user went outside the form.
+ */
+function focusAfterChange(form) {
+  const now = document.activeElement;
+  return now && now.id && form?.contains(now) ? `#${CSS.escape(now.id)}` : null;
 }
 
 const rendered = new WeakMap(); // form -> what it was last rendered for
@@ -103,8 +115,9 @@ export function refreshWardFilter(form) {
 /** A list of checkboxes under a summary of what is chosen; each change navigates. */
 function multi(field, label, options, { state, navigate, open }) {
   const chosen = state[field];
+  const one = chosen.length === 1 ? options.find((o) => o.value === chosen[0]) : null;
   const summary = chosen.length === 0 ? t("all")
-    : chosen.length === 1 ? options.find((o) => o.value === chosen[0])?.label || chosen[0]
+    : chosen.length === 1 ? one?.short || one?.label || chosen[0]
     : t("selectedCount", { n: chosen.length });
   const toggle = (value, on) => {
     const next = on ? [...chosen, value] : chosen.filter((v) => v !== value);
@@ -115,7 +128,7 @@ function multi(field, label, options, { state, navigate, open }) {
   return h(
     "details",
     { class: "multi", dataset: { field }, open: open.includes(field), on: { keydown: closeOnEscape } },
-    h("summary", { id: `f-${field}` }, h("span", { class: "multi-label" }, label), h("span", { class: "multi-value" }, summary)),
+    h("summary", { id: `f-${field}` }, h("span", { class: "multi-label" }, label), h("span", { class: "multi-value", title: one?.label || null }, summary)),
     h(
       "fieldset",
       {},
@@ -154,7 +167,7 @@ function closeOnEscape(e) {
 export function describeFilters(state, meta, program) {
   const l = lang();
   const { groups, funds } = programParts(meta, program);
-  const names = (codes, things) => codes.map((c) => { const x = things.find((y) => y.code === c); return x ? nameOf(x, l) : c; }).join(", ");
+  const names = (codes, things) => codes.map((c) => { const x = things.find((y) => y.code === c); return x ? shortNameOf(x, l) : c; }).join(", ");
   const wards = knownWards();
   const items = [`${t("program")}: ${program || t("noFilter")}`];
   if (state.groups.length) items.push(`${t("groups")}: ${names(state.groups, groups)}`);

@@ -25,12 +25,12 @@ export function formatNumber(n, lang) {
 }
 
 /** A decimal with at most `digits` places, trailing zeros dropped: 16,9 / 17 / 0,5. */
-export function formatDecimal(x, lang, digits = 1) {
+export function formatDecimal(x, lang, digits = 1, keepZeros = false) {
   if (x == null || Number.isNaN(x)) return "—";
   const { group, decimal } = separators(lang);
   const fixed = Math.abs(x).toFixed(digits);
   let [whole, frac = ""] = fixed.split(".");
-  frac = frac.replace(/0+$/, "");
+  if (!keepZeros) frac = frac.replace(/0+$/, "");
   const sign = x < 0 && Number(fixed) !== 0 ? "-" : "";
   return sign + groupDigits(whole, group) + (frac ? decimal + frac : "");
 }
@@ -72,10 +72,13 @@ export function formatVNDAxis(amount, lang) {
   return formatNumber(amount, lang);
 }
 
-/** A ratio as a percentage: formatPercent(0.8242, "vi") is "82,4%"; in English "82.4%". */
+/**
+ * A ratio as a percentage with a fixed number of decimals, so shares side by side line up:
+ * formatPercent(0.8242, "vi") is "82,4%", formatPercent(0.04, "vi") "4,0%" (not "4%" beside "4,5%").
+ */
 export function formatPercent(ratio, lang, digits = 1) {
   if (ratio == null || !Number.isFinite(ratio)) return "—";
-  return formatDecimal(ratio * 100, lang, digits) + "%";
+  return formatDecimal(ratio * 100, lang, digits, true) + "%";
 }
 
 /** formatDate("2020-05-04") is "04/05/2020". */

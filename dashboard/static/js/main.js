@@ -64,7 +64,7 @@ function renderHeader() {
   const l = lang();
   el.header.classList.toggle("menu-open", menuOpen);
   const who = user
-    ? h("span", { class: "who" }, t("signedInAs", { name: user.displayName || user.username, role: t(`role_${user.role}`) }))
+    ? h("span", { class: "who" }, t("signedInAsRole", { name: user.displayName || user.username, role: t(`role_${user.role}`) }))
     : null;
   const state = parseState(location.search);
   const account = user
@@ -76,6 +76,7 @@ function renderHeader() {
     h("a", { class: "skip", href: "#main" }, t("skipToContent")),
     h("div", { class: "brand" },
       h("a", { href: "./", dataset: { nav: "" }, class: "brand-name" }, "hotro"),
+      meta?.dataset?.organisation ? h("span", { class: "brand-org" }, meta.dataset.organisation) : null,
       h("span", { class: "brand-title" }, t("appTitle")),
       h("span", { class: "brand-subtitle" }, t("appSubtitle"))),
     h("button", { type: "button", class: "button-small menu-toggle no-print", id: "menu-toggle", "aria-expanded": String(menuOpen), "aria-controls": "top",
@@ -136,6 +137,7 @@ function loadMeta() {
     (m) => {
       meta = m;
       learnVocabulary(m.vocabulary);
+      renderHeader(); // now with the organisation's name
       return m;
     },
     (err) => {
@@ -260,7 +262,7 @@ async function render({ keepFocus = null } = {}) {
         render({ keepFocus: focus || "#main" });
       },
       contextLine: h("p", { class: "context" },
-        h("span", { class: "as-of" }, t("asOf", { time: formatDateTime(at) }), ` (${t("dataVersion", { version: meta.dataset.version })})`),
+        h("span", { class: "as-of", title: t("dataVersion", { version: meta.dataset.version }) }, t("updatedAt", { time: formatDateTime(at) })),
         " · ",
         h("span", { class: "filter-summary" }, describeFilters(state, meta, program))),
     };

@@ -5,7 +5,7 @@ import { fundBars, groupBars, pipelineBars, timeSeries, wardBars } from "./chart
 import { h } from "./dom.js";
 import { exportURL } from "./exports.js";
 import { formatDate, formatDayMonth, formatNumber, formatPercent, formatVND } from "./format.js";
-import { lang, nameOf, t } from "./i18n.js";
+import { lang, nameOf, shortNameOf, t } from "./i18n.js";
 import { chartSection, exportLinks } from "./section.js";
 import { fundUseSummary } from "./funduse.js";
 import { dataTable } from "./table.js";
@@ -79,7 +79,7 @@ export function wardPanel({ rows, ctx }) {
 /** Amounts and people per beneficiary group. */
 export function groupPanel({ rows, ctx }) {
   const l = lang();
-  const data = rows.map((r) => ({ code: r.group.code, name: nameOf(r.group, l), label: nameOf(r.group, l), ...r.totals }));
+  const data = rows.map((r) => ({ code: r.group.code, name: nameOf(r.group, l), label: shortNameOf(r.group, l), ...r.totals }));
   const columns = [
     { key: "name", label: t("colGroup"), value: (r) => r.name },
     numberColumn("amountPaid", t("colAmountPaid"), true),
@@ -285,7 +285,7 @@ function fundScopeNote(rows, l) {
 /** Listed, approved and paid per group. */
 export function pipelinePanel({ rows, ctx }) {
   const l = lang();
-  const data = rows.map((r) => ({ code: r.group.code, name: nameOf(r.group, l), label: nameOf(r.group, l), ...r.totals }));
+  const data = rows.map((r) => ({ code: r.group.code, name: nameOf(r.group, l), label: shortNameOf(r.group, l), ...r.totals }));
   const columns = [
     { key: "name", label: t("colGroup"), value: (r) => r.name },
     numberColumn("amountListed", t("colListed"), true),

@@ -5,7 +5,7 @@ import { query } from "../api.js";
 import { wardFilterChoices } from "../choices.js";
 import { h, replace } from "../dom.js";
 import { formatDate, formatDateTime, formatNumber, parseDate } from "../format.js";
-import { lang, nameOf, t } from "../i18n.js";
+import { lang, nameOf, t, word } from "../i18n.js";
 import { pageTitle } from "../pages.js";
 import { refusal } from "../workflow.js";
 
@@ -145,20 +145,66 @@ function eventItem(e) {
   const changed = changedKeys(before.value, after.value);
   const pre = (label, side, id) => h("figure", { class: "audit-side" },
     h("figcaption", { id }, label),
-    side.text == null ? h("p", { class: "note" }, t("auditNothing")) : h("pre", { tabindex: "0", "aria-labelledby": id }, side.text));
+    side.text == null ? h("p", { class: "note" }, t("auditNothing"))
+    : side.value && typeof side.value === "object" && !Array.isArray(side.value)
+      ? [stateList(side.value, changed),
+        h("details", { class: "audit-raw" }, h("summary", {}, t("auditRaw")), h("pre", { tabindex: "0", "aria-labelledby": id }, side.text))]
+      : h("pre", { tabindex: "0", "aria-labelledby": id }, side.text));
   return h("li", { class: "audit-event", dataset: { id: e.id, action: e.action } },
     h("details", {},
       h("summary", {},
         h("time", { datetime: e.at, class: "audit-at" }, formatDateTime(e.at)),
         h("span", { class: "audit-actor" }, e.actor),
         h("span", { class: "audit-action" }, actionLabel(e.action), " ", h("code", {}, e.action)),
-        h("span", { class: "audit-entity" }, `${e.entity}${e.entityId ? ` ${e.entityId}` : ""}`),
+        h("span", { class: "audit-entity", title: `${e.entity}${e.entityId ? ` ${e.entityId}` : ""}` }, entityLabel(e.entity, e.entityId)),
         h("span", { class: "audit-ward" }, e.ward ? nameOf(e.ward, l) : "")),
       h("div", { class: "audit-body" },
-        changed.length ? h("p", { class: "note audit-changed" }, t("auditChanged", { keys: changed.join(", ") })) : null,
+        changed.length ? h("p", { class: "note audit-changed" }, t("auditChanged", { keys: changed.map(stateKeyLabel).join(", ") })) : null,
         h("div", { class: "audit-diff" },
           pre(t("auditBefore"), before, `audit-${e.id}-before`),
           pre(t("auditAfter"), after, `audit-${e.id}-after`)))));
+}
+
+/**
+ * What an event is about, in words: "selection" "batch:279" is "Danh sách số 279"; an entity the
+ * dashboard has no words for keeps its name and ID.
+ */
+export function entityLabel(entity, id) {
+  if (entity === "selection") {
+    const [kind, n] = String(id || "").split(":");
+    if (kind === "batch" && n) return t("auditSelBatch", { id: n });
+    if (kind === "line" && n) return t("auditSelLine", { id: n });
+    if (kind === "lines" && n) return t("auditSelLines", { n: formatNumber(Number(n), lang()) });
+    if (kind === "filter") return t("auditSelFilter");
+  }
+  const key = `auditEntity_${entity}`;
+  const name = t(key);
+  if (name === key) return `${entity}${id ? ` ${id}` : ""}`;
+  return id ? `${name} ${id}` : name;
+}
+
+/** The words for a key of an event's state ("decisionNumber" is "Số quyết định"), or the key. */
+export function stateKeyLabel(key) {
+  const label = t(`auditKey_${key}`);
+  return label === `auditKey_${key}` ? key : label;
+}
+
+/** An event's state as labelled values, the changed ones marked. */
+function stateList(value, changed) {
+  const l = lang();
+  const show = (v, k) => v == null || v === "" ? "—"
+    : typeof v === "number" ? (/Id$/.test(k) ? String(v) : formatNumber(v, l))
+    : typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v) ? formatDate(v)
+    : typeof v === "boolean" ? t(v ? "auditYes" : "auditNo")
+    : Array.isArray(v) ? v.map((x) => (typeof x === "object" ? JSON.stringify(x) : String(x))).join(", ")
+    : typeof v === "object" ? JSON.stringify(v) : String(v);
+  return h("dl", { class: "audit-state" },
+    Object.entries(value).map(([k, v]) => [
+      h("dt", { class: changed.includes(k) ? "changed" : null, title: k }, stateKeyLabel(k)),
+      h("dd", {}, typeof v === "string" && v && k === "to" ? word("status", v)
+        : typeof v === "string" && v && k === "channel" ? word("channel", v)
+        : typeof v === "string" && v && k === "status" ? word("status", v)
+        : typeof v === "string" && v && k === "role" ? t(`role_${v}`) : show(v, k))]));
 }
 
 /** JSON text pretty-printed (or as it came, when it is not JSON), with its value. */
