@@ -243,7 +243,11 @@ func TestMapEmbedDraws(t *testing.T) {
 // TestMapDrawsImportedBoundaries: once a city's boundaries are loaded (hotro geo import), the map
 // draws them as a choropleth with their attribution instead of the tiles.
 func TestMapDrawsImportedBoundaries(t *testing.T) {
-	d := seedtest.Demo(t, dbtest.Dialects()[0])
+	// Its own database: the boundaries it loads would redraw every other test's map.
+	d, err := seedtest.Fresh(t, dbtest.Dialects()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
 	var features []string
 	for i, code := range []string{"05431", "05434", "05437", "05440"} {
 		lon := 105.80 + float64(i)*0.02
