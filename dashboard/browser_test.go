@@ -268,7 +268,7 @@ func apiTotals(t *testing.T, base string, filter map[string]any) totals {
 func publicVars(filter map[string]any, bucket string) map[string]any {
 	dims := map[string]bool{}
 	has := func(k string) bool { v, ok := filter[k]; return ok && v != nil }
-	if has("wards") {
+	if has("wards") || has("provinces") {
 		dims["U"] = true
 	}
 	if has("groups") {

@@ -84,7 +84,7 @@ func TestFundUseCard(t *testing.T) {
 		if c.unallocated != (allocated == 0) {
 			t.Fatalf("%s: the API's allocation %d does not fit the case", c.name, allocated)
 		}
-		for _, width := range []int64{390, 1440} {
+		for _, width := range []int64{390, 1440, 1920} {
 			t.Run(fmt.Sprintf("%s/%d", c.name, width), func(t *testing.T) {
 				tb := signedInTab(t, srv, c.user, width)
 				tb.open(srv, c.search)

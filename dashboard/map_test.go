@@ -342,14 +342,20 @@ func TestMapDrawsProvinces(t *testing.T) {
 	got := eval[map[string]any](tb, `(async () => {
 		const { mapPanel } = await import("/js/map.js");
 		const { mapProvinces } = await import("/js/mapdata.js");
-		const ctx = { visitor: true, state: { program: "", groups: [], funds: [], wards: [], statuses: [] }, program: null,
-			hrefFor: () => "#", navigate: () => {} };
+		const navigated = [];
+		const ctx = { visitor: true, state: { program: "", groups: [], funds: [], provinces: [], wards: [], statuses: [] }, program: null,
+			hrefFor: (change) => "?provinces=" + (change.provinces || []).join(","), navigate: (change) => navigated.push(change) };
 		const panel = mapPanel({ rows: [{ code: "99999", name: "x", amountPaid: 1 }], ctx, provinces: () => mapProvinces(ctx) });
 		panel.section.id = "map-national";
 		document.querySelector("main").append(panel.section);
 		await panel.draw();
 		const chart = panel.section.querySelector(".chart");
-		return { kind: chart.dataset.mapKind, shapes: chart.querySelectorAll("path.map-unit").length,
+		const coloured = [...chart.querySelectorAll("path.map-unit")].find((p) => p.dataset.value !== "");
+		coloured.dispatchEvent(new MouseEvent("click", { bubbles: true }));
+		const link = panel.section.querySelector("table a[data-province]");
+		return { navigated: navigated.map((c) => (c.provinces || []).join(",")), clicked: coloured.dataset.code,
+			link: link ? [link.dataset.province, link.getAttribute("href")] : null,
+			kind: chart.dataset.mapKind, shapes: chart.querySelectorAll("path.map-unit").length,
 			attribution: panel.section.querySelector(".map-attribution").textContent,
 			filled: [...chart.querySelectorAll("path.map-unit")].filter((p) => p.dataset.value !== "").map((p) => [p.dataset.code, Number(p.dataset.value), p.getAttribute("fill")]) };
 	})()`)
@@ -369,5 +375,19 @@ func TestMapDrawsProvinces(t *testing.T) {
 			t.Errorf("province %v with the only figures is drawn light: %v", row[0], row[2])
 		}
 	}
+	// A province opens as the page's filter, from the map and from its table.
+	if nav, _ := got["navigated"].([]any); len(nav) != 1 || nav[0] != got["clicked"] {
+		t.Errorf("clicking province %v navigated to %v, want a filter on it", got["clicked"], got["navigated"])
+	}
+	if link, _ := got["link"].([]any); len(link) != 2 || link[1] != "?provinces="+link[0].(string) {
+		t.Errorf("the table's province link: %v", got["link"])
+	}
 	elementShot(tb, "#map-national", "map-provinces-1440")
+
+	// The page filtered to a province shows that province's figures, as the API gives them.
+	tb.open(srv, "?provinces=19")
+	tb.checkKPIs(apiTotals(t, srv.URL, map[string]any{"provinces": []string{"19"}}), "vi")
+	if got := tb.text(".filter-summary"); !strings.Contains(got, "19") && !strings.Contains(got, "Thái Nguyên") {
+		t.Errorf("the filter summary does not name the province: %q", got)
+	}
 }

@@ -22,7 +22,7 @@ func TestOverviewShowsTheAPIsFigures(t *testing.T) {
 	srv := demoServer(t)
 	want := apiTotals(t, srv.URL, nil)
 
-	for _, width := range []int64{1440, 390} {
+	for _, width := range []int64{1920, 1440, 390} {
 		t.Run(fmt.Sprint(width), func(t *testing.T) {
 			tb := newTab(t, width)
 			tb.do(chromedp.Navigate(srv.URL + "/"))

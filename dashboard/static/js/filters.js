@@ -5,7 +5,7 @@ import { h, replace } from "./dom.js";
 import { formatDate, parseDate } from "./format.js";
 import { lang, nameOf, shortNameOf, t, word } from "./i18n.js";
 import { STATUSES } from "./state.js";
-import { knownWards } from "./wards.js";
+import { knownWards, provinceName } from "./wards.js";
 
 /**
  * renderFilters fills form for the state. navigate(change) applies a change. The options come
@@ -78,7 +78,7 @@ export function renderFilters(form, { state, meta, program, navigate }) {
     dateField("to", t("paidTo")),
     h("button", {
       type: "button", class: "button-small", id: "f-clear",
-      on: { click: () => navigate({ groups: [], funds: [], wards: [], statuses: [], from: "", to: "" }, { keepFocus: "#f-clear" }) },
+      on: { click: () => navigate({ groups: [], funds: [], provinces: [], wards: [], statuses: [], from: "", to: "" }, { keepFocus: "#f-clear" }) },
     }, t("clearFilters")),
     ];
   }
@@ -172,6 +172,7 @@ export function describeFilters(state, meta, program) {
   const items = [`${t("program")}: ${program || t("noFilter")}`];
   if (state.groups.length) items.push(`${t("groups")}: ${names(state.groups, groups)}`);
   if (state.funds.length) items.push(`${t("funds")}: ${names(state.funds, funds)}`);
+  if (state.provinces?.length) items.push(`${t("mapColProvince")}: ${state.provinces.map((c) => provinceName(c, l)).join(", ")}`);
   if (state.wards.length) items.push(`${t("wards")}: ${names(state.wards, wards)}`);
   if (state.statuses.length) items.push(`${t("statuses")}: ${state.statuses.map((s) => word("status", s)).join(", ")}`);
   if (state.from) items.push(`${t("paidFrom")} ${formatDate(state.from)}`);

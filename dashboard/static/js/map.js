@@ -102,10 +102,12 @@ export function mapPanel({ rows, ctx, provinces = null }) {
   chart.after(attribution);
 
   function unitHref(u) {
-    return u.kind === "ward" ? ctx.hrefFor({ page: "ward", ward: u.code }) : null;
+    return u.kind === "ward" ? ctx.hrefFor({ page: "ward", ward: u.code }) : ctx.hrefFor({ provinces: [u.code] });
   }
   function open(u) {
+    // A ward opens its page; a province becomes the page's filter (its communes, its figures).
     if (u.kind === "ward") ctx.navigate({ page: "ward", ward: u.code });
+    else ctx.navigate({ provinces: [u.code] });
   }
 
   function paint() {
@@ -127,7 +129,7 @@ export function mapPanel({ rows, ctx, provinces = null }) {
     legendHolder.replaceChildren(legend(measure, max, units.some((u) => u.suppressed && u[measure] == null), l));
     const columns = [
       { key: "name", label: drawn.kind === "ward" ? t("colWard") : t("mapColProvince"), sortable: false, value: (r) => r.name,
-        render: (r) => (unitHref(r) ? h("a", { href: unitHref(r), dataset: { nav: "", ward: r.code } }, r.name) : r.name) },
+        render: (r) => h("a", { href: unitHref(r), dataset: { nav: "", [r.kind === "ward" ? "ward" : "province"]: r.code } }, r.name) },
       { key: measure, label: t(`mapMeasure_${measure}`), numeric: true, value: (r) => r[measure],
         render: (r) => formatMeasure(measure, r[measure], l) },
     ];
@@ -177,7 +179,7 @@ export function mapPanel({ rows, ctx, provinces = null }) {
       const path = svg("path", { d: proj.path(f.geometry), stroke: "#ffffff", "stroke-width": 0.6, class: "map-unit", "data-code": code });
       u.title = svg("title");
       u.shapes.push(path);
-      root.append(svg("g", { class: u.hasRow && kind === "ward" ? "map-link" : null, on: u.hasRow ? { click: () => open(u) } : {} }, path, u.title));
+      root.append(svg("g", { class: u.hasRow ? "map-link" : null, on: u.hasRow ? { click: () => open(u) } : {} }, path, u.title));
       units.push(u);
     }
     chartHolder.replaceChildren(root);

@@ -4,6 +4,7 @@
 import { query } from "./api.js";
 import { nameOf } from "./i18n.js";
 import { filterOf } from "./state.js";
+import { learnProvinces } from "./wards.js";
 
 /** The overview's per-ward rows as the map draws them. */
 export function mapWardRows(rows) {
@@ -14,6 +15,7 @@ export function mapWardRows(rows) {
 export async function mapProvinces(ctx) {
   const name = ctx.visitor ? "PublicMapProvinces" : "MapProvinces";
   const data = await query(name, { filter: filterOf(ctx.state, ctx.program) });
+  learnProvinces(data.byProvince.rows.map((r) => r.province));
   return data.byProvince.rows.filter((r) => r.province).map((r) => ({
     code: r.province.code, name: nameOf(r.province), suppressed: !!r.totals.suppressed, ...r.totals,
   }));

@@ -6,7 +6,7 @@
 /** The dimensions a state's filter fixes: U unit, G group, F fund, M month, W week. */
 function filterDims(state) {
   const dims = new Set();
-  if (state.page === "ward" || state.wards.length) dims.add("U");
+  if (state.page === "ward" || state.wards.length || state.provinces?.length) dims.add("U");
   if (state.groups.length) dims.add("G");
   if (state.funds.length) dims.add("F");
   const period = wholePeriod(state.from, state.to);
@@ -61,6 +61,6 @@ export function publicBucket(state, dims = filterDims(state)) {
 
 /** Whether the filter itself is one the public figures answer (else the API says why). */
 export function filterAnswerable(state) {
-  return !state.statuses.length && state.groups.length <= 1 && state.funds.length <= 1 && state.wards.length <= 1 &&
+  return !state.statuses.length && state.groups.length <= 1 && state.funds.length <= 1 && state.wards.length + (state.provinces?.length || 0) <= 1 &&
     (!state.from && !state.to || wholePeriod(state.from, state.to) !== null) && answerable(filterDims(state));
 }

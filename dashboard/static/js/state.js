@@ -16,7 +16,7 @@ export const UNKEPT_STATUSES = ["HAS_ERRORS", "REFUSED", "ALREADY_IMPORTED"];
 const code = /^[A-Za-z0-9_.-]{1,64}$/;
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 const id = /^[0-9]{1,18}$/;
-const lists = ["groups", "funds", "wards", "statuses"];
+const lists = ["groups", "funds", "provinces", "wards", "statuses"];
 
 function list(params, key) {
   const values = params.getAll(key).flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => code.test(v));
@@ -148,6 +148,7 @@ export function filterOf(state, program) {
   if (program) filter.programs = [program];
   if (state.groups.length) filter.groups = state.groups;
   if (state.funds.length) filter.funds = state.funds;
+  if (state.provinces?.length) filter.provinces = state.provinces;
   const wards = state.page === "ward" && state.ward ? [state.ward] : state.wards;
   if (wards.length) filter.wards = wards;
   if (state.statuses.length) filter.statuses = state.statuses;

@@ -20,6 +20,20 @@ export function wardByCode(code) {
   return known.get(code) || null;
 }
 
+const provinces = new Map();
+
+/** Remembers provinces ({code, name, nameEn}) from an answer (the map's, at national scope). */
+export function learnProvinces(list) {
+  for (const p of list) if (p?.code) provinces.set(p.code, p);
+}
+
+/** The name of the province of the code in the language, or the code when it is not known yet. */
+export function provinceName(code, language) {
+  const p = provinces.get(code);
+  if (!p) return code;
+  return (language === "en" ? p.nameEn : p.name) || p.name || code;
+}
+
 /** Whether every ward with payment lines is known. */
 export function wardsComplete() {
   return complete;
