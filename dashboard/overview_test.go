@@ -28,6 +28,10 @@ func TestOverviewShowsTheAPIsFigures(t *testing.T) {
 			tb.do(chromedp.Navigate(srv.URL + "/"))
 			tb.waitReady()
 			tb.checkKPIs(want, "vi")
+			// Nothing missing shows as a programmer's word (a null appended as text).
+			if text := eval[string](tb, `document.querySelector("main").innerText`); regexp.MustCompile(`\b(null|undefined|NaN)\b|\[object Object\]`).MatchString(text) {
+				t.Errorf("the page shows a missing value as text: %q", regexp.MustCompile(`.{0,40}\b(null|undefined|NaN)\b.{0,40}`).FindString(text))
+			}
 			if got := tb.text("table.wards tfoot td:nth-child(2)"); got != formatVND(want.AmountPaid, "vi") {
 				t.Errorf("ward table total %q, want %q", got, formatVND(want.AmountPaid, "vi"))
 			}

@@ -29,7 +29,7 @@ export function overview(main, ctx) {
   main.append(
     h("h1", { id: "page-title", tabindex: "-1" }, prog ? nameOf(prog) : t("allProgramsTitle")),
     ctx.contextLine,
-    data.byRound ? roundLines(data.byRound.rows, ctx.hrefFor) : null,
+    ...[data.byRound && roundLines(data.byRound.rows, ctx.hrefFor)].filter(Boolean), // none for visitors
     kpiCards(data.total.total, funds),
     h("div", { class: "panels" }, panels.map((p) => p.section)),
   );
