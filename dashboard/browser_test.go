@@ -66,11 +66,17 @@ type tab struct {
 // newTab opens a tab of the given viewport width (height 900) for the test, closed when it ends.
 func newTab(t *testing.T, width int64) *tab {
 	t.Helper()
+	return newTabFor(t, width, 3*time.Minute)
+}
+
+// newTabFor is newTab for a tab that serves many checks: it is given up after limit.
+func newTabFor(t *testing.T, width int64, limit time.Duration) *tab {
+	t.Helper()
 	parent := startBrowser(t)
 	tb := &tab{t: t}
 	ctx, cancel := chromedp.NewContext(parent, chromedp.WithNewBrowserContext(), chromedp.WithListener(tb.listen))
 	t.Cleanup(cancel)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
+	ctx, cancelTimeout := context.WithTimeout(ctx, limit)
 	t.Cleanup(cancelTimeout)
 	tb.ctx = ctx
 	tb.do(tb.viewport(width))

@@ -23,7 +23,12 @@ import (
 // signedInTab opens a tab (its own browser context) signed in as the demo account.
 func signedInTab(t *testing.T, srv *apptest.Server, username string, width int64) *tab {
 	t.Helper()
-	tb := newTab(t, width)
+	return signIn(t, newTab(t, width), srv, username)
+}
+
+// signIn signs the tab in as the demo account.
+func signIn(t *testing.T, tb *tab, srv *apptest.Server, username string) *tab {
+	t.Helper()
 	tb.do(chromedp.Navigate(srv.URL + "/?page=signin"))
 	tb.waitFor(`document.body.dataset.state === "ready"`)
 	status := eval[float64](tb, fmt.Sprintf(`fetch("auth/login", {method: "POST", headers: {"Content-Type": "application/json"},

@@ -162,6 +162,7 @@
     if (me === null) notSignedIn();
     var plugin = { title: "Truy vấn mẫu", icon: ExamplesIcon, content: makeExamplesPanel(examples) };
     var Brand = makeBrand(examples, me);
+    keepMended(document.getElementById("graphiql"));
     var root = ReactDOM.createRoot(document.getElementById("graphiql"));
     root.render(h(GraphiQL, {
       fetcher: fetcher,
@@ -174,6 +175,69 @@
       isHeadersEditorEnabled: true,
       shouldPersistHeaders: false,
     }, h(GraphiQL.Logo, null, h(Brand))));
+  }
+
+  // GraphiQL's markup, mended where it is not accessible (WCAG 2.1 AA): run after every render, it
+  // changes only what differs, so that React and this never fight.
+  //  - its interface is English: marked lang="en" inside the Vietnamese page; hotro's own parts vi;
+  //  - the editors' hidden text areas get a name;
+  //  - the tabs are tab buttons inside tab roles (a control in a control): the strip is a group of
+  //    buttons instead, the open one marked aria-current.
+  var editorNames = [
+    [".graphiql-query-editor textarea", "Truy vấn GraphQL"],
+    [".graphiql-response textarea", "Kết quả truy vấn (chỉ đọc)"],
+  ];
+  function set(el, name, value) {
+    if (value === null) {
+      if (el.hasAttribute(name)) el.removeAttribute(name);
+    } else if (el.getAttribute(name) !== value) {
+      el.setAttribute(name, value);
+    }
+  }
+  function mend(root) {
+    var container = root.querySelector(".graphiql-container");
+    if (!container) return;
+    set(container, "lang", "en");
+    root.querySelectorAll(".hotro-brand, .hotro-examples").forEach(function (el) { set(el, "lang", "vi"); });
+    editorNames.forEach(function (pair) {
+      root.querySelectorAll(pair[0]).forEach(function (ta) {
+        set(ta, "aria-label", pair[1]);
+        set(ta, "lang", "vi");
+      });
+    });
+    // The variables' editor comes first in the tools, the headers' second.
+    root.querySelectorAll(".graphiql-editor-tool > .graphiql-editor").forEach(function (tool, i) {
+      var ta = tool.querySelector("textarea");
+      if (ta) {
+        set(ta, "aria-label", i === 0 ? "Biến của truy vấn (JSON)" : "Tiêu đề HTTP (JSON)");
+        set(ta, "lang", "vi");
+      }
+    });
+    root.querySelectorAll("ul.graphiql-tabs").forEach(function (ul) {
+      set(ul, "role", "group");
+      set(ul, "aria-label", "Các truy vấn đang mở");
+      set(ul, "lang", "vi");
+    });
+    root.querySelectorAll("li.graphiql-tab").forEach(function (li) {
+      var active = li.classList.contains("graphiql-tab-active");
+      set(li, "role", "none");
+      set(li, "aria-selected", null);
+      var button = li.querySelector(".graphiql-tab-button");
+      if (button) {
+        set(button, "aria-controls", null);
+        set(button, "aria-current", active ? "true" : null);
+        set(button, "lang", "en");
+      }
+    });
+  }
+  function keepMended(el) {
+    var queued = false;
+    new MutationObserver(function () {
+      if (queued) return;
+      queued = true;
+      Promise.resolve().then(function () { queued = false; mend(el); });
+    }).observe(el, { subtree: true, childList: true, attributes: true, attributeFilter: ["role", "aria-selected", "class", "lang", "aria-label"] });
+    mend(el);
   }
 
   function fail(message) {

@@ -307,7 +307,8 @@ function finish(state) {
 
 /** The map: tiles (or the city's boundaries) coloured by the measure, the ward table under it. */
 async function drawMapEmbed(data) {
-  const box = h("div", { class: "map-box", role: "img", "aria-label": t("chartHint", { title: data.title }) });
+  // A group, not an image: each ward's tile is a link to its page.
+  const box = h("div", { class: "map-box", role: "group", "aria-label": t("chartHint", { title: data.title }) });
   const legend = h("p", { class: "map-legend" });
   const credit = h("p", { class: "map-attribution" });
   el.content.replaceChildren(box, legend, credit, pointTable(data, [data.measure]));
@@ -332,14 +333,17 @@ async function main() {
     ({ data, at } = await dataPromise);
   } catch (err) {
     document.title = t("error");
-    el.title.hidden = true;
+    // The page keeps a heading for screen readers; the error below says the rest.
+    el.title.textContent = t("error");
+    el.title.classList.add("sr-only");
     el.content.replaceChildren(h("p", { class: "error", role: "alert" }, t("error"), " ", h("span", { class: "error-detail" }, err.message)));
     finish("error");
     return;
   }
   document.title = data.title;
   el.title.textContent = data.title;
-  el.title.hidden = !showTitle || chart === "kpi";
+  el.title.hidden = !showTitle;
+  el.title.classList.toggle("sr-only", chart === "kpi"); // the tile says it; the page keeps its h1
   el.title.after(periodLine() || "");
   if (data.demo) {
     el.demo.textContent = t("demo");

@@ -31,6 +31,27 @@ function append(el, children) {
   }
 }
 
+/**
+ * A status region that screen readers announce: one short sentence (set with replace or
+ * textContent), never a whole list. visible: false keeps it for screen readers only.
+ */
+export function statusLine(id, { visible = false, className = "" } = {}) {
+  return h("p", { id, class: visible ? className || null : `sr-only ${className}`.trim(), role: "status" });
+}
+
+/**
+ * Gives the focus to the row at index of the table in container (the first row that "Xem thêm"
+ * brought), so that a keyboard user goes on from there: its first link, else the row itself.
+ */
+export function focusRow(container, index) {
+  const row = container.querySelectorAll("table tbody tr")[index];
+  if (!row) return false;
+  const target = row.querySelector("a[href], button:not([disabled])") || row;
+  if (target === row) row.setAttribute("tabindex", "-1");
+  target.focus();
+  return true;
+}
+
 /** Replaces the element's children. */
 export function replace(el, ...children) {
   el.replaceChildren();

@@ -71,7 +71,9 @@ export function openEmbedDialog({ state, meta, chart = "wards", opener = null, m
   const status = h("p", { id: "embed-status", class: "embed-status", role: "status", "aria-live": "polite" });
   // The preview is a picture of the result: not focusable, not clickable.
   const preview = h("iframe", { id: "embed-preview", class: "embed-preview-frame", inert: true, tabindex: "-1" });
-  const previewBox = h("div", { class: "embed-preview" }, preview);
+  // The preview scrolls when the chart is taller than the dialog: a Tab stop (so that a keyboard can
+  // scroll it), named after its heading.
+  const previewBox = h("div", { class: "embed-preview", tabindex: "0", role: "region", "aria-labelledby": "embed-preview-heading" }, preview);
   const fields = h("div", { class: "embed-fields" });
   const dropped = h("p", { class: "note", id: "embed-dropped", hidden: true }, t("embedFiltersDropped"));
 
@@ -150,7 +152,7 @@ export function openEmbedDialog({ state, meta, chart = "wards", opener = null, m
         h("div", { class: "embed-code" },
           h("label", { for: "embed-iframe" }, t("embedIframe")), iframeBox, copyButton(iframeBox, t("embedIframe"))),
         status),
-      h("section", { class: "embed-preview-wrap", "aria-labelledby": "embed-preview-heading" },
+      h("div", { class: "embed-preview-wrap" },
         h("h3", { id: "embed-preview-heading" }, t("embedPreview")), previewBox)),
     h("div", { class: "dialog-foot" }, closeBottom),
   );

@@ -60,9 +60,11 @@ export function renderFilters(form, { state, meta, program, navigate }) {
       },
     },
   }, active ? `${t("filters")} (${active})` : t("filters"));
+  // The search landmark is named in the page's language; it has no heading of its own, which would
+  // come before the page's h1.
+  form.setAttribute("aria-label", t("filters"));
   replace(
     form,
-    h("h2", { class: "sr-only" }, t("filters")),
     toggle,
     h("div", { id: "filter-fields", class: "filter-fields" }, fields()),
   );

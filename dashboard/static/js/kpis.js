@@ -21,7 +21,7 @@ export function kpiCards(total, funds) {
   const ratio = total.amountListed > 0 && total.amountPaid != null ? total.amountPaid / total.amountListed : null;
   cards.push(card("paidVsListed", t("kpiPaidVsListed"), ratio, formatPercent(ratio, l),
     t("kpiPaidVsListedNote", { paid: formatVNDCompact(total.amountPaid, l), listed: formatVNDCompact(total.amountListed, l) })));
-  return h("ul", { class: "kpis", "aria-label": "KPI" }, cards);
+  return h("ul", { class: "kpis", "aria-label": t("kpisLabel") }, cards);
 }
 
 /** The fund-use card: a share only against an allocation to the scope in view. */

@@ -119,6 +119,7 @@ function renderBanner() {
     return;
   }
   el.banner.hidden = false;
+  el.banner.setAttribute("aria-label", t("demoBannerLabel")); // a landmark, so that no text is outside one
   replace(el.banner, h("strong", {}, t("demoBanner")), " ", meta.dataset.seededAt ? t("demoSeededAt", { time: formatDateTime(meta.dataset.seededAt) }) : "");
 }
 

@@ -10,10 +10,12 @@ import { t } from "./i18n.js";
  */
 export function chartSection({ id, title, chartLabel, chartClass = "", table, exports = null, controls = null, tableVisible = false }) {
   const chart = h("div", { class: `chart ${chartClass}`, role: "img", "aria-label": t("chartHint", { title: chartLabel }), id: `${id}-chart` });
+  // A table shown only to screen readers is no Tab stop: a keyboard user would land on a 1 px box
+  // with no visible focus. Shown, it takes the focus so that it can scroll sideways.
   const wrap = h("div", {
     id: `${id}-table`,
     class: tableVisible ? "table-wrap" : "table-wrap sr-only",
-    tabindex: "0",
+    tabindex: tableVisible ? "0" : null,
     role: "region",
     "aria-label": table.querySelector("caption")?.textContent || title,
   }, table);
@@ -27,10 +29,14 @@ export function chartSection({ id, title, chartLabel, chartClass = "", table, ex
       on: {
         click: () => {
           const open = wrap.classList.toggle("sr-only") === false;
+          if (open) wrap.setAttribute("tabindex", "0");
+          else wrap.removeAttribute("tabindex");
           toggle.setAttribute("aria-expanded", String(open));
+          toggle.setAttribute("aria-label", t(open ? "hideTableLabel" : "showTableLabel", { chart: title }));
           toggle.textContent = open ? t("hideTable") : t("showTable");
         },
       },
+      "aria-label": t("showTableLabel", { chart: title }),
     }, t("showTable"));
   }
   const section = h(
@@ -52,8 +58,8 @@ export function exportLinks(tableName, urlOf, embedChart = null) {
   return h(
     "div",
     { class: "exports no-print" },
-    h("a", { class: "button-small", href: urlOf("csv"), download: "", dataset: { export: "csv" }, "aria-label": t("exportLabel", { table: tableName, format: "CSV" }) }, t("exportCSV")),
-    h("a", { class: "button-small", href: urlOf("xlsx"), download: "", dataset: { export: "xlsx" }, "aria-label": t("exportLabel", { table: tableName, format: "Excel (XLSX)" }) }, t("exportXLSX")),
+    h("a", { class: "button-small", href: urlOf("csv"), download: "", dataset: { export: "csv" }, "aria-label": t("exportLabel", { button: t("exportCSV"), table: tableName }) }, t("exportCSV")),
+    h("a", { class: "button-small", href: urlOf("xlsx"), download: "", dataset: { export: "xlsx" }, "aria-label": t("exportLabel", { button: t("exportXLSX"), table: tableName }) }, t("exportXLSX")),
     embedChart
       ? h("button", { type: "button", class: "button-small", dataset: { embed: embedChart }, "aria-label": t("embedButtonLabel", { chart: tableName }) }, t("embedButton"))
       : null,

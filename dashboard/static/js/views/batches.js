@@ -7,7 +7,7 @@
 import { query } from "../api.js";
 import { batchFacts, mayPrintPosting, statusTable, stepCounts } from "../batch.js";
 import { wardFilterChoices } from "../choices.js";
-import { h, replace } from "../dom.js";
+import { h, replace, statusLine } from "../dom.js";
 import { formatNumber } from "../format.js";
 import { lang, nameOf, t, word } from "../i18n.js";
 import { mayOpen, pageTitle } from "../pages.js";
@@ -39,7 +39,9 @@ export async function listsPage(main, ctx) {
     p.groups.map((g) => h("option", { value: g.code, selected: g.code === group }, nameOf(g, l))))));
 
   const message = h("div", { id: "lists-message", class: "lists-message", role: "status", "aria-live": "polite" });
-  const body = h("div", { id: "lists-body", "aria-live": "polite" });
+  // The lists are not a live region (a change would read them all out): one sentence says what is shown.
+  const body = h("div", { id: "lists-body" });
+  const shown = statusLine("lists-status");
   main.append(
     h("p", { class: "intro" }, t("listsIntro"), " ", roleLine(user)),
     h("form", { class: "filters-inline no-print", id: "lists-filters", role: "search", "aria-label": t("filters"), on: { submit: (e) => e.preventDefault() } },
@@ -47,6 +49,7 @@ export async function listsPage(main, ctx) {
       h("div", { class: "field" }, h("label", { for: "l-group" }, t("groups")), groupSelect),
       mayOpen(user, "import") ? h("a", { class: "button-small", id: "lists-import", href: ctx.hrefFor({ page: "import", ward, group, upload: "" }), dataset: { nav: "" } }, t("nav_import")) : null),
     message,
+    shown,
     body,
   );
 
@@ -67,15 +70,24 @@ export async function listsPage(main, ctx) {
 
   const show = (batches, rules) => {
     if (!batches.length) {
+      shown.textContent = ward || group ? t("listsEmptyFiltered") : t("listsEmpty");
       replace(body, h("p", { class: "notice", id: "lists-empty" }, ward || group ? t("listsEmptyFiltered") : t("listsEmpty"), " ",
         mayOpen(user, "import") ? h("a", { href: ctx.hrefFor({ page: "import", ward, group, upload: "" }), dataset: { nav: "" } }, t("nav_import")) : null));
       return;
     }
+    shown.textContent = t("listsCount", { n: formatNumber(batches.length, l) });
     replace(body,
       h("p", { class: "note", id: "lists-count" }, t("listsCount", { n: formatNumber(batches.length, l) })),
       h("ul", { class: "batches" }, batches.map((b) => batchItem(b, rules))),
       batches.length >= first
-        ? h("button", { type: "button", class: "button-small", id: "lists-more", on: { click: () => { first += pageSize; load(); } } }, t("loadMore"))
+        ? h("button", { type: "button", class: "button-small", id: "lists-more", on: { click: async () => {
+          // The first list that "Xem thêm" brought takes the focus (the button is redrawn).
+          const from = first;
+          first += pageSize;
+          await load();
+          const item = body.querySelectorAll("ul.batches > li")[from];
+          (item?.querySelector("h2") || document.getElementById("lists-more"))?.focus();
+        } } }, t("loadMore"))
         : null);
   };
 

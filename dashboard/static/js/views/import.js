@@ -149,7 +149,9 @@ async function form(main, ctx) {
       hint ? h("span", { class: "note", id: `${id}-hint` }, hint) : null,
       error ? h("span", { class: "field-error", id: `${id}-error` }) : null);
 
-  const reportBox = h("div", { id: "import-report-box", "aria-live": "polite" });
+  // Not a live region: a report of thousands of rows would be read out. The report's title takes the
+  // focus when it is shown, and its status says the outcome in one sentence.
+  const reportBox = h("div", { id: "import-report-box" });
   const formEl = h("form", { class: "import-form", id: "import-form", novalidate: true, "aria-labelledby": "import-form-title",
     on: { submit: (e) => { e.preventDefault(); check(); } } },
   h("fieldset", { class: "import-step" },
@@ -354,7 +356,7 @@ function issuesPart(report) {
   const csv = report.reportUrl
     ? h("a", { class: "button-small", id: "import-report-csv", href: report.reportUrl.replace(/^\//, ""), download: "" }, t("importReportCSV"))
     : null;
-  return h("section", { class: "report-part", "aria-labelledby": "issues-title" },
+  return h("section", { class: "report-part" }, // not a landmark: its table's region has the same name
     h("div", { class: "card-head" }, h("h3", { id: "issues-title" }, t("importIssues", { n: formatNumber(report.issueCount, l) })), csv),
     truncated
       ? h("p", { class: "notice notice-warn", id: "issues-truncated" },
@@ -380,7 +382,7 @@ function previewPart(report) {
   const l = lang();
   if (!report.preview.length) return null;
   const money = (v) => (v == null ? "—" : formatVND(v, l));
-  return h("section", { class: "report-part", "aria-labelledby": "preview-title" },
+  return h("section", { class: "report-part" }, // not a landmark: its table's region has the same name
     h("h3", { id: "preview-title" }, t("importPreview", { n: formatNumber(report.preview.length, l), total: formatNumber(report.rows, l) })),
     h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-labelledby": "preview-title" },
       h("table", { class: "data preview", id: "import-preview" },

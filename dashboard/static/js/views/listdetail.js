@@ -4,7 +4,7 @@
 
 import { query } from "../api.js";
 import { batchFacts, mayPrintPosting, statusTable, stepCounts } from "../batch.js";
-import { h, replace } from "../dom.js";
+import { focusRow, h, replace, statusLine } from "../dom.js";
 import { formatDate, formatNumber, formatVND } from "../format.js";
 import { lang, nameOf, t, word } from "../i18n.js";
 import { lineActions } from "../lineactions.js";
@@ -30,8 +30,9 @@ export async function listDetailPage(main, ctx) {
   const back = h("a", { href: ctx.hrefFor({ batch: "", statuses: [] }), id: "ld-back", class: "back-link", dataset: { nav: "" } }, t("ldBack"));
   const head = h("div", { id: "ld-head" });
   const message = h("div", { id: "lists-message", class: "lists-message", role: "status", "aria-live": "polite" });
-  const body = h("div", { id: "ld-body", "aria-live": "polite" });
-  main.append(back, title, head, message, body);
+  const body = h("div", { id: "ld-body" });
+  const shown = statusLine("ld-status");
+  main.append(back, title, head, message, shown, body);
   document.title = `${t("appTitle")} — ${t("ldTitleLoading", { id: state.batch })}`;
 
   let batch = null;
@@ -153,11 +154,13 @@ export async function listDetailPage(main, ctx) {
 
   const more = async () => {
     body.setAttribute("aria-busy", "true");
+    const from = nodes.length;
     try {
       await loadLines();
       if (!ctx.isCurrent()) return;
       showLines();
-      document.getElementById("ld-shown")?.focus?.();
+      // The first line that "Xem thêm" brought takes the focus (the button is redrawn, or gone).
+      if (!focusRow(body, from)) document.getElementById("ld-more")?.focus();
     } catch (err) {
       replace(message, h("div", { class: "notice notice-refused", role: "alert" }, refusal(err)));
     } finally {

@@ -6,7 +6,7 @@
 // roles that may not see them in full; nothing is unmasked here.
 
 import { ApiError, hasOperation, query } from "../api.js";
-import { h, replace } from "../dom.js";
+import { focusRow, h, replace } from "../dom.js";
 import { formatDate, formatNumber, formatVND } from "../format.js";
 import { lang, nameOf, t, word } from "../i18n.js";
 import { LINE_SORTS, STATUSES, filterOf } from "../state.js";
@@ -58,7 +58,7 @@ export function linesExportURL(format, state, program) {
  * the disbursements arguments that select every matching line (for "all that match").
  */
 export function listsPanel({ ward, allowed, ctx, selection = null }) {
-  const body = h("div", { class: "lists-body", id: "lines-body", "aria-live": "polite" });
+  const body = h("div", { class: "lists-body", id: "lines-body" });
   const section = h("section", { class: "card card-lists", id: "lists", "aria-labelledby": "lists-title" },
     h("div", { class: "card-head" }, h("h2", { id: "lists-title" }, t("lists"))));
   if (!allowed) {
@@ -96,7 +96,8 @@ export function listsPanel({ ward, allowed, ctx, selection = null }) {
     h("select", { id: "lines-sort", on: { change: (e) => change({ lsort: e.target.value }) } },
       h("option", { value: "" }, "—"),
       LINE_SORTS.map((s) => h("option", { value: s, selected: s === state.lsort ? "" : null }, t(`lsort_${s}`)))));
-  const count = h("p", { class: "lines-count", id: "lines-count", title: t("linesCountLabel"), "aria-live": "polite" });
+  // One short sentence is announced, never the lines (the body is not a live region).
+  const count = h("p", { class: "lines-count", id: "lines-count", title: t("linesCountLabel"), role: "status" });
   const csv = h("a", { class: "button-small", id: "lines-export-csv", download: "" }, t("linesExportCsv"));
   const xlsx = h("a", { class: "button-small", id: "lines-export-xlsx", download: "" }, t("linesExportXlsx"));
   const refreshExport = () => {
@@ -176,7 +177,12 @@ export function listsPanel({ ward, allowed, ctx, selection = null }) {
       h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": t("listsCaption", { ward: nameOf(ward, l) }) },
         dataTable({ caption: t("listsCaption", { ward: nameOf(ward, l) }), columns, rows: edges, className: "lines" })),
       h("p", {}, t("shownOf", { shown: formatNumber(edges.length, l), total: formatNumber(conn.totalCount, l) })),
-      conn.pageInfo.hasNextPage ? h("button", { type: "button", class: "button", id: "lines-more", on: { click: () => load(seq) } }, t("loadMore")) : null,
+      conn.pageInfo.hasNextPage ? h("button", { type: "button", class: "button", id: "lines-more", on: { click: async () => {
+        // The first line that "Xem thêm" brought takes the focus (the button is redrawn, or gone).
+        const from = edges.length;
+        await load(seq);
+        if (!focusRow(body, from)) document.getElementById("lines-more")?.focus();
+      } } }, t("loadMore")) : null,
     );
   };
   restart();

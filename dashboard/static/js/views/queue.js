@@ -4,7 +4,7 @@
 // to be corrected rather than for a step, follow for the roles that return lines.
 
 import { query } from "../api.js";
-import { h, replace } from "../dom.js";
+import { h, replace, statusLine } from "../dom.js";
 import { formatDate, formatNumber, formatVND } from "../format.js";
 import { lang, nameOf, t, word } from "../i18n.js";
 import { pageTitle } from "../pages.js";
@@ -18,8 +18,9 @@ export async function queuePage(main, ctx) {
   const { user } = ctx;
   pageTitle(main, "queue");
   const message = h("div", { id: "queue-message", class: "lists-message", role: "status", "aria-live": "polite" });
-  const body = h("div", { id: "queue-body", "aria-live": "polite" });
-  main.append(h("p", { class: "intro" }, t(`queueRole_${user.role}`)), message, body);
+  const body = h("div", { id: "queue-body" });
+  const shown = statusLine("queue-status");
+  main.append(h("p", { class: "intro" }, t(`queueRole_${user.role}`)), message, shown, body);
 
   const load = async () => {
     body.setAttribute("aria-busy", "true");
@@ -55,6 +56,7 @@ export async function queuePage(main, ctx) {
         h("p", { class: "note" }, t("queueReturnedNote")),
         h("ul", { class: "queue-items" }, queue.returned.map(returnedItem))));
     }
+    shown.textContent = queue.items.length ? t("queueCount", { n: formatNumber(queue.totalCount, l), lines: formatNumber(queue.lines, l) }) : t("queueEmpty");
     replace(body, parts);
   };
 

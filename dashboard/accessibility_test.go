@@ -1,0 +1,149 @@
+package dashboard_test
+
+// Every page and state of the dashboard, the embeds, the posting list and the console audited by
+// axe-core in headless Chromium (browsertest.AssertAccessible), in Vietnamese and English, at 1440
+// and 390 px: no critical or serious violation, and the moderate ones each page keeps listed with
+// why. One server and one browser serve every check; each role has one tab.
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"hotro/dashboard"
+	"hotro/internal/app/apptest"
+	"hotro/internal/browsertest"
+	"hotro/internal/db/dbtest"
+	"hotro/internal/seed/seedtest"
+)
+
+// auditedPage is one page in one state, opened by one role's tab. A page another change adds is
+// one more line of accessiblePages.
+type auditedPage struct {
+	name string
+	who  string // "" (a visitor), or the demo account whose tab opens it
+	// open brings the tab to the state to audit (the language is set before; the width too).
+	open func(tb *tab, a *a11yRun)
+	kept []browsertest.Kept
+	langs []string // the languages the page has; nil: vi and en
+}
+
+// a11yRun is what the pages' open functions share: the server, the language in force.
+type a11yRun struct {
+	srv  *apptest.Server
+	lang string
+	// uploadSearch is the import page's URL with a checked list (made once, by the officer).
+	uploadSearch string
+}
+
+// openAndWait opens a dashboard URL and waits for it to be drawn, its lists loaded.
+func (tb *tab) openForAudit(srv *apptest.Server, search string) {
+	tb.t.Helper()
+	tb.open(srv, search)
+	tb.waitFor(`![...document.querySelectorAll("[aria-busy]")].some((el) => el.getAttribute("aria-busy") === "true")`)
+}
+
+var accessiblePages = []auditedPage{
+	{name: "public home", open: func(tb *tab, a *a11yRun) { tb.openForAudit(a.srv, "") }},
+	{name: "public ward page", open: func(tb *tab, a *a11yRun) { tb.openForAudit(a.srv, "?ward=05431") }},
+	{name: "embed dialog", open: func(tb *tab, a *a11yRun) {
+		tb.openForAudit(a.srv, "")
+		tb.do(chromedp.Evaluate[chromedp.Void](`document.getElementById("embed-open").click()`)) // in the phone's menu at 390 px
+		tb.waitFor(`document.getElementById("embed-dialog")?.open === true && document.getElementById("embed-preview").dataset.state === "drawn"`)
+	}},
+	{name: "sign-in", open: func(tb *tab, a *a11yRun) { tb.openForAudit(a.srv, "?page=signin") }},
+	{name: "signed-in home", who: "lanhdao", open: func(tb *tab, a *a11yRun) { tb.openForAudit(a.srv, "") }},
+	{name: "signed-in ward page", who: "canbo.quantrieu", open: func(tb *tab, a *a11yRun) { tb.openForAudit(a.srv, "?ward=05431") }},
+	{name: "work queue", who: "lanhdao", open: func(tb *tab, a *a11yRun) { tb.openForAudit(a.srv, "?page=queue") }},
+	{name: "lists", who: "canbo.quantrieu", open: func(tb *tab, a *a11yRun) { tb.openForAudit(a.srv, "?page=lists") }},
+	{name: "lists, step dialog open", who: "canbo.quantrieu", open: func(tb *tab, a *a11yRun) {
+		tb.openForAudit(a.srv, "?page=lists")
+		tb.do(chromedp.Evaluate[chromedp.Void](`document.querySelector("[data-step]").click()`))
+		tb.waitFor(`document.getElementById("step-dialog")?.open === true`)
+	}},
+	{name: "import form", who: "canbo.quantrieu", open: func(tb *tab, a *a11yRun) { tb.openForAudit(a.srv, "?page=import") }},
+	{name: "import report with errors", who: "canbo.quantrieu", open: func(tb *tab, a *a11yRun) {
+		tb.openForAudit(a.srv, "?page=import&group=HO_NGHEO")
+		bad := append([]listRow{}, poorHouseholds...)
+		bad[1].CitizenID = "12345"
+		tb.do(chromedp.SetUploadFiles(chromedp.CSS("#i-file"), []string{writeList(tb.t, "ho-ngheo-loi.csv", bad)}))
+		tb.click("#i-check")
+		tb.waitFor(`document.querySelector("#import-report")?.dataset.status === "HAS_ERRORS" && document.body.dataset.state === "ready"`)
+	}},
+	{name: "import report, ready", who: "canbo.quantrieu", open: func(tb *tab, a *a11yRun) {
+		tb.openForAudit(a.srv, a.uploadSearch)
+		tb.waitFor(`document.querySelector("#import-report")?.dataset.status === "READY"`)
+	}},
+	{name: "audit", who: "quantri", open: func(tb *tab, a *a11yRun) { tb.openForAudit(a.srv, "?page=audit") }},
+	{name: "posting list", who: "canbo.quantrieu", langs: []string{"vi"}, open: func(tb *tab, a *a11yRun) {
+		tb.do(chromedp.Navigate(a.srv.URL + "/wards/05431/posting?draft=1"))
+		tb.waitFor(`document.readyState === "complete"`)
+	}},
+	{name: "console", who: "phantich", langs: []string{"vi"}, open: func(tb *tab, a *a11yRun) {
+		tb.do(chromedp.Navigate(a.srv.URL + "/graphiql"))
+		tb.waitFor(`document.querySelector(".graphiql-container") !== null && document.querySelector(".CodeMirror") !== null`)
+	}},
+}
+
+func init() {
+	for _, chart := range dashboard.EmbedCharts {
+		accessiblePages = append(accessiblePages, auditedPage{name: "embed " + chart, open: func(tb *tab, a *a11yRun) {
+			tb.do(chromedp.Navigate(a.srv.URL + "/embed/" + chart + "?lang=" + a.lang))
+			tb.waitFor(`["drawn", "error"].includes(document.body.dataset.state)`)
+		}})
+	}
+}
+
+func TestEveryPageIsAccessible(t *testing.T) {
+	d, err := seedtest.Fresh(t, dbtest.Dialects()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := &a11yRun{srv: apptest.Start(t, d, nil)}
+	tabs := map[string]*tab{}
+	tabOf := func(who string) *tab {
+		if tabs[who] == nil {
+			tabs[who] = newTabFor(t, 1440, 10*time.Minute)
+			if who != "" {
+				signIn(t, tabs[who], run.srv, who)
+			}
+		}
+		return tabs[who]
+	}
+	// A clean list, checked once and kept: the ready report, which the URL reopens.
+	officer := tabOf("canbo.quantrieu")
+	officer.openForAudit(run.srv, "?page=import&group=HO_NGHEO")
+	officer.fill("#i-listed", "20/04/2020")
+	officer.do(chromedp.SetUploadFiles(chromedp.CSS("#i-file"), []string{writeList(t, "ho-ngheo-quan-trieu.csv", poorHouseholds)}))
+	officer.click("#i-check")
+	officer.waitFor(`document.querySelector("#import-report")?.dataset.status === "READY" && location.search.includes("upload=")`)
+	run.uploadSearch = "?" + strings.TrimPrefix(eval[string](officer, `location.search`), "?")
+
+	for _, lang := range []string{"vi", "en"} {
+		run.lang = lang
+		for _, width := range []int64{1440, 390} {
+			for _, p := range accessiblePages {
+				if p.langs != nil && !strings.Contains(strings.Join(p.langs, " "), lang) {
+					continue
+				}
+				label := fmt.Sprintf("%s, %s, %d px", p.name, lang, width)
+				tb := tabOf(p.who)
+				tb.t = t
+				tb.do(tb.viewport(width))
+				tb.do(chromedp.Navigate(run.srv.URL + "/favicon.svg"))
+				eval[bool](tb, fmt.Sprintf(`(localStorage.setItem("hotro.lang", %q), true)`, lang))
+				start := time.Now()
+				p.open(tb, run)
+				opened := time.Since(start)
+				browsertest.AssertAccessible(t, tb.ctx, label, p.kept...)
+				t.Logf("%s: opened in %v, audited in %v", label, opened.Round(time.Millisecond), (time.Since(start) - opened).Round(time.Millisecond))
+			}
+		}
+	}
+	for _, tb := range tabs {
+		tb.checkClean()
+	}
+}
