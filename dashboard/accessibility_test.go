@@ -26,8 +26,8 @@ type auditedPage struct {
 	name string
 	who  string // "" (a visitor), or the demo account whose tab opens it
 	// open brings the tab to the state to audit (the language is set before; the width too).
-	open func(tb *tab, a *a11yRun)
-	kept []browsertest.Kept
+	open  func(tb *tab, a *a11yRun)
+	kept  []browsertest.Kept
 	langs []string // the languages the page has; nil: vi and en
 }
 

@@ -205,6 +205,14 @@
         set(ta, "lang", "vi");
       });
     });
+    // An editor's scroller is a Tab stop (a keyboard scrolls it), named after its editor.
+    root.querySelectorAll(".CodeMirror-scroll").forEach(function (scroller) {
+      var ta = scroller.parentNode.querySelector("textarea");
+      set(scroller, "tabindex", "0");
+      set(scroller, "role", "group");
+      set(scroller, "aria-label", ((ta && ta.getAttribute("aria-label")) || "Trình soạn") + ": cuộn");
+      set(scroller, "lang", "vi");
+    });
     // The variables' editor comes first in the tools, the headers' second.
     root.querySelectorAll(".graphiql-editor-tool > .graphiql-editor").forEach(function (tool, i) {
       var ta = tool.querySelector("textarea");

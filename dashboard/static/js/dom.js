@@ -52,6 +52,29 @@ export function focusRow(container, index) {
   return true;
 }
 
+const focusable = 'a[href], button:not([disabled]), textarea:not([disabled]), input:not([disabled]), select:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+/**
+ * Keeps Tab and Shift+Tab inside a modal dialog: from its last control Tab goes to its first, and
+ * back (a modal <dialog> alone lets the focus out to the page's body).
+ */
+export function trapFocus(dialog) {
+  dialog.addEventListener("keydown", (e) => {
+    if (e.key !== "Tab") return;
+    const items = [...dialog.querySelectorAll(focusable)].filter((x) => x.offsetParent !== null || x === document.activeElement);
+    if (items.length === 0) return;
+    const first = items[0];
+    const last = items[items.length - 1];
+    if (e.shiftKey && (document.activeElement === first || !dialog.contains(document.activeElement))) {
+      e.preventDefault();
+      last.focus();
+    } else if (!e.shiftKey && (document.activeElement === last || !dialog.contains(document.activeElement))) {
+      e.preventDefault();
+      first.focus();
+    }
+  });
+}
+
 /** Replaces the element's children. */
 export function replace(el, ...children) {
   el.replaceChildren();

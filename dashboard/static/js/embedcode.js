@@ -1,7 +1,7 @@
 // The "embed on the portal" dialog: builds the one-line script (and a plain iframe) that shows the
 // current view's figures as an embedded chart on the city portal, with a live preview.
 
-import { h, replace } from "./dom.js";
+import { h, replace, trapFocus } from "./dom.js";
 import { describeFilters } from "./filters.js";
 import { lang, t } from "./i18n.js";
 import { filterOf } from "./state.js";
@@ -54,7 +54,6 @@ function select(id, label, options, value, onChange) {
       options.map(([v, text, attrs = {}]) => h("option", { value: v, selected: v === value, ...attrs }, text))));
 }
 
-const focusable = 'a[href], button:not([disabled]), textarea:not([disabled]), input:not([disabled]), select:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 /**
  * Opens the dialog for the view state, with chart chosen first; opener gets the focus back when it
@@ -166,20 +165,7 @@ export function openEmbedDialog({ state, meta, chart = "wards", opener = null, m
   window.addEventListener("message", onMessage);
 
   // Tab and Shift+Tab stay in the dialog; Escape closes it (the browser's "cancel").
-  dialog.addEventListener("keydown", (e) => {
-    if (e.key !== "Tab") return;
-    const items = [...dialog.querySelectorAll(focusable)].filter((x) => x.offsetParent !== null || x === document.activeElement);
-    if (items.length === 0) return;
-    const first = items[0];
-    const last = items[items.length - 1];
-    if (e.shiftKey && document.activeElement === first) {
-      e.preventDefault();
-      last.focus();
-    } else if (!e.shiftKey && document.activeElement === last) {
-      e.preventDefault();
-      first.focus();
-    }
-  });
+  trapFocus(dialog);
   const close = () => dialog.close();
   closeTop.addEventListener("click", close);
   closeBottom.addEventListener("click", close);

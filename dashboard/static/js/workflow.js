@@ -3,7 +3,7 @@
 // how many lines and how much money will move, for a whole list or some of its lines.
 
 import { query } from "./api.js";
-import { h, replace } from "./dom.js";
+import { h, replace, trapFocus } from "./dom.js";
 import { formatDate, formatNumber, formatVND, parseDate } from "./format.js";
 import { lang, nameOf, t, word } from "./i18n.js";
 
@@ -133,6 +133,7 @@ export function openStepDialog({ batch, step, to, from, lines, amount, opener, o
   // While the step is being recorded Escape must not close the dialog: its answer, or the server's
   // refusal, is shown in it.
   dialog.addEventListener("cancel", (e) => { if (confirm.disabled) e.preventDefault(); });
+  trapFocus(dialog); // Tab stays in the dialog; Escape closes it (the browser's "cancel")
   document.body.append(dialog);
   dialog.showModal();
   (dialog.querySelector("input, select, textarea") || confirm).focus();
