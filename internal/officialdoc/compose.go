@@ -40,6 +40,7 @@ const (
 	sizePageNumber = 14.0
 
 	firstLineIndentMM = 12.7
+	signSpaceMM       = 25.0 // between the position and the signer's name, to sign and stamp
 	paragraphSpacePt  = 6.0
 	lineSpacing       = 1.15 // times the size
 )
@@ -97,7 +98,7 @@ type block struct {
 
 // layout is the whole document, laid out once for both formats.
 type layout struct {
-	parentBody, issuingBody string
+	parentBody, issuingBody string // a line break in them is kept
 	number                  string // "Số: 123/BC-UBND"
 	dateLine                string
 	kind, subject           string
@@ -111,8 +112,8 @@ type layout struct {
 // compose lays r out. r must be valid.
 func compose(r Report) (layout, error) {
 	l := layout{
-		parentBody:  upper(r.ParentBody),
-		issuingBody: upper(r.IssuingBody),
+		parentBody:  upperLines(r.ParentBody),
+		issuingBody: upperLines(r.IssuingBody),
 		number:      "Số: " + clean(r.Number),
 		dateLine:    dateLine(clean(r.Place), r.Date),
 		kind:        upper(r.Kind),
@@ -281,50 +282,5 @@ func roman(n int) string {
 			n -= p.v
 		}
 	}
-	return b.String()
-}
-
-// plainText is the document's text, block by block, as a reader reads it: for golden tests and the
-// checks that both formats say the same.
-func (l layout) plainText() string {
-	var b strings.Builder
-	line := func(s string) {
-		if s != "" {
-			b.WriteString(s)
-			b.WriteByte('\n')
-		}
-	}
-	line(l.parentBody)
-	line(l.issuingBody)
-	line(l.number)
-	line(nationLine)
-	line(mottoLine)
-	line(l.dateLine)
-	line(l.kind)
-	line(l.subject)
-	for _, bl := range l.body {
-		switch {
-		case bl.para != nil:
-			var s strings.Builder
-			for _, r := range bl.para.runs {
-				s.WriteString(r.text)
-			}
-			line(s.String())
-		case bl.table != nil:
-			line(strings.Join(bl.table.header, " | "))
-			for _, row := range bl.table.rows {
-				line(strings.Join(row, " | "))
-			}
-		case bl.picture != nil:
-			line("[biểu đồ]")
-		}
-	}
-	line("Nơi nhận:")
-	for _, r := range l.recipients {
-		line(r)
-	}
-	line(l.authority)
-	line(l.position)
-	line(l.signerName)
 	return b.String()
 }

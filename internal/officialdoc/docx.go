@@ -99,7 +99,7 @@ func coreProps(l layout, day time.Time) string {
 	return xmlHd + `<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" ` +
 		`xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" ` +
 		`xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">` +
-		`<dc:title>` + esc(l.title) + `</dc:title><dc:creator>` + esc(l.issuingBody) + `</dc:creator>` +
+		`<dc:title>` + esc(l.title) + `</dc:title><dc:creator>` + esc(strings.ReplaceAll(l.issuingBody, "\n", " ")) + `</dc:creator>` +
 		`<dc:language>vi-VN</dc:language>` +
 		`<dcterms:created xsi:type="dcterms:W3CDTF">` + day.Format(time.RFC3339) + `</dcterms:created>` +
 		`</cp:coreProperties>`
@@ -187,7 +187,7 @@ func (d *docxWriter) pPr(p pPr) {
 		b.WriteString(`<w:keepNext/>`)
 	}
 	if p.ruleAbove {
-		b.WriteString(`<w:pBdr><w:top w:val="single" w:sz="6" w:space="1" w:color="000000"/></w:pBdr>`)
+		b.WriteString(`<w:pBdr><w:top w:val="single" w:sz="6" w:space="0" w:color="000000"/></w:pBdr>`)
 	}
 	switch {
 	case p.exactLinePt > 0:
@@ -229,10 +229,34 @@ func (d *docxWriter) para(p pPr, size float64, runs ...run) {
 	d.b.WriteString(`</w:p>`)
 }
 
+// brokenPara writes r (its line breaks kept) in balanced lines at most widthMM wide, broken where
+// the PDF breaks them.
+func (d *docxWriter) brokenPara(p pPr, size float64, r run, widthMM float64) []line {
+	lines := headingLines(r.text, r.bold, r.italic, size, widthMM)
+	d.b.WriteString(`<w:p>`)
+	d.pPr(p)
+	for i, ln := range lines {
+		if i > 0 {
+			d.b.WriteString(`<w:r><w:br/></w:r>`)
+		}
+		var words []string
+		for _, w := range ln.words {
+			var s strings.Builder
+			for _, pt := range w.parts {
+				s.WriteString(pt.text)
+			}
+			words = append(words, s.String())
+		}
+		d.run(run{text: strings.Join(words, " "), bold: r.bold, italic: r.italic}, size)
+	}
+	d.b.WriteString(`</w:p>`)
+	return lines
+}
+
 // rule is an empty paragraph whose top border is a rule widthMM long, centred in a column columnMM wide.
 func (d *docxWriter) rule(widthMM, columnMM float64) {
 	side := max(0, (columnMM-widthMM)/2)
-	d.para(pPr{align: alignCenter, leftMM: side, rightMM: side, ruleAbove: true, exactLinePt: 6}, 6)
+	d.para(pPr{align: alignCenter, leftMM: side, rightMM: side, ruleAbove: true, beforePt: 4, exactLinePt: 4}, 4)
 }
 
 // layoutTable opens a table without borders or cell margins, for the heading and the signature.
@@ -242,9 +266,10 @@ func (d *docxWriter) layoutTable(widthsMM ...float64) {
 	for _, w := range widthsMM {
 		total += twips(w)
 	}
-	fmt.Fprintf(b, `<w:tbl><w:tblPr><w:tblW w:w="%d" w:type="dxa"/><w:tblLayout w:type="fixed"/>`, total)
+	// The children of tblPr in the schema's order (Word refuses another).
+	fmt.Fprintf(b, `<w:tbl><w:tblPr><w:tblW w:w="%d" w:type="dxa"/>`, total)
 	b.WriteString(`<w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders>`)
-	b.WriteString(`<w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>`)
+	b.WriteString(`<w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>`)
 	b.WriteString(`<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid>`)
 	for _, w := range widthsMM {
 		fmt.Fprintf(b, `<w:gridCol w:w="%d"/>`, twips(w))
@@ -294,10 +319,9 @@ func (d *docxWriter) heading(l layout) {
 	b.WriteString(`<w:tr>`)
 	d.cell(issuerColumnMM, func() {
 		if l.parentBody != "" {
-			d.para(center, sizeBodies, run{text: l.parentBody})
+			d.brokenPara(center, sizeBodies, run{text: l.parentBody}, issuerColumnMM)
 		}
-		d.para(center, sizeBodies, run{text: l.issuingBody, bold: true})
-		lines := wrap([]run{{text: l.issuingBody, bold: true}}, sizeBodies, issuerColumnMM, issuerColumnMM)
+		lines := d.brokenPara(center, sizeBodies, run{text: l.issuingBody, bold: true}, issuerColumnMM)
 		d.rule(widest(lines)*0.4, issuerColumnMM)
 	})
 	d.cell(nationColumnMM, func() {
@@ -315,9 +339,8 @@ func (d *docxWriter) heading(l layout) {
 	b.WriteString(`</w:tr></w:tbl>`)
 
 	d.para(pPr{align: alignCenter, single: true, beforePt: 18}, sizeTitle, run{text: l.kind, bold: true})
-	side := 15.0
-	d.para(pPr{align: alignCenter, single: true, leftMM: side, rightMM: side}, sizeTitle, run{text: l.subject, bold: true})
-	lines := wrap([]run{{text: l.subject, bold: true}}, sizeTitle, textWidthMMAll-2*side, textWidthMMAll-2*side)
+	// The subject's lines break where the PDF breaks them (30 mm narrower than the text).
+	lines := d.brokenPara(pPr{align: alignCenter, single: true}, sizeTitle, run{text: l.subject, bold: true}, textWidthMMAll-30)
 	d.rule(widest(lines)*0.4, textWidthMMAll)
 	d.para(pPr{align: alignLeft, exactLinePt: 8}, 8)
 }
@@ -328,12 +351,12 @@ func (d *docxWriter) table(t table) {
 	for _, w := range t.widthsMM {
 		total += twips(w)
 	}
-	fmt.Fprintf(b, `<w:tbl><w:tblPr><w:tblW w:w="%d" w:type="dxa"/><w:tblLayout w:type="fixed"/>`, total)
+	fmt.Fprintf(b, `<w:tbl><w:tblPr><w:tblW w:w="%d" w:type="dxa"/>`, total)
 	b.WriteString(`<w:tblBorders>`)
 	for _, side := range []string{"top", "left", "bottom", "right", "insideH", "insideV"} {
 		fmt.Fprintf(b, `<w:%s w:val="single" w:sz="4" w:space="0" w:color="000000"/>`, side)
 	}
-	b.WriteString(`</w:tblBorders><w:tblCellMar><w:top w:w="34" w:type="dxa"/><w:left w:w="68" w:type="dxa"/><w:bottom w:w="34" w:type="dxa"/><w:right w:w="68" w:type="dxa"/></w:tblCellMar>`)
+	b.WriteString(`</w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:top w:w="34" w:type="dxa"/><w:left w:w="68" w:type="dxa"/><w:bottom w:w="34" w:type="dxa"/><w:right w:w="68" w:type="dxa"/></w:tblCellMar>`)
 	b.WriteString(`<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid>`)
 	for _, w := range t.widthsMM {
 		fmt.Fprintf(b, `<w:gridCol w:w="%d"/>`, twips(w))
@@ -406,7 +429,7 @@ func (d *docxWriter) closing(l layout) {
 			}
 			d.para(p, sizeSignature, run{text: s, bold: true})
 		}
-		d.para(pPr{align: alignCenter, single: true, beforePt: 80}, sizeSignature, run{text: l.signerName, bold: true})
+		d.para(pPr{align: alignCenter, single: true, beforePt: signSpaceMM / ptMM}, sizeSignature, run{text: l.signerName, bold: true})
 	})
 	b.WriteString(`</w:tr></w:tbl>`)
 	d.para(pPr{align: alignLeft, single: true}, sizeBody)

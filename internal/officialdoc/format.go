@@ -52,6 +52,18 @@ func clean(s string) string {
 // upper writes s in capitals, as the decree writes bodies, kinds and positions.
 func upper(s string) string { return strings.ToUpper(clean(s)) }
 
+// upperLines is upper for text whose line breaks are kept (the bodies of the heading: "ỦY BAN NHÂN
+// DÂN\nTHÀNH PHỐ THÁI NGUYÊN" breaks where the office wants).
+func upperLines(s string) string {
+	var lines []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = upper(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
 // recipientLines adds the dash before each recipient and the decree's punctuation after: ";" after
 // each line but the last, "." after the last.
 func recipientLines(recipients []string) []string {

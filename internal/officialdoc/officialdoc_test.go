@@ -112,6 +112,8 @@ func paragraphs(t *testing.T, part []byte) []string {
 				cur.Reset()
 			case "t":
 				inText = true
+			case "br", "tab":
+				cur.WriteByte(' ')
 			}
 		case xml.EndElement:
 			switch {

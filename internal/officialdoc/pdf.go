@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
@@ -42,7 +43,7 @@ func WritePDF(w io.Writer, r Report) error {
 	f.SetModificationDate(day)
 	f.SetCatalogSort(true)
 	f.SetTitle(l.title, true)
-	f.SetAuthor(l.issuingBody, true)
+	f.SetAuthor(strings.ReplaceAll(l.issuingBody, "\n", " "), true)
 	f.SetCreator("hotro", true)
 	f.SetProducer("hotro", true)
 	f.SetLang("vi-VN")
@@ -58,11 +59,18 @@ func WritePDF(w io.Writer, r Report) error {
 	f.AddPage()
 	p.heading(l)
 	for i, b := range l.body {
-		var next *block
-		if i+1 < len(l.body) {
-			next = &l.body[i+1]
+		if b.para != nil && b.para.keepNext {
+			// A heading stays with what follows it: the chain of kept blocks and the first of the rest.
+			need := 0.0
+			for _, next := range l.body[i:] {
+				need += p.heightOf(next)
+				if next.para == nil || !next.para.keepNext {
+					break
+				}
+			}
+			p.room(need)
 		}
-		p.block(b, next)
+		p.block(b)
 	}
 	p.closing(l)
 	if err := f.Error(); err != nil {
@@ -105,9 +113,10 @@ func (p *pdfWriter) room(heightMM float64) {
 	}
 }
 
-// centred writes lines of one style centred in the column [x, x+width] from y, and returns the y below.
+// centred writes s in one style, its line breaks kept, in balanced lines centred in the column [x, x+width], from y; it
+// returns the y below and the lines.
 func (p *pdfWriter) centred(s string, isBold, isItalic bool, size, x, width, y float64) (float64, []line) {
-	lines := wrap([]run{{text: s, bold: isBold, italic: isItalic}}, size, width, width)
+	lines := headingLines(s, isBold, isItalic, size, width)
 	for _, ln := range lines {
 		y += lineHeightMM(size)
 		p.drawLine(ln, size, x+(width-ln.widthMM)/2, y-lineHeightMM(size)*0.25, 0)
@@ -143,13 +152,13 @@ func (p *pdfWriter) heading(l layout) {
 		y, _ = p.centred(l.parentBody, false, false, sizeBodies, left, issuerColumnMM, y)
 	}
 	y, lines := p.centred(l.issuingBody, true, false, sizeBodies, left, issuerColumnMM, y)
-	p.rule(left+issuerColumnMM/2, widest(lines)*0.4, y+0.8)
-	leftBottom := y + 0.8
+	p.rule(left+issuerColumnMM/2, widest(lines)*0.4, y+1.8)
+	leftBottom := y + 1.8
 
 	ry, _ := p.centred(nationLine, true, false, sizeNation, right, nationColumnMM, top)
 	ry, lines = p.centred(mottoLine, true, false, sizeMotto, right, nationColumnMM, ry)
-	p.rule(right+nationColumnMM/2, widest(lines), ry+0.8)
-	rightBottom := ry + 0.8
+	p.rule(right+nationColumnMM/2, widest(lines), ry+1.8)
+	rightBottom := ry + 1.8
 
 	y = max(leftBottom, rightBottom) + 2
 	p.centred(l.number, false, false, sizeNumber, left, issuerColumnMM, y+(lineHeightMM(sizeDate)-lineHeightMM(sizeNumber)))
@@ -157,14 +166,18 @@ func (p *pdfWriter) heading(l layout) {
 
 	y += 8
 	y, _ = p.centred(l.kind, true, false, sizeTitle, marginLeftMM, textWidthMMAll, y)
+	// The subject is set 30 mm narrower than the text, in balanced lines.
 	y, lines = p.centred(l.subject, true, false, sizeTitle, marginLeftMM+15, textWidthMMAll-30, y)
-	p.rule(marginLeftMM+textWidthMMAll/2, widest(lines)*0.4, y+1)
+	p.rule(marginLeftMM+textWidthMMAll/2, widest(lines)*0.4, y+2.2)
 	p.f.SetY(y + 7)
 }
 
-// heightOf is how tall b is drawn, in mm (a table: its header and two rows, what keeps a heading with it).
+// heightOf is how much of b must follow a heading on its page, in mm: a heading whole, two lines of
+// a paragraph, a table's header and two rows, a picture whole.
 func (p *pdfWriter) heightOf(b block) float64 {
 	switch {
+	case b.para != nil && b.para.keepNext:
+		return float64(len(p.paraLines(*b.para)))*lineHeightMM(b.para.size) + paragraphSpacePt*ptMM
 	case b.para != nil:
 		return float64(min(2, len(p.paraLines(*b.para)))) * lineHeightMM(b.para.size)
 	case b.table != nil:
@@ -183,12 +196,9 @@ func (p *pdfWriter) paraLines(para paragraph) []line {
 	return wrap(para.runs, para.size, first, textWidthMMAll)
 }
 
-func (p *pdfWriter) block(b block, next *block) {
+func (p *pdfWriter) block(b block) {
 	switch {
 	case b.para != nil:
-		if b.para.keepNext && next != nil {
-			p.room(p.heightOf(b) + p.heightOf(*next))
-		}
 		p.paragraph(*b.para)
 	case b.table != nil:
 		p.table(*b.table)
@@ -300,7 +310,7 @@ func (p *pdfWriter) picture(pic picture) {
 // closing draws "Nơi nhận" on the left and the signature block on the right, on one page.
 func (p *pdfWriter) closing(l layout) {
 	f := p.f
-	signSpace := 28.0
+	signSpace := signSpaceMM
 	sigLines := 0
 	for _, s := range []string{l.authority, l.position, l.signerName} {
 		if s != "" {

@@ -15,7 +15,8 @@ import (
 type Report struct {
 	// ParentBody is the body above the issuer ("UBND TỈNH THÁI NGUYÊN"); empty when there is none.
 	ParentBody string
-	// IssuingBody is who issues the report ("UỶ BAN NHÂN DÂN THÀNH PHỐ THÁI NGUYÊN"); written in capitals.
+	// IssuingBody is who issues the report ("Ủy ban nhân dân\nthành phố Thái Nguyên"), written in
+	// capitals; a line break in it (or in ParentBody) is kept, as the office sets the heading.
 	IssuingBody string
 	// Number is the number and symbol, "123/BC-UBND", written after "Số: ".
 	Number string

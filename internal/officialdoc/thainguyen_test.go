@@ -64,7 +64,7 @@ func thaiNguyenReport() Report {
 	alloc := func(n int64) *int64 { return &n }
 	return Report{
 		ParentBody:  "UBND tỉnh Thái Nguyên",
-		IssuingBody: "Ủy ban nhân dân thành phố Thái Nguyên",
+		IssuingBody: "Ủy ban nhân dân\nthành phố Thái Nguyên",
 		Number:      "123/BC-UBND",
 		Place:       "Thái Nguyên",
 		Date:        time.Date(2020, 5, 20, 0, 0, 0, 0, time.UTC),

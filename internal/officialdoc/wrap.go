@@ -91,3 +91,31 @@ func widest(lines []line) float64 {
 	}
 	return w
 }
+
+// headingLines sets s, whose line breaks are kept, in balanced lines at most widthMM wide.
+func headingLines(s string, isBold, isItalic bool, size, widthMM float64) []line {
+	var lines []line
+	for _, piece := range strings.Split(s, "\n") {
+		lines = append(lines, balanced([]run{{text: piece, bold: isBold, italic: isItalic}}, size, widthMM)...)
+	}
+	return lines
+}
+
+// balanced wraps runs into as few lines as at most widthMM allows, but as even as can be, as a
+// heading is set ("ỦY BAN NHÂN DÂN / THÀNH PHỐ THÁI NGUYÊN", not "… THÀNH / PHỐ …").
+func balanced(runs []run, size, widthMM float64) []line {
+	lines := wrap(runs, size, widthMM, widthMM)
+	if len(lines) <= 1 {
+		return lines
+	}
+	lo, hi := 0.0, widthMM
+	for range 30 {
+		mid := (lo + hi) / 2
+		if len(wrap(runs, size, mid, mid)) == len(lines) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return wrap(runs, size, hi, hi)
+}
