@@ -87,3 +87,14 @@ func textWidthMM(f face, size float64, s string) float64 {
 	}
 	return units / upem * size * 25.4 / 72
 }
+
+// drawable says whether every vendored face has a glyph for r.
+func drawable(r rune) bool {
+	var buf sfnt.Buffer
+	for _, f := range parsedFonts() {
+		if g, err := f.GlyphIndex(&buf, r); err != nil || g == 0 {
+			return false
+		}
+	}
+	return true
+}

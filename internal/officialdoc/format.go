@@ -37,12 +37,16 @@ func dateLine(place string, d time.Time) string {
 }
 
 // clean makes s safe and uniform to print: composed (NFC, so every Vietnamese letter is one glyph
-// of the font), control characters and line breaks turned into single spaces, trimmed.
+// of the font), control and format characters and line breaks turned into single spaces, a
+// character the font cannot draw (an emoji, Chinese) into "?" so both formats show the same, trimmed.
 func clean(s string) string {
 	s = norm.NFC.String(s)
 	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == unicode.ReplacementChar {
+		switch {
+		case unicode.IsControl(r), unicode.Is(unicode.Cf, r), unicode.IsSpace(r), r == unicode.ReplacementChar:
 			return ' '
+		case !drawable(r):
+			return '?'
 		}
 		return r
 	}, s)

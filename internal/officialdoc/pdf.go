@@ -21,8 +21,15 @@ const ptMM = 25.4 / 72
 func lineHeightMM(size float64) float64 { return size * lineSpacing * ptMM }
 
 // WritePDF writes r as a PDF: A4, the decree's layout, Liberation Serif embedded.
-func WritePDF(w io.Writer, r Report) error {
+func WritePDF(w io.Writer, r Report) (err error) {
 	const op = "officialdoc: pdf"
+	defer func() {
+		// fpdf panics on some input it cannot encode; clean keeps such input out, and this keeps a
+		// case it missed from taking the server down.
+		if p := recover(); p != nil {
+			err = errs.E(op, errs.Internal, fmt.Errorf("fpdf: %v", p))
+		}
+	}()
 	if err := r.Validate(); err != nil {
 		return err
 	}

@@ -108,7 +108,8 @@ type Bar struct {
 
 // Limits on what a report may hold: a report far larger is a mistake (or an attack), not a report.
 const (
-	maxRows      = 2000 // rows of one table, bars of the chart, recipients, paragraphs
+	maxRows      = 2000 // rows of one table, recipients, paragraphs
+	maxBars      = 40   // bars of the chart, which must fit on a page (a city has some 30 wards)
 	maxTextRunes = 4000 // one text field or paragraph
 )
 
@@ -145,12 +146,15 @@ func (r Report) Validate() error {
 	}{
 		{"đoạn mở đầu", len(r.Opening)}, {"đoạn kết", len(r.Closing)}, {"nơi nhận", len(r.Recipients)},
 		{"dòng theo đợt", len(f.ByRound)}, {"dòng theo nhóm", len(f.ByGroup)}, {"dòng theo phường, xã", len(f.ByWard)},
-		{"dòng nguồn kinh phí", len(f.Funds)}, {"cột biểu đồ", len(f.Chart.Bars)},
+		{"dòng nguồn kinh phí", len(f.Funds)},
 	}
 	for _, l := range lists {
 		if l.n > maxRows {
 			problems = append(problems, fmt.Sprintf("quá nhiều %s (%d, tối đa %d)", l.what, l.n, maxRows))
 		}
+	}
+	if n := len(f.Chart.Bars); n > maxBars {
+		problems = append(problems, fmt.Sprintf("biểu đồ có quá nhiều cột (%d, tối đa %d: chọn các phường, xã cần vẽ)", n, maxBars))
 	}
 	negative := false
 	checkTotals := func(t Totals) {

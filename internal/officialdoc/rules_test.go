@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"io"
 	"io/fs"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -70,6 +71,7 @@ func TestInvalidReportIsRefused(t *testing.T) {
 		{"negative amount", func(r *Report) { r.Figures.ByWard[3].AmountPaid = -1 }, "số liệu không được âm"},
 		{"negative allocation", func(r *Report) { n := int64(-5); r.Figures.Funds[0].Allocated = &n }, "số liệu không được âm"},
 		{"too many wards", func(r *Report) { r.Figures.ByWard = make([]Row, maxRows+1) }, "quá nhiều dòng theo phường, xã"},
+		{"a chart too tall for a page", func(r *Report) { r.Figures.Chart.Bars = make([]Bar, maxBars+1) }, "biểu đồ có quá nhiều cột"},
 		{"a huge paragraph", func(r *Report) { r.Closing = []string{strings.Repeat("á", maxTextRunes+1)} }, "dài quá"},
 		{"not UTF-8", func(r *Report) { r.Subject = "B\xc3o cáo" }, "không phải UTF-8"},
 	}
@@ -142,5 +144,60 @@ func TestVendoredFonts(t *testing.T) {
 		if g, err := font.GlyphIndex(nil, r); err != nil || g == 0 {
 			t.Errorf("Liberation Serif has no glyph for %q", r)
 		}
+	}
+}
+
+// Text from the database is printed as text: markup stays literal in the DOCX, a character the
+// font cannot draw becomes "?" in both formats (fpdf would panic on some), and control and
+// direction-changing characters are gone.
+func TestHostileText(t *testing.T) {
+	r := thaiNguyenReport()
+	r.Subject = "Báo cáo 😀 漢 \u202e\x00 phường \U0010FFFF cũ"
+	r.Figures.ByWard[0].Name = `</w:t></w:r><w:p>&amp; "q" ]]>`
+	docx, pdf := writeBoth(t, r)
+	paras := docxParagraphs(t, docx)
+	for _, want := range []string{"Báo cáo ? ? phường ? cũ", `</w:t></w:r><w:p>&amp; "q" ]]>`} {
+		if !slices.Contains(paras, want) {
+			t.Errorf("the DOCX has no paragraph %q", want)
+		}
+	}
+	flat := strings.Join(strings.Fields(strings.Join(pdfText(t, pdf), " ")), " ")
+	for _, want := range []string{"Báo cáo ? ? phường ? cũ", `</w:t></w:r><w:p>&amp;`} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("the PDF's text has no %q", want)
+		}
+	}
+}
+
+// The largest report allowed (every table at its limit, the chart at its limit, the longest
+// texts) is written both ways, its chart on one page.
+func TestLargestReport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes a report of some 200 pages")
+	}
+	r := thaiNguyenReport()
+	rows := make([]Row, maxRows)
+	for i := range rows {
+		rows[i] = Row{Name: strings.Repeat("Phường Hoàng Văn Thụ ", 4), Totals: Totals{PeopleSupported: 999999, Beneficiaries: 999999, AmountPaid: 999999999999}}
+	}
+	r.Figures.ByRound, r.Figures.ByGroup, r.Figures.ByWard = rows[:10], rows[:50], rows
+	r.Figures.Chart.Bars = make([]Bar, maxBars)
+	for i := range r.Figures.Chart.Bars {
+		r.Figures.Chart.Bars[i] = Bar{Label: strings.Repeat("Phường Hoàng Văn Thụ ", 3), Value: int64(i) * 999999999}
+	}
+	r.Closing = []string{strings.Repeat("á ", maxTextRunes/2)}
+	docx, pdf := writeBoth(t, r)
+	if n := len(docxParagraphs(t, docx)); n < maxRows*5 {
+		t.Errorf("the DOCX has %d paragraphs, want the %d rows' cells", n, maxRows)
+	}
+	if len(pdf) > 20<<20 {
+		t.Errorf("the PDF is %d MB", len(pdf)>>20)
+	}
+	_, heightMM, err := drawChart(r.Figures.Chart, textWidthMMAll)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if usable := pageHeightMM - marginTopMM - marginBottomMM - 20; heightMM > usable {
+		t.Errorf("the chart of %d bars is %.0f mm tall, more than a page's %.0f mm", maxBars, heightMM, usable)
 	}
 }
