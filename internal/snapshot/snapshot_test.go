@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,12 +19,14 @@ import (
 	"hotro/internal/db/dbtest"
 	"hotro/internal/disbursement"
 	"hotro/internal/errs"
+	"hotro/internal/officialdoc"
 	"hotro/internal/reference"
 	"hotro/internal/release"
 	"hotro/internal/report"
 	"hotro/internal/rollup"
 	"hotro/internal/seed/seedtest"
 	"hotro/internal/snapshot"
+	"hotro/internal/vntext"
 )
 
 var (
@@ -350,6 +355,7 @@ func TestSnapshotsNeverChange(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			checkReport(t, f, snap)
 			if _, err := f.svc.Stats(officer, snap, report.Query{}); errs.KindOf(err) != errs.Permission {
 				t.Errorf("a ward officer read every ward of a snapshot: %v", err)
 			}
@@ -394,5 +400,50 @@ func TestSnapshotsNeverChange(t *testing.T) {
 				t.Errorf("audit events = %d, %v; want the making and the withdrawal", events, err)
 			}
 		})
+	}
+}
+
+// checkReport writes the signed report of a snapshot as PDF and reads its text back with
+// pdftotext: the snapshot's totals and a ward's amount are there in Vietnamese number format.
+func checkReport(t *testing.T, f *fixture, snap *snapshot.Snapshot) {
+	t.Helper()
+	in := snapshot.ReportInput{ParentBody: "UBND TỈNH THÁI NGUYÊN", IssuingBody: "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ THÁI NGUYÊN", Place: "Thái Nguyên",
+		Signer: officialdoc.Signer{Authority: "TM. ỦY BAN NHÂN DÂN", Position: "CHỦ TỊCH", Name: "Nguyễn Văn A"}}
+	if _, err := f.svc.Report(analyst, snap, in); errs.KindOf(err) != errs.Permission {
+		t.Errorf("an analyst wrote the signed report: %v", err)
+	}
+	r, err := f.svc.Report(leader, snap, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Number != "123/BC-UBND" || r.Date.Format("2006-01-02") != "2020-05-20" {
+		t.Errorf("number %q, date %s: not those of the document %q", r.Number, r.Date, snap.Document)
+	}
+	path := filepath.Join(t.TempDir(), "bao-cao.pdf")
+	out, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := officialdoc.WritePDF(out, r); err != nil {
+		t.Fatal(err)
+	}
+	out.Close()
+	text, err := exec.Command("pdftotext", "-layout", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	figs, err := f.svc.Figures(analyst, snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := figs.Total()
+	ward := figs.Cells(0, []report.Dimension{report.Province, report.District, report.Ward})[0]
+	for what, n := range map[string]int64{"amount paid": total.AmountPaid, "people": total.PeopleSupported, "recipients": total.Beneficiaries, "a ward's amount": ward.Totals.AmountPaid} {
+		if !strings.Contains(string(text), vntext.Number(n)) {
+			t.Errorf("the PDF does not hold the %s %s", what, vntext.Number(n))
+		}
+	}
+	if !strings.Contains(string(text), "123/BC-UBND") {
+		t.Error("the PDF does not hold the document's number")
 	}
 }
