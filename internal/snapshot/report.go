@@ -147,3 +147,35 @@ func (s *Service) Report(ctx context.Context, snap *Snapshot, in ReportInput) (o
 	}
 	return out, nil
 }
+
+// DefaultReportInput fills what a report needs and was not given from the organisation (the
+// HOTRO_ORGANISATION setting, "UBND thành phố Thái Nguyên"): the issuing body in capitals
+// ("ỦY BAN NHÂN DÂN" on its own line for a UBND), the place (the words after the kind of unit),
+// and the signer's authority and position of a people's committee's chair.
+func DefaultReportInput(organisation string, in ReportInput) ReportInput {
+	org := strings.TrimSpace(organisation)
+	if in.IssuingBody == "" {
+		body := org
+		if rest, ok := strings.CutPrefix(body, "UBND "); ok {
+			body = "Ủy ban nhân dân\n" + rest
+		}
+		in.IssuingBody = strings.ToUpper(body)
+	}
+	if in.Place == "" {
+		place := org
+		for _, kind := range []string{"thành phố ", "tỉnh ", "quận ", "huyện ", "thị xã ", "phường ", "xã "} {
+			if i := strings.Index(strings.ToLower(place), kind); i >= 0 {
+				place = place[i+len(kind):]
+				break
+			}
+		}
+		in.Place = place
+	}
+	if in.Signer.Authority == "" {
+		in.Signer.Authority = "TM. ỦY BAN NHÂN DÂN"
+	}
+	if in.Signer.Position == "" {
+		in.Signer.Position = "CHỦ TỊCH"
+	}
+	return in
+}
