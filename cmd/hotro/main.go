@@ -42,6 +42,10 @@ var synopses = map[config.Command]string{
 		"      record a fund's allocation to a province, district or ward by a decision",
 	config.Geo: "hotro geo import FILE.geojson --attribution TEXT [flags]\n" +
 		"      load the city's own ward boundaries (features keyed by ward code: property code, ma or ward_code) for the map",
+	config.Snapshot: "hotro snapshot create --name N --document D | list | show ID | diff FROM TO|now [--by DIMS] | withdraw ID --reason R [flags]\n" +
+		"      freeze the official figures a report announces, list or show them, compare them with later data, withdraw one",
+	config.Report: "hotro report --snapshot ID --format docx|pdf --out FILE --signer NAME [--position P] [flags]\n" +
+		"      write the report a leader signs (Decree 30/2020/NĐ-CP) with the figures of an official snapshot",
 }
 
 // writeUsage lists the commands, for hotro help.
@@ -118,6 +122,10 @@ func runCommand(ctx context.Context, cmd string, rest []string, getenv func(stri
 		return publicCmd(ctx, rest, getenv, stdout, stderr)
 	case "fund":
 		return fundCmd(ctx, rest, getenv, stdout, stderr)
+	case "snapshot":
+		return snapshotCmd(ctx, rest, getenv, stdout, stderr)
+	case "report":
+		return reportCmd(ctx, rest, getenv, stdout, stderr)
 	case "geo":
 		return geoCmd(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "--help":

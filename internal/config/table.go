@@ -105,11 +105,11 @@ func Table(c *Config) []Setting {
 			Help: "memory for answers to repeated queries, dropped when the data changes; 0 turns it off", Parse: integer(&c.ResponseCacheMB, 0, 1<<20)},
 		{Flag: "import-daily-rows", Env: "HOTRO_IMPORT_DAILY_ROWS", Arg: "ROWS", Default: "5000", Commands: serve,
 			Help: "rows of uploaded lists a ward officer may check in a day", Parse: integer(&c.ImportDailyRows, 1, 1<<30)},
-		{Flag: "public-min-count", Env: "HOTRO_PUBLIC_MIN_COUNT", Arg: "N", Default: "5", Commands: []Command{Serve, Public},
+		{Flag: "public-min-count", Env: "HOTRO_PUBLIC_MIN_COUNT", Arg: "N", Default: "5", Commands: []Command{Serve, Public, Snapshot},
 			Help: "withhold public cells counting fewer people or recipients", Parse: integer(&c.PublicMinCount, 1, 1<<30)},
 		{Flag: "public-max-age", Env: "HOTRO_PUBLIC_MAX_AGE", Arg: "DURATION", Default: "1m", Commands: serve,
 			Help: "how long caches may keep public answers", Parse: duration(&c.PublicMaxAge)},
-		{Flag: "organisation", Env: "HOTRO_ORGANISATION", Arg: "NAME", Default: "UBND thành phố Thái Nguyên", Commands: serve,
+		{Flag: "organisation", Env: "HOTRO_ORGANISATION", Arg: "NAME", Default: "UBND thành phố Thái Nguyên", Commands: []Command{Serve, Report},
 			Help: "the organisation that publishes the figures, named in the dashboard's header and print title",
 			Parse: func(v string) error {
 				if v = strings.TrimSpace(v); v == "" || len([]rune(v)) > 120 {

@@ -1,0 +1,3 @@
+DROP TABLE snapshot_lines;
+DROP TABLE snapshot_cells;
+DROP TABLE snapshots;

@@ -1,0 +1,273 @@
+package snapshot
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"hash"
+	"slices"
+	"strconv"
+
+	"github.com/uptrace/bun"
+
+	"hotro/internal/auth"
+	"hotro/internal/civil"
+	"hotro/internal/errs"
+	"hotro/internal/reference"
+	"hotro/internal/report"
+)
+
+// Cell is one figure of a snapshot's tables: its programme (0 for every programme), its table, its
+// key (the table's dimensions, units with their parents), its measures and its provenance.
+type Cell struct {
+	Program int64
+	Table   string
+	Key     report.Key
+	Totals  report.Totals
+	// Lines is how many lines the cell counts; LineDigest the SHA-256 of their IDs (see the package
+	// doc), in hex.
+	Lines      int64
+	LineDigest string
+}
+
+// Line is a payment line as a snapshot counted it.
+type Line struct {
+	bun.BaseModel `bun:"table:snapshot_lines"`
+
+	SnapshotID int64       `bun:"snapshot_id"`
+	ID         int64       `bun:"line_id"`
+	ProgramID  int64       `bun:"program_id"`
+	WardID     int64       `bun:"ward_id"`
+	GroupID    int64       `bun:"group_id"`
+	FundID     int64       `bun:"fund_id"`
+	RoundID    int64       `bun:"round_id"`
+	Status     string      `bun:"status"`
+	Amount     int64       `bun:"amount"`
+	PaidOn     *civil.Date `bun:"paid_on,type:date"`
+}
+
+// Figures are a snapshot's cells and lines in memory: what its answers are read from.
+type Figures struct {
+	Version int64
+	cells   map[tableKey][]*Cell
+	lines   []Line // by ID
+	// parents are the province and district of each ward with lines.
+	parents map[int64][2]int64
+	// programs are the programmes with lines; groups, funds, rounds, units those in the cells.
+	programs []int64
+}
+
+type tableKey struct {
+	program int64
+	table   string
+}
+
+// Cells returns the cells of a programme's table (program 0: every programme), in no set order.
+func (f *Figures) Cells(program int64, dims []report.Dimension) []*Cell {
+	return f.cells[tableKey{program, tableName(dims)}]
+}
+
+// Lines returns the lines the snapshot counted, by ID.
+func (f *Figures) Lines() []Line { return f.lines }
+
+// Total is the totals of every line (of every programme).
+func (f *Figures) Total() report.Totals {
+	for _, c := range f.cells[tableKey{0, ""}] {
+		return c.Totals
+	}
+	return report.Totals{}
+}
+
+// reader is the identity the tables are read as: every ward, no personal data.
+var reader = &auth.Identity{Role: auth.Analyst, Username: "official-snapshot"}
+
+// Build reads the tables from the engine and the lines from db, and checks that they agree: each
+// cell counts exactly the lines that fall in it. The caller makes sure the data did not change
+// while it ran.
+func Build(ctx context.Context, e report.Engine, db bun.IDB, ref *reference.Snapshot, version int64) (*Figures, error) {
+	const op = "snapshot: build"
+	ctx = auth.WithIdentity(ctx, reader)
+	f := &Figures{Version: version, cells: map[tableKey][]*Cell{}, parents: map[int64][2]int64{}}
+	programs, err := e.Stats(ctx, report.Query{GroupBy: []report.Dimension{report.Program}})
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	for _, row := range programs.Rows {
+		f.programs = append(f.programs, row.ProgramID)
+	}
+	slices.Sort(f.programs)
+	for _, p := range append([]int64{0}, f.programs...) {
+		var filter report.Filter
+		if p != 0 {
+			filter.ProgramIDs = []int64{p}
+		}
+		for _, dims := range Tables() {
+			res, err := e.Stats(ctx, report.Query{GroupBy: dims, Filter: filter})
+			if err != nil {
+				return nil, errs.E(op, err)
+			}
+			rows := res.Rows
+			if len(dims) == 0 {
+				rows = nil
+				if res.Total.Disbursements > 0 {
+					rows = []report.Row{{Totals: res.Total}}
+				}
+			}
+			k := tableKey{p, tableName(dims)}
+			for _, row := range rows {
+				f.cells[k] = append(f.cells[k], &Cell{Program: p, Table: k.table, Key: row.Key, Totals: row.Totals})
+				if p == 0 && k.table == "PROVINCE,DISTRICT,WARD" {
+					f.parents[row.WardID] = [2]int64{row.ProvinceID, row.DistrictID}
+				}
+			}
+		}
+	}
+	lines, err := readLines(ctx, db, ref)
+	if err != nil {
+		return nil, err
+	}
+	f.lines = lines
+	if err := f.trace(); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// readLines reads every payment line as it stands, with the round of its group.
+func readLines(ctx context.Context, db bun.IDB, ref *reference.Snapshot) ([]Line, error) {
+	var lines []Line
+	err := db.NewRaw(`SELECT id AS line_id, program_id, ward_id, group_id, fund_id, status, amount, paid_on
+		FROM disbursements ORDER BY id`).Scan(ctx, &lines)
+	if err != nil {
+		return nil, errs.E("snapshot: lines", err)
+	}
+	for i := range lines {
+		lines[i].RoundID = ref.RoundOfGroup(lines[i].GroupID)
+	}
+	return lines, nil
+}
+
+// coords are where a line falls: the values of every dimension a table may have.
+type coords struct {
+	program, province, district, ward, group, fund, round int64
+	month, week                                           string
+}
+
+// Unpaid is the period label of lines without a paid date.
+const Unpaid = "-"
+
+func (f *Figures) coordsOf(l Line) coords {
+	c := coords{program: l.ProgramID, ward: l.WardID, group: l.GroupID, fund: l.FundID, round: l.RoundID, month: Unpaid, week: Unpaid}
+	p := f.parents[l.WardID]
+	c.province, c.district = p[0], p[1]
+	if l.PaidOn != nil {
+		c.month = report.PeriodOf(report.Month, *l.PaidOn).Label
+		c.week = report.PeriodOf(report.Week, *l.PaidOn).Label
+	}
+	return c
+}
+
+// cellID identifies a cell within a programme's table by its values.
+type cellID struct {
+	province, district, ward, group, fund, round int64
+	period                                       string
+}
+
+func idOfKey(tbl string, k report.Key) cellID {
+	id := cellID{province: k.ProvinceID, district: k.DistrictID, ward: k.WardID, group: k.GroupID, fund: k.FundID, round: k.RoundID}
+	if timeDim(tbl) != "" {
+		id.period = Unpaid
+		if k.Period != nil {
+			id.period = k.Period.Label
+		}
+	}
+	return id
+}
+
+// idOfLine is the cell of the table the line falls in.
+func idOfLine(tbl string, dims []report.Dimension, c coords) cellID {
+	var id cellID
+	for _, d := range dims {
+		switch d {
+		case report.Province:
+			id.province = c.province
+		case report.District:
+			id.district = c.district
+		case report.Ward:
+			id.ward = c.ward
+		case report.Group:
+			id.group = c.group
+		case report.Fund:
+			id.fund = c.fund
+		case report.Round:
+			id.round = c.round
+		case report.Month:
+			id.period = c.month
+		case report.Week:
+			id.period = c.week
+		}
+	}
+	return id
+}
+
+// trace gives every cell its provenance from the lines, and refuses tables and lines that
+// disagree (a line outside every cell, a cell whose lines are not its disbursements).
+func (f *Figures) trace() error {
+	const op = "snapshot: trace"
+	type acc struct {
+		cell  *Cell
+		n     int64
+		hash  hash.Hash
+		wrote bool
+	}
+	tables := Tables()
+	index := map[tableKey]map[cellID]*acc{}
+	for k, cells := range f.cells {
+		m := map[cellID]*acc{}
+		for _, c := range cells {
+			m[idOfKey(k.table, c.Key)] = &acc{cell: c, hash: sha256.New()}
+		}
+		index[k] = m
+	}
+	var buf []byte
+	for _, l := range f.lines {
+		c := f.coordsOf(l)
+		buf = strconv.AppendInt(buf[:0], l.ID, 10)
+		buf = append(buf, '\n')
+		for _, p := range []int64{0, l.ProgramID} {
+			for _, dims := range tables {
+				tbl := tableName(dims)
+				a := index[tableKey{p, tbl}][idOfLine(tbl, dims, c)]
+				if a == nil {
+					return errs.E(op, errs.Internal, errs.Msgf("Dòng chi trả %d không thuộc ô nào của bảng %q: số liệu tổng hợp chưa khớp với các dòng, hãy thử lại.", l.ID, tbl))
+				}
+				a.n++
+				a.hash.Write(buf)
+			}
+		}
+	}
+	for _, m := range index {
+		for _, a := range m {
+			if a.n != a.cell.Totals.Disbursements {
+				return errs.E(op, errs.Internal, errs.Msgf("Một ô của bảng %q có %d dòng chi trả nhưng số liệu tổng hợp đếm %d: số liệu tổng hợp chưa khớp với các dòng, hãy thử lại.", a.cell.Table, a.n, a.cell.Totals.Disbursements))
+			}
+			a.cell.Lines = a.n
+			a.cell.LineDigest = hex.EncodeToString(a.hash.Sum(nil))
+		}
+	}
+	return nil
+}
+
+// LineDigest is the digest of a set of line IDs as a snapshot writes it: the SHA-256 of the IDs in
+// ascending order, each in decimal followed by a newline, in hex.
+func LineDigest(ids []int64) string {
+	ids = slices.Clone(ids)
+	slices.Sort(ids)
+	h := sha256.New()
+	var buf []byte
+	for _, id := range ids {
+		buf = strconv.AppendInt(buf[:0], id, 10)
+		h.Write(append(buf, '\n'))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
