@@ -83,7 +83,7 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 		Stats:         rollup.NewEngineShared(read, ref),
 		Reference:     ref,
 		Lines:         disbursement.NewReader(read),
-		Recipients:    beneficiary.NewReader(read),
+		Recipients:    beneficiary.NewReplicaReader(read, d),
 		Audit:         audit.NewStore(read),
 	}
 	data := dataset.NewStore(read)
