@@ -37,6 +37,10 @@ func CacheRequest(r *http.Request) respcache.Request {
 		return respcache.Request{Kind: respcache.Write}
 	case !ok || !doc.cacheable:
 		return respcache.Request{Kind: respcache.Pass}
+	case auth.FromContext(r.Context()).AuditsFullReads():
+		// Every read in full by the working group is recorded as it is made: none is answered from
+		// the cache, which would skip the record.
+		return respcache.Request{Kind: respcache.Pass}
 	}
 	return respcache.Request{Kind: respcache.Read, Key: cacheKey(auth.FromContext(r.Context()), params)}
 }
@@ -79,8 +83,10 @@ type document struct {
 
 // uncachedFields are root fields whose answers change without the data version moving: the audit
 // trail (sign-ins write it), the caller's own account, kept uploads (a dry run or a discard), the
-// reconciliation queue (dry runs write it).
-var uncachedFields = map[string]bool{"auditEvents": true, "me": true, "importUpload": true, "reconciliations": true}
+// reconciliation queue (dry runs write it), the working group's board and spot checks (a visit's
+// result is recorded without moving it).
+var uncachedFields = map[string]bool{"auditEvents": true, "me": true, "importUpload": true, "reconciliations": true,
+	"supervisionBoard": true, "spotChecks": true, "spotCheck": true}
 
 // classifyMemo remembers classify's answers for documents up to classifyMemoMaxLen bytes: clients
 // send the same few documents again and again. It forgets everything when full, so that a flood of

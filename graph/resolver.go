@@ -16,6 +16,7 @@ import (
 	"hotro/internal/program"
 	"hotro/internal/reference"
 	"hotro/internal/report"
+	"hotro/internal/supervision"
 	"hotro/internal/workqueue"
 	"time"
 )
@@ -39,6 +40,8 @@ type Resolver struct {
 	Workflow *disbursement.Workflow
 	// Queue answers what waits for the caller's step.
 	Queue *workqueue.Service
+	// Supervision is the working group's board and spot checks (on the primary database).
+	Supervision *supervision.Service
 	// Allocator records fund allocations (on the primary database).
 	Allocator *fund.Allocator
 	// Reference, when set, answers the names in stats rows (units, programmes, groups, funds) from

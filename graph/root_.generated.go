@@ -25,6 +25,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Anomaly() AnomalyResolver
 	AuditEvent() AuditEventResolver
 	AuditEventConnection() AuditEventConnectionResolver
 	Beneficiary() BeneficiaryResolver
@@ -51,7 +52,10 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	Reconciliation() ReconciliationResolver
 	ReconciliationConnection() ReconciliationConnectionResolver
+	SpotCheck() SpotCheckResolver
+	SpotCheckLine() SpotCheckLineResolver
 	StatRow() StatRowResolver
+	SupervisionWard() SupervisionWardResolver
 	Ward() WardResolver
 	WardConnection() WardConnectionResolver
 	WorkQueueItem() WorkQueueItemResolver
@@ -61,6 +65,19 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	Anomaly struct {
+		Group     func(childComplexity int) int
+		Key       func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		LineCount func(childComplexity int) int
+		Lines     func(childComplexity int) int
+		Measure   func(childComplexity int) int
+		OtherWard func(childComplexity int) int
+		Recipient func(childComplexity int) int
+		Typical   func(childComplexity int) int
+		Ward      func(childComplexity int) int
+	}
+
 	AuditEvent struct {
 		Action   func(childComplexity int) int
 		Actor    func(childComplexity int) int
@@ -332,6 +349,8 @@ type ComplexityRoot struct {
 		CheckImport             func(childComplexity int, input model.ImportInput) int
 		CommitImport            func(childComplexity int, id string) int
 		DiscardImport           func(childComplexity int, id string) int
+		DrawSpotCheck           func(childComplexity int, input model.DrawSpotCheckInput) int
+		RecordSpotCheckVisit    func(childComplexity int, input model.SpotCheckVisitInput) int
 		SignEmbedLink           func(childComplexity int, chart string, params []*model.EmbedParam, full *bool, expiresInHours *int) int
 		TransitionDisbursements func(childComplexity int, input model.TransitionInput) int
 	}
@@ -436,7 +455,10 @@ type ComplexityRoot struct {
 		Programs          func(childComplexity int) int
 		PublicStats       func(childComplexity int, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int, unitsAsOf *civil.Date) int
 		Reconciliations   func(childComplexity int, first *int, after *string) int
+		SpotCheck         func(childComplexity int, id string) int
+		SpotChecks        func(childComplexity int, wards []string, first *int) int
 		Stats             func(childComplexity int, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int, unitsAsOf *civil.Date) int
+		SupervisionBoard  func(childComplexity int, program *string, wards []string) int
 		Vocabulary        func(childComplexity int) int
 		Ward              func(childComplexity int, code string, asOf *civil.Date) int
 		Wards             func(childComplexity int, asOf *civil.Date, districts []string, provinces []string) int
@@ -473,6 +495,37 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	SpotCheck struct {
+		CreatedAt        func(childComplexity int) int
+		CreatedBy        func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Lines            func(childComplexity int) int
+		Population       func(childComplexity int) int
+		PopulationDigest func(childComplexity int) int
+		Program          func(childComplexity int) int
+		SampleSize       func(childComplexity int) int
+		Seed             func(childComplexity int) int
+		Ward             func(childComplexity int) int
+	}
+
+	SpotCheckLine struct {
+		Line       func(childComplexity int) int
+		Note       func(childComplexity int) int
+		Position   func(childComplexity int) int
+		RecordedBy func(childComplexity int) int
+		Result     func(childComplexity int) int
+		VisitedOn  func(childComplexity int) int
+	}
+
+	SpotCheckTally struct {
+		AmountNotReceived func(childComplexity int) int
+		Confirmed         func(childComplexity int) int
+		Drawn             func(childComplexity int) int
+		NotFound          func(childComplexity int) int
+		Visited           func(childComplexity int) int
+		WrongPerson       func(childComplexity int) int
+	}
+
 	StatRow struct {
 		Channel       func(childComplexity int) int
 		District      func(childComplexity int) int
@@ -503,6 +556,39 @@ type ComplexityRoot struct {
 		Code func(childComplexity int) int
 		En   func(childComplexity int) int
 		Vi   func(childComplexity int) int
+	}
+
+	SupervisionBoard struct {
+		Anomalies func(childComplexity int) int
+		Rules     func(childComplexity int) int
+		Truncated func(childComplexity int) int
+		Wards     func(childComplexity int) int
+	}
+
+	SupervisionRules struct {
+		ApprovedAfterPostingDays func(childComplexity int) int
+		LargeHouseholdFactor     func(childComplexity int) int
+		LargeHouseholdMargin     func(childComplexity int) int
+		MaxAnomalies             func(childComplexity int) int
+		MaxLines                 func(childComplexity int) int
+		OutlierMinWards          func(childComplexity int) int
+		OutlierZ                 func(childComplexity int) int
+		PaidAfterApprovalDays    func(childComplexity int) int
+		SharedAddressFactor      func(childComplexity int) int
+		SharedAddressMin         func(childComplexity int) int
+		SharedReceiptMin         func(childComplexity int) int
+	}
+
+	SupervisionWard struct {
+		AmountPaid       func(childComplexity int) int
+		Anomalies        func(childComplexity int) int
+		Lines            func(childComplexity int) int
+		PaidPerRecipient func(childComplexity int) int
+		PaidRecipients   func(childComplexity int) int
+		ReturnedLines    func(childComplexity int) int
+		ReturnedShare    func(childComplexity int) int
+		SpotChecks       func(childComplexity int) int
+		Ward             func(childComplexity int) int
 	}
 
 	Totals struct {
@@ -594,6 +680,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "Anomaly.group":
+		if e.ComplexityRoot.Anomaly.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Anomaly.Group(childComplexity), true
+	case "Anomaly.key":
+		if e.ComplexityRoot.Anomaly.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Anomaly.Key(childComplexity), true
+	case "Anomaly.kind":
+		if e.ComplexityRoot.Anomaly.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Anomaly.Kind(childComplexity), true
+	case "Anomaly.lineCount":
+		if e.ComplexityRoot.Anomaly.LineCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Anomaly.LineCount(childComplexity), true
+	case "Anomaly.lines":
+		if e.ComplexityRoot.Anomaly.Lines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Anomaly.Lines(childComplexity), true
+	case "Anomaly.measure":
+		if e.ComplexityRoot.Anomaly.Measure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Anomaly.Measure(childComplexity), true
+	case "Anomaly.otherWard":
+		if e.ComplexityRoot.Anomaly.OtherWard == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Anomaly.OtherWard(childComplexity), true
+	case "Anomaly.recipient":
+		if e.ComplexityRoot.Anomaly.Recipient == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Anomaly.Recipient(childComplexity), true
+	case "Anomaly.typical":
+		if e.ComplexityRoot.Anomaly.Typical == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Anomaly.Typical(childComplexity), true
+	case "Anomaly.ward":
+		if e.ComplexityRoot.Anomaly.Ward == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Anomaly.Ward(childComplexity), true
 
 	case "AuditEvent.action":
 		if e.ComplexityRoot.AuditEvent.Action == nil {
@@ -1825,6 +1972,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DiscardImport(childComplexity, args["id"].(string)), true
+	case "Mutation.drawSpotCheck":
+		if e.ComplexityRoot.Mutation.DrawSpotCheck == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_drawSpotCheck_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DrawSpotCheck(childComplexity, args["input"].(model.DrawSpotCheckInput)), true
+	case "Mutation.recordSpotCheckVisit":
+		if e.ComplexityRoot.Mutation.RecordSpotCheckVisit == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordSpotCheckVisit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordSpotCheckVisit(childComplexity, args["input"].(model.SpotCheckVisitInput)), true
 	case "Mutation.signEmbedLink":
 		if e.ComplexityRoot.Mutation.SignEmbedLink == nil {
 			break
@@ -2382,6 +2551,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Reconciliations(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.spotCheck":
+		if e.ComplexityRoot.Query.SpotCheck == nil {
+			break
+		}
+
+		args, err := ec.field_Query_spotCheck_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SpotCheck(childComplexity, args["id"].(string)), true
+	case "Query.spotChecks":
+		if e.ComplexityRoot.Query.SpotChecks == nil {
+			break
+		}
+
+		args, err := ec.field_Query_spotChecks_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SpotChecks(childComplexity, args["wards"].([]string), args["first"].(*int)), true
 	case "Query.stats":
 		if e.ComplexityRoot.Query.Stats == nil {
 			break
@@ -2393,6 +2584,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Stats(childComplexity, args["filter"].(*model.DisbursementFilter), args["groupBy"].([]report.Dimension), args["orderBy"].(*model.StatsOrder), args["first"].(*int), args["unitsAsOf"].(*civil.Date)), true
+	case "Query.supervisionBoard":
+		if e.ComplexityRoot.Query.SupervisionBoard == nil {
+			break
+		}
+
+		args, err := ec.field_Query_supervisionBoard_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SupervisionBoard(childComplexity, args["program"].(*string), args["wards"].([]string)), true
 	case "Query.vocabulary":
 		if e.ComplexityRoot.Query.Vocabulary == nil {
 			break
@@ -2567,6 +2769,141 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ReconciliationEdge.Node(childComplexity), true
 
+	case "SpotCheck.createdAt":
+		if e.ComplexityRoot.SpotCheck.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpotCheck.CreatedAt(childComplexity), true
+	case "SpotCheck.createdBy":
+		if e.ComplexityRoot.SpotCheck.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpotCheck.CreatedBy(childComplexity), true
+	case "SpotCheck.id":
+		if e.ComplexityRoot.SpotCheck.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpotCheck.ID(childComplexity), true
+	case "SpotCheck.lines":
+		if e.ComplexityRoot.SpotCheck.Lines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpotCheck.Lines(childComplexity), true
+	case "SpotCheck.population":
+		if e.ComplexityRoot.SpotCheck.Population == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpotCheck.Population(childComplexity), true
+	case "SpotCheck.populationDigest":
+		if e.ComplexityRoot.SpotCheck.PopulationDigest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpotCheck.PopulationDigest(childComplexity), true
+	case "SpotCheck.program":
+		if e.ComplexityRoot.SpotCheck.Program == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpotCheck.Program(childComplexity), true
+	case "SpotCheck.sampleSize":
+		if e.ComplexityRoot.SpotCheck.SampleSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpotCheck.SampleSize(childComplexity), true
+	case "SpotCheck.seed":
+		if e.ComplexityRoot.SpotCheck.Seed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpotCheck.Seed(childComplexity), true
+	case "SpotCheck.ward":
+		if e.ComplexityRoot.SpotCheck.Ward == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpotCheck.Ward(childComplexity), true
+
+	case "SpotCheckLine.line":
+		if e.ComplexityRoot.SpotCheckLine.Line == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpotCheckLine.Line(childComplexity), true
+	case "SpotCheckLine.note":
+		if e.ComplexityRoot.SpotCheckLine.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpotCheckLine.Note(childComplexity), true
+	case "SpotCheckLine.position":
+		if e.ComplexityRoot.SpotCheckLine.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpotCheckLine.Position(childComplexity), true
+	case "SpotCheckLine.recordedBy":
+		if e.ComplexityRoot.SpotCheckLine.RecordedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpotCheckLine.RecordedBy(childComplexity), true
+	case "SpotCheckLine.result":
+		if e.ComplexityRoot.SpotCheckLine.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpotCheckLine.Result(childComplexity), true
+	case "SpotCheckLine.visitedOn":
+		if e.ComplexityRoot.SpotCheckLine.VisitedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpotCheckLine.VisitedOn(childComplexity), true
+
+	case "SpotCheckTally.amountNotReceived":
+		if e.ComplexityRoot.SpotCheckTally.AmountNotReceived == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpotCheckTally.AmountNotReceived(childComplexity), true
+	case "SpotCheckTally.confirmed":
+		if e.ComplexityRoot.SpotCheckTally.Confirmed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpotCheckTally.Confirmed(childComplexity), true
+	case "SpotCheckTally.drawn":
+		if e.ComplexityRoot.SpotCheckTally.Drawn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpotCheckTally.Drawn(childComplexity), true
+	case "SpotCheckTally.notFound":
+		if e.ComplexityRoot.SpotCheckTally.NotFound == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpotCheckTally.NotFound(childComplexity), true
+	case "SpotCheckTally.visited":
+		if e.ComplexityRoot.SpotCheckTally.Visited == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpotCheckTally.Visited(childComplexity), true
+	case "SpotCheckTally.wrongPerson":
+		if e.ComplexityRoot.SpotCheckTally.WrongPerson == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpotCheckTally.WrongPerson(childComplexity), true
+
 	case "StatRow.channel":
 		if e.ComplexityRoot.StatRow.Channel == nil {
 			break
@@ -2690,6 +3027,153 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StepLabel.Vi(childComplexity), true
+
+	case "SupervisionBoard.anomalies":
+		if e.ComplexityRoot.SupervisionBoard.Anomalies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupervisionBoard.Anomalies(childComplexity), true
+	case "SupervisionBoard.rules":
+		if e.ComplexityRoot.SupervisionBoard.Rules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupervisionBoard.Rules(childComplexity), true
+	case "SupervisionBoard.truncated":
+		if e.ComplexityRoot.SupervisionBoard.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupervisionBoard.Truncated(childComplexity), true
+	case "SupervisionBoard.wards":
+		if e.ComplexityRoot.SupervisionBoard.Wards == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupervisionBoard.Wards(childComplexity), true
+
+	case "SupervisionRules.approvedAfterPostingDays":
+		if e.ComplexityRoot.SupervisionRules.ApprovedAfterPostingDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupervisionRules.ApprovedAfterPostingDays(childComplexity), true
+	case "SupervisionRules.largeHouseholdFactor":
+		if e.ComplexityRoot.SupervisionRules.LargeHouseholdFactor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupervisionRules.LargeHouseholdFactor(childComplexity), true
+	case "SupervisionRules.largeHouseholdMargin":
+		if e.ComplexityRoot.SupervisionRules.LargeHouseholdMargin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupervisionRules.LargeHouseholdMargin(childComplexity), true
+	case "SupervisionRules.maxAnomalies":
+		if e.ComplexityRoot.SupervisionRules.MaxAnomalies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupervisionRules.MaxAnomalies(childComplexity), true
+	case "SupervisionRules.maxLines":
+		if e.ComplexityRoot.SupervisionRules.MaxLines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupervisionRules.MaxLines(childComplexity), true
+	case "SupervisionRules.outlierMinWards":
+		if e.ComplexityRoot.SupervisionRules.OutlierMinWards == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupervisionRules.OutlierMinWards(childComplexity), true
+	case "SupervisionRules.outlierZ":
+		if e.ComplexityRoot.SupervisionRules.OutlierZ == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupervisionRules.OutlierZ(childComplexity), true
+	case "SupervisionRules.paidAfterApprovalDays":
+		if e.ComplexityRoot.SupervisionRules.PaidAfterApprovalDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupervisionRules.PaidAfterApprovalDays(childComplexity), true
+	case "SupervisionRules.sharedAddressFactor":
+		if e.ComplexityRoot.SupervisionRules.SharedAddressFactor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupervisionRules.SharedAddressFactor(childComplexity), true
+	case "SupervisionRules.sharedAddressMin":
+		if e.ComplexityRoot.SupervisionRules.SharedAddressMin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupervisionRules.SharedAddressMin(childComplexity), true
+	case "SupervisionRules.sharedReceiptMin":
+		if e.ComplexityRoot.SupervisionRules.SharedReceiptMin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupervisionRules.SharedReceiptMin(childComplexity), true
+
+	case "SupervisionWard.amountPaid":
+		if e.ComplexityRoot.SupervisionWard.AmountPaid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupervisionWard.AmountPaid(childComplexity), true
+	case "SupervisionWard.anomalies":
+		if e.ComplexityRoot.SupervisionWard.Anomalies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupervisionWard.Anomalies(childComplexity), true
+	case "SupervisionWard.lines":
+		if e.ComplexityRoot.SupervisionWard.Lines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupervisionWard.Lines(childComplexity), true
+	case "SupervisionWard.paidPerRecipient":
+		if e.ComplexityRoot.SupervisionWard.PaidPerRecipient == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupervisionWard.PaidPerRecipient(childComplexity), true
+	case "SupervisionWard.paidRecipients":
+		if e.ComplexityRoot.SupervisionWard.PaidRecipients == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupervisionWard.PaidRecipients(childComplexity), true
+	case "SupervisionWard.returnedLines":
+		if e.ComplexityRoot.SupervisionWard.ReturnedLines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupervisionWard.ReturnedLines(childComplexity), true
+	case "SupervisionWard.returnedShare":
+		if e.ComplexityRoot.SupervisionWard.ReturnedShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupervisionWard.ReturnedShare(childComplexity), true
+	case "SupervisionWard.spotChecks":
+		if e.ComplexityRoot.SupervisionWard.SpotChecks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupervisionWard.SpotChecks(childComplexity), true
+	case "SupervisionWard.ward":
+		if e.ComplexityRoot.SupervisionWard.Ward == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupervisionWard.Ward(childComplexity), true
 
 	case "Totals.amountApproved":
 		if e.ComplexityRoot.Totals.AmountApproved == nil {
@@ -3007,8 +3491,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("BeneficiaryFilter", ec.unmarshalInputBeneficiaryFilter),
 			graphql.NewInputUnmarshaler("DisbursementFilter", ec.unmarshalInputDisbursementFilter),
 			graphql.NewInputUnmarshaler("DisbursementOrder", ec.unmarshalInputDisbursementOrder),
+			graphql.NewInputUnmarshaler("DrawSpotCheckInput", ec.unmarshalInputDrawSpotCheckInput),
 			graphql.NewInputUnmarshaler("EmbedParam", ec.unmarshalInputEmbedParam),
 			graphql.NewInputUnmarshaler("ImportInput", ec.unmarshalInputImportInput),
+			graphql.NewInputUnmarshaler("SpotCheckVisitInput", ec.unmarshalInputSpotCheckVisitInput),
 			graphql.NewInputUnmarshaler("StatsOrder", ec.unmarshalInputStatsOrder),
 			graphql.NewInputUnmarshaler("TransitionInput", ec.unmarshalInputTransitionInput),
 		)
@@ -3086,7 +3572,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "batchlines.graphqls" "embed.graphqls" "funds.graphqls" "intake.graphqls" "lists.graphqls" "programs.graphqls" "public.graphqls" "queue.graphqls" "scalars.graphqls" "schema.graphqls" "stats.graphqls" "units.graphqls" "vocabulary.graphqls"
+//go:embed "batchlines.graphqls" "embed.graphqls" "funds.graphqls" "intake.graphqls" "lists.graphqls" "programs.graphqls" "public.graphqls" "queue.graphqls" "scalars.graphqls" "schema.graphqls" "stats.graphqls" "supervision.graphqls" "units.graphqls" "vocabulary.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3109,6 +3595,7 @@ var sources = []*ast.Source{
 	{Name: "scalars.graphqls", Input: sourceData("scalars.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
 	{Name: "stats.graphqls", Input: sourceData("stats.graphqls"), BuiltIn: false},
+	{Name: "supervision.graphqls", Input: sourceData("supervision.graphqls"), BuiltIn: false},
 	{Name: "units.graphqls", Input: sourceData("units.graphqls"), BuiltIn: false},
 	{Name: "vocabulary.graphqls", Input: sourceData("vocabulary.graphqls"), BuiltIn: false},
 }
@@ -3117,6 +3604,32 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_Anomaly(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_Anomaly_kind(ctx, field)
+	case "ward":
+		return ec.fieldContext_Anomaly_ward(ctx, field)
+	case "otherWard":
+		return ec.fieldContext_Anomaly_otherWard(ctx, field)
+	case "recipient":
+		return ec.fieldContext_Anomaly_recipient(ctx, field)
+	case "group":
+		return ec.fieldContext_Anomaly_group(ctx, field)
+	case "key":
+		return ec.fieldContext_Anomaly_key(ctx, field)
+	case "measure":
+		return ec.fieldContext_Anomaly_measure(ctx, field)
+	case "typical":
+		return ec.fieldContext_Anomaly_typical(ctx, field)
+	case "lineCount":
+		return ec.fieldContext_Anomaly_lineCount(ctx, field)
+	case "lines":
+		return ec.fieldContext_Anomaly_lines(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Anomaly", field.Name)
+}
 
 func (ec *executionContext) childFields_AuditEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -3868,6 +4381,68 @@ func (ec *executionContext) childFields_ReconciliationEdge(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type ReconciliationEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_SpotCheck(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SpotCheck_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_SpotCheck_createdAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_SpotCheck_createdBy(ctx, field)
+	case "ward":
+		return ec.fieldContext_SpotCheck_ward(ctx, field)
+	case "program":
+		return ec.fieldContext_SpotCheck_program(ctx, field)
+	case "seed":
+		return ec.fieldContext_SpotCheck_seed(ctx, field)
+	case "sampleSize":
+		return ec.fieldContext_SpotCheck_sampleSize(ctx, field)
+	case "population":
+		return ec.fieldContext_SpotCheck_population(ctx, field)
+	case "populationDigest":
+		return ec.fieldContext_SpotCheck_populationDigest(ctx, field)
+	case "lines":
+		return ec.fieldContext_SpotCheck_lines(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SpotCheck", field.Name)
+}
+
+func (ec *executionContext) childFields_SpotCheckLine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "position":
+		return ec.fieldContext_SpotCheckLine_position(ctx, field)
+	case "line":
+		return ec.fieldContext_SpotCheckLine_line(ctx, field)
+	case "result":
+		return ec.fieldContext_SpotCheckLine_result(ctx, field)
+	case "note":
+		return ec.fieldContext_SpotCheckLine_note(ctx, field)
+	case "visitedOn":
+		return ec.fieldContext_SpotCheckLine_visitedOn(ctx, field)
+	case "recordedBy":
+		return ec.fieldContext_SpotCheckLine_recordedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SpotCheckLine", field.Name)
+}
+
+func (ec *executionContext) childFields_SpotCheckTally(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "drawn":
+		return ec.fieldContext_SpotCheckTally_drawn(ctx, field)
+	case "visited":
+		return ec.fieldContext_SpotCheckTally_visited(ctx, field)
+	case "confirmed":
+		return ec.fieldContext_SpotCheckTally_confirmed(ctx, field)
+	case "wrongPerson":
+		return ec.fieldContext_SpotCheckTally_wrongPerson(ctx, field)
+	case "notFound":
+		return ec.fieldContext_SpotCheckTally_notFound(ctx, field)
+	case "amountNotReceived":
+		return ec.fieldContext_SpotCheckTally_amountNotReceived(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SpotCheckTally", field.Name)
+}
+
 func (ec *executionContext) childFields_StatRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "program":
@@ -3930,6 +4505,72 @@ func (ec *executionContext) childFields_StepLabel(ctx context.Context, field gra
 		return ec.fieldContext_StepLabel_en(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StepLabel", field.Name)
+}
+
+func (ec *executionContext) childFields_SupervisionBoard(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "anomalies":
+		return ec.fieldContext_SupervisionBoard_anomalies(ctx, field)
+	case "truncated":
+		return ec.fieldContext_SupervisionBoard_truncated(ctx, field)
+	case "wards":
+		return ec.fieldContext_SupervisionBoard_wards(ctx, field)
+	case "rules":
+		return ec.fieldContext_SupervisionBoard_rules(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SupervisionBoard", field.Name)
+}
+
+func (ec *executionContext) childFields_SupervisionRules(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "largeHouseholdFactor":
+		return ec.fieldContext_SupervisionRules_largeHouseholdFactor(ctx, field)
+	case "largeHouseholdMargin":
+		return ec.fieldContext_SupervisionRules_largeHouseholdMargin(ctx, field)
+	case "paidAfterApprovalDays":
+		return ec.fieldContext_SupervisionRules_paidAfterApprovalDays(ctx, field)
+	case "approvedAfterPostingDays":
+		return ec.fieldContext_SupervisionRules_approvedAfterPostingDays(ctx, field)
+	case "outlierZ":
+		return ec.fieldContext_SupervisionRules_outlierZ(ctx, field)
+	case "outlierMinWards":
+		return ec.fieldContext_SupervisionRules_outlierMinWards(ctx, field)
+	case "sharedReceiptMin":
+		return ec.fieldContext_SupervisionRules_sharedReceiptMin(ctx, field)
+	case "sharedAddressMin":
+		return ec.fieldContext_SupervisionRules_sharedAddressMin(ctx, field)
+	case "sharedAddressFactor":
+		return ec.fieldContext_SupervisionRules_sharedAddressFactor(ctx, field)
+	case "maxLines":
+		return ec.fieldContext_SupervisionRules_maxLines(ctx, field)
+	case "maxAnomalies":
+		return ec.fieldContext_SupervisionRules_maxAnomalies(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SupervisionRules", field.Name)
+}
+
+func (ec *executionContext) childFields_SupervisionWard(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ward":
+		return ec.fieldContext_SupervisionWard_ward(ctx, field)
+	case "anomalies":
+		return ec.fieldContext_SupervisionWard_anomalies(ctx, field)
+	case "lines":
+		return ec.fieldContext_SupervisionWard_lines(ctx, field)
+	case "amountPaid":
+		return ec.fieldContext_SupervisionWard_amountPaid(ctx, field)
+	case "paidRecipients":
+		return ec.fieldContext_SupervisionWard_paidRecipients(ctx, field)
+	case "returnedLines":
+		return ec.fieldContext_SupervisionWard_returnedLines(ctx, field)
+	case "paidPerRecipient":
+		return ec.fieldContext_SupervisionWard_paidPerRecipient(ctx, field)
+	case "returnedShare":
+		return ec.fieldContext_SupervisionWard_returnedShare(ctx, field)
+	case "spotChecks":
+		return ec.fieldContext_SupervisionWard_spotChecks(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SupervisionWard", field.Name)
 }
 
 func (ec *executionContext) childFields_Totals(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

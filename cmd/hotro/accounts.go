@@ -25,7 +25,7 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 	var role, displayName, wardList string
 	var keepTokens bool
 	cfg, rest, err := load(config.User, args, getenv, stdout,
-		config.String("role", "ROLE", "role of a new account: admin, leader, analyst or ward_officer", &role),
+		config.String("role", "ROLE", "role of a new account: admin, leader, analyst, ward_officer or supervisor", &role),
 		config.String("name", "NAME", "the person's name as shown in the dashboard", &displayName),
 		config.String("wards", "CODES", "for a ward officer: comma-separated official ward codes, e.g. 05431,05434", &wardList),
 		config.Bool("keep-tokens", "passwd: leave the account's API tokens working (by default they end with its sessions)", &keepTokens))

@@ -9,6 +9,7 @@ import (
 	"hotro/internal/civil"
 	"hotro/internal/disbursement"
 	"hotro/internal/report"
+	"hotro/internal/supervision"
 	"io"
 	"strconv"
 
@@ -80,6 +81,13 @@ type DisbursementOrder struct {
 	Direction *OrderDirection        `json:"direction,omitempty"`
 }
 
+type DrawSpotCheckInput struct {
+	Ward    string  `json:"ward"`
+	Program *string `json:"program,omitempty"`
+	Size    int     `json:"size"`
+	Seed    *string `json:"seed,omitempty"`
+}
+
 // A parameter of a chart: program, group, ward, district, from, to, measure, bucket, lang, theme, title.
 type EmbedParam struct {
 	Name  string `json:"name"`
@@ -115,6 +123,14 @@ type Mutation struct {
 // hotro: where the support money went. Every figure is computed from payment lines (disbursements);
 // the measures are defined on `Totals`.
 type Query struct {
+}
+
+type SpotCheckVisitInput struct {
+	CheckID   string             `json:"checkId"`
+	LineID    string             `json:"lineId"`
+	Result    supervision.Result `json:"result"`
+	VisitedOn civil.Date         `json:"visitedOn"`
+	Note      *string            `json:"note,omitempty"`
 }
 
 type StatsOrder struct {

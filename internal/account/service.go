@@ -99,7 +99,7 @@ func (s *Service) CreateUser(ctx context.Context, nu NewUser, actor string) (*Us
 	case !usernamePattern.MatchString(nu.Username):
 		return nil, errs.E(op, errs.Invalid, errs.Msg("Tên đăng nhập gồm 3–64 ký tự: chữ thường không dấu, số, dấu chấm, gạch dưới hoặc gạch ngang."))
 	case !nu.Role.Valid():
-		return nil, errs.E(op, errs.Invalid, errs.Msgf("Vai trò %q không tồn tại (admin, leader, analyst, ward_officer).", nu.Role))
+		return nil, errs.E(op, errs.Invalid, errs.Msgf("Vai trò %q không tồn tại (admin, leader, analyst, ward_officer, supervisor).", nu.Role))
 	case nu.Role == auth.WardOfficer && len(nu.WardCodes) == 0:
 		return nil, errs.E(op, errs.Invalid, errs.Msg("Cán bộ phường/xã phải được giao ít nhất một phường/xã."))
 	case nu.Role != auth.WardOfficer && len(nu.WardCodes) > 0:

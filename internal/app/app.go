@@ -42,6 +42,7 @@ import (
 	"hotro/internal/respcache"
 	"hotro/internal/rollup"
 	"hotro/internal/server"
+	"hotro/internal/supervision"
 	"hotro/internal/workqueue"
 )
 
@@ -83,7 +84,7 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 		Stats:         rollup.NewEngineShared(read, ref),
 		Reference:     ref,
 		Lines:         disbursement.NewReader(read),
-		Recipients:    beneficiary.NewReader(read),
+		Recipients:    beneficiary.NewReplicaReader(read, d),
 		Audit:         audit.NewStore(read),
 	}
 	data := dataset.NewStore(read)
@@ -98,6 +99,7 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 	resolver.Workflow = disbursement.NewWorkflow(d, lines, nil)
 	resolver.Queue = workqueue.New(d, lists, nil)
 	resolver.Allocator = fund.NewAllocator(d, nil)
+	resolver.Supervision = supervision.New(d, supervision.DefaultRules, nil)
 	counters := metrics.New(d.DB)
 	authn := account.NewHTTP(account.NewService(d, account.Options{Read: read, IdentityTTL: account.DefaultIdentityTTL}), log)
 	authn.SecureCookies = cfg.SecureCookies

@@ -20,12 +20,15 @@ const (
 	Analyst Role = "analyst"
 	// WardOfficer reads and writes in their wards only, with personal data there in full.
 	WardOfficer Role = "ward_officer"
+	// Supervisor is the city's working group (Tổ công tác): reads every ward with personal data in
+	// full, every such read audited, and records checks; it imports, approves and pays nothing.
+	Supervisor Role = "supervisor"
 	// Public is anyone not signed in: aggregates only.
 	Public Role = "public"
 )
 
 // Roles lists the roles an account can have (Public is for no account).
-var Roles = []Role{Admin, Leader, Analyst, WardOfficer}
+var Roles = []Role{Admin, Leader, Analyst, WardOfficer, Supervisor}
 
 // Valid reports whether r is an account role.
 func (r Role) Valid() bool { return slices.Contains(Roles, r) }

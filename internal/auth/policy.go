@@ -25,7 +25,7 @@ const (
 // see.
 func (id *Identity) PersonalData(wardID int64) Visibility {
 	switch id.Role {
-	case Admin:
+	case Admin, Supervisor:
 		return Full
 	case WardOfficer:
 		if id.InScope(wardID) {
@@ -53,6 +53,22 @@ func (id *Identity) CanAudit() error {
 		return denied("auth: audit")
 	}
 	return nil
+}
+
+// AuditsFullReads reports whether every read of personal data in full by the caller is recorded in
+// the audit trail: the working group's reads are, so that its full view of every ward is answerable.
+func (id *Identity) AuditsFullReads() bool { return id.Role == Supervisor }
+
+// CanSupervise reports whether the caller may read the working group's board (anomalies and spot
+// checks) and record checks: the working group and admins.
+func (id *Identity) CanSupervise() error {
+	switch {
+	case !id.SignedIn():
+		return errs.E("auth: supervise", errs.Unauthorized, errs.Msg("Vui lòng đăng nhập để xem bảng giám sát."))
+	case id.Role == Supervisor || id.Role == Admin:
+		return nil
+	}
+	return errs.E("auth: supervise", errs.Permission, errs.Msg("Chỉ Tổ công tác và quản trị viên được xem bảng giám sát và ghi kết quả kiểm tra."))
 }
 
 // CanManageAccounts reports whether the caller may create accounts and tokens for others.

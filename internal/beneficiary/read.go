@@ -2,11 +2,15 @@ package beneficiary
 
 import (
 	"context"
+	"strconv"
+	"time"
 
 	"github.com/uptrace/bun"
 
+	"hotro/internal/audit"
 	"hotro/internal/auth"
 	"hotro/internal/errs"
+	"hotro/internal/logging"
 	"hotro/internal/page"
 )
 
@@ -54,11 +58,48 @@ type Page struct {
 	HasNext       bool
 }
 
-// Reader reads recipients as the caller in the context may see them.
-type Reader struct{ db bun.IDB }
+// Reader reads recipients as the caller in the context may see them. For a caller whose full reads
+// are audited (auth.Identity.AuditsFullReads: the working group), every recipient it is given in
+// full is recorded in the audit trail before it is given, or the read fails.
+type Reader struct {
+	db bun.IDB
+	// audit is where the reads in full are recorded: the primary database when db is a replica.
+	audit bun.IDB
+}
 
-// NewReader returns a Reader over db.
-func NewReader(db bun.IDB) *Reader { return &Reader{db: db} }
+// NewReader returns a Reader over db that records audited reads in db.
+func NewReader(db bun.IDB) *Reader { return &Reader{db: db, audit: db} }
+
+// NewReplicaReader returns a Reader over read (a replica, or the primary) that records audited
+// reads in write (the primary).
+func NewReplicaReader(read, write bun.IDB) *Reader { return &Reader{db: read, audit: write} }
+
+// ReadAction is the audit trail's action for a recipient read in full by a caller whose full reads
+// are audited; the event names the recipient and its ward.
+const ReadAction = "personal.read"
+
+// recordFullReads writes one audit event per recipient given in full to a caller whose full reads
+// are audited. Nothing is written for other callers.
+func (r *Reader) recordFullReads(ctx context.Context, id *auth.Identity, op string, bens []*Beneficiary) error {
+	if !id.AuditsFullReads() {
+		return nil
+	}
+	var events []*audit.Event
+	now := time.Now()
+	for _, b := range bens {
+		if b.Visibility != auth.Full {
+			continue
+		}
+		ward := b.WardID
+		events = append(events, &audit.Event{At: now, Actor: id.Username, Action: ReadAction, Entity: "beneficiary",
+			EntityID: strconv.FormatInt(b.ID, 10), WardID: &ward, After: audit.JSON(map[string]string{"read": op}),
+			RequestID: logging.RequestID(ctx)})
+	}
+	if err := audit.NewStore(r.audit).Record(ctx, events...); err != nil {
+		return errs.E("beneficiary: record read", errs.Internal, errs.Msg("Không ghi được nhật ký truy cập dữ liệu cá nhân, nên không hiển thị dữ liệu."), err)
+	}
+	return nil
+}
 
 func (r *Reader) filtered(ctx context.Context, q *bun.SelectQuery, f Filter) (*bun.SelectQuery, error) {
 	id := auth.FromContext(ctx)
@@ -117,6 +158,9 @@ func (r *Reader) List(ctx context.Context, q ListQuery) (*Page, error) {
 			p.Cursors = append(p.Cursors, page.Cursor{ID: b.ID}.Encode())
 		}
 	}
+	if err := r.recordFullReads(ctx, id, "list", p.Beneficiaries); err != nil {
+		return nil, errs.E(op, err)
+	}
 	return p, nil
 }
 
@@ -145,10 +189,15 @@ func (r *Reader) ByIDs(ctx context.Context, ids []int64) (map[int64]*Beneficiary
 		return nil, errs.E(op, err)
 	}
 	out := make(map[int64]*Beneficiary, len(bens))
+	given := make([]*Beneficiary, 0, len(bens))
 	for _, b := range bens {
 		if m := maskFor(b, id); m != nil {
 			out[b.ID] = m
+			given = append(given, m)
 		}
+	}
+	if err := r.recordFullReads(ctx, id, "by ids", given); err != nil {
+		return nil, errs.E(op, err)
 	}
 	return out, nil
 }

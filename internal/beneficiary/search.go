@@ -57,10 +57,10 @@ func SearchCondition(id *auth.Identity, text string) (string, []any, error) {
 }
 
 // SeesNamesInFull reports whether the caller's role sees recipients' names and IDs in full where it
-// may list them (admins, and ward officers in their wards); other roles see them masked, so they may
+// may list them (admins, the working group, and ward officers in their wards); other roles see them masked, so they may
 // neither search nor sort by what the mask hides.
 func SeesNamesInFull(id *auth.Identity) bool {
-	return id.Role == auth.Admin || id.Role == auth.WardOfficer
+	return id.Role == auth.Admin || id.Role == auth.WardOfficer || id.Role == auth.Supervisor
 }
 
 // idDigits returns the digits of an ID number as typed: digits, with spaces, dots, dashes or the

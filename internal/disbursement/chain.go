@@ -124,6 +124,8 @@ func roleLabel(r auth.Role) string {
 		return "chuyên viên phân tích"
 	case auth.WardOfficer:
 		return "cán bộ phường/xã"
+	case auth.Supervisor:
+		return "Tổ công tác"
 	}
 	return "khách"
 }

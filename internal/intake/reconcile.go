@@ -3,14 +3,17 @@ package intake
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"time"
 
 	"github.com/uptrace/bun"
 
+	"hotro/internal/audit"
 	"hotro/internal/auth"
 	"hotro/internal/beneficiary"
 	"hotro/internal/disbursement"
 	"hotro/internal/errs"
+	"hotro/internal/logging"
 	"hotro/internal/page"
 )
 
@@ -209,10 +212,16 @@ type ReconciliationPage struct {
 	HasNext bool
 }
 
-// Reconciliations returns a page of the reconciliation queue, newest first (admins only).
+// ReconciliationReadAction is the audit trail's action for an entry of the reconciliation queue (it
+// holds the citizen ID and what is on record) read by a caller whose full reads are audited.
+const ReconciliationReadAction = "reconciliation.read"
+
+// Reconciliations returns a page of the reconciliation queue, newest first (admins and the working
+// group; each entry the working group reads is recorded in the audit trail before it is given).
 func (s *Service) Reconciliations(ctx context.Context, first int, after *page.Cursor) (*ReconciliationPage, error) {
 	const op = "intake: reconciliations"
-	if err := auth.FromContext(ctx).CanAudit(); err != nil {
+	id := auth.FromContext(ctx)
+	if err := id.CanSupervise(); err != nil {
 		return nil, err
 	}
 	var items []*Reconciliation
@@ -231,12 +240,35 @@ func (s *Service) Reconciliations(ctx context.Context, first int, after *page.Cu
 	for _, r := range items {
 		p.Cursors = append(p.Cursors, page.Cursor{ID: r.ID}.Encode())
 	}
+	if err := RecordReconciliationReads(ctx, s.db, items); err != nil {
+		return nil, errs.E(op, err)
+	}
 	return p, nil
 }
 
-// CountReconciliations counts the queue (admins only).
+// RecordReconciliationReads writes one audit event per entry of the queue given to a caller whose
+// full reads are audited (the working group); nothing for other callers.
+func RecordReconciliationReads(ctx context.Context, db bun.IDB, items []*Reconciliation) error {
+	id := auth.FromContext(ctx)
+	if !id.AuditsFullReads() || len(items) == 0 {
+		return nil
+	}
+	now := time.Now()
+	events := make([]*audit.Event, 0, len(items))
+	for _, r := range items {
+		ward := r.WardID
+		events = append(events, &audit.Event{At: now, Actor: id.Username, Action: ReconciliationReadAction, Entity: "reconciliation",
+			EntityID: strconv.FormatInt(r.ID, 10), WardID: &ward, RequestID: logging.RequestID(ctx)})
+	}
+	if err := audit.NewStore(db).Record(ctx, events...); err != nil {
+		return errs.E("intake: record read", errs.Internal, errs.Msg("Không ghi được nhật ký truy cập dữ liệu cá nhân, nên không hiển thị dữ liệu."), err)
+	}
+	return nil
+}
+
+// CountReconciliations counts the queue (admins and the working group).
 func (s *Service) CountReconciliations(ctx context.Context) (int, error) {
-	if err := auth.FromContext(ctx).CanAudit(); err != nil {
+	if err := auth.FromContext(ctx).CanSupervise(); err != nil {
 		return 0, err
 	}
 	n, err := s.db.NewSelect().Model((*Reconciliation)(nil)).Count(ctx)

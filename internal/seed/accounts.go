@@ -18,6 +18,7 @@ var DemoAccounts = []account.NewUser{
 	{Username: "phantich", DisplayName: "Chuyên viên thống kê (demo)", Role: auth.Analyst},
 	{Username: "canbo.quantrieu", DisplayName: "Cán bộ phường Quán Triều (demo)", Role: auth.WardOfficer, WardCodes: []string{"05431"}},
 	{Username: "canbo.phucha", DisplayName: "Cán bộ xã Phúc Hà (demo)", Role: auth.WardOfficer, WardCodes: []string{"05485"}},
+	{Username: "giamsat", DisplayName: "Tổ công tác giám sát (demo)", Role: auth.Supervisor},
 }
 
 // CreateDemoAccounts adds the demo accounts with the password, skipping any that exist.

@@ -70,7 +70,7 @@ export async function signOut() {
 /** Whether the user may see the payment lists of the ward. */
 export function maySeeLists(user, wardCode) {
   if (!user) return false;
-  if (["admin", "leader", "analyst"].includes(user.role)) return true;
+  if (["admin", "leader", "analyst", "supervisor"].includes(user.role)) return true;
   return user.role === "ward_officer" && (user.wards || []).includes(wardCode);
 }
 

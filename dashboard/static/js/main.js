@@ -23,9 +23,10 @@ import { overview } from "./views/overview.js";
 import { queuePage } from "./views/queue.js";
 import { recipientPage } from "./views/recipient.js";
 import { signInPage } from "./views/signin.js";
+import { supervisionPage } from "./views/supervision.js";
 import { wardPage } from "./views/ward.js";
 
-const workPages = { queue: queuePage, import: importPage, lists: listsPage, audit: auditPage, recipient: recipientPage };
+const workPages = { queue: queuePage, import: importPage, lists: listsPage, audit: auditPage, recipient: recipientPage, supervision: supervisionPage };
 
 const el = {
   header: document.getElementById("top"),
@@ -213,7 +214,7 @@ async function render({ keepFocus = null } = {}) {
         await userPromise;
         cache.clear();
         // Leaders and ward officers start on what waits for them, unless they came from a page.
-        const home = ["leader", "ward_officer"].includes(user?.role) ? "?page=queue" : "";
+        const home = ["leader", "ward_officer"].includes(user?.role) ? "?page=queue" : user?.role === "supervisor" ? "?page=supervision" : "";
         history.pushState(null, "", "./" + (state.next && state.next !== "?" ? state.next : home));
         render();
         refreshQueueCount();

@@ -1,4 +1,4 @@
-// The work pages (import, lists and approval, audit): which roles may open each, the header's links
+// The work pages (import, lists and approval, audit, supervision): which roles may open each, the header's links
 // to them, and the page that says no, politely, to anyone else who reaches one.
 
 import { h } from "./dom.js";
@@ -8,8 +8,9 @@ import { t } from "./i18n.js";
 export const PAGE_ROLES = {
   queue: ["admin", "leader", "ward_officer"],
   import: ["admin", "ward_officer"],
-  lists: ["admin", "leader", "ward_officer", "analyst"],
+  lists: ["admin", "leader", "ward_officer", "analyst", "supervisor"],
   audit: ["admin"],
+  supervision: ["admin", "supervisor"],
 };
 
 /** Whether the signed-in user (null for a visitor) may open the page. */

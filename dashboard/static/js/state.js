@@ -6,7 +6,7 @@ export const BUCKETS = ["DAY", "WEEK", "MONTH"];
 export const WARD_SORT_KEYS = ["name", "amountPaid", "peopleSupported", "beneficiaries", "disbursements", "amountListed", "amountApproved"];
 
 /** Pages with their own forms (no filter bar), for the roles that may open them. */
-export const WORK_PAGES = ["queue", "import", "lists", "audit"];
+export const WORK_PAGES = ["queue", "import", "lists", "audit", "supervision"];
 const PAGES = ["ward", "signin", "recipient", ...WORK_PAGES];
 /** The ward page's line orders ("field:dir"), as the disbursements query sorts them. */
 export const LINE_SORTS = ["name:asc", "name:desc", "amount:desc", "amount:asc", "listed:desc", "listed:asc", "paid:desc", "paid:asc"];
@@ -62,6 +62,8 @@ export function parseState(search) {
     batch: one("batch", (v) => id.test(v)),
     lsort: LINE_SORTS.includes(p.get("lsort")) ? p.get("lsort") : "",
     id: one("id", (v) => id.test(v)),
+    // The working group's page: the spot check shown.
+    check: one("check", (v) => id.test(v)),
   };
   for (const key of lists) state[key] = list(p, key);
   if (state.ward && state.page === "overview") state.page = "ward";
@@ -123,6 +125,10 @@ function workSearch(state) {
         set("batch", state.batch); // one list's lines, by status; the filters are kept for the way back
         set("statuses", state.statuses);
       }
+      break;
+    case "supervision":
+      set("wards", state.wards);
+      set("check", state.check);
       break;
     case "queue":
       break; // the queue is the caller's, whole
