@@ -87,6 +87,7 @@ type aggregate struct {
 	roundOf func(groupID int64) int64
 	parts   map[int16]map[int64]unitPart
 	groups  map[groupKey]*group
+	unions  *unionMemo // distinct counts already made (nil: none)
 }
 
 func newAggregate(p *planner, reads []*read, roundOf func(int64) int64) *aggregate {
@@ -186,8 +187,8 @@ func (a *aggregate) result() *report.Result {
 	}
 	slices.SortFunc(groups, func(x, y *group) int { return compareGroupKeys(x.key, y.key) })
 	for _, g := range groups {
-		g.totals.Beneficiaries = int64(unionCardinality(g.recipients))
-		g.totals.PeopleSupported = int64(unionCardinality(g.persons))
+		g.totals.Beneficiaries = int64(a.unions.cardinality(g.recipients))
+		g.totals.PeopleSupported = int64(a.unions.cardinality(g.persons))
 		allRecipients, allPersons = append(allRecipients, g.recipients...), append(allPersons, g.persons...)
 		t := g.totals
 		res.Total.AmountPaid += t.AmountPaid
@@ -196,8 +197,8 @@ func (a *aggregate) result() *report.Result {
 		res.Total.Disbursements += t.Disbursements
 		res.Rows = append(res.Rows, report.Row{Key: a.rowKey(g.key), Totals: t})
 	}
-	res.Total.Beneficiaries = int64(unionCardinality(allRecipients))
-	res.Total.PeopleSupported = int64(unionCardinality(allPersons))
+	res.Total.Beneficiaries = int64(a.unions.cardinality(allRecipients))
+	res.Total.PeopleSupported = int64(a.unions.cardinality(allPersons))
 	if len(a.p.q.GroupBy) == 0 {
 		// Without grouping the SQL answers one row, lines or not.
 		res.Rows = []report.Row{{Totals: res.Total}}

@@ -33,7 +33,7 @@ func TestEngineEqualsSQL(t *testing.T) {
 				for _, e := range []struct {
 					name   string
 					engine report.Engine
-				}{{"database", engine}, {"memory", resident}} {
+				}{{"database", engine}, {"memory", resident}, {"memory, asked again (plan and counts remembered)", resident}} {
 					got, err := e.engine.Stats(ctx, q)
 					if err != nil {
 						t.Fatalf("%s: %+v: %v", e.name, q, err)

@@ -79,6 +79,8 @@ type memState struct {
 	tree          *tree
 	// levels[i] holds the rows of Levels[i] by unit.
 	levels [maxLevels]map[int64]*block
+	plans  *planMemo  // of this tree
+	unions *unionMemo // of these rows
 }
 
 // block is the rows of one unit at one level, column by column.
@@ -139,11 +141,14 @@ func (r *Resident) Stats(ctx context.Context, q report.Query) (*report.Result, e
 	if err != nil {
 		return nil, err
 	}
-	p := newPlanner(q, st.tree)
-	reads := p.plan()
-	agg := newAggregate(p, reads, st.ref.RoundOfGroup)
-	f := newRowFilter(q.Filter, st.ref)
-	for _, rd := range reads {
+	pq := st.plans.get(q, func() *plannedQuery {
+		p := newPlanner(q, st.tree)
+		return &plannedQuery{p: p, reads: p.plan(), filter: newRowFilter(q.Filter, st.ref)}
+	})
+	agg := newAggregate(pq.p, pq.reads, st.ref.RoundOfGroup)
+	agg.unions = st.unions
+	f := &pq.filter
+	for _, rd := range pq.reads {
 		blocks := st.levels[levelIndex(rd.level.ID)]
 		var seen map[int64]bool
 		if len(rd.units) != len(rd.parts) {
@@ -421,14 +426,14 @@ func (r *Resident) read(ctx context.Context, old *memState) (next *memState, ful
 			next = &st
 			return nil
 		}
-		st := &memState{rollupVersion: v.rollups, dataVersion: v.data}
+		st := &memState{rollupVersion: v.rollups, dataVersion: v.data, unions: newUnionMemo()}
 		if old != nil && v.reference == old.ref.Version {
-			st.ref, st.tree = old.ref, old.tree
+			st.ref, st.tree, st.plans = old.ref, old.tree, old.plans
 		} else {
 			if st.ref, err = reference.Load(ctx, tx); err != nil {
 				return err
 			}
-			st.tree = newTree(st.ref)
+			st.tree, st.plans = newTree(st.ref), newPlanMemo()
 		}
 		var pairs []unitOfLevel
 		full = old == nil || v.rollups < old.rollupVersion || v.rollups-old.rollupVersion > logKept-logPruneEvery

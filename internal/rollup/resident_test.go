@@ -292,3 +292,49 @@ func TestResidentConcurrentAnswersAndWrites(t *testing.T) {
 	}
 	sameAsRecount(t, w, res, "after concurrent writes")
 }
+
+// TestPlanKeyTellsQueriesApart wants every part of a query that its plan or row filter depends on
+// to change the key the plan is remembered under, a nil list and an empty one included.
+func TestPlanKeyTellsQueriesApart(t *testing.T) {
+	d := datePtr("2020-05-01")
+	variants := map[string]report.Query{
+		"none":         {},
+		"groupBy":      {GroupBy: []report.Dimension{report.Ward}},
+		"programs":     {Filter: report.Filter{Programs: []string{"A"}}},
+		"provinces":    {Filter: report.Filter{Provinces: []string{"A"}}},
+		"districts":    {Filter: report.Filter{Districts: []string{"A"}}},
+		"wards":        {Filter: report.Filter{Wards: []string{"A"}}},
+		"groups":       {Filter: report.Filter{Groups: []string{"A"}}},
+		"funds":        {Filter: report.Filter{Funds: []string{"A"}}},
+		"rounds":       {Filter: report.Filter{Rounds: []string{"A"}}},
+		"statuses":     {Filter: report.Filter{Statuses: []disbursement.Status{disbursement.Paid}}},
+		"channels":     {Filter: report.Filter{Channels: []disbursement.Channel{disbursement.Channels[0]}}},
+		"paidFrom":     {Filter: report.Filter{PaidFrom: d}},
+		"paidTo":       {Filter: report.Filter{PaidTo: d}},
+		"unitsAsOf":    {UnitsAsOf: d},
+		"programIDs":   {Filter: report.Filter{ProgramIDs: []int64{1}}},
+		"no programs":  {Filter: report.Filter{ProgramIDs: []int64{}}},
+		"groupIDs":     {Filter: report.Filter{GroupIDs: []int64{1}}},
+		"fundIDs":      {Filter: report.Filter{FundIDs: []int64{1}}},
+		"wardIDs":      {Filter: report.Filter{WardIDs: []int64{1}}},
+		"no wards":     {Filter: report.Filter{WardIDs: []int64{}}},
+		"scope":        {Scope: report.Scope{WardIDs: []int64{1}}},
+		"empty scope":  {Scope: report.Scope{WardIDs: []int64{}}},
+		"two wards":    {Filter: report.Filter{Wards: []string{"A", "B"}}},
+		"ward AB":      {Filter: report.Filter{Wards: []string{"AB"}}},
+		"ward in prov": {Filter: report.Filter{Provinces: []string{"AB"}}},
+	}
+	seen := map[string]string{}
+	for name, q := range variants {
+		k := planKey(q)
+		if other, ok := seen[k]; ok {
+			t.Errorf("%s and %s share the plan key %q", name, other, k)
+		}
+		seen[k] = name
+	}
+	order := report.Order{Field: report.ByKey}
+	first := 3
+	if planKey(report.Query{Order: &order, First: &first}) != planKey(report.Query{}) {
+		t.Error("the order or page changed the plan key: a plan is the same for both")
+	}
+}
