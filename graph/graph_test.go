@@ -42,13 +42,13 @@ func newServer(t testing.TB, d *bun.DB, id *auth.Identity, public ...string) *ht
 	return serve(t, newResolver(t, d), id, public...)
 }
 
-// newResolver is the resolver over d as hotro serve makes it: stats from the rollups, names and
-// codes from reference data held in memory.
+// newResolver is the resolver over d as hotro serve makes it: stats from the rollups held in
+// memory, names and codes from reference data held in memory.
 func newResolver(t testing.TB, d *bun.DB) *graph.Resolver {
 	t.Helper()
 	r := newLoaderResolver(t, d)
 	ref := reference.NewCache(d)
-	r.Stats, r.Reference = rollup.NewEngineShared(d, ref), ref
+	r.Stats, r.Reference = rollup.NewResident(d, ref, rollup.ResidentOptions{}), ref
 	return r
 }
 
@@ -73,7 +73,11 @@ func newLoaderResolver(t testing.TB, d *bun.DB) *graph.Resolver {
 func serve(t testing.TB, r *graph.Resolver, id *auth.Identity, public ...string) *httptest.Server {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := graph.NewHandler(r, graph.Options{Logger: log, Classify: db.Classify, PublicOperations: public})
+	opt := graph.Options{Logger: log, Classify: db.Classify, PublicOperations: public}
+	if w, ok := r.Stats.(graph.Writes); ok {
+		opt.Writes = w // as hotro serve does: a mutation's writes are read by the next answer
+	}
+	h := graph.NewHandler(r, opt)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if id != nil {
 			req = req.WithContext(auth.WithIdentity(req.Context(), id))

@@ -31,6 +31,15 @@ type Options struct {
 	// Metrics, when set, counts operations and errors by code. Operations are counted by name when
 	// they are named in PublicOperations, else as "adhoc", so clients cannot grow the series.
 	Metrics Recorder
+	// Writes, when set, is told when a mutation begins and ends (rollup.Resident: data held in memory
+	// is read again at every answer meanwhile, so that whoever wrote reads what they wrote).
+	Writes Writes
+}
+
+// Writes is told of the mutations under way.
+type Writes interface {
+	BeginWrite()
+	EndWrite()
 }
 
 // Recorder counts operations and errors for monitoring.
@@ -104,6 +113,11 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 				}
 				return graphql.OneShot(resp)
 			}
+		}
+		if oc := graphql.GetOperationContext(ctx); opt.Writes != nil && oc != nil && oc.Operation != nil && oc.Operation.Operation == ast.Mutation {
+			opt.Writes.BeginWrite()
+			inner := release
+			release = func() { inner(); opt.Writes.EndWrite() }
 		}
 		budget := &logBudget{}
 		respond := next(withLogBudget(reference.WithRequest(WithLoaders(ctx, r.NewLoaders())), budget))

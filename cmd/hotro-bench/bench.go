@@ -43,6 +43,10 @@ type settings struct {
 	duration    time.Duration
 	sqlRuns     int
 	reload      bool
+	// freshClients is the connections of the fresh-answer runs (each question and, just before
+	// it, the stack's ceiling { __typename }); freshOnly skips everything else.
+	freshClients int
+	freshOnly    bool
 }
 
 func env(name, def string) string {
@@ -71,11 +75,17 @@ func loadSettings() (settings, error) {
 		return s, fmt.Errorf("BENCH_SQL_RUNS: %v", err)
 	}
 	s.reload = env("BENCH_RELOAD", "0") == "1"
+	if s.freshClients, err = strconv.Atoi(env("BENCH_FRESH_CLIENTS", "10")); err != nil {
+		return s, fmt.Errorf("BENCH_FRESH_CLIENTS: %v", err)
+	}
+	s.freshOnly = env("BENCH_FRESH_ONLY", "0") == "1"
 	switch {
 	case !(s.scale > 0 && s.scale <= 2):
 		return s, fmt.Errorf("BENCH_SCALE must be above 0 and at most 2 (1: 20 million recipients), got %v", s.scale)
 	case s.concurrency < 1 || s.concurrency > 1000:
 		return s, fmt.Errorf("BENCH_CONCURRENCY must be 1 to 1000 clients, got %d", s.concurrency)
+	case s.freshClients < 1 || s.freshClients > 1000:
+		return s, fmt.Errorf("BENCH_FRESH_CLIENTS must be 1 to 1000 clients, got %d", s.freshClients)
 	case s.duration < time.Second:
 		return s, fmt.Errorf("BENCH_DURATION must be at least 1s, got %s", s.duration)
 	case s.sqlRuns < 1:
@@ -130,6 +140,35 @@ type result struct {
 	direct        time.Duration // the rollup engine called in process, median
 	sql           time.Duration // report.SQL in process, median
 	same          bool
+	fresh         fresh
+}
+
+// fresh is a question asked afresh (response cache off) from freshClients connections, next to the
+// stack's ceiling measured just before it in the same run.
+type fresh struct {
+	rps, ceilingRPS float64
+	s95             time.Duration // the server's p95 under that load
+}
+
+// ceilingQuery costs the HTTP and GraphQL stack alone: no resolver reads anything.
+const ceilingQuery = "{ __typename }"
+
+// measureFresh asks each question from clients connections, the stack's ceiling just before it.
+func measureFresh(ctx context.Context, endpoint, token string, clients int, d time.Duration, logf func(string, ...any)) ([]fresh, error) {
+	var out []fresh
+	for _, bq := range queries() {
+		logf("%s: fresh, %d connections for %s, after the ceiling %s", bq.name, clients, d, ceilingQuery)
+		ceiling, err := load(ctx, endpoint, token, ceilingQuery, clients, d)
+		if err != nil {
+			return nil, fmt.Errorf("ceiling: %w", err)
+		}
+		r, err := load(ctx, endpoint, token, bq.graphql, clients, d)
+		if err != nil {
+			return nil, fmt.Errorf("%s, fresh: %w", bq.name, err)
+		}
+		out = append(out, fresh{rps: r.rps, ceilingRPS: ceiling.rps, s95: r.s95})
+	}
+	return out, nil
 }
 
 func run(ctx context.Context, stdout, stderr io.Writer) error {
@@ -172,9 +211,26 @@ func run(ctx context.Context, stdout, stderr io.Writer) error {
 	}
 	defer child.stop()
 	analyst := auth.WithIdentity(ctx, &auth.Identity{Role: auth.Analyst, Username: "bench"})
+	freshRuns, err := measureFresh(ctx, "http://"+addr+"/graphql", token, s.freshClients, s.duration, logf)
+	if err != nil {
+		return err
+	}
+	if s.freshOnly {
+		var results []result
+		for i, bq := range queries() {
+			one, err := load(ctx, "http://"+addr+"/graphql", token, bq.graphql, 1, min(s.duration, 5*time.Second))
+			if err != nil {
+				return fmt.Errorf("%s, one client: %w", bq.name, err)
+			}
+			results = append(results, result{alone95: one.s95, fresh: freshRuns[i]})
+		}
+		rss, hwm := child.memory()
+		printFresh(stdout, s, sum, size, results, rss, hwm)
+		return nil
+	}
 	engine, sqlEngine := rollup.NewEngine(d), report.NewSQL(d)
 	var results []result
-	for _, bq := range queries() {
+	for i, bq := range queries() {
 		logf("%s: over HTTP, %d clients for %s", bq.name, s.concurrency, s.duration)
 		r, err := load(ctx, "http://"+addr+"/graphql", token, bq.graphql, s.concurrency, s.duration)
 		if err != nil {
@@ -206,6 +262,7 @@ func run(ctx context.Context, stdout, stderr io.Writer) error {
 			plain = append(plain, time.Since(start))
 		}
 		r.rows, r.direct, r.sql = len(got.Rows), median(direct), median(plain)
+		r.fresh = freshRuns[i]
 		r.same = sameResult(got, want)
 		results = append(results, r)
 	}
@@ -541,6 +598,8 @@ func printTable(w io.Writer, s settings, sum national.Summary, z size, rs []resu
 			ms(r.direct), ms(r.sql), ratio(r.sql, r.s95), ms(r.alone95), ratio(r.sql, r.alone95),
 			ms(r.cachedS95), ms(r.cachedP95), r.cachedRPS, ratio(r.sql, r.cachedS95), yesNo(r.same))
 	}
+	fmt.Fprintln(w)
+	printFreshRows(w, s, rs)
 	fmt.Fprintln(w, "\nServer times are hotro's own (Server-Timing: from the request read to the answer's first byte); HTTP times are the clients', on the same 2-core machine as the server and the database. The plain SQL runs alone, as the one-client column does.")
 }
 
@@ -583,4 +642,25 @@ func thousands(n int64) string {
 		b.WriteRune(c)
 	}
 	return b.String()
+}
+
+// printFresh prints the table of a BENCH_FRESH_ONLY run.
+func printFresh(w io.Writer, s settings, sum national.Summary, z size, rs []result, rss, peak string) {
+	fmt.Fprintf(w, "\n| hotro-bench, fresh answers | BENCH_SCALE=%g, PostgreSQL, %d connections, %s per measure |\n|---|---|\n", s.scale, s.freshClients, s.duration)
+	fmt.Fprintf(w, "| data set | %d provinces, %d districts, %d communes; %s recipients, %s payment lines; %s rollup rows (%s on disk) |\n",
+		sum.Provinces, sum.Districts, sum.Wards, thousands(z.recipients), thousands(z.lines), thousands(z.rollupRows), z.rollupTable)
+	fmt.Fprintf(w, "| server memory | %s resident after the run, %s at peak |\n", rss, peak)
+	fmt.Fprintf(w, "| machine | %d cores; load average %s at the end (every process on the machine counts) |\n\n", runtime.NumCPU(), loadAverage())
+	printFreshRows(w, s, rs)
+}
+
+// printFreshRows prints, per question, the fresh rate, the stack's ceiling measured just before it
+// and their ratio.
+func printFreshRows(w io.Writer, s settings, rs []result) {
+	fmt.Fprintf(w, "| dashboard query, response cache off | fresh req/s, %d connections | server p95 | stack ceiling %s req/s, just before | fresh / ceiling | one client: server p95 |\n", s.freshClients, "`"+ceilingQuery+"`")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|")
+	for i, bq := range queries() {
+		f := rs[i].fresh
+		fmt.Fprintf(w, "| %s | %.0f | %s | %.0f | %.2f | %s |\n", bq.name, f.rps, ms(f.s95), f.ceilingRPS, f.rps/max(f.ceilingRPS, 1), ms(rs[i].alone95))
+	}
 }

@@ -49,8 +49,13 @@ func serveChild(ctx context.Context) error {
 	}
 	defer d.Close()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv, err := app.New(cfg, d, log)
+	servers, err := app.NewServers(cfg, d, log)
 	if err != nil {
+		return err
+	}
+	srv := servers.Main
+	// Loaded before the address is printed, so that every measured answer comes from memory.
+	if err := servers.Warm(ctx); err != nil {
 		return err
 	}
 	app.TuneGC() // as hotro serve does

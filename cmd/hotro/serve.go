@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -78,6 +79,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	app.TuneGC()
+	go func() {
+		start := time.Now()
+		if err := servers.Warm(ctx); err != nil {
+			log.Warn("rollups not loaded into memory: stats are read from the database until the next answer loads them", "err", err)
+			return
+		}
+		log.Info("rollups loaded into memory", "took", time.Since(start).Round(time.Millisecond))
+	}()
 	log.Info("serving", "addr", l.Addr().String(), "database", target.Describe())
 	fmt.Fprintf(stdout, "hotro is running on %s\n  dashboard: %s/\n  GraphQL:   %s/graphql\n  console:   %s/graphiql\n",
 		target.Describe(), baseURL(l.Addr(), cfg.TLSCert != ""), baseURL(l.Addr(), cfg.TLSCert != ""), baseURL(l.Addr(), cfg.TLSCert != ""))

@@ -10,6 +10,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -56,6 +57,9 @@ func New(cfg config.Config, d *bun.DB, log *slog.Logger) (*http.Server, error) {
 // /metrics on cfg.MetricsAddr (nil when that is empty).
 type Servers struct {
 	Main, Metrics *http.Server
+	// Warm loads the rollups into memory (a few seconds at national scale); until it is done, or
+	// if it fails, stats are answered from the database. Call it as the server starts.
+	Warm func(context.Context) error
 }
 
 // NewServers wires hotro over an open, migrated database and returns its HTTP servers.
@@ -74,6 +78,9 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 	// Reference data (units, programmes, groups, funds) is read once and again only when it changes,
 	// shared by the stats engine (its unit tree, the codes a filter names) and the names of rows.
 	ref := reference.NewCache(read)
+	// Stats are answered from the rollups held in memory, loaded as the server starts (the database
+	// answers meanwhile) and kept current from the rollup log (see rollup.Resident).
+	stats := rollup.NewResident(read, ref, rollup.ResidentOptions{})
 	resolver := &graph.Resolver{
 		Units:         adminunit.NewStore(read),
 		Programs:      program.NewStore(read),
@@ -81,7 +88,7 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 		Dataset:       dataset.NewStore(read),
 		Organisation:  cfg.Organisation,
 		PortalOrigins: cfg.CORSOrigins,
-		Stats:         rollup.NewEngineShared(read, ref),
+		Stats:         stats,
 		Reference:     ref,
 		Lines:         disbursement.NewReader(read),
 		Recipients:    beneficiary.NewReplicaReader(read, d),
@@ -112,10 +119,12 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 		Signer: signer, Public: public, Classify: db.Classify, Logger: log,
 	}
 	api := graph.NewHandler(resolver, graph.Options{Logger: log, Classify: db.Classify,
-		PublicOperations: dashboard.PublicOperations(), Metrics: counters})
+		PublicOperations: dashboard.PublicOperations(), Metrics: counters, Writes: stats})
 	graph.AcceptUploads(api, lists.MaxUploadBytes(), 8<<20)
 	// One cache, one data version, for every answer kept: GraphQL reads, chart data, public ETags.
-	cache := respcache.New(respcache.Options{MaxBytes: cfg.ResponseCacheMB << 20, Version: data.Version})
+	// The version is the one of the rollups held in memory, read afresh: no answer is kept under a
+	// version newer than its data.
+	cache := respcache.New(respcache.Options{MaxBytes: cfg.ResponseCacheMB << 20, Version: stats.Version})
 	counters.WatchCache(cache)
 	gql := cache.Handler(graph.CacheRequest, api)
 	page := dashboard.Handler()
@@ -126,7 +135,7 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 		}
 		log.Warn("serving the dashboard's files from disk, read at every request: for development only", "dir", cfg.AssetsDir)
 	}
-	var servers Servers
+	servers := Servers{Warm: stats.Warm}
 	if cfg.MetricsAddr != "" {
 		servers.Metrics = server.NewMetrics(cfg.MetricsAddr, counters, log)
 	}

@@ -249,3 +249,51 @@ type request struct {
 func WithRequest(ctx context.Context) context.Context {
 	return context.WithValue(ctx, requestKey{}, &request{})
 }
+
+// IDsWithCodes returns the IDs of the programmes, groups or funds (by kind) whose code is one of
+// codes, as the stats filter's subqueries find them: a group or fund code may name one of each
+// programme. Other kinds give none.
+func (s *Snapshot) IDsWithCodes(kind disbursement.CodeKind, codes []string) map[int64]bool {
+	want := make(map[string]bool, len(codes))
+	for _, c := range codes {
+		want[c] = true
+	}
+	out := map[int64]bool{}
+	switch kind {
+	case disbursement.ProgramCode:
+		for id, p := range s.programs {
+			if want[p.Code] {
+				out[id] = true
+			}
+		}
+	case disbursement.GroupCode:
+		for id, g := range s.groups {
+			if want[g.Code] {
+				out[id] = true
+			}
+		}
+	case disbursement.FundCode:
+		for id, f := range s.funds {
+			if want[f.Code] {
+				out[id] = true
+			}
+		}
+	}
+	return out
+}
+
+// Use makes s the snapshot of the request under ctx unless the request has one already, and
+// returns the request's snapshot (s outside a request scope): an engine holding reference data of
+// its own shares it with the rest of the answer, which then reads no version.
+func Use(ctx context.Context, s *Snapshot) *Snapshot {
+	r, _ := ctx.Value(requestKey{}).(*request)
+	if r == nil {
+		return s
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.snap == nil {
+		r.snap = s
+	}
+	return r.snap
+}

@@ -87,6 +87,7 @@ type aggregate struct {
 	roundOf func(groupID int64) int64
 	parts   map[int16]map[int64]unitPart
 	groups  map[groupKey]*group
+	unions  *unionMemo // distinct counts already made (nil: none)
 }
 
 func newAggregate(p *planner, reads []*read, roundOf func(int64) int64) *aggregate {
@@ -101,34 +102,53 @@ func (a *aggregate) add(r storedRow) error {
 	if r.cell.lines == 0 {
 		return nil
 	}
-	part, ok := a.parts[r.key.level][r.key.unit]
+	var recipients, persons *roaring.Bitmap
+	if disbursement.Statuses[r.key.status] == disbursement.Paid {
+		var err error
+		if recipients, err = decode(r.recipients); err != nil {
+			return err
+		}
+		if persons, err = decode(r.persons); err != nil {
+			return err
+		}
+	}
+	a.addCell(r.key, r.cell.lines, r.cell.amount, recipients, persons)
+	return nil
+}
+
+// addCell adds one rollup row, its bitmaps decoded (nil: none), into its result row.
+func (a *aggregate) addCell(key cellKey, lines, amount int64, recipients, persons *roaring.Bitmap) {
+	if lines == 0 {
+		return
+	}
+	part, ok := a.parts[key.level][key.unit]
 	if !ok {
-		return nil // a unit the plan did not ask for (a row of a level read for other units)
+		return // a unit the plan did not ask for (a row of a level read for other units)
 	}
 	dims := a.p.dims
 	k := groupKey{unitPart: part}
 	if dims[report.Program] {
-		k.program = r.key.program
+		k.program = key.program
 	}
 	if dims[report.Group] {
-		k.group = r.key.group
+		k.group = key.group
 	}
 	if dims[report.Fund] {
-		k.fund = r.key.fund
+		k.fund = key.fund
 	}
 	if dims[report.Round] {
 		// Rows of the groups of one round add up into the round's row, their bitmaps unioned:
 		// exact, as a group is in one round at most.
-		k.round = a.roundOf(r.key.group)
+		k.round = a.roundOf(key.group)
 	}
 	if dims[report.Status] {
-		k.status = r.key.status
+		k.status = key.status
 	}
 	if dims[report.Channel] {
-		k.channel = r.key.channel
+		k.channel = key.channel
 	}
-	if a.p.bucket != "" && r.key.period != 0 {
-		k.period = dayKey(report.PeriodOf(a.p.bucket, dateOfKey(r.key.period)).Start)
+	if a.p.bucket != "" && key.period != 0 {
+		k.period = dayKey(report.PeriodOf(a.p.bucket, dateOfKey(key.period)).Start)
 	}
 	g := a.groups[k]
 	if g == nil {
@@ -136,20 +156,12 @@ func (a *aggregate) add(r storedRow) error {
 		a.groups[k] = g
 	}
 	t := &g.totals
-	t.Disbursements += r.cell.lines
-	switch disbursement.Statuses[r.key.status] {
+	t.Disbursements += lines
+	switch disbursement.Statuses[key.status] {
 	case disbursement.Paid:
-		t.AmountPaid += r.cell.amount
-		t.AmountApproved += r.cell.amount
-		t.AmountListed += r.cell.amount
-		recipients, err := decode(r.recipients)
-		if err != nil {
-			return err
-		}
-		persons, err := decode(r.persons)
-		if err != nil {
-			return err
-		}
+		t.AmountPaid += amount
+		t.AmountApproved += amount
+		t.AmountListed += amount
 		if recipients != nil {
 			g.recipients = append(g.recipients, recipients)
 		}
@@ -157,13 +169,12 @@ func (a *aggregate) add(r storedRow) error {
 			g.persons = append(g.persons, persons)
 		}
 	case disbursement.Approved:
-		t.AmountApproved += r.cell.amount
-		t.AmountListed += r.cell.amount
+		t.AmountApproved += amount
+		t.AmountListed += amount
 	case disbursement.Returned, disbursement.Cancelled:
 	default:
-		t.AmountListed += r.cell.amount
+		t.AmountListed += amount
 	}
-	return nil
 }
 
 // result counts the distinct recipients and persons of each row, and of all rows for the total.
@@ -176,8 +187,8 @@ func (a *aggregate) result() *report.Result {
 	}
 	slices.SortFunc(groups, func(x, y *group) int { return compareGroupKeys(x.key, y.key) })
 	for _, g := range groups {
-		g.totals.Beneficiaries = int64(unionCardinality(g.recipients))
-		g.totals.PeopleSupported = int64(unionCardinality(g.persons))
+		g.totals.Beneficiaries = int64(a.unions.cardinality(g.recipients))
+		g.totals.PeopleSupported = int64(a.unions.cardinality(g.persons))
 		allRecipients, allPersons = append(allRecipients, g.recipients...), append(allPersons, g.persons...)
 		t := g.totals
 		res.Total.AmountPaid += t.AmountPaid
@@ -186,8 +197,8 @@ func (a *aggregate) result() *report.Result {
 		res.Total.Disbursements += t.Disbursements
 		res.Rows = append(res.Rows, report.Row{Key: a.rowKey(g.key), Totals: t})
 	}
-	res.Total.Beneficiaries = int64(unionCardinality(allRecipients))
-	res.Total.PeopleSupported = int64(unionCardinality(allPersons))
+	res.Total.Beneficiaries = int64(a.unions.cardinality(allRecipients))
+	res.Total.PeopleSupported = int64(a.unions.cardinality(allPersons))
 	if len(a.p.q.GroupBy) == 0 {
 		// Without grouping the SQL answers one row, lines or not.
 		res.Rows = []report.Row{{Totals: res.Total}}

@@ -8,6 +8,7 @@ import (
 	"hotro/internal/db"
 	"hotro/internal/db/dbtest"
 	"hotro/internal/errs"
+	"hotro/internal/reference"
 	"hotro/internal/report"
 )
 
@@ -24,15 +25,22 @@ func TestEngineEqualsSQL(t *testing.T) {
 			demo := !(raceEnabled && dialect == db.SQLite)
 			w := newWorld(t, dialect, 42, 1000, demo)
 			sqlEngine, engine := report.NewSQL(w.d), NewEngine(w.d)
+			// The rollups held in memory answer the same.
+			resident := NewResident(w.d, reference.NewCache(w.d), ResidentOptions{})
 			same := func(t *testing.T, q report.Query) {
 				t.Helper()
 				want := canonical(t, ctx, sqlEngine, q)
-				got, err := engine.Stats(ctx, q)
-				if err != nil {
-					t.Fatalf("%+v: %v", q, err)
-				}
-				if d := diffResults(got, want); d != "" {
-					t.Fatalf("%s\nquery: %+v\nfilter: %+v", d, q, q.Filter)
+				for _, e := range []struct {
+					name   string
+					engine report.Engine
+				}{{"database", engine}, {"memory", resident}, {"memory, asked again (plan and counts remembered)", resident}} {
+					got, err := e.engine.Stats(ctx, q)
+					if err != nil {
+						t.Fatalf("%s: %+v: %v", e.name, q, err)
+					}
+					if d := diffResults(got, want); d != "" {
+						t.Fatalf("%s: %s\nquery: %+v\nfilter: %+v", e.name, d, q, q.Filter)
+					}
 				}
 			}
 			byKey := report.Order{Field: report.ByKey}
@@ -94,9 +102,11 @@ func TestErrorsMatchSQL(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, want := report.NewSQL(w.d).Stats(ctx, tt.q)
-			_, got := NewEngine(w.d).Stats(ctx, tt.q)
-			if want == nil || got == nil || errs.KindOf(got) != errs.KindOf(want) || errs.Message(got) != errs.Message(want) {
-				t.Errorf("err = %v (%q), want %v (%q)", got, errs.Message(got), want, errs.Message(want))
+			for _, e := range []report.Engine{NewEngine(w.d), NewResident(w.d, reference.NewCache(w.d), ResidentOptions{})} {
+				_, got := e.Stats(ctx, tt.q)
+				if want == nil || got == nil || errs.KindOf(got) != errs.KindOf(want) || errs.Message(got) != errs.Message(want) {
+					t.Errorf("%T: err = %v (%q), want %v (%q)", e, got, errs.Message(got), want, errs.Message(want))
+				}
 			}
 		})
 	}

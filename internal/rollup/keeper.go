@@ -155,6 +155,13 @@ func (k *Keeper) LinesChanged(ctx context.Context, tx bun.IDB, changes []disburs
 	if err := applyDeltas(ctx, tx, deltas); err != nil {
 		return errs.E(op, err)
 	}
+	pairs := make([]unitOfLevel, 0, len(deltas))
+	for key := range deltas {
+		pairs = append(pairs, unitOfLevel{key.level, key.unit})
+	}
+	if err := logChanges(ctx, tx, pairs); err != nil {
+		return errs.E(op, err)
+	}
 	return nil
 }
 

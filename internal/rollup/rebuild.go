@@ -43,6 +43,9 @@ func Rebuild(ctx context.Context, d *bun.DB) (Summary, error) {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM rollups"); err != nil {
 			return err
 		}
+		if err := logAllChanged(ctx, tx); err != nil {
+			return err
+		}
 		return recompute(ctx, tx, func(p partition, a *accumulator) error {
 			sum.Rows += int64(len(a.cells))
 			return insertCells(ctx, tx, a.cells)
@@ -356,6 +359,9 @@ func Realign(ctx context.Context, tx bun.IDB, before, after *reference.Snapshot)
 				}
 			}
 		}
+	}
+	if err := logAllChanged(ctx, tx); err != nil {
+		return 0, errs.E(op, err)
 	}
 	var sum Summary
 	if err := recomputeOnly(ctx, tx, affected, func(_ partition, a *accumulator) error {

@@ -60,6 +60,10 @@ func Start(t testing.TB, d *bun.DB, change func(*config.Config)) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// As hotro serve does, but before serving: every answer then comes from memory.
+	if err := servers.Warm(context.Background()); err != nil {
+		t.Fatalf("rollups into memory: %v", err)
+	}
 	s := &Server{DB: d, logs: logs}
 	s.URL = serve(t, servers.Main, cfg.ShutdownTimeout)
 	if servers.Metrics != nil {

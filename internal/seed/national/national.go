@@ -391,6 +391,10 @@ func finish(ctx context.Context, d *bun.DB, g *generator, sum *Summary, opt Opti
 		if err := ds.Bump(ctx); err != nil {
 			return err
 		}
+		// The rollups were copied in without the Keeper: servers holding them read them again.
+		if err := rollup.MarkAllChanged(ctx, tx); err != nil {
+			return err
+		}
 		return audit.NewStore(tx).Record(ctx, &audit.Event{
 			Actor: "system", Action: "seed.national", Entity: "dataset", EntityID: "national",
 			After: audit.JSON(map[string]any{"seed": opt.Seed, "scale": opt.Scale, "recipients": sum.Recipients, "lines": sum.Lines}),

@@ -1,0 +1,2 @@
+DROP TABLE rollup_log;
+DELETE FROM dataset_info WHERE key = 'rollup_writes';

@@ -1,0 +1,540 @@
+package rollup
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/uptrace/bun"
+
+	"hotro/internal/db"
+	"hotro/internal/disbursement"
+	"hotro/internal/errs"
+	"hotro/internal/reference"
+	"hotro/internal/report"
+)
+
+// DefaultStaleness is how long a Resident trusts what it holds while this process writes nothing:
+// what another process writes (another instance, hotro import) shows within it.
+const DefaultStaleness = time.Second
+
+// Resident answers stats as Engine does, from the rollups held in memory: a fresh answer makes no
+// database round trip. It holds every rollup row, column by column for each level and unit, with
+// the reference data of the same database snapshot, and follows writes through the rollup log: at
+// most once per staleness period while this process writes nothing, and at every answer while it
+// does (BeginWrite, EndWrite), it reads the versions (one small round trip) and, when they moved,
+// the rows of the units logged since. While it first loads, the database answers (Engine).
+type Resident struct {
+	db        bun.IDB
+	reference *reference.Cache
+	fallback  *Engine
+	staleness time.Duration
+	now       func() time.Time
+
+	state   atomic.Pointer[memState]
+	refresh sync.Mutex  // held by the one refresh under way
+	loading atomic.Bool // a refresh is loading every row
+
+	clock   sync.Mutex
+	checked time.Time // when state was last known current; zero: check at the next answer
+	gen     uint64    // moves when a write begins or ends
+	writing int       // writes under way in this process
+}
+
+// ResidentOptions tune a Resident; the zero value serves.
+type ResidentOptions struct {
+	// Staleness is how long what was read is trusted while this process writes nothing (zero:
+	// DefaultStaleness).
+	Staleness time.Duration
+	// Now tells the time (nil: time.Now).
+	Now func() time.Time
+}
+
+// NewResident returns a Resident reading from idb, sharing ref with the rest of the server. It loads
+// nothing until asked (or warmed: Warm).
+func NewResident(idb bun.IDB, ref *reference.Cache, o ResidentOptions) *Resident {
+	if o.Staleness <= 0 {
+		o.Staleness = DefaultStaleness
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Resident{db: idb, reference: ref, fallback: NewEngineShared(idb, ref), staleness: o.Staleness, now: o.Now}
+}
+
+var _ report.Engine = (*Resident)(nil)
+
+// memState is the rollups and reference data as of one database snapshot. It is never changed once
+// made: a refresh makes a new one, sharing the blocks that did not change.
+type memState struct {
+	rollupVersion int64 // rollup_writes
+	dataVersion   int64 // data_version + reference_writes, as dataset.Store.Version
+	ref           *reference.Snapshot
+	tree          *tree
+	// levels[i] holds the rows of Levels[i] by unit.
+	levels [maxLevels]map[int64]*block
+	plans  *planMemo  // of this tree
+	unions *unionMemo // of these rows
+}
+
+// block is the rows of one unit at one level, column by column.
+type block struct {
+	program, group, fund []int64
+	status, channel      []uint8
+	period               []int32
+	lines, amount        []int64
+	recipients, persons  []*roaring.Bitmap // nil unless PAID
+}
+
+func (b *block) append(r storedRow) error {
+	var recipients, persons *roaring.Bitmap
+	if r.key.status == paidIndex {
+		var err error
+		if recipients, err = decode(r.recipients); err != nil {
+			return fmt.Errorf("row %s: recipients: %w", r.key, err)
+		}
+		if persons, err = decode(r.persons); err != nil {
+			return fmt.Errorf("row %s: persons: %w", r.key, err)
+		}
+	}
+	b.program = append(b.program, r.key.program)
+	b.group = append(b.group, r.key.group)
+	b.fund = append(b.fund, r.key.fund)
+	b.status = append(b.status, r.key.status)
+	b.channel = append(b.channel, r.key.channel)
+	b.period = append(b.period, r.key.period)
+	b.lines = append(b.lines, r.cell.lines)
+	b.amount = append(b.amount, r.cell.amount)
+	b.recipients = append(b.recipients, recipients)
+	b.persons = append(b.persons, persons)
+	return nil
+}
+
+func levelIndex(id int16) int {
+	for i, l := range Levels {
+		if l.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// Stats answers q from memory, with the answer Engine gives from the database.
+func (r *Resident) Stats(ctx context.Context, q report.Query) (*report.Result, error) {
+	const op = "rollup: stats"
+	st, err := r.current(ctx)
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	if st == nil {
+		return r.fallback.Stats(ctx, q) // still loading
+	}
+	// The rest of the answer (names of rows) uses the same reference data, and reads no version.
+	ref := reference.Use(ctx, st.ref)
+	q, err = report.PrepareKnown(ctx, r.db, q, ref.Known)
+	if err != nil {
+		return nil, err
+	}
+	pq := st.plans.get(q, func() *plannedQuery {
+		p := newPlanner(q, st.tree)
+		return &plannedQuery{p: p, reads: p.plan(), filter: newRowFilter(q.Filter, st.ref)}
+	})
+	agg := newAggregate(pq.p, pq.reads, st.ref.RoundOfGroup)
+	agg.unions = st.unions
+	f := &pq.filter
+	for _, rd := range pq.reads {
+		blocks := st.levels[levelIndex(rd.level.ID)]
+		var seen map[int64]bool
+		if len(rd.units) != len(rd.parts) {
+			seen = make(map[int64]bool, len(rd.parts))
+		}
+		for _, unit := range rd.units {
+			if seen != nil {
+				if seen[unit] {
+					continue
+				}
+				seen[unit] = true
+			}
+			b := blocks[unit]
+			if b == nil {
+				continue
+			}
+			key := cellKey{level: rd.level.ID, unit: unit}
+			for i := range b.lines {
+				if !inPeriods(b.period[i], rd.periods) || !f.pass(b, i) {
+					continue
+				}
+				key.program, key.group, key.fund = b.program[i], b.group[i], b.fund[i]
+				key.status, key.channel, key.period = b.status[i], b.channel[i], b.period[i]
+				agg.addCell(key, b.lines[i], b.amount[i], b.recipients[i], b.persons[i])
+			}
+		}
+	}
+	if err := report.CheckRows(op, len(agg.groups)); err != nil {
+		return nil, err
+	}
+	res := agg.result()
+	report.Arrange(res, q)
+	return res, nil
+}
+
+// inPeriods is the planner's period condition (none: every period).
+func inPeriods(period int32, ranges []periodRange) bool {
+	if len(ranges) == 0 {
+		return true
+	}
+	for _, pr := range ranges {
+		if period >= pr.from && period <= pr.to {
+			return true
+		}
+	}
+	return false
+}
+
+// rowFilter is disbursement.Filter.LineConditions applied to rows in memory, the codes resolved
+// with the reference data.
+type rowFilter struct {
+	sets     []idCondition
+	statuses uint64 // bit per index in disbursement.Statuses; 0: any
+	channels uint64 // bit per channel index (1 + index in disbursement.Channels); 0: any
+}
+
+type idCondition struct {
+	column int // 0 program, 1 group, 2 fund
+	ids    map[int64]bool
+}
+
+func newRowFilter(f disbursement.Filter, ref *reference.Snapshot) rowFilter {
+	var rf rowFilter
+	add := func(column int, ids map[int64]bool) { rf.sets = append(rf.sets, idCondition{column, ids}) }
+	if len(f.Programs) > 0 {
+		add(0, ref.IDsWithCodes(disbursement.ProgramCode, f.Programs))
+	}
+	if len(f.Groups) > 0 {
+		add(1, ref.IDsWithCodes(disbursement.GroupCode, f.Groups))
+	}
+	if len(f.Funds) > 0 {
+		add(2, ref.IDsWithCodes(disbursement.FundCode, f.Funds))
+	}
+	if len(f.Rounds) > 0 {
+		add(1, idSet(ref.GroupsOfRounds(f.Rounds)))
+	}
+	for column, ids := range [][]int64{f.ProgramIDs, f.GroupIDs, f.FundIDs} {
+		if ids != nil {
+			// As the SQL's "IN (0, ids…)": an empty list keeps the rows with no group or fund only.
+			add(column, idSet(append([]int64{0}, ids...)))
+		}
+	}
+	for _, s := range f.Statuses {
+		if i, err := statusIndex(s); err == nil {
+			rf.statuses |= 1 << i
+		}
+	}
+	for _, c := range f.Channels {
+		if i, err := channelIndex(&c); err == nil {
+			rf.channels |= 1 << i
+		}
+	}
+	if len(f.Statuses) > 0 && rf.statuses == 0 {
+		rf.statuses = 1 << 63 // none of the statuses exists: no row passes
+	}
+	if len(f.Channels) > 0 && rf.channels == 0 {
+		rf.channels = 1 << 63
+	}
+	return rf
+}
+
+func (f *rowFilter) pass(b *block, i int) bool {
+	if f.statuses != 0 && f.statuses&(1<<b.status[i]) == 0 {
+		return false
+	}
+	if f.channels != 0 && f.channels&(1<<b.channel[i]) == 0 {
+		return false
+	}
+	for _, c := range f.sets {
+		var id int64
+		switch c.column {
+		case 0:
+			id = b.program[i]
+		case 1:
+			id = b.group[i]
+		default:
+			id = b.fund[i]
+		}
+		if !c.ids[id] {
+			return false
+		}
+	}
+	return true
+}
+
+// current returns the state to answer from: the one held while it is trusted, else one brought up
+// to date now; nil while every row is being loaded.
+func (r *Resident) current(ctx context.Context) (*memState, error) {
+	if st := r.state.Load(); st != nil && r.trusted() {
+		return st, nil
+	}
+	if r.loading.Load() {
+		return nil, nil
+	}
+	return r.update(ctx, false)
+}
+
+// trusted tells whether the state held may answer without looking at the database.
+func (r *Resident) trusted() bool {
+	r.clock.Lock()
+	defer r.clock.Unlock()
+	return r.writing == 0 && !r.checked.IsZero() && r.now().Sub(r.checked) < r.staleness
+}
+
+// Version returns the data version (dataset.Store.Version) of what the Resident holds, brought up
+// to date now: the response cache keys answers with it, so that no answer is kept under a version
+// newer than its data.
+func (r *Resident) Version(ctx context.Context) (int64, error) {
+	if r.loading.Load() {
+		// Answers come from the database meanwhile.
+		return r.readDataVersion(ctx)
+	}
+	st, err := r.update(ctx, true)
+	if err != nil {
+		return 0, errs.E("rollup: version", err)
+	}
+	return st.dataVersion, nil
+}
+
+func (r *Resident) readDataVersion(ctx context.Context) (int64, error) {
+	v, err := readVersions(ctx, r.db)
+	if err != nil {
+		return 0, errs.E("rollup: version", err)
+	}
+	return v.data, nil
+}
+
+// BeginWrite tells the Resident that this process may be writing: until EndWrite, every answer
+// first brings it up to date, so that a writer reads what it wrote as soon as it committed.
+func (r *Resident) BeginWrite() { r.changeWriting(+1) }
+
+// EndWrite ends what BeginWrite began.
+func (r *Resident) EndWrite() { r.changeWriting(-1) }
+
+func (r *Resident) changeWriting(n int) {
+	r.clock.Lock()
+	r.writing += n
+	r.gen++
+	r.checked = time.Time{}
+	r.clock.Unlock()
+}
+
+// Warm loads every row, for a server to call as it starts; answers come from the database
+// until it is done.
+func (r *Resident) Warm(ctx context.Context) error {
+	r.loading.Store(true)
+	defer r.loading.Store(false)
+	_, err := r.update(ctx, true)
+	return err
+}
+
+// update brings the state up to date, unless (and force is false) another update made it current
+// while this one waited for its turn.
+func (r *Resident) update(ctx context.Context, force bool) (*memState, error) {
+	r.refresh.Lock()
+	defer r.refresh.Unlock()
+	old := r.state.Load()
+	if !force && old != nil && r.trusted() {
+		return old, nil
+	}
+	r.clock.Lock()
+	gen := r.gen
+	r.clock.Unlock()
+	next, full, err := r.read(ctx, old)
+	if err != nil {
+		return nil, err
+	}
+	r.state.Store(next)
+	r.clock.Lock()
+	// Trusted for the staleness period unless a write began or ended meanwhile; a full load took
+	// long enough for writes to have happened since its snapshot: the next answer checks.
+	if r.gen == gen && r.writing == 0 && !full {
+		r.checked = r.now()
+	} else {
+		r.checked = time.Time{}
+	}
+	r.clock.Unlock()
+	return next, nil
+}
+
+type versions struct {
+	data, rollups int64
+	reference     string
+}
+
+func readVersions(ctx context.Context, idb bun.IDB) (versions, error) {
+	var rows []struct {
+		Key   string `bun:"key"`
+		Value string `bun:"value"`
+	}
+	var v versions
+	if err := idb.NewRaw("SELECT key, value FROM dataset_info WHERE key IN ('data_version', 'reference_writes', 'rollup_writes')").
+		Scan(ctx, &rows); err != nil {
+		return v, err
+	}
+	found := 0
+	for _, row := range rows {
+		n, err := strconv.ParseInt(row.Value, 10, 64)
+		if err != nil {
+			return v, fmt.Errorf("dataset_info %s = %q: %w", row.Key, row.Value, err)
+		}
+		switch row.Key {
+		case "rollup_writes":
+			v.rollups = n
+			found++
+		case "reference_writes":
+			v.reference = row.Value
+			v.data += n
+		default:
+			v.data += n
+		}
+	}
+	if found == 0 {
+		return v, errs.E("rollup: versions", errs.Internal, errs.Msg("Cơ sở dữ liệu chưa được nâng cấp (thiếu rollup_writes): hãy chạy hotro migrate."))
+	}
+	return v, nil
+}
+
+// read makes the state of the database now from old (nil: none yet), in one read-only transaction
+// so that versions, reference data and rows agree. It reports whether it read every row.
+func (r *Resident) read(ctx context.Context, old *memState) (next *memState, full bool, err error) {
+	var opts *sql.TxOptions
+	pg := db.DialectOf(r.db) == db.Postgres
+	if pg {
+		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	err = r.db.RunInTx(ctx, opts, func(ctx context.Context, tx bun.Tx) error {
+		v, err := readVersions(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if old != nil && v.rollups == old.rollupVersion && v.reference == old.ref.Version {
+			st := *old
+			st.dataVersion = v.data
+			next = &st
+			return nil
+		}
+		st := &memState{rollupVersion: v.rollups, dataVersion: v.data, unions: newUnionMemo()}
+		if old != nil && v.reference == old.ref.Version {
+			st.ref, st.tree, st.plans = old.ref, old.tree, old.plans
+		} else {
+			if st.ref, err = reference.Load(ctx, tx); err != nil {
+				return err
+			}
+			st.tree, st.plans = newTree(st.ref), newPlanMemo()
+		}
+		var pairs []unitOfLevel
+		full = old == nil || v.rollups < old.rollupVersion || v.rollups-old.rollupVersion > logKept-logPruneEvery
+		if !full && v.rollups != old.rollupVersion {
+			if pairs, err = loggedSince(ctx, tx, old.rollupVersion, v.rollups); err != nil {
+				return err
+			}
+			for _, p := range pairs {
+				if p.level == levelAll {
+					full = true
+				}
+			}
+		}
+		if full {
+			if pg {
+				// Every row: no statement timeout for it, as a rebuild.
+				if _, err := tx.ExecContext(ctx, "SET LOCAL statement_timeout = 0"); err != nil {
+					return err
+				}
+			}
+			next = st
+			return loadAll(ctx, tx, st)
+		}
+		st.levels = old.levels
+		next = st
+		return loadPairs(ctx, tx, st, pairs)
+	})
+	return next, full, err
+}
+
+// loggedSince reads the (level, unit) pairs logged after version from up to version to.
+func loggedSince(ctx context.Context, tx bun.IDB, from, to int64) ([]unitOfLevel, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT DISTINCT level, unit_id FROM rollup_log WHERE version > ? AND version <= ?", from, to)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []unitOfLevel
+	for rows.Next() {
+		var level, unit int64
+		if err := rows.Scan(&level, &unit); err != nil {
+			return nil, err
+		}
+		out = append(out, unitOfLevel{int16(level), unit})
+	}
+	return out, rows.Err()
+}
+
+const selectRows = "SELECT " + keyColumns + ", lines, amount, recipients, persons FROM rollups"
+
+// loadAll reads every row into st.
+func loadAll(ctx context.Context, tx bun.IDB, st *memState) error {
+	for i := range Levels {
+		st.levels[i] = map[int64]*block{}
+	}
+	return scanRows(ctx, tx, selectRows+" ORDER BY "+keyColumns, nil, func(row storedRow) error {
+		return st.put(row)
+	})
+}
+
+func (st *memState) put(row storedRow) error {
+	i := levelIndex(row.key.level)
+	if i < 0 {
+		return fmt.Errorf("row %s: no such level", row.key)
+	}
+	b := st.levels[i][row.key.unit]
+	if b == nil {
+		b = &block{}
+		st.levels[i][row.key.unit] = b
+	}
+	return b.append(row)
+}
+
+// loadPairs reads again the rows of the pairs into st, whose levels are still old's: the maps of
+// the levels concerned are copied first, the blocks of the pairs dropped and made anew.
+func loadPairs(ctx context.Context, tx bun.IDB, st *memState, pairs []unitOfLevel) error {
+	byLevel := map[int16][]int64{}
+	for _, p := range pairs {
+		byLevel[p.level] = append(byLevel[p.level], p.unit)
+	}
+	for level, units := range byLevel {
+		i := levelIndex(level)
+		if i < 0 {
+			continue // a level this version does not keep
+		}
+		copied := make(map[int64]*block, len(st.levels[i])+len(units))
+		for unit, b := range st.levels[i] {
+			copied[unit] = b
+		}
+		for _, unit := range units {
+			delete(copied, unit)
+		}
+		st.levels[i] = copied
+		const chunk = 1000
+		for j := 0; j < len(units); j += chunk {
+			var b strings.Builder
+			fmt.Fprintf(&b, "%s WHERE level = %d AND unit_id IN (%s) ORDER BY %s", selectRows, level, joinInts(units[j:min(j+chunk, len(units))]), keyColumns)
+			if err := scanRows(ctx, tx, b.String(), nil, st.put); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
