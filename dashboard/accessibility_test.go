@@ -147,3 +147,54 @@ func TestEveryPageIsAccessible(t *testing.T) {
 		tb.checkClean()
 	}
 }
+
+// TestNothingScrollsSidewaysAt400PercentZoom: at 320 CSS px (a 1280 px window at 400 %, WCAG 1.4.10
+// Reflow) the pages the audit found scrolling sideways read in one column: the lists' status tables,
+// the posting list, and the console, whose editor and Run button stay whole.
+func TestNothingScrollsSidewaysAt400PercentZoom(t *testing.T) {
+	srv := demoServer(t)
+	officer := signedInTab(t, srv, "canbo.quantrieu", 320)
+	analyst := signedInTab(t, srv, "phantich", 320)
+	sideways := `(() => {
+		const out = [];
+		if (document.documentElement.scrollWidth > innerWidth + 1) out.push("the page: " + document.documentElement.scrollWidth + " px wide");
+		for (const el of document.querySelectorAll(".table-wrap, table")) {
+			if (el.closest(".sr-only")) continue;
+			const r = el.getBoundingClientRect();
+			if (el.scrollWidth > el.clientWidth + 1 || r.right > innerWidth + 1) out.push(el.className + ": " + el.scrollWidth + " px in " + el.clientWidth);
+		}
+		return out; })()`
+	for _, tt := range []struct {
+		name string
+		tb   *tab
+		open func(tb *tab)
+	}{
+		{"lists", officer, func(tb *tab) { tb.openForAudit(srv, "?page=lists") }},
+		{"posting list", officer, func(tb *tab) {
+			tb.do(chromedp.Navigate(srv.URL + "/wards/05431/posting?draft=1"))
+			tb.waitFor(`document.readyState === "complete"`)
+		}},
+		{"console", analyst, func(tb *tab) {
+			tb.do(chromedp.Navigate(srv.URL + "/graphiql"))
+			tb.waitFor(`document.querySelector(".graphiql-execute-button") !== null && document.querySelector(".graphiql-query-editor .CodeMirror") !== null`)
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.tb.t = t
+			tt.open(tt.tb)
+			if got := eval[[]string](tt.tb, sideways); len(got) > 0 {
+				t.Errorf("at 320 px, scrolls sideways: %q", got)
+			}
+			if tt.name == "console" {
+				box := eval[map[string]float64](tt.tb, `(() => { const run = document.querySelector(".graphiql-execute-button").getBoundingClientRect();
+					const ed = document.querySelector(".graphiql-query-editor").getBoundingClientRect();
+					return {runLeft: run.left, runRight: run.right, edLeft: ed.left, edRight: ed.right, edHeight: ed.height, width: innerWidth}; })()`)
+				if box["runLeft"] < 0 || box["runRight"] > box["width"] || box["edLeft"] < 0 || box["edRight"] > box["width"]+1 || box["edHeight"] < 150 {
+					t.Errorf("at 320 px the console's editor or Run button is cut: %v", box)
+				}
+			}
+			tt.tb.screenshot("zoom400-" + strings.ReplaceAll(tt.name, " ", "-"))
+			tt.tb.checkClean()
+		})
+	}
+}
