@@ -7,6 +7,7 @@ package dashboard_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -102,49 +103,51 @@ func TestEveryPageIsAccessible(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run := &a11yRun{srv: apptest.Start(t, d, nil)}
-	tabs := map[string]*tab{}
-	tabOf := func(who string) *tab {
-		if tabs[who] == nil {
-			tabs[who] = newTabFor(t, 1440, 10*time.Minute)
-			if who != "" {
-				signIn(t, tabs[who], run.srv, who)
-			}
-		}
-		return tabs[who]
-	}
+	srv := apptest.Start(t, d, nil)
+
 	// A clean list, checked once and kept: the ready report, which the URL reopens.
-	officer := tabOf("canbo.quantrieu")
-	officer.openForAudit(run.srv, "?page=import&group=HO_NGHEO")
+	officer := signedInTab(t, srv, "canbo.quantrieu", 1440)
+	officer.openForAudit(srv, "?page=import&group=HO_NGHEO")
 	officer.fill("#i-listed", "20/04/2020")
 	officer.do(chromedp.SetUploadFiles(chromedp.CSS("#i-file"), []string{writeList(t, "ho-ngheo-quan-trieu.csv", poorHouseholds)}))
 	officer.click("#i-check")
 	officer.waitFor(`document.querySelector("#import-report")?.dataset.status === "READY" && location.search.includes("upload=")`)
-	run.uploadSearch = "?" + strings.TrimPrefix(eval[string](officer, `location.search`), "?")
+	uploadSearch := "?" + strings.TrimPrefix(eval[string](officer, `location.search`), "?")
 
+	// The two languages side by side, each with its tabs (one per role) in the one browser.
 	for _, lang := range []string{"vi", "en"} {
-		run.lang = lang
-		for _, width := range []int64{1440, 390} {
-			for _, p := range accessiblePages {
-				if p.langs != nil && !strings.Contains(strings.Join(p.langs, " "), lang) {
-					continue
+		t.Run(lang, func(t *testing.T) {
+			t.Parallel()
+			run := &a11yRun{srv: srv, lang: lang, uploadSearch: uploadSearch}
+			tabs := map[string]*tab{}
+			tabOf := func(who string) *tab {
+				if tabs[who] == nil {
+					tabs[who] = newTabFor(t, 1440, 8*time.Minute)
+					if who != "" {
+						signIn(t, tabs[who], srv, who)
+					}
 				}
-				label := fmt.Sprintf("%s, %s, %d px", p.name, lang, width)
-				tb := tabOf(p.who)
-				tb.t = t
-				tb.do(tb.viewport(width))
-				tb.do(chromedp.Navigate(run.srv.URL + "/favicon.svg"))
-				eval[bool](tb, fmt.Sprintf(`(localStorage.setItem("hotro.lang", %q), true)`, lang))
-				start := time.Now()
-				p.open(tb, run)
-				opened := time.Since(start)
-				browsertest.AssertAccessible(t, tb.ctx, label, p.kept...)
-				t.Logf("%s: opened in %v, audited in %v", label, opened.Round(time.Millisecond), (time.Since(start) - opened).Round(time.Millisecond))
+				return tabs[who]
 			}
-		}
-	}
-	for _, tb := range tabs {
-		tb.checkClean()
+			for _, width := range []int64{1440, 390} {
+				for _, p := range accessiblePages {
+					if p.langs != nil && !slices.Contains(p.langs, lang) {
+						continue
+					}
+					label := fmt.Sprintf("%s, %s, %d px", p.name, lang, width)
+					tb := tabOf(p.who)
+					tb.t = t
+					tb.do(tb.viewport(width))
+					tb.do(chromedp.Navigate(srv.URL + "/favicon.svg")) // the origin, to choose the language
+					eval[bool](tb, fmt.Sprintf(`(localStorage.setItem("hotro.lang", %q), true)`, lang))
+					p.open(tb, run)
+					browsertest.AssertAccessible(t, tb.ctx, label, p.kept...)
+				}
+			}
+			for _, tb := range tabs {
+				tb.checkClean()
+			}
+		})
 	}
 }
 
@@ -155,15 +158,16 @@ func TestNothingScrollsSidewaysAt400PercentZoom(t *testing.T) {
 	srv := demoServer(t)
 	officer := signedInTab(t, srv, "canbo.quantrieu", 320)
 	analyst := signedInTab(t, srv, "phantich", 320)
+	// A phone's browser widens the page to what overflows: the width to hold to is 320, not innerWidth.
 	sideways := `(() => {
 		const out = [];
-		if (document.documentElement.scrollWidth > innerWidth + 1) out.push("the page: " + document.documentElement.scrollWidth + " px wide");
-		for (const el of document.querySelectorAll(".table-wrap, table")) {
+		if (document.documentElement.scrollWidth > 321) out.push("the page: " + document.documentElement.scrollWidth + " px wide");
+		for (const el of document.querySelectorAll(".table-wrap, table, .card")) {
 			if (el.closest(".sr-only")) continue;
 			const r = el.getBoundingClientRect();
-			if (el.scrollWidth > el.clientWidth + 1 || r.right > innerWidth + 1) out.push(el.className + ": " + el.scrollWidth + " px in " + el.clientWidth);
+			if (el.scrollWidth > el.clientWidth + 1 || r.right > 321) out.push(el.tagName + "." + el.className + ": " + el.scrollWidth + " px in " + el.clientWidth + ", right edge " + Math.round(r.right));
 		}
-		return out; })()`
+		return [...new Set(out)].slice(0, 10); })()`
 	for _, tt := range []struct {
 		name string
 		tb   *tab
@@ -189,7 +193,7 @@ func TestNothingScrollsSidewaysAt400PercentZoom(t *testing.T) {
 				box := eval[map[string]float64](tt.tb, `(() => { const run = document.querySelector(".graphiql-execute-button").getBoundingClientRect();
 					const ed = document.querySelector(".graphiql-query-editor").getBoundingClientRect();
 					return {runLeft: run.left, runRight: run.right, edLeft: ed.left, edRight: ed.right, edHeight: ed.height, width: innerWidth}; })()`)
-				if box["runLeft"] < 0 || box["runRight"] > box["width"] || box["edLeft"] < 0 || box["edRight"] > box["width"]+1 || box["edHeight"] < 150 {
+				if box["runLeft"] < 0 || box["runRight"] > 320 || box["edLeft"] < 0 || box["edRight"] > 321 || box["edHeight"] < 150 {
 					t.Errorf("at 320 px the console's editor or Run button is cut: %v", box)
 				}
 			}
