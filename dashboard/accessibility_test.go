@@ -27,9 +27,13 @@ type auditedPage struct {
 	name string
 	who  string // "" (a visitor), or the demo account whose tab opens it
 	// open brings the tab to the state to audit (the language is set before; the width too).
-	open  func(tb *tab, a *a11yRun)
-	kept  []browsertest.Kept
-	langs []string // the languages the page has; nil: vi and en
+	open func(tb *tab, a *a11yRun)
+	// kept lists the moderate or minor axe findings the page keeps, each with why; none is kept
+	// today.
+	kept []browsertest.Kept
+	// langs are the languages the page has; nil: vi and en. The posting list is a legal notice in
+	// Vietnamese only; the console's own words are Vietnamese, GraphiQL's English (marked lang="en").
+	langs []string
 }
 
 // a11yRun is what the pages' open functions share: the server, the language in force.
@@ -40,7 +44,7 @@ type a11yRun struct {
 	uploadSearch string
 }
 
-// openAndWait opens a dashboard URL and waits for it to be drawn, its lists loaded.
+// openForAudit opens a dashboard URL and waits for it to be drawn, its lists loaded.
 func (tb *tab) openForAudit(srv *apptest.Server, search string) {
 	tb.t.Helper()
 	tb.open(srv, search)
@@ -64,6 +68,16 @@ var accessiblePages = []auditedPage{
 		tb.openForAudit(a.srv, "?page=lists")
 		tb.do(chromedp.Evaluate[chromedp.Void](`document.querySelector("[data-step]").click()`))
 		tb.waitFor(`document.getElementById("step-dialog")?.open === true`)
+	}},
+	{name: "list opened to its lines", who: "canbo.quantrieu", open: func(tb *tab, a *a11yRun) {
+		tb.openForAudit(a.srv, "?page=lists")
+		tb.openForAudit(a.srv, "?"+eval[string](tb, `new URL(document.querySelector("a.batch-open").href).search.slice(1)`))
+		tb.waitFor(`document.querySelector("#ld-body table, #ld-empty") !== null`)
+	}},
+	{name: "recipient page", who: "canbo.quantrieu", open: func(tb *tab, a *a11yRun) {
+		tb.openForAudit(a.srv, "?ward=05431")
+		tb.waitFor(`document.querySelector("#lines-body a[data-recipient]") !== null`)
+		tb.openForAudit(a.srv, "?"+eval[string](tb, `new URL(document.querySelector("#lines-body a[data-recipient]").href).search.slice(1)`))
 	}},
 	{name: "import form", who: "canbo.quantrieu", open: func(tb *tab, a *a11yRun) { tb.openForAudit(a.srv, "?page=import") }},
 	{name: "import report with errors", who: "canbo.quantrieu", open: func(tb *tab, a *a11yRun) {
@@ -89,13 +103,18 @@ var accessiblePages = []auditedPage{
 	}},
 }
 
-func init() {
-	for _, chart := range dashboard.EmbedCharts {
-		accessiblePages = append(accessiblePages, auditedPage{name: "embed " + chart, open: func(tb *tab, a *a11yRun) {
-			tb.do(chromedp.Navigate(a.srv.URL + "/embed/" + chart + "?lang=" + a.lang))
-			tb.waitFor(`["drawn", "error"].includes(document.body.dataset.state)`)
-		}})
+// embedPages are the embeds' own pages, one per chart, in the language audited, light and dark.
+func embedPages() []auditedPage {
+	var pages []auditedPage
+	for _, theme := range []string{"light", "dark"} {
+		for _, chart := range dashboard.EmbedCharts {
+			pages = append(pages, auditedPage{name: "embed " + chart + ", " + theme, open: func(tb *tab, a *a11yRun) {
+				tb.do(chromedp.Navigate(a.srv.URL + "/embed/" + chart + "?lang=" + a.lang + "&theme=" + theme))
+				tb.waitFor(`["drawn", "error"].includes(document.body.dataset.state)`)
+			}})
+		}
 	}
+	return pages
 }
 
 func TestEveryPageIsAccessible(t *testing.T) {
@@ -130,7 +149,7 @@ func TestEveryPageIsAccessible(t *testing.T) {
 				return tabs[who]
 			}
 			for _, width := range []int64{1440, 390} {
-				for _, p := range accessiblePages {
+				for _, p := range append(slices.Clone(accessiblePages), embedPages()...) {
 					if p.langs != nil && !slices.Contains(p.langs, lang) {
 						continue
 					}
@@ -142,6 +161,12 @@ func TestEveryPageIsAccessible(t *testing.T) {
 					eval[bool](tb, fmt.Sprintf(`(localStorage.setItem("hotro.lang", %q), true)`, lang))
 					p.open(tb, run)
 					browsertest.AssertAccessible(t, tb.ctx, label, p.kept...)
+					// A live region says one short sentence: the lists were live regions that read
+					// thousands of characters out on each change.
+					for _, live := range eval[[]string](tb, `[...document.querySelectorAll("[aria-live], [role=status], [role=alert], [role=log]")]
+						.filter((el) => el.textContent.trim().length > 300).map((el) => el.outerHTML.slice(0, 100) + "… (" + el.textContent.length + " characters)")`) {
+						t.Errorf("%s: a live region reads out too much: %s", label, live)
+					}
 				}
 			}
 			for _, tb := range tabs {
