@@ -130,6 +130,23 @@ func TestKeyboardWalks(t *testing.T) {
 		}
 	})
 
+	t.Run("Xem thêm keeps the reader's place", func(t *testing.T) {
+		// The ward's lines come 50 at a time: Enter on "Xem thêm" gives the focus to the first of
+		// the new lines (it dropped to the page's body), and the count says how many are shown.
+		tb := signedInTab(t, srv, "canbo.quantrieu", 1440)
+		tb.open(srv, "?ward=05431")
+		tb.waitFor(`document.querySelector("#lines-more") !== null`)
+		before := eval[int](tb, `document.querySelectorAll("#lines-body tbody tr").length`)
+		tb.do(chromedp.Focus(chromedp.CSS("#lines-more")))
+		tb.press(kb.Enter, "the first new line's name", fmt.Sprintf(`el.matches("#lines-body tbody a[data-recipient]") && [...document.querySelectorAll("#lines-body tbody tr")].indexOf(el.closest("tr")) === %d`, before))
+		if after := eval[int](tb, `document.querySelectorAll("#lines-body tbody tr").length`); after <= before {
+			t.Errorf("Xem thêm: %d lines, then %d", before, after)
+		}
+		if got := eval[string](tb, `document.getElementById("lines-count").getAttribute("role")`); got != "status" {
+			t.Errorf("the lines' count is not a status region (role %q)", got)
+		}
+	})
+
 	t.Run("sign-in, import and approval", func(t *testing.T) {
 		tb := newTab(t, 1440)
 		tb.open(srv, "?page=signin")
