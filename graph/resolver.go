@@ -16,6 +16,7 @@ import (
 	"hotro/internal/program"
 	"hotro/internal/reference"
 	"hotro/internal/report"
+	"hotro/internal/snapshot"
 	"hotro/internal/workqueue"
 	"time"
 )
@@ -41,6 +42,8 @@ type Resolver struct {
 	Queue *workqueue.Service
 	// Allocator records fund allocations (on the primary database).
 	Allocator *fund.Allocator
+	// Snapshots makes and answers the official snapshots.
+	Snapshots *snapshot.Service
 	// Reference, when set, answers the names in stats rows (units, programmes, groups, funds) from
 	// reference data held in memory, shared with the stats engine, instead of the loaders.
 	Reference *reference.Cache

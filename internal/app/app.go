@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -42,6 +43,8 @@ import (
 	"hotro/internal/respcache"
 	"hotro/internal/rollup"
 	"hotro/internal/server"
+	"hotro/internal/snapshot"
+	"hotro/internal/snapshot/snapshotweb"
 	"hotro/internal/workqueue"
 )
 
@@ -98,6 +101,9 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 	resolver.Workflow = disbursement.NewWorkflow(d, lines, nil)
 	resolver.Queue = workqueue.New(d, lists, nil)
 	resolver.Allocator = fund.NewAllocator(d, nil)
+	// Snapshots are written to and read from the primary: the lines they keep must be those of the
+	// version they freeze.
+	resolver.Snapshots = snapshot.NewService(d, rollup.NewEngineShared(d, reference.NewCache(d)), reference.NewCache(d), dataset.NewStore(d).Version, time.Now, cfg.PublicMinCount)
 	counters := metrics.New(d.DB)
 	authn := account.NewHTTP(account.NewService(d, account.Options{Read: read, IdentityTTL: account.DefaultIdentityTTL}), log)
 	authn.SecureCookies = cfg.SecureCookies
@@ -156,6 +162,7 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 			// Lines as the signed-in caller may list them, recipients masked as the API masks them.
 			Lines: resolver.Lines, Recipients: resolver.Recipients,
 		}),
+		Reports:        &snapshotweb.Handler{Snapshots: resolver.Snapshots, Organisation: cfg.Organisation, Classify: db.Classify, Logger: log},
 		Ready:          ready,
 		Logger:         log,
 		MaxBodyBytes:   cfg.MaxBodyBytes,

@@ -85,6 +85,9 @@ type Service struct {
 	mu      sync.Mutex // guards figures and releases
 	figures map[int64]*Figures
 	public  map[int64]*publicFigures
+
+	nowMu      sync.Mutex // held while the figures of the data now are built, so they are built once
+	nowFigures *Figures
 }
 
 // NewService returns a service over db (the primary: snapshots are written there) reading the
