@@ -43,7 +43,9 @@ func TestOfficialFigures(t *testing.T) {
 	api.SignIn(t, "phantich", seedtest.DemoPassword)
 	official := func() totals {
 		res := api.GraphQL(t, `{ officialSnapshot { publicStats { total { amountPaid peopleSupported beneficiaries disbursements amountListed amountApproved } } } }`, nil)
-		var out struct{ OfficialSnapshot struct{ PublicStats struct{ Total totals } } }
+		var out struct {
+			OfficialSnapshot struct{ PublicStats struct{ Total totals } }
+		}
 		if err := json.Unmarshal(res.Data, &out); err != nil {
 			t.Fatal(err)
 		}
