@@ -25,7 +25,6 @@ export async function officialPage(main, ctx) {
     const { snapshots } = await query("Snapshots");
     if (!ctx.isCurrent()) return null;
     replace(body,
-      h("h2", {}, t("snapListTitle")),
       snapshots.length ? listTable(snapshots, ctx, maker, done) : h("p", { class: "notice", id: "snap-none" }, t("snapNone")),
       maker && snapshots.some((s) => s.official) ? reportForm(snapshots.filter((s) => s.official)) : null);
     return snapshots;
@@ -102,10 +101,10 @@ function listTable(snapshots, ctx, maker, done) {
       render: (s) => [formatDateTime(s.createdAt), s.createdBy ? ` · ${s.createdBy}` : "", h("br"), h("span", { class: "note" }, t("snapLines", { n: formatNumber(s.lines, l) }))] },
     { key: "state", label: t("snapColState"), value: (s) => s.official, render: (s) => s.official ? t("snapOfficial") : t("snapWithdrawn", { reason: s.withdrawnReason }) },
     { key: "actions", label: t("snapColActions"), value: () => "",
-      render: (s) => [
-        h("a", { href: ctx.hrefFor({ page: "overview", official: s.id, id: "" }), dataset: { nav: "" }, id: `snap-view-${s.id}` }, t("snapView")), " · ",
+      render: (s) => h("div", { class: "snap-actions" },
+        h("a", { href: ctx.hrefFor({ page: "overview", official: s.id, id: "" }), dataset: { nav: "" }, id: `snap-view-${s.id}` }, t("snapView")),
         h("a", { href: ctx.hrefFor({ page: "official", id: s.id }), dataset: { nav: "" }, id: `snap-diff-${s.id}` }, t("snapDiff")),
-        maker && s.official ? withdraw(s) : null] },
+        maker && s.official ? withdraw(s) : null) },
   ];
   return h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": t("snapListTitle") },
     dataTable({ caption: t("snapListTitle"), columns, rows: snapshots, className: "snapshots-table", cards: true }));
@@ -157,7 +156,7 @@ async function diffView(body, ctx, snap) {
     { key: "before", label: t("diffColBefore"), numeric: true, value: (r) => r.before.amountPaid, render: (r) => formatVND(r.before.amountPaid, l) },
     { key: "after", label: t("diffColAfter"), numeric: true, value: (r) => r.after.amountPaid, render: (r) => formatVND(r.after.amountPaid, l) },
     { key: "change", label: t("diffColChange"), numeric: true, value: (r) => r.after.amountPaid - r.before.amountPaid,
-      render: (r) => [changeVND(r.before.amountPaid, r.after.amountPaid), h("br"), h("span", { class: "note" }, `${change(r.before.disbursements, r.after.disbursements)} / ${change(r.before.peopleSupported, r.after.peopleSupported)}`)] },
+      render: (r) => [changeVND(r.before.amountPaid, r.after.amountPaid), h("br"), h("span", { class: "note" }, t("diffCounts", { lines: change(r.before.disbursements, r.after.disbursements), people: change(r.before.peopleSupported, r.after.peopleSupported) }))] },
     { key: "lines", label: t("diffColLines"), value: (r) => r.linesCount, render: lines },
   ];
   const by = (value, label) => h("a", { class: "button-small", href: ctx.hrefFor({ by: value }), dataset: { nav: "" }, "aria-current": state.by === value ? "true" : null, id: `diff-by-${value.toLowerCase()}` }, label);
@@ -170,7 +169,7 @@ async function diffView(body, ctx, snap) {
       pb: formatNumber(cells.before.peopleSupported, l), pa: formatNumber(cells.after.peopleSupported, l) })),
     cells.rows.length
       ? h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-labelledby": "diff-title" },
-        dataTable({ caption: t("diffTitle", { name: d.from.name }), columns, rows: cells.rows, className: "diff-table", cards: true }))
+        dataTable({ caption: t("diffCaption", { by: state.by === "GROUP" ? t("diffByGroup") : t("diffByWard") }), columns, rows: cells.rows, className: "diff-table", cards: true }))
       : h("p", { class: "notice", id: "diff-none" }, t("diffNone")),
     h("p", {}, h("a", { href: ctx.hrefFor({ page: "official", id: "" }), dataset: { nav: "" } }, t("diffBack"))));
 }
