@@ -14,6 +14,9 @@ import (
 // Where LibreOffice is installed (it is not required), the DOCX opens in it and prints the same
 // heading and totals: the office finishes the report there or in Word.
 func TestDOCXOpensInLibreOffice(t *testing.T) {
+	if raceEnabled {
+		t.Skip("LibreOffice runs in the pass without -race")
+	}
 	soffice, err := exec.LookPath("soffice")
 	if err != nil {
 		t.Skip("LibreOffice is not installed (optional: apt-get install libreoffice-writer-nogui)")

@@ -139,7 +139,7 @@ func TestVendoredFonts(t *testing.T) {
 		t.Errorf("the fonts' licence is missing or not the SIL OFL 1.1 (%v)", err)
 	}
 	// Every letter of Vietnamese has a glyph: a missing one would print as nothing.
-	font := parsedFonts()[regular]
+	font := parsedFonts()[regular].font
 	for _, r := range "ăâđêôơưĂÂĐÊÔƠƯáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ" {
 		if g, err := font.GlyphIndex(nil, r); err != nil || g == 0 {
 			t.Errorf("Liberation Serif has no glyph for %q", r)
@@ -172,8 +172,8 @@ func TestHostileText(t *testing.T) {
 // The largest report allowed (every table at its limit, the chart at its limit, the longest
 // texts) is written both ways, its chart on one page.
 func TestLargestReport(t *testing.T) {
-	if testing.Short() {
-		t.Skip("writes a report of some 200 pages")
+	if testing.Short() || raceEnabled {
+		t.Skip("writes a report of some 70 pages: not under -short, nor -race (it runs in the pass without it)")
 	}
 	r := thaiNguyenReport()
 	rows := make([]Row, maxRows)
@@ -199,5 +199,36 @@ func TestLargestReport(t *testing.T) {
 	}
 	if usable := pageHeightMM - marginTopMM - marginBottomMM - 20; heightMM > usable {
 		t.Errorf("the chart of %d bars is %.0f mm tall, more than a page's %.0f mm", maxBars, heightMM, usable)
+	}
+}
+
+// The same report gives the same bytes, also when many are written at once (the fonts are parsed
+// once and shared).
+func TestSameReportSameBytes(t *testing.T) {
+	r := thaiNguyenReport()
+	wantDOCX, wantPDF := writeBoth(t, r)
+	const writers = 2
+	type result struct{ docx, pdf []byte }
+	results := make(chan result, writers)
+	for range writers {
+		go func() {
+			var d, p bytes.Buffer
+			if err := WriteDOCX(&d, r); err != nil {
+				t.Error(err)
+			}
+			if err := WritePDF(&p, r); err != nil {
+				t.Error(err)
+			}
+			results <- result{d.Bytes(), p.Bytes()}
+		}()
+	}
+	for range writers {
+		got := <-results
+		if !bytes.Equal(got.docx, wantDOCX) {
+			t.Error("the DOCX differs from one writing to the next")
+		}
+		if !bytes.Equal(got.pdf, wantPDF) {
+			t.Error("the PDF differs from one writing to the next")
+		}
 	}
 }
