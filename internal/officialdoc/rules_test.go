@@ -72,7 +72,11 @@ func TestInvalidReportIsRefused(t *testing.T) {
 		{"negative allocation", func(r *Report) { n := int64(-5); r.Figures.Funds[0].Allocated = &n }, "số liệu không được âm"},
 		{"too many wards", func(r *Report) { r.Figures.ByWard = make([]Row, maxRows+1) }, "quá nhiều dòng theo phường, xã"},
 		{"a chart too tall for a page", func(r *Report) { r.Figures.Chart.Bars = make([]Bar, maxBars+1) }, "biểu đồ có quá nhiều cột"},
-		{"a huge paragraph", func(r *Report) { r.Closing = []string{strings.Repeat("á", maxTextRunes+1)} }, "dài quá"},
+		{"a huge paragraph", func(r *Report) { r.Closing = []string{strings.Repeat("á", maxTextRunes+1)} }, "dài quá 4000 ký tự"},
+		{"a subject longer than a page", func(r *Report) { r.Subject = strings.Repeat("kết quả ", maxLineRunes) }, "dài quá 300 ký tự"},
+		{"a ward name longer than a page", func(r *Report) { r.Figures.ByWard[0].Name = strings.Repeat("x", maxLineRunes+1) }, "dài quá 300 ký tự"},
+		{"too many recipients", func(r *Report) { r.Recipients = make([]string, maxRecipients+1) }, "quá nhiều nơi nhận"},
+		{"a bad byte in a paragraph", func(r *Report) { r.Opening = []string{"\xff"} }, "không phải UTF-8"},
 		{"not UTF-8", func(r *Report) { r.Subject = "B\xc3o cáo" }, "không phải UTF-8"},
 	}
 	for _, tt := range tests {
@@ -178,7 +182,7 @@ func TestLargestReport(t *testing.T) {
 	r := thaiNguyenReport()
 	rows := make([]Row, maxRows)
 	for i := range rows {
-		rows[i] = Row{Name: strings.Repeat("Phường Hoàng Văn Thụ ", 4), Totals: Totals{PeopleSupported: 999999, Beneficiaries: 999999, AmountPaid: 999999999999}}
+		rows[i] = Row{Name: strings.Repeat("Phường Hoàng Văn Thụ ", maxLineRunes/21), Totals: Totals{PeopleSupported: 999999, Beneficiaries: 999999, AmountPaid: 999999999999}}
 	}
 	r.Figures.ByRound, r.Figures.ByGroup, r.Figures.ByWard = rows[:10], rows[:50], rows
 	r.Figures.Chart.Bars = make([]Bar, maxBars)
@@ -186,7 +190,16 @@ func TestLargestReport(t *testing.T) {
 		r.Figures.Chart.Bars[i] = Bar{Label: strings.Repeat("Phường Hoàng Văn Thụ ", 3), Value: int64(i) * 999999999}
 	}
 	r.Closing = []string{strings.Repeat("á ", maxTextRunes/2)}
+	r.Subject = strings.Repeat("kết quả ", maxLineRunes/8)
+	r.IssuingBody = strings.Repeat("ủy ban ", maxLineRunes/7)
+	r.ParentBody = r.IssuingBody
+	r.Recipients = make([]string, maxRecipients)
+	for i := range r.Recipients {
+		r.Recipients[i] = strings.Repeat("Ủy ban nhân dân phường ", 2)
+	}
+	r.Signer.Authority = strings.Repeat("TM. Ủy ban nhân dân ", 3)
 	docx, pdf := writeBoth(t, r)
+	checkInsideMargins(t, pdf)
 	if n := len(docxParagraphs(t, docx)); n < maxRows*5 {
 		t.Errorf("the DOCX has %d paragraphs, want the %d rows' cells", n, maxRows)
 	}
