@@ -59,7 +59,7 @@ func mm(pt float64) float64 { return pt * 25.4 / 72 }
 // checkInsideMargins fails t for a word outside the text area (the page number above it aside).
 func checkInsideMargins(t *testing.T, pdf []byte) {
 	t.Helper()
-	const slack = 1.0   // mm: a glyph's box may overhang its advance a little
+	const slack = 1.0    // mm: a glyph's box may overhang its advance a little
 	const ascender = 2.5 // mm: a box's top is the font's ascender, above the line's top for marks
 	bad := 0
 	for _, b := range pdfWordBoxes(t, pdf) {
