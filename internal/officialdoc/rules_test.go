@@ -245,3 +245,41 @@ func TestSameReportSameBytes(t *testing.T) {
 		}
 	}
 }
+
+// A report with only what the decree requires and the totals: no parent body, no authority, no
+// tables, no chart. The sections left out leave no empty heading, and the numbering stays in order.
+func TestMinimalReport(t *testing.T) {
+	r := Report{
+		IssuingBody: "UBND phường Quán Triều",
+		Number:      "07/BC-UBND",
+		Place:       "Quán Triều",
+		Date:        time.Date(2021, 2, 3, 15, 0, 0, 0, time.UTC),
+		Subject:     "Kết quả chi trả hỗ trợ đợt 1",
+		Figures:     Figures{Total: Totals{PeopleSupported: 647, Beneficiaries: 520, AmountPaid: 900650000}},
+		Recipients:  []string{"UBND thành phố", "Lưu: VT"},
+		Signer:      Signer{Position: "Chủ tịch", Name: "Trần Thị Hoa"},
+	}
+	docx, pdf := writeBoth(t, r)
+	paras := docxParagraphs(t, docx)
+	want := []string{
+		"UBND PHƯỜNG QUÁN TRIỀU", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+		"Số: 07/BC-UBND", "Quán Triều, ngày 03 tháng 02 năm 2021", "BÁO CÁO", "Kết quả chi trả hỗ trợ đợt 1",
+		"I. KẾT QUẢ CHUNG",
+		"Tổng số người được hỗ trợ: 647 người, thuộc 520 đối tượng được chi trả (người hoặc hộ); tổng số tiền đã chi: 900.650.000 đồng.",
+		"Nơi nhận:", "- UBND thành phố;", "- Lưu: VT.", "CHỦ TỊCH", "Trần Thị Hoa",
+	}
+	if strings.Join(paras, "\n") != strings.Join(want, "\n") {
+		t.Errorf("the DOCX's paragraphs:\n%s\nwant:\n%s", strings.Join(paras, "\n"), strings.Join(want, "\n"))
+	}
+	checkInsideMargins(t, pdf)
+	pages := pdfText(t, pdf)
+	if len(pages) != 1 {
+		t.Errorf("%d pages, want 1", len(pages))
+	}
+	flat := strings.Join(strings.Fields(strings.Join(pages, " ")), " ")
+	for _, w := range want {
+		if !strings.Contains(flat, w) {
+			t.Errorf("the PDF's text has no %q", w)
+		}
+	}
+}
