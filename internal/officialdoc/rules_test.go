@@ -283,3 +283,32 @@ func TestMinimalReport(t *testing.T) {
 		}
 	}
 }
+
+// A total that is not the sum of its rows (a person paid in two rounds counts once) is explained
+// under its table; a fund with nothing allocated says so, and the total of allocations is left
+// empty rather than short.
+func TestNotesAndUnallocatedFunds(t *testing.T) {
+	r := thaiNguyenReport()
+	r.Figures.ByRound[1].PeopleSupported += 40 // 40 people of round 2 were also paid in round 1
+	r.Figures.Funds[2].Allocated = nil
+	docx, _ := writeBoth(t, r)
+	paras := docxParagraphs(t, docx)
+	text := strings.Join(paras, "\n")
+	note := "Ghi chú: dòng Tổng cộng tính mỗi người, mỗi đối tượng một lần"
+	if n := strings.Count(text, note); n != 1 {
+		t.Errorf("the note is under %d tables, want 1 (the rounds')", n)
+	}
+	i := slices.Index(paras, "III. KẾT QUẢ THEO NHÓM ĐỐI TƯỢNG")
+	if j := slices.IndexFunc(paras, func(p string) bool { return strings.HasPrefix(p, note) }); j < 0 || j > i {
+		t.Errorf("the note is at paragraph %d, want it under the rounds' table (before %d)", j, i)
+	}
+	fund := slices.Index(paras, "Ngân sách thành phố Thái Nguyên")
+	if fund < 0 || paras[fund+1] != "Chưa phân bổ" || paras[fund+2] != "1.891.050.000" {
+		t.Errorf("the unallocated fund's row reads %q", paras[max(fund, 0):min(fund+5, len(paras))])
+	}
+	total := slices.Index(paras[fund:], "Tổng cộng") + fund
+	// The empty cells read as nothing: the paid total, then the next section.
+	if got := paras[total+1 : total+3]; got[0] != "18.692.500.000" || got[1] != "VI. BIỂU ĐỒ" {
+		t.Errorf("the funds' total reads %q, want only what was paid", got)
+	}
+}
