@@ -41,7 +41,11 @@ func TestDOCXOpensInLibreOffice(t *testing.T) {
 	if err != nil {
 		t.Fatalf("LibreOffice wrote no PDF: %v", err)
 	}
-	flat := strings.Join(strings.Fields(strings.Join(pdfText(t, pdf), " ")), " ")
+	pages := pdfText(t, pdf)
+	if last := strings.Fields(pages[len(pages)-1]); len(last) <= 1 {
+		t.Errorf("the last of %d pages is empty but for its number: %q", len(pages), last)
+	}
+	flat := strings.Join(strings.Fields(strings.Join(pages, " ")), " ")
 	for _, want := range []string{
 		"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Số: 123/BC-UBND",
 		"Thái Nguyên, ngày 20 tháng 5 năm 2020", "13.935 người", "18.692.500.000 đồng",
