@@ -31,6 +31,7 @@ type ResolverRoot interface {
 	BeneficiaryConnection() BeneficiaryConnectionResolver
 	BeneficiaryGroup() BeneficiaryGroupResolver
 	CellChange() CellChangeResolver
+	CellProvenance() CellProvenanceResolver
 	DatasetInfo() DatasetInfoResolver
 	Disbursement() DisbursementResolver
 	DisbursementConnection() DisbursementConnectionResolver
@@ -144,6 +145,13 @@ type ComplexityRoot struct {
 		Before     func(childComplexity int) int
 		Lines      func(childComplexity int) int
 		LinesCount func(childComplexity int) int
+		Row        func(childComplexity int) int
+	}
+
+	CellProvenance struct {
+		LineDigest func(childComplexity int) int
+		LineIds    func(childComplexity int, first *int) int
+		Lines      func(childComplexity int) int
 		Row        func(childComplexity int) int
 	}
 
@@ -515,6 +523,7 @@ type ComplexityRoot struct {
 		Lines           func(childComplexity int) int
 		Name            func(childComplexity int) int
 		Official        func(childComplexity int) int
+		Provenance      func(childComplexity int, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int) int
 		PublicStats     func(childComplexity int, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int) int
 		Stats           func(childComplexity int, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int) int
 		WithdrawnAt     func(childComplexity int) int
@@ -534,6 +543,11 @@ type ComplexityRoot struct {
 		After  func(childComplexity int) int
 		Before func(childComplexity int) int
 		Rows   func(childComplexity int) int
+	}
+
+	SnapshotProvenance struct {
+		Rows  func(childComplexity int) int
+		Total func(childComplexity int) int
 	}
 
 	StatRow struct {
@@ -1000,6 +1014,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CellChange.Row(childComplexity), true
+
+	case "CellProvenance.lineDigest":
+		if e.ComplexityRoot.CellProvenance.LineDigest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CellProvenance.LineDigest(childComplexity), true
+	case "CellProvenance.lineIds":
+		if e.ComplexityRoot.CellProvenance.LineIds == nil {
+			break
+		}
+
+		args, err := ec.field_CellProvenance_lineIds_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CellProvenance.LineIds(childComplexity, args["first"].(*int)), true
+	case "CellProvenance.lines":
+		if e.ComplexityRoot.CellProvenance.Lines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CellProvenance.Lines(childComplexity), true
+	case "CellProvenance.row":
+		if e.ComplexityRoot.CellProvenance.Row == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CellProvenance.Row(childComplexity), true
 
 	case "ChannelLabel.code":
 		if e.ComplexityRoot.ChannelLabel.Code == nil {
@@ -2815,6 +2859,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Snapshot.Official(childComplexity), true
+	case "Snapshot.provenance":
+		if e.ComplexityRoot.Snapshot.Provenance == nil {
+			break
+		}
+
+		args, err := ec.field_Snapshot_provenance_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Snapshot.Provenance(childComplexity, args["filter"].(*model.DisbursementFilter), args["groupBy"].([]report.Dimension), args["orderBy"].(*model.StatsOrder), args["first"].(*int)), true
 	case "Snapshot.publicStats":
 		if e.ComplexityRoot.Snapshot.PublicStats == nil {
 			break
@@ -2910,6 +2965,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SnapshotDiffCells.Rows(childComplexity), true
+
+	case "SnapshotProvenance.rows":
+		if e.ComplexityRoot.SnapshotProvenance.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnapshotProvenance.Rows(childComplexity), true
+	case "SnapshotProvenance.total":
+		if e.ComplexityRoot.SnapshotProvenance.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnapshotProvenance.Total(childComplexity), true
 
 	case "StatRow.channel":
 		if e.ComplexityRoot.StatRow.Channel == nil {
@@ -3625,6 +3693,20 @@ func (ec *executionContext) childFields_CellChange(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type CellChange", field.Name)
 }
 
+func (ec *executionContext) childFields_CellProvenance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "row":
+		return ec.fieldContext_CellProvenance_row(ctx, field)
+	case "lines":
+		return ec.fieldContext_CellProvenance_lines(ctx, field)
+	case "lineDigest":
+		return ec.fieldContext_CellProvenance_lineDigest(ctx, field)
+	case "lineIds":
+		return ec.fieldContext_CellProvenance_lineIds(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CellProvenance", field.Name)
+}
+
 func (ec *executionContext) childFields_ChannelLabel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "code":
@@ -4285,6 +4367,8 @@ func (ec *executionContext) childFields_Snapshot(ctx context.Context, field grap
 		return ec.fieldContext_Snapshot_stats(ctx, field)
 	case "publicStats":
 		return ec.fieldContext_Snapshot_publicStats(ctx, field)
+	case "provenance":
+		return ec.fieldContext_Snapshot_provenance(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Snapshot", field.Name)
 }
@@ -4315,6 +4399,16 @@ func (ec *executionContext) childFields_SnapshotDiffCells(ctx context.Context, f
 		return ec.fieldContext_SnapshotDiffCells_rows(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SnapshotDiffCells", field.Name)
+}
+
+func (ec *executionContext) childFields_SnapshotProvenance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "total":
+		return ec.fieldContext_SnapshotProvenance_total(ctx, field)
+	case "rows":
+		return ec.fieldContext_SnapshotProvenance_rows(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SnapshotProvenance", field.Name)
 }
 
 func (ec *executionContext) childFields_StatRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -4,6 +4,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"hotro/graph/model"
 	"hotro/internal/civil"
 	"hotro/internal/report"
@@ -23,6 +24,9 @@ type CellChangeResolver interface {
 
 	LinesCount(ctx context.Context, obj *snapshot.CellChange) (int, error)
 }
+type CellProvenanceResolver interface {
+	LineIds(ctx context.Context, obj *snapshot.Traced, first *int) ([]string, error)
+}
 type LineChangeResolver interface {
 	ID(ctx context.Context, obj *snapshot.LineChange) (string, error)
 }
@@ -39,6 +43,7 @@ type SnapshotResolver interface {
 
 	Stats(ctx context.Context, obj *snapshot.Snapshot, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int) (*report.Result, error)
 	PublicStats(ctx context.Context, obj *snapshot.Snapshot, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int) (*report.PublicResult, error)
+	Provenance(ctx context.Context, obj *snapshot.Snapshot, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int) (*model.SnapshotProvenance, error)
 }
 type SnapshotDiffResolver interface {
 	LinesChanged(ctx context.Context, obj *snapshot.Diff) (int, error)
@@ -48,6 +53,20 @@ type SnapshotDiffResolver interface {
 // endregion ************************** generated!.gotpl **************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_CellProvenance_lineIds_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
 
 func (ec *executionContext) field_SnapshotDiff_cells_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -76,6 +95,44 @@ func (ec *executionContext) field_SnapshotDiff_cells_args(ctx context.Context, r
 		return nil, err
 	}
 	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Snapshot_provenance_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.DisbursementFilter, error) {
+			return ec.unmarshalODisbursementFilter2ᚖhotroᚋgraphᚋmodelᚐDisbursementFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]report.Dimension, error) {
+			return ec.unmarshalODimension2ᚕhotroᚋinternalᚋreportᚐDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.StatsOrder, error) {
+			return ec.unmarshalOStatsOrder2ᚖhotroᚋgraphᚋmodelᚐStatsOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
 	return args, nil
 }
 
@@ -306,6 +363,128 @@ func (ec *executionContext) fieldContext_CellChange_lines(_ context.Context, fie
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_LineChange(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CellProvenance_row(ctx context.Context, field graphql.CollectedField, obj *snapshot.Traced) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CellProvenance_row(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Row, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v report.Row) graphql.Marshaler {
+			return ec.marshalNStatRow2hotroᚋinternalᚋreportᚐRow(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CellProvenance_row(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CellProvenance",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CellProvenance_lines(ctx context.Context, field graphql.CollectedField, obj *snapshot.Traced) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CellProvenance_lines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lines, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CellProvenance_lines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CellProvenance", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CellProvenance_lineDigest(ctx context.Context, field graphql.CollectedField, obj *snapshot.Traced) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CellProvenance_lineDigest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LineDigest, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CellProvenance_lineDigest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CellProvenance", field, false, false, "String")
+}
+
+func (ec *executionContext) _CellProvenance_lineIds(ctx context.Context, field graphql.CollectedField, obj *snapshot.Traced) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CellProvenance_lineIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.CellProvenance().LineIds(ctx, obj, fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CellProvenance_lineIds(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CellProvenance",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_CellProvenance_lineIds_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -853,6 +1032,50 @@ func (ec *executionContext) fieldContext_Snapshot_publicStats(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Snapshot_provenance(ctx context.Context, field graphql.CollectedField, obj *snapshot.Snapshot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Snapshot_provenance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Snapshot().Provenance(ctx, obj, fc.Args["filter"].(*model.DisbursementFilter), fc.Args["groupBy"].([]report.Dimension), fc.Args["orderBy"].(*model.StatsOrder), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SnapshotProvenance) graphql.Marshaler {
+			return ec.marshalNSnapshotProvenance2ᚖhotroᚋgraphᚋmodelᚐSnapshotProvenance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Snapshot_provenance(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Snapshot",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SnapshotProvenance(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Snapshot_provenance_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SnapshotDiff_from(ctx context.Context, field graphql.CollectedField, obj *snapshot.Diff) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1103,6 +1326,70 @@ func (ec *executionContext) fieldContext_SnapshotDiffCells_rows(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _SnapshotProvenance_total(ctx context.Context, field graphql.CollectedField, obj *model.SnapshotProvenance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SnapshotProvenance_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *snapshot.Traced) graphql.Marshaler {
+			return ec.marshalNCellProvenance2ᚖhotroᚋinternalᚋsnapshotᚐTraced(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SnapshotProvenance_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SnapshotProvenance",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CellProvenance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SnapshotProvenance_rows(ctx context.Context, field graphql.CollectedField, obj *model.SnapshotProvenance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SnapshotProvenance_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*snapshot.Traced) graphql.Marshaler {
+			return ec.marshalNCellProvenance2ᚕᚖhotroᚋinternalᚋsnapshotᚐTracedᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SnapshotProvenance_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SnapshotProvenance",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CellProvenance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 // endregion **************************** field.gotpl *****************************
 
 // region    **************************** input.gotpl *****************************
@@ -1153,6 +1440,55 @@ func (ec *executionContext) _CellChange(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cellProvenanceImplementors = []string{"CellProvenance"}
+
+func (ec *executionContext) _CellProvenance(ctx context.Context, sel ast.SelectionSet, obj *snapshot.Traced) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cellProvenanceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CellProvenance")
+		case "row":
+			out.Values[i] = ec._CellProvenance_row(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lines":
+			out.Values[i] = ec._CellProvenance_lines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lineDigest":
+			out.Values[i] = ec._CellProvenance_lineDigest(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lineIds":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CellProvenance_lineIds(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -1350,6 +1686,12 @@ func (ec *executionContext) _Snapshot(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Snapshot_publicStats(ctx, field, obj)
 				})
+		case "provenance":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Snapshot_provenance(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -1465,6 +1807,44 @@ func (ec *executionContext) _SnapshotDiffCells(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var snapshotProvenanceImplementors = []string{"SnapshotProvenance"}
+
+func (ec *executionContext) _SnapshotProvenance(ctx context.Context, sel ast.SelectionSet, obj *model.SnapshotProvenance) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, snapshotProvenanceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SnapshotProvenance")
+		case "total":
+			out.Values[i] = ec._SnapshotProvenance_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._SnapshotProvenance_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 // endregion **************************** object.gotpl ****************************
 
 // region    ***************************** type.gotpl *****************************
@@ -1491,6 +1871,30 @@ func (ec *executionContext) marshalNCellChange2ᚖhotroᚋinternalᚋsnapshotᚐ
 		return graphql.Null
 	}
 	return ec._CellChange(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCellProvenance2ᚕᚖhotroᚋinternalᚋsnapshotᚐTracedᚄ(ctx context.Context, sel ast.SelectionSet, v []*snapshot.Traced) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCellProvenance2ᚖhotroᚋinternalᚋsnapshotᚐTraced(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCellProvenance2ᚖhotroᚋinternalᚋsnapshotᚐTraced(ctx context.Context, sel ast.SelectionSet, v *snapshot.Traced) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CellProvenance!")
+		return graphql.Null
+	}
+	return ec._CellProvenance(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNLineChange2hotroᚋinternalᚋsnapshotᚐLineChange(ctx context.Context, sel ast.SelectionSet, v snapshot.LineChange) graphql.Marshaler {
@@ -1596,6 +2000,14 @@ func (ec *executionContext) marshalNSnapshotDiffCells2ᚖhotroᚋgraphᚋmodel�
 		return graphql.Null
 	}
 	return ec._SnapshotDiffCells(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSnapshotProvenance2ᚖhotroᚋgraphᚋmodelᚐSnapshotProvenance(ctx context.Context, sel ast.SelectionSet, v *model.SnapshotProvenance) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SnapshotProvenance!")
+		return graphql.Null
+	}
+	return ec._SnapshotProvenance(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOLineState2ᚖhotroᚋinternalᚋsnapshotᚐLine(ctx context.Context, sel ast.SelectionSet, v *snapshot.Line) graphql.Marshaler {

@@ -26,6 +26,22 @@ func (r *cellChangeResolver) LinesCount(ctx context.Context, obj *snapshot.CellC
 	return obj.LineCount, nil
 }
 
+// LineIds is the resolver for the lineIds field.
+func (r *cellProvenanceResolver) LineIds(ctx context.Context, obj *snapshot.Traced, first *int) ([]string, error) {
+	n := 100
+	if first != nil {
+		n = *first
+	}
+	if n < 0 || n > 1000 {
+		return nil, errs.E("graph: lineIds", errs.Invalid, errs.Msg("lineIds(first) từ 0 đến 1.000."))
+	}
+	var out []string
+	for _, id := range obj.LineIDs(n) {
+		out = append(out, strconv.FormatInt(id, 10))
+	}
+	return out, nil
+}
+
 // ID is the resolver for the id field.
 func (r *lineChangeResolver) ID(ctx context.Context, obj *snapshot.LineChange) (string, error) {
 	return strconv.FormatInt(obj.ID, 10), nil
@@ -133,6 +149,23 @@ func (r *snapshotResolver) PublicStats(ctx context.Context, obj *snapshot.Snapsh
 	return res, report.CheckUnpaged("graph: snapshot publicStats", q, len(res.Rows))
 }
 
+// Provenance is the resolver for the provenance field.
+func (r *snapshotResolver) Provenance(ctx context.Context, obj *snapshot.Snapshot, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int) (*model.SnapshotProvenance, error) {
+	q := statsQuery(filter, groupBy, orderBy, first, nil)
+	total, rows, err := r.Resolver.Snapshots.Provenance(ctx, obj, q)
+	if err != nil {
+		return nil, err
+	}
+	if err := report.CheckUnpaged("graph: snapshot provenance", q, len(rows)); err != nil {
+		return nil, err
+	}
+	out := &model.SnapshotProvenance{Total: &total}
+	for i := range rows {
+		out.Rows = append(out.Rows, &rows[i])
+	}
+	return out, nil
+}
+
 // LinesChanged is the resolver for the linesChanged field.
 func (r *snapshotDiffResolver) LinesChanged(ctx context.Context, obj *snapshot.Diff) (int, error) {
 	return len(obj.Lines()), nil
@@ -155,6 +188,9 @@ func (r *snapshotDiffResolver) Cells(ctx context.Context, obj *snapshot.Diff, fi
 // CellChange returns CellChangeResolver implementation.
 func (r *Resolver) CellChange() CellChangeResolver { return &cellChangeResolver{r} }
 
+// CellProvenance returns CellProvenanceResolver implementation.
+func (r *Resolver) CellProvenance() CellProvenanceResolver { return &cellProvenanceResolver{r} }
+
 // LineChange returns LineChangeResolver implementation.
 func (r *Resolver) LineChange() LineChangeResolver { return &lineChangeResolver{r} }
 
@@ -168,18 +204,10 @@ func (r *Resolver) Snapshot() SnapshotResolver { return &snapshotResolver{r} }
 func (r *Resolver) SnapshotDiff() SnapshotDiffResolver { return &snapshotDiffResolver{r} }
 
 type (
-	cellChangeResolver   struct{ *Resolver }
-	lineChangeResolver   struct{ *Resolver }
-	lineStateResolver    struct{ *Resolver }
-	snapshotResolver     struct{ *Resolver }
-	snapshotDiffResolver struct{ *Resolver }
+	cellChangeResolver     struct{ *Resolver }
+	cellProvenanceResolver struct{ *Resolver }
+	lineChangeResolver     struct{ *Resolver }
+	lineStateResolver      struct{ *Resolver }
+	snapshotResolver       struct{ *Resolver }
+	snapshotDiffResolver   struct{ *Resolver }
 )
-
-// snapshotID reads a snapshot's ID.
-func snapshotID(id string) (int64, error) {
-	n, err := strconv.ParseInt(id, 10, 64)
-	if err != nil || n <= 0 {
-		return 0, errs.E("graph: snapshot", errs.Invalid, errs.Msgf("%q không phải số của một bản số liệu chính thức.", id))
-	}
-	return n, nil
-}

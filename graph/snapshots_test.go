@@ -58,6 +58,29 @@ func TestSnapshotsThroughTheAPI(t *testing.T) {
 			if !bytes.Equal(compact(t, live.Data), compact(t, wrapped.Snapshot)) {
 				t.Errorf("snapshot.stats differs from stats:\n%s\n%s", live.Data, wrapped.Snapshot)
 			}
+			prov, provRaw := post(t, an.URL+"/graphql", `query($id: ID!) { snapshot(id: $id) { provenance(groupBy: [WARD], first: 2) { total { lines lineDigest } rows { row { ward { code } totals { disbursements } } lines lineDigest lineIds(first: 3) } } } }`, map[string]any{"id": id})
+			var p struct {
+				Snapshot struct {
+					Provenance struct {
+						Total struct{ Lines int }
+						Rows  []struct {
+							Row        struct{ Totals struct{ Disbursements int } }
+							Lines      int
+							LineDigest string
+							LineIds    []string
+						}
+					}
+				}
+			}
+			json.Unmarshal(prov.Data, &p)
+			if len(prov.Errors) > 0 || len(p.Snapshot.Provenance.Rows) != 2 || p.Snapshot.Provenance.Total.Lines == 0 {
+				t.Fatalf("provenance: %s", provRaw)
+			}
+			for _, r := range p.Snapshot.Provenance.Rows {
+				if r.Lines != r.Row.Totals.Disbursements || len(r.LineIds) != 3 || len(r.LineDigest) != 64 {
+					t.Errorf("provenance row: %+v", r)
+				}
+			}
 			refused, refusedRaw := post(t, an.URL+"/graphql", `query($id: ID!) { snapshot(id: $id) { stats(groupBy: [WARD, GROUP, MONTH]) { total { amountPaid } } } }`, map[string]any{"id": id})
 			if len(refused.Errors) != 1 || refused.Errors[0]["extensions"].(map[string]any)["code"] != "BAD_USER_INPUT" || !strings.Contains(refused.Errors[0]["message"].(string), snapshot.Held) {
 				t.Errorf("a table the snapshot does not hold: %s", refusedRaw)

@@ -125,6 +125,11 @@ type SnapshotDiffCells struct {
 	Rows   []*snapshot.CellChange `json:"rows"`
 }
 
+type SnapshotProvenance struct {
+	Total *snapshot.Traced   `json:"total"`
+	Rows  []*snapshot.Traced `json:"rows"`
+}
+
 type StatsOrder struct {
 	Field     report.OrderField `json:"field"`
 	Direction *OrderDirection   `json:"direction,omitempty"`

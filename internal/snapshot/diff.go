@@ -280,11 +280,9 @@ func keyString(k report.Key) string {
 // lineSel is a selection narrowed to one row: the selection's values and the row's.
 type lineSel struct {
 	selection
-	program  int64
-	province int64
-	district int64
-	byDims   []report.Dimension
-	key      report.Key
+	program int64
+	byDims  []report.Dimension
+	key     report.Key
 }
 
 func narrow(sel selection, k report.Key, by []report.Dimension) lineSel {

@@ -403,3 +403,20 @@ func (s *Service) Stats(ctx context.Context, snap *Snapshot, q report.Query) (*r
 	}
 	return f.Stats(q, ref)
 }
+
+// Provenance answers a question from a snapshot with each row's provenance (see
+// Figures.Provenance), for roles that read snapshots in full.
+func (s *Service) Provenance(ctx context.Context, snap *Snapshot, q report.Query) (Traced, []Traced, error) {
+	if err := CanRead(auth.FromContext(ctx), "snapshot: provenance"); err != nil {
+		return Traced{}, nil, err
+	}
+	f, err := s.Figures(ctx, snap)
+	if err != nil {
+		return Traced{}, nil, err
+	}
+	ref, err := s.reference.Get(ctx)
+	if err != nil {
+		return Traced{}, nil, err
+	}
+	return f.Provenance(q, ref)
+}

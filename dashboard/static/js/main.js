@@ -247,8 +247,9 @@ async function figuresSource(state, data) {
   const current = !user ? (state.official === "live" ? "live" : "") : state.official;
   const select = h("select", { id: "figures-source", on: { change: (e) => navigate({ official: e.target.value }, { keepFocus: "#figures-source" }) } },
     options.map(([value, label]) => h("option", { value, selected: value === current }, label)));
-  return h("div", { class: "figures-source no-print" },
-    h("label", { for: "figures-source" }, t("figuresSource")), " ", select,
+  // The choice is the screen's; the note saying which figures these are prints with them.
+  return h("div", { class: "figures-source" },
+    h("span", { class: "no-print" }, h("label", { for: "figures-source" }, t("figuresSource")), " ", select),
     data.official ? h("p", { class: "official-note", id: "official-note" },
       t(data.official.official === false ? "officialWithdrawnNote" : "officialNote",
         { name: data.official.name, document: data.official.document, time: formatDateTime(data.official.createdAt) })) : null);
