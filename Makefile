@@ -21,7 +21,7 @@ TESTDB  := $(CURDIR)/bin/testdata
 TESTENV := HOTRO_TEST_SQLITE_REFERENCE=$(TESTDB)/reference.db HOTRO_TEST_SQLITE_DEMO=$(TESTDB)/demo.db
 FUZZTIME ?= 5m
 # package:target pairs for go test -fuzz
-FUZZ := ./graph:FuzzGraphQL ./internal/portal:FuzzChartParams ./internal/intake/sheet:FuzzOpen ./internal/intake/sheet:FuzzXLSXSheet
+FUZZ := ./graph:FuzzGraphQL ./internal/portal:FuzzChartParams ./internal/intake/sheet:FuzzOpen ./internal/intake/sheet:FuzzXLSXSheet ./internal/officialdoc:FuzzWrite
 
 testdata: ## seed the SQLite fixtures tests copy (without -race: the pure-Go SQLite is slow under it)
 	@rm -rf $(TESTDB) && mkdir -p $(TESTDB)

@@ -49,6 +49,11 @@ var signedInOnly = map[string]bool{
 	"TransitionDisbursements": true,
 	"WorkQueue":               true,
 	"WorkQueueCount":          true,
+	"Snapshots":               true,
+	"SnapshotOverview":        true,
+	"SnapshotDiff":            true,
+	"CreateSnapshot":          true,
+	"WithdrawSnapshot":        true,
 }
 
 var operationName = regexp.MustCompile(`(?m)^\s*(query|mutation)\s+([A-Za-z_][A-Za-z0-9_]*)`)

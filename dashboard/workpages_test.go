@@ -32,8 +32,8 @@ func TestWorkPagesRefuseWhoMayNotOpenThem(t *testing.T) {
 	if got := analyst.text("#refusal"); !strings.Contains(got, "chỉ dành cho cán bộ phường/xã và quản trị viên") || !strings.Contains(got, "vai trò phân tích") {
 		t.Errorf("an analyst on the import page reads %q", got)
 	}
-	if got := eval[[]string](analyst, `[...document.querySelectorAll("nav.pages a")].map((a) => a.id)`); strings.Join(got, " ") != "nav-overview nav-lists" {
-		t.Errorf("an analyst's page links: %q, want the overview and the lists", got)
+	if got := eval[[]string](analyst, `[...document.querySelectorAll("nav.pages a")].map((a) => a.id)`); strings.Join(got, " ") != "nav-overview nav-lists nav-official" {
+		t.Errorf("an analyst's page links: %q, want the overview, the lists and the official figures", got)
 	}
 	if n := eval[int](analyst, `document.querySelectorAll("#i-file, #i-check").length`); n != 0 {
 		t.Error("the refused import page still offers the upload form")

@@ -84,9 +84,11 @@ type document struct {
 // uncachedFields are root fields whose answers change without the data version moving: the audit
 // trail (sign-ins write it), the caller's own account, kept uploads (a dry run or a discard), the
 // reconciliation queue (dry runs write it), the working group's board and spot checks (a visit's
-// result is recorded without moving it).
+// result is recorded without moving it), the snapshots (made and withdrawn without the data version
+// moving).
 var uncachedFields = map[string]bool{"auditEvents": true, "me": true, "importUpload": true, "reconciliations": true,
-	"supervisionBoard": true, "spotChecks": true, "spotCheck": true}
+	"supervisionBoard": true, "spotChecks": true, "spotCheck": true,
+	"snapshots": true, "snapshot": true, "officialSnapshot": true, "snapshotDiff": true}
 
 // classifyMemo remembers classify's answers for documents up to classifyMemoMaxLen bytes: clients
 // send the same few documents again and again. It forgets everything when full, so that a flood of

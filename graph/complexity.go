@@ -36,6 +36,11 @@ const (
 	// fields. A fund's paid, remaining and utilisation share one aggregate: paidCost each.
 	statsCost = 20
 	paidCost  = 10
+
+	// snapshotCost prices making a snapshot or comparing one with the data now: every table of
+	// every programme is aggregated and every line read, so it counts as expensive (it waits for
+	// one of the slots of expensive operations).
+	snapshotCost = 6_000
 )
 
 // timeBuckets bounds the periods of a stats answer grouped by a time bucket (ten years of payments).
@@ -150,6 +155,8 @@ func totalsCost(child int, _ *model.DisbursementFilter) int { return plus(statsC
 // setComplexity prices every list by the most items it may return, and every aggregate as
 // statsCost; other fields cost one each.
 func setComplexity(c *ComplexityRoot) {
+	c.Query.SnapshotDiff = func(child int, _ string, _ string) int { return plus(snapshotCost, child) }
+	c.Mutation.CreateSnapshot = func(child int, _ string, _ string) int { return plus(snapshotCost, child) }
 	c.Query.Disbursements = func(child int, _ *model.DisbursementFilter, _ *bool, _ *model.DisbursementOrder, first *int, _ *string) int {
 		return listCost(child, first)
 	}

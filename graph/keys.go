@@ -25,7 +25,7 @@ func keyWardSplitInto(ctx context.Context, k *report.Key) ([]*adminunit.Unit, er
 	if !k.WardSplit {
 		return nil, nil
 	}
-	ref, err := snapshot(ctx)
+	ref, err := referenceData(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +59,7 @@ func keyEntity[T any](ctx context.Context, id int64, held func(*reference.Snapsh
 	if id == 0 {
 		return nil, nil
 	}
-	ref, err := snapshot(ctx)
+	ref, err := referenceData(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -69,8 +69,8 @@ func keyEntity[T any](ctx context.Context, id int64, held func(*reference.Snapsh
 	return load(ctx, id)
 }
 
-// snapshot returns the operation's reference data, or nil when the resolver keeps none.
-func snapshot(ctx context.Context) (*reference.Snapshot, error) {
+// referenceData returns the operation's reference data, or nil when the resolver keeps none.
+func referenceData(ctx context.Context) (*reference.Snapshot, error) {
 	if c := loaders(ctx).reference; c != nil {
 		return c.Get(ctx)
 	}

@@ -17,6 +17,7 @@ import (
 	"hotro/internal/reference"
 	"hotro/internal/report"
 	"hotro/internal/supervision"
+	"hotro/internal/snapshot"
 	"hotro/internal/workqueue"
 	"time"
 )
@@ -44,6 +45,8 @@ type Resolver struct {
 	Supervision *supervision.Service
 	// Allocator records fund allocations (on the primary database).
 	Allocator *fund.Allocator
+	// Snapshots makes and answers the official snapshots.
+	Snapshots *snapshot.Service
 	// Reference, when set, answers the names in stats rows (units, programmes, groups, funds) from
 	// reference data held in memory, shared with the stats engine, instead of the loaders.
 	Reference *reference.Cache

@@ -31,6 +31,8 @@ type ResolverRoot interface {
 	Beneficiary() BeneficiaryResolver
 	BeneficiaryConnection() BeneficiaryConnectionResolver
 	BeneficiaryGroup() BeneficiaryGroupResolver
+	CellChange() CellChangeResolver
+	CellProvenance() CellProvenanceResolver
 	DatasetInfo() DatasetInfoResolver
 	Disbursement() DisbursementResolver
 	DisbursementConnection() DisbursementConnectionResolver
@@ -42,6 +44,8 @@ type ResolverRoot interface {
 	ImportBatch() ImportBatchResolver
 	ImportIssue() ImportIssueResolver
 	ImportReport() ImportReportResolver
+	LineChange() LineChangeResolver
+	LineState() LineStateResolver
 	Me() MeResolver
 	Mutation() MutationResolver
 	PaymentRound() PaymentRoundResolver
@@ -52,6 +56,8 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	Reconciliation() ReconciliationResolver
 	ReconciliationConnection() ReconciliationConnectionResolver
+	Snapshot() SnapshotResolver
+	SnapshotDiff() SnapshotDiffResolver
 	SpotCheck() SpotCheckResolver
 	SpotCheckLine() SpotCheckLineResolver
 	StatRow() StatRowResolver
@@ -149,6 +155,21 @@ type ComplexityRoot struct {
 		ShortNameEn   func(childComplexity int) int
 		Stats         func(childComplexity int, filter *model.DisbursementFilter) int
 		SupportUnit   func(childComplexity int) int
+	}
+
+	CellChange struct {
+		After      func(childComplexity int) int
+		Before     func(childComplexity int) int
+		Lines      func(childComplexity int) int
+		LinesCount func(childComplexity int) int
+		Row        func(childComplexity int) int
+	}
+
+	CellProvenance struct {
+		LineDigest func(childComplexity int) int
+		LineIds    func(childComplexity int, first *int) int
+		Lines      func(childComplexity int) int
+		Row        func(childComplexity int) int
 	}
 
 	ChannelLabel struct {
@@ -337,6 +358,20 @@ type ComplexityRoot struct {
 		Row       func(childComplexity int) int
 	}
 
+	LineChange struct {
+		After   func(childComplexity int) int
+		Before  func(childComplexity int) int
+		ID      func(childComplexity int) int
+		Reasons func(childComplexity int) int
+	}
+
+	LineState struct {
+		Amount   func(childComplexity int) int
+		PaidOn   func(childComplexity int) int
+		Status   func(childComplexity int) int
+		WardCode func(childComplexity int) int
+	}
+
 	Me struct {
 		DisplayName func(childComplexity int) int
 		Role        func(childComplexity int) int
@@ -348,11 +383,13 @@ type ComplexityRoot struct {
 		AllocateFund            func(childComplexity int, input model.AllocateFundInput) int
 		CheckImport             func(childComplexity int, input model.ImportInput) int
 		CommitImport            func(childComplexity int, id string) int
+		CreateSnapshot          func(childComplexity int, name string, document string) int
 		DiscardImport           func(childComplexity int, id string) int
 		DrawSpotCheck           func(childComplexity int, input model.DrawSpotCheckInput) int
 		RecordSpotCheckVisit    func(childComplexity int, input model.SpotCheckVisitInput) int
 		SignEmbedLink           func(childComplexity int, chart string, params []*model.EmbedParam, full *bool, expiresInHours *int) int
 		TransitionDisbursements func(childComplexity int, input model.TransitionInput) int
+		WithdrawSnapshot        func(childComplexity int, id string, reason string) int
 	}
 
 	PageInfo struct {
@@ -452,9 +489,13 @@ type ComplexityRoot struct {
 		ImportLimits      func(childComplexity int) int
 		ImportUpload      func(childComplexity int, id string) int
 		Me                func(childComplexity int) int
+		OfficialSnapshot  func(childComplexity int) int
 		Programs          func(childComplexity int) int
 		PublicStats       func(childComplexity int, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int, unitsAsOf *civil.Date) int
 		Reconciliations   func(childComplexity int, first *int, after *string) int
+		Snapshot          func(childComplexity int, id string) int
+		SnapshotDiff      func(childComplexity int, from string, to string) int
+		Snapshots         func(childComplexity int) int
 		SpotCheck         func(childComplexity int, id string) int
 		SpotChecks        func(childComplexity int, wards []string, first *int) int
 		Stats             func(childComplexity int, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int, unitsAsOf *civil.Date) int
@@ -493,6 +534,42 @@ type ComplexityRoot struct {
 	ReconciliationEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	Snapshot struct {
+		CreatedAt       func(childComplexity int) int
+		CreatedBy       func(childComplexity int) int
+		DataVersion     func(childComplexity int) int
+		Document        func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Lines           func(childComplexity int) int
+		Name            func(childComplexity int) int
+		Official        func(childComplexity int) int
+		Provenance      func(childComplexity int, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int) int
+		PublicStats     func(childComplexity int, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int) int
+		Stats           func(childComplexity int, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int) int
+		WithdrawnAt     func(childComplexity int) int
+		WithdrawnBy     func(childComplexity int) int
+		WithdrawnReason func(childComplexity int) int
+	}
+
+	SnapshotDiff struct {
+		Cells        func(childComplexity int, filter *model.DisbursementFilter, groupBy []report.Dimension, first *int) int
+		From         func(childComplexity int) int
+		LinesChanged func(childComplexity int) int
+		To           func(childComplexity int) int
+		ToVersion    func(childComplexity int) int
+	}
+
+	SnapshotDiffCells struct {
+		After  func(childComplexity int) int
+		Before func(childComplexity int) int
+		Rows   func(childComplexity int) int
+	}
+
+	SnapshotProvenance struct {
+		Rows  func(childComplexity int) int
+		Total func(childComplexity int) int
 	}
 
 	SpotCheck struct {
@@ -1053,6 +1130,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BeneficiaryGroup.SupportUnit(childComplexity), true
+
+	case "CellChange.after":
+		if e.ComplexityRoot.CellChange.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CellChange.After(childComplexity), true
+	case "CellChange.before":
+		if e.ComplexityRoot.CellChange.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CellChange.Before(childComplexity), true
+	case "CellChange.lines":
+		if e.ComplexityRoot.CellChange.Lines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CellChange.Lines(childComplexity), true
+	case "CellChange.linesCount":
+		if e.ComplexityRoot.CellChange.LinesCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CellChange.LinesCount(childComplexity), true
+	case "CellChange.row":
+		if e.ComplexityRoot.CellChange.Row == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CellChange.Row(childComplexity), true
+
+	case "CellProvenance.lineDigest":
+		if e.ComplexityRoot.CellProvenance.LineDigest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CellProvenance.LineDigest(childComplexity), true
+	case "CellProvenance.lineIds":
+		if e.ComplexityRoot.CellProvenance.LineIds == nil {
+			break
+		}
+
+		args, err := ec.field_CellProvenance_lineIds_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CellProvenance.LineIds(childComplexity, args["first"].(*int)), true
+	case "CellProvenance.lines":
+		if e.ComplexityRoot.CellProvenance.Lines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CellProvenance.Lines(childComplexity), true
+	case "CellProvenance.row":
+		if e.ComplexityRoot.CellProvenance.Row == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CellProvenance.Row(childComplexity), true
 
 	case "ChannelLabel.code":
 		if e.ComplexityRoot.ChannelLabel.Code == nil {
@@ -1903,6 +2041,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ImportRow.Row(childComplexity), true
 
+	case "LineChange.after":
+		if e.ComplexityRoot.LineChange.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LineChange.After(childComplexity), true
+	case "LineChange.before":
+		if e.ComplexityRoot.LineChange.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LineChange.Before(childComplexity), true
+	case "LineChange.id":
+		if e.ComplexityRoot.LineChange.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LineChange.ID(childComplexity), true
+	case "LineChange.reasons":
+		if e.ComplexityRoot.LineChange.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LineChange.Reasons(childComplexity), true
+
+	case "LineState.amount":
+		if e.ComplexityRoot.LineState.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LineState.Amount(childComplexity), true
+	case "LineState.paidOn":
+		if e.ComplexityRoot.LineState.PaidOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LineState.PaidOn(childComplexity), true
+	case "LineState.status":
+		if e.ComplexityRoot.LineState.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LineState.Status(childComplexity), true
+	case "LineState.wardCode":
+		if e.ComplexityRoot.LineState.WardCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LineState.WardCode(childComplexity), true
+
 	case "Me.displayName":
 		if e.ComplexityRoot.Me.DisplayName == nil {
 			break
@@ -1961,6 +2149,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CommitImport(childComplexity, args["id"].(string)), true
+	case "Mutation.createSnapshot":
+		if e.ComplexityRoot.Mutation.CreateSnapshot == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createSnapshot_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateSnapshot(childComplexity, args["name"].(string), args["document"].(string)), true
 	case "Mutation.discardImport":
 		if e.ComplexityRoot.Mutation.DiscardImport == nil {
 			break
@@ -2016,6 +2215,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.TransitionDisbursements(childComplexity, args["input"].(model.TransitionInput)), true
+	case "Mutation.withdrawSnapshot":
+		if e.ComplexityRoot.Mutation.WithdrawSnapshot == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_withdrawSnapshot_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WithdrawSnapshot(childComplexity, args["id"].(string), args["reason"].(string)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -2523,6 +2733,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Me(childComplexity), true
+	case "Query.officialSnapshot":
+		if e.ComplexityRoot.Query.OfficialSnapshot == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.OfficialSnapshot(childComplexity), true
 	case "Query.programs":
 		if e.ComplexityRoot.Query.Programs == nil {
 			break
@@ -2551,6 +2767,34 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Reconciliations(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.snapshot":
+		if e.ComplexityRoot.Query.Snapshot == nil {
+			break
+		}
+
+		args, err := ec.field_Query_snapshot_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Snapshot(childComplexity, args["id"].(string)), true
+	case "Query.snapshotDiff":
+		if e.ComplexityRoot.Query.SnapshotDiff == nil {
+			break
+		}
+
+		args, err := ec.field_Query_snapshotDiff_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SnapshotDiff(childComplexity, args["from"].(string), args["to"].(string)), true
+	case "Query.snapshots":
+		if e.ComplexityRoot.Query.Snapshots == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Snapshots(childComplexity), true
 	case "Query.spotCheck":
 		if e.ComplexityRoot.Query.SpotCheck == nil {
 			break
@@ -2768,6 +3012,174 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReconciliationEdge.Node(childComplexity), true
+
+	case "Snapshot.createdAt":
+		if e.ComplexityRoot.Snapshot.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Snapshot.CreatedAt(childComplexity), true
+	case "Snapshot.createdBy":
+		if e.ComplexityRoot.Snapshot.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Snapshot.CreatedBy(childComplexity), true
+	case "Snapshot.dataVersion":
+		if e.ComplexityRoot.Snapshot.DataVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Snapshot.DataVersion(childComplexity), true
+	case "Snapshot.document":
+		if e.ComplexityRoot.Snapshot.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Snapshot.Document(childComplexity), true
+	case "Snapshot.id":
+		if e.ComplexityRoot.Snapshot.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Snapshot.ID(childComplexity), true
+	case "Snapshot.lines":
+		if e.ComplexityRoot.Snapshot.Lines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Snapshot.Lines(childComplexity), true
+	case "Snapshot.name":
+		if e.ComplexityRoot.Snapshot.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Snapshot.Name(childComplexity), true
+	case "Snapshot.official":
+		if e.ComplexityRoot.Snapshot.Official == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Snapshot.Official(childComplexity), true
+	case "Snapshot.provenance":
+		if e.ComplexityRoot.Snapshot.Provenance == nil {
+			break
+		}
+
+		args, err := ec.field_Snapshot_provenance_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Snapshot.Provenance(childComplexity, args["filter"].(*model.DisbursementFilter), args["groupBy"].([]report.Dimension), args["orderBy"].(*model.StatsOrder), args["first"].(*int)), true
+	case "Snapshot.publicStats":
+		if e.ComplexityRoot.Snapshot.PublicStats == nil {
+			break
+		}
+
+		args, err := ec.field_Snapshot_publicStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Snapshot.PublicStats(childComplexity, args["filter"].(*model.DisbursementFilter), args["groupBy"].([]report.Dimension), args["orderBy"].(*model.StatsOrder), args["first"].(*int)), true
+	case "Snapshot.stats":
+		if e.ComplexityRoot.Snapshot.Stats == nil {
+			break
+		}
+
+		args, err := ec.field_Snapshot_stats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Snapshot.Stats(childComplexity, args["filter"].(*model.DisbursementFilter), args["groupBy"].([]report.Dimension), args["orderBy"].(*model.StatsOrder), args["first"].(*int)), true
+	case "Snapshot.withdrawnAt":
+		if e.ComplexityRoot.Snapshot.WithdrawnAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Snapshot.WithdrawnAt(childComplexity), true
+	case "Snapshot.withdrawnBy":
+		if e.ComplexityRoot.Snapshot.WithdrawnBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Snapshot.WithdrawnBy(childComplexity), true
+	case "Snapshot.withdrawnReason":
+		if e.ComplexityRoot.Snapshot.WithdrawnReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Snapshot.WithdrawnReason(childComplexity), true
+
+	case "SnapshotDiff.cells":
+		if e.ComplexityRoot.SnapshotDiff.Cells == nil {
+			break
+		}
+
+		args, err := ec.field_SnapshotDiff_cells_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SnapshotDiff.Cells(childComplexity, args["filter"].(*model.DisbursementFilter), args["groupBy"].([]report.Dimension), args["first"].(*int)), true
+	case "SnapshotDiff.from":
+		if e.ComplexityRoot.SnapshotDiff.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnapshotDiff.From(childComplexity), true
+	case "SnapshotDiff.linesChanged":
+		if e.ComplexityRoot.SnapshotDiff.LinesChanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnapshotDiff.LinesChanged(childComplexity), true
+	case "SnapshotDiff.to":
+		if e.ComplexityRoot.SnapshotDiff.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnapshotDiff.To(childComplexity), true
+	case "SnapshotDiff.toVersion":
+		if e.ComplexityRoot.SnapshotDiff.ToVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnapshotDiff.ToVersion(childComplexity), true
+
+	case "SnapshotDiffCells.after":
+		if e.ComplexityRoot.SnapshotDiffCells.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnapshotDiffCells.After(childComplexity), true
+	case "SnapshotDiffCells.before":
+		if e.ComplexityRoot.SnapshotDiffCells.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnapshotDiffCells.Before(childComplexity), true
+	case "SnapshotDiffCells.rows":
+		if e.ComplexityRoot.SnapshotDiffCells.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnapshotDiffCells.Rows(childComplexity), true
+
+	case "SnapshotProvenance.rows":
+		if e.ComplexityRoot.SnapshotProvenance.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnapshotProvenance.Rows(childComplexity), true
+	case "SnapshotProvenance.total":
+		if e.ComplexityRoot.SnapshotProvenance.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnapshotProvenance.Total(childComplexity), true
 
 	case "SpotCheck.createdAt":
 		if e.ComplexityRoot.SpotCheck.CreatedAt == nil {
@@ -3572,7 +3984,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "batchlines.graphqls" "embed.graphqls" "funds.graphqls" "intake.graphqls" "lists.graphqls" "programs.graphqls" "public.graphqls" "queue.graphqls" "scalars.graphqls" "schema.graphqls" "stats.graphqls" "supervision.graphqls" "units.graphqls" "vocabulary.graphqls"
+//go:embed "batchlines.graphqls" "embed.graphqls" "funds.graphqls" "intake.graphqls" "lists.graphqls" "programs.graphqls" "public.graphqls" "queue.graphqls" "scalars.graphqls" "schema.graphqls" "snapshots.graphqls" "stats.graphqls" "supervision.graphqls" "units.graphqls" "vocabulary.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3594,6 +4006,7 @@ var sources = []*ast.Source{
 	{Name: "queue.graphqls", Input: sourceData("queue.graphqls"), BuiltIn: false},
 	{Name: "scalars.graphqls", Input: sourceData("scalars.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
+	{Name: "snapshots.graphqls", Input: sourceData("snapshots.graphqls"), BuiltIn: false},
 	{Name: "stats.graphqls", Input: sourceData("stats.graphqls"), BuiltIn: false},
 	{Name: "supervision.graphqls", Input: sourceData("supervision.graphqls"), BuiltIn: false},
 	{Name: "units.graphqls", Input: sourceData("units.graphqls"), BuiltIn: false},
@@ -3775,6 +4188,36 @@ func (ec *executionContext) childFields_BeneficiaryGroup(ctx context.Context, fi
 		return ec.fieldContext_BeneficiaryGroup_stats(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BeneficiaryGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_CellChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "row":
+		return ec.fieldContext_CellChange_row(ctx, field)
+	case "before":
+		return ec.fieldContext_CellChange_before(ctx, field)
+	case "after":
+		return ec.fieldContext_CellChange_after(ctx, field)
+	case "linesCount":
+		return ec.fieldContext_CellChange_linesCount(ctx, field)
+	case "lines":
+		return ec.fieldContext_CellChange_lines(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CellChange", field.Name)
+}
+
+func (ec *executionContext) childFields_CellProvenance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "row":
+		return ec.fieldContext_CellProvenance_row(ctx, field)
+	case "lines":
+		return ec.fieldContext_CellProvenance_lines(ctx, field)
+	case "lineDigest":
+		return ec.fieldContext_CellProvenance_lineDigest(ctx, field)
+	case "lineIds":
+		return ec.fieldContext_CellProvenance_lineIds(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CellProvenance", field.Name)
 }
 
 func (ec *executionContext) childFields_ChannelLabel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4149,6 +4592,34 @@ func (ec *executionContext) childFields_ImportRow(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type ImportRow", field.Name)
 }
 
+func (ec *executionContext) childFields_LineChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LineChange_id(ctx, field)
+	case "reasons":
+		return ec.fieldContext_LineChange_reasons(ctx, field)
+	case "before":
+		return ec.fieldContext_LineChange_before(ctx, field)
+	case "after":
+		return ec.fieldContext_LineChange_after(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LineChange", field.Name)
+}
+
+func (ec *executionContext) childFields_LineState(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_LineState_status(ctx, field)
+	case "amount":
+		return ec.fieldContext_LineState_amount(ctx, field)
+	case "paidOn":
+		return ec.fieldContext_LineState_paidOn(ctx, field)
+	case "wardCode":
+		return ec.fieldContext_LineState_wardCode(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LineState", field.Name)
+}
+
 func (ec *executionContext) childFields_Me(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "username":
@@ -4379,6 +4850,78 @@ func (ec *executionContext) childFields_ReconciliationEdge(ctx context.Context, 
 		return ec.fieldContext_ReconciliationEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ReconciliationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Snapshot(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Snapshot_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Snapshot_name(ctx, field)
+	case "document":
+		return ec.fieldContext_Snapshot_document(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Snapshot_createdBy(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Snapshot_createdAt(ctx, field)
+	case "dataVersion":
+		return ec.fieldContext_Snapshot_dataVersion(ctx, field)
+	case "lines":
+		return ec.fieldContext_Snapshot_lines(ctx, field)
+	case "official":
+		return ec.fieldContext_Snapshot_official(ctx, field)
+	case "withdrawnAt":
+		return ec.fieldContext_Snapshot_withdrawnAt(ctx, field)
+	case "withdrawnBy":
+		return ec.fieldContext_Snapshot_withdrawnBy(ctx, field)
+	case "withdrawnReason":
+		return ec.fieldContext_Snapshot_withdrawnReason(ctx, field)
+	case "stats":
+		return ec.fieldContext_Snapshot_stats(ctx, field)
+	case "publicStats":
+		return ec.fieldContext_Snapshot_publicStats(ctx, field)
+	case "provenance":
+		return ec.fieldContext_Snapshot_provenance(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Snapshot", field.Name)
+}
+
+func (ec *executionContext) childFields_SnapshotDiff(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_SnapshotDiff_from(ctx, field)
+	case "to":
+		return ec.fieldContext_SnapshotDiff_to(ctx, field)
+	case "toVersion":
+		return ec.fieldContext_SnapshotDiff_toVersion(ctx, field)
+	case "linesChanged":
+		return ec.fieldContext_SnapshotDiff_linesChanged(ctx, field)
+	case "cells":
+		return ec.fieldContext_SnapshotDiff_cells(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SnapshotDiff", field.Name)
+}
+
+func (ec *executionContext) childFields_SnapshotDiffCells(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "before":
+		return ec.fieldContext_SnapshotDiffCells_before(ctx, field)
+	case "after":
+		return ec.fieldContext_SnapshotDiffCells_after(ctx, field)
+	case "rows":
+		return ec.fieldContext_SnapshotDiffCells_rows(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SnapshotDiffCells", field.Name)
+}
+
+func (ec *executionContext) childFields_SnapshotProvenance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "total":
+		return ec.fieldContext_SnapshotProvenance_total(ctx, field)
+	case "rows":
+		return ec.fieldContext_SnapshotProvenance_rows(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SnapshotProvenance", field.Name)
 }
 
 func (ec *executionContext) childFields_SpotCheck(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -1202,6 +1202,14 @@ func (ec *executionContext) marshalNStatRow2ᚕhotroᚋinternalᚋreportᚐRow�
 	return ret
 }
 
+func (ec *executionContext) marshalNStatRow2ᚖhotroᚋinternalᚋreportᚐRow(ctx context.Context, sel ast.SelectionSet, v *report.Row) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StatRow!")
+		return graphql.Null
+	}
+	return ec._StatRow(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNStats2ᚖhotroᚋinternalᚋreportᚐResult(ctx context.Context, sel ast.SelectionSet, v *report.Result) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Stats!")

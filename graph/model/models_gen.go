@@ -9,6 +9,7 @@ import (
 	"hotro/internal/civil"
 	"hotro/internal/disbursement"
 	"hotro/internal/report"
+	"hotro/internal/snapshot"
 	"hotro/internal/supervision"
 	"io"
 	"strconv"
@@ -123,6 +124,18 @@ type Mutation struct {
 // hotro: where the support money went. Every figure is computed from payment lines (disbursements);
 // the measures are defined on `Totals`.
 type Query struct {
+}
+
+type SnapshotDiffCells struct {
+	// The totals of the filter on both sides.
+	Before *report.Totals         `json:"before"`
+	After  *report.Totals         `json:"after"`
+	Rows   []*snapshot.CellChange `json:"rows"`
+}
+
+type SnapshotProvenance struct {
+	Total *snapshot.Traced   `json:"total"`
+	Rows  []*snapshot.Traced `json:"rows"`
 }
 
 type SpotCheckVisitInput struct {

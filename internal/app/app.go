@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -44,6 +45,8 @@ import (
 	"hotro/internal/rollup"
 	"hotro/internal/server"
 	"hotro/internal/supervision"
+	"hotro/internal/snapshot"
+	"hotro/internal/snapshot/snapshotweb"
 	"hotro/internal/workqueue"
 )
 
@@ -107,6 +110,9 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 	resolver.Queue = workqueue.New(d, lists, nil)
 	resolver.Allocator = fund.NewAllocator(d, nil)
 	resolver.Supervision = supervision.New(d, supervision.DefaultRules, nil)
+	// Snapshots are written to and read from the primary: the lines they keep must be those of the
+	// version they freeze.
+	resolver.Snapshots = snapshot.NewService(d, rollup.NewEngineShared(d, reference.NewCache(d)), reference.NewCache(d), dataset.NewStore(d).Version, time.Now, cfg.PublicMinCount)
 	counters := metrics.New(d.DB)
 	authn := account.NewHTTP(account.NewService(d, account.Options{Read: read, IdentityTTL: account.DefaultIdentityTTL}), log)
 	authn.SecureCookies = cfg.SecureCookies
@@ -167,6 +173,7 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 			// Lines as the signed-in caller may list them, recipients masked as the API masks them.
 			Lines: resolver.Lines, Recipients: resolver.Recipients,
 		}),
+		Reports:        &snapshotweb.Handler{Snapshots: resolver.Snapshots, Organisation: cfg.Organisation, Classify: db.Classify, Logger: log},
 		Ready:          ready,
 		Logger:         log,
 		MaxBodyBytes:   cfg.MaxBodyBytes,

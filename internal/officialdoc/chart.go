@@ -35,7 +35,7 @@ func drawChart(c Chart, widthMM float64) ([]byte, float64, error) {
 	heightMM := 3 + float64(n)*pitchMM + 3
 
 	faceOf := func(f face) (xfont.Face, error) {
-		return opentype.NewFace(parsedFonts()[f], &opentype.FaceOptions{Size: sizePt, DPI: chartDPI, Hinting: xfont.HintingFull})
+		return opentype.NewFace(parsedFonts()[f].font, &opentype.FaceOptions{Size: sizePt, DPI: chartDPI, Hinting: xfont.HintingFull})
 	}
 	labelFace, err := faceOf(regular)
 	if err != nil {
@@ -83,7 +83,7 @@ func drawChart(c Chart, widthMM float64) ([]byte, float64, error) {
 	draw.Draw(img, image.Rect(axisX-1, int(y0), axisX+1, int(y0+float64(n)*pitch)), image.NewUniform(chartRule), image.Point{}, draw.Src)
 
 	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
+	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, img); err != nil {
 		return nil, 0, errs.E(op, errs.Internal, err)
 	}
 	return buf.Bytes(), heightMM, nil

@@ -17,6 +17,13 @@
 //   - "Nơi nhận:" (bold italic 12 pt, its lines 11 pt) at the bottom left beside the signature block
 //     (authority, position, the space to sign, the signer's name; bold 14 pt).
 //
+// Figures are written the Vietnamese way ("18.692.500.000 đồng", "82,4%"); the date line follows
+// the decree ("ngày 05 tháng 02 năm 2021": a 0 before days below 10 and the months 1 and 2). Text is
+// composed (NFC); a character the fonts cannot draw prints as "?" in both formats. Validate refuses,
+// in Vietnamese, a report missing what the decree requires or larger than a page can hold (a
+// heading field, a row's name or a recipient over 300 characters, over 30 recipients, over 40 bars,
+// over 2,000 rows in a table).
+//
 // Font: the decree asks for Times New Roman. The DOCX names it (Word has it; LibreOffice puts in
 // Liberation Serif, which has the same metrics). The PDF embeds Liberation Serif 2 (regular, bold,
 // italic, bold italic; a subset of each), vendored in fonts/ from Debian's fonts-liberation2 2.1.5 with its

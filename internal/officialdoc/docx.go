@@ -432,5 +432,6 @@ func (d *docxWriter) closing(l layout) {
 		d.para(pPr{align: alignCenter, single: true, beforePt: signSpaceMM / ptMM}, sizeSignature, run{text: l.signerName, bold: true})
 	})
 	b.WriteString(`</w:tr></w:tbl>`)
-	d.para(pPr{align: alignLeft, single: true}, sizeBody)
+	// The body must end with a paragraph; a 1 pt one does not spill onto a page of its own.
+	d.para(pPr{align: alignLeft, exactLinePt: 1}, 1)
 }

@@ -53,46 +53,84 @@ func fontBytes(f face) []byte {
 	return b
 }
 
-// parsedFonts are the faces parsed once, for measuring text and drawing the chart; never changed after.
-var parsedFonts = sync.OnceValue(func() map[face]*sfnt.Font {
-	fonts := map[face]*sfnt.Font{}
+// parsedFont is a face parsed once, with the advance of each glyph of the scripts a report uses,
+// in ems; never changed after.
+type parsedFont struct {
+	font     *sfnt.Font
+	advances map[rune]float64
+}
+
+// commonRunes are the ranges measured ahead: Latin with Vietnamese, combining marks, punctuation.
+var commonRunes = [][2]rune{{0x20, 0x24f}, {0x300, 0x36f}, {0x1e00, 0x1eff}, {0x2000, 0x20cf}}
+
+// parsedFonts are the vendored faces, parsed and measured once.
+var parsedFonts = sync.OnceValue(func() map[face]*parsedFont {
+	fonts := map[face]*parsedFont{}
 	for f := range faceFiles {
-		parsed, err := sfnt.Parse(fontBytes(f))
+		font, err := sfnt.Parse(fontBytes(f))
 		if err != nil {
 			panic("officialdoc: the vendored font does not parse: " + err.Error())
 		}
-		fonts[f] = parsed
+		p := &parsedFont{font: font, advances: map[rune]float64{}}
+		var buf sfnt.Buffer
+		for _, span := range commonRunes {
+			for r := span[0]; r <= span[1]; r++ {
+				if adv, ok := measure(font, &buf, r); ok {
+					p.advances[r] = adv
+				}
+			}
+		}
+		fonts[f] = p
 	}
 	return fonts
 })
 
-// textWidthMM is how wide s is in the face at size pt, in millimetres (the same in Times New Roman,
-// whose metrics Liberation Serif shares).
-func textWidthMM(f face, size float64, s string) float64 {
-	font := parsedFonts()[f]
-	var buf sfnt.Buffer
-	upem := float64(font.UnitsPerEm())
-	var units float64
-	for _, r := range s {
-		g, err := font.GlyphIndex(&buf, r)
-		if err != nil || g == 0 {
-			continue
-		}
-		// At a size of one em per font unit, the advance is in font units (26.6 fixed point).
-		adv, err := font.GlyphAdvance(&buf, g, fixed.I(int(font.UnitsPerEm())), xfont.HintingNone)
-		if err != nil {
-			continue
-		}
-		units += float64(adv) / 64
+// measure is the advance of r's glyph in ems; false when the font has no glyph for r.
+func measure(font *sfnt.Font, buf *sfnt.Buffer, r rune) (float64, bool) {
+	g, err := font.GlyphIndex(buf, r)
+	if err != nil || g == 0 {
+		return 0, false
 	}
-	return units / upem * size * 25.4 / 72
+	// At a size of one em per font unit, the advance is in font units (26.6 fixed point).
+	upem := font.UnitsPerEm()
+	adv, err := font.GlyphAdvance(buf, g, fixed.I(int(upem)), xfont.HintingNone)
+	if err != nil {
+		return 0, false
+	}
+	return float64(adv) / 64 / float64(upem), true
+}
+
+// advance is r's advance in the face, in ems; false when the face cannot draw r.
+func (p *parsedFont) advance(r rune) (float64, bool) {
+	if adv, ok := p.advances[r]; ok {
+		return adv, true
+	}
+	for _, span := range commonRunes {
+		if r >= span[0] && r <= span[1] {
+			return 0, false // measured ahead: no glyph
+		}
+	}
+	var buf sfnt.Buffer
+	return measure(p.font, &buf, r)
+}
+
+// textWidthMM is how wide s is in the face at size pt, in millimetres (the same in Times New Roman,
+// whose metrics Liberation Serif shares). A character the face cannot draw counts for nothing.
+func textWidthMM(f face, size float64, s string) float64 {
+	p := parsedFonts()[f]
+	ems := 0.0
+	for _, r := range s {
+		if adv, ok := p.advance(r); ok {
+			ems += adv
+		}
+	}
+	return ems * size * 25.4 / 72
 }
 
 // drawable says whether every vendored face has a glyph for r.
 func drawable(r rune) bool {
-	var buf sfnt.Buffer
-	for _, f := range parsedFonts() {
-		if g, err := f.GlyphIndex(&buf, r); err != nil || g == 0 {
+	for _, p := range parsedFonts() {
+		if _, ok := p.advance(r); !ok {
 			return false
 		}
 	}

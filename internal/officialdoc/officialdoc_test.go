@@ -216,6 +216,7 @@ func TestThaiNguyenReport(t *testing.T) {
 		}
 	}
 
+	checkInsideMargins(t, pdf)
 	pages := pdfText(t, pdf)
 	all := strings.Join(pages, "\n")
 	flat := strings.Join(strings.Fields(all), " ")

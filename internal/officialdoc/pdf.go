@@ -337,12 +337,20 @@ func (p *pdfWriter) closing(l layout) {
 	y := top + lineHeightMM(sizeRecipHead)
 	p.font(true, true, sizeRecipHead)
 	f.Text(left, y-lineHeightMM(sizeRecipHead)*0.25, "Nơi nhận:")
+	firstPage := f.PageNo()
 	for _, r := range l.recipients {
 		for _, ln := range wrap([]run{{text: r}}, sizeRecipients, recipientsColumnMM, recipientsColumnMM) {
+			if y+lineHeightMM(sizeRecipients) > p.bottom() {
+				// A list longer than a page goes on, alone, on the next.
+				f.AddPage()
+				y = marginTopMM
+			}
 			y += lineHeightMM(sizeRecipients)
 			p.drawLine(ln, sizeRecipients, left, y-lineHeightMM(sizeRecipients)*0.25, 0)
 		}
 	}
+	lastPage := f.PageNo()
+	f.SetPage(firstPage)
 
 	right := marginLeftMM + recipientsColumnMM
 	sy := top
@@ -352,5 +360,9 @@ func (p *pdfWriter) closing(l layout) {
 	sy, _ = p.centred(l.position, true, false, sizeSignature, right, signatureColumnMM, sy)
 	sy += signSpace
 	sy, _ = p.centred(l.signerName, true, false, sizeSignature, right, signatureColumnMM, sy)
-	f.SetY(max(y, sy))
+	f.SetPage(lastPage)
+	if lastPage == firstPage {
+		y = max(y, sy)
+	}
+	f.SetY(y)
 }

@@ -108,9 +108,11 @@ type Bar struct {
 
 // Limits on what a report may hold: a report far larger is a mistake (or an attack), not a report.
 const (
-	maxRows      = 2000 // rows of one table, recipients, paragraphs
-	maxBars      = 40   // bars of the chart, which must fit on a page (a city has some 30 wards)
-	maxTextRunes = 4000 // one text field or paragraph
+	maxRows       = 2000 // rows of one table, paragraphs
+	maxRecipients = 30   // lines of "Nơi nhận", which stand beside the signature on one page
+	maxBars       = 40   // bars of the chart, which must fit on a page (a city has some 30 wards)
+	maxTextRunes  = 4000 // one paragraph
+	maxLineRunes  = 300  // a heading's field, a recipient, a row's name: what must fit its place on a page
 )
 
 // Validate says, in Vietnamese, what is missing or wrong in r; nil when r can be written.
@@ -134,17 +136,16 @@ func (r Report) Validate() error {
 	if len(r.Recipients) == 0 {
 		problems = append(problems, "thiếu nơi nhận")
 	}
+	// Short texts must fit their place (the heading, a cell, the signature block) on a page.
 	texts := []string{r.ParentBody, r.IssuingBody, r.Number, r.Place, r.Kind, r.Subject,
-		r.Signer.Authority, r.Signer.Position, r.Signer.Name, r.Figures.Source, r.Figures.Chart.Title}
-	texts = append(texts, r.Opening...)
-	texts = append(texts, r.Closing...)
+		r.Signer.Authority, r.Signer.Position, r.Signer.Name, r.Figures.Chart.Title}
 	texts = append(texts, r.Recipients...)
 	f := r.Figures
 	lists := []struct {
 		what string
 		n    int
 	}{
-		{"đoạn mở đầu", len(r.Opening)}, {"đoạn kết", len(r.Closing)}, {"nơi nhận", len(r.Recipients)},
+		{"đoạn mở đầu", len(r.Opening)}, {"đoạn kết", len(r.Closing)},
 		{"dòng theo đợt", len(f.ByRound)}, {"dòng theo nhóm", len(f.ByGroup)}, {"dòng theo phường, xã", len(f.ByWard)},
 		{"dòng nguồn kinh phí", len(f.Funds)},
 	}
@@ -152,6 +153,9 @@ func (r Report) Validate() error {
 		if l.n > maxRows {
 			problems = append(problems, fmt.Sprintf("quá nhiều %s (%d, tối đa %d)", l.what, l.n, maxRows))
 		}
+	}
+	if n := len(r.Recipients); n > maxRecipients {
+		problems = append(problems, fmt.Sprintf("quá nhiều nơi nhận (%d, tối đa %d)", n, maxRecipients))
 	}
 	if n := len(f.Chart.Bars); n > maxBars {
 		problems = append(problems, fmt.Sprintf("biểu đồ có quá nhiều cột (%d, tối đa %d: chọn các phường, xã cần vẽ)", n, maxBars))
@@ -184,18 +188,28 @@ func (r Report) Validate() error {
 	if negative {
 		problems = append(problems, "số liệu không được âm")
 	}
-	for _, s := range texts {
-		if !utf8.ValidString(s) {
-			problems = append(problems, "văn bản có ký tự không hợp lệ (không phải UTF-8)")
-			break
-		}
-		if utf8.RuneCountInString(s) > maxTextRunes {
-			problems = append(problems, fmt.Sprintf("một đoạn văn bản dài quá %d ký tự", maxTextRunes))
-			break
-		}
+	paragraphs := append([]string{f.Source}, r.Opening...)
+	paragraphs = append(paragraphs, r.Closing...)
+	if bad := tooLong(texts, maxLineRunes); bad != "" {
+		problems = append(problems, bad)
+	} else if bad := tooLong(paragraphs, maxTextRunes); bad != "" {
+		problems = append(problems, bad)
 	}
 	if len(problems) > 0 {
 		return errs.E(op, errs.Invalid, errs.Msg("Báo cáo chưa đủ để in: "+strings.Join(problems, "; ")+"."))
 	}
 	return nil
+}
+
+// tooLong says what is wrong with the first of texts that is not UTF-8 or longer than limit runes.
+func tooLong(texts []string, limit int) string {
+	for _, s := range texts {
+		if !utf8.ValidString(s) {
+			return "văn bản có ký tự không hợp lệ (không phải UTF-8)"
+		}
+		if n := utf8.RuneCountInString(s); n > limit {
+			return fmt.Sprintf("%q… dài quá %d ký tự", string([]rune(s)[:20]), limit)
+		}
+	}
+	return ""
 }

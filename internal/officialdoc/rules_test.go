@@ -72,7 +72,11 @@ func TestInvalidReportIsRefused(t *testing.T) {
 		{"negative allocation", func(r *Report) { n := int64(-5); r.Figures.Funds[0].Allocated = &n }, "số liệu không được âm"},
 		{"too many wards", func(r *Report) { r.Figures.ByWard = make([]Row, maxRows+1) }, "quá nhiều dòng theo phường, xã"},
 		{"a chart too tall for a page", func(r *Report) { r.Figures.Chart.Bars = make([]Bar, maxBars+1) }, "biểu đồ có quá nhiều cột"},
-		{"a huge paragraph", func(r *Report) { r.Closing = []string{strings.Repeat("á", maxTextRunes+1)} }, "dài quá"},
+		{"a huge paragraph", func(r *Report) { r.Closing = []string{strings.Repeat("á", maxTextRunes+1)} }, "dài quá 4000 ký tự"},
+		{"a subject longer than a page", func(r *Report) { r.Subject = strings.Repeat("kết quả ", maxLineRunes) }, "dài quá 300 ký tự"},
+		{"a ward name longer than a page", func(r *Report) { r.Figures.ByWard[0].Name = strings.Repeat("x", maxLineRunes+1) }, "dài quá 300 ký tự"},
+		{"too many recipients", func(r *Report) { r.Recipients = make([]string, maxRecipients+1) }, "quá nhiều nơi nhận"},
+		{"a bad byte in a paragraph", func(r *Report) { r.Opening = []string{"\xff"} }, "không phải UTF-8"},
 		{"not UTF-8", func(r *Report) { r.Subject = "B\xc3o cáo" }, "không phải UTF-8"},
 	}
 	for _, tt := range tests {
@@ -139,7 +143,7 @@ func TestVendoredFonts(t *testing.T) {
 		t.Errorf("the fonts' licence is missing or not the SIL OFL 1.1 (%v)", err)
 	}
 	// Every letter of Vietnamese has a glyph: a missing one would print as nothing.
-	font := parsedFonts()[regular]
+	font := parsedFonts()[regular].font
 	for _, r := range "ăâđêôơưĂÂĐÊÔƠƯáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ" {
 		if g, err := font.GlyphIndex(nil, r); err != nil || g == 0 {
 			t.Errorf("Liberation Serif has no glyph for %q", r)
@@ -172,13 +176,13 @@ func TestHostileText(t *testing.T) {
 // The largest report allowed (every table at its limit, the chart at its limit, the longest
 // texts) is written both ways, its chart on one page.
 func TestLargestReport(t *testing.T) {
-	if testing.Short() {
-		t.Skip("writes a report of some 200 pages")
+	if testing.Short() || raceEnabled {
+		t.Skip("writes a report of some 70 pages: not under -short, nor -race (it runs in the pass without it)")
 	}
 	r := thaiNguyenReport()
 	rows := make([]Row, maxRows)
 	for i := range rows {
-		rows[i] = Row{Name: strings.Repeat("Phường Hoàng Văn Thụ ", 4), Totals: Totals{PeopleSupported: 999999, Beneficiaries: 999999, AmountPaid: 999999999999}}
+		rows[i] = Row{Name: strings.Repeat("Phường Hoàng Văn Thụ ", maxLineRunes/21), Totals: Totals{PeopleSupported: 999999, Beneficiaries: 999999, AmountPaid: 999999999999}}
 	}
 	r.Figures.ByRound, r.Figures.ByGroup, r.Figures.ByWard = rows[:10], rows[:50], rows
 	r.Figures.Chart.Bars = make([]Bar, maxBars)
@@ -186,7 +190,16 @@ func TestLargestReport(t *testing.T) {
 		r.Figures.Chart.Bars[i] = Bar{Label: strings.Repeat("Phường Hoàng Văn Thụ ", 3), Value: int64(i) * 999999999}
 	}
 	r.Closing = []string{strings.Repeat("á ", maxTextRunes/2)}
+	r.Subject = strings.Repeat("kết quả ", maxLineRunes/8)
+	r.IssuingBody = strings.Repeat("ủy ban ", maxLineRunes/7)
+	r.ParentBody = r.IssuingBody
+	r.Recipients = make([]string, maxRecipients)
+	for i := range r.Recipients {
+		r.Recipients[i] = strings.Repeat("Ủy ban nhân dân phường ", 2)
+	}
+	r.Signer.Authority = strings.Repeat("TM. Ủy ban nhân dân ", 3)
 	docx, pdf := writeBoth(t, r)
+	checkInsideMargins(t, pdf)
 	if n := len(docxParagraphs(t, docx)); n < maxRows*5 {
 		t.Errorf("the DOCX has %d paragraphs, want the %d rows' cells", n, maxRows)
 	}
@@ -199,5 +212,103 @@ func TestLargestReport(t *testing.T) {
 	}
 	if usable := pageHeightMM - marginTopMM - marginBottomMM - 20; heightMM > usable {
 		t.Errorf("the chart of %d bars is %.0f mm tall, more than a page's %.0f mm", maxBars, heightMM, usable)
+	}
+}
+
+// The same report gives the same bytes, also when many are written at once (the fonts are parsed
+// once and shared).
+func TestSameReportSameBytes(t *testing.T) {
+	r := thaiNguyenReport()
+	wantDOCX, wantPDF := writeBoth(t, r)
+	const writers = 2
+	type result struct{ docx, pdf []byte }
+	results := make(chan result, writers)
+	for range writers {
+		go func() {
+			var d, p bytes.Buffer
+			if err := WriteDOCX(&d, r); err != nil {
+				t.Error(err)
+			}
+			if err := WritePDF(&p, r); err != nil {
+				t.Error(err)
+			}
+			results <- result{d.Bytes(), p.Bytes()}
+		}()
+	}
+	for range writers {
+		got := <-results
+		if !bytes.Equal(got.docx, wantDOCX) {
+			t.Error("the DOCX differs from one writing to the next")
+		}
+		if !bytes.Equal(got.pdf, wantPDF) {
+			t.Error("the PDF differs from one writing to the next")
+		}
+	}
+}
+
+// A report with only what the decree requires and the totals: no parent body, no authority, no
+// tables, no chart. The sections left out leave no empty heading, and the numbering stays in order.
+func TestMinimalReport(t *testing.T) {
+	r := Report{
+		IssuingBody: "UBND phường Quán Triều",
+		Number:      "07/BC-UBND",
+		Place:       "Quán Triều",
+		Date:        time.Date(2021, 2, 3, 15, 0, 0, 0, time.UTC),
+		Subject:     "Kết quả chi trả hỗ trợ đợt 1",
+		Figures:     Figures{Total: Totals{PeopleSupported: 647, Beneficiaries: 520, AmountPaid: 900650000}},
+		Recipients:  []string{"UBND thành phố", "Lưu: VT"},
+		Signer:      Signer{Position: "Chủ tịch", Name: "Trần Thị Hoa"},
+	}
+	docx, pdf := writeBoth(t, r)
+	paras := docxParagraphs(t, docx)
+	want := []string{
+		"UBND PHƯỜNG QUÁN TRIỀU", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+		"Số: 07/BC-UBND", "Quán Triều, ngày 03 tháng 02 năm 2021", "BÁO CÁO", "Kết quả chi trả hỗ trợ đợt 1",
+		"I. KẾT QUẢ CHUNG",
+		"Tổng số người được hỗ trợ: 647 người, thuộc 520 đối tượng được chi trả (người hoặc hộ); tổng số tiền đã chi: 900.650.000 đồng.",
+		"Nơi nhận:", "- UBND thành phố;", "- Lưu: VT.", "CHỦ TỊCH", "Trần Thị Hoa",
+	}
+	if strings.Join(paras, "\n") != strings.Join(want, "\n") {
+		t.Errorf("the DOCX's paragraphs:\n%s\nwant:\n%s", strings.Join(paras, "\n"), strings.Join(want, "\n"))
+	}
+	checkInsideMargins(t, pdf)
+	pages := pdfText(t, pdf)
+	if len(pages) != 1 {
+		t.Errorf("%d pages, want 1", len(pages))
+	}
+	flat := strings.Join(strings.Fields(strings.Join(pages, " ")), " ")
+	for _, w := range want {
+		if !strings.Contains(flat, w) {
+			t.Errorf("the PDF's text has no %q", w)
+		}
+	}
+}
+
+// A total that is not the sum of its rows (a person paid in two rounds counts once) is explained
+// under its table; a fund with nothing allocated says so, and the total of allocations is left
+// empty rather than short.
+func TestNotesAndUnallocatedFunds(t *testing.T) {
+	r := thaiNguyenReport()
+	r.Figures.ByRound[1].PeopleSupported += 40 // 40 people of round 2 were also paid in round 1
+	r.Figures.Funds[2].Allocated = nil
+	docx, _ := writeBoth(t, r)
+	paras := docxParagraphs(t, docx)
+	text := strings.Join(paras, "\n")
+	note := "Ghi chú: dòng Tổng cộng tính mỗi người, mỗi đối tượng một lần"
+	if n := strings.Count(text, note); n != 1 {
+		t.Errorf("the note is under %d tables, want 1 (the rounds')", n)
+	}
+	i := slices.Index(paras, "III. KẾT QUẢ THEO NHÓM ĐỐI TƯỢNG")
+	if j := slices.IndexFunc(paras, func(p string) bool { return strings.HasPrefix(p, note) }); j < 0 || j > i {
+		t.Errorf("the note is at paragraph %d, want it under the rounds' table (before %d)", j, i)
+	}
+	fund := slices.Index(paras, "Ngân sách thành phố Thái Nguyên")
+	if fund < 0 || paras[fund+1] != "Chưa phân bổ" || paras[fund+2] != "1.891.050.000" {
+		t.Errorf("the unallocated fund's row reads %q", paras[max(fund, 0):min(fund+5, len(paras))])
+	}
+	total := slices.Index(paras[fund:], "Tổng cộng") + fund
+	// The empty cells read as nothing: the paid total, then the next section.
+	if got := paras[total+1 : total+3]; got[0] != "18.692.500.000" || got[1] != "VI. BIỂU ĐỒ" {
+		t.Errorf("the funds' total reads %q, want only what was paid", got)
 	}
 }

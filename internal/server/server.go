@@ -39,6 +39,7 @@ type Config struct {
 	// Authenticate names the caller of every request (nil: everyone is anonymous).
 	Authenticate func(http.Handler) http.Handler
 	Export       http.Handler                // stats as CSV/XLSX at /export/ (nil: not served)
+	Reports      http.Handler                // the signed report of a snapshot at /reports/ (nil: not served)
 	Ready        func(context.Context) error // nil error: the database answers
 	Logger       *slog.Logger
 	// Metrics, when set, records every request. It is served apart (NewMetrics), not here: what the
@@ -78,6 +79,9 @@ func New(c Config) *http.Server {
 	}
 	if c.Export != nil {
 		mux.Handle("/export/", c.Export)
+	}
+	if c.Reports != nil {
+		mux.Handle("/reports/", c.Reports)
 	}
 	if c.AuthRoutes != nil {
 		mux.Handle("/auth/", c.AuthRoutes)

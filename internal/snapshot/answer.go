@@ -387,3 +387,61 @@ func dimensionName(d report.Dimension) string {
 		report.Status: "trạng thái", report.Channel: "hình thức chi trả",
 	}[d]
 }
+
+// Traced is a row of a snapshot's answer with its provenance: the cell's lines and their digest.
+type Traced struct {
+	Row        report.Row
+	Lines      int64
+	LineDigest string
+
+	f   *Figures
+	sel lineSel
+}
+
+// LineIDs returns the IDs of the first n lines of the cell, in ascending order: the lines whose
+// digest the cell carries.
+func (t Traced) LineIDs(n int) []int64 {
+	var ids []int64
+	for _, l := range t.f.lines {
+		if len(ids) >= n {
+			break
+		}
+		if t.sel.holdsLine(t.f, l) {
+			ids = append(ids, l.ID)
+		}
+	}
+	return ids
+}
+
+// Provenance answers a question as Stats does (the same rows, in the same order, and the same
+// refusals) with each row's and the total's provenance.
+func (f *Figures) Provenance(q report.Query, ref *reference.Snapshot) (total Traced, rows []Traced, err error) {
+	p, err := f.plan(q, ref)
+	if err != nil {
+		return total, nil, err
+	}
+	trace := func(c planned, by []report.Dimension) Traced {
+		t := Traced{Row: report.Row{Key: c.key, Totals: c.totals()}, f: f, sel: narrow(p.sel, c.key, by)}
+		if c.cell != nil {
+			t.Lines, t.LineDigest = c.cell.Lines, c.cell.LineDigest
+		} else {
+			t.LineDigest = LineDigest(nil)
+		}
+		if p.sel.empty {
+			t.sel.program = -1 // the filter names nothing the snapshot holds: no line
+		}
+		return t
+	}
+	total = trace(p.total, nil)
+	res := &report.Result{}
+	byKey := map[string]planned{}
+	for _, c := range p.rows {
+		res.Rows = append(res.Rows, report.Row{Key: c.key, Totals: c.cell.Totals})
+		byKey[keyString(c.key)] = c
+	}
+	report.Arrange(res, q)
+	for _, r := range res.Rows {
+		rows = append(rows, trace(byKey[keyString(r.Key)], q.GroupBy))
+	}
+	return total, rows, nil
+}

@@ -75,7 +75,7 @@ func (s *Service) Diff(ctx context.Context, from int64, to string) (*Diff, error
 		return nil, err
 	}
 	if to == "now" {
-		if d.to, err = s.now_(ctx); err != nil {
+		if d.to, err = s.current(ctx); err != nil {
 			return nil, err
 		}
 	} else {
@@ -99,13 +99,19 @@ func (s *Service) Diff(ctx context.Context, from int64, to string) (*Diff, error
 	return d, nil
 }
 
-// now_ builds the figures of the data now, as a snapshot would keep them.
-func (s *Service) now_(ctx context.Context) (*Figures, error) {
+// current returns the figures of the data now, as a snapshot would keep them: built once per data
+// version, however many diffs ask at once.
+func (s *Service) current(ctx context.Context) (*Figures, error) {
+	s.nowMu.Lock()
+	defer s.nowMu.Unlock()
+	v, err := s.version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if s.nowFigures != nil && s.nowFigures.Version == v {
+		return s.nowFigures, nil
+	}
 	for range 3 {
-		v, err := s.version(ctx)
-		if err != nil {
-			return nil, err
-		}
 		ref, err := s.reference.Get(ctx)
 		if err != nil {
 			return nil, err
@@ -119,8 +125,10 @@ func (s *Service) now_(ctx context.Context) (*Figures, error) {
 			return nil, err
 		}
 		if after == v {
+			s.nowFigures = f
 			return f, nil
 		}
+		v = after
 	}
 	return nil, errs.E("snapshot: diff", errs.Unavailable, errs.Msg("Số liệu đang được cập nhật liên tục; vui lòng thử lại sau ít phút."))
 }
@@ -272,11 +280,9 @@ func keyString(k report.Key) string {
 // lineSel is a selection narrowed to one row: the selection's values and the row's.
 type lineSel struct {
 	selection
-	program  int64
-	province int64
-	district int64
-	byDims   []report.Dimension
-	key      report.Key
+	program int64
+	byDims  []report.Dimension
+	key     report.Key
 }
 
 func narrow(sel selection, k report.Key, by []report.Dimension) lineSel {
@@ -337,4 +343,13 @@ func (s lineSel) holdsLine(f *Figures, l Line) bool {
 		}
 	}
 	return true
+}
+
+// DiffCells is Diff.Cells with the current reference data.
+func (s *Service) DiffCells(ctx context.Context, d *Diff, q report.Query) ([]CellChange, report.Totals, report.Totals, error) {
+	ref, err := s.reference.Get(ctx)
+	if err != nil {
+		return nil, report.Totals{}, report.Totals{}, err
+	}
+	return d.Cells(q, ref)
 }

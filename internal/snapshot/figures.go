@@ -215,10 +215,9 @@ func idOfLine(tbl string, dims []report.Dimension, c coords) cellID {
 func (f *Figures) trace() error {
 	const op = "snapshot: trace"
 	type acc struct {
-		cell  *Cell
-		n     int64
-		hash  hash.Hash
-		wrote bool
+		cell *Cell
+		n    int64
+		hash hash.Hash
 	}
 	tables := Tables()
 	index := map[tableKey]map[cellID]*acc{}

@@ -319,6 +319,36 @@ func TestSnapshotRefusesWhatItDoesNotHold(t *testing.T) {
 			t.Errorf("%s: message %q does not say what a snapshot holds", name, errs.Message(err))
 		}
 	}
+	// Provenance answers with the rows of stats, in their order, each with its own lines.
+	for name, q := range map[string]report.Query{
+		"groups by amount":  {GroupBy: d(report.Group), Order: &report.Order{Field: report.ByAmountPaid, Desc: true}},
+		"one ward by month": {GroupBy: d(report.Month), Filter: report.Filter{Wards: []string{wards.Rows[0].WardCode}}},
+	} {
+		res, err := figs.Stats(q, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		total, rows, err := figs.Provenance(q, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != len(res.Rows) || len(rows) == 0 {
+			t.Fatalf("%s: %d rows of provenance, %d of stats", name, len(rows), len(res.Rows))
+		}
+		all := append([]snapshot.Traced{total}, rows...)
+		for i, tr := range all {
+			if i > 0 && rowJSON(tr.Row) != rowJSON(res.Rows[i-1]) {
+				t.Errorf("%s: row %d is %v, stats says %v", name, i, tr.Row, res.Rows[i-1])
+			}
+			ids := tr.LineIDs(1 << 30)
+			if int64(len(ids)) != tr.Lines || tr.Lines != tr.Row.Disbursements || snapshot.LineDigest(ids) != tr.LineDigest {
+				t.Errorf("%s: row %d: %d lines (%d disbursements) digest %s; its lines are %d, digest %s", name, i, tr.Lines, tr.Row.Disbursements, tr.LineDigest, len(ids), snapshot.LineDigest(ids))
+			}
+		}
+		if total.Row.Totals != res.Total {
+			t.Errorf("%s: total %+v, stats %+v", name, total.Row.Totals, res.Total)
+		}
+	}
 	// Every cell's provenance is its lines: their count and the digest of their IDs.
 	for _, c := range figs.Cells(0, d(report.Province, report.District, report.Ward))[:3] {
 		var ids []int64
@@ -446,4 +476,9 @@ func checkReport(t *testing.T, f *fixture, snap *snapshot.Snapshot) {
 	if !strings.Contains(string(text), "123/BC-UBND") {
 		t.Error("the PDF does not hold the document's number")
 	}
+}
+
+func rowJSON(r report.Row) string {
+	b, _ := json.Marshal(r)
+	return string(b)
 }

@@ -85,6 +85,9 @@ type Service struct {
 	mu      sync.Mutex // guards figures and releases
 	figures map[int64]*Figures
 	public  map[int64]*publicFigures
+
+	nowMu      sync.Mutex // held while the figures of the data now are built, so they are built once
+	nowFigures *Figures
 }
 
 // NewService returns a service over db (the primary: snapshots are written there) reading the
@@ -399,4 +402,21 @@ func (s *Service) Stats(ctx context.Context, snap *Snapshot, q report.Query) (*r
 		return nil, err
 	}
 	return f.Stats(q, ref)
+}
+
+// Provenance answers a question from a snapshot with each row's provenance (see
+// Figures.Provenance), for roles that read snapshots in full.
+func (s *Service) Provenance(ctx context.Context, snap *Snapshot, q report.Query) (Traced, []Traced, error) {
+	if err := CanRead(auth.FromContext(ctx), "snapshot: provenance"); err != nil {
+		return Traced{}, nil, err
+	}
+	f, err := s.Figures(ctx, snap)
+	if err != nil {
+		return Traced{}, nil, err
+	}
+	ref, err := s.reference.Get(ctx)
+	if err != nil {
+		return Traced{}, nil, err
+	}
+	return f.Provenance(q, ref)
 }

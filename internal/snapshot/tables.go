@@ -82,19 +82,6 @@ func timeDim(tbl string) report.Dimension {
 	return ""
 }
 
-// levelOfTable is the unit level of a table.
-func levelOfTable(tbl string) int {
-	switch {
-	case strings.Contains(tbl, string(report.Ward)):
-		return 3
-	case strings.Contains(tbl, string(report.District)):
-		return 2
-	case strings.Contains(tbl, string(report.Province)):
-		return 1
-	}
-	return 0
-}
-
 func unitLevel(d report.Dimension) int {
 	switch d {
 	case report.Province:

@@ -17,6 +17,7 @@ import { learnWards, wardsComplete } from "./wards.js";
 import { publicBucket, publicVariables } from "./public.js";
 import { showStatus } from "./status.js";
 import { auditPage } from "./views/audit.js";
+import { officialPage } from "./views/official.js";
 import { listsPage } from "./views/batches.js";
 import { importPage } from "./views/import.js";
 import { overview } from "./views/overview.js";
@@ -26,7 +27,7 @@ import { signInPage } from "./views/signin.js";
 import { supervisionPage } from "./views/supervision.js";
 import { wardPage } from "./views/ward.js";
 
-const workPages = { queue: queuePage, import: importPage, lists: listsPage, audit: auditPage, recipient: recipientPage, supervision: supervisionPage };
+const workPages = { queue: queuePage, import: importPage, lists: listsPage, audit: auditPage, official: officialPage, recipient: recipientPage, supervision: supervisionPage };
 
 const el = {
   header: document.getElementById("top"),
@@ -158,9 +159,30 @@ function signedIn() {
   return userKnown ? user !== null : csrfToken() !== "";
 }
 
+/** Whether the user reads snapshots in full (every ward): analysts, leaders, admins. */
+function readsSnapshots() {
+  return ["admin", "leader", "analyst"].includes(user?.role);
+}
+
+/**
+ * Which figures the overview shows: visitors the newest official snapshot unless they ask for the
+ * live figures ("live"); signed-in roles that see every ward the snapshot they chose (its ID), else
+ * the live figures.
+ */
+function overviewSource(state) {
+  if (!signedIn()) return state.official === "live" ? "PublicOverview" : "OfficialOverview";
+  return /^[0-9]+$/.test(state.official) && (!userKnown || readsSnapshots()) ? "SnapshotOverview" : "Overview";
+}
+
+/** The snapshot's own fields and its figures in the overview's shape. */
+function fromSnapshot(s) {
+  const { total, byWard, byGroup, byFund, overTime, ...about } = s;
+  return { data: { total, byWard, byGroup, byFund, overTime }, about };
+}
+
 async function loadOverview(state, variables) {
-  const name = signedIn() ? "Overview" : "PublicOverview";
-  const key = name + JSON.stringify(variables);
+  const name = overviewSource(state);
+  const key = name + state.official + JSON.stringify(variables);
   if (cache.has(key)) return cache.get(key);
   // Visitors: weeks or months, and only the panels the release tables hold for the filter.
   const visitor = () => ({ ...variables, ...publicVariables(state) });
@@ -172,19 +194,67 @@ async function loadOverview(state, variables) {
       const [overview, rounds, fundUse] = await Promise.all([
         query(name, variables), query("Rounds", { filter: variables.filter }), loadFundUse(variables.filter)]);
       data = { ...normalize(overview), byRound: rounds.byRound, fundUse };
+    } else if (name === "SnapshotOverview") {
+      // A snapshot keeps weeks and months, not days.
+      const bucket = variables.bucket === "MONTH" ? "MONTH" : "WEEK";
+      const { snapshot } = await query(name, { ...variables, bucket, id: state.official });
+      const { data: figures, about } = fromSnapshot(snapshot);
+      data = { ...normalize(figures), official: about, bucket, fundUse: null };
+    } else if (name === "OfficialOverview") {
+      const { officialSnapshot } = await query(name, visitor());
+      if (officialSnapshot) {
+        const { data: figures, about } = fromSnapshot(officialSnapshot);
+        data = { ...normalize(figures), official: about };
+      } else {
+        data = normalize(await query("PublicOverview", visitor())); // no official figures yet
+      }
+      data.fundUse = null;
     } else {
       data = normalize(await query(name, visitor()));
       data.fundUse = null;
     }
   } catch (err) {
     // A session that has just ended: the public figures are the visitor's.
-    if (name !== "Overview" || !["UNAUTHENTICATED", "UNAUTHORIZED", "FORBIDDEN", "PERMISSION_DENIED"].includes(err.code)) throw err;
+    if (!["Overview", "SnapshotOverview"].includes(name) || !["UNAUTHENTICATED", "UNAUTHORIZED", "FORBIDDEN", "PERMISSION_DENIED"].includes(err.code)) throw err;
     data = normalize(await query("PublicOverview", visitor()));
   }
   const entry = { data, at: new Date() };
   cache.set(key, entry);
   if (cache.size > 30) cache.delete(cache.keys().next().value);
   return entry;
+}
+
+/**
+ * The switch between official and live figures, and what the official ones are: for visitors the
+ * newest official snapshot or the live figures; for roles that read snapshots every official one.
+ */
+async function figuresSource(state, data) {
+  let options = null;
+  if (!user) {
+    if (!data.official && state.official !== "live") return null; // no official figures yet
+    options = [["", t("figuresOfficial", { name: data.official?.name ?? "" })], ["live", t("figuresLive")]];
+    if (!data.official) options[0][1] = t("navOfficialShort");
+  } else if (readsSnapshots()) {
+    let snapshots = [];
+    try {
+      snapshots = (await query("Snapshots")).snapshots.filter((s) => s.official || s.id === state.official);
+    } catch {
+      return null; // the live figures stay; the switch comes back on the next render
+    }
+    if (!snapshots.length) return null;
+    options = [["", t("figuresLive")], ...snapshots.map((s) => [s.id, t("figuresOfficial", { name: s.name })])];
+  } else {
+    return null;
+  }
+  const current = !user ? (state.official === "live" ? "live" : "") : state.official;
+  const select = h("select", { id: "figures-source", on: { change: (e) => navigate({ official: e.target.value }, { keepFocus: "#figures-source" }) } },
+    options.map(([value, label]) => h("option", { value, selected: value === current }, label)));
+  // The choice is the screen's; the note saying which figures these are prints with them.
+  return h("div", { class: "figures-source" },
+    h("span", { class: "no-print" }, h("label", { for: "figures-source" }, t("figuresSource")), " ", select),
+    data.official ? h("p", { class: "official-note", id: "official-note" },
+      t(data.official.official === false ? "officialWithdrawnNote" : "officialNote",
+        { name: data.official.name, document: data.official.document, time: formatDateTime(data.official.createdAt) })) : null);
 }
 
 /** Draws the page for the URL. Later calls win over earlier ones still loading. */
@@ -250,10 +320,12 @@ async function render({ keepFocus = null } = {}) {
     disposeCharts();
     replace(el.main);
     const visitor = data.total.minCount != null;
+    const source = await figuresSource(state, data);
+    if (seq !== renderSeq) return;
     const ctx = {
       state, meta, program, data, user, navigate, visitor,
-      // Visitors see weeks or months (the release tables have no days).
-      bucket: visitor ? publicBucket(state) : state.bucket,
+      // Visitors see weeks or months (the release tables have no days), and so does a snapshot.
+      bucket: data.bucket ?? (visitor ? publicBucket(state) : state.bucket),
       hrefFor: (change) => href(withState(state, change)),
       // Mirrors the lines panel's search, filters and order in the URL without drawing the page again.
       replaceState: (change) => history.replaceState(null, "", href(withState(parseState(location.search), change))),
@@ -263,10 +335,10 @@ async function render({ keepFocus = null } = {}) {
         refreshQueueCount();
         render({ keepFocus: focus || "#main" });
       },
-      contextLine: h("p", { class: "context" },
+      contextLine: h("div", {}, source, h("p", { class: "context" },
         h("span", { class: "as-of", title: t("dataVersion", { version: meta.dataset.version }) }, t("updatedAt", { time: formatDateTime(at) })),
         " · ",
-        h("span", { class: "filter-summary" }, describeFilters(state, meta, program))),
+        h("span", { class: "filter-summary" }, describeFilters(state, meta, program)))),
     };
     if (data.total.total.disbursements === 0 && !data.total.total.suppressed) {
       el.main.append(ctx.contextLine);

@@ -11,6 +11,7 @@ export const PAGE_ROLES = {
   lists: ["admin", "leader", "ward_officer", "analyst", "supervisor"],
   audit: ["admin"],
   supervision: ["admin", "supervisor"],
+  official: ["admin", "leader", "analyst"],
 };
 
 /** Whether the signed-in user (null for a visitor) may open the page. */

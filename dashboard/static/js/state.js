@@ -6,7 +6,7 @@ export const BUCKETS = ["DAY", "WEEK", "MONTH"];
 export const WARD_SORT_KEYS = ["name", "amountPaid", "peopleSupported", "beneficiaries", "disbursements", "amountListed", "amountApproved"];
 
 /** Pages with their own forms (no filter bar), for the roles that may open them. */
-export const WORK_PAGES = ["queue", "import", "lists", "audit", "supervision"];
+export const WORK_PAGES = ["queue", "import", "lists", "audit", "supervision", "official"];
 const PAGES = ["ward", "signin", "recipient", ...WORK_PAGES];
 /** The ward page's line orders ("field:dir"), as the disbursements query sorts them. */
 export const LINE_SORTS = ["name:asc", "name:desc", "amount:desc", "amount:asc", "listed:desc", "listed:asc", "paid:desc", "paid:asc"];
@@ -64,6 +64,11 @@ export function parseState(search) {
     id: one("id", (v) => id.test(v)),
     // The working group's page: the spot check shown.
     check: one("check", (v) => id.test(v)),
+    // The overview's source of figures: "" the default (the newest official snapshot for visitors,
+    // the live figures for signed-in roles), "live", or a snapshot's ID; the official page's diff
+    // compares by ward or by group.
+    official: one("official", (v) => v === "live" || id.test(v)),
+    by: p.get("by") === "GROUP" ? "GROUP" : "WARD",
   };
   for (const key of lists) state[key] = list(p, key);
   if (state.ward && state.page === "overview") state.page = "ward";
@@ -93,6 +98,7 @@ export function toSearch(state) {
   if (state.page === "ward") {
     for (const key of ["q", "lstatus", "lgroup", "batch", "lsort"]) if (state[key]) p.set(key, state[key]);
   }
+  if (state.official) p.set("official", state.official);
   const s = p.toString().replaceAll("%2C", ",");
   return s ? `?${s}` : "";
 }
@@ -132,6 +138,10 @@ function workSearch(state) {
       break;
     case "queue":
       break; // the queue is the caller's, whole
+    case "official":
+      set("id", state.id);
+      if (state.id && state.by === "GROUP") set("by", "GROUP");
+      break;
     case "audit":
       set("wards", state.wards);
       set("actor", state.actor);
