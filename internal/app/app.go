@@ -83,7 +83,7 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 		PortalOrigins: cfg.CORSOrigins,
 		Stats:         rollup.NewEngineShared(read, ref),
 		Reference:     ref,
-		Lines:         disbursement.NewReader(read),
+		Lines:         disbursement.NewReplicaReader(read, d),
 		Recipients:    beneficiary.NewReplicaReader(read, d),
 		Audit:         audit.NewStore(read),
 	}

@@ -69,6 +69,15 @@ func TestWorkingGroupReadsAreRecorded(t *testing.T) {
 				t.Errorf("after a list of 4, %d recorded; want 10", n)
 			}
 
+			// A search is recorded as typed, even one that finds nobody.
+			if _, err := r.List(as(auth.Supervisor), beneficiary.ListQuery{First: 5, Filter: beneficiary.Filter{Search: "khong co ai ten nay"}}); err != nil {
+				t.Fatal(err)
+			}
+			var searches int
+			if err := d.NewRaw("SELECT COUNT(*) FROM audit_events WHERE action = ? AND after LIKE '%khong co ai ten nay%'", beneficiary.SearchAction).Scan(context.Background(), &searches); err != nil || searches != 1 {
+				t.Errorf("searches recorded: %d, %v", searches, err)
+			}
+
 			// The record goes to its own database (the primary, when reads go to a replica); when it
 			// cannot be written, nothing is given.
 			broken := dbtest.Open(t, dialect)
