@@ -74,7 +74,7 @@ func TestWorkingGroupReadsAreRecorded(t *testing.T) {
 				t.Fatal(err)
 			}
 			var searches int
-			if err := d.NewRaw("SELECT COUNT(*) FROM audit_events WHERE action = ? AND after LIKE '%khong co ai ten nay%'", beneficiary.SearchAction).Scan(context.Background(), &searches); err != nil || searches != 1 {
+			if err := d.NewRaw("SELECT COUNT(*) FROM audit_events WHERE action = ? AND CAST(after AS TEXT) LIKE '%khong co ai ten nay%'", beneficiary.SearchAction).Scan(context.Background(), &searches); err != nil || searches != 1 {
 				t.Errorf("searches recorded: %d, %v", searches, err)
 			}
 
