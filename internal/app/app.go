@@ -93,7 +93,7 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 		PortalOrigins: cfg.CORSOrigins,
 		Stats:         stats,
 		Reference:     ref,
-		Lines:         disbursement.NewReader(read),
+		Lines:         disbursement.NewReplicaReader(read, d),
 		Recipients:    beneficiary.NewReplicaReader(read, d),
 		Audit:         audit.NewStore(read),
 	}

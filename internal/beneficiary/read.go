@@ -3,6 +3,7 @@ package beneficiary
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -78,6 +79,24 @@ func NewReplicaReader(read, write bun.IDB) *Reader { return &Reader{db: read, au
 // are audited; the event names the recipient and its ward.
 const ReadAction = "personal.read"
 
+// SearchAction is the audit trail's action for a search by name or ID number made by a caller whose
+// full reads are audited: a search that finds nobody tells something about a person too.
+const SearchAction = "personal.search"
+
+// RecordSearch writes one audit event for a search by a caller whose full reads are audited (the
+// search as typed); nothing for other callers or an empty search.
+func RecordSearch(ctx context.Context, db bun.IDB, id *auth.Identity, search string) error {
+	search = strings.TrimSpace(search)
+	if !id.AuditsFullReads() || search == "" {
+		return nil
+	}
+	if err := audit.NewStore(db).Record(ctx, &audit.Event{At: time.Now(), Actor: id.Username, Action: SearchAction, Entity: "search",
+		EntityID: "", After: audit.JSON(map[string]string{"search": search}), RequestID: logging.RequestID(ctx)}); err != nil {
+		return errs.E("beneficiary: record search", errs.Internal, errs.Msg("Không ghi được nhật ký truy cập dữ liệu cá nhân, nên không tìm kiếm."), err)
+	}
+	return nil
+}
+
 // recordFullReads writes one audit event per recipient given in full to a caller whose full reads
 // are audited. Nothing is written for other callers.
 func (r *Reader) recordFullReads(ctx context.Context, id *auth.Identity, op string, bens []*Beneficiary) error {
@@ -122,6 +141,9 @@ func (r *Reader) filtered(ctx context.Context, q *bun.SelectQuery, f Filter) (*b
 	}
 	cond, args, err := SearchCondition(id, f.Search)
 	if err != nil {
+		return nil, err
+	}
+	if err := RecordSearch(ctx, r.audit, id, f.Search); err != nil {
 		return nil, err
 	}
 	if cond != "" {

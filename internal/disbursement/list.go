@@ -58,10 +58,18 @@ type Page struct {
 
 // Reader reads payment lines as the caller in the context may see them: a ward officer sees only
 // their wards' lines.
-type Reader struct{ db bun.IDB }
+type Reader struct {
+	db bun.IDB
+	// audit is where searches by callers whose full reads are audited are recorded (the primary).
+	audit bun.IDB
+}
 
 // NewReader returns a Reader over db.
-func NewReader(db bun.IDB) *Reader { return &Reader{db: db} }
+func NewReader(db bun.IDB) *Reader { return &Reader{db: db, audit: db} }
+
+// NewReplicaReader returns a Reader over read (a replica, or the primary) that records audited
+// searches in write (the primary).
+func NewReplicaReader(read, write bun.IDB) *Reader { return &Reader{db: read, audit: write} }
 
 // sortColumn returns the SQL of an order and the cursor value of a line for it.
 func sortColumn(o ListOrder) (string, func(*Disbursement) string, error) {
@@ -119,6 +127,9 @@ func (r *Reader) where(ctx context.Context, q *bun.SelectQuery, f Filter, benIDs
 	}
 	cond, args, err := beneficiary.SearchCondition(id, search)
 	if err != nil {
+		return nil, err
+	}
+	if err := beneficiary.RecordSearch(ctx, r.audit, id, search); err != nil {
 		return nil, err
 	}
 	if cond != "" {

@@ -125,6 +125,7 @@ func New(db *bun.DB, rules Rules, now func() time.Time) *Service {
 type scope struct {
 	programID int64 // 0: every programme
 	wards     map[int64]bool
+	wardIDs   []int64
 }
 
 func (s *Service) resolve(ctx context.Context, q BoardQuery) (*scope, error) {
@@ -145,7 +146,7 @@ func (s *Service) resolve(ctx context.Context, q BoardQuery) (*scope, error) {
 		if err != nil {
 			return nil, errs.E(op, err)
 		}
-		sc.wards = map[int64]bool{}
+		sc.wards, sc.wardIDs = map[int64]bool{}, ids
 		for _, id := range ids {
 			sc.wards[id] = true
 		}
@@ -176,8 +177,19 @@ func wardIDs(ctx context.Context, db bun.IDB, codes []string) ([]int64, error) {
 	return ids, nil
 }
 
-// lineFilter is the programme condition on lines d.
+// lineFilter is the programme and ward condition on lines d.
 func (sc *scope) lineFilter() (string, []any) {
+	cond, args := sc.programFilter()
+	if sc.wardIDs != nil {
+		cond += " AND d.ward_id IN (?)"
+		args = append(args, bun.List(sc.wardIDs))
+	}
+	return cond, args
+}
+
+// programFilter is the programme condition on lines d alone: outliers are judged among every ward,
+// and a person's lines in other wards belong to the finding.
+func (sc *scope) programFilter() (string, []any) {
 	if sc.programID == 0 {
 		return "1 = 1", nil
 	}
@@ -193,6 +205,14 @@ func (s *Service) Board(ctx context.Context, q BoardQuery) (*Board, error) {
 	sc, err := s.resolve(ctx, q)
 	if err != nil {
 		return nil, err
+	}
+	cond, args := sc.lineFilter()
+	var lines int
+	if err := s.db.NewRaw("SELECT COUNT(*) FROM disbursements AS d WHERE "+cond, args...).Scan(ctx, &lines); err != nil {
+		return nil, errs.E(op, err)
+	}
+	if lines > s.rules.MaxBoardLines {
+		return nil, errs.E(op, errs.TooComplex, errs.Msgf("Bảng giám sát đọc tối đa %d dòng chi trả; phạm vi này có %d. Hãy chọn một chương trình hoặc ít phường/xã hơn.", s.rules.MaxBoardLines, lines))
 	}
 	b := &Board{Rules: s.rules}
 	var found []*Anomaly
@@ -326,14 +346,27 @@ func key2(a, b int64) string {
 // samePerson finds recipients with lines of one programme in two wards, or live lines in two
 // groups of a programme whose overlap rule is not ALLOW_ALL.
 func (s *Service) samePerson(ctx context.Context, sc *scope) ([]*Anomaly, error) {
+	// The recipients with a line in scope that has a sibling elsewhere in the programme or group,
+	// then all their live lines of the programme: the other ward's line belongs to the finding.
 	cond, args := sc.lineFilter()
-	var lines []lineRow
-	err := s.db.NewRaw("SELECT d.id, d.ward_id, d.beneficiary_id, d.group_id, d.program_id, d.status FROM disbursements AS d "+
+	var recipients []int64
+	err := s.db.NewRaw("SELECT DISTINCT d.beneficiary_id FROM disbursements AS d "+
 		"WHERE d.status <> 'CANCELLED' AND "+cond+" AND EXISTS (SELECT 1 FROM disbursements AS o WHERE o.beneficiary_id = d.beneficiary_id "+
 		"AND o.program_id = d.program_id AND o.status <> 'CANCELLED' AND (o.ward_id <> d.ward_id OR o.group_id <> d.group_id)) "+
-		"ORDER BY d.beneficiary_id, d.program_id, d.id", args...).Scan(ctx, &lines)
+		"ORDER BY d.beneficiary_id", args...).Scan(ctx, &recipients)
 	if err != nil {
 		return nil, err
+	}
+	pcond, pargs := sc.programFilter()
+	var lines []lineRow
+	for chunk := range slices.Chunk(recipients, 500) {
+		var some []lineRow
+		if err := s.db.NewRaw("SELECT d.id, d.ward_id, d.beneficiary_id, d.group_id, d.program_id, d.status FROM disbursements AS d "+
+			"WHERE d.status <> 'CANCELLED' AND "+pcond+" AND d.beneficiary_id IN (?) ORDER BY d.beneficiary_id, d.program_id, d.id",
+			append(slices.Clone(pargs), bun.List(chunk))...).Scan(ctx, &some); err != nil {
+			return nil, err
+		}
+		lines = append(lines, some...)
 	}
 	var overlapAllowed []int64
 	if err := s.db.NewRaw("SELECT id FROM programs WHERE overlap_rule = 'ALLOW_ALL'").Scan(ctx, &overlapAllowed); err != nil {

@@ -33,6 +33,10 @@
 // OutlierZ in absolute value (Iglewicz and Hoaglin); where more than half the wards share one
 // value (MAD 0) the mean absolute deviation around the median, times 1.2533, stands in for MAD/0.6745.
 //
+// A board narrowed to wards reads those wards' lines (and, for a person listed in two wards, that
+// person's lines elsewhere), but judges outliers among every ward; it reads at most
+// Rules.MaxBoardLines lines, past which it asks to be narrowed (errs.TooComplex).
+//
 // A spot check's sample is reproducible from what is kept: the population is the ward's PAID lines
 // (of the programme, if one is named) by line ID, whose SHA-256 digest is kept; each line's key is
 // SHA-256 of "seed:lineID" (the ID in decimal), and the sample is the lines with the smallest keys,

@@ -23,11 +23,15 @@ func (s *Service) reconciliations(ctx context.Context, sc *scope) ([]*Anomaly, e
 		Code        string          `bun:"code"`
 		Existing    json.RawMessage `bun:"existing"`
 	}
-	q := "SELECT id, ward_id, other_ward_id, program_id, code, existing FROM import_reconciliations"
+	q := "SELECT id, ward_id, other_ward_id, program_id, code, existing FROM import_reconciliations WHERE 1 = 1"
 	var args []any
 	if sc.programID != 0 {
-		q += " WHERE program_id = ?"
+		q += " AND program_id = ?"
 		args = append(args, sc.programID)
+	}
+	if sc.wardIDs != nil {
+		q += " AND (ward_id IN (?) OR other_ward_id IN (?))"
+		args = append(args, bun.List(sc.wardIDs), bun.List(sc.wardIDs))
 	}
 	if err := s.db.NewRaw(q+" ORDER BY id", args...).Scan(ctx, &rows); err != nil {
 		return nil, err
@@ -272,7 +276,7 @@ func (s *Service) failedVisits(ctx context.Context, sc *scope) ([]*Anomaly, erro
 // wardFigures sums each ward's lines and finds the wards whose paid-per-recipient or returned share
 // is an outlier among the wards under the same parent.
 func (s *Service) wardFigures(ctx context.Context, sc *scope) (map[int64]*WardSummary, []*Anomaly, error) {
-	cond, args := sc.lineFilter()
+	cond, args := sc.programFilter()
 	var rows []struct {
 		WardID         int64  `bun:"ward_id"`
 		ParentID       *int64 `bun:"parent_id"`

@@ -20,6 +20,9 @@ type Rules struct {
 	// bounds the board (Truncated says when more were found).
 	MaxLines     int
 	MaxAnomalies int
+	// MaxBoardLines bounds the payment lines one board reads (a city has tens of thousands, a
+	// province hundreds of thousands); past it the caller is asked to narrow it (TOO_COMPLEX).
+	MaxBoardLines int
 }
 
 // DefaultRules are the working group's rules unless told otherwise.
@@ -35,6 +38,7 @@ var DefaultRules = Rules{
 	SharedAddressFactor:      3,
 	MaxLines:                 50,
 	MaxAnomalies:             500,
+	MaxBoardLines:            1_000_000,
 }
 
 // median returns the median of xs (0 for none).

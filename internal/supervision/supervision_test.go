@@ -216,6 +216,14 @@ func TestBoardFindsWhatWasPlanted(t *testing.T) {
 		if len(only.Wards) != 1 || only.Wards[0].WardID != dt || only.Wards[0].Anomalies == 0 {
 			t.Errorf("wards of the one-ward board: %+v", only.Wards)
 		}
+		// Phúc Hà alone: the person also listed in Quán Triều is found with both wards' lines.
+		ph1, err := svc.Board(supervisor, supervision.BoardQuery{Wards: []string{"05485"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if twins := find(ph1, supervision.SamePersonTwoWards, ph); len(twins) == 0 || !hasLines(twins[0], paid[1], twin.ID) {
+			t.Errorf("the board of 05485 alone: two wards %+v", twins)
+		}
 		// The spot check shows in the ward's row.
 		for _, w := range b.Wards {
 			if w.WardID == qt && (w.SpotChecks.Drawn != 5 || w.SpotChecks.Visited != 1 || w.SpotChecks.NotFound != 1) {
@@ -357,6 +365,15 @@ func TestSpotChecks(t *testing.T) {
 					t.Errorf("got %v, want kind %v", err, tt.kind)
 				}
 			})
+		}
+		narrow := supervision.DefaultRules
+		narrow.MaxBoardLines = 1000
+		small := supervision.New(d, narrow, func() time.Time { return now })
+		if _, err := small.Board(supervisor, supervision.BoardQuery{}); !errs.Is(errs.TooComplex, err) {
+			t.Errorf("a board past its bound: %v, want TOO_COMPLEX", err)
+		}
+		if _, err := small.Board(supervisor, supervision.BoardQuery{Wards: []string{"05431"}}); err != nil {
+			t.Errorf("one ward is within the bound: %v", err)
 		}
 		if _, err := svc.Board(as(auth.Leader), supervision.BoardQuery{}); !errs.Is(errs.Permission, err) {
 			t.Errorf("a leader reads the board: %v", err)

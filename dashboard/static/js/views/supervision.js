@@ -7,7 +7,7 @@
 import { query } from "../api.js";
 import { wardFilterChoices } from "../choices.js";
 import { h, replace } from "../dom.js";
-import { formatDate, formatDateTime, formatDecimal, formatNumber, formatPercent, formatVND, todayISO } from "../format.js";
+import { formatDate, formatDateTime, formatDecimal, formatNumber, formatPercent, formatVND, parseDate, todayISO } from "../format.js";
 import { lang, nameOf, t, word } from "../i18n.js";
 import { pageTitle } from "../pages.js";
 import { refusal } from "../workflow.js";
@@ -23,7 +23,7 @@ export async function supervisionPage(main, ctx) {
   const checkBox = h("section", { id: "sv-check", "aria-labelledby": "sv-checks-title" });
   const wardsBox = h("section", { id: "sv-wards", "aria-labelledby": "sv-wards-title" });
   const anomaliesBox = h("section", { id: "sv-anomalies", "aria-labelledby": "sv-anomalies-title" });
-  main.append(h("p", { class: "intro" }, t("svIntro")), message, wardsBox, checkBox, anomaliesBox);
+  main.append(h("p", { class: "intro" }, t("svIntro")), message, checkBox, wardsBox, anomaliesBox);
 
   const wardChoices = await wardFilterChoices(user, state.wards[0] || "");
   if (!ctx.isCurrent()) return;
@@ -47,25 +47,25 @@ export async function supervisionPage(main, ctx) {
 
   const showWards = (board) => {
     const l = lang();
-    const num = (n) => h("td", { class: "num" }, formatNumber(n, l));
+    const num = (n, extra = "") => h("td", { class: `num ${extra}`.trim() }, formatNumber(n, l));
     replace(wardsBox,
       h("h2", { id: "sv-wards-title" }, t("svWardsTitle")),
       h("div", { class: "table-wrap" }, h("table", { class: "data", id: "sv-wards-table" },
         h("thead", {}, h("tr", {},
           h("th", { scope: "col" }, t("colWard")),
           h("th", { scope: "col", class: "num" }, t("svAnomalies")),
-          h("th", { scope: "col", class: "num" }, t("svPaidPerRecipient")),
-          h("th", { scope: "col", class: "num" }, t("svReturnedShare")),
+          h("th", { scope: "col", class: "num sv-wide" }, t("svPaidPerRecipient")),
+          h("th", { scope: "col", class: "num sv-wide" }, t("svReturnedShare")),
           h("th", { scope: "col", class: "num" }, t("svDrawn")),
           h("th", { scope: "col", class: "num" }, t("svVisited")),
-          RESULTS.map((r) => h("th", { scope: "col", class: "num" }, t(`svResult_${r}`))))),
+          RESULTS.map((r) => h("th", { scope: "col", class: r === "NOT_FOUND" ? "num" : "num sv-wide" }, t(`svResult_${r}`))))),
         h("tbody", {}, board.wards.map((w) => h("tr", { dataset: { ward: w.ward.code, notFound: String(w.spotChecks.notFound) } },
           h("th", { scope: "row" }, nameOf(w.ward, l)),
           num(w.anomalies),
-          h("td", { class: "num" }, w.paidPerRecipient == null ? "—" : formatVND(Math.round(w.paidPerRecipient), l)),
-          h("td", { class: "num" }, w.returnedShare == null ? "—" : formatPercent(w.returnedShare, l)),
+          h("td", { class: "num sv-wide" }, w.paidPerRecipient == null ? "—" : formatVND(Math.round(w.paidPerRecipient), l)),
+          h("td", { class: "num sv-wide" }, w.returnedShare == null ? "—" : formatPercent(w.returnedShare, l)),
           num(w.spotChecks.drawn), num(w.spotChecks.visited),
-          num(w.spotChecks.confirmed), num(w.spotChecks.wrongPerson), num(w.spotChecks.notFound), num(w.spotChecks.amountNotReceived)))))));
+          num(w.spotChecks.confirmed, "sv-wide"), num(w.spotChecks.wrongPerson, "sv-wide"), num(w.spotChecks.notFound, "sv-not-found"), num(w.spotChecks.amountNotReceived, "sv-wide")))))));
   };
 
   const showAnomalies = (board) => {
@@ -199,7 +199,8 @@ export async function supervisionPage(main, ctx) {
     const resultSelect = h("select", { id: `${id}-result`, "aria-label": t("svResultFor", { name: cl.line.beneficiary.fullName }) },
       h("option", { value: "" }, t("svNotVisited")),
       RESULTS.map((r) => h("option", { value: r, selected: r === cl.result }, t(`svResult_${r}`))));
-    const dateInput = h("input", { id: `${id}-date`, type: "date", value: cl.visitedOn || todayISO(), max: todayISO(), "aria-label": t("svVisitedOn") });
+    const dateInput = h("input", { id: `${id}-date`, type: "text", inputmode: "numeric", autocomplete: "off", size: "10", placeholder: t("datePlaceholder"),
+      value: formatDate(cl.visitedOn || todayISO()), "aria-label": t("svVisitedOn") });
     const noteInput = h("input", { id: `${id}-note`, type: "text", maxlength: "1000", value: cl.note || "", size: "14", "aria-label": t("svNote") });
     const status = h("span", { class: "sv-saved", role: "status" }, cl.result ? t("svRecorded", { who: cl.recordedBy || "", on: formatDate(cl.visitedOn) }) : "");
     const save = h("button", { type: "button", class: "button-small", id: `${id}-save`,
@@ -210,12 +211,21 @@ export async function supervisionPage(main, ctx) {
             resultSelect.focus();
             return;
           }
+          const visitedOn = parseDate(dateInput.value);
+          if (!visitedOn) {
+            dateInput.setAttribute("aria-invalid", "true");
+            replace(status, h("span", { class: "field-error" }, t("dateInvalid")));
+            dateInput.focus();
+            return;
+          }
+          dateInput.removeAttribute("aria-invalid");
           save.disabled = true;
           try {
-            const data = await query("RecordSpotCheckVisit", { input: { checkId: c.id, lineId: cl.line.id, result: resultSelect.value, visitedOn: dateInput.value, note: noteInput.value } });
+            const data = await query("RecordSpotCheckVisit", { input: { checkId: c.id, lineId: cl.line.id, result: resultSelect.value, visitedOn, note: noteInput.value } });
             const v = data.recordSpotCheckVisit;
             replace(status, t("svRecorded", { who: v.recordedBy, on: formatDate(v.visitedOn) }));
-            await loadBoard();
+            tr.dataset.result = v.result;
+            await Promise.all([loadBoard(), loadList()]);
           } catch (err) {
             replace(status, h("span", { class: "field-error" }, refusal(err)));
           } finally {
@@ -223,7 +233,7 @@ export async function supervisionPage(main, ctx) {
           }
         },
       } }, t("svSave"));
-    return h("tr", { id, dataset: { line: cl.line.id, result: cl.result || "" } },
+    const tr = h("tr", { id, dataset: { line: cl.line.id, result: cl.result || "" } },
       h("td", { class: "num" }, String(cl.position)),
       h("th", { scope: "row" }, h("a", { href: `./?page=recipient&id=${cl.line.beneficiary.id}`, dataset: { nav: "" } }, cl.line.beneficiary.fullName)),
       h("td", {}, cl.line.beneficiary.citizenId || "—"),
@@ -231,20 +241,28 @@ export async function supervisionPage(main, ctx) {
       h("td", { class: "num" }, formatVND(cl.line.amount, l)),
       h("td", {}, cl.line.paidOn ? formatDate(cl.line.paidOn) : "—"),
       h("td", { class: "sv-visit" }, resultSelect, dateInput, noteInput, save, status));
+    return tr;
+  };
+
+  const listBox = h("div", { id: "sv-checks-latest" });
+
+  /** The latest spot checks, each with how many of its lines were visited. */
+  const loadList = async () => {
+    const l = lang();
+    const list = await query("SpotChecks", { wards: state.wards.length ? state.wards : null, first: 20 });
+    if (!ctx.isCurrent()) return;
+    replace(listBox, list.spotChecks.length ? [h("h3", {}, t("svLatestChecks")), h("ul", { class: "sv-checks", id: "sv-checks-list" }, list.spotChecks.map((c) => h("li", { dataset: { check: c.id } },
+      h("a", { href: ctx.hrefFor({ page: "supervision", check: c.id }), dataset: { nav: "" }, "aria-current": c.id === state.check ? "true" : null },
+        t("svCheckItem", { id: c.id, ward: nameOf(c.ward, l), n: formatNumber(c.lines.length, l), visited: formatNumber(c.lines.filter((x) => x.result).length, l), at: formatDateTime(c.createdAt), by: c.createdBy })))))] : []);
   };
 
   const showChecks = async () => {
-    const l = lang();
     const parts = [h("h2", { id: "sv-checks-title" }, t("svChecksTitle")), h("p", { class: "note" }, t("svChecksNote")), drawForm()];
     try {
       if (state.check) parts.push(await showCheck(state.check));
-      const list = await query("SpotChecks", { wards: state.wards.length ? state.wards : null, first: 20 });
+      parts.push(listBox);
+      await loadList();
       if (!ctx.isCurrent()) return;
-      if (list.spotChecks.length) {
-        parts.push(h("h3", {}, t("svLatestChecks")), h("ul", { class: "sv-checks", id: "sv-checks-list" }, list.spotChecks.map((c) => h("li", {},
-          h("a", { href: ctx.hrefFor({ page: "supervision", check: c.id }), dataset: { nav: "" }, "aria-current": c.id === state.check ? "true" : null },
-            t("svCheckItem", { id: c.id, ward: nameOf(c.ward, l), n: formatNumber(c.lines.length, l), visited: formatNumber(c.lines.filter((x) => x.result).length, l), at: formatDateTime(c.createdAt), by: c.createdBy }))))));
-      }
       replace(checkBox, parts);
     } catch (err) {
       if (!ctx.isCurrent()) return;
