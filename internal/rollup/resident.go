@@ -380,7 +380,7 @@ func (r *Resident) changeWriting(n int) {
 }
 
 // Warm loads every row, for a server to call as it starts; answers come from the database
-// until it is done.
+// until it is done (as during any load of every row: after a rebuild, or far behind the log).
 func (r *Resident) Warm(ctx context.Context) error {
 	r.loading.Store(true)
 	defer r.loading.Store(false)
@@ -496,6 +496,9 @@ func (r *Resident) read(ctx context.Context, old *memState) (next *memState, ful
 			}
 		}
 		if full {
+			// Answers come from the database meanwhile, rather than waiting for every row.
+			r.loading.Store(true)
+			defer r.loading.Store(false)
 			if pg {
 				// Every row: no statement timeout for it, as a rebuild.
 				if _, err := tx.ExecContext(ctx, "SET LOCAL statement_timeout = 0"); err != nil {
