@@ -78,7 +78,7 @@ type groupKey struct {
 type group struct {
 	key                 groupKey
 	totals              report.Totals
-	recipients, persons []*roaring.Bitmap
+	recipients, persons valueSets
 }
 
 // aggregate adds rollup rows up into result rows.
@@ -112,12 +112,12 @@ func (a *aggregate) add(r storedRow) error {
 			return err
 		}
 	}
-	a.addCell(r.key, r.cell.lines, r.cell.amount, recipients, persons)
+	a.addCell(r.key, r.cell.lines, r.cell.amount, valueSet{bitmap: recipients}, valueSet{bitmap: persons})
 	return nil
 }
 
-// addCell adds one rollup row, its bitmaps decoded (nil: none), into its result row.
-func (a *aggregate) addCell(key cellKey, lines, amount int64, recipients, persons *roaring.Bitmap) {
+// addCell adds one rollup row, its sets of IDs decoded (empty: none), into its result row.
+func (a *aggregate) addCell(key cellKey, lines, amount int64, recipients, persons valueSet) {
 	if lines == 0 {
 		return
 	}
@@ -162,12 +162,8 @@ func (a *aggregate) addCell(key cellKey, lines, amount int64, recipients, person
 		t.AmountPaid += amount
 		t.AmountApproved += amount
 		t.AmountListed += amount
-		if recipients != nil {
-			g.recipients = append(g.recipients, recipients)
-		}
-		if persons != nil {
-			g.persons = append(g.persons, persons)
-		}
+		g.recipients.add(recipients)
+		g.persons.add(persons)
 	case disbursement.Approved:
 		t.AmountApproved += amount
 		t.AmountListed += amount
@@ -180,7 +176,7 @@ func (a *aggregate) addCell(key cellKey, lines, amount int64, recipients, person
 // result counts the distinct recipients and persons of each row, and of all rows for the total.
 func (a *aggregate) result() *report.Result {
 	res := &report.Result{}
-	var allRecipients, allPersons []*roaring.Bitmap
+	var allRecipients, allPersons valueSets
 	groups := make([]*group, 0, len(a.groups))
 	for _, g := range a.groups {
 		groups = append(groups, g)
@@ -189,7 +185,8 @@ func (a *aggregate) result() *report.Result {
 	for _, g := range groups {
 		g.totals.Beneficiaries = int64(a.unions.cardinality(g.recipients))
 		g.totals.PeopleSupported = int64(a.unions.cardinality(g.persons))
-		allRecipients, allPersons = append(allRecipients, g.recipients...), append(allPersons, g.persons...)
+		allRecipients.addAll(g.recipients)
+		allPersons.addAll(g.persons)
 		t := g.totals
 		res.Total.AmountPaid += t.AmountPaid
 		res.Total.AmountListed += t.AmountListed

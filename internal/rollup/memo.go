@@ -6,8 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-
-	"github.com/RoaringBitmap/roaring/v2"
+	"unsafe"
 
 	"hotro/internal/civil"
 	"hotro/internal/report"
@@ -18,7 +17,7 @@ import (
 const (
 	planMemoSize     = 4096    // plans
 	unionMemoEntries = 1 << 16 // distinct counts
-	unionMemoBitmaps = 1 << 22 // bitmap pointers held by them (32 MiB)
+	unionMemoSets    = 1 << 21 // sets named by them (at most 48 MiB of slice headers and pointers)
 )
 
 // plannedQuery is what a question's plan is, for one unit tree: the planner (read only once it has
@@ -104,54 +103,74 @@ func planKey(q report.Query) string {
 	return b.String()
 }
 
-// unionMemo keeps distinct counts of unions of bitmaps of one state of the rollups, by the bitmaps
-// unioned: a question asked again counts nothing again. Its entries hold their bitmaps, so a
-// pointer in a key never names another bitmap.
+// unionMemo keeps distinct counts of unions of sets of one state of the rollups, by the sets
+// unioned: a question asked again counts nothing again. Its entries hold their sets, so a pointer in
+// a key never names another set.
 type unionMemo struct {
 	seed maphash.Seed
 
 	mu      sync.Mutex
 	entries map[uint64][]unionEntry
-	held    int // bitmap pointers held
+	held    int // sets held
 }
 
 type unionEntry struct {
-	bitmaps []*roaring.Bitmap
-	count   uint64
+	sets  valueSets
+	count uint64
 }
 
 func newUnionMemo() *unionMemo {
 	return &unionMemo{seed: maphash.MakeSeed(), entries: map[uint64][]unionEntry{}}
 }
 
-// cardinality is unionCardinality(bms), remembered (m nil: not).
-func (m *unionMemo) cardinality(bms []*roaring.Bitmap) uint64 {
-	if m == nil || len(bms) < 2 {
-		return unionCardinality(bms)
+// sameSets tells whether a and b are the same sets in the same order (the same memory, not only
+// the same values).
+func sameSets(a, b valueSets) bool {
+	if !slices.Equal(a.bitmaps, b.bitmaps) || len(a.small) != len(b.small) {
+		return false
+	}
+	for i := range a.small {
+		if len(a.small[i]) != len(b.small[i]) || unsafe.SliceData(a.small[i]) != unsafe.SliceData(b.small[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// cardinality is s.distinct(), remembered (m nil: not).
+func (m *unionMemo) cardinality(s valueSets) uint64 {
+	n := len(s.bitmaps) + len(s.small)
+	if m == nil || n < 2 {
+		return s.distinct()
 	}
 	var h maphash.Hash
 	h.SetSeed(m.seed)
-	for _, b := range bms {
+	for _, b := range s.bitmaps {
 		maphash.WriteComparable(&h, b)
+	}
+	for _, sm := range s.small {
+		maphash.WriteComparable(&h, unsafe.SliceData(sm))
+		maphash.WriteComparable(&h, len(sm))
 	}
 	key := h.Sum64()
 	m.mu.Lock()
 	for _, e := range m.entries[key] {
-		if slices.Equal(e.bitmaps, bms) {
+		if sameSets(e.sets, s) {
 			m.mu.Unlock()
 			return e.count
 		}
 	}
 	m.mu.Unlock()
-	n := unionCardinality(bms)
+	count := s.distinct()
 	m.mu.Lock()
-	if len(m.entries) >= unionMemoEntries || m.held+len(bms) > unionMemoBitmaps {
+	if len(m.entries) >= unionMemoEntries || m.held+n > unionMemoSets {
 		m.entries, m.held = map[uint64][]unionEntry{}, 0
 	}
-	if len(bms) <= unionMemoBitmaps {
-		m.entries[key] = append(m.entries[key], unionEntry{slices.Clone(bms), n})
-		m.held += len(bms)
+	if n <= unionMemoSets {
+		kept := valueSets{bitmaps: slices.Clone(s.bitmaps), small: slices.Clone(s.small)}
+		m.entries[key] = append(m.entries[key], unionEntry{kept, count})
+		m.held += n
 	}
 	m.mu.Unlock()
-	return n
+	return count
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -83,23 +84,61 @@ type memState struct {
 	unions *unionMemo // of these rows
 }
 
-// block is the rows of one unit at one level, column by column.
+// block is the rows of one unit at one level, column by column. The recipients and persons of PAID
+// rows are kept as sorted IDs in one array when they are few (most rows), as bitmaps otherwise.
 type block struct {
 	program, group, fund []int64
 	status, channel      []uint8
 	period               []int32
 	lines, amount        []int64
-	recipients, persons  []*roaring.Bitmap // nil unless PAID
+	recipients, persons  []setRef
+	ids                  []uint32 // the small sets, one after another
+	bitmaps              []*roaring.Bitmap
+}
+
+// setRef finds one row's set in its block: ids[from:to], or bitmaps[from] when to is bigSet; an
+// empty range is no set.
+type setRef struct{ from, to uint32 }
+
+const bigSet = ^uint32(0)
+
+func (b *block) set(r setRef) valueSet {
+	switch {
+	case r.to == bigSet:
+		return valueSet{bitmap: b.bitmaps[r.from]}
+	case r.from == r.to:
+		return valueSet{}
+	}
+	return valueSet{small: b.ids[r.from:r.to:r.to]}
+}
+
+// keep adds a set read from the database and returns where it is.
+func (b *block) keep(raw []byte) (setRef, error) {
+	bm, err := decodeCopy(raw)
+	if err != nil || bm == nil || bm.IsEmpty() {
+		return setRef{}, err
+	}
+	if bm.GetCardinality() <= smallSet {
+		from := uint32(len(b.ids))
+		bm.Iterate(func(id uint32) bool { // in order, each once
+			b.ids = append(b.ids, id)
+			return true
+		})
+		return setRef{from, uint32(len(b.ids))}, nil
+	}
+	bm.RunOptimize()
+	b.bitmaps = append(b.bitmaps, bm)
+	return setRef{uint32(len(b.bitmaps) - 1), bigSet}, nil
 }
 
 func (b *block) append(r storedRow) error {
-	var recipients, persons *roaring.Bitmap
+	var recipients, persons setRef
 	if r.key.status == paidIndex {
 		var err error
-		if recipients, err = decode(r.recipients); err != nil {
+		if recipients, err = b.keep(r.recipients); err != nil {
 			return fmt.Errorf("row %s: recipients: %w", r.key, err)
 		}
-		if persons, err = decode(r.persons); err != nil {
+		if persons, err = b.keep(r.persons); err != nil {
 			return fmt.Errorf("row %s: persons: %w", r.key, err)
 		}
 	}
@@ -114,6 +153,15 @@ func (b *block) append(r storedRow) error {
 	b.recipients = append(b.recipients, recipients)
 	b.persons = append(b.persons, persons)
 	return nil
+}
+
+// trim gives each column the memory it needs and no more, once the block is complete.
+func (b *block) trim() {
+	b.program, b.group, b.fund = slices.Clone(b.program), slices.Clone(b.group), slices.Clone(b.fund)
+	b.status, b.channel, b.period = slices.Clone(b.status), slices.Clone(b.channel), slices.Clone(b.period)
+	b.lines, b.amount = slices.Clone(b.lines), slices.Clone(b.amount)
+	b.recipients, b.persons = slices.Clone(b.recipients), slices.Clone(b.persons)
+	b.ids, b.bitmaps = slices.Clone(b.ids), slices.Clone(b.bitmaps)
 }
 
 func levelIndex(id int16) int {
@@ -172,7 +220,7 @@ func (r *Resident) Stats(ctx context.Context, q report.Query) (*report.Result, e
 				}
 				key.program, key.group, key.fund = b.program[i], b.group[i], b.fund[i]
 				key.status, key.channel, key.period = b.status[i], b.channel[i], b.period[i]
-				agg.addCell(key, b.lines[i], b.amount[i], b.recipients[i], b.persons[i])
+				agg.addCell(key, b.lines[i], b.amount[i], b.set(b.recipients[i]), b.set(b.persons[i]))
 			}
 		}
 	}
@@ -332,7 +380,7 @@ func (r *Resident) changeWriting(n int) {
 }
 
 // Warm loads every row, for a server to call as it starts; answers come from the database
-// until it is done.
+// until it is done (as during any load of every row: after a rebuild, or far behind the log).
 func (r *Resident) Warm(ctx context.Context) error {
 	r.loading.Store(true)
 	defer r.loading.Store(false)
@@ -448,6 +496,9 @@ func (r *Resident) read(ctx context.Context, old *memState) (next *memState, ful
 			}
 		}
 		if full {
+			// Answers come from the database meanwhile, rather than waiting for every row.
+			r.loading.Store(true)
+			defer r.loading.Store(false)
 			if pg {
 				// Every row: no statement timeout for it, as a rebuild.
 				if _, err := tx.ExecContext(ctx, "SET LOCAL statement_timeout = 0"); err != nil {
@@ -489,9 +540,15 @@ func loadAll(ctx context.Context, tx bun.IDB, st *memState) error {
 	for i := range Levels {
 		st.levels[i] = map[int64]*block{}
 	}
-	return scanRows(ctx, tx, selectRows+" ORDER BY "+keyColumns, nil, func(row storedRow) error {
-		return st.put(row)
-	})
+	if err := scanRows(ctx, tx, selectRows+" ORDER BY "+keyColumns, nil, st.put); err != nil {
+		return err
+	}
+	for _, blocks := range st.levels {
+		for _, b := range blocks {
+			b.trim()
+		}
+	}
+	return nil
 }
 
 func (st *memState) put(row storedRow) error {
@@ -533,6 +590,11 @@ func loadPairs(ctx context.Context, tx bun.IDB, st *memState, pairs []unitOfLeve
 			fmt.Fprintf(&b, "%s WHERE level = %d AND unit_id IN (%s) ORDER BY %s", selectRows, level, joinInts(units[j:min(j+chunk, len(units))]), keyColumns)
 			if err := scanRows(ctx, tx, b.String(), nil, st.put); err != nil {
 				return err
+			}
+		}
+		for _, unit := range units {
+			if b := st.levels[i][unit]; b != nil {
+				b.trim()
 			}
 		}
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"hotro/internal/dataset"
 	"hotro/internal/db"
 	"hotro/internal/db/dbtest"
 	"hotro/internal/disbursement"
@@ -337,4 +338,37 @@ func TestPlanKeyTellsQueriesApart(t *testing.T) {
 	if planKey(report.Query{Order: &order, First: &first}) != planKey(report.Query{}) {
 		t.Error("the order or page changed the plan key: a plan is the same for both")
 	}
+}
+
+// TestResidentVersionReadsAfresh wants Version, which the response cache keys its answers with, to
+// bring the rollups held up to date before it answers, within the staleness period too: an answer
+// kept under the version it returns is never older than that version.
+func TestResidentVersionReadsAfresh(t *testing.T) {
+	dialect := dbtest.Dialects()[0]
+	ctx := context.Background()
+	w := newWorld(t, dialect, 12, 100, false)
+	clock := &fakeClock{now: time.Date(2026, 12, 8, 9, 0, 0, 0, time.UTC)}
+	mine := otherHandle(t, w)
+	res := NewResident(mine, reference.NewCache(mine), ResidentOptions{Now: clock.Now})
+	if err := res.Warm(ctx); err != nil {
+		t.Fatal(err)
+	}
+	before, err := res.Version(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Another instance writes, and moves the data version as every writer does.
+	w.addLines(t, rand.New(rand.NewPCG(12, 1)), 80)
+	if err := dataset.NewStore(w.d).Bump(ctx); err != nil {
+		t.Fatal(err)
+	}
+	after, err := res.Version(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after <= before {
+		t.Fatalf("version %d after another instance's write, %d before", after, before)
+	}
+	// No time has passed: the answers are those of the version read.
+	sameAsRecount(t, w, res, "after Version, within the staleness period")
 }
