@@ -44,6 +44,23 @@ type a11yRun struct {
 	uploadSearch string
 }
 
+// visit opens a URL and waits until cond holds. A page can still be swapping its document when
+// the load event has come (Chromium then answers "Cannot find context"): the wait is asked again.
+func (tb *tab) visit(url, cond string) {
+	tb.t.Helper()
+	tb.do(chromedp.Navigate(url))
+	for attempt := 1; ; attempt++ {
+		_, err := chromedp.Run(tb.ctx, chromedp.Poll[chromedp.Void](cond,
+			chromedp.WithPollingInterval(20*time.Millisecond), chromedp.WithPollingTimeout(30*time.Second)))
+		if err == nil {
+			return
+		}
+		if attempt == 3 || !strings.Contains(err.Error(), "Cannot find context") {
+			tb.fail(fmt.Errorf("%s: waiting for %s: %w", url, cond, err))
+		}
+	}
+}
+
 // openForAudit opens a dashboard URL and waits for it to be drawn, its lists loaded.
 func (tb *tab) openForAudit(srv *apptest.Server, search string) {
 	tb.t.Helper()
@@ -94,12 +111,10 @@ var accessiblePages = []auditedPage{
 	}},
 	{name: "audit", who: "quantri", open: func(tb *tab, a *a11yRun) { tb.openForAudit(a.srv, "?page=audit") }},
 	{name: "posting list", who: "canbo.quantrieu", langs: []string{"vi"}, open: func(tb *tab, a *a11yRun) {
-		tb.do(chromedp.Navigate(a.srv.URL + "/wards/05431/posting?draft=1"))
-		tb.waitFor(`document.readyState === "complete"`)
+		tb.visit(a.srv.URL+"/wards/05431/posting?draft=1", `document.readyState === "complete"`)
 	}},
 	{name: "console", who: "phantich", langs: []string{"vi"}, open: func(tb *tab, a *a11yRun) {
-		tb.do(chromedp.Navigate(a.srv.URL + "/graphiql"))
-		tb.waitFor(`document.querySelector(".graphiql-container") !== null && document.querySelector(".CodeMirror") !== null`)
+		tb.visit(a.srv.URL+"/graphiql", `document.querySelector(".graphiql-container") !== null && document.querySelector(".CodeMirror") !== null`)
 	}},
 }
 
@@ -109,8 +124,7 @@ func embedPages() []auditedPage {
 	for _, theme := range []string{"light", "dark"} {
 		for _, chart := range dashboard.EmbedCharts {
 			pages = append(pages, auditedPage{name: "embed " + chart + ", " + theme, open: func(tb *tab, a *a11yRun) {
-				tb.do(chromedp.Navigate(a.srv.URL + "/embed/" + chart + "?lang=" + a.lang + "&theme=" + theme))
-				tb.waitFor(`["drawn", "error"].includes(document.body.dataset.state)`)
+				tb.visit(a.srv.URL+"/embed/"+chart+"?lang="+a.lang+"&theme="+theme, `["drawn", "error"].includes(document.body.dataset.state)`)
 			}})
 		}
 	}
