@@ -238,6 +238,16 @@
       }
     });
   }
+  // Tab leaves an editor, as everywhere else (CodeMirror would indent with it: a keyboard trap,
+  // WCAG 2.1.2); the Prettify button (Shift+Ctrl+P) indents. With the completion list open, Tab
+  // still picks a completion.
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Tab" || e.ctrlKey || e.altKey || e.metaKey) return;
+    if (!(e.target instanceof Element) || !e.target.closest(".CodeMirror")) return;
+    if (document.querySelector(".CodeMirror-hints")) return;
+    e.stopPropagation(); // CodeMirror's own handler never sees it; the browser moves the focus
+  }, true);
+
   function keepMended(el) {
     var queued = false;
     new MutationObserver(function () {
