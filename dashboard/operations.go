@@ -30,6 +30,10 @@ var signedInOnly = map[string]bool{
 	"CheckImport":             true,
 	"CommitImport":            true,
 	"DiscardImport":           true,
+	"CloseFeedback":           true,
+	"FeedbackStats":           true,
+	"Feedbacks":               true,
+	"ReplyFeedback":           true,
 	"Disbursements":           true,
 	"FundUse":                 true,
 	"ImportBatch":             true,
@@ -45,6 +49,11 @@ var signedInOnly = map[string]bool{
 	"WorkQueue":               true,
 	"WorkQueueCount":          true,
 }
+
+// publicWrites names the one write visitors may send: a resident's report on a posted list, which
+// needs no account and is bounded by the feedback service itself (sizes, per-address limits, a
+// honeypot). Every other mutation is in signedInOnly.
+var publicWrites = map[string]bool{"SubmitFeedback": true}
 
 var operationName = regexp.MustCompile(`(?m)^\s*(query|mutation)\s+([A-Za-z_][A-Za-z0-9_]*)`)
 

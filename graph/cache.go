@@ -79,8 +79,10 @@ type document struct {
 
 // uncachedFields are root fields whose answers change without the data version moving: the audit
 // trail (sign-ins write it), the caller's own account, kept uploads (a dry run or a discard), the
-// reconciliation queue (dry runs write it).
-var uncachedFields = map[string]bool{"auditEvents": true, "me": true, "importUpload": true, "reconciliations": true}
+// reconciliation queue (dry runs write it), residents' reports (their resolvers also call
+// respcache.Volatile, for a document sent by hash alone).
+var uncachedFields = map[string]bool{"auditEvents": true, "me": true, "importUpload": true, "reconciliations": true,
+	"feedbackStatus": true, "feedbacks": true, "feedbackStats": true}
 
 // classifyMemo remembers classify's answers for documents up to classifyMemoMaxLen bytes: clients
 // send the same few documents again and again. It forgets everything when full, so that a flood of

@@ -3005,6 +3005,22 @@ func (ec *executionContext) marshalNBeneficiaryKind2hotroᚋinternalᚋbeneficia
 	return res
 }
 
+func (ec *executionContext) marshalNDisbursement2ᚕᚖhotroᚋinternalᚋdisbursementᚐDisbursementᚄ(ctx context.Context, sel ast.SelectionSet, v []*disbursement.Disbursement) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDisbursement2ᚖhotroᚋinternalᚋdisbursementᚐDisbursement(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNDisbursement2ᚖhotroᚋinternalᚋdisbursementᚐDisbursement(ctx context.Context, sel ast.SelectionSet, v *disbursement.Disbursement) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Disbursement!")

@@ -12,6 +12,7 @@ import (
 	"hotro/internal/audit"
 	"hotro/internal/beneficiary"
 	"hotro/internal/civil"
+	"hotro/internal/disbursement"
 	"hotro/internal/fund"
 	"hotro/internal/program"
 	"hotro/internal/reference"
@@ -30,6 +31,8 @@ type Loaders struct {
 	Round        *dataloadgen.Loader[int64, *program.Round]
 	Totals       *dataloadgen.Loader[totalsKey, *report.Totals]
 	Beneficiary  *dataloadgen.Loader[int64, *beneficiary.Beneficiary]
+	// Line holds payment lines by ID, within the caller's scope (residents' reports name them).
+	Line *dataloadgen.Loader[int64, *disbursement.Disbursement]
 	// History holds the audit events of each recipient's lines.
 	History *dataloadgen.Loader[int64, []*audit.Event]
 
@@ -58,6 +61,7 @@ func (r *Resolver) NewLoaders() *Loaders {
 		Round:        dataloadgen.NewMappedLoader(r.Programs.RoundsByIDs, opt),
 		Totals:       dataloadgen.NewMappedLoader(r.fetchTotals, opt),
 		Beneficiary:  dataloadgen.NewMappedLoader(r.Recipients.ByIDs, opt),
+		Line:         dataloadgen.NewMappedLoader(r.Lines.ByIDs, opt),
 		History:      dataloadgen.NewMappedLoader(r.Lines.History, opt),
 		reference:    r.Reference,
 	}

@@ -29,6 +29,7 @@ import (
 	"hotro/internal/db"
 	"hotro/internal/disbursement"
 	"hotro/internal/export"
+	"hotro/internal/feedback"
 	"hotro/internal/fund"
 	"hotro/internal/geo"
 	"hotro/internal/intake"
@@ -96,6 +97,8 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 	lists := intake.NewService(d, intake.Options{Observer: lines, DailyRows: cfg.ImportDailyRows})
 	resolver.Intake = lists
 	resolver.Workflow = disbursement.NewWorkflow(d, lines, nil)
+	resolver.Reports = feedback.NewService(d, feedback.Options{PostingDays: cfg.PostingDays,
+		AnswerDays: cfg.FeedbackAnswerDays, Workflow: resolver.Workflow})
 	resolver.Queue = workqueue.New(d, lists, nil)
 	resolver.Allocator = fund.NewAllocator(d, nil)
 	counters := metrics.New(d.DB)

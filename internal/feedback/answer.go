@@ -22,8 +22,11 @@ import (
 // MaxReplyRunes bounds an officer's answer.
 const MaxReplyRunes = 2000
 
+// MaxLinesPerReport bounds the lines one closing may name.
+const MaxLinesPerReport = 20
+
 // MaxList bounds one listing of reports: a ward receives a few dozen in a posting period.
-const MaxList = 1000
+const MaxList = 200
 
 // canAnswer says whether the caller may read the ward's reports in full (with the sender's phone)
 // and answer them: the ward's officers and admins.
@@ -263,8 +266,8 @@ func (s *Service) Close(ctx context.Context, in CloseInput) (*Report, error) {
 	if !slices.Contains(Outcomes, in.Outcome) {
 		return nil, errs.E(op, errs.Invalid, errs.Msg("Hãy chọn kết quả xử lý."))
 	}
-	if len(in.Lines) > 100 {
-		return nil, errs.E(op, errs.Invalid, errs.Msg("Một phản ánh liên kết tối đa 100 dòng."))
+	if len(in.Lines) > MaxLinesPerReport {
+		return nil, errs.E(op, errs.Invalid, errs.Msg("Một phản ánh liên kết tối đa 20 dòng."))
 	}
 	id := auth.FromContext(ctx)
 	var out *Report

@@ -31,6 +31,10 @@ func (w WardStats) ChangedShare() *float64 {
 	return &s
 }
 
+// MaxStatsWards bounds one answer of Stats, as a stats answer's rows are bounded: past it, name
+// the wards.
+const MaxStatsWards = 1000
+
 // Stats counts reports per ward for signed-in callers (ward officers: their wards only), one entry
 // per ward that received any; wardCodes narrows it to those wards. Visitors are refused: the
 // counts of a small ward could point at the few who spoke up.
@@ -64,8 +68,11 @@ func (s *Service) Stats(ctx context.Context, wardCodes []string) ([]WardStats, e
 		q = q.Where("f.ward_id IN (?)", bun.List(append([]int64{0}, scope...)))
 	}
 	var out []WardStats
-	if err := q.Scan(ctx, &out); err != nil {
+	if err := q.Limit(MaxStatsWards+1).Scan(ctx, &out); err != nil {
 		return nil, errs.E(op, err)
+	}
+	if len(out) > MaxStatsWards {
+		return nil, errs.E(op, errs.TooComplex, errs.Msgf("Hơn %d phường/xã có phản ánh; hãy chọn các phường/xã cần xem (wards).", MaxStatsWards))
 	}
 	return out, nil
 }
