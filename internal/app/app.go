@@ -164,7 +164,7 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 		MaxBodyBytes:   cfg.MaxBodyBytes,
 		RequestTimeout: cfg.RequestTimeout,
 
-		Intake:         intakeweb.New(lists, log, db.Classify),
+		Intake:         intakeweb.New(lists, resolver.Reports, log, db.Classify),
 		MaxUploadBytes: lists.MaxUploadBytes(),
 	})
 	return servers, nil
