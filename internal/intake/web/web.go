@@ -55,9 +55,9 @@ func PostingURL(wardCode string, batchID int64) string {
 type Handler struct {
 	svc     *intake.Service
 	reports *feedback.Service
-	errors httperr.Writer
-	page   *template.Template
-	mux    *http.ServeMux
+	errors  httperr.Writer
+	page    *template.Template
+	mux     *http.ServeMux
 }
 
 // New returns the handler over the import service. classify names the kind of an error no domain
