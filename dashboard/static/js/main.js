@@ -16,6 +16,7 @@ import { WORK_PAGES, filterOf, parseState, toSearch, withState } from "./state.j
 import { learnWards, wardsComplete } from "./wards.js";
 import { publicBucket, publicVariables } from "./public.js";
 import { showStatus } from "./status.js";
+import { feedbackPage } from "./views/feedback.js";
 import { auditPage } from "./views/audit.js";
 import { listsPage } from "./views/batches.js";
 import { importPage } from "./views/import.js";
@@ -25,7 +26,7 @@ import { recipientPage } from "./views/recipient.js";
 import { signInPage } from "./views/signin.js";
 import { wardPage } from "./views/ward.js";
 
-const workPages = { queue: queuePage, import: importPage, lists: listsPage, audit: auditPage, recipient: recipientPage };
+const workPages = { queue: queuePage, import: importPage, lists: listsPage, audit: auditPage, feedback: feedbackPage, recipient: recipientPage };
 
 const el = {
   header: document.getElementById("top"),
@@ -237,6 +238,9 @@ async function render({ keepFocus = null } = {}) {
     if (seq !== renderSeq) return;
     renderHeader();
     renderBanner();
+    // Signed in: residents' reports counted per ward, beside the money (their own query: stats
+    // holds only payments). A failure leaves the column out, not the page.
+    const feedbackPromise = user ? query("FeedbackStats", {}).then((d) => new Map(d.feedbackStats.map((s) => [s.ward.code, s])), () => null) : null;
     const { data, at } = await overviewPromise;
     if (seq !== renderSeq) return;
     performance.mark("hotro:data");
@@ -248,8 +252,10 @@ async function render({ keepFocus = null } = {}) {
     disposeCharts();
     replace(el.main);
     const visitor = data.total.minCount != null;
+    const feedback = feedbackPromise ? await feedbackPromise : null;
+    if (seq !== renderSeq) return;
     const ctx = {
-      state, meta, program, data, user, navigate, visitor,
+      state, meta, program, data, user, navigate, visitor, feedback,
       // Visitors see weeks or months (the release tables have no days).
       bucket: visitor ? publicBucket(state) : state.bucket,
       hrefFor: (change) => href(withState(state, change)),

@@ -10,6 +10,7 @@ export const PAGE_ROLES = {
   import: ["admin", "ward_officer"],
   lists: ["admin", "leader", "ward_officer", "analyst"],
   audit: ["admin"],
+  feedback: ["admin", "ward_officer"],
 };
 
 /** Whether the signed-in user (null for a visitor) may open the page. */
