@@ -3,6 +3,8 @@ package dashboard_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -68,6 +70,16 @@ func TestResidentReportsALineAndTheWardCancelsIt(t *testing.T) {
 	visitor.screenshot("posting-sent-1440")
 	visitor.checkClean()
 
+	// Someone else reports a missing person with markup in every field: the officer's page shows it
+	// as text, and runs or loads nothing of it.
+	hostile := `<img src=x onerror="document.title='owned'"><script>document.title='owned'</script>`
+	res, err := http.PostForm(srv.URL+"/wards/05431/feedback", url.Values{"kind": {"MISSING"}, "missingName": {hostile},
+		"missingPlace": {"<b>Tổ 9</b>"}, "text": {hostile + " http://evil.example"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+
 	officer := signedInTab(t, srv, "canbo.quantrieu", 1440)
 	officer.open(srv, "?page=feedback")
 	item := fmt.Sprintf("#feedback-%s", code)
@@ -77,6 +89,12 @@ func TestResidentReportsALineAndTheWardCancelsIt(t *testing.T) {
 	}
 	if got := officer.text(item + " .feedback-text"); got != "Hộ này đã chuyển đi nơi khác từ tháng 2." {
 		t.Errorf("the officer reads %q", got)
+	}
+	if n := eval[int](officer, `document.querySelectorAll(".feedback-list img, .feedback-list script, .feedback-text a").length`); n != 0 || eval[string](officer, `document.title`) == "owned" {
+		t.Errorf("the residents' markup became %d elements on the officer's page", n)
+	}
+	if got := eval[string](officer, `[...document.querySelectorAll(".feedback-text")].map((e) => e.textContent).join("|")`); !strings.Contains(got, hostile+" http://evil.example") {
+		t.Errorf("the texts read %q", got)
 	}
 	officer.screenshot("feedback-open-1440")
 	officer.choose(item+" select[name=action]", "CANCEL_LINE")
@@ -117,12 +135,19 @@ func TestResidentReportsALineAndTheWardCancelsIt(t *testing.T) {
 	cell := `document.querySelector('table.wards tr:has(a[data-ward="05431"]) .feedback-cell')`
 	leader.waitFor(cell + ` !== null`)
 	got := eval[map[string]string](leader, `Object.assign({}, `+cell+`.dataset)`)
-	if got["received"] != "1" || got["closed"] != "1" || got["changed"] != "1" || got["open"] != "0" || got["overdue"] != "0" {
+	// Two reports: the one closed with the line cancelled, and the missing person still open.
+	if got["received"] != "2" || got["closed"] != "1" || got["changed"] != "1" || got["open"] != "1" || got["overdue"] != "0" {
 		t.Errorf("the leader's wards table: %v (%q)", got, eval[string](leader, cell+`.textContent`))
 	}
+	leader.screenshotSection("wards-feedback-1440", "table.wards")
+	leader.do(leader.viewport(390))
+	leader.open(srv, "")
+	leader.waitFor(cell + ` !== null`)
+	leader.screenshotSection("wards-feedback-390", "table.wards")
+	leader.do(leader.viewport(1440))
 	leader.open(srv, "?ward=05431")
 	leader.waitFor(`document.querySelector("#ward-feedback") !== null`)
-	if r, c := leader.text(`#ward-feedback [data-key="received"] dd`), leader.text(`#ward-feedback [data-key="changed"] dd`); r != "1" || !strings.HasPrefix(c, "1/1") {
+	if r, c := leader.text(`#ward-feedback [data-key="received"] dd`), leader.text(`#ward-feedback [data-key="changed"] dd`); r != "2" || !strings.HasPrefix(c, "1/1") {
 		t.Errorf("the ward page: received %q, changed %q", r, c)
 	}
 	leader.screenshot("ward-feedback-1440")

@@ -289,7 +289,7 @@ const strings = {
     feedbackReplied: "Đã trả lời phản ánh {code}.",
     feedbackClosed: "Đã đóng phản ánh {code}.",
     colFeedback: "Phản ánh",
-    feedbackCell: "mở {open} · quá hạn {overdue} · sửa dòng {changed}/{closed}",
+    feedbackCell: "mở {open} · quá hạn {overdue} · đổi dòng {changed}/{closed}",
     feedbackCardTitle: "Phản ánh của người dân",
     feedbackCardReceived: "Đã nhận",
     feedbackCardOpen: "Chưa đóng",

@@ -90,7 +90,7 @@ function feedbackColumn(stats) {
       const s = of(r);
       return h("span", { class: "feedback-cell", dataset: { received: String(s.received), open: String(s.open), overdue: String(s.overdue), closed: String(s.closed), changed: String(s.changed) } },
         formatNumber(s.received, lang()),
-        s.received ? h("span", { class: `feedback-detail${s.overdue ? " feedback-detail-overdue" : ""}` }, ` (${t("feedbackCell", s)})`) : null);
+        s.received ? h("span", { class: `feedback-detail${s.overdue ? " feedback-detail-overdue" : ""}` }, t("feedbackCell", s)) : null);
     },
   };
 }
