@@ -55,7 +55,8 @@ export function wardPanel({ rows, ctx }) {
     numberColumn("beneficiaries", t("colRecipients")),
     numberColumn("disbursements", t("colLines")),
   ];
-  if (ctx.feedback) columns.push(feedbackColumn(ctx.feedback));
+  // Residents' reports beside the money they are about.
+  if (ctx.feedback) columns.splice(2, 0, feedbackColumn(ctx.feedback));
   const table = dataTable({
     caption: t("byWardCaption"), columns, rows: data, totals, note: withheldNote(data, ctx),
     sort: { key: ctx.state.sort === "name" || columns.some((c) => c.key === ctx.state.sort) ? ctx.state.sort : "amountPaid", dir: ctx.state.dir },
