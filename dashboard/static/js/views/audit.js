@@ -18,6 +18,7 @@ export const AUDIT_ACTIONS = [
   "disbursement.post", "disbursement.appraise", "disbursement.approve", "disbursement.pay", "disbursement.return", "disbursement.cancel",
   "auth.login", "auth.login_failed", "auth.login_refused", "auth.logout",
   "user.create", "user.password", "token.create", "token.revoke", "seed.demo", "seed.national",
+  "feedback.submit", "feedback.reply", "feedback.close",
 ];
 
 /** Builds the audit page into main; resolves once the first page of events is shown. */
