@@ -42,8 +42,8 @@ func TestImportAndApprovalChain(t *testing.T) {
 
 	officer := signedInTab(t, srv, "canbo.quantrieu", 1440)
 	officer.open(srv, "")
-	if got := eval[[]string](officer, `[...document.querySelectorAll("nav.pages a")].map((a) => a.id)`); strings.Join(got, " ") != "nav-overview nav-queue nav-import nav-lists" {
-		t.Errorf("a ward officer's page links: %q, want the overview, queue, import and lists (no audit)", got)
+	if got := eval[[]string](officer, `[...document.querySelectorAll("nav.pages a")].map((a) => a.id)`); strings.Join(got, " ") != "nav-overview nav-queue nav-import nav-lists nav-feedback" {
+		t.Errorf("a ward officer's page links: %q, want the overview, queue, import, lists and feedback (no audit)", got)
 	}
 	officer.click("#nav-import")
 	officer.waitReady("page=import")

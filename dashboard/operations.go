@@ -30,6 +30,10 @@ var signedInOnly = map[string]bool{
 	"CheckImport":             true,
 	"CommitImport":            true,
 	"DiscardImport":           true,
+	"CloseFeedback":           true,
+	"FeedbackStats":           true,
+	"Feedbacks":               true,
+	"ReplyFeedback":           true,
 	"Disbursements":           true,
 	"DrawSpotCheck":           true,
 	"FundUse":                 true,
@@ -55,6 +59,11 @@ var signedInOnly = map[string]bool{
 	"CreateSnapshot":          true,
 	"WithdrawSnapshot":        true,
 }
+
+// publicWrites names the one write visitors may send: a resident's report on a posted list, which
+// needs no account and is bounded by the feedback service itself (sizes, per-address limits, a
+// honeypot). Every other mutation is in signedInOnly.
+var publicWrites = map[string]bool{"SubmitFeedback": true}
 
 var operationName = regexp.MustCompile(`(?m)^\s*(query|mutation)\s+([A-Za-z_][A-Za-z0-9_]*)`)
 

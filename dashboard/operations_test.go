@@ -52,11 +52,14 @@ func TestSignedInOperationsStayOffTheAllowList(t *testing.T) {
 	}
 	for _, op := range ops {
 		writes := strings.HasPrefix(strings.TrimSpace(stripComments(op.Query)), "mutation")
-		if (writes || signedInOnly[op.Name]) && public[op.Query] {
+		if ((writes && !publicWrites[op.Name]) || signedInOnly[op.Name]) && public[op.Query] {
 			t.Errorf("%s is on the public allow-list", op.Name)
 		}
-		if writes && !signedInOnly[op.Name] {
+		if writes && !signedInOnly[op.Name] && !publicWrites[op.Name] {
 			t.Errorf("mutation %s is not in signedInOnly", op.Name)
+		}
+		if publicWrites[op.Name] && (!writes || signedInOnly[op.Name] || !public[op.Query]) {
+			t.Errorf("%s is a public write and must be a mutation on the allow-list", op.Name)
 		}
 	}
 	for name := range signedInOnly {

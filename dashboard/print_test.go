@@ -72,7 +72,7 @@ func TestPrintedPages(t *testing.T) {
 func checkWardTable(t *testing.T, pages []string) {
 	t.Helper()
 	wardRow := regexp.MustCompile(`(?m)^\s*(Phường|Xã) [^\n]*?\s(\d[\d.]* ₫|ẩn)\s`)
-	header := regexp.MustCompile(`Phường/xã\s+Đã chi trả\s+Tỷ lệ\s+Số người\s+Số đối tượng`)
+	header := regexp.MustCompile(`Phường/xã\s+Đã chi trả\s+(Phản ánh\s+)?Tỷ lệ\s+Số người\s+Số đối tượng`)
 	rowsPrinted := 0
 	for i, page := range pages {
 		rows := len(wardRow.FindAllString(page, -1))

@@ -85,10 +85,12 @@ type document struct {
 // trail (sign-ins write it), the caller's own account, kept uploads (a dry run or a discard), the
 // reconciliation queue (dry runs write it), the working group's board and spot checks (a visit's
 // result is recorded without moving it), the snapshots (made and withdrawn without the data version
-// moving).
+// moving), residents' reports (their resolvers also call respcache.Volatile, for a document sent by
+// hash alone).
 var uncachedFields = map[string]bool{"auditEvents": true, "me": true, "importUpload": true, "reconciliations": true,
 	"supervisionBoard": true, "spotChecks": true, "spotCheck": true,
-	"snapshots": true, "snapshot": true, "officialSnapshot": true, "snapshotDiff": true}
+	"snapshots": true, "snapshot": true, "officialSnapshot": true, "snapshotDiff": true,
+	"feedbackStatus": true, "feedbacks": true, "feedbackStats": true}
 
 // classifyMemo remembers classify's answers for documents up to classifyMemoMaxLen bytes: clients
 // send the same few documents again and again. It forgets everything when full, so that a flood of

@@ -3,6 +3,7 @@ package graph
 import (
 	"hotro/graph/model"
 	"hotro/internal/civil"
+	"hotro/internal/feedback"
 	"hotro/internal/page"
 	"hotro/internal/report"
 )
@@ -194,6 +195,17 @@ func setComplexity(c *ComplexityRoot) {
 		return listOf(maxFunds, child)
 	}
 	c.Query.WorkflowRules = func(child int) int { return listOf(maxWorkflowRules, child) }
+	// Residents' reports: a listing holds at most feedback.MaxList, a closing names at most
+	// feedback.MaxLinesPerReport lines; the counts have one entry per ward that received a report,
+	// at most feedback.MaxStatsWards (or the wards named).
+	c.Query.Feedbacks = func(child int, _ *string, _ []feedback.Status) int { return listOf(feedback.MaxList, child) }
+	c.Feedback.ChangedLines = func(child int) int { return listOf(feedback.MaxLinesPerReport, child) }
+	c.Query.FeedbackStats = func(child int, wards []string) int {
+		if len(wards) > 0 {
+			return listOf(min(len(wards), feedback.MaxStatsWards), child)
+		}
+		return listOf(feedback.MaxStatsWards, child)
+	}
 	c.Query.Stats = func(child int, f *model.DisbursementFilter, groupBy []report.Dimension, _ *model.StatsOrder, first *int, _ *civil.Date) int {
 		return statsQueryCost(child, f, groupBy, first)
 	}

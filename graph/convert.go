@@ -2,7 +2,10 @@ package graph
 
 import (
 	"hotro/graph/model"
+	"strconv"
+
 	"hotro/internal/civil"
+	"hotro/internal/feedback"
 	"hotro/internal/fund"
 	"hotro/internal/report"
 )
@@ -38,4 +41,31 @@ func allocateInput(in model.AllocateFundInput) fund.AllocateInput {
 // allocationQuery maps fundAllocations' arguments.
 func allocationQuery(program string, fundCode, unit *string) fund.AllocationQuery {
 	return fund.AllocationQuery{Program: program, Fund: deref(fundCode), Unit: deref(unit)}
+}
+
+func submitInput(in model.SubmitFeedbackInput) feedback.Input {
+	out := feedback.Input{Ward: in.Ward, Kind: in.Kind, Reason: deref(in.Reason), MissingName: deref(in.MissingName),
+		MissingGroup: deref(in.MissingGroup), MissingPlace: deref(in.MissingPlace), Body: in.Text,
+		ContactPhone: deref(in.Phone), Website: deref(in.Website)}
+	if in.Line != nil {
+		// Not a number: no line of any list, which the service says in its words.
+		out.LineID, _ = strconv.ParseInt(*in.Line, 10, 64)
+	}
+	return out
+}
+
+func closeInput(in model.CloseFeedbackInput) (feedback.CloseInput, error) {
+	id, err := parseID(in.ID)
+	if err != nil {
+		return feedback.CloseInput{}, err
+	}
+	out := feedback.CloseInput{ID: id, Outcome: deref(in.Outcome), Reply: in.Reply, CancelLine: deref(in.CancelLine)}
+	for _, l := range in.Lines {
+		n, err := parseID(l)
+		if err != nil {
+			return feedback.CloseInput{}, err
+		}
+		out.Lines = append(out.Lines, n)
+	}
+	return out, nil
 }

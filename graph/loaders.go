@@ -31,7 +31,7 @@ type Loaders struct {
 	Round        *dataloadgen.Loader[int64, *program.Round]
 	Totals       *dataloadgen.Loader[totalsKey, *report.Totals]
 	Beneficiary  *dataloadgen.Loader[int64, *beneficiary.Beneficiary]
-	// Line holds payment lines by ID, as the caller may see them.
+	// Line holds payment lines by ID, within the caller's scope (residents' reports name them).
 	Line *dataloadgen.Loader[int64, *disbursement.Disbursement]
 	// History holds the audit events of each recipient's lines.
 	History *dataloadgen.Loader[int64, []*audit.Event]

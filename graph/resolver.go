@@ -10,6 +10,7 @@ import (
 	"hotro/internal/beneficiary"
 	"hotro/internal/dataset"
 	"hotro/internal/disbursement"
+	"hotro/internal/feedback"
 	"hotro/internal/fund"
 	"hotro/internal/intake"
 	"hotro/internal/portal"
@@ -39,6 +40,8 @@ type Resolver struct {
 	// Intake checks and commits uploaded lists; Workflow moves lines along the approval chain.
 	Intake   *intake.Service
 	Workflow *disbursement.Workflow
+	// Reports receives residents' reports on posted lists and the wards' answers.
+	Reports *feedback.Service
 	// Queue answers what waits for the caller's step.
 	Queue *workqueue.Service
 	// Supervision is the working group's board and spot checks (on the primary database).

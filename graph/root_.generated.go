@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"hotro/graph/model"
 	"hotro/internal/civil"
+	"hotro/internal/feedback"
 	"hotro/internal/report"
 	"sync/atomic"
 
@@ -38,6 +39,7 @@ type ResolverRoot interface {
 	DisbursementConnection() DisbursementConnectionResolver
 	District() DistrictResolver
 	EmbedLink() EmbedLinkResolver
+	Feedback() FeedbackResolver
 	Fund() FundResolver
 	FundAllocation() FundAllocationResolver
 	FundUnit() FundUnitResolver
@@ -64,6 +66,7 @@ type ResolverRoot interface {
 	SupervisionWard() SupervisionWardResolver
 	Ward() WardResolver
 	WardConnection() WardConnectionResolver
+	WardFeedbackStats() WardFeedbackStatsResolver
 	WorkQueueItem() WorkQueueItemResolver
 }
 
@@ -240,6 +243,48 @@ type ComplexityRoot struct {
 		Page      func(childComplexity int) int
 	}
 
+	Feedback struct {
+		Body         func(childComplexity int) int
+		ChangedLines func(childComplexity int) int
+		ClosedBy     func(childComplexity int) int
+		ClosedOn     func(childComplexity int) int
+		Code         func(childComplexity int) int
+		ContactPhone func(childComplexity int) int
+		DueOn        func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		Line         func(childComplexity int) int
+		MissingGroup func(childComplexity int) int
+		MissingName  func(childComplexity int) int
+		MissingPlace func(childComplexity int) int
+		Outcome      func(childComplexity int) int
+		Overdue      func(childComplexity int) int
+		Reason       func(childComplexity int) int
+		ReceivedAt   func(childComplexity int) int
+		Reply        func(childComplexity int) int
+		Status       func(childComplexity int) int
+		Ward         func(childComplexity int) int
+	}
+
+	FeedbackReceipt struct {
+		Code     func(childComplexity int) int
+		DueOn    func(childComplexity int) int
+		WardName func(childComplexity int) int
+	}
+
+	FeedbackTracking struct {
+		ClosedOn   func(childComplexity int) int
+		Code       func(childComplexity int) int
+		DueOn      func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Outcome    func(childComplexity int) int
+		Overdue    func(childComplexity int) int
+		ReceivedOn func(childComplexity int) int
+		Reply      func(childComplexity int) int
+		Status     func(childComplexity int) int
+		WardName   func(childComplexity int) int
+	}
+
 	Fund struct {
 		Allocated       func(childComplexity int) int
 		AllocationBasis func(childComplexity int) int
@@ -382,12 +427,15 @@ type ComplexityRoot struct {
 	Mutation struct {
 		AllocateFund            func(childComplexity int, input model.AllocateFundInput) int
 		CheckImport             func(childComplexity int, input model.ImportInput) int
+		CloseFeedback           func(childComplexity int, input model.CloseFeedbackInput) int
 		CommitImport            func(childComplexity int, id string) int
 		CreateSnapshot          func(childComplexity int, name string, document string) int
 		DiscardImport           func(childComplexity int, id string) int
 		DrawSpotCheck           func(childComplexity int, input model.DrawSpotCheckInput) int
 		RecordSpotCheckVisit    func(childComplexity int, input model.SpotCheckVisitInput) int
+		ReplyFeedback           func(childComplexity int, id string, reply string) int
 		SignEmbedLink           func(childComplexity int, chart string, params []*model.EmbedParam, full *bool, expiresInHours *int) int
+		SubmitFeedback          func(childComplexity int, input model.SubmitFeedbackInput) int
 		TransitionDisbursements func(childComplexity int, input model.TransitionInput) int
 		WithdrawSnapshot        func(childComplexity int, id string, reason string) int
 	}
@@ -481,6 +529,9 @@ type ComplexityRoot struct {
 		Dataset           func(childComplexity int) int
 		Disbursement      func(childComplexity int, id string) int
 		Disbursements     func(childComplexity int, filter *model.DisbursementFilter, breaksRule *bool, orderBy *model.DisbursementOrder, first *int, after *string) int
+		FeedbackStats     func(childComplexity int, wards []string) int
+		FeedbackStatus    func(childComplexity int, code string) int
+		Feedbacks         func(childComplexity int, ward *string, statuses []feedback.Status) int
 		FundAllocations   func(childComplexity int, program string, fund *string, unit *string) int
 		FundUse           func(childComplexity int, filter *model.DisbursementFilter) int
 		Funds             func(childComplexity int, program *string) int
@@ -715,6 +766,16 @@ type ComplexityRoot struct {
 	WardEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	WardFeedbackStats struct {
+		Changed      func(childComplexity int) int
+		ChangedShare func(childComplexity int) int
+		Closed       func(childComplexity int) int
+		Open         func(childComplexity int) int
+		Overdue      func(childComplexity int) int
+		Received     func(childComplexity int) int
+		Ward         func(childComplexity int) int
 	}
 
 	WorkQueue struct {
@@ -1481,6 +1542,207 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EmbedLink.Page(childComplexity), true
 
+	case "Feedback.text":
+		if e.ComplexityRoot.Feedback.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.Body(childComplexity), true
+	case "Feedback.changedLines":
+		if e.ComplexityRoot.Feedback.ChangedLines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.ChangedLines(childComplexity), true
+	case "Feedback.closedBy":
+		if e.ComplexityRoot.Feedback.ClosedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.ClosedBy(childComplexity), true
+	case "Feedback.closedOn":
+		if e.ComplexityRoot.Feedback.ClosedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.ClosedOn(childComplexity), true
+	case "Feedback.code":
+		if e.ComplexityRoot.Feedback.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.Code(childComplexity), true
+	case "Feedback.phone":
+		if e.ComplexityRoot.Feedback.ContactPhone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.ContactPhone(childComplexity), true
+	case "Feedback.dueOn":
+		if e.ComplexityRoot.Feedback.DueOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.DueOn(childComplexity), true
+	case "Feedback.id":
+		if e.ComplexityRoot.Feedback.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.ID(childComplexity), true
+	case "Feedback.kind":
+		if e.ComplexityRoot.Feedback.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.Kind(childComplexity), true
+	case "Feedback.line":
+		if e.ComplexityRoot.Feedback.Line == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.Line(childComplexity), true
+	case "Feedback.missingGroup":
+		if e.ComplexityRoot.Feedback.MissingGroup == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.MissingGroup(childComplexity), true
+	case "Feedback.missingName":
+		if e.ComplexityRoot.Feedback.MissingName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.MissingName(childComplexity), true
+	case "Feedback.missingPlace":
+		if e.ComplexityRoot.Feedback.MissingPlace == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.MissingPlace(childComplexity), true
+	case "Feedback.outcome":
+		if e.ComplexityRoot.Feedback.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.Outcome(childComplexity), true
+	case "Feedback.overdue":
+		if e.ComplexityRoot.Feedback.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.Overdue(childComplexity), true
+	case "Feedback.reason":
+		if e.ComplexityRoot.Feedback.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.Reason(childComplexity), true
+	case "Feedback.receivedAt":
+		if e.ComplexityRoot.Feedback.ReceivedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.ReceivedAt(childComplexity), true
+	case "Feedback.reply":
+		if e.ComplexityRoot.Feedback.Reply == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.Reply(childComplexity), true
+	case "Feedback.status":
+		if e.ComplexityRoot.Feedback.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.Status(childComplexity), true
+	case "Feedback.ward":
+		if e.ComplexityRoot.Feedback.Ward == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.Ward(childComplexity), true
+
+	case "FeedbackReceipt.code":
+		if e.ComplexityRoot.FeedbackReceipt.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackReceipt.Code(childComplexity), true
+	case "FeedbackReceipt.dueOn":
+		if e.ComplexityRoot.FeedbackReceipt.DueOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackReceipt.DueOn(childComplexity), true
+	case "FeedbackReceipt.wardName":
+		if e.ComplexityRoot.FeedbackReceipt.WardName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackReceipt.WardName(childComplexity), true
+
+	case "FeedbackTracking.closedOn":
+		if e.ComplexityRoot.FeedbackTracking.ClosedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackTracking.ClosedOn(childComplexity), true
+	case "FeedbackTracking.code":
+		if e.ComplexityRoot.FeedbackTracking.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackTracking.Code(childComplexity), true
+	case "FeedbackTracking.dueOn":
+		if e.ComplexityRoot.FeedbackTracking.DueOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackTracking.DueOn(childComplexity), true
+	case "FeedbackTracking.kind":
+		if e.ComplexityRoot.FeedbackTracking.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackTracking.Kind(childComplexity), true
+	case "FeedbackTracking.outcome":
+		if e.ComplexityRoot.FeedbackTracking.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackTracking.Outcome(childComplexity), true
+	case "FeedbackTracking.overdue":
+		if e.ComplexityRoot.FeedbackTracking.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackTracking.Overdue(childComplexity), true
+	case "FeedbackTracking.receivedOn":
+		if e.ComplexityRoot.FeedbackTracking.ReceivedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackTracking.ReceivedOn(childComplexity), true
+	case "FeedbackTracking.reply":
+		if e.ComplexityRoot.FeedbackTracking.Reply == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackTracking.Reply(childComplexity), true
+	case "FeedbackTracking.status":
+		if e.ComplexityRoot.FeedbackTracking.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackTracking.Status(childComplexity), true
+	case "FeedbackTracking.wardName":
+		if e.ComplexityRoot.FeedbackTracking.WardName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackTracking.WardName(childComplexity), true
+
 	case "Fund.allocated":
 		if e.ComplexityRoot.Fund.Allocated == nil {
 			break
@@ -2138,6 +2400,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CheckImport(childComplexity, args["input"].(model.ImportInput)), true
+	case "Mutation.closeFeedback":
+		if e.ComplexityRoot.Mutation.CloseFeedback == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closeFeedback_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CloseFeedback(childComplexity, args["input"].(model.CloseFeedbackInput)), true
 	case "Mutation.commitImport":
 		if e.ComplexityRoot.Mutation.CommitImport == nil {
 			break
@@ -2193,6 +2466,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordSpotCheckVisit(childComplexity, args["input"].(model.SpotCheckVisitInput)), true
+	case "Mutation.replyFeedback":
+		if e.ComplexityRoot.Mutation.ReplyFeedback == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_replyFeedback_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReplyFeedback(childComplexity, args["id"].(string), args["reply"].(string)), true
 	case "Mutation.signEmbedLink":
 		if e.ComplexityRoot.Mutation.SignEmbedLink == nil {
 			break
@@ -2204,6 +2488,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SignEmbedLink(childComplexity, args["chart"].(string), args["params"].([]*model.EmbedParam), args["full"].(*bool), args["expiresInHours"].(*int)), true
+	case "Mutation.submitFeedback":
+		if e.ComplexityRoot.Mutation.SubmitFeedback == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitFeedback_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitFeedback(childComplexity, args["input"].(model.SubmitFeedbackInput)), true
 	case "Mutation.transitionDisbursements":
 		if e.ComplexityRoot.Mutation.TransitionDisbursements == nil {
 			break
@@ -2654,6 +2949,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Disbursements(childComplexity, args["filter"].(*model.DisbursementFilter), args["breaksRule"].(*bool), args["orderBy"].(*model.DisbursementOrder), args["first"].(*int), args["after"].(*string)), true
+	case "Query.feedbackStats":
+		if e.ComplexityRoot.Query.FeedbackStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_feedbackStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.FeedbackStats(childComplexity, args["wards"].([]string)), true
+	case "Query.feedbackStatus":
+		if e.ComplexityRoot.Query.FeedbackStatus == nil {
+			break
+		}
+
+		args, err := ec.field_Query_feedbackStatus_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.FeedbackStatus(childComplexity, args["code"].(string)), true
+	case "Query.feedbacks":
+		if e.ComplexityRoot.Query.Feedbacks == nil {
+			break
+		}
+
+		args, err := ec.field_Query_feedbacks_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Feedbacks(childComplexity, args["ward"].(*string), args["statuses"].([]feedback.Status)), true
 	case "Query.fundAllocations":
 		if e.ComplexityRoot.Query.FundAllocations == nil {
 			break
@@ -3784,6 +4112,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.WardEdge.Node(childComplexity), true
 
+	case "WardFeedbackStats.changed":
+		if e.ComplexityRoot.WardFeedbackStats.Changed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WardFeedbackStats.Changed(childComplexity), true
+	case "WardFeedbackStats.changedShare":
+		if e.ComplexityRoot.WardFeedbackStats.ChangedShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WardFeedbackStats.ChangedShare(childComplexity), true
+	case "WardFeedbackStats.closed":
+		if e.ComplexityRoot.WardFeedbackStats.Closed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WardFeedbackStats.Closed(childComplexity), true
+	case "WardFeedbackStats.open":
+		if e.ComplexityRoot.WardFeedbackStats.Open == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WardFeedbackStats.Open(childComplexity), true
+	case "WardFeedbackStats.overdue":
+		if e.ComplexityRoot.WardFeedbackStats.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WardFeedbackStats.Overdue(childComplexity), true
+	case "WardFeedbackStats.received":
+		if e.ComplexityRoot.WardFeedbackStats.Received == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WardFeedbackStats.Received(childComplexity), true
+	case "WardFeedbackStats.ward":
+		if e.ComplexityRoot.WardFeedbackStats.Ward == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WardFeedbackStats.Ward(childComplexity), true
+
 	case "WorkQueue.items":
 		if e.ComplexityRoot.WorkQueue.Items == nil {
 			break
@@ -3901,6 +4272,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AllocateFundInput", ec.unmarshalInputAllocateFundInput),
 			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
 			graphql.NewInputUnmarshaler("BeneficiaryFilter", ec.unmarshalInputBeneficiaryFilter),
+			graphql.NewInputUnmarshaler("CloseFeedbackInput", ec.unmarshalInputCloseFeedbackInput),
 			graphql.NewInputUnmarshaler("DisbursementFilter", ec.unmarshalInputDisbursementFilter),
 			graphql.NewInputUnmarshaler("DisbursementOrder", ec.unmarshalInputDisbursementOrder),
 			graphql.NewInputUnmarshaler("DrawSpotCheckInput", ec.unmarshalInputDrawSpotCheckInput),
@@ -3908,6 +4280,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ImportInput", ec.unmarshalInputImportInput),
 			graphql.NewInputUnmarshaler("SpotCheckVisitInput", ec.unmarshalInputSpotCheckVisitInput),
 			graphql.NewInputUnmarshaler("StatsOrder", ec.unmarshalInputStatsOrder),
+			graphql.NewInputUnmarshaler("SubmitFeedbackInput", ec.unmarshalInputSubmitFeedbackInput),
 			graphql.NewInputUnmarshaler("TransitionInput", ec.unmarshalInputTransitionInput),
 		)
 	}
@@ -3984,7 +4357,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "batchlines.graphqls" "embed.graphqls" "funds.graphqls" "intake.graphqls" "lists.graphqls" "programs.graphqls" "public.graphqls" "queue.graphqls" "scalars.graphqls" "schema.graphqls" "snapshots.graphqls" "stats.graphqls" "supervision.graphqls" "units.graphqls" "vocabulary.graphqls"
+//go:embed "batchlines.graphqls" "embed.graphqls" "feedback.graphqls" "funds.graphqls" "intake.graphqls" "lists.graphqls" "programs.graphqls" "public.graphqls" "queue.graphqls" "scalars.graphqls" "schema.graphqls" "snapshots.graphqls" "stats.graphqls" "supervision.graphqls" "units.graphqls" "vocabulary.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3998,6 +4371,7 @@ func sourceData(filename string) string {
 var sources = []*ast.Source{
 	{Name: "batchlines.graphqls", Input: sourceData("batchlines.graphqls"), BuiltIn: false},
 	{Name: "embed.graphqls", Input: sourceData("embed.graphqls"), BuiltIn: false},
+	{Name: "feedback.graphqls", Input: sourceData("feedback.graphqls"), BuiltIn: false},
 	{Name: "funds.graphqls", Input: sourceData("funds.graphqls"), BuiltIn: false},
 	{Name: "intake.graphqls", Input: sourceData("intake.graphqls"), BuiltIn: false},
 	{Name: "lists.graphqls", Input: sourceData("lists.graphqls"), BuiltIn: false},
@@ -4354,6 +4728,90 @@ func (ec *executionContext) childFields_EmbedLink(ctx context.Context, field gra
 		return ec.fieldContext_EmbedLink_expiresAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EmbedLink", field.Name)
+}
+
+func (ec *executionContext) childFields_Feedback(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Feedback_id(ctx, field)
+	case "code":
+		return ec.fieldContext_Feedback_code(ctx, field)
+	case "ward":
+		return ec.fieldContext_Feedback_ward(ctx, field)
+	case "kind":
+		return ec.fieldContext_Feedback_kind(ctx, field)
+	case "reason":
+		return ec.fieldContext_Feedback_reason(ctx, field)
+	case "line":
+		return ec.fieldContext_Feedback_line(ctx, field)
+	case "missingName":
+		return ec.fieldContext_Feedback_missingName(ctx, field)
+	case "missingGroup":
+		return ec.fieldContext_Feedback_missingGroup(ctx, field)
+	case "missingPlace":
+		return ec.fieldContext_Feedback_missingPlace(ctx, field)
+	case "text":
+		return ec.fieldContext_Feedback_text(ctx, field)
+	case "phone":
+		return ec.fieldContext_Feedback_phone(ctx, field)
+	case "status":
+		return ec.fieldContext_Feedback_status(ctx, field)
+	case "receivedAt":
+		return ec.fieldContext_Feedback_receivedAt(ctx, field)
+	case "dueOn":
+		return ec.fieldContext_Feedback_dueOn(ctx, field)
+	case "overdue":
+		return ec.fieldContext_Feedback_overdue(ctx, field)
+	case "reply":
+		return ec.fieldContext_Feedback_reply(ctx, field)
+	case "outcome":
+		return ec.fieldContext_Feedback_outcome(ctx, field)
+	case "closedOn":
+		return ec.fieldContext_Feedback_closedOn(ctx, field)
+	case "closedBy":
+		return ec.fieldContext_Feedback_closedBy(ctx, field)
+	case "changedLines":
+		return ec.fieldContext_Feedback_changedLines(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Feedback", field.Name)
+}
+
+func (ec *executionContext) childFields_FeedbackReceipt(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_FeedbackReceipt_code(ctx, field)
+	case "wardName":
+		return ec.fieldContext_FeedbackReceipt_wardName(ctx, field)
+	case "dueOn":
+		return ec.fieldContext_FeedbackReceipt_dueOn(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FeedbackReceipt", field.Name)
+}
+
+func (ec *executionContext) childFields_FeedbackTracking(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_FeedbackTracking_code(ctx, field)
+	case "wardName":
+		return ec.fieldContext_FeedbackTracking_wardName(ctx, field)
+	case "kind":
+		return ec.fieldContext_FeedbackTracking_kind(ctx, field)
+	case "status":
+		return ec.fieldContext_FeedbackTracking_status(ctx, field)
+	case "receivedOn":
+		return ec.fieldContext_FeedbackTracking_receivedOn(ctx, field)
+	case "dueOn":
+		return ec.fieldContext_FeedbackTracking_dueOn(ctx, field)
+	case "overdue":
+		return ec.fieldContext_FeedbackTracking_overdue(ctx, field)
+	case "reply":
+		return ec.fieldContext_FeedbackTracking_reply(ctx, field)
+	case "outcome":
+		return ec.fieldContext_FeedbackTracking_outcome(ctx, field)
+	case "closedOn":
+		return ec.fieldContext_FeedbackTracking_closedOn(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FeedbackTracking", field.Name)
 }
 
 func (ec *executionContext) childFields_Fund(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5212,6 +5670,26 @@ func (ec *executionContext) childFields_WardEdge(ctx context.Context, field grap
 		return ec.fieldContext_WardEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type WardEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_WardFeedbackStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ward":
+		return ec.fieldContext_WardFeedbackStats_ward(ctx, field)
+	case "received":
+		return ec.fieldContext_WardFeedbackStats_received(ctx, field)
+	case "open":
+		return ec.fieldContext_WardFeedbackStats_open(ctx, field)
+	case "overdue":
+		return ec.fieldContext_WardFeedbackStats_overdue(ctx, field)
+	case "closed":
+		return ec.fieldContext_WardFeedbackStats_closed(ctx, field)
+	case "changed":
+		return ec.fieldContext_WardFeedbackStats_changed(ctx, field)
+	case "changedShare":
+		return ec.fieldContext_WardFeedbackStats_changedShare(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WardFeedbackStats", field.Name)
 }
 
 func (ec *executionContext) childFields_WorkQueue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

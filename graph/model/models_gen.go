@@ -8,6 +8,7 @@ import (
 	"hotro/internal/beneficiary"
 	"hotro/internal/civil"
 	"hotro/internal/disbursement"
+	"hotro/internal/feedback"
 	"hotro/internal/report"
 	"hotro/internal/snapshot"
 	"hotro/internal/supervision"
@@ -48,6 +49,15 @@ type BeneficiaryFilter struct {
 	// Name without diacritics or case, a full ID number or its start (admins and ward officers), or the
 	// ID's last four digits (every role; masked roles only these).
 	Search *string `json:"search,omitempty"`
+}
+
+type CloseFeedbackInput struct {
+	ID string `json:"id"`
+	// Optional with cancelLine (LINE_CANCELLED).
+	Outcome    *feedback.Outcome `json:"outcome,omitempty"`
+	Reply      string            `json:"reply"`
+	Lines      []string          `json:"lines,omitempty"`
+	CancelLine *bool             `json:"cancelLine,omitempty"`
 }
 
 // Selects payment lines. Fields combine with AND; values within one field with OR. Codes are official
@@ -149,6 +159,25 @@ type SpotCheckVisitInput struct {
 type StatsOrder struct {
 	Field     report.OrderField `json:"field"`
 	Direction *OrderDirection   `json:"direction,omitempty"`
+}
+
+type SubmitFeedbackInput struct {
+	// The ward's official code, e.g. 05431.
+	Ward string        `json:"ward"`
+	Kind feedback.Kind `json:"kind"`
+	// For LINE: NOT_ELIGIBLE, WRONG_AMOUNT, WRONG_HOUSEHOLD_SIZE or OTHER.
+	Reason *feedback.Reason `json:"reason,omitempty"`
+	// For LINE: the line's ID, as the posting page gives it.
+	Line        *string `json:"line,omitempty"`
+	MissingName *string `json:"missingName,omitempty"`
+	// A beneficiary group code, e.g. HO_NGHEO.
+	MissingGroup *string `json:"missingGroup,omitempty"`
+	// Where the missing person lives (hamlet, residential group).
+	MissingPlace *string `json:"missingPlace,omitempty"`
+	Text         string  `json:"text"`
+	Phone        *string `json:"phone,omitempty"`
+	// Leave empty: a field people do not see, which robots fill in.
+	Website *string `json:"website,omitempty"`
 }
 
 // One step for a selection of lines. Give exactly one of ids, batch or filter (a filter with at least

@@ -45,9 +45,12 @@ func NewHTTP(svc *Service, log *slog.Logger) *HTTP {
 }
 
 // Middleware puts the caller's auth.Identity in the request context: from a Bearer token, or a session
-// cookie (whose state-changing requests must carry the CSRF token), or auth.Anonymous.
+// cookie (whose state-changing requests must carry the CSRF token), or auth.Anonymous; and the
+// client's address (auth.ClientAddr), the peer or the client a trusted proxy names.
 func (h *HTTP) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Every request carries its client's address, for the limits on public writes (feedback).
+		r = r.WithContext(auth.WithClientAddr(r.Context(), h.clientAddr(r)))
 		ctx := r.Context()
 		if authz := r.Header.Get("Authorization"); authz != "" {
 			scheme, secret, _ := strings.Cut(authz, " ")

@@ -31,6 +31,7 @@ import (
 	"hotro/internal/db"
 	"hotro/internal/disbursement"
 	"hotro/internal/export"
+	"hotro/internal/feedback"
 	"hotro/internal/fund"
 	"hotro/internal/geo"
 	"hotro/internal/intake"
@@ -107,6 +108,8 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 	lists := intake.NewService(d, intake.Options{Observer: lines, DailyRows: cfg.ImportDailyRows})
 	resolver.Intake = lists
 	resolver.Workflow = disbursement.NewWorkflow(d, lines, nil)
+	resolver.Reports = feedback.NewService(d, feedback.Options{PostingDays: cfg.PostingDays,
+		AnswerDays: cfg.FeedbackAnswerDays, Workflow: resolver.Workflow})
 	resolver.Queue = workqueue.New(d, lists, nil)
 	resolver.Allocator = fund.NewAllocator(d, nil)
 	resolver.Supervision = supervision.New(d, supervision.DefaultRules, nil)
@@ -179,7 +182,7 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 		MaxBodyBytes:   cfg.MaxBodyBytes,
 		RequestTimeout: cfg.RequestTimeout,
 
-		Intake:         intakeweb.New(lists, log, db.Classify),
+		Intake:         intakeweb.New(lists, resolver.Reports, log, db.Classify),
 		MaxUploadBytes: lists.MaxUploadBytes(),
 	})
 	return servers, nil

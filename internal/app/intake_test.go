@@ -290,10 +290,17 @@ func TestIntakeThroughGraphQL(t *testing.T) {
 				}
 				other := srv.NewClient()
 				other.SignIn(t, "canbo.phucha", seedtest.DemoPassword)
+				// Anyone else reads the public list: names and IDs masked, no birth year or address.
 				for name, c := range map[string]*apptest.Client{"visitor": srv.NewClient(), "leader": leader, "another ward's officer": other} {
 					status, _, body := get(t, srv, c, batch.PostingURL)
-					if status != http.StatusUnauthorized && status != http.StatusForbidden || strings.Contains(string(body), "Thử") || strings.Contains(string(body), "Quán Triều") {
-						t.Errorf("%s got the posting list: %d %s", name, status, body)
+					page := string(body)
+					if status != http.StatusOK || strings.Contains(page, "Nguyễn Văn Thử") || !strings.Contains(page, "Nguyễn V. T.") ||
+						!strings.Contains(page, "********7001") || strings.Contains(page, "001085777001") || strings.Contains(page, "1985") ||
+						strings.Contains(page, "Tổ 5") || !strings.Contains(page, "5.250.000") {
+						t.Errorf("%s got: %d %s", name, status, body)
+					}
+					if status, _, body := get(t, srv, c, batch.PostingURL+"&draft=1"); status != http.StatusUnauthorized && status != http.StatusForbidden {
+						t.Errorf("%s got the draft: %d %s", name, status, body)
 					}
 				}
 			})

@@ -62,6 +62,9 @@ type Config struct {
 	ResponseCacheMB int // HOTRO_RESPONSE_CACHE_MB: memory for answers to repeated queries (0: off)
 
 	ImportDailyRows int // HOTRO_IMPORT_DAILY_ROWS: rows a ward officer's uploads may check in a day
+
+	PostingDays        int // HOTRO_POSTING_DAYS: how long a list stays posted from its posting date
+	FeedbackAnswerDays int // HOTRO_FEEDBACK_ANSWER_DAYS: days after the posting period to close a resident's report
 }
 
 // Demo is the settings of the synthetic data sets, for the commands that load one (serve

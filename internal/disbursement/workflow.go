@@ -71,6 +71,23 @@ func NewWorkflow(db *bun.DB, observer Observer, now func() time.Time) *Workflow 
 // selection; Conflict for lines out of order (the message names the line's status and the step).
 func (w *Workflow) Apply(ctx context.Context, sel Selection, a Action) (*Result, error) {
 	const op = "disbursement: apply"
+	var res *Result
+	err := w.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		res, err = w.ApplyTx(ctx, tx, sel, a)
+		return err
+	})
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	return res, nil
+}
+
+// ApplyTx is Apply inside the caller's transaction, for a change that moves lines together with
+// its own rows (a resident's report closed by cancelling the line it names): the same checks, the
+// same audit trail and data version, committed or rolled back with the caller's writes.
+func (w *Workflow) ApplyTx(ctx context.Context, tx bun.Tx, sel Selection, a Action) (*Result, error) {
+	const op = "disbursement: apply"
 	id := auth.FromContext(ctx)
 	if !id.SignedIn() {
 		return nil, errs.E(op, errs.Unauthorized, errs.Msg("Vui lòng đăng nhập."))
@@ -87,47 +104,44 @@ func (w *Workflow) Apply(ctx context.Context, sel Selection, a Action) (*Result,
 		return nil, err
 	}
 	res := &Result{Step: a.Step, To: StepTo(a.Step)}
-	err = w.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := GenericPlans(ctx, tx); err != nil {
-			return err
-		}
-		lines, err := selectLines(ctx, tx, id, sel, a.Step)
-		if err != nil {
-			return err
-		}
-		if err := checkLines(id, lines, a); err != nil {
-			return err
-		}
-		if err := checkDates(ctx, tx, lines, a, civil.Of(now)); err != nil {
-			return err
-		}
-		if err := NewStore(tx, w.observer).Move(ctx, lines, a, id.Username, now); err != nil {
-			return err
-		}
-		for _, l := range lines {
-			res.Lines++
-			res.Amount += l.Amount
-			res.People += l.PeopleCovered
-		}
-		on := ""
-		if a.On != nil {
-			on = a.On.String()
-		}
-		summary := &audit.Event{At: now, Actor: id.Username, Action: "workflow." + strings.ToLower(string(a.Step)),
-			Entity: "selection", EntityID: sel.describe(), RequestID: logging.RequestID(ctx),
-			After: audit.JSON(map[string]any{"lines": res.Lines, "amount": res.Amount, "to": res.To,
-				"on": on, "decisionNumber": a.DecisionNumber, "decisionIssuer": a.DecisionIssuer,
-				"channel": a.Channel, "receiptNumber": a.ReceiptNumber, "reason": a.Reason})}
-		if wards := wardsOf(lines); len(wards) == 1 {
-			summary.WardID = &wards[0]
-		}
-		if err := audit.NewStore(tx).Record(ctx, summary); err != nil {
-			return err
-		}
-		return dataset.NewStore(tx).Bump(ctx)
-	})
+	if err := GenericPlans(ctx, tx); err != nil {
+		return nil, err
+	}
+	lines, err := selectLines(ctx, tx, id, sel, a.Step)
 	if err != nil {
-		return nil, errs.E(op, err)
+		return nil, err
+	}
+	if err := checkLines(id, lines, a); err != nil {
+		return nil, err
+	}
+	if err := checkDates(ctx, tx, lines, a, civil.Of(now)); err != nil {
+		return nil, err
+	}
+	if err := NewStore(tx, w.observer).Move(ctx, lines, a, id.Username, now); err != nil {
+		return nil, err
+	}
+	for _, l := range lines {
+		res.Lines++
+		res.Amount += l.Amount
+		res.People += l.PeopleCovered
+	}
+	on := ""
+	if a.On != nil {
+		on = a.On.String()
+	}
+	summary := &audit.Event{At: now, Actor: id.Username, Action: "workflow." + strings.ToLower(string(a.Step)),
+		Entity: "selection", EntityID: sel.describe(), RequestID: logging.RequestID(ctx),
+		After: audit.JSON(map[string]any{"lines": res.Lines, "amount": res.Amount, "to": res.To,
+			"on": on, "decisionNumber": a.DecisionNumber, "decisionIssuer": a.DecisionIssuer,
+			"channel": a.Channel, "receiptNumber": a.ReceiptNumber, "reason": a.Reason})}
+	if wards := wardsOf(lines); len(wards) == 1 {
+		summary.WardID = &wards[0]
+	}
+	if err := audit.NewStore(tx).Record(ctx, summary); err != nil {
+		return nil, err
+	}
+	if err := dataset.NewStore(tx).Bump(ctx); err != nil {
+		return nil, err
 	}
 	return res, nil
 }

@@ -27,8 +27,11 @@ type PostingQuery struct {
 
 // Posting is the list a ward puts up for residents to check: the recipients of each group, with
 // their amounts, the totals and the posting dates. ID numbers are masked; names are in full, as
-// the law wants them checked.
+// the law wants them checked, on the printed list. Online, for anyone but the ward's officers and
+// admins (Public), names are masked too and birth years and addresses left out.
 type Posting struct {
+	// Public: the list as anyone reads it online, each line with its ID for residents' reports.
+	Public    bool
 	Ward      *adminunit.Unit
 	Parents   []string // the units above the ward, the highest first (province, then city or district), as a letterhead lists them
 	Program   *program.Program
@@ -51,6 +54,7 @@ type PostingGroup struct {
 
 // PostingRow is one recipient on a posting list.
 type PostingRow struct {
+	LineID    int64 // the payment line, which a resident's report names
 	No        int
 	FullName  string
 	BirthYear int
@@ -71,19 +75,18 @@ func CanPrintPosting(id *auth.Identity, wardID int64) error {
 		"Chỉ cán bộ phường/xã và quản trị viên được in danh sách niêm yết.")
 }
 
-// Posting returns the posting list of a ward for the caller in the context.
+// Posting returns the posting list of a ward for the caller in the context: the printed list for
+// the ward's officers and admins, the public list (Posting.Public) for anyone else. The draft (lines
+// not posted yet) is for the ward's officers and admins only.
 func (s *Service) Posting(ctx context.Context, q PostingQuery) (*Posting, error) {
 	const op = "intake: posting"
 	id := auth.FromContext(ctx)
-	if !id.SignedIn() {
+	if q.Draft && !id.SignedIn() {
 		return nil, CanPrintPosting(id, 0)
 	}
 	today := civil.Of(s.opt.Now())
 	ward, err := findWard(ctx, s.db, strings.TrimSpace(q.Ward), today, civil.New(1900, 1, 1))
 	if err != nil {
-		if id.WardScoped() {
-			return nil, auth.OutOfScope()
-		}
 		return nil, err
 	}
 	// A code may name several periods of a ward; the caller's scope decides which one they mean.
@@ -91,21 +94,27 @@ func (s *Service) Posting(ctx context.Context, q PostingQuery) (*Posting, error)
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
-	var wardIDs []int64
+	var wardIDs, all []int64
 	for _, u := range units {
-		if id.InScope(u.ID) {
+		all = append(all, u.ID)
+		if id.SignedIn() && id.InScope(u.ID) && CanPrintPosting(id, u.ID) == nil {
 			wardIDs = append(wardIDs, u.ID)
 			ward = u
 		}
 	}
-	if err := CanPrintPosting(id, ward.ID); err != nil {
-		return nil, err
+	public := len(wardIDs) == 0
+	if public {
+		if q.Draft {
+			return nil, CanPrintPosting(id, ward.ID)
+		}
+		wardIDs = all
 	}
 	status := disbursement.Posted
 	if q.Draft {
 		status = disbursement.Listed
 	}
 	var lines []struct {
+		ID        int64       `bun:"id"`
 		GroupID   int64       `bun:"group_id"`
 		ProgramID int64       `bun:"program_id"`
 		FullName  string      `bun:"full_name"`
@@ -118,7 +127,7 @@ func (s *Service) Posting(ctx context.Context, q PostingQuery) (*Posting, error)
 		PostedOn  *civil.Date `bun:"posted_on"`
 	}
 	sel := s.db.NewSelect().TableExpr("disbursements AS d").Join("JOIN beneficiaries AS b ON b.id = d.beneficiary_id").
-		ColumnExpr("d.group_id, d.program_id, b.full_name, b.date_of_birth, b.citizen_id, b.address, d.people_covered, d.months_covered, d.amount, d.posted_on").
+		ColumnExpr("d.id, d.group_id, d.program_id, b.full_name, b.date_of_birth, b.citizen_id, b.address, d.people_covered, d.months_covered, d.amount, d.posted_on").
 		Where("d.ward_id IN (?)", bun.List(wardIDs)).Where("d.status = ?", status)
 	if q.Program != "" {
 		sel = sel.Where("d.program_id = (SELECT id FROM programs WHERE code = ?)", strings.ToUpper(q.Program))
@@ -135,7 +144,7 @@ func (s *Service) Posting(ctx context.Context, q PostingQuery) (*Posting, error)
 	if len(lines) > MaxPostingRows {
 		return nil, errs.E(op, errs.Invalid, errs.Msgf("Danh sách quá dài (hơn %d dòng); hãy in từng nhóm đối tượng.", MaxPostingRows))
 	}
-	p := &Posting{Ward: ward, Draft: q.Draft, PrintedOn: today}
+	p := &Posting{Public: public, Ward: ward, Draft: q.Draft, PrintedOn: today}
 	if ward.ParentID != nil {
 		if err := s.parents(ctx, p, *ward.ParentID); err != nil {
 			return nil, errs.E(op, err)
@@ -163,9 +172,12 @@ func (s *Service) Posting(ctx context.Context, q PostingQuery) (*Posting, error)
 			cur = &PostingGroup{Group: groups[l.GroupID]}
 			p.Groups = append(p.Groups, cur)
 		}
-		row := PostingRow{No: len(cur.Rows) + 1, FullName: l.FullName, Address: l.Address, Members: l.Members, Months: l.Months, Amount: l.Amount}
+		row := PostingRow{LineID: l.ID, No: len(cur.Rows) + 1, FullName: l.FullName, Address: l.Address, Members: l.Members, Months: l.Months, Amount: l.Amount}
 		if l.Birth != nil {
 			row.BirthYear = l.Birth.Year
+		}
+		if public {
+			row.FullName, row.Address, row.BirthYear = auth.MaskName(l.FullName), "", 0
 		}
 		if l.CitizenID != nil {
 			row.MaskedID = auth.MaskID(*l.CitizenID)

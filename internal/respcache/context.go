@@ -43,3 +43,8 @@ func Failed(ctx context.Context) {
 		o.failed.Store(true)
 	}
 }
+
+// Volatile tells the caches in front of the request that its answer changes without the data
+// version moving (residents' reports and their answers): like a failed answer, it is neither kept
+// nor tagged for others to keep, whether the document came as text or by hash alone.
+func Volatile(ctx context.Context) { Failed(ctx) }

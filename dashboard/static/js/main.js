@@ -16,6 +16,7 @@ import { WORK_PAGES, filterOf, parseState, toSearch, withState } from "./state.j
 import { learnWards, wardsComplete } from "./wards.js";
 import { publicBucket, publicVariables } from "./public.js";
 import { showStatus } from "./status.js";
+import { feedbackPage } from "./views/feedback.js";
 import { auditPage } from "./views/audit.js";
 import { officialPage } from "./views/official.js";
 import { listsPage } from "./views/batches.js";
@@ -27,7 +28,7 @@ import { signInPage } from "./views/signin.js";
 import { supervisionPage } from "./views/supervision.js";
 import { wardPage } from "./views/ward.js";
 
-const workPages = { queue: queuePage, import: importPage, lists: listsPage, audit: auditPage, official: officialPage, recipient: recipientPage, supervision: supervisionPage };
+const workPages = { queue: queuePage, import: importPage, lists: listsPage, audit: auditPage, official: officialPage, feedback: feedbackPage, recipient: recipientPage, supervision: supervisionPage };
 
 const el = {
   header: document.getElementById("top"),
@@ -309,6 +310,9 @@ async function render({ keepFocus = null } = {}) {
     if (seq !== renderSeq) return;
     renderHeader();
     renderBanner();
+    // Signed in: residents' reports counted per ward, beside the money (their own query: stats
+    // holds only payments). A failure leaves the column out, not the page.
+    const feedbackPromise = user ? query("FeedbackStats", {}).then((d) => new Map(d.feedbackStats.map((s) => [s.ward.code, s])), () => null) : null;
     const { data, at } = await overviewPromise;
     if (seq !== renderSeq) return;
     performance.mark("hotro:data");
@@ -321,9 +325,10 @@ async function render({ keepFocus = null } = {}) {
     replace(el.main);
     const visitor = data.total.minCount != null;
     const source = await figuresSource(state, data);
+    const feedback = feedbackPromise ? await feedbackPromise : null;
     if (seq !== renderSeq) return;
     const ctx = {
-      state, meta, program, data, user, navigate, visitor,
+      state, meta, program, data, user, navigate, visitor, feedback,
       // Visitors see weeks or months (the release tables have no days), and so does a snapshot.
       bucket: data.bucket ?? (visitor ? publicBucket(state) : state.bucket),
       hrefFor: (change) => href(withState(state, change)),

@@ -12,6 +12,7 @@ export const PAGE_ROLES = {
   audit: ["admin"],
   supervision: ["admin", "supervisor"],
   official: ["admin", "leader", "analyst"],
+  feedback: ["admin", "ward_officer"],
 };
 
 /** Whether the signed-in user (null for a visitor) may open the page. */

@@ -55,6 +55,8 @@ export function wardPanel({ rows, ctx }) {
     numberColumn("beneficiaries", t("colRecipients")),
     numberColumn("disbursements", t("colLines")),
   ];
+  // Residents' reports beside the money they are about.
+  if (ctx.feedback) columns.splice(2, 0, feedbackColumn(ctx.feedback));
   const table = dataTable({
     caption: t("byWardCaption"), columns, rows: data, totals, note: withheldNote(data, ctx),
     sort: { key: ctx.state.sort === "name" || columns.some((c) => c.key === ctx.state.sort) ? ctx.state.sort : "amountPaid", dir: ctx.state.dir },
@@ -73,6 +75,24 @@ export function wardPanel({ rows, ctx }) {
       const code = p.data?.code;
       if (code) ctx.navigate({ page: "ward", ward: code });
     }),
+  };
+}
+
+/**
+ * The signed-in wards table's column of residents' reports: received, then open, overdue and the
+ * closed ones that changed a line (feedbackStats; a ward without reports reads 0).
+ */
+function feedbackColumn(stats) {
+  const of = (r) => stats.get(r.code) || { received: 0, open: 0, overdue: 0, closed: 0, changed: 0 };
+  return {
+    key: "feedback", label: t("colFeedback"), numeric: true, sortable: true, value: (r) => (r.code ? of(r).received : null),
+    render: (r) => {
+      if (!r.code) return formatNumber([...stats.values()].reduce((n, s) => n + s.received, 0), lang());
+      const s = of(r);
+      return h("span", { class: "feedback-cell", dataset: { received: String(s.received), open: String(s.open), overdue: String(s.overdue), closed: String(s.closed), changed: String(s.changed) } },
+        formatNumber(s.received, lang()),
+        s.received ? h("span", { class: `feedback-detail${s.overdue ? " feedback-detail-overdue" : ""}` }, t("feedbackCell", s)) : null);
+    },
   };
 }
 

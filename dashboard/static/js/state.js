@@ -6,7 +6,7 @@ export const BUCKETS = ["DAY", "WEEK", "MONTH"];
 export const WARD_SORT_KEYS = ["name", "amountPaid", "peopleSupported", "beneficiaries", "disbursements", "amountListed", "amountApproved"];
 
 /** Pages with their own forms (no filter bar), for the roles that may open them. */
-export const WORK_PAGES = ["queue", "import", "lists", "audit", "supervision", "official"];
+export const WORK_PAGES = ["queue", "import", "lists", "audit", "supervision", "official", "feedback"];
 const PAGES = ["ward", "signin", "recipient", ...WORK_PAGES];
 /** The ward page's line orders ("field:dir"), as the disbursements query sorts them. */
 export const LINE_SORTS = ["name:asc", "name:desc", "amount:desc", "amount:asc", "listed:desc", "listed:asc", "paid:desc", "paid:asc"];

@@ -9,7 +9,7 @@ import (
 // TestURLsReachTheirRoutes checks that the addresses the API hands out (ReportURL, PostingURL) are
 // the ones this handler serves, with their arguments where the handler reads them.
 func TestURLsReachTheirRoutes(t *testing.T) {
-	h := New(nil, nil, nil)
+	h := New(nil, nil, nil, nil)
 	tests := []struct {
 		name, url, pattern string
 		want               map[string]string // path values

@@ -18,13 +18,14 @@ import (
 	"hotro/internal/disbursement"
 	"hotro/internal/errs"
 	"hotro/internal/export"
+	"hotro/internal/feedback"
 	"hotro/internal/httperr"
 	"hotro/internal/intake"
 	"hotro/internal/program"
 	"hotro/internal/vntext"
 )
 
-//go:embed posting.html posting.css
+//go:embed posting.html feedback.html posting.css
 var files embed.FS
 
 // ReportURL is the address of the report of checked upload uploadID (every row with its outcome).
@@ -42,30 +43,36 @@ func PostingURL(wardCode string, batchID int64) string {
 //	GET /intake/template.xlsx?group=HO_NGHEO[&program=NQ42-2020]   blank list with instructions
 //	GET /intake/template.csv?group=HO_NGHEO[&program=NQ42-2020]    the same header as CSV (UTF-8 BOM)
 //	GET /intake/uploads/{id}/report.csv                            every row of a checked upload
-//	GET /wards/{code}/posting[?program=&group=&batch=&draft=1]     the printable posting list
+//	GET /wards/{code}/posting[?program=&group=&batch=&draft=1]     the printable posting list; for
+//	                                                               anyone else, the public list with
+//	                                                               residents' feedback (?line=, ?code=)
+//	POST /wards/{code}/feedback                                    a resident's report (a form)
 //	GET /intake/assets/posting.css                                 its style sheet
 //
-// Templates are open to everyone (they hold no personal data); the report and the posting list
-// are for admins and the ward's officers.
+// Templates are open to everyone (they hold no personal data); the report and the printed posting
+// list are for admins and the ward's officers; everyone else reads the public posting list (names
+// and IDs masked) and may send a report on it, and follow it by its code.
 type Handler struct {
-	svc    *intake.Service
-	errors httperr.Writer
-	page   *template.Template
-	mux    *http.ServeMux
+	svc     *intake.Service
+	reports *feedback.Service
+	errors  httperr.Writer
+	page    *template.Template
+	mux     *http.ServeMux
 }
 
 // New returns the handler over the import service. classify names the kind of an error no domain
 // package classified (db.Classify: the database down or too slow); nil: such errors are internal.
-func New(svc *intake.Service, log *slog.Logger, classify func(error) errs.Kind) *Handler {
-	h := &Handler{svc: svc, errors: httperr.Writer{Op: "intake page", Classify: classify, Logger: log}}
+func New(svc *intake.Service, reports *feedback.Service, log *slog.Logger, classify func(error) errs.Kind) *Handler {
+	h := &Handler{svc: svc, reports: reports, errors: httperr.Writer{Op: "intake page", Classify: classify, Logger: log}}
 	h.page = template.Must(template.New("posting.html").Funcs(template.FuncMap{"money": vntext.Number, "words": words}).
-		ParseFS(files, "posting.html"))
+		ParseFS(files, "posting.html", "feedback.html"))
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /intake/template.xlsx", h.template(intake.TemplateXLSX))
 	mux.HandleFunc("GET /intake/template.csv", h.template(intake.TemplateCSV))
 	mux.HandleFunc("GET /intake/uploads/{id}/report.csv", h.report)
 	mux.HandleFunc("GET /intake/assets/posting.css", h.css)
 	mux.HandleFunc("GET /wards/{code}/posting", h.posting)
+	mux.HandleFunc("POST /wards/{code}/feedback", h.submit)
 	h.mux = mux
 	return h
 }
@@ -179,9 +186,20 @@ type page struct {
 	LegalBasis string
 	// Status is the state of the lines shown, in the words of the one table (package disbursement).
 	Status string
+	// Feedback is the public list's feedback part.
+	Feedback feedbackPart
 }
 
 func (h *Handler) posting(w http.ResponseWriter, r *http.Request) {
+	fb := feedbackPart{Code: r.URL.Query().Get("code")}
+	if n, err := strconv.ParseInt(r.URL.Query().Get("line"), 10, 64); err == nil {
+		fb.Values.LineID = n
+	}
+	h.render(w, r, http.StatusOK, fb)
+}
+
+// render writes the posting list with its feedback part, with the HTTP status given.
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, httpStatus int, fb feedbackPart) {
 	q := r.URL.Query()
 	pq := intake.PostingQuery{Ward: r.PathValue("code"), Program: q.Get("program"), Group: q.Get("group"), Draft: q.Get("draft") == "1"}
 	if b := q.Get("batch"); b != "" {
@@ -213,6 +231,13 @@ func (h *Handler) posting(w http.ResponseWriter, r *http.Request) {
 		pg.PostedOn = strings.Join(days, ", ")
 		data.Groups = append(data.Groups, pg)
 	}
+	if p.Public {
+		if err := h.feedbackPart(r, p, &fb); err != nil {
+			h.errors.Error(w, r, err)
+			return
+		}
+		data.Feedback = fb
+	}
 	var buf bytes.Buffer
 	if err := h.page.Execute(&buf, data); err != nil {
 		h.errors.Error(w, r, err)
@@ -222,7 +247,9 @@ func (h *Handler) posting(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Referrer-Policy", "no-referrer")
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+	// Forms go to this server only; nothing on the page runs a script or loads from elsewhere.
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+	w.WriteHeader(httpStatus)
 	_, _ = w.Write(buf.Bytes())
 }
 

@@ -19,6 +19,7 @@ export const AUDIT_ACTIONS = [
   "auth.login", "auth.login_failed", "auth.login_refused", "auth.logout",
   "user.create", "user.password", "token.create", "token.revoke", "seed.demo", "seed.national",
   "personal.read", "personal.search", "reconciliation.read", "spotcheck.draw", "spotcheck.visit",
+  "feedback.submit", "feedback.reply", "feedback.close",
 ];
 
 /** Builds the audit page into main; resolves once the first page of events is shown. */

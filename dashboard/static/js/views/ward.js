@@ -3,7 +3,7 @@
 import { query } from "../api.js";
 import { maySeeLists, mayTakeSteps } from "../auth.js";
 import { h, replace } from "../dom.js";
-import { formatNumber, formatVND } from "../format.js";
+import { formatNumber, formatPercent, formatVND } from "../format.js";
 import { fundUseRows } from "../funduse.js";
 import { lang, nameOf, t, word } from "../i18n.js";
 import { kpiCards } from "../kpis.js";
@@ -12,6 +12,26 @@ import { wardByCode } from "../wards.js";
 import { lineActions } from "../lineactions.js";
 import { openStepDialog } from "../workflow.js";
 import { listsPanel } from "./lists.js";
+
+/**
+ * The ward's residents' reports beside its money (signed-in roles): received, open, overdue, and
+ * the share of closed ones that changed a line; the ward's officers and admins get a link to them.
+ */
+function feedbackSection(stats, ward, ctx) {
+  const l = lang();
+  const s = stats || { received: 0, open: 0, overdue: 0, closed: 0, changed: 0, changedShare: null };
+  const figure = (key, label, value) => h("div", { class: "feedback-figure", dataset: { key } }, h("dt", {}, label), h("dd", {}, value));
+  const officer = ctx.user && (ctx.user.role === "admin" || (ctx.user.role === "ward_officer" && (ctx.user.wards || []).some((w) => (w.code || w) === ward.code)));
+  return h("section", { class: "card feedback-card", id: "ward-feedback", "aria-labelledby": "ward-feedback-title" },
+    h("h2", { id: "ward-feedback-title" }, t("feedbackCardTitle")),
+    s.received ? h("dl", { class: "feedback-figures" },
+      figure("received", t("feedbackCardReceived"), formatNumber(s.received, l)),
+      figure("open", t("feedbackCardOpen"), formatNumber(s.open, l)),
+      figure("overdue", t("feedbackCardOverdue"), formatNumber(s.overdue, l)),
+      figure("changed", t("feedbackCardChanged"), `${formatNumber(s.changed, l)}/${formatNumber(s.closed, l)}${s.changedShare == null ? "" : ` (${formatPercent(s.changedShare, l)})`}`))
+      : h("p", { class: "note" }, t("feedbackCardNone")),
+    officer ? h("p", { class: "no-print" }, h("a", { href: ctx.hrefFor({ page: "feedback" }), dataset: { nav: "" } }, t("title_feedback"))) : null);
+}
 
 /** Builds the ward page into main and returns the panels to draw once it is in the page. */
 export function wardPage(main, ctx) {
@@ -35,6 +55,7 @@ export function wardPage(main, ctx) {
     ctx.contextLine,
     // Signed in: the ward's fund use against the ward's own allocation; visitors: no fund card.
     kpiCards(data.total.total, data.fundUse ? fundUseRows(data.fundUse) : null),
+    ctx.feedback ? feedbackSection(ctx.feedback.get(ward.code), ward, ctx) : null,
     h("div", { class: "panels" }, panels.map((p) => p.section)),
     listsPanel({ ward, allowed: maySeeLists(user, ward.code), ctx, selection: mayTakeSteps(user, ward.code) ? lineSelection(ctx) : null }),
   );

@@ -1,0 +1,2 @@
+DROP TABLE feedback_lines;
+DROP TABLE feedback;
