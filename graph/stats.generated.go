@@ -818,10 +818,6 @@ func (ec *executionContext) unmarshalInputStatsOrder(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	if _, present := asMap["direction"]; !present {
-		asMap["direction"] = "DESC"
-	}
-
 	fieldsInOrder := [...]string{"field", "direction"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]

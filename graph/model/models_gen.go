@@ -118,8 +118,9 @@ type Query struct {
 }
 
 type StatsOrder struct {
-	Field     report.OrderField `json:"field"`
-	Direction *OrderDirection   `json:"direction,omitempty"`
+	Field report.OrderField `json:"field"`
+	// Default: ascending for KEY (as with no orderBy), descending for a measure (the largest first).
+	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
 // One step for a selection of lines. Give exactly one of ids, batch or filter (a filter with at least

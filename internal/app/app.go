@@ -103,6 +103,7 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 	authn.SecureCookies = cfg.SecureCookies
 	authn.TrustedProxies = cfg.TrustedProxies
 	authn.Classify = db.Classify
+	authn.GraphQLPath = "/graphql"
 	signer := portal.NewSigner([]byte(cfg.EmbedSecret), nil)
 	resolver.Links = signer
 	charts := &portal.Handler{
