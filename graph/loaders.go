@@ -24,6 +24,8 @@ type Loaders struct {
 	Unit         *dataloadgen.Loader[int64, *adminunit.Unit]
 	Successors   *dataloadgen.Loader[int64, []int64]
 	Predecessors *dataloadgen.Loader[int64, []int64]
+	// SameCode holds the other units of each unit's code, in other periods.
+	SameCode *dataloadgen.Loader[int64, []int64]
 	Program      *dataloadgen.Loader[int64, *program.Program]
 	Group        *dataloadgen.Loader[int64, *program.Group]
 	Fund         *dataloadgen.Loader[int64, *fund.Fund]
@@ -52,6 +54,7 @@ func (r *Resolver) NewLoaders() *Loaders {
 		Unit:         dataloadgen.NewMappedLoader(r.Units.ByIDs, opt),
 		Successors:   dataloadgen.NewMappedLoader(r.Units.SuccessorIDs, opt),
 		Predecessors: dataloadgen.NewMappedLoader(r.Units.PredecessorIDs, opt),
+		SameCode:     dataloadgen.NewMappedLoader(r.Units.SameCodeIDs, opt),
 		Program:      dataloadgen.NewMappedLoader(r.Programs.ProgramsByIDs, opt),
 		Group:        dataloadgen.NewMappedLoader(r.Programs.GroupsByIDs, opt),
 		Fund:         dataloadgen.NewMappedLoader(r.Funds.ByIDs, opt),

@@ -380,11 +380,13 @@ type ComplexityRoot struct {
 	}
 
 	Province struct {
-		Code   func(childComplexity int) int
-		ID     func(childComplexity int) int
-		Kind   func(childComplexity int) int
-		Name   func(childComplexity int) int
-		NameEn func(childComplexity int) int
+		Code      func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		Name      func(childComplexity int) int
+		NameEn    func(childComplexity int) int
+		ValidFrom func(childComplexity int) int
+		ValidTo   func(childComplexity int) int
 	}
 
 	PublicStatRow struct {
@@ -476,6 +478,7 @@ type ComplexityRoot struct {
 	StatRow struct {
 		Channel       func(childComplexity int) int
 		District      func(childComplexity int) int
+		DistrictLabel func(childComplexity int) int
 		Fund          func(childComplexity int) int
 		Group         func(childComplexity int) int
 		Period        func(childComplexity int) int
@@ -538,6 +541,7 @@ type ComplexityRoot struct {
 		Name       func(childComplexity int) int
 		NameEn     func(childComplexity int) int
 		Province   func(childComplexity int) int
+		SameCode   func(childComplexity int) int
 		Stats      func(childComplexity int, filter *model.DisbursementFilter) int
 		ValidFrom  func(childComplexity int) int
 		ValidTo    func(childComplexity int) int
@@ -2073,6 +2077,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Province.NameEn(childComplexity), true
+	case "Province.validFrom":
+		if e.ComplexityRoot.Province.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Province.ValidFrom(childComplexity), true
+	case "Province.validTo":
+		if e.ComplexityRoot.Province.ValidTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Province.ValidTo(childComplexity), true
 
 	case "PublicStatRow.channel":
 		if e.ComplexityRoot.PublicStatRow.Channel == nil {
@@ -2579,6 +2595,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StatRow.District(childComplexity), true
+	case "StatRow.districtLabel":
+		if e.ComplexityRoot.StatRow.DistrictLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatRow.DistrictLabel(childComplexity), true
 	case "StatRow.fund":
 		if e.ComplexityRoot.StatRow.Fund == nil {
 			break
@@ -2832,6 +2854,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Ward.Province(childComplexity), true
+	case "Ward.sameCode":
+		if e.ComplexityRoot.Ward.SameCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ward.SameCode(childComplexity), true
 	case "Ward.stats":
 		if e.ComplexityRoot.Ward.Stats == nil {
 			break
@@ -3086,7 +3114,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "batchlines.graphqls" "embed.graphqls" "funds.graphqls" "intake.graphqls" "lists.graphqls" "programs.graphqls" "public.graphqls" "queue.graphqls" "scalars.graphqls" "schema.graphqls" "stats.graphqls" "units.graphqls" "vocabulary.graphqls"
+//go:embed "batchlines.graphqls" "embed.graphqls" "funds.graphqls" "intake.graphqls" "lists.graphqls" "periods.graphqls" "programs.graphqls" "public.graphqls" "queue.graphqls" "scalars.graphqls" "schema.graphqls" "stats.graphqls" "units.graphqls" "vocabulary.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3103,6 +3131,7 @@ var sources = []*ast.Source{
 	{Name: "funds.graphqls", Input: sourceData("funds.graphqls"), BuiltIn: false},
 	{Name: "intake.graphqls", Input: sourceData("intake.graphqls"), BuiltIn: false},
 	{Name: "lists.graphqls", Input: sourceData("lists.graphqls"), BuiltIn: false},
+	{Name: "periods.graphqls", Input: sourceData("periods.graphqls"), BuiltIn: false},
 	{Name: "programs.graphqls", Input: sourceData("programs.graphqls"), BuiltIn: false},
 	{Name: "public.graphqls", Input: sourceData("public.graphqls"), BuiltIn: false},
 	{Name: "queue.graphqls", Input: sourceData("queue.graphqls"), BuiltIn: false},
@@ -3748,6 +3777,10 @@ func (ec *executionContext) childFields_Province(ctx context.Context, field grap
 		return ec.fieldContext_Province_nameEn(ctx, field)
 	case "kind":
 		return ec.fieldContext_Province_kind(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_Province_validFrom(ctx, field)
+	case "validTo":
+		return ec.fieldContext_Province_validTo(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Province", field.Name)
 }
@@ -3894,6 +3927,8 @@ func (ec *executionContext) childFields_StatRow(ctx context.Context, field graph
 		return ec.fieldContext_StatRow_period(ctx, field)
 	case "totals":
 		return ec.fieldContext_StatRow_totals(ctx, field)
+	case "districtLabel":
+		return ec.fieldContext_StatRow_districtLabel(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StatRow", field.Name)
 }
@@ -4004,6 +4039,8 @@ func (ec *executionContext) childFields_Ward(ctx context.Context, field graphql.
 		return ec.fieldContext_Ward_formedFrom(ctx, field)
 	case "stats":
 		return ec.fieldContext_Ward_stats(ctx, field)
+	case "sameCode":
+		return ec.fieldContext_Ward_sameCode(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Ward", field.Name)
 }

@@ -30,6 +30,8 @@ type StatRowResolver interface {
 	Group(ctx context.Context, obj *report.Row) (*program.Group, error)
 	Fund(ctx context.Context, obj *report.Row) (*fund.Fund, error)
 	Round(ctx context.Context, obj *report.Row) (*program.Round, error)
+
+	DistrictLabel(ctx context.Context, obj *report.Row) (*string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -473,6 +475,29 @@ func (ec *executionContext) fieldContext_StatRow_totals(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _StatRow_districtLabel(ctx context.Context, field graphql.CollectedField, obj *report.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatRow_districtLabel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StatRow().DistrictLabel(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatRow_districtLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatRow", field, true, true, "String")
 }
 
 func (ec *executionContext) _Stats_total(ctx context.Context, field graphql.CollectedField, obj *report.Result) (ret graphql.Marshaler) {
@@ -986,6 +1011,12 @@ func (ec *executionContext) _StatRow(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "districtLabel":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StatRow_districtLabel(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

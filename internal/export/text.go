@@ -20,6 +20,7 @@ type text struct {
 	// (named by the bucket) and the first and last day.
 	code, name             map[report.Dimension]string
 	periodStart, periodEnd string
+	validFrom, validTo     string // of a unit
 	splitInto              string
 	measures               [6]string // in the order of measureValues
 	// Statuses and channels read as disbursement.Text has them.
@@ -61,6 +62,7 @@ var texts = map[lang]*text{
 			report.Day: "Ngày", report.Week: "Tuần", report.Month: "Tháng", report.Quarter: "Quý", report.Year: "Năm",
 		},
 		periodStart: "Từ ngày", periodEnd: "Đến ngày",
+		validFrom: "Hiệu lực từ", validTo: "Hiệu lực đến",
 		splitInto: "Đã chia tách thành",
 		measures: [6]string{"Số tiền đã chi (đồng)", "Số người được hỗ trợ", "Số đối tượng", "Số dòng chi trả",
 			"Số tiền trong danh sách (đồng)", "Số tiền đã phê duyệt (đồng)"},
@@ -107,6 +109,7 @@ var texts = map[lang]*text{
 			report.Day: "Day", report.Week: "Week", report.Month: "Month", report.Quarter: "Quarter", report.Year: "Year",
 		},
 		periodStart: "From", periodEnd: "To",
+		validFrom: "Valid from", validTo: "Valid to",
 		splitInto: "Split into",
 		measures: [6]string{"Amount paid (VND)", "People supported", "Beneficiaries", "Disbursements",
 			"Amount listed (VND)", "Amount approved (VND)"},
