@@ -25,13 +25,13 @@ type Loaders struct {
 	Successors   *dataloadgen.Loader[int64, []int64]
 	Predecessors *dataloadgen.Loader[int64, []int64]
 	// SameCode holds the other units of each unit's code, in other periods.
-	SameCode *dataloadgen.Loader[int64, []int64]
-	Program      *dataloadgen.Loader[int64, *program.Program]
-	Group        *dataloadgen.Loader[int64, *program.Group]
-	Fund         *dataloadgen.Loader[int64, *fund.Fund]
-	Round        *dataloadgen.Loader[int64, *program.Round]
-	Totals       *dataloadgen.Loader[totalsKey, *report.Totals]
-	Beneficiary  *dataloadgen.Loader[int64, *beneficiary.Beneficiary]
+	SameCode    *dataloadgen.Loader[int64, []int64]
+	Program     *dataloadgen.Loader[int64, *program.Program]
+	Group       *dataloadgen.Loader[int64, *program.Group]
+	Fund        *dataloadgen.Loader[int64, *fund.Fund]
+	Round       *dataloadgen.Loader[int64, *program.Round]
+	Totals      *dataloadgen.Loader[totalsKey, *report.Totals]
+	Beneficiary *dataloadgen.Loader[int64, *beneficiary.Beneficiary]
 	// History holds the audit events of each recipient's lines.
 	History *dataloadgen.Loader[int64, []*audit.Event]
 
