@@ -17,7 +17,11 @@ type refusedTransport struct{}
 
 var _ graphql.Transport = refusedTransport{}
 
-func (refusedTransport) Supports(*http.Request) bool { return true }
+// Supports takes every request but the multipart uploads, which belong to the transport
+// AcceptUploads adds after this one.
+func (refusedTransport) Supports(r *http.Request) bool {
+	return !(transport.MultipartForm{}).Supports(r)
+}
 
 func (refusedTransport) Do(w http.ResponseWriter, r *http.Request, _ graphql.GraphExecutor) {
 	w.Header().Set("Content-Type", "application/json")
