@@ -168,16 +168,19 @@ func (h *Handler) table(r *http.Request) (*table, error) {
 	}
 	req.query.Scope = scope
 	ab := about{request: req, url: r.URL.RequestURI(), generated: h.c.Now()}
-	lines, total, err := h.figures(r, req.query, &ab)
-	if err != nil {
-		return nil, err
-	}
 	if h.c.Dataset != nil {
 		info, err := h.c.Dataset.Get(r.Context())
 		if err != nil {
 			return nil, err
 		}
 		ab.dataset = &info
+	}
+	if req.pivot != nil {
+		return h.pivotTable(r, req, ab)
+	}
+	lines, total, err := h.figures(r, req.query, &ab)
+	if err != nil {
+		return nil, err
 	}
 	return h.build(r.Context(), req, lines, total, ab)
 }

@@ -21,6 +21,7 @@ type text struct {
 	code, name             map[report.Dimension]string
 	periodStart, periodEnd string
 	validFrom, validTo     string // of a unit
+	pivot                  string // the query sheet's line of a wide table
 	splitInto              string
 	measures               [6]string // in the order of measureValues
 	// Statuses and channels read as disbursement.Text has them.
@@ -63,6 +64,7 @@ var texts = map[lang]*text{
 		},
 		periodStart: "Từ ngày", periodEnd: "Đến ngày",
 		validFrom: "Hiệu lực từ", validTo: "Hiệu lực đến",
+		pivot:     "Bảng xoay: cột theo chiều, chỉ tiêu (pivot, measure)",
 		splitInto: "Đã chia tách thành",
 		measures: [6]string{"Số tiền đã chi (đồng)", "Số người được hỗ trợ", "Số đối tượng", "Số dòng chi trả",
 			"Số tiền trong danh sách (đồng)", "Số tiền đã phê duyệt (đồng)"},
@@ -110,6 +112,7 @@ var texts = map[lang]*text{
 		},
 		periodStart: "From", periodEnd: "To",
 		validFrom: "Valid from", validTo: "Valid to",
+		pivot:     "Wide table: columns by, measure (pivot, measure)",
 		splitInto: "Split into",
 		measures: [6]string{"Amount paid (VND)", "People supported", "Beneficiaries", "Disbursements",
 			"Amount listed (VND)", "Amount approved (VND)"},
