@@ -30,6 +30,7 @@ import (
 	"hotro/internal/reference"
 	"hotro/internal/rollup"
 	"hotro/internal/seed/seedtest"
+	"hotro/internal/wardfigure"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/golden from the current answers")
@@ -64,6 +65,7 @@ func newLoaderResolver(t testing.TB, d *bun.DB) *graph.Resolver {
 		Units: adminunit.NewStore(d), Programs: program.NewStore(d), Funds: fund.NewStore(d),
 		Dataset: dataset.NewStore(d), Stats: rollup.NewEngine(d), Lines: disbursement.NewReader(d),
 		Recipients: beneficiary.NewReader(d), Audit: audit.NewStore(d), Allocator: fund.NewAllocator(d, nil),
+		Figures: wardfigure.NewStore(d),
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"hotro/internal/page"
 	"hotro/internal/portal"
 	"hotro/internal/program"
+	"hotro/internal/wardfigure"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -57,6 +58,7 @@ type MutationResolver interface {
 	DiscardImport(ctx context.Context, id string) (bool, error)
 	TransitionDisbursements(ctx context.Context, input model.TransitionInput) (*disbursement.Result, error)
 	SignEmbedLink(ctx context.Context, chart string, params []*model.EmbedParam, full *bool, expiresInHours *int) (*portal.Link, error)
+	LoadWardFigures(ctx context.Context, csv string, illustrative *bool) (*wardfigure.LoadResult, error)
 	AllocateFund(ctx context.Context, input model.AllocateFundInput) (*fund.Allocation, error)
 }
 type ReconciliationResolver interface {
@@ -132,6 +134,28 @@ func (ec *executionContext) field_Mutation_discardImport_args(ctx context.Contex
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_loadWardFigures_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "csv",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["csv"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "illustrative",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["illustrative"] = arg1
 	return args, nil
 }
 
@@ -1945,6 +1969,50 @@ func (ec *executionContext) fieldContext_Mutation_signEmbedLink(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_loadWardFigures(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_loadWardFigures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().LoadWardFigures(ctx, fc.Args["csv"].(string), fc.Args["illustrative"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *wardfigure.LoadResult) graphql.Marshaler {
+			return ec.marshalNWardFiguresLoad2ᚖhotroᚋinternalᚋwardfigureᚐLoadResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_loadWardFigures(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WardFiguresLoad(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_loadWardFigures_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_allocateFund(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3434,6 +3502,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "signEmbedLink":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_signEmbedLink(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "loadWardFigures":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_loadWardFigures(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

@@ -16,6 +16,7 @@ import (
 	"hotro/internal/program"
 	"hotro/internal/reference"
 	"hotro/internal/report"
+	"hotro/internal/wardfigure"
 )
 
 // Loaders batch the lookups of one operation, so that a list of N rows costs a constant number of
@@ -32,6 +33,8 @@ type Loaders struct {
 	Round       *dataloadgen.Loader[int64, *program.Round]
 	Totals      *dataloadgen.Loader[totalsKey, *report.Totals]
 	Beneficiary *dataloadgen.Loader[int64, *beneficiary.Beneficiary]
+	// Figures holds each unit's reference figures, latest year first.
+	Figures *dataloadgen.Loader[int64, []*wardfigure.Figure]
 	// History holds the audit events of each recipient's lines.
 	History *dataloadgen.Loader[int64, []*audit.Event]
 
@@ -62,6 +65,7 @@ func (r *Resolver) NewLoaders() *Loaders {
 		Totals:       dataloadgen.NewMappedLoader(r.fetchTotals, opt),
 		Beneficiary:  dataloadgen.NewMappedLoader(r.Recipients.ByIDs, opt),
 		History:      dataloadgen.NewMappedLoader(r.Lines.History, opt),
+		Figures:      dataloadgen.NewMappedLoader(r.Figures.ForUnits, opt),
 		reference:    r.Reference,
 	}
 }

@@ -332,6 +332,7 @@ type ComplexityRoot struct {
 		CheckImport             func(childComplexity int, input model.ImportInput) int
 		CommitImport            func(childComplexity int, id string) int
 		DiscardImport           func(childComplexity int, id string) int
+		LoadWardFigures         func(childComplexity int, csv string, illustrative *bool) int
 		SignEmbedLink           func(childComplexity int, chart string, params []*model.EmbedParam, full *bool, expiresInHours *int) int
 		TransitionDisbursements func(childComplexity int, input model.TransitionInput) int
 	}
@@ -476,19 +477,22 @@ type ComplexityRoot struct {
 	}
 
 	StatRow struct {
-		Channel       func(childComplexity int) int
-		District      func(childComplexity int) int
-		DistrictLabel func(childComplexity int) int
-		Fund          func(childComplexity int) int
-		Group         func(childComplexity int) int
-		Period        func(childComplexity int) int
-		Program       func(childComplexity int) int
-		Province      func(childComplexity int) int
-		Round         func(childComplexity int) int
-		Status        func(childComplexity int) int
-		Totals        func(childComplexity int) int
-		Ward          func(childComplexity int) int
-		WardSplitInto func(childComplexity int) int
+		AmountPaidPerCapita    func(childComplexity int, year *int) int
+		Channel                func(childComplexity int) int
+		District               func(childComplexity int) int
+		DistrictLabel          func(childComplexity int) int
+		Fund                   func(childComplexity int) int
+		Group                  func(childComplexity int) int
+		PeopleSupportedPer1000 func(childComplexity int, year *int) int
+		Period                 func(childComplexity int) int
+		Program                func(childComplexity int) int
+		Province               func(childComplexity int) int
+		Round                  func(childComplexity int) int
+		Status                 func(childComplexity int) int
+		Totals                 func(childComplexity int) int
+		Ward                   func(childComplexity int) int
+		WardFigures            func(childComplexity int, year *int) int
+		WardSplitInto          func(childComplexity int) int
 	}
 
 	Stats struct {
@@ -535,6 +539,7 @@ type ComplexityRoot struct {
 		Became     func(childComplexity int) int
 		Code       func(childComplexity int) int
 		District   func(childComplexity int) int
+		Figures    func(childComplexity int) int
 		FormedFrom func(childComplexity int) int
 		ID         func(childComplexity int) int
 		Kind       func(childComplexity int) int
@@ -556,6 +561,19 @@ type ComplexityRoot struct {
 	WardEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	WardFigures struct {
+		Households   func(childComplexity int) int
+		Illustrative func(childComplexity int) int
+		Population   func(childComplexity int) int
+		Source       func(childComplexity int) int
+		Year         func(childComplexity int) int
+	}
+
+	WardFiguresLoad struct {
+		Rows  func(childComplexity int) int
+		Years func(childComplexity int) int
 	}
 
 	WorkQueue struct {
@@ -1829,6 +1847,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DiscardImport(childComplexity, args["id"].(string)), true
+	case "Mutation.loadWardFigures":
+		if e.ComplexityRoot.Mutation.LoadWardFigures == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_loadWardFigures_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.LoadWardFigures(childComplexity, args["csv"].(string), args["illustrative"].(*bool)), true
 	case "Mutation.signEmbedLink":
 		if e.ComplexityRoot.Mutation.SignEmbedLink == nil {
 			break
@@ -2583,6 +2612,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ReconciliationEdge.Node(childComplexity), true
 
+	case "StatRow.amountPaidPerCapita":
+		if e.ComplexityRoot.StatRow.AmountPaidPerCapita == nil {
+			break
+		}
+
+		args, err := ec.field_StatRow_amountPaidPerCapita_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.StatRow.AmountPaidPerCapita(childComplexity, args["year"].(*int)), true
 	case "StatRow.channel":
 		if e.ComplexityRoot.StatRow.Channel == nil {
 			break
@@ -2613,6 +2653,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StatRow.Group(childComplexity), true
+	case "StatRow.peopleSupportedPer1000":
+		if e.ComplexityRoot.StatRow.PeopleSupportedPer1000 == nil {
+			break
+		}
+
+		args, err := ec.field_StatRow_peopleSupportedPer1000_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.StatRow.PeopleSupportedPer1000(childComplexity, args["year"].(*int)), true
 	case "StatRow.period":
 		if e.ComplexityRoot.StatRow.Period == nil {
 			break
@@ -2655,6 +2706,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StatRow.Ward(childComplexity), true
+	case "StatRow.wardFigures":
+		if e.ComplexityRoot.StatRow.WardFigures == nil {
+			break
+		}
+
+		args, err := ec.field_StatRow_wardFigures_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.StatRow.WardFigures(childComplexity, args["year"].(*int)), true
 	case "StatRow.wardSplitInto":
 		if e.ComplexityRoot.StatRow.WardSplitInto == nil {
 			break
@@ -2818,6 +2880,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Ward.District(childComplexity), true
+	case "Ward.figures":
+		if e.ComplexityRoot.Ward.Figures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ward.Figures(childComplexity), true
 	case "Ward.formedFrom":
 		if e.ComplexityRoot.Ward.FormedFrom == nil {
 			break
@@ -2915,6 +2983,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.WardEdge.Node(childComplexity), true
+
+	case "WardFigures.households":
+		if e.ComplexityRoot.WardFigures.Households == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WardFigures.Households(childComplexity), true
+	case "WardFigures.illustrative":
+		if e.ComplexityRoot.WardFigures.Illustrative == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WardFigures.Illustrative(childComplexity), true
+	case "WardFigures.population":
+		if e.ComplexityRoot.WardFigures.Population == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WardFigures.Population(childComplexity), true
+	case "WardFigures.source":
+		if e.ComplexityRoot.WardFigures.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WardFigures.Source(childComplexity), true
+	case "WardFigures.year":
+		if e.ComplexityRoot.WardFigures.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WardFigures.Year(childComplexity), true
+
+	case "WardFiguresLoad.rows":
+		if e.ComplexityRoot.WardFiguresLoad.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WardFiguresLoad.Rows(childComplexity), true
+	case "WardFiguresLoad.years":
+		if e.ComplexityRoot.WardFiguresLoad.Years == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WardFiguresLoad.Years(childComplexity), true
 
 	case "WorkQueue.items":
 		if e.ComplexityRoot.WorkQueue.Items == nil {
@@ -3114,7 +3226,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "batchlines.graphqls" "embed.graphqls" "funds.graphqls" "intake.graphqls" "lists.graphqls" "periods.graphqls" "programs.graphqls" "public.graphqls" "queue.graphqls" "scalars.graphqls" "schema.graphqls" "stats.graphqls" "units.graphqls" "vocabulary.graphqls"
+//go:embed "batchlines.graphqls" "embed.graphqls" "figures.graphqls" "funds.graphqls" "intake.graphqls" "lists.graphqls" "periods.graphqls" "programs.graphqls" "public.graphqls" "queue.graphqls" "scalars.graphqls" "schema.graphqls" "stats.graphqls" "units.graphqls" "vocabulary.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3128,6 +3240,7 @@ func sourceData(filename string) string {
 var sources = []*ast.Source{
 	{Name: "batchlines.graphqls", Input: sourceData("batchlines.graphqls"), BuiltIn: false},
 	{Name: "embed.graphqls", Input: sourceData("embed.graphqls"), BuiltIn: false},
+	{Name: "figures.graphqls", Input: sourceData("figures.graphqls"), BuiltIn: false},
 	{Name: "funds.graphqls", Input: sourceData("funds.graphqls"), BuiltIn: false},
 	{Name: "intake.graphqls", Input: sourceData("intake.graphqls"), BuiltIn: false},
 	{Name: "lists.graphqls", Input: sourceData("lists.graphqls"), BuiltIn: false},
@@ -3927,6 +4040,12 @@ func (ec *executionContext) childFields_StatRow(ctx context.Context, field graph
 		return ec.fieldContext_StatRow_period(ctx, field)
 	case "totals":
 		return ec.fieldContext_StatRow_totals(ctx, field)
+	case "wardFigures":
+		return ec.fieldContext_StatRow_wardFigures(ctx, field)
+	case "amountPaidPerCapita":
+		return ec.fieldContext_StatRow_amountPaidPerCapita(ctx, field)
+	case "peopleSupportedPer1000":
+		return ec.fieldContext_StatRow_peopleSupportedPer1000(ctx, field)
 	case "districtLabel":
 		return ec.fieldContext_StatRow_districtLabel(ctx, field)
 	}
@@ -4039,6 +4158,8 @@ func (ec *executionContext) childFields_Ward(ctx context.Context, field graphql.
 		return ec.fieldContext_Ward_formedFrom(ctx, field)
 	case "stats":
 		return ec.fieldContext_Ward_stats(ctx, field)
+	case "figures":
+		return ec.fieldContext_Ward_figures(ctx, field)
 	case "sameCode":
 		return ec.fieldContext_Ward_sameCode(ctx, field)
 	}
@@ -4065,6 +4186,32 @@ func (ec *executionContext) childFields_WardEdge(ctx context.Context, field grap
 		return ec.fieldContext_WardEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type WardEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_WardFigures(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "year":
+		return ec.fieldContext_WardFigures_year(ctx, field)
+	case "population":
+		return ec.fieldContext_WardFigures_population(ctx, field)
+	case "households":
+		return ec.fieldContext_WardFigures_households(ctx, field)
+	case "source":
+		return ec.fieldContext_WardFigures_source(ctx, field)
+	case "illustrative":
+		return ec.fieldContext_WardFigures_illustrative(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WardFigures", field.Name)
+}
+
+func (ec *executionContext) childFields_WardFiguresLoad(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rows":
+		return ec.fieldContext_WardFiguresLoad_rows(ctx, field)
+	case "years":
+		return ec.fieldContext_WardFiguresLoad_years(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WardFiguresLoad", field.Name)
 }
 
 func (ec *executionContext) childFields_WorkQueue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -8,6 +8,7 @@ import (
 	"hotro/internal/adminunit"
 	"hotro/internal/civil"
 	"hotro/internal/report"
+	"hotro/internal/wardfigure"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -34,6 +35,7 @@ type WardResolver interface {
 	Became(ctx context.Context, obj *adminunit.Unit) ([]*adminunit.Unit, error)
 	FormedFrom(ctx context.Context, obj *adminunit.Unit) ([]*adminunit.Unit, error)
 	Stats(ctx context.Context, obj *adminunit.Unit, filter *model.DisbursementFilter) (*report.Totals, error)
+	Figures(ctx context.Context, obj *adminunit.Unit) ([]*wardfigure.Figure, error)
 	SameCode(ctx context.Context, obj *adminunit.Unit) ([]*adminunit.Unit, error)
 }
 
@@ -746,6 +748,38 @@ func (ec *executionContext) fieldContext_Ward_stats(ctx context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Ward_figures(ctx context.Context, field graphql.CollectedField, obj *adminunit.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ward_figures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Ward().Figures(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*wardfigure.Figure) graphql.Marshaler {
+			return ec.marshalNWardFigures2ᚕᚖhotroᚋinternalᚋwardfigureᚐFigureᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Ward_figures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Ward",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WardFigures(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Ward_sameCode(ctx context.Context, field graphql.CollectedField, obj *adminunit.Unit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1000,6 +1034,12 @@ func (ec *executionContext) _Ward(ctx context.Context, sel ast.SelectionSet, obj
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Ward_stats(ctx, field, obj)
+				})
+		case "figures":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Ward_figures(ctx, field, obj)
 				})
 		case "sameCode":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,

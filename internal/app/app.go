@@ -42,6 +42,7 @@ import (
 	"hotro/internal/respcache"
 	"hotro/internal/rollup"
 	"hotro/internal/server"
+	"hotro/internal/wardfigure"
 	"hotro/internal/workqueue"
 )
 
@@ -98,6 +99,7 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 	resolver.Workflow = disbursement.NewWorkflow(d, lines, nil)
 	resolver.Queue = workqueue.New(d, lists, nil)
 	resolver.Allocator = fund.NewAllocator(d, nil)
+	resolver.Figures = wardfigure.NewStore(d)
 	counters := metrics.New(d.DB)
 	authn := account.NewHTTP(account.NewService(d, account.Options{Read: read, IdentityTTL: account.DefaultIdentityTTL}), log)
 	authn.SecureCookies = cfg.SecureCookies
