@@ -91,6 +91,9 @@ var gqlTranslations = []translation{
 // transportMessage answers a request that is not a GraphQL request gqlgen can read.
 const transportMessage = `Yêu cầu GraphQL phải là POST với Content-Type: application/json ({"query": "…", "variables": {…}}), hoặc GET với ?query=….`
 
+// syntaxTokens names the lexer's kinds of token in a syntax error.
+var syntaxTokens = strings.NewReplacer("Name", "một tên", "<EOF>", "cuối truy vấn", "String", "một chuỗi", "Int", "một số nguyên")
+
 // didYouMean is the validator's suggestion at the end of a message.
 var didYouMean = regexp.MustCompile(` Did you mean (?:the enum value )?(.*)\?$`)
 
@@ -117,6 +120,9 @@ func translateMessage(msg string, path ast.Path) string {
 			args[i] = s
 		}
 		out := fmt.Sprintf(t.vi, args...)
+		if strings.HasPrefix(out, "Lỗi cú pháp") {
+			out = syntaxTokens.Replace(out)
+		}
 		if suggestion != "" {
 			out += " Có phải ý bạn là " + strings.ReplaceAll(suggestion, " or ", " hoặc ") + "?"
 		}

@@ -43,7 +43,7 @@ func TestEveryErrorInVietnamese(t *testing.T) {
 		{"unknown field in a variable", `query($f: DisbursementFilter) { stats(filter: $f) { total { amountPaid } } }`, map[string]any{"f": map[string]any{"wardz": []string{"1"}}}, "GRAPHQL_VALIDATION_FAILED", `$f.wardz: kiểu đầu vào không có trường này.`},
 		{"undeclared variable", `{ stats(first: $b) { total { amountPaid } } }`, nil, "GRAPHQL_VALIDATION_FAILED", `Biến $b chưa được khai báo`},
 		{"unused variable", `query($a: Int) { stats { total { amountPaid } } }`, nil, "GRAPHQL_VALIDATION_FAILED", `Biến $a được khai báo nhưng không được dùng.`},
-		{"syntax", `{ stats { total { amountPaid } `, nil, "GRAPHQL_PARSE_FAILED", `Lỗi cú pháp: cần Name, nhưng gặp <EOF>.`},
+		{"syntax", `{ stats { total { amountPaid } `, nil, "GRAPHQL_PARSE_FAILED", `Lỗi cú pháp: cần một tên, nhưng gặp cuối truy vấn.`},
 		{"alias conflict", `{ stats { total { a: amountPaid a: disbursements } } }`, nil, "GRAPHQL_VALIDATION_FAILED", `Hai trường cùng trả về dưới tên "a"`},
 		{"no query", ``, nil, "GRAPHQL_VALIDATION_FAILED", `Yêu cầu không có truy vấn`},
 		{"token limit", long, nil, "TOO_COMPLEX", `Truy vấn quá dài (tối đa 5000 từ tố`},
