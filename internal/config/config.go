@@ -104,10 +104,11 @@ const (
 	Public   Command = "public"
 	Fund     Command = "fund"
 	Geo      Command = "geo"
+	Figures  Command = "figures"
 )
 
 // Commands are all the subcommands, in the order help lists them.
-var Commands = []Command{Serve, Migrate, Seed, User, Token, Backup, Restore, National, Rollup, Public, Import, Fund, Geo}
+var Commands = []Command{Serve, Migrate, Seed, User, Token, Backup, Restore, National, Rollup, Public, Import, Fund, Geo, Figures}
 
 // ErrHelp is returned by Load when the arguments ask for help (-h or --help): the caller prints the
 // command's help and succeeds.
