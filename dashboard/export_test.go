@@ -126,11 +126,12 @@ func TestExportCSVWithholdsForVisitors(t *testing.T) {
 		case !ok:
 			t.Errorf("CSV row %q: no such ward in publicStats", row)
 		case w.Suppressed:
+			// Code, name, valid from, valid to, then the measures.
 			withheld++
-			if strings.Trim(strings.Join(row[2:], ""), " ") != "" {
-				t.Errorf("ward %s is withheld from visitors, the CSV gives %q", row[0], row[2:])
+			if strings.Trim(strings.Join(row[4:], ""), " ") != "" {
+				t.Errorf("ward %s is withheld from visitors, the CSV gives %q", row[0], row[4:])
 			}
-		case row[2] != fmt.Sprint(*w.AmountPaid) || row[3] != fmt.Sprint(*w.PeopleSupported):
+		case row[4] != fmt.Sprint(*w.AmountPaid) || row[5] != fmt.Sprint(*w.PeopleSupported):
 			t.Errorf("ward %s: CSV %q, publicStats paid %d, people %d", row[0], row, *w.AmountPaid, *w.PeopleSupported)
 		}
 	}

@@ -20,6 +20,8 @@ const (
 	maxProvinces        = 100    // provinces of every period (63 in 2020, 34 from 2025)
 	maxLinks            = 10     // units a ward was formed from (8 at most in 2025)
 	maxSplit            = 4      // units a ward became: one, or those it was split between (2 at most)
+	maxSameCode         = 4      // other units with a ward's code: one reuse in 2025, room for another
+	maxFigureYears      = 50     // years of reference figures loaded for a ward
 	maxPrograms         = 20     // support programmes
 	maxGroups           = 300    // beneficiary groups of every programme
 	maxFunds            = 100    // funds of every programme
@@ -215,6 +217,8 @@ func setComplexity(c *ComplexityRoot) {
 
 	c.Me.Wards = func(child int) int { return listOf(maxOfficerWards, child) }
 	c.Ward.Became = func(child int) int { return listOf(maxSplit, child) }
+	c.Ward.SameCode = func(child int) int { return listOf(maxSameCode, child) }
+	c.Ward.Figures = func(child int) int { return listOf(maxFigureYears, child) }
 	c.Ward.FormedFrom = func(child int) int { return listOf(maxLinks, child) }
 	c.StatRow.WardSplitInto = func(child int) int { return listOf(maxSplit, child) }
 	c.PublicStatRow.WardSplitInto = func(child int) int { return listOf(maxSplit, child) }

@@ -27,7 +27,11 @@ func filterOf(f *model.DisbursementFilter) report.Filter {
 func statsQuery(filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int, unitsAsOf *civil.Date) report.Query {
 	q := report.Query{Filter: filterOf(filter), GroupBy: groupBy, First: first, UnitsAsOf: unitsAsOf}
 	if orderBy != nil {
-		q.Order = &report.Order{Field: orderBy.Field, Desc: orderBy.Direction == nil || *orderBy.Direction == model.OrderDirectionDesc}
+		direction := ""
+		if orderBy.Direction != nil {
+			direction = string(*orderBy.Direction)
+		}
+		q.Order = report.OrderOf(orderBy.Field, direction)
 	}
 	return q
 }

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"hotro/internal/errs"
@@ -36,8 +37,17 @@ func presentErrorKind(log *slog.Logger, classify func(error) errs.Kind) graphql.
 		}
 		var own *errs.Error
 		if !errors.As(err, &own) {
-			if _, ok := gqlErr.Extensions["code"]; ok {
-				// gqlgen's own: parse and validation errors, which name what is wrong.
+			if code, ok := gqlErr.Extensions["code"]; ok {
+				// gqlgen's own parse and validation errors name what is wrong, in English: say it in
+				// Vietnamese. A document over the token limit is a limit like depth and cost.
+				if code == errcode.ParseFailed || code == errcode.ValidationFailed {
+					if m := tokenLimit.FindStringSubmatch(gqlErr.Message); m != nil {
+						gqlErr.Message = fmt.Sprintf("Truy vấn quá dài (tối đa %s từ tố: tên, dấu ngoặc, giá trị): hãy bỏ bớt trường, dùng biến hoặc chia thành nhiều truy vấn.", m[1])
+						gqlErr.Extensions["code"] = errs.TooComplex.Code()
+						return gqlErr
+					}
+					gqlErr.Message = translateMessage(gqlErr.Message, gqlErr.Path)
+				}
 				return gqlErr
 			}
 			var gErr *gqlerror.Error
@@ -47,6 +57,8 @@ func presentErrorKind(log *slog.Logger, classify func(error) errs.Kind) graphql.
 				// with it: say only that it is not JSON of a GraphQL request.
 				if strings.HasPrefix(gErr.Message, undecodableBody) {
 					gqlErr.Message = "Nội dung yêu cầu không phải JSON hợp lệ của một yêu cầu GraphQL."
+				} else if !vietnamese(gqlErr.Message) {
+					gqlErr.Message = translateMessage(gqlErr.Message, gqlErr.Path)
 				}
 				gqlErr.Extensions["code"] = errs.Invalid.Code()
 				return gqlErr

@@ -31,6 +31,7 @@ import (
 	"hotro/internal/rollup"
 	"hotro/internal/seed/seedtest"
 	"hotro/internal/supervision"
+	"hotro/internal/wardfigure"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/golden from the current answers")
@@ -66,6 +67,7 @@ func newLoaderResolver(t testing.TB, d *bun.DB) *graph.Resolver {
 		Dataset: dataset.NewStore(d), Stats: rollup.NewEngine(d), Lines: disbursement.NewReader(d),
 		Recipients: beneficiary.NewReader(d), Audit: audit.NewStore(d), Allocator: fund.NewAllocator(d, nil),
 		Supervision: supervision.New(d, supervision.DefaultRules, nil),
+		Figures: wardfigure.NewStore(d),
 	}
 }
 

@@ -72,6 +72,7 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
+	srv.AddTransport(refusedTransport{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(opt.Limits.MaxTokens)
 	srv.Use(publicGate{allowed: allowed})

@@ -18,6 +18,7 @@ import (
 	"hotro/internal/program"
 	"hotro/internal/snapshot"
 	"hotro/internal/supervision"
+	"hotro/internal/wardfigure"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -63,6 +64,7 @@ type MutationResolver interface {
 	SubmitFeedback(ctx context.Context, input model.SubmitFeedbackInput) (*feedback.Receipt, error)
 	ReplyFeedback(ctx context.Context, id string, reply string) (*feedback.Report, error)
 	CloseFeedback(ctx context.Context, input model.CloseFeedbackInput) (*feedback.Report, error)
+	LoadWardFigures(ctx context.Context, csv string, illustrative *bool) (*wardfigure.LoadResult, error)
 	AllocateFund(ctx context.Context, input model.AllocateFundInput) (*fund.Allocation, error)
 	CreateSnapshot(ctx context.Context, name string, document string) (*snapshot.Snapshot, error)
 	WithdrawSnapshot(ctx context.Context, id string, reason string) (*snapshot.Snapshot, error)
@@ -192,6 +194,28 @@ func (ec *executionContext) field_Mutation_drawSpotCheck_args(ctx context.Contex
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_loadWardFigures_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "csv",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["csv"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "illustrative",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["illustrative"] = arg1
 	return args, nil
 }
 
@@ -2209,6 +2233,50 @@ func (ec *executionContext) fieldContext_Mutation_closeFeedback(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_loadWardFigures(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_loadWardFigures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().LoadWardFigures(ctx, fc.Args["csv"].(string), fc.Args["illustrative"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *wardfigure.LoadResult) graphql.Marshaler {
+			return ec.marshalNWardFiguresLoad2ᚖhotroᚋinternalᚋwardfigureᚐLoadResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_loadWardFigures(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WardFiguresLoad(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_loadWardFigures_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_allocateFund(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3895,6 +3963,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "closeFeedback":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_closeFeedback(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "loadWardFigures":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_loadWardFigures(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

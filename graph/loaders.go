@@ -17,6 +17,7 @@ import (
 	"hotro/internal/program"
 	"hotro/internal/reference"
 	"hotro/internal/report"
+	"hotro/internal/wardfigure"
 )
 
 // Loaders batch the lookups of one operation, so that a list of N rows costs a constant number of
@@ -25,14 +26,18 @@ type Loaders struct {
 	Unit         *dataloadgen.Loader[int64, *adminunit.Unit]
 	Successors   *dataloadgen.Loader[int64, []int64]
 	Predecessors *dataloadgen.Loader[int64, []int64]
-	Program      *dataloadgen.Loader[int64, *program.Program]
-	Group        *dataloadgen.Loader[int64, *program.Group]
-	Fund         *dataloadgen.Loader[int64, *fund.Fund]
-	Round        *dataloadgen.Loader[int64, *program.Round]
-	Totals       *dataloadgen.Loader[totalsKey, *report.Totals]
-	Beneficiary  *dataloadgen.Loader[int64, *beneficiary.Beneficiary]
+	// SameCode holds the other units of each unit's code, in other periods.
+	SameCode    *dataloadgen.Loader[int64, []int64]
+	Program     *dataloadgen.Loader[int64, *program.Program]
+	Group       *dataloadgen.Loader[int64, *program.Group]
+	Fund        *dataloadgen.Loader[int64, *fund.Fund]
+	Round       *dataloadgen.Loader[int64, *program.Round]
+	Totals      *dataloadgen.Loader[totalsKey, *report.Totals]
+	Beneficiary *dataloadgen.Loader[int64, *beneficiary.Beneficiary]
 	// Line holds payment lines by ID, within the caller's scope (residents' reports name them).
 	Line *dataloadgen.Loader[int64, *disbursement.Disbursement]
+	// Figures holds each unit's reference figures, latest year first.
+	Figures *dataloadgen.Loader[int64, []*wardfigure.Figure]
 	// History holds the audit events of each recipient's lines.
 	History *dataloadgen.Loader[int64, []*audit.Event]
 
@@ -55,6 +60,7 @@ func (r *Resolver) NewLoaders() *Loaders {
 		Unit:         dataloadgen.NewMappedLoader(r.Units.ByIDs, opt),
 		Successors:   dataloadgen.NewMappedLoader(r.Units.SuccessorIDs, opt),
 		Predecessors: dataloadgen.NewMappedLoader(r.Units.PredecessorIDs, opt),
+		SameCode:     dataloadgen.NewMappedLoader(r.Units.SameCodeIDs, opt),
 		Program:      dataloadgen.NewMappedLoader(r.Programs.ProgramsByIDs, opt),
 		Group:        dataloadgen.NewMappedLoader(r.Programs.GroupsByIDs, opt),
 		Fund:         dataloadgen.NewMappedLoader(r.Funds.ByIDs, opt),
@@ -63,6 +69,7 @@ func (r *Resolver) NewLoaders() *Loaders {
 		Beneficiary:  dataloadgen.NewMappedLoader(r.Recipients.ByIDs, opt),
 		Line:         dataloadgen.NewMappedLoader(r.Lines.ByIDs, opt),
 		History:      dataloadgen.NewMappedLoader(r.Lines.History, opt),
+		Figures:      dataloadgen.NewMappedLoader(r.Figures.ForUnits, opt),
 		reference:    r.Reference,
 	}
 }

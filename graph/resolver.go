@@ -19,6 +19,7 @@ import (
 	"hotro/internal/report"
 	"hotro/internal/supervision"
 	"hotro/internal/snapshot"
+	"hotro/internal/wardfigure"
 	"hotro/internal/workqueue"
 	"time"
 )
@@ -57,6 +58,8 @@ type Resolver struct {
 	Organisation string
 	// PortalOrigins are the origins allowed to frame charts (the CORS setting), for the embed dialog.
 	PortalOrigins []string
+	// Figures holds the reference figures per ward (population, households) and loads them.
+	Figures *wardfigure.Store
 	// LoaderWait is how long the dataloaders gather keys before they fetch (0: 0.5 ms).
 	LoaderWait time.Duration
 }

@@ -432,6 +432,7 @@ type ComplexityRoot struct {
 		CreateSnapshot          func(childComplexity int, name string, document string) int
 		DiscardImport           func(childComplexity int, id string) int
 		DrawSpotCheck           func(childComplexity int, input model.DrawSpotCheckInput) int
+		LoadWardFigures         func(childComplexity int, csv string, illustrative *bool) int
 		RecordSpotCheckVisit    func(childComplexity int, input model.SpotCheckVisitInput) int
 		ReplyFeedback           func(childComplexity int, id string, reply string) int
 		SignEmbedLink           func(childComplexity int, chart string, params []*model.EmbedParam, full *bool, expiresInHours *int) int
@@ -484,11 +485,13 @@ type ComplexityRoot struct {
 	}
 
 	Province struct {
-		Code   func(childComplexity int) int
-		ID     func(childComplexity int) int
-		Kind   func(childComplexity int) int
-		Name   func(childComplexity int) int
-		NameEn func(childComplexity int) int
+		Code      func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		Name      func(childComplexity int) int
+		NameEn    func(childComplexity int) int
+		ValidFrom func(childComplexity int) int
+		ValidTo   func(childComplexity int) int
 	}
 
 	PublicStatRow struct {
@@ -655,18 +658,22 @@ type ComplexityRoot struct {
 	}
 
 	StatRow struct {
-		Channel       func(childComplexity int) int
-		District      func(childComplexity int) int
-		Fund          func(childComplexity int) int
-		Group         func(childComplexity int) int
-		Period        func(childComplexity int) int
-		Program       func(childComplexity int) int
-		Province      func(childComplexity int) int
-		Round         func(childComplexity int) int
-		Status        func(childComplexity int) int
-		Totals        func(childComplexity int) int
-		Ward          func(childComplexity int) int
-		WardSplitInto func(childComplexity int) int
+		AmountPaidPerCapita    func(childComplexity int, year *int) int
+		Channel                func(childComplexity int) int
+		District               func(childComplexity int) int
+		DistrictLabel          func(childComplexity int) int
+		Fund                   func(childComplexity int) int
+		Group                  func(childComplexity int) int
+		PeopleSupportedPer1000 func(childComplexity int, year *int) int
+		Period                 func(childComplexity int) int
+		Program                func(childComplexity int) int
+		Province               func(childComplexity int) int
+		Round                  func(childComplexity int) int
+		Status                 func(childComplexity int) int
+		Totals                 func(childComplexity int) int
+		Ward                   func(childComplexity int) int
+		WardFigures            func(childComplexity int, year *int) int
+		WardSplitInto          func(childComplexity int) int
 	}
 
 	Stats struct {
@@ -746,12 +753,14 @@ type ComplexityRoot struct {
 		Became     func(childComplexity int) int
 		Code       func(childComplexity int) int
 		District   func(childComplexity int) int
+		Figures    func(childComplexity int) int
 		FormedFrom func(childComplexity int) int
 		ID         func(childComplexity int) int
 		Kind       func(childComplexity int) int
 		Name       func(childComplexity int) int
 		NameEn     func(childComplexity int) int
 		Province   func(childComplexity int) int
+		SameCode   func(childComplexity int) int
 		Stats      func(childComplexity int, filter *model.DisbursementFilter) int
 		ValidFrom  func(childComplexity int) int
 		ValidTo    func(childComplexity int) int
@@ -776,6 +785,19 @@ type ComplexityRoot struct {
 		Overdue      func(childComplexity int) int
 		Received     func(childComplexity int) int
 		Ward         func(childComplexity int) int
+	}
+
+	WardFigures struct {
+		Households   func(childComplexity int) int
+		Illustrative func(childComplexity int) int
+		Population   func(childComplexity int) int
+		Source       func(childComplexity int) int
+		Year         func(childComplexity int) int
+	}
+
+	WardFiguresLoad struct {
+		Rows  func(childComplexity int) int
+		Years func(childComplexity int) int
 	}
 
 	WorkQueue struct {
@@ -2455,6 +2477,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DrawSpotCheck(childComplexity, args["input"].(model.DrawSpotCheckInput)), true
+	case "Mutation.loadWardFigures":
+		if e.ComplexityRoot.Mutation.LoadWardFigures == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_loadWardFigures_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.LoadWardFigures(childComplexity, args["csv"].(string), args["illustrative"].(*bool)), true
 	case "Mutation.recordSpotCheckVisit":
 		if e.ComplexityRoot.Mutation.RecordSpotCheckVisit == nil {
 			break
@@ -2747,6 +2780,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Province.NameEn(childComplexity), true
+	case "Province.validFrom":
+		if e.ComplexityRoot.Province.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Province.ValidFrom(childComplexity), true
+	case "Province.validTo":
+		if e.ComplexityRoot.Province.ValidTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Province.ValidTo(childComplexity), true
 
 	case "PublicStatRow.channel":
 		if e.ComplexityRoot.PublicStatRow.Channel == nil {
@@ -3644,6 +3689,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SpotCheckTally.WrongPerson(childComplexity), true
 
+	case "StatRow.amountPaidPerCapita":
+		if e.ComplexityRoot.StatRow.AmountPaidPerCapita == nil {
+			break
+		}
+
+		args, err := ec.field_StatRow_amountPaidPerCapita_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.StatRow.AmountPaidPerCapita(childComplexity, args["year"].(*int)), true
 	case "StatRow.channel":
 		if e.ComplexityRoot.StatRow.Channel == nil {
 			break
@@ -3656,6 +3712,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StatRow.District(childComplexity), true
+	case "StatRow.districtLabel":
+		if e.ComplexityRoot.StatRow.DistrictLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatRow.DistrictLabel(childComplexity), true
 	case "StatRow.fund":
 		if e.ComplexityRoot.StatRow.Fund == nil {
 			break
@@ -3668,6 +3730,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StatRow.Group(childComplexity), true
+	case "StatRow.peopleSupportedPer1000":
+		if e.ComplexityRoot.StatRow.PeopleSupportedPer1000 == nil {
+			break
+		}
+
+		args, err := ec.field_StatRow_peopleSupportedPer1000_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.StatRow.PeopleSupportedPer1000(childComplexity, args["year"].(*int)), true
 	case "StatRow.period":
 		if e.ComplexityRoot.StatRow.Period == nil {
 			break
@@ -3710,6 +3783,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StatRow.Ward(childComplexity), true
+	case "StatRow.wardFigures":
+		if e.ComplexityRoot.StatRow.WardFigures == nil {
+			break
+		}
+
+		args, err := ec.field_StatRow_wardFigures_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.StatRow.WardFigures(childComplexity, args["year"].(*int)), true
 	case "StatRow.wardSplitInto":
 		if e.ComplexityRoot.StatRow.WardSplitInto == nil {
 			break
@@ -4020,6 +4104,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Ward.District(childComplexity), true
+	case "Ward.figures":
+		if e.ComplexityRoot.Ward.Figures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ward.Figures(childComplexity), true
 	case "Ward.formedFrom":
 		if e.ComplexityRoot.Ward.FormedFrom == nil {
 			break
@@ -4056,6 +4146,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Ward.Province(childComplexity), true
+	case "Ward.sameCode":
+		if e.ComplexityRoot.Ward.SameCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ward.SameCode(childComplexity), true
 	case "Ward.stats":
 		if e.ComplexityRoot.Ward.Stats == nil {
 			break
@@ -4154,6 +4250,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.WardFeedbackStats.Ward(childComplexity), true
+
+	case "WardFigures.households":
+		if e.ComplexityRoot.WardFigures.Households == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WardFigures.Households(childComplexity), true
+	case "WardFigures.illustrative":
+		if e.ComplexityRoot.WardFigures.Illustrative == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WardFigures.Illustrative(childComplexity), true
+	case "WardFigures.population":
+		if e.ComplexityRoot.WardFigures.Population == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WardFigures.Population(childComplexity), true
+	case "WardFigures.source":
+		if e.ComplexityRoot.WardFigures.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WardFigures.Source(childComplexity), true
+	case "WardFigures.year":
+		if e.ComplexityRoot.WardFigures.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WardFigures.Year(childComplexity), true
+
+	case "WardFiguresLoad.rows":
+		if e.ComplexityRoot.WardFiguresLoad.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WardFiguresLoad.Rows(childComplexity), true
+	case "WardFiguresLoad.years":
+		if e.ComplexityRoot.WardFiguresLoad.Years == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WardFiguresLoad.Years(childComplexity), true
 
 	case "WorkQueue.items":
 		if e.ComplexityRoot.WorkQueue.Items == nil {
@@ -4357,7 +4497,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "batchlines.graphqls" "embed.graphqls" "feedback.graphqls" "funds.graphqls" "intake.graphqls" "lists.graphqls" "programs.graphqls" "public.graphqls" "queue.graphqls" "scalars.graphqls" "schema.graphqls" "snapshots.graphqls" "stats.graphqls" "supervision.graphqls" "units.graphqls" "vocabulary.graphqls"
+//go:embed "batchlines.graphqls" "embed.graphqls" "feedback.graphqls" "figures.graphqls" "funds.graphqls" "intake.graphqls" "lists.graphqls" "periods.graphqls" "programs.graphqls" "public.graphqls" "queue.graphqls" "scalars.graphqls" "schema.graphqls" "snapshots.graphqls" "stats.graphqls" "supervision.graphqls" "units.graphqls" "vocabulary.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4372,9 +4512,11 @@ var sources = []*ast.Source{
 	{Name: "batchlines.graphqls", Input: sourceData("batchlines.graphqls"), BuiltIn: false},
 	{Name: "embed.graphqls", Input: sourceData("embed.graphqls"), BuiltIn: false},
 	{Name: "feedback.graphqls", Input: sourceData("feedback.graphqls"), BuiltIn: false},
+	{Name: "figures.graphqls", Input: sourceData("figures.graphqls"), BuiltIn: false},
 	{Name: "funds.graphqls", Input: sourceData("funds.graphqls"), BuiltIn: false},
 	{Name: "intake.graphqls", Input: sourceData("intake.graphqls"), BuiltIn: false},
 	{Name: "lists.graphqls", Input: sourceData("lists.graphqls"), BuiltIn: false},
+	{Name: "periods.graphqls", Input: sourceData("periods.graphqls"), BuiltIn: false},
 	{Name: "programs.graphqls", Input: sourceData("programs.graphqls"), BuiltIn: false},
 	{Name: "public.graphqls", Input: sourceData("public.graphqls"), BuiltIn: false},
 	{Name: "queue.graphqls", Input: sourceData("queue.graphqls"), BuiltIn: false},
@@ -5190,6 +5332,10 @@ func (ec *executionContext) childFields_Province(ctx context.Context, field grap
 		return ec.fieldContext_Province_nameEn(ctx, field)
 	case "kind":
 		return ec.fieldContext_Province_kind(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_Province_validFrom(ctx, field)
+	case "validTo":
+		return ec.fieldContext_Province_validTo(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Province", field.Name)
 }
@@ -5470,6 +5616,14 @@ func (ec *executionContext) childFields_StatRow(ctx context.Context, field graph
 		return ec.fieldContext_StatRow_period(ctx, field)
 	case "totals":
 		return ec.fieldContext_StatRow_totals(ctx, field)
+	case "wardFigures":
+		return ec.fieldContext_StatRow_wardFigures(ctx, field)
+	case "amountPaidPerCapita":
+		return ec.fieldContext_StatRow_amountPaidPerCapita(ctx, field)
+	case "peopleSupportedPer1000":
+		return ec.fieldContext_StatRow_peopleSupportedPer1000(ctx, field)
+	case "districtLabel":
+		return ec.fieldContext_StatRow_districtLabel(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StatRow", field.Name)
 }
@@ -5646,6 +5800,10 @@ func (ec *executionContext) childFields_Ward(ctx context.Context, field graphql.
 		return ec.fieldContext_Ward_formedFrom(ctx, field)
 	case "stats":
 		return ec.fieldContext_Ward_stats(ctx, field)
+	case "figures":
+		return ec.fieldContext_Ward_figures(ctx, field)
+	case "sameCode":
+		return ec.fieldContext_Ward_sameCode(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Ward", field.Name)
 }
@@ -5690,6 +5848,32 @@ func (ec *executionContext) childFields_WardFeedbackStats(ctx context.Context, f
 		return ec.fieldContext_WardFeedbackStats_changedShare(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type WardFeedbackStats", field.Name)
+}
+
+func (ec *executionContext) childFields_WardFigures(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "year":
+		return ec.fieldContext_WardFigures_year(ctx, field)
+	case "population":
+		return ec.fieldContext_WardFigures_population(ctx, field)
+	case "households":
+		return ec.fieldContext_WardFigures_households(ctx, field)
+	case "source":
+		return ec.fieldContext_WardFigures_source(ctx, field)
+	case "illustrative":
+		return ec.fieldContext_WardFigures_illustrative(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WardFigures", field.Name)
+}
+
+func (ec *executionContext) childFields_WardFiguresLoad(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rows":
+		return ec.fieldContext_WardFiguresLoad_rows(ctx, field)
+	case "years":
+		return ec.fieldContext_WardFiguresLoad_years(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WardFiguresLoad", field.Name)
 }
 
 func (ec *executionContext) childFields_WorkQueue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -8,6 +8,7 @@ import (
 	"hotro/internal/adminunit"
 	"hotro/internal/civil"
 	"hotro/internal/report"
+	"hotro/internal/wardfigure"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -34,6 +35,8 @@ type WardResolver interface {
 	Became(ctx context.Context, obj *adminunit.Unit) ([]*adminunit.Unit, error)
 	FormedFrom(ctx context.Context, obj *adminunit.Unit) ([]*adminunit.Unit, error)
 	Stats(ctx context.Context, obj *adminunit.Unit, filter *model.DisbursementFilter) (*report.Totals, error)
+	Figures(ctx context.Context, obj *adminunit.Unit) ([]*wardfigure.Figure, error)
+	SameCode(ctx context.Context, obj *adminunit.Unit) ([]*adminunit.Unit, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -364,6 +367,52 @@ func (ec *executionContext) _Province_kind(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Province_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Province", field, false, false, "UnitKind")
+}
+
+func (ec *executionContext) _Province_validFrom(ctx context.Context, field graphql.CollectedField, obj *adminunit.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Province_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v civil.Date) graphql.Marshaler {
+			return ec.marshalNDate2hotroᚋinternalᚋcivilᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Province_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Province", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Province_validTo(ctx context.Context, field graphql.CollectedField, obj *adminunit.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Province_validTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *civil.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖhotroᚋinternalᚋcivilᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Province_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Province", field, false, false, "Date")
 }
 
 func (ec *executionContext) _Ward_id(ctx context.Context, field graphql.CollectedField, obj *adminunit.Unit) (ret graphql.Marshaler) {
@@ -699,6 +748,70 @@ func (ec *executionContext) fieldContext_Ward_stats(ctx context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Ward_figures(ctx context.Context, field graphql.CollectedField, obj *adminunit.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ward_figures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Ward().Figures(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*wardfigure.Figure) graphql.Marshaler {
+			return ec.marshalNWardFigures2ᚕᚖhotroᚋinternalᚋwardfigureᚐFigureᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Ward_figures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Ward",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WardFigures(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Ward_sameCode(ctx context.Context, field graphql.CollectedField, obj *adminunit.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ward_sameCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Ward().SameCode(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*adminunit.Unit) graphql.Marshaler {
+			return ec.marshalNWard2ᚕᚖhotroᚋinternalᚋadminunitᚐUnitᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Ward_sameCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Ward",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Ward(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 // endregion **************************** field.gotpl *****************************
 
 // region    **************************** input.gotpl *****************************
@@ -818,6 +931,16 @@ func (ec *executionContext) _Province(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "validFrom":
+			out.Values[i] = ec._Province_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "validTo":
+			out.Values[i] = ec._Province_validTo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -911,6 +1034,18 @@ func (ec *executionContext) _Ward(ctx context.Context, sel ast.SelectionSet, obj
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Ward_stats(ctx, field, obj)
+				})
+		case "figures":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Ward_figures(ctx, field, obj)
+				})
+		case "sameCode":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Ward_sameCode(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

@@ -40,6 +40,8 @@ var synopses = map[config.Command]string{
 		"      check a recipient list (.xlsx/.csv) row by row; --commit writes it, all or nothing",
 	config.Fund: "hotro fund allocate --program P --fund F --unit CODE --amount N --decision D --decided-on YYYY-MM-DD [flags]\n" +
 		"      record a fund's allocation to a province, district or ward by a decision",
+	config.Figures: "hotro figures load FILE.csv [--illustrative] [flags]\n" +
+		"      load population and households per ward (ma_xa,nam,dan_so,so_ho,nguon), all or nothing",
 	config.Geo: "hotro geo import FILE.geojson --attribution TEXT [flags]\n" +
 		"      load the city's own ward boundaries (features keyed by ward code: property code, ma or ward_code) for the map",
 	config.Snapshot: "hotro snapshot create --name N --document D | list | show ID | diff FROM TO|now [--by DIMS] | withdraw ID --reason R [flags]\n" +
@@ -126,6 +128,8 @@ func runCommand(ctx context.Context, cmd string, rest []string, getenv func(stri
 		return snapshotCmd(ctx, rest, getenv, stdout, stderr)
 	case "report":
 		return reportCmd(ctx, rest, getenv, stdout, stderr)
+	case "figures":
+		return figuresCmd(ctx, rest, getenv, stdout, stderr)
 	case "geo":
 		return geoCmd(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "--help":

@@ -157,8 +157,9 @@ type SpotCheckVisitInput struct {
 }
 
 type StatsOrder struct {
-	Field     report.OrderField `json:"field"`
-	Direction *OrderDirection   `json:"direction,omitempty"`
+	Field report.OrderField `json:"field"`
+	// Default: ascending for KEY (as with no orderBy), descending for a measure (the largest first).
+	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
 type SubmitFeedbackInput struct {

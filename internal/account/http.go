@@ -37,6 +37,19 @@ type HTTP struct {
 	TrustedProxies []netip.Prefix
 	// Classify names the kind of an error no domain package classified (database down or full).
 	Classify func(error) errs.Kind
+	// GraphQLPath is where the API answers (/graphql): the middleware's refusals of requests to it
+	// take GraphQL's shape ({"errors": [{"message", "extensions": {"code"}}]}), so that a client
+	// reads them as it reads every other error of the API. Empty: every refusal is plain JSON.
+	GraphQLPath string
+}
+
+// refuse answers a request the middleware does not let through, in the shape its path expects.
+func (h *HTTP) refuse(w http.ResponseWriter, r *http.Request, status int, kind errs.Kind, msg string) {
+	if h.GraphQLPath != "" && r.URL.Path == h.GraphQLPath {
+		httperr.WriteGraphQL(w, status, kind, msg)
+		return
+	}
+	httperr.Write(w, status, kind, msg)
 }
 
 // NewHTTP returns the HTTP adapter of svc.
@@ -86,16 +99,21 @@ func (h *HTTP) Middleware(next http.Handler) http.Handler {
 		// session's CSRF token too: browsers too old to say where a request comes from (no
 		// Sec-Fetch-Site, no Origin) are still covered by the token.
 		if h.crossOrigin.Check(r) != nil {
-			httperr.Write(w, http.StatusForbidden, errs.Permission, "Yêu cầu gửi từ trang khác bị từ chối.")
+			h.refuse(w, r, http.StatusForbidden, errs.Permission, "Yêu cầu gửi từ trang khác bị từ chối.")
 			return
 		}
 		if unsafeMethod(r.Method) && subtle.ConstantTimeCompare([]byte(r.Header.Get(CSRFHeader)), []byte(csrf)) != 1 {
-			httperr.Write(w, http.StatusForbidden, errs.Permission, "Yêu cầu thiếu mã chống giả mạo (CSRF). Hãy tải lại trang và thử lại.")
+			h.refuse(w, r, http.StatusForbidden, errs.Permission, csrfMessage)
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(auth.WithIdentity(ctx, id)))
 	})
 }
+
+// csrfMessage names the header a state-changing request on the session cookie must carry, and
+// where its value comes from.
+const csrfMessage = "Yêu cầu thay đổi dữ liệu (POST) bằng phiên đăng nhập phải gửi tiêu đề " + CSRFHeader +
+	" với giá trị của cookie " + CSRFCookie + " (mã chống giả mạo CSRF). Hãy tải lại trang và thử lại."
 
 func unsafeMethod(m string) bool {
 	return m != http.MethodGet && m != http.MethodHead && m != http.MethodOptions

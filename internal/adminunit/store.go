@@ -73,6 +73,9 @@ type Filter struct {
 
 // List returns the units matching f, ordered by code and validity.
 func (s *Store) List(ctx context.Context, f Filter) ([]*Unit, error) {
+	if err := s.checkFilter(ctx, f); err != nil {
+		return nil, err
+	}
 	var units []*Unit
 	if err := s.filter(s.db.NewSelect().Model(&units), f).OrderExpr("u.code, u.valid_from").Scan(ctx); err != nil {
 		return nil, errs.E("adminunit: list", err)
@@ -105,6 +108,9 @@ func (s *Store) filter(q *bun.SelectQuery, f Filter) *bun.SelectQuery {
 // the unit valid now, or the latest one.
 func (s *Store) Get(ctx context.Context, level Level, code string, asOf *civil.Date) (*Unit, error) {
 	const op = "adminunit: get"
+	if err := s.checkFilter(ctx, Filter{AsOf: asOf}); err != nil {
+		return nil, err
+	}
 	u := new(Unit)
 	q := s.db.NewSelect().Model(u).Where("level = ?", level).Where("code = ?", code)
 	if asOf != nil {
@@ -166,6 +172,26 @@ func (s *Store) PredecessorIDs(ctx context.Context, ids []int64) (map[int64][]in
 	return out, nil
 }
 
+// SameCodeIDs returns, for each unit ID asked, the IDs of the other units of its level with its code
+// (of other periods: codes are reused after 2025), oldest first; an empty list when none.
+func (s *Store) SameCodeIDs(ctx context.Context, ids []int64) (map[int64][]int64, error) {
+	var pairs []struct {
+		UnitID  int64 `bun:"unit_id"`
+		OtherID int64 `bun:"other_id"`
+	}
+	err := s.db.NewRaw(`SELECT u.id AS unit_id, o.id AS other_id FROM admin_units AS u
+		JOIN admin_units AS o ON o.level = u.level AND o.code = u.code AND o.id <> u.id
+		WHERE u.id IN (?) ORDER BY u.id, o.valid_from, o.id`, bun.List(ids)).Scan(ctx, &pairs)
+	if err != nil {
+		return nil, errs.E("adminunit: same code", err)
+	}
+	out := emptyLists(ids)
+	for _, p := range pairs {
+		out[p.UnitID] = append(out[p.UnitID], p.OtherID)
+	}
+	return out, nil
+}
+
 // emptyLists maps every ID to an empty (not nil) list.
 func emptyLists(ids []int64) map[int64][]int64 {
 	out := make(map[int64][]int64, len(ids))
@@ -186,6 +212,9 @@ type PageQuery struct {
 // Page returns one page of units matching q, and whether more follow.
 func (s *Store) Page(ctx context.Context, q PageQuery) ([]*Unit, []string, bool, error) {
 	const op = "adminunit: page"
+	if err := s.checkFilter(ctx, q.Filter); err != nil {
+		return nil, nil, false, err
+	}
 	var units []*Unit
 	sel := s.filter(s.db.NewSelect().Model(&units), q.Filter)
 	if q.After != nil {
@@ -220,6 +249,9 @@ func (s *Store) Page(ctx context.Context, q PageQuery) ([]*Unit, []string, bool,
 
 // Count returns how many units match the filter.
 func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
+	if err := s.checkFilter(ctx, f); err != nil {
+		return 0, err
+	}
 	n, err := s.filter(s.db.NewSelect().Model((*Unit)(nil)), f).Count(ctx)
 	if err != nil {
 		return 0, errs.E("adminunit: count", err)

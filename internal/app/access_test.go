@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -311,9 +312,36 @@ func TestSignInOutAndCSRF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	refusal, _ := io.ReadAll(res.Body)
 	res.Body.Close()
 	if res.StatusCode != http.StatusForbidden {
 		t.Errorf("POST without CSRF token: %d, want 403", res.StatusCode)
+	}
+	// GraphQL-shaped, in Vietnamese, naming the header to send.
+	var gql struct {
+		Errors []struct {
+			Message    string
+			Extensions struct{ Code string }
+		}
+		Data *json.RawMessage
+	}
+	if err := json.Unmarshal(refusal, &gql); err != nil || len(gql.Errors) != 1 || gql.Data != nil ||
+		gql.Errors[0].Extensions.Code != "FORBIDDEN" || !strings.Contains(gql.Errors[0].Message, "X-CSRF-Token") ||
+		!strings.Contains(gql.Errors[0].Message, "tiêu đề") {
+		t.Errorf("POST without CSRF token: want a GraphQL error naming X-CSRF-Token, got %s", refusal)
+	}
+	// Elsewhere than /graphql the refusal keeps the shape of the other HTTP errors.
+	req, _ = http.NewRequest(http.MethodPost, srv.URL+"/auth/logout", nil)
+	for _, ck := range c.Cookies() {
+		req.AddCookie(ck)
+	}
+	if res, err = http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	refusal, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusForbidden || !strings.Contains(string(refusal), `"code":"FORBIDDEN"`) || !strings.Contains(string(refusal), "X-CSRF-Token") {
+		t.Errorf("logout without CSRF token: %d %s", res.StatusCode, refusal)
 	}
 	for _, ck := range c.Cookies() {
 		if ck.Name == "hotro_session" && ck.Value == "" {

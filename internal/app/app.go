@@ -48,6 +48,7 @@ import (
 	"hotro/internal/supervision"
 	"hotro/internal/snapshot"
 	"hotro/internal/snapshot/snapshotweb"
+	"hotro/internal/wardfigure"
 	"hotro/internal/workqueue"
 )
 
@@ -116,11 +117,13 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 	// Snapshots are written to and read from the primary: the lines they keep must be those of the
 	// version they freeze.
 	resolver.Snapshots = snapshot.NewService(d, rollup.NewEngineShared(d, reference.NewCache(d)), reference.NewCache(d), dataset.NewStore(d).Version, time.Now, cfg.PublicMinCount)
+	resolver.Figures = wardfigure.NewStore(d)
 	counters := metrics.New(d.DB)
 	authn := account.NewHTTP(account.NewService(d, account.Options{Read: read, IdentityTTL: account.DefaultIdentityTTL}), log)
 	authn.SecureCookies = cfg.SecureCookies
 	authn.TrustedProxies = cfg.TrustedProxies
 	authn.Classify = db.Classify
+	authn.GraphQLPath = "/graphql"
 	signer := portal.NewSigner([]byte(cfg.EmbedSecret), nil)
 	resolver.Links = signer
 	charts := &portal.Handler{

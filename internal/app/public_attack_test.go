@@ -236,8 +236,9 @@ func TestPublicFiguresResistSubtraction(t *testing.T) {
 						t.Errorf("CSV row %s is not in publicStats", rec[0])
 						continue
 					}
-					if w.Suppressed != (rec[2] == "") || (!w.Suppressed && rec[2] != strconv.FormatInt(*w.AmountPaid, 10)) {
-						t.Errorf("group %s ward %s: CSV %q, publicStats %+v", g.Group.Code, rec[0], rec[2], w)
+					// Code, name, valid from, valid to, then the measures.
+					if w.Suppressed != (rec[4] == "") || (!w.Suppressed && rec[4] != strconv.FormatInt(*w.AmountPaid, 10)) {
+						t.Errorf("group %s ward %s: CSV %q, publicStats %+v", g.Group.Code, rec[0], rec[4], w)
 					}
 				}
 				status, body = visitor.Do(t, http.MethodGet, "/embed/data/wards?group="+url.QueryEscape(g.Group.Code), nil)

@@ -109,10 +109,11 @@ const (
 	Geo      Command = "geo"
 	Snapshot Command = "snapshot"
 	Report   Command = "report"
+	Figures  Command = "figures"
 )
 
 // Commands are all the subcommands, in the order help lists them.
-var Commands = []Command{Serve, Migrate, Seed, User, Token, Backup, Restore, National, Rollup, Public, Import, Fund, Geo, Snapshot, Report}
+var Commands = []Command{Serve, Migrate, Seed, User, Token, Backup, Restore, National, Rollup, Public, Import, Fund, Geo, Snapshot, Report, Figures}
 
 // ErrHelp is returned by Load when the arguments ask for help (-h or --help): the caller prints the
 // command's help and succeeds.

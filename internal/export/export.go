@@ -112,13 +112,16 @@ var formats = map[string]format{
 	"/export/stats.xlsx": {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", writeXLSX},
 	"/export/lines.csv":  {"csv", "text/csv; charset=utf-8; header=present", writeCSV},
 	"/export/lines.xlsx": {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", writeXLSX},
+	// The lines behind a stats answer: the stats exports' filter, the lines export's rows.
+	"/export/disbursements.csv":  {"csv", "text/csv; charset=utf-8; header=present", writeCSV},
+	"/export/disbursements.xlsx": {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", writeXLSX},
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f, ok := formats[r.URL.Path]
 	if !ok {
 		httperr.Write(w, http.StatusNotFound, errs.NotFound,
-			"Không có bảng xuất này. Có: /export/stats.csv, /export/stats.xlsx, /export/lines.csv và /export/lines.xlsx.")
+			"Không có bảng xuất này. Có: /export/stats.csv, /export/stats.xlsx, /export/lines.csv, /export/lines.xlsx, /export/disbursements.csv và /export/disbursements.xlsx.")
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -127,7 +130,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	build := h.table
-	if strings.HasPrefix(r.URL.Path, "/export/lines.") {
+	if strings.HasPrefix(r.URL.Path, "/export/lines.") || strings.HasPrefix(r.URL.Path, "/export/disbursements.") {
 		build = h.lineTable
 	}
 	tbl, err := build(r)
@@ -165,16 +168,19 @@ func (h *Handler) table(r *http.Request) (*table, error) {
 	}
 	req.query.Scope = scope
 	ab := about{request: req, url: r.URL.RequestURI(), generated: h.c.Now()}
-	lines, total, err := h.figures(r, req.query, &ab)
-	if err != nil {
-		return nil, err
-	}
 	if h.c.Dataset != nil {
 		info, err := h.c.Dataset.Get(r.Context())
 		if err != nil {
 			return nil, err
 		}
 		ab.dataset = &info
+	}
+	if req.pivot != nil {
+		return h.pivotTable(r, req, ab)
+	}
+	lines, total, err := h.figures(r, req.query, &ab)
+	if err != nil {
+		return nil, err
 	}
 	return h.build(r.Context(), req, lines, total, ab)
 }

@@ -218,7 +218,7 @@ func TestExportEqualsTheReport(t *testing.T) {
 		{"first round by ward",
 			"groupBy=WARD&groups=" + strings.Join(firstRound, ",") + "&paidTo=2020-05-31",
 			report.Query{GroupBy: []report.Dimension{report.Ward}, Filter: report.Filter{Groups: firstRound, PaidTo: date("2020-05-31")}},
-			[]string{"Mã phường/xã", "Phường/xã"}, false, []string{"csv", "xlsx"}},
+			[]string{"Mã phường/xã", "Phường/xã", "Hiệu lực từ", "Hiệu lực đến"}, false, []string{"csv", "xlsx"}},
 		{"pipeline by group and status",
 			"groupBy=GROUP,STATUS",
 			report.Query{GroupBy: []report.Dimension{report.Group, report.Status}},
@@ -230,7 +230,7 @@ func TestExportEqualsTheReport(t *testing.T) {
 		{"top 5 wards by amount paid",
 			"groupBy=WARD&orderBy=AMOUNT_PAID&first=5",
 			report.Query{GroupBy: []report.Dimension{report.Ward}, Order: &report.Order{Field: report.ByAmountPaid, Desc: true}, First: intp(5)},
-			[]string{"Mã phường/xã", "Phường/xã"}, false, []string{"xlsx"}},
+			[]string{"Mã phường/xã", "Phường/xã", "Hiệu lực từ", "Hiệu lực đến"}, false, []string{"xlsx"}},
 		{"fewest people first",
 			"groupBy=GROUP&orderBy=PEOPLE_SUPPORTED&direction=ASC&programs=NQ42-2020",
 			report.Query{GroupBy: []report.Dimension{report.Group}, Order: &report.Order{Field: report.ByPeopleSupported}, Filter: report.Filter{Programs: []string{"NQ42-2020"}}},
@@ -238,7 +238,7 @@ func TestExportEqualsTheReport(t *testing.T) {
 		{"under the 2025 units",
 			"groupBy=WARD&unitsAsOf=2025-07-01",
 			report.Query{GroupBy: []report.Dimension{report.Ward}, UnitsAsOf: date("2025-07-01")},
-			[]string{"Mã phường/xã", "Phường/xã", "Đã chia tách thành"}, false, []string{"xlsx"}},
+			[]string{"Mã phường/xã", "Phường/xã", "Hiệu lực từ", "Hiệu lực đến", "Đã chia tách thành"}, false, []string{"xlsx"}},
 		{"week and channel, parameters repeated",
 			"groupBy=WEEK&groupBy=CHANNEL&statuses=PAID&channels=CASH_AT_WARD&channels=BANK",
 			report.Query{GroupBy: []report.Dimension{report.Week, report.Channel}, Filter: report.Filter{
@@ -247,7 +247,7 @@ func TestExportEqualsTheReport(t *testing.T) {
 		{"province, district, programme and fund in English",
 			"groupBy=PROVINCE,DISTRICT,PROGRAM,FUND&provinces=19&lang=en",
 			report.Query{GroupBy: []report.Dimension{report.Province, report.District, report.Program, report.Fund}, Filter: report.Filter{Provinces: []string{"19"}}},
-			[]string{"Province code", "Province", "District code", "District", "Programme code", "Programme", "Fund code", "Fund"}, true, []string{"xlsx"}},
+			[]string{"Province code", "Province", "Valid from", "Valid to", "District code", "District", "Valid from", "Valid to", "Programme code", "Programme", "Fund code", "Fund"}, true, []string{"xlsx"}},
 		{"channel with unpaid lines, in English",
 			"groupBy=CHANNEL&lang=en",
 			report.Query{GroupBy: []report.Dimension{report.Channel}},
@@ -255,7 +255,7 @@ func TestExportEqualsTheReport(t *testing.T) {
 		{"by payment round, one round by ward",
 			"groupBy=ROUND,WARD&rounds=NQ42_DOT1",
 			report.Query{GroupBy: []report.Dimension{report.Round, report.Ward}, Filter: report.Filter{Rounds: []string{"NQ42_DOT1"}}},
-			[]string{"Mã đợt chi trả", "Đợt chi trả", "Mã phường/xã", "Phường/xã"}, false, []string{"csv"}},
+			[]string{"Mã đợt chi trả", "Đợt chi trả", "Mã phường/xã", "Phường/xã", "Hiệu lực từ", "Hiệu lực đến"}, false, []string{"csv"}},
 		{"by payment round in English",
 			"groupBy=ROUND&lang=en",
 			report.Query{GroupBy: []report.Dimension{report.Round}},
@@ -341,6 +341,31 @@ func checkDownload(t *testing.T, res *http.Response, format string, en bool) {
 	}
 }
 
+// checkValidity checks a unit's validity cells: a first day, and a last day after it or none (valid
+// today).
+func checkValidity(t *testing.T, row int, cells []string) {
+	t.Helper()
+	day := func(cell string) (civil.Date, bool) {
+		if d, err := civil.Parse(cell); err == nil {
+			return d, true
+		}
+		// XLSX holds dates as days since 1899-12-30, shown with a date format.
+		serial, err := strconv.Atoi(cell)
+		return civil.New(1899, time.December, 30).AddDays(serial), err == nil && serial > 0
+	}
+	from, ok := day(cells[0])
+	if !ok {
+		t.Errorf("row %d valid from = %q, want a date", row, cells[0])
+		return
+	}
+	if cells[1] == "" {
+		return
+	}
+	if to, ok := day(cells[1]); !ok || to.Before(from) {
+		t.Errorf("row %d valid %q to %q, want a period", row, cells[0], cells[1])
+	}
+}
+
 func checkFigures(t *testing.T, rows sheet, headers []string, en bool, q report.Query, want *report.Result) {
 	t.Helper()
 	wantHeader := append(slices.Clone(headers), viMeasures...)
@@ -379,6 +404,8 @@ func checkFigures(t *testing.T, rows sheet, headers []string, en bool, q report.
 				if got[col+1] == "" {
 					t.Errorf("row %d has no ward name", i+1)
 				}
+				checkValidity(t, i+1, got[col+2:col+4])
+				col += 2
 				if q.UnitsAsOf != nil {
 					// A split ward is labelled with the units it became: "Phường A (05443); Phường B (05444)".
 					if split := strings.Contains(got[col+2], "); "); split != r.WardSplit {
@@ -386,6 +413,14 @@ func checkFigures(t *testing.T, rows sheet, headers []string, en bool, q report.
 					}
 					col++
 				}
+			case report.Province, report.District:
+				if got[col] == "" && !r.NoDistrict || got[col+1] == "" {
+					t.Errorf("row %d %s = %q %q, want a code and a name", i+1, d, got[col], got[col+1])
+				}
+				if !r.NoDistrict {
+					checkValidity(t, i+1, got[col+2:col+4])
+				}
+				col += 2
 			case report.Status:
 				if got[col] != string(*r.Status) || got[col+1] == "" {
 					t.Errorf("row %d status = %q %q, want %s and a label", i+1, got[col], got[col+1], *r.Status)
@@ -439,8 +474,8 @@ func TestExportAppliesTheCallersScope(t *testing.T) {
 			if len(rows) != 3 || rows[1][0] != "05431" {
 				t.Fatalf("rows = %q, want the header, ward 05431 and the total", rows)
 			}
-			if !slices.Equal(rows[2][2:], measures(want.Total)) {
-				t.Errorf("total = %q, want %q", rows[2][2:], measures(want.Total))
+			if !slices.Equal(rows[2][4:], measures(want.Total)) {
+				t.Errorf("total = %q, want %q", rows[2][4:], measures(want.Total))
 			}
 			_, body = fetch(t, srv, "/export/stats.xlsx?groupBy=WARD")
 			about := querySheet(t, body, "Truy vấn")
@@ -484,15 +519,15 @@ func TestExportGivesThePublicAnswerToThePublic(t *testing.T) {
 				} else {
 					withheld++
 				}
-				if !slices.Equal(got[2:], wantMeasures) {
-					t.Errorf("row %d (%s) = %q, want %q", i+1, got[0], got[2:], wantMeasures)
+				if !slices.Equal(got[4:], wantMeasures) {
+					t.Errorf("row %d (%s) = %q, want %q", i+1, got[0], got[4:], wantMeasures)
 				}
 			}
 			if withheld == 0 || withheld == len(want.Rows) {
 				t.Errorf("%d of %d cells withheld: the test needs some of each", withheld, len(want.Rows))
 			}
-			if total := rows[len(rows)-1]; !slices.Equal(total[2:], measures(*want.Total.Totals)) {
-				t.Errorf("total = %q, want %q", total[2:], measures(*want.Total.Totals))
+			if total := rows[len(rows)-1]; !slices.Equal(total[4:], measures(*want.Total.Totals)) {
+				t.Errorf("total = %q, want %q", total[4:], measures(*want.Total.Totals))
 			}
 			_, body = fetch(t, srv, "/export/stats.xlsx?groupBy=WARD&programs=NQ42-2020&groups=HO_NGHEO")
 			if got := querySheet(t, body, "Truy vấn")["Ô để trống"]; !strings.Contains(got, "dưới 30 người") {

@@ -38,9 +38,9 @@ const MaxExportLines = 50_000
 const linesPage = 1000
 
 // The parameters of GET /export/lines.csv and /export/lines.xlsx: the arguments of the GraphQL
-// disbursements query, flattened.
+// disbursements query, flattened; /export/disbursements.csv and .xlsx take the stats exports'
+// filter instead (disbursementFilterSyntax), besides the lists' own parameters.
 var (
-	lineListParams   = []string{"programs", "wards", "groups", "funds", "statuses", "channels", "batches"}
 	lineSingleParams = []string{"search", "orderBy", "direction", "lang"}
 	lineOrders       = []disbursement.ListOrder{disbursement.OrderByID, disbursement.OrderByAmount,
 		disbursement.OrderByListedOn, disbursement.OrderByPaidOn, disbursement.OrderByName}
@@ -49,6 +49,16 @@ var (
 // lineFilterSyntax reads the filter of a lines export as the stats exports read theirs.
 var lineFilterSyntax = report.URLSyntax{Names: report.URLNames{Programs: "programs", Wards: "wards",
 	Groups: "groups", Funds: "funds", Statuses: "statuses", Channels: "channels"}}
+
+// disbursementFilterSyntax reads the filter of /export/disbursements: every filter parameter of the
+// stats exports (report.ExportNames), so that the lines behind a figure are one URL away from it;
+// the grouping, first and unitsAsOf are the stats' own (the lines are listed where they were
+// recorded), and orderBy and direction are the lists' (ID, AMOUNT, LISTED_ON, PAID_ON, NAME).
+var disbursementFilterSyntax = func() report.URLSyntax {
+	n := report.ExportNames
+	n.GroupBy, n.OrderBy, n.Direction, n.First, n.UnitsAsOf = "", "", "", "", ""
+	return report.URLSyntax{Names: n}
+}()
 
 // joinOrders lists the orders a lines export takes, for its error message.
 func joinOrders(orders []disbursement.ListOrder) string {
@@ -65,8 +75,10 @@ type lineRequest struct {
 	lang  lang
 }
 
-// parseLineRequest reads the URL query of a lines export as strictly as parseRequest does.
-func parseLineRequest(rawQuery string) (lineRequest, error) {
+// parseLineRequest reads the URL query of a lines export as strictly as parseRequest does, its
+// filter with syntax.
+func parseLineRequest(rawQuery string, syntax report.URLSyntax) (lineRequest, error) {
+	lineListParams := append(syntax.Params(), "batches")
 	const op = "export: parse lines"
 	bad := func(format string, args ...any) error { return errs.E(op, errs.Invalid, errs.Msgf(format, args...)) }
 	values, err := url.ParseQuery(rawQuery)
@@ -99,7 +111,7 @@ func parseLineRequest(rawQuery string) (lineRequest, error) {
 		return out, nil
 	}
 	var req lineRequest
-	q, err := lineFilterSyntax.Parse(op, values)
+	q, err := syntax.Parse(op, values)
 	if err != nil {
 		return lineRequest{}, err
 	}
@@ -142,11 +154,15 @@ func parseLineRequest(rawQuery string) (lineRequest, error) {
 // lineTable reads every line the request selects, in its order, as the caller may see them, and
 // lays them out: one row per line with its recipient (masked as the API masks them), then a total.
 func (h *Handler) lineTable(r *http.Request) (*table, error) {
+	syntax := lineFilterSyntax
+	if strings.HasPrefix(r.URL.Path, "/export/disbursements.") {
+		syntax = disbursementFilterSyntax
+	}
 	const op = "export: lines"
 	if h.c.Lines == nil || h.c.Recipients == nil {
 		return nil, errs.E(op, errs.NotFound, errs.Msg("Máy chủ này không xuất dòng chi trả."))
 	}
-	req, err := parseLineRequest(r.URL.RawQuery)
+	req, err := parseLineRequest(r.URL.RawQuery, syntax)
 	if err != nil {
 		return nil, err
 	}
@@ -259,9 +275,16 @@ func (h *Handler) lineTable(r *http.Request) (*table, error) {
 		{lt.searchField, values(req.query.Filter.Search, tx.about.all)},
 		{tx.about.orderBy, orderText(req.query)},
 		{tx.about.programs, joinOr(req.query.Filter.Programs, tx.about.all)},
+		{tx.about.provinces, joinOr(req.query.Filter.Provinces, tx.about.all)},
+		{tx.about.districts, joinOr(req.query.Filter.Districts, tx.about.all)},
 		{tx.about.wards, joinOr(req.query.Filter.Wards, tx.about.all)},
 		{tx.about.groups, joinOr(req.query.Filter.Groups, tx.about.all)},
+		{tx.about.funds, joinOr(req.query.Filter.Funds, tx.about.all)},
+		{tx.about.rounds, joinOr(req.query.Filter.Rounds, tx.about.all)},
 		{tx.about.statuses, joinOr(strs(req.query.Filter.Statuses), tx.about.all)},
+		{tx.about.channels, joinOr(strs(req.query.Filter.Channels), tx.about.all)},
+		{tx.about.paidFrom, dateOr(req.query.Filter.PaidFrom, tx.about.all)},
+		{tx.about.paidTo, dateOr(req.query.Filter.PaidTo, tx.about.all)},
 		{lt.batchesField, joinOr(req.query.Filter.Batches, tx.about.all)},
 		{lt.maskingField, lt.maskingNote},
 		{tx.about.generated, h.c.Now().In(civil.Location).Format("2006-01-02 15:04:05") + " (" + tx.about.timeZone + ")"},
@@ -275,6 +298,13 @@ func values(s, none string) string {
 		return none
 	}
 	return s
+}
+
+func dateOr(d *civil.Date, none string) string {
+	if d == nil {
+		return none
+	}
+	return d.String()
 }
 
 func joinOr(vs []string, none string) string {

@@ -13,6 +13,10 @@ import (
 type request struct {
 	query report.Query
 	lang  lang
+	// pivot, when set, lays the answer out wide: a column per value of this dimension, holding
+	// measure (see pivot.go).
+	pivot   *report.Dimension
+	measure report.OrderField
 }
 
 // exportURL reads the stats query of an export URL: the arguments of the GraphQL stats query,
@@ -29,7 +33,7 @@ func parseRequest(rawQuery string) (request, error) {
 	if err != nil {
 		return request{}, bad("Chuỗi tham số không hợp lệ: %v.", err)
 	}
-	params := append(exportURL.Params(), "lang")
+	params := append(exportURL.Params(), "lang", "pivot", "measure")
 	for name := range values {
 		if !slices.Contains(params, name) {
 			return request{}, bad("Tham số %q không được hỗ trợ. Các tham số: %s.", name, strings.Join(params, ", "))
@@ -37,6 +41,9 @@ func parseRequest(rawQuery string) (request, error) {
 	}
 	var req request
 	if req.query, err = exportURL.Parse(op, values); err != nil {
+		return request{}, err
+	}
+	if err := parsePivot(values, &req); err != nil {
 		return request{}, err
 	}
 	req.lang = vi
@@ -52,4 +59,52 @@ func parseRequest(rawQuery string) (request, error) {
 		return request{}, bad("lang: %q không hợp lệ; dùng vi hoặc en.", s[0])
 	}
 	return req, nil
+}
+
+// parsePivot reads pivot (a dimension) and measure (a measure, default AMOUNT_PAID; only with pivot).
+func parsePivot(values url.Values, req *request) error {
+	const op = "export: parse"
+	bad := func(format string, args ...any) error { return errs.E(op, errs.Invalid, errs.Msgf(format, args...)) }
+	one := func(name string) (string, error) {
+		switch vs := values[name]; {
+		case len(vs) == 0:
+			return "", nil
+		case len(vs) > 1:
+			return "", bad("Tham số %s chỉ được nêu một lần.", name)
+		case strings.TrimSpace(vs[0]) == "":
+			return "", bad("Tham số %s có giá trị rỗng.", name)
+		default:
+			return strings.TrimSpace(vs[0]), nil
+		}
+	}
+	pivot, err := one("pivot")
+	if err != nil {
+		return err
+	}
+	measure, err := one("measure")
+	if err != nil {
+		return err
+	}
+	var measures []string
+	for _, f := range report.OrderFields {
+		if f != report.ByKey {
+			measures = append(measures, string(f))
+		}
+	}
+	switch {
+	case pivot == "" && measure != "":
+		return bad("measure chỉ dùng cùng pivot (bảng xoay).")
+	case pivot == "":
+		return nil
+	case !slices.Contains(report.Dimensions, report.Dimension(pivot)):
+		return bad("pivot: %q không hợp lệ; dùng một chiều của groupBy (ví dụ GROUP).", pivot)
+	case measure != "" && !slices.Contains(measures, measure):
+		return bad("measure: %q không hợp lệ; dùng một trong %s.", measure, strings.Join(measures, ", "))
+	}
+	d := report.Dimension(pivot)
+	req.pivot, req.measure = &d, report.ByAmountPaid
+	if measure != "" {
+		req.measure = report.OrderField(measure)
+	}
+	return nil
 }

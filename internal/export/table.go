@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"hotro/internal/adminunit"
 	"hotro/internal/civil"
 	"hotro/internal/report"
 )
@@ -92,6 +93,10 @@ func (l layout) columns(dims []report.Dimension) []column {
 			cols = append(cols, column{l.text.name[d], textKind}, column{l.text.periodStart, dateKind}, column{l.text.periodEnd, dateKind})
 		default:
 			cols = append(cols, column{l.text.code[d], textKind}, column{l.text.name[d], textKind})
+			if isUnit(d) {
+				// Codes are reused after 2025: a unit is its code and its validity period.
+				cols = append(cols, column{l.text.validFrom, dateKind}, column{l.text.validTo, dateKind})
+			}
 			if d == report.Ward && l.splitColumn {
 				cols = append(cols, column{l.text.splitInto, textKind})
 			}
@@ -133,6 +138,9 @@ func (l layout) keyCells(d report.Dimension, r line) []any {
 	case report.Province:
 		return l.unit(r.ProvinceID, r.ProvinceCode)
 	case report.District:
+		if r.NoDistrict {
+			return []any{nil, adminunit.NoDistrictLabel(n.units[r.ProvinceID], l.lang == en), nil, nil}
+		}
 		return l.unit(r.DistrictID, r.DistrictCode)
 	case report.Ward:
 		cells := l.unit(r.WardID, r.WardCode)
@@ -165,15 +173,24 @@ func (l layout) name(nameVi, nameEn string) string {
 	return nameVi
 }
 
-// unit is the code and name of a unit; a row may have none (a 2025 unit has no district).
+// unit is the code, name and validity period of a unit (no end: valid today); a row may have none.
 func (l layout) unit(id int64, code string) []any {
 	if u := l.names.units[id]; u != nil {
-		return []any{u.Code, l.name(u.Name, u.NameEn)}
+		var validTo any
+		if u.ValidTo != nil {
+			validTo = *u.ValidTo
+		}
+		return []any{u.Code, l.name(u.Name, u.NameEn), u.ValidFrom, validTo}
 	}
 	if id == 0 && code == "" {
-		return []any{nil, l.text.none}
+		return []any{nil, l.text.none, nil, nil}
 	}
-	return []any{code, nil}
+	return []any{code, nil, nil, nil}
+}
+
+// isUnit reports whether d groups by administrative unit, whose columns carry a validity period.
+func isUnit(d report.Dimension) bool {
+	return d == report.Province || d == report.District || d == report.Ward
 }
 
 // splitInto names the units a split ward became, e.g. "Phường A (05443); Phường B (05444)".

@@ -20,6 +20,8 @@ type text struct {
 	// (named by the bucket) and the first and last day.
 	code, name             map[report.Dimension]string
 	periodStart, periodEnd string
+	validFrom, validTo     string // of a unit
+	pivot                  string // the query sheet's line of a wide table
 	splitInto              string
 	measures               [6]string // in the order of measureValues
 	// Statuses and channels read as disbursement.Text has them.
@@ -61,6 +63,8 @@ var texts = map[lang]*text{
 			report.Day: "Ngày", report.Week: "Tuần", report.Month: "Tháng", report.Quarter: "Quý", report.Year: "Năm",
 		},
 		periodStart: "Từ ngày", periodEnd: "Đến ngày",
+		validFrom: "Hiệu lực từ", validTo: "Hiệu lực đến",
+		pivot:     "Bảng xoay: cột theo chiều, chỉ tiêu (pivot, measure)",
 		splitInto: "Đã chia tách thành",
 		measures: [6]string{"Số tiền đã chi (đồng)", "Số người được hỗ trợ", "Số đối tượng", "Số dòng chi trả",
 			"Số tiền trong danh sách (đồng)", "Số tiền đã phê duyệt (đồng)"},
@@ -107,6 +111,8 @@ var texts = map[lang]*text{
 			report.Day: "Day", report.Week: "Week", report.Month: "Month", report.Quarter: "Quarter", report.Year: "Year",
 		},
 		periodStart: "From", periodEnd: "To",
+		validFrom: "Valid from", validTo: "Valid to",
+		pivot:     "Wide table: columns by, measure (pivot, measure)",
 		splitInto: "Split into",
 		measures: [6]string{"Amount paid (VND)", "People supported", "Beneficiaries", "Disbursements",
 			"Amount listed (VND)", "Amount approved (VND)"},

@@ -27,6 +27,24 @@ func Write(w http.ResponseWriter, status int, kind errs.Kind, message string) {
 	_ = json.NewEncoder(w).Encode(Body{Error: message, Code: kind.Code()})
 }
 
+// WriteGraphQL answers a request to the GraphQL API with status and an error in GraphQL's shape:
+// {"errors": [{"message": "<message>", "extensions": {"code": "<errs code>"}}], "data": null}.
+func WriteGraphQL(w http.ResponseWriter, status int, kind errs.Kind, message string) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	type graphQLError struct {
+		Message    string            `json:"message"`
+		Extensions map[string]string `json:"extensions"`
+	}
+	_ = json.NewEncoder(w).Encode(struct {
+		Errors []graphQLError `json:"errors"`
+		Data   *struct{}      `json:"data"`
+	}{Errors: []graphQLError{{Message: message, Extensions: map[string]string{"code": kind.Code()}}}})
+}
+
 // Writer answers with errors the way one handler wants: how it classifies the errors no domain
 // package did, and where it logs the failures its clients cannot act on. The zero Writer treats
 // unclassified errors as internal and logs nothing.

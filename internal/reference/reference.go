@@ -16,6 +16,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"hotro/internal/adminunit"
+	"hotro/internal/civil"
 	"hotro/internal/disbursement"
 	"hotro/internal/errs"
 	"hotro/internal/fund"
@@ -27,6 +28,8 @@ type Snapshot struct {
 	Version string
 	// Units are every administrative unit, ordered by ID.
 	Units []*adminunit.Unit
+	// EarliestUnit is the first day a commune is valid from: no unit exists before it.
+	EarliestUnit civil.Date
 
 	units      map[int64]*adminunit.Unit
 	successors map[int64][]int64
@@ -133,6 +136,9 @@ func (s *Snapshot) index(links []adminunit.Successor, programs []*program.Progra
 		switch u.Level {
 		case adminunit.Commune:
 			known(disbursement.WardCode, u.Code)
+			if s.EarliestUnit.IsZero() || u.ValidFrom.Before(s.EarliestUnit) {
+				s.EarliestUnit = u.ValidFrom
+			}
 		case adminunit.District:
 			known(disbursement.DistrictCode, u.Code)
 		case adminunit.Province:

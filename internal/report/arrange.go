@@ -100,7 +100,8 @@ func sortKeyOf(d Dimension, k Key) string {
 	case Province:
 		return cmp.Or(k.ProvinceCode, "~")
 	case District:
-		return cmp.Or(k.DistrictCode, "~")
+		// Units with no district come after the districts, by province.
+		return cmp.Or(k.DistrictCode, "~"+k.ProvinceCode)
 	case Ward:
 		if k.WardSplit {
 			return k.WardCode + "~split"

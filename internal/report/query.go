@@ -172,7 +172,10 @@ type Totals struct {
 
 // Key identifies a row by its grouping values; only the dimensions grouped by are set.
 type Key struct {
-	ProgramID  int64
+	ProgramID int64
+	// ProvinceID is set when grouped by PROVINCE, and, grouped by DISTRICT, on the row of the units
+	// that have no district (the communes after the 2025 reorganisation report to their province
+	// directly): DistrictID is then 0 and the row is the province's.
 	ProvinceID int64
 	DistrictID int64
 	WardID     int64
@@ -184,6 +187,9 @@ type Key struct {
 	Status                               *disbursement.Status
 	Channel                              *disbursement.Channel
 	Period                               *Period
+	// NoDistrict is set, grouped by DISTRICT, on the row of units that have no district: the row is
+	// the province's (ProvinceID), its DistrictID 0.
+	NoDistrict bool
 	// WardSplit is set when the ward was split between several units as of UnitsAsOf; its figures
 	// stay under the old ward instead of being divided.
 	WardSplit bool

@@ -5,7 +5,9 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"hotro/internal/adminunit"
 	"hotro/internal/auth"
+	"hotro/internal/civil"
 	"hotro/internal/disbursement"
 )
 
@@ -14,13 +16,34 @@ import (
 // (by code in the filter, or by ID for a ward's own totals) is refused without saying whether it
 // has data.
 func Prepare(ctx context.Context, idb bun.IDB, q Query) (Query, error) {
-	return prepare(ctx, idb, q, func() error { return CheckCodes(ctx, idb, q.Filter) })
+	return prepare(ctx, idb, q, func() error {
+		if err := CheckCodes(ctx, idb, q.Filter); err != nil {
+			return err
+		}
+		if q.UnitsAsOf == nil {
+			return nil
+		}
+		earliest, err := adminunit.NewStore(idb).Earliest(ctx)
+		if err != nil {
+			return err
+		}
+		return adminunit.CheckAsOf("unitsAsOf", *q.UnitsAsOf, earliest)
+	})
 }
 
 // PrepareKnown is Prepare with the filter's codes checked against reference data held in memory:
-// known reports whether a code of a kind exists.
-func PrepareKnown(ctx context.Context, idb bun.IDB, q Query, known func(disbursement.CodeKind, string) bool) (Query, error) {
-	return prepare(ctx, idb, q, func() error { return q.Filter.CheckCodesKnown(known) })
+// known reports whether a code of a kind exists, and earliestUnit is the first day a unit is valid
+// (unitsAsOf before it is refused).
+func PrepareKnown(ctx context.Context, idb bun.IDB, q Query, known func(disbursement.CodeKind, string) bool, earliestUnit civil.Date) (Query, error) {
+	return prepare(ctx, idb, q, func() error {
+		if err := q.Filter.CheckCodesKnown(known); err != nil {
+			return err
+		}
+		if q.UnitsAsOf == nil {
+			return nil
+		}
+		return adminunit.CheckAsOf("unitsAsOf", *q.UnitsAsOf, earliestUnit)
+	})
 }
 
 func prepare(ctx context.Context, idb bun.IDB, q Query, checkCodes func() error) (Query, error) {

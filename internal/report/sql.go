@@ -132,7 +132,9 @@ func (src source) columns(d Dimension) []column {
 	case Ward:
 		return []column{{src.wardID, "ward_id"}, {"w.code", "ward_code"}, {src.wardSplit, "ward_split"}}
 	case District:
-		return []column{{"(CASE WHEN wp.level = 'DISTRICT' THEN wp.id END)", "district_id"}, {"(CASE WHEN wp.level = 'DISTRICT' THEN wp.code END)", "district_code"}}
+		// A unit with no district (after 2025) groups under the province it reports to directly.
+		return []column{{"(CASE WHEN wp.level = 'DISTRICT' THEN wp.id END)", "district_id"}, {"(CASE WHEN wp.level = 'DISTRICT' THEN wp.code END)", "district_code"},
+			{"(CASE WHEN wp.level = 'PROVINCE' THEN wp.id END)", "direct_province_id"}, {"(CASE WHEN wp.level = 'PROVINCE' THEN wp.code END)", "direct_province_code"}}
 	case Province:
 		return []column{{"(CASE WHEN wp.level = 'PROVINCE' THEN wp.id ELSE wp.parent_id END)", "province_id"}, {"(CASE WHEN wp.level = 'PROVINCE' THEN wp.code ELSE wpp.code END)", "province_code"}}
 	default:
@@ -236,7 +238,7 @@ func scanRow(rows *sql.Rows, dims []Dimension) (Row, error) {
 		id   sql.NullInt64
 		code sql.NullString
 	}
-	ward, district, province := &idCode{}, &idCode{}, &idCode{}
+	ward, district, province, directProvince := &idCode{}, &idCode{}, &idCode{}, &idCode{}
 	var program, group, fund, round sql.NullInt64
 	var status, channel sql.NullString
 	var split sql.NullInt64
@@ -259,7 +261,7 @@ func scanRow(rows *sql.Rows, dims []Dimension) (Row, error) {
 		case Ward:
 			dest = append(dest, &ward.id, &ward.code, &split)
 		case District:
-			dest = append(dest, &district.id, &district.code)
+			dest = append(dest, &district.id, &district.code, &directProvince.id, &directProvince.code)
 		case Province:
 			dest = append(dest, &province.id, &province.code)
 		default:
@@ -283,6 +285,11 @@ func scanRow(rows *sql.Rows, dims []Dimension) (Row, error) {
 	r.WardID, r.DistrictID, r.ProvinceID = ward.id.Int64, district.id.Int64, province.id.Int64
 	r.WardCode, r.DistrictCode, r.ProvinceCode = ward.code.String, district.code.String, province.code.String
 	r.WardSplit = split.Int64 == 1
+	if directProvince.id.Valid {
+		// Grouped by district, a unit with none: the row is its province's (see Key.ProvinceID).
+		r.ProvinceID, r.ProvinceCode = directProvince.id.Int64, directProvince.code.String
+		r.NoDistrict = true
+	}
 	if periodDim != "" && !period.IsZero() {
 		p := PeriodOf(periodDim, period)
 		r.Period = &p

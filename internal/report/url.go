@@ -169,7 +169,7 @@ func (p urlParser) date(name string) (*civil.Date, error) {
 }
 
 // order reads orderBy and direction; as in the GraphQL input StatsOrder, the direction defaults to
-// DESC.
+// ascending for KEY and descending for a measure (DefaultDesc).
 func (p urlParser) order() (*Order, error) {
 	n := p.Names
 	field, hasOrder, err := p.single(n.OrderBy)
@@ -188,7 +188,7 @@ func (p urlParser) order() (*Order, error) {
 	case hasDirection && direction != "ASC" && direction != "DESC":
 		return nil, p.bad("%s: %q không hợp lệ; dùng ASC hoặc DESC.", n.Direction, direction)
 	case hasOrder:
-		return &Order{Field: OrderField(field), Desc: direction != "ASC"}, nil
+		return OrderOf(OrderField(field), direction), nil
 	}
 	return nil, nil
 }

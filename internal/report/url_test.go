@@ -36,6 +36,9 @@ func TestURLSyntax(t *testing.T) {
 		{"a bad dimension lists the good ones", strict, "groupBy=WARDS", report.Query{}, "dùng một trong PROGRAM, PROVINCE"},
 		{"a bad status", strict, "statuses=DONE", report.Query{}, `statuses: "DONE" không hợp lệ`},
 		{"direction without order", strict, "direction=ASC", report.Query{}, "direction chỉ dùng cùng orderBy"},
+		{"KEY without a direction is ascending, as no order", strict, "orderBy=KEY", report.Query{Order: &report.Order{Field: report.ByKey}}, ""},
+		{"a measure without a direction is descending", strict, "orderBy=AMOUNT_PAID", report.Query{Order: &report.Order{Field: report.ByAmountPaid, Desc: true}}, ""},
+		{"KEY descending when asked", strict, "orderBy=KEY&direction=DESC", report.Query{Order: &report.Order{Field: report.ByKey, Desc: true}}, ""},
 		{"negative first", strict, "first=-1", report.Query{}, "cần một số nguyên không âm"},
 	}
 	for _, tt := range tests {

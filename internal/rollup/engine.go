@@ -44,7 +44,7 @@ func (e *Engine) Stats(ctx context.Context, q report.Query) (*report.Result, err
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
-	q, err = report.PrepareKnown(ctx, idb, q, ref.Known)
+	q, err = report.PrepareKnown(ctx, idb, q, ref.Known, ref.EarliestUnit)
 	if err != nil {
 		return nil, err
 	}
@@ -252,6 +252,7 @@ func (a *aggregate) rowKey(k groupKey) report.Key {
 	out.WardID, out.WardCode, out.WardSplit = k.wardID, k.wardCode, k.wardSplit
 	out.DistrictID, out.DistrictCode = k.districtID, k.districtCode
 	out.ProvinceID, out.ProvinceCode = k.provinceID, k.provinceCode
+	out.NoDistrict = dims[report.District] && k.districtID == 0 && k.provinceID != 0
 	if dims[report.Status] {
 		st := disbursement.Statuses[k.status]
 		out.Status = &st

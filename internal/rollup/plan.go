@@ -207,6 +207,9 @@ func (p *planner) eval(i int) *unitEval {
 		}
 		if p.dims[report.District] && district != nil {
 			e.key.districtID, e.key.districtCode = district.ID, district.Code
+		} else if p.dims[report.District] && province != nil {
+			// No district (after 2025): the row is the province's it reports to directly.
+			e.key.provinceID, e.key.provinceCode = provinceID, province.Code
 		}
 		if p.dims[report.Province] {
 			e.key.provinceID = provinceID

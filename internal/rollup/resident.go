@@ -185,7 +185,7 @@ func (r *Resident) Stats(ctx context.Context, q report.Query) (*report.Result, e
 	}
 	// The rest of the answer (names of rows) uses the same reference data, and reads no version.
 	ref := reference.Use(ctx, st.ref)
-	q, err = report.PrepareKnown(ctx, r.db, q, ref.Known)
+	q, err = report.PrepareKnown(ctx, r.db, q, ref.Known, ref.EarliestUnit)
 	if err != nil {
 		return nil, err
 	}

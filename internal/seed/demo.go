@@ -84,6 +84,9 @@ func Demo(ctx context.Context, db *bun.DB, opt DemoOptions) (DemoSummary, error)
 		if _, err := g.writeAllocations(ctx, tx); err != nil {
 			return err
 		}
+		if err := g.writeFigures(ctx, tx); err != nil {
+			return err
+		}
 		ds := dataset.NewStore(tx)
 		if err := ds.MarkDemo(ctx, fmt.Sprint(opt.Seed), time.Now()); err != nil {
 			return err
