@@ -39,6 +39,9 @@ var _ report.Engine = (*Engine)(nil)
 // Stats answers q.
 func (e *Engine) Stats(ctx context.Context, q report.Query) (*report.Result, error) {
 	const op = "rollup: stats"
+	if q.NeedsLines() {
+		return e.fromLines(ctx, q)
+	}
 	idb := e.db
 	ref, err := e.reference.Get(ctx)
 	if err != nil {
@@ -159,7 +162,10 @@ func (a *aggregate) add(r storedRow) error {
 	case disbursement.Approved:
 		t.AmountApproved += r.cell.amount
 		t.AmountListed += r.cell.amount
-	case disbursement.Returned, disbursement.Cancelled:
+	case disbursement.Returned:
+		t.AmountReturned += r.cell.amount
+	case disbursement.Cancelled:
+		t.AmountCancelled += r.cell.amount
 	default:
 		t.AmountListed += r.cell.amount
 	}
@@ -184,6 +190,8 @@ func (a *aggregate) result() *report.Result {
 		res.Total.AmountListed += t.AmountListed
 		res.Total.AmountApproved += t.AmountApproved
 		res.Total.Disbursements += t.Disbursements
+		res.Total.AmountReturned += t.AmountReturned
+		res.Total.AmountCancelled += t.AmountCancelled
 		res.Rows = append(res.Rows, report.Row{Key: a.rowKey(g.key), Totals: t})
 	}
 	res.Total.Beneficiaries = int64(unionCardinality(allRecipients))
