@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"hotro/internal/beneficiary"
 	"hotro/internal/disbursement"
 )
 
@@ -218,8 +219,8 @@ func emptyDays(d *DayStats) *DayStats {
 }
 
 // sortKeyOf is a string that sorts the dimension's values in their natural order: units by code,
-// programs, groups and funds in the order they were defined, statuses along the chain, periods by
-// date. Missing values (no channel, no paid date) sort last.
+// programs, groups and funds in the order they were defined, statuses along the chain, persons
+// before households, instalments by number, periods by date. Missing values (no channel, no paid date) sort last.
 func sortKeyOf(d Dimension, k Key) string {
 	switch d {
 	case Program:
@@ -243,6 +244,16 @@ func sortKeyOf(d Dimension, k Key) string {
 			return "~"
 		}
 		return fmt.Sprintf("%02d", slices.Index(disbursement.Channels, *k.Channel))
+	case Kind:
+		switch {
+		case k.Kind == nil:
+			return "~"
+		case *k.Kind == beneficiary.Person:
+			return "0"
+		}
+		return "1"
+	case Instalment:
+		return fmt.Sprintf("%05d", k.Instalment)
 	case Province:
 		return cmp.Or(k.ProvinceCode, "~")
 	case District:
