@@ -22,6 +22,7 @@ type Engine struct {
 	db        bun.IDB
 	reference *reference.Cache
 	units     treeCache
+	lineScans chan struct{} // the turns of fromLines: at most MaxLineScans at once
 }
 
 // NewEngine returns an engine reading from idb (a database, a replica pool or a transaction), with
@@ -31,7 +32,7 @@ func NewEngine(idb bun.IDB) *Engine { return NewEngineShared(idb, reference.NewC
 // NewEngineShared returns an engine reading from idb that takes the units, and the codes a filter
 // may name, from ref, a cache shared with the rest of the server.
 func NewEngineShared(idb bun.IDB, ref *reference.Cache) *Engine {
-	return &Engine{db: idb, reference: ref}
+	return &Engine{db: idb, reference: ref, lineScans: make(chan struct{}, MaxLineScans)}
 }
 
 var _ report.Engine = (*Engine)(nil)
