@@ -91,7 +91,7 @@ func (f LineFilter) conditions() []Condition {
 		add("d.approved_on <= ?", *f.ApprovedTo)
 	}
 	if len(f.Kinds) > 0 {
-		add("d.beneficiary_id IN (SELECT kb.id FROM beneficiaries AS kb WHERE kb.kind IN (?))", bun.List(f.Kinds))
+		add("d.beneficiary_id IN (SELECT fb.id FROM beneficiaries AS fb WHERE fb.kind IN (?))", bun.List(f.Kinds))
 	}
 	if len(f.Instalments) > 0 {
 		add("d.instalment IN (?)", bun.List(slices.Compact(slices.Sorted(slices.Values(f.Instalments)))))

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"math"
 	"slices"
 
 	"hotro/internal/errs"
@@ -114,6 +115,9 @@ func (q *Query) validateAfterGrouping() error {
 		}
 		if !slices.Contains(Comparisons, c.Op) {
 			return errs.E(op, errs.Invalid, errs.Msgf("having: phép so sánh %q không hợp lệ.", c.Op))
+		}
+		if math.IsNaN(c.Value) || math.IsInf(c.Value, 0) {
+			return errs.E(op, errs.Invalid, errs.Msgf("having: giá trị của %s phải là một số hữu hạn.", c.Measure))
 		}
 		if undefined.Has(c.Measure) {
 			return errs.E(op, errs.Invalid, errs.Msgf("having không dùng được %s: %s", c.Measure, undefinedReason(c.Measure)))
