@@ -44,6 +44,12 @@ const (
 	// every programme is aggregated and every line read, so it counts as expensive (it waits for
 	// one of the slots of expensive operations).
 	snapshotCost = 6_000
+	// linesStatsCost prices a stats query that only the lines can answer (a listing or approval
+	// date, kind, instalment, amount or rule filter, KIND or INSTALMENT, a time bucket on another
+	// date than payment): it scans the payment lines, so five of them make an expensive operation.
+	linesStatsCost = 1_000
+	maxKinds       = 2  // persons and households
+	maxInstalments = 24 // instalment numbers a grouping by INSTALMENT is priced for
 )
 
 // timeBuckets bounds the periods of a stats answer grouped by a time bucket (ten years of payments).
@@ -139,6 +145,10 @@ func dimensionBound(d report.Dimension, f *model.DisbursementFilter) int {
 		return or(len(f.Statuses), maxStatuses)
 	case report.Channel:
 		return or(len(f.Channels)+1, maxChannels)
+	case report.Kind:
+		return or(len(f.Kinds), maxKinds)
+	case report.Instalment:
+		return or(len(f.Instalments), maxInstalments)
 	}
 	if n, ok := timeBuckets[d]; ok {
 		return n
@@ -150,6 +160,17 @@ func dimensionBound(d report.Dimension, f *model.DisbursementFilter) int {
 // (the total is counted with each row: an upper bound).
 func statsQueryCost(child int, f *model.DisbursementFilter, groupBy []report.Dimension, first *int) int {
 	return plus(statsCost, times(StatsRowsBound(f, groupBy, first), child))
+}
+
+// scansLines reports whether a stats query is answered from the lines by its arguments. (Asking
+// for daysListedToPaid scans them too; a field's price is multiplied by the rows, so it is not
+// priced here: see the README's limits.)
+func scansLines(f *model.DisbursementFilter, groupBy []report.Dimension, dateField *report.DateField) bool {
+	q := report.Query{Filter: filterOf(f), GroupBy: groupBy}
+	if dateField != nil {
+		q.DateField = *dateField
+	}
+	return q.NeedsLines()
 }
 
 // totalsCost prices the totals of one entity: an aggregate of its own.
@@ -208,8 +229,13 @@ func setComplexity(c *ComplexityRoot) {
 		}
 		return listOf(feedback.MaxStatsWards, child)
 	}
-	c.Query.Stats = func(child int, f *model.DisbursementFilter, groupBy []report.Dimension, _ *model.StatsOrder, first *int, _ *civil.Date) int {
-		return statsQueryCost(child, f, groupBy, first)
+	c.Query.Stats = func(child int, f *model.DisbursementFilter, groupBy []report.Dimension, _ *model.StatsOrder, first *int, _ *civil.Date,
+		dateField *report.DateField, _ []*model.MeasureCondition, _ *model.FirstWithin) int {
+		cost := statsQueryCost(child, f, groupBy, first)
+		if scansLines(f, groupBy, dateField) {
+			cost = plus(cost, linesStatsCost)
+		}
+		return cost
 	}
 	c.Query.PublicStats = func(child int, f *model.DisbursementFilter, groupBy []report.Dimension, _ *model.StatsOrder, first *int, _ *civil.Date) int {
 		return statsQueryCost(child, f, groupBy, first)

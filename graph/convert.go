@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"hotro/internal/civil"
+	"hotro/internal/disbursement"
 	"hotro/internal/feedback"
 	"hotro/internal/fund"
 	"hotro/internal/report"
@@ -20,6 +21,26 @@ func filterOf(f *model.DisbursementFilter) report.Filter {
 		Groups: f.Groups, Funds: f.Funds, Rounds: f.Rounds, Statuses: f.Statuses, Channels: f.Channels,
 		PaidFrom: f.PaidFrom, PaidTo: f.PaidTo, Search: deref(f.Search),
 		Batches: f.Batches,
+		LineFilter: disbursement.LineFilter{
+			ListedFrom: f.ListedFrom, ListedTo: f.ListedTo, ApprovedFrom: f.ApprovedFrom, ApprovedTo: f.ApprovedTo,
+			Kinds: f.Kinds, Instalments: f.Instalments, AmountFrom: f.AmountFrom, AmountTo: f.AmountTo,
+			BreaksRule: deref(f.BreaksRule),
+		},
+	}
+}
+
+// afterGrouping maps the stats arguments that work on the grouped rows.
+func afterGrouping(q *report.Query, dateField *report.DateField, having []*model.MeasureCondition, within *model.FirstWithin) {
+	if dateField != nil {
+		q.DateField = *dateField
+	}
+	for _, c := range having {
+		if c != nil {
+			q.Having = append(q.Having, report.Condition{Measure: c.Measure, Op: c.Op, Value: c.Value})
+		}
+	}
+	if within != nil {
+		q.FirstWithin = &report.Within{Dimensions: within.Dimensions, First: within.First}
 	}
 }
 

@@ -67,7 +67,7 @@ func newLoaderResolver(t testing.TB, d *bun.DB) *graph.Resolver {
 		Dataset: dataset.NewStore(d), Stats: rollup.NewEngine(d), Lines: disbursement.NewReader(d),
 		Recipients: beneficiary.NewReader(d), Audit: audit.NewStore(d), Allocator: fund.NewAllocator(d, nil),
 		Supervision: supervision.New(d, supervision.DefaultRules, nil),
-		Figures: wardfigure.NewStore(d),
+		Figures:     wardfigure.NewStore(d),
 	}
 }
 

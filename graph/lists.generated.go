@@ -3230,6 +3230,25 @@ func (ec *executionContext) marshalOBeneficiaryKind2ᚕhotroᚋinternalᚋbenefi
 	return ret
 }
 
+func (ec *executionContext) unmarshalOBeneficiaryKind2ᚖhotroᚋinternalᚋbeneficiaryᚐKind(ctx context.Context, v any) (*beneficiary.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := beneficiary.Kind(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOBeneficiaryKind2ᚖhotroᚋinternalᚋbeneficiaryᚐKind(ctx context.Context, sel ast.SelectionSet, v *beneficiary.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) marshalODisbursement2ᚖhotroᚋinternalᚋdisbursementᚐDisbursement(ctx context.Context, sel ast.SelectionSet, v *disbursement.Disbursement) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null

@@ -148,7 +148,12 @@ func (r *Resolver) fetchTotals(ctx context.Context, keys []totalsKey) (map[total
 			got[map[report.Dimension]int64{report.Ward: row.WardID, report.Group: row.GroupID, report.Fund: row.FundID, report.Program: row.ProgramID}[b.dim]] = row.Totals
 		}
 		for _, id := range ids {
-			t := got[id]
+			t, ok := got[id]
+			if !ok {
+				t = report.Totals{Undefined: q.UndefinedMeasures()}
+			}
+			// The share of a total made of the entities batched together would mean nothing.
+			t.ShareOfTotal = nil
 			out[totalsKey{dim: b.dim, id: id, asOf: b.asOf, filter: b.filter}] = &t
 		}
 	}

@@ -77,11 +77,17 @@ func (r *publicTotalsResolver) Disbursements(ctx context.Context, obj *report.Pu
 
 // AmountListed is the resolver for the amountListed field.
 func (r *publicTotalsResolver) AmountListed(ctx context.Context, obj *report.PublicCell) (*int64, error) {
+	if obj.Totals != nil && obj.Totals.Undefined.Has(report.MeasureAmountListed) {
+		return nil, nil // a paid date range: it would repeat amountPaid
+	}
 	return publicMeasure[int64](obj, func(t *report.Totals) int64 { return t.AmountListed }), nil
 }
 
 // AmountApproved is the resolver for the amountApproved field.
 func (r *publicTotalsResolver) AmountApproved(ctx context.Context, obj *report.PublicCell) (*int64, error) {
+	if obj.Totals != nil && obj.Totals.Undefined.Has(report.MeasureAmountApproved) {
+		return nil, nil
+	}
 	return publicMeasure[int64](obj, func(t *report.Totals) int64 { return t.AmountApproved }), nil
 }
 

@@ -58,12 +58,14 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	Reconciliation() ReconciliationResolver
 	ReconciliationConnection() ReconciliationConnectionResolver
+	RunningTotals() RunningTotalsResolver
 	Snapshot() SnapshotResolver
 	SnapshotDiff() SnapshotDiffResolver
 	SpotCheck() SpotCheckResolver
 	SpotCheckLine() SpotCheckLineResolver
 	StatRow() StatRowResolver
 	SupervisionWard() SupervisionWardResolver
+	Totals() TotalsResolver
 	Ward() WardResolver
 	WardConnection() WardConnectionResolver
 	WardFeedbackStats() WardFeedbackStatsResolver
@@ -187,6 +189,12 @@ type ComplexityRoot struct {
 		PortalOrigins func(childComplexity int) int
 		SeededAt      func(childComplexity int) int
 		Version       func(childComplexity int) int
+	}
+
+	DaysListedToPaid struct {
+		Lines  func(childComplexity int) int
+		Median func(childComplexity int) int
+		P90    func(childComplexity int) int
 	}
 
 	Disbursement struct {
@@ -468,6 +476,15 @@ type ComplexityRoot struct {
 		Start func(childComplexity int) int
 	}
 
+	PeriodChange struct {
+		AmountListed    func(childComplexity int) int
+		AmountPaid      func(childComplexity int) int
+		AmountPaidRatio func(childComplexity int) int
+		Beneficiaries   func(childComplexity int) int
+		Disbursements   func(childComplexity int) int
+		PeopleSupported func(childComplexity int) int
+	}
+
 	Program struct {
 		AppliesFrom func(childComplexity int) int
 		AppliesTo   func(childComplexity int) int
@@ -552,7 +569,7 @@ type ComplexityRoot struct {
 		Snapshots         func(childComplexity int) int
 		SpotCheck         func(childComplexity int, id string) int
 		SpotChecks        func(childComplexity int, wards []string, first *int) int
-		Stats             func(childComplexity int, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int, unitsAsOf *civil.Date) int
+		Stats             func(childComplexity int, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int, unitsAsOf *civil.Date, dateField *report.DateField, having []*model.MeasureCondition, firstWithin *model.FirstWithin) int
 		SupervisionBoard  func(childComplexity int, program *string, wards []string) int
 		Vocabulary        func(childComplexity int) int
 		Ward              func(childComplexity int, code string, asOf *civil.Date) int
@@ -588,6 +605,15 @@ type ComplexityRoot struct {
 	ReconciliationEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	RunningTotals struct {
+		AmountApproved  func(childComplexity int) int
+		AmountCancelled func(childComplexity int) int
+		AmountListed    func(childComplexity int) int
+		AmountPaid      func(childComplexity int) int
+		AmountReturned  func(childComplexity int) int
+		Disbursements   func(childComplexity int) int
 	}
 
 	Snapshot struct {
@@ -659,16 +685,22 @@ type ComplexityRoot struct {
 
 	StatRow struct {
 		AmountPaidPerCapita    func(childComplexity int, year *int) int
+		Change                 func(childComplexity int) int
 		Channel                func(childComplexity int) int
 		District               func(childComplexity int) int
 		DistrictLabel          func(childComplexity int) int
 		Fund                   func(childComplexity int) int
 		Group                  func(childComplexity int) int
+		Instalment             func(childComplexity int) int
+		Kind                   func(childComplexity int) int
 		PeopleSupportedPer1000 func(childComplexity int, year *int) int
 		Period                 func(childComplexity int) int
+		Previous               func(childComplexity int) int
 		Program                func(childComplexity int) int
 		Province               func(childComplexity int) int
+		Rank                   func(childComplexity int) int
 		Round                  func(childComplexity int) int
+		Running                func(childComplexity int) int
 		Status                 func(childComplexity int) int
 		Totals                 func(childComplexity int) int
 		Ward                   func(childComplexity int) int
@@ -727,12 +759,20 @@ type ComplexityRoot struct {
 	}
 
 	Totals struct {
-		AmountApproved  func(childComplexity int) int
-		AmountListed    func(childComplexity int) int
-		AmountPaid      func(childComplexity int) int
-		Beneficiaries   func(childComplexity int) int
-		Disbursements   func(childComplexity int) int
-		PeopleSupported func(childComplexity int) int
+		AmountApproved      func(childComplexity int) int
+		AmountCancelled     func(childComplexity int) int
+		AmountListed        func(childComplexity int) int
+		AmountPaid          func(childComplexity int) int
+		AmountReturned      func(childComplexity int) int
+		AveragePerPerson    func(childComplexity int) int
+		AveragePerRecipient func(childComplexity int) int
+		Beneficiaries       func(childComplexity int) int
+		DaysListedToPaid    func(childComplexity int) int
+		Disbursements       func(childComplexity int) int
+		PaidShareOfListed   func(childComplexity int) int
+		PeopleSupported     func(childComplexity int) int
+		ShareOfTotal        func(childComplexity int) int
+		UndefinedMeasures   func(childComplexity int) int
 	}
 
 	TransitionResult struct {
@@ -1324,6 +1364,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DatasetInfo.Version(childComplexity), true
+
+	case "DaysListedToPaid.lines":
+		if e.ComplexityRoot.DaysListedToPaid.Lines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DaysListedToPaid.Lines(childComplexity), true
+	case "DaysListedToPaid.median":
+		if e.ComplexityRoot.DaysListedToPaid.Median == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DaysListedToPaid.Median(childComplexity), true
+	case "DaysListedToPaid.p90":
+		if e.ComplexityRoot.DaysListedToPaid.P90 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DaysListedToPaid.P90(childComplexity), true
 
 	case "Disbursement.amount":
 		if e.ComplexityRoot.Disbursement.Amount == nil {
@@ -2666,6 +2725,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Period.Start(childComplexity), true
 
+	case "PeriodChange.amountListed":
+		if e.ComplexityRoot.PeriodChange.AmountListed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PeriodChange.AmountListed(childComplexity), true
+	case "PeriodChange.amountPaid":
+		if e.ComplexityRoot.PeriodChange.AmountPaid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PeriodChange.AmountPaid(childComplexity), true
+	case "PeriodChange.amountPaidRatio":
+		if e.ComplexityRoot.PeriodChange.AmountPaidRatio == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PeriodChange.AmountPaidRatio(childComplexity), true
+	case "PeriodChange.beneficiaries":
+		if e.ComplexityRoot.PeriodChange.Beneficiaries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PeriodChange.Beneficiaries(childComplexity), true
+	case "PeriodChange.disbursements":
+		if e.ComplexityRoot.PeriodChange.Disbursements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PeriodChange.Disbursements(childComplexity), true
+	case "PeriodChange.peopleSupported":
+		if e.ComplexityRoot.PeriodChange.PeopleSupported == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PeriodChange.PeopleSupported(childComplexity), true
+
 	case "Program.appliesFrom":
 		if e.ComplexityRoot.Program.AppliesFrom == nil {
 			break
@@ -3200,7 +3296,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Stats(childComplexity, args["filter"].(*model.DisbursementFilter), args["groupBy"].([]report.Dimension), args["orderBy"].(*model.StatsOrder), args["first"].(*int), args["unitsAsOf"].(*civil.Date)), true
+		return e.ComplexityRoot.Query.Stats(childComplexity, args["filter"].(*model.DisbursementFilter), args["groupBy"].([]report.Dimension), args["orderBy"].(*model.StatsOrder), args["first"].(*int), args["unitsAsOf"].(*civil.Date), args["dateField"].(*report.DateField), args["having"].([]*model.MeasureCondition), args["firstWithin"].(*model.FirstWithin)), true
 	case "Query.supervisionBoard":
 		if e.ComplexityRoot.Query.SupervisionBoard == nil {
 			break
@@ -3385,6 +3481,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReconciliationEdge.Node(childComplexity), true
+
+	case "RunningTotals.amountApproved":
+		if e.ComplexityRoot.RunningTotals.AmountApproved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RunningTotals.AmountApproved(childComplexity), true
+	case "RunningTotals.amountCancelled":
+		if e.ComplexityRoot.RunningTotals.AmountCancelled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RunningTotals.AmountCancelled(childComplexity), true
+	case "RunningTotals.amountListed":
+		if e.ComplexityRoot.RunningTotals.AmountListed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RunningTotals.AmountListed(childComplexity), true
+	case "RunningTotals.amountPaid":
+		if e.ComplexityRoot.RunningTotals.AmountPaid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RunningTotals.AmountPaid(childComplexity), true
+	case "RunningTotals.amountReturned":
+		if e.ComplexityRoot.RunningTotals.AmountReturned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RunningTotals.AmountReturned(childComplexity), true
+	case "RunningTotals.disbursements":
+		if e.ComplexityRoot.RunningTotals.Disbursements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RunningTotals.Disbursements(childComplexity), true
 
 	case "Snapshot.createdAt":
 		if e.ComplexityRoot.Snapshot.CreatedAt == nil {
@@ -3700,6 +3833,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StatRow.AmountPaidPerCapita(childComplexity, args["year"].(*int)), true
+	case "StatRow.change":
+		if e.ComplexityRoot.StatRow.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatRow.Change(childComplexity), true
 	case "StatRow.channel":
 		if e.ComplexityRoot.StatRow.Channel == nil {
 			break
@@ -3730,6 +3869,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StatRow.Group(childComplexity), true
+	case "StatRow.instalment":
+		if e.ComplexityRoot.StatRow.Instalment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatRow.Instalment(childComplexity), true
+	case "StatRow.kind":
+		if e.ComplexityRoot.StatRow.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatRow.Kind(childComplexity), true
 	case "StatRow.peopleSupportedPer1000":
 		if e.ComplexityRoot.StatRow.PeopleSupportedPer1000 == nil {
 			break
@@ -3747,6 +3898,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StatRow.Period(childComplexity), true
+	case "StatRow.previous":
+		if e.ComplexityRoot.StatRow.Previous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatRow.Previous(childComplexity), true
 	case "StatRow.program":
 		if e.ComplexityRoot.StatRow.Program == nil {
 			break
@@ -3759,12 +3916,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StatRow.Province(childComplexity), true
+	case "StatRow.rank":
+		if e.ComplexityRoot.StatRow.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatRow.Rank(childComplexity), true
 	case "StatRow.round":
 		if e.ComplexityRoot.StatRow.Round == nil {
 			break
 		}
 
 		return e.ComplexityRoot.StatRow.Round(childComplexity), true
+	case "StatRow.running":
+		if e.ComplexityRoot.StatRow.Running == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatRow.Running(childComplexity), true
 	case "StatRow.status":
 		if e.ComplexityRoot.StatRow.Status == nil {
 			break
@@ -4005,6 +4174,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Totals.AmountApproved(childComplexity), true
+	case "Totals.amountCancelled":
+		if e.ComplexityRoot.Totals.AmountCancelled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Totals.AmountCancelled(childComplexity), true
 	case "Totals.amountListed":
 		if e.ComplexityRoot.Totals.AmountListed == nil {
 			break
@@ -4017,24 +4192,66 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Totals.AmountPaid(childComplexity), true
+	case "Totals.amountReturned":
+		if e.ComplexityRoot.Totals.AmountReturned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Totals.AmountReturned(childComplexity), true
+	case "Totals.averagePerPerson":
+		if e.ComplexityRoot.Totals.AveragePerPerson == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Totals.AveragePerPerson(childComplexity), true
+	case "Totals.averagePerRecipient":
+		if e.ComplexityRoot.Totals.AveragePerRecipient == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Totals.AveragePerRecipient(childComplexity), true
 	case "Totals.beneficiaries":
 		if e.ComplexityRoot.Totals.Beneficiaries == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Totals.Beneficiaries(childComplexity), true
+	case "Totals.daysListedToPaid":
+		if e.ComplexityRoot.Totals.DaysListedToPaid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Totals.DaysListedToPaid(childComplexity), true
 	case "Totals.disbursements":
 		if e.ComplexityRoot.Totals.Disbursements == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Totals.Disbursements(childComplexity), true
+	case "Totals.paidShareOfListed":
+		if e.ComplexityRoot.Totals.PaidShareOfListed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Totals.PaidShareOfListed(childComplexity), true
 	case "Totals.peopleSupported":
 		if e.ComplexityRoot.Totals.PeopleSupported == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Totals.PeopleSupported(childComplexity), true
+	case "Totals.shareOfTotal":
+		if e.ComplexityRoot.Totals.ShareOfTotal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Totals.ShareOfTotal(childComplexity), true
+	case "Totals.undefinedMeasures":
+		if e.ComplexityRoot.Totals.UndefinedMeasures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Totals.UndefinedMeasures(childComplexity), true
 
 	case "TransitionResult.amount":
 		if e.ComplexityRoot.TransitionResult.Amount == nil {
@@ -4417,7 +4634,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DisbursementOrder", ec.unmarshalInputDisbursementOrder),
 			graphql.NewInputUnmarshaler("DrawSpotCheckInput", ec.unmarshalInputDrawSpotCheckInput),
 			graphql.NewInputUnmarshaler("EmbedParam", ec.unmarshalInputEmbedParam),
+			graphql.NewInputUnmarshaler("FirstWithin", ec.unmarshalInputFirstWithin),
 			graphql.NewInputUnmarshaler("ImportInput", ec.unmarshalInputImportInput),
+			graphql.NewInputUnmarshaler("MeasureCondition", ec.unmarshalInputMeasureCondition),
 			graphql.NewInputUnmarshaler("SpotCheckVisitInput", ec.unmarshalInputSpotCheckVisitInput),
 			graphql.NewInputUnmarshaler("StatsOrder", ec.unmarshalInputStatsOrder),
 			graphql.NewInputUnmarshaler("SubmitFeedbackInput", ec.unmarshalInputSubmitFeedbackInput),
@@ -4762,6 +4981,18 @@ func (ec *executionContext) childFields_DatasetInfo(ctx context.Context, field g
 		return ec.fieldContext_DatasetInfo_portalOrigins(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DatasetInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_DaysListedToPaid(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "lines":
+		return ec.fieldContext_DaysListedToPaid_lines(ctx, field)
+	case "median":
+		return ec.fieldContext_DaysListedToPaid_median(ctx, field)
+	case "p90":
+		return ec.fieldContext_DaysListedToPaid_p90(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DaysListedToPaid", field.Name)
 }
 
 func (ec *executionContext) childFields_Disbursement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5288,6 +5519,24 @@ func (ec *executionContext) childFields_Period(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Period", field.Name)
 }
 
+func (ec *executionContext) childFields_PeriodChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "amountPaid":
+		return ec.fieldContext_PeriodChange_amountPaid(ctx, field)
+	case "peopleSupported":
+		return ec.fieldContext_PeriodChange_peopleSupported(ctx, field)
+	case "beneficiaries":
+		return ec.fieldContext_PeriodChange_beneficiaries(ctx, field)
+	case "disbursements":
+		return ec.fieldContext_PeriodChange_disbursements(ctx, field)
+	case "amountListed":
+		return ec.fieldContext_PeriodChange_amountListed(ctx, field)
+	case "amountPaidRatio":
+		return ec.fieldContext_PeriodChange_amountPaidRatio(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PeriodChange", field.Name)
+}
+
 func (ec *executionContext) childFields_Program(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5456,6 +5705,24 @@ func (ec *executionContext) childFields_ReconciliationEdge(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type ReconciliationEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_RunningTotals(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "amountPaid":
+		return ec.fieldContext_RunningTotals_amountPaid(ctx, field)
+	case "disbursements":
+		return ec.fieldContext_RunningTotals_disbursements(ctx, field)
+	case "amountListed":
+		return ec.fieldContext_RunningTotals_amountListed(ctx, field)
+	case "amountApproved":
+		return ec.fieldContext_RunningTotals_amountApproved(ctx, field)
+	case "amountReturned":
+		return ec.fieldContext_RunningTotals_amountReturned(ctx, field)
+	case "amountCancelled":
+		return ec.fieldContext_RunningTotals_amountCancelled(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RunningTotals", field.Name)
+}
+
 func (ec *executionContext) childFields_Snapshot(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5612,10 +5879,22 @@ func (ec *executionContext) childFields_StatRow(ctx context.Context, field graph
 		return ec.fieldContext_StatRow_status(ctx, field)
 	case "channel":
 		return ec.fieldContext_StatRow_channel(ctx, field)
+	case "kind":
+		return ec.fieldContext_StatRow_kind(ctx, field)
+	case "instalment":
+		return ec.fieldContext_StatRow_instalment(ctx, field)
 	case "period":
 		return ec.fieldContext_StatRow_period(ctx, field)
 	case "totals":
 		return ec.fieldContext_StatRow_totals(ctx, field)
+	case "running":
+		return ec.fieldContext_StatRow_running(ctx, field)
+	case "previous":
+		return ec.fieldContext_StatRow_previous(ctx, field)
+	case "change":
+		return ec.fieldContext_StatRow_change(ctx, field)
+	case "rank":
+		return ec.fieldContext_StatRow_rank(ctx, field)
 	case "wardFigures":
 		return ec.fieldContext_StatRow_wardFigures(ctx, field)
 	case "amountPaidPerCapita":
@@ -5742,6 +6021,22 @@ func (ec *executionContext) childFields_Totals(ctx context.Context, field graphq
 		return ec.fieldContext_Totals_amountListed(ctx, field)
 	case "amountApproved":
 		return ec.fieldContext_Totals_amountApproved(ctx, field)
+	case "amountReturned":
+		return ec.fieldContext_Totals_amountReturned(ctx, field)
+	case "amountCancelled":
+		return ec.fieldContext_Totals_amountCancelled(ctx, field)
+	case "averagePerRecipient":
+		return ec.fieldContext_Totals_averagePerRecipient(ctx, field)
+	case "averagePerPerson":
+		return ec.fieldContext_Totals_averagePerPerson(ctx, field)
+	case "shareOfTotal":
+		return ec.fieldContext_Totals_shareOfTotal(ctx, field)
+	case "paidShareOfListed":
+		return ec.fieldContext_Totals_paidShareOfListed(ctx, field)
+	case "daysListedToPaid":
+		return ec.fieldContext_Totals_daysListedToPaid(ctx, field)
+	case "undefinedMeasures":
+		return ec.fieldContext_Totals_undefinedMeasures(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Totals", field.Name)
 }

@@ -36,7 +36,7 @@ type DatasetInfoResolver interface {
 	PortalOrigins(ctx context.Context, obj *dataset.Info) ([]string, error)
 }
 type QueryResolver interface {
-	Stats(ctx context.Context, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int, unitsAsOf *civil.Date) (*report.Result, error)
+	Stats(ctx context.Context, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int, unitsAsOf *civil.Date, dateField *report.DateField, having []*model.MeasureCondition, firstWithin *model.FirstWithin) (*report.Result, error)
 	Wards(ctx context.Context, asOf *civil.Date, districts []string, provinces []string) ([]*adminunit.Unit, error)
 	Ward(ctx context.Context, code string, asOf *civil.Date) (*adminunit.Unit, error)
 	Programs(ctx context.Context) ([]*program.Program, error)
@@ -588,6 +588,30 @@ func (ec *executionContext) field_Query_stats_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["unitsAsOf"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "dateField",
+		func(ctx context.Context, v any) (*report.DateField, error) {
+			return ec.unmarshalODateField2ᚖhotroᚋinternalᚋreportᚐDateField(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dateField"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "having",
+		func(ctx context.Context, v any) ([]*model.MeasureCondition, error) {
+			return ec.unmarshalOMeasureCondition2ᚕᚖhotroᚋgraphᚋmodelᚐMeasureConditionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["having"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "firstWithin",
+		func(ctx context.Context, v any) (*model.FirstWithin, error) {
+			return ec.unmarshalOFirstWithin2ᚖhotroᚋgraphᚋmodelᚐFirstWithin(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["firstWithin"] = arg7
 	return args, nil
 }
 
@@ -870,7 +894,7 @@ func (ec *executionContext) _Query_stats(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Stats(ctx, fc.Args["filter"].(*model.DisbursementFilter), fc.Args["groupBy"].([]report.Dimension), fc.Args["orderBy"].(*model.StatsOrder), fc.Args["first"].(*int), fc.Args["unitsAsOf"].(*civil.Date))
+			return ec.Resolvers.Query().Stats(ctx, fc.Args["filter"].(*model.DisbursementFilter), fc.Args["groupBy"].([]report.Dimension), fc.Args["orderBy"].(*model.StatsOrder), fc.Args["first"].(*int), fc.Args["unitsAsOf"].(*civil.Date), fc.Args["dateField"].(*report.DateField), fc.Args["having"].([]*model.MeasureCondition), fc.Args["firstWithin"].(*model.FirstWithin))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *report.Result) graphql.Marshaler {

@@ -37,8 +37,11 @@ func (r *datasetInfoResolver) PortalOrigins(ctx context.Context, obj *dataset.In
 }
 
 // Stats is the resolver for the stats field.
-func (r *queryResolver) Stats(ctx context.Context, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int, unitsAsOf *civil.Date) (*report.Result, error) {
-	return pagedStats{r.Resolver.Stats}.Stats(ctx, statsQuery(filter, groupBy, orderBy, first, unitsAsOf))
+func (r *queryResolver) Stats(ctx context.Context, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int, unitsAsOf *civil.Date, dateField *report.DateField, having []*model.MeasureCondition, firstWithin *model.FirstWithin) (*report.Result, error) {
+	q := statsQuery(filter, groupBy, orderBy, first, unitsAsOf)
+	afterGrouping(&q, dateField, having, firstWithin)
+	q.Days = selects(ctx, "daysListedToPaid")
+	return pagedStats{r.Resolver.Stats}.Stats(ctx, q)
 }
 
 // Wards is the resolver for the wards field.

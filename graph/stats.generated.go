@@ -7,6 +7,7 @@ import (
 	"errors"
 	"hotro/graph/model"
 	"hotro/internal/adminunit"
+	"hotro/internal/beneficiary"
 	"hotro/internal/civil"
 	"hotro/internal/disbursement"
 	"hotro/internal/fund"
@@ -23,6 +24,12 @@ import (
 
 // region    ************************** generated!.gotpl **************************
 
+type RunningTotalsResolver interface {
+	AmountListed(ctx context.Context, obj *report.Totals) (*int64, error)
+	AmountApproved(ctx context.Context, obj *report.Totals) (*int64, error)
+	AmountReturned(ctx context.Context, obj *report.Totals) (*int64, error)
+	AmountCancelled(ctx context.Context, obj *report.Totals) (*int64, error)
+}
 type StatRowResolver interface {
 	Program(ctx context.Context, obj *report.Row) (*program.Program, error)
 	Province(ctx context.Context, obj *report.Row) (*adminunit.Unit, error)
@@ -33,10 +40,22 @@ type StatRowResolver interface {
 	Fund(ctx context.Context, obj *report.Row) (*fund.Fund, error)
 	Round(ctx context.Context, obj *report.Row) (*program.Round, error)
 
+	Instalment(ctx context.Context, obj *report.Row) (*int, error)
+
+	Change(ctx context.Context, obj *report.Row) (*PeriodChange, error)
+
 	WardFigures(ctx context.Context, obj *report.Row, year *int) (*wardfigure.Figure, error)
 	AmountPaidPerCapita(ctx context.Context, obj *report.Row, year *int) (*float64, error)
 	PeopleSupportedPer1000(ctx context.Context, obj *report.Row, year *int) (*float64, error)
 	DistrictLabel(ctx context.Context, obj *report.Row) (*string, error)
+}
+type TotalsResolver interface {
+	AmountListed(ctx context.Context, obj *report.Totals) (*int64, error)
+	AmountApproved(ctx context.Context, obj *report.Totals) (*int64, error)
+	AmountReturned(ctx context.Context, obj *report.Totals) (*int64, error)
+	AmountCancelled(ctx context.Context, obj *report.Totals) (*int64, error)
+
+	UndefinedMeasures(ctx context.Context, obj *report.Totals) ([]report.Measure, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -88,6 +107,75 @@ func (ec *executionContext) field_StatRow_wardFigures_args(ctx context.Context, 
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _DaysListedToPaid_lines(ctx context.Context, field graphql.CollectedField, obj *report.DayStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DaysListedToPaid_lines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lines, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DaysListedToPaid_lines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DaysListedToPaid", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DaysListedToPaid_median(ctx context.Context, field graphql.CollectedField, obj *report.DayStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DaysListedToPaid_median(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Median, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DaysListedToPaid_median(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DaysListedToPaid", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DaysListedToPaid_p90(ctx context.Context, field graphql.CollectedField, obj *report.DayStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DaysListedToPaid_p90(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.P90, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DaysListedToPaid_p90(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DaysListedToPaid", field, false, false, "Int")
+}
 
 func (ec *executionContext) _Period_start(ctx context.Context, field graphql.CollectedField, obj *report.Period) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -156,6 +244,282 @@ func (ec *executionContext) _Period_label(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Period_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Period", field, false, false, "String")
+}
+
+func (ec *executionContext) _PeriodChange_amountPaid(ctx context.Context, field graphql.CollectedField, obj *PeriodChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PeriodChange_amountPaid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AmountPaid, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNVND2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PeriodChange_amountPaid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PeriodChange", field, false, false, "VND")
+}
+
+func (ec *executionContext) _PeriodChange_peopleSupported(ctx context.Context, field graphql.CollectedField, obj *PeriodChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PeriodChange_peopleSupported(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeopleSupported, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PeriodChange_peopleSupported(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PeriodChange", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PeriodChange_beneficiaries(ctx context.Context, field graphql.CollectedField, obj *PeriodChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PeriodChange_beneficiaries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Beneficiaries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PeriodChange_beneficiaries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PeriodChange", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PeriodChange_disbursements(ctx context.Context, field graphql.CollectedField, obj *PeriodChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PeriodChange_disbursements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Disbursements, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PeriodChange_disbursements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PeriodChange", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PeriodChange_amountListed(ctx context.Context, field graphql.CollectedField, obj *PeriodChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PeriodChange_amountListed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AmountListed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOVND2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PeriodChange_amountListed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PeriodChange", field, false, false, "VND")
+}
+
+func (ec *executionContext) _PeriodChange_amountPaidRatio(ctx context.Context, field graphql.CollectedField, obj *PeriodChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PeriodChange_amountPaidRatio(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AmountPaidRatio, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PeriodChange_amountPaidRatio(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PeriodChange", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RunningTotals_amountPaid(ctx context.Context, field graphql.CollectedField, obj *report.Totals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RunningTotals_amountPaid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AmountPaid, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNVND2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RunningTotals_amountPaid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RunningTotals", field, false, false, "VND")
+}
+
+func (ec *executionContext) _RunningTotals_disbursements(ctx context.Context, field graphql.CollectedField, obj *report.Totals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RunningTotals_disbursements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Disbursements, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RunningTotals_disbursements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RunningTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RunningTotals_amountListed(ctx context.Context, field graphql.CollectedField, obj *report.Totals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RunningTotals_amountListed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RunningTotals().AmountListed(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOVND2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RunningTotals_amountListed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RunningTotals", field, true, true, "VND")
+}
+
+func (ec *executionContext) _RunningTotals_amountApproved(ctx context.Context, field graphql.CollectedField, obj *report.Totals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RunningTotals_amountApproved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RunningTotals().AmountApproved(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOVND2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RunningTotals_amountApproved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RunningTotals", field, true, true, "VND")
+}
+
+func (ec *executionContext) _RunningTotals_amountReturned(ctx context.Context, field graphql.CollectedField, obj *report.Totals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RunningTotals_amountReturned(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RunningTotals().AmountReturned(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOVND2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RunningTotals_amountReturned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RunningTotals", field, true, true, "VND")
+}
+
+func (ec *executionContext) _RunningTotals_amountCancelled(ctx context.Context, field graphql.CollectedField, obj *report.Totals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RunningTotals_amountCancelled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RunningTotals().AmountCancelled(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOVND2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RunningTotals_amountCancelled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RunningTotals", field, true, true, "VND")
 }
 
 func (ec *executionContext) _StatRow_program(ctx context.Context, field graphql.CollectedField, obj *report.Row) (ret graphql.Marshaler) {
@@ -460,6 +824,52 @@ func (ec *executionContext) fieldContext_StatRow_channel(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("StatRow", field, false, false, "PaymentChannel")
 }
 
+func (ec *executionContext) _StatRow_kind(ctx context.Context, field graphql.CollectedField, obj *report.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatRow_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *beneficiary.Kind) graphql.Marshaler {
+			return ec.marshalOBeneficiaryKind2ᚖhotroᚋinternalᚋbeneficiaryᚐKind(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatRow_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatRow", field, false, false, "BeneficiaryKind")
+}
+
+func (ec *executionContext) _StatRow_instalment(ctx context.Context, field graphql.CollectedField, obj *report.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatRow_instalment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StatRow().Instalment(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatRow_instalment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatRow", field, true, true, "Int")
+}
+
 func (ec *executionContext) _StatRow_period(ctx context.Context, field graphql.CollectedField, obj *report.Row) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -522,6 +932,125 @@ func (ec *executionContext) fieldContext_StatRow_totals(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _StatRow_running(ctx context.Context, field graphql.CollectedField, obj *report.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatRow_running(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Running, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.Totals) graphql.Marshaler {
+			return ec.marshalORunningTotals2ᚖhotroᚋinternalᚋreportᚐTotals(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatRow_running(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RunningTotals(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatRow_previous(ctx context.Context, field graphql.CollectedField, obj *report.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatRow_previous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Previous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.Totals) graphql.Marshaler {
+			return ec.marshalOTotals2ᚖhotroᚋinternalᚋreportᚐTotals(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatRow_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Totals(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatRow_change(ctx context.Context, field graphql.CollectedField, obj *report.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatRow_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StatRow().Change(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *PeriodChange) graphql.Marshaler {
+			return ec.marshalOPeriodChange2ᚖhotroᚋgraphᚐPeriodChange(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatRow_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatRow",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PeriodChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatRow_rank(ctx context.Context, field graphql.CollectedField, obj *report.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatRow_rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatRow_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatRow", field, false, false, "Int")
 }
 
 func (ec *executionContext) _StatRow_wardFigures(ctx context.Context, field graphql.CollectedField, obj *report.Row) (ret graphql.Marshaler) {
@@ -844,18 +1373,18 @@ func (ec *executionContext) _Totals_amountListed(ctx context.Context, field grap
 			return ec.fieldContext_Totals_amountListed(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.AmountListed, nil
+			return ec.Resolvers.Totals().AmountListed(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNVND2int64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOVND2ᚖint64(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Totals_amountListed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Totals", field, false, false, "VND")
+	return graphql.NewScalarFieldContext("Totals", field, true, true, "VND")
 }
 
 func (ec *executionContext) _Totals_amountApproved(ctx context.Context, field graphql.CollectedField, obj *report.Totals) (ret graphql.Marshaler) {
@@ -867,18 +1396,211 @@ func (ec *executionContext) _Totals_amountApproved(ctx context.Context, field gr
 			return ec.fieldContext_Totals_amountApproved(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.AmountApproved, nil
+			return ec.Resolvers.Totals().AmountApproved(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNVND2int64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOVND2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Totals_amountApproved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Totals", field, true, true, "VND")
+}
+
+func (ec *executionContext) _Totals_amountReturned(ctx context.Context, field graphql.CollectedField, obj *report.Totals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Totals_amountReturned(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Totals().AmountReturned(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOVND2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Totals_amountReturned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Totals", field, true, true, "VND")
+}
+
+func (ec *executionContext) _Totals_amountCancelled(ctx context.Context, field graphql.CollectedField, obj *report.Totals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Totals_amountCancelled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Totals().AmountCancelled(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOVND2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Totals_amountCancelled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Totals", field, true, true, "VND")
+}
+
+func (ec *executionContext) _Totals_averagePerRecipient(ctx context.Context, field graphql.CollectedField, obj *report.Totals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Totals_averagePerRecipient(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AveragePerRecipient(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOVND2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Totals_averagePerRecipient(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Totals", field, true, false, "VND")
+}
+
+func (ec *executionContext) _Totals_averagePerPerson(ctx context.Context, field graphql.CollectedField, obj *report.Totals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Totals_averagePerPerson(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AveragePerPerson(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOVND2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Totals_averagePerPerson(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Totals", field, true, false, "VND")
+}
+
+func (ec *executionContext) _Totals_shareOfTotal(ctx context.Context, field graphql.CollectedField, obj *report.Totals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Totals_shareOfTotal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShareOfTotal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Totals_shareOfTotal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Totals", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Totals_paidShareOfListed(ctx context.Context, field graphql.CollectedField, obj *report.Totals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Totals_paidShareOfListed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaidShareOfListed(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Totals_paidShareOfListed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Totals", field, true, false, "Float")
+}
+
+func (ec *executionContext) _Totals_daysListedToPaid(ctx context.Context, field graphql.CollectedField, obj *report.Totals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Totals_daysListedToPaid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DaysListedToPaid, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.DayStats) graphql.Marshaler {
+			return ec.marshalODaysListedToPaid2ᚖhotroᚋinternalᚋreportᚐDayStats(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Totals_daysListedToPaid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Totals",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DaysListedToPaid(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Totals_undefinedMeasures(ctx context.Context, field graphql.CollectedField, obj *report.Totals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Totals_undefinedMeasures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Totals().UndefinedMeasures(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []report.Measure) graphql.Marshaler {
+			return ec.marshalNMeasure2ᚕhotroᚋinternalᚋreportᚐMeasureᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Totals_amountApproved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Totals", field, false, false, "VND")
+func (ec *executionContext) fieldContext_Totals_undefinedMeasures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Totals", field, true, true, "Measure")
 }
 
 // endregion **************************** field.gotpl *****************************
@@ -896,7 +1618,7 @@ func (ec *executionContext) unmarshalInputDisbursementFilter(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"programs", "provinces", "districts", "wards", "groups", "funds", "rounds", "statuses", "channels", "paidFrom", "paidTo", "search", "batches"}
+	fieldsInOrder := [...]string{"programs", "provinces", "districts", "wards", "groups", "funds", "rounds", "statuses", "channels", "paidFrom", "paidTo", "listedFrom", "listedTo", "approvedFrom", "approvedTo", "kinds", "instalments", "amountFrom", "amountTo", "breaksRule", "search", "batches"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -980,6 +1702,69 @@ func (ec *executionContext) unmarshalInputDisbursementFilter(ctx context.Context
 				return it, err
 			}
 			it.PaidTo = data
+		case "listedFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("listedFrom"))
+			data, err := ec.unmarshalODate2ᚖhotroᚋinternalᚋcivilᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ListedFrom = data
+		case "listedTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("listedTo"))
+			data, err := ec.unmarshalODate2ᚖhotroᚋinternalᚋcivilᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ListedTo = data
+		case "approvedFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedFrom"))
+			data, err := ec.unmarshalODate2ᚖhotroᚋinternalᚋcivilᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedFrom = data
+		case "approvedTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedTo"))
+			data, err := ec.unmarshalODate2ᚖhotroᚋinternalᚋcivilᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedTo = data
+		case "kinds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kinds"))
+			data, err := ec.unmarshalOBeneficiaryKind2ᚕhotroᚋinternalᚋbeneficiaryᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kinds = data
+		case "instalments":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("instalments"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Instalments = data
+		case "amountFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountFrom"))
+			data, err := ec.unmarshalOVND2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountFrom = data
+		case "amountTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountTo"))
+			data, err := ec.unmarshalOVND2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountTo = data
+		case "breaksRule":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("breaksRule"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BreaksRule = data
 		case "search":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("search"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -1008,6 +1793,111 @@ func (ec *executionContext) unmarshalInputDisbursementFilter(ctx context.Context
 func UnmarshalDisbursementFilter(ctx context.Context, raw any) (model.DisbursementFilter, error) {
 	var out model.DisbursementFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DisbursementFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFirstWithin(ctx context.Context, obj any) (model.FirstWithin, error) {
+	var it model.FirstWithin
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"dimensions", "first"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "dimensions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dimensions"))
+			data, err := ec.unmarshalNDimension2ᚕhotroᚋinternalᚋreportᚐDimensionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Dimensions = data
+		case "first":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("first"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.First = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFirstWithin unmarshals raw into the FirstWithin input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFirstWithin(ctx context.Context, raw any) (model.FirstWithin, error) {
+	var out model.FirstWithin
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FirstWithin", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMeasureCondition(ctx context.Context, obj any) (model.MeasureCondition, error) {
+	var it model.MeasureCondition
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"measure", "op", "value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "measure":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("measure"))
+			data, err := ec.unmarshalNMeasure2hotroᚋinternalᚋreportᚐMeasure(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Measure = data
+		case "op":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("op"))
+			data, err := ec.unmarshalNComparison2hotroᚋinternalᚋreportᚐComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Op = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMeasureCondition unmarshals raw into the MeasureCondition input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMeasureCondition(ctx context.Context, raw any) (model.MeasureCondition, error) {
+	var out model.MeasureCondition
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MeasureCondition", raw, &out)
 	return out, err
 }
 
@@ -1068,6 +1958,49 @@ func UnmarshalStatsOrder(ctx context.Context, raw any) (model.StatsOrder, error)
 
 // region    **************************** object.gotpl ****************************
 
+var daysListedToPaidImplementors = []string{"DaysListedToPaid"}
+
+func (ec *executionContext) _DaysListedToPaid(ctx context.Context, sel ast.SelectionSet, obj *report.DayStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, daysListedToPaidImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DaysListedToPaid")
+		case "lines":
+			out.Values[i] = ec._DaysListedToPaid_lines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "median":
+			out.Values[i] = ec._DaysListedToPaid_median(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "p90":
+			out.Values[i] = ec._DaysListedToPaid_p90(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var periodImplementors = []string{"Period"}
 
 func (ec *executionContext) _Period(ctx context.Context, sel ast.SelectionSet, obj *report.Period) graphql.Marshaler {
@@ -1094,6 +2027,126 @@ func (ec *executionContext) _Period(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var periodChangeImplementors = []string{"PeriodChange"}
+
+func (ec *executionContext) _PeriodChange(ctx context.Context, sel ast.SelectionSet, obj *PeriodChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, periodChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PeriodChange")
+		case "amountPaid":
+			out.Values[i] = ec._PeriodChange_amountPaid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "peopleSupported":
+			out.Values[i] = ec._PeriodChange_peopleSupported(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "beneficiaries":
+			out.Values[i] = ec._PeriodChange_beneficiaries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "disbursements":
+			out.Values[i] = ec._PeriodChange_disbursements(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amountListed":
+			out.Values[i] = ec._PeriodChange_amountListed(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "amountPaidRatio":
+			out.Values[i] = ec._PeriodChange_amountPaidRatio(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var runningTotalsImplementors = []string{"RunningTotals"}
+
+func (ec *executionContext) _RunningTotals(ctx context.Context, sel ast.SelectionSet, obj *report.Totals) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, runningTotalsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RunningTotals")
+		case "amountPaid":
+			out.Values[i] = ec._RunningTotals_amountPaid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "disbursements":
+			out.Values[i] = ec._RunningTotals_disbursements(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "amountListed":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RunningTotals_amountListed(ctx, field, obj)
+				})
+		case "amountApproved":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RunningTotals_amountApproved(ctx, field, obj)
+				})
+		case "amountReturned":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RunningTotals_amountReturned(ctx, field, obj)
+				})
+		case "amountCancelled":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RunningTotals_amountCancelled(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -1180,6 +2233,17 @@ func (ec *executionContext) _StatRow(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "kind":
+			out.Values[i] = ec._StatRow_kind(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "instalment":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StatRow_instalment(ctx, field, obj)
+				})
 		case "period":
 			out.Values[i] = ec._StatRow_period(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -1187,6 +2251,27 @@ func (ec *executionContext) _StatRow(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "totals":
 			out.Values[i] = ec._StatRow_totals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "running":
+			out.Values[i] = ec._StatRow_running(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "previous":
+			out.Values[i] = ec._StatRow_previous(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "change":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StatRow_change(ctx, field, obj)
+				})
+		case "rank":
+			out.Values[i] = ec._StatRow_rank(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -1283,33 +2368,78 @@ func (ec *executionContext) _Totals(ctx context.Context, sel ast.SelectionSet, o
 		case "amountPaid":
 			out.Values[i] = ec._Totals_amountPaid(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "peopleSupported":
 			out.Values[i] = ec._Totals_peopleSupported(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "beneficiaries":
 			out.Values[i] = ec._Totals_beneficiaries(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "disbursements":
 			out.Values[i] = ec._Totals_disbursements(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "amountListed":
-			out.Values[i] = ec._Totals_amountListed(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Totals_amountListed(ctx, field, obj)
+				})
 		case "amountApproved":
-			out.Values[i] = ec._Totals_amountApproved(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Totals_amountApproved(ctx, field, obj)
+				})
+		case "amountReturned":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Totals_amountReturned(ctx, field, obj)
+				})
+		case "amountCancelled":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Totals_amountCancelled(ctx, field, obj)
+				})
+		case "averagePerRecipient":
+			out.Values[i] = ec._Totals_averagePerRecipient(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "averagePerPerson":
+			out.Values[i] = ec._Totals_averagePerPerson(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "shareOfTotal":
+			out.Values[i] = ec._Totals_shareOfTotal(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "paidShareOfListed":
+			out.Values[i] = ec._Totals_paidShareOfListed(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "daysListedToPaid":
+			out.Values[i] = ec._Totals_daysListedToPaid(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "undefinedMeasures":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Totals_undefinedMeasures(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -1331,6 +2461,21 @@ func (ec *executionContext) _Totals(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) unmarshalNComparison2hotroᚋinternalᚋreportᚐComparison(ctx context.Context, v any) (report.Comparison, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := report.Comparison(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNComparison2hotroᚋinternalᚋreportᚐComparison(ctx context.Context, sel ast.SelectionSet, v report.Comparison) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Comparison!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNDimension2hotroᚋinternalᚋreportᚐDimension(ctx context.Context, v any) (report.Dimension, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := report.Dimension(tmp)
@@ -1344,6 +2489,36 @@ func (ec *executionContext) marshalNDimension2hotroᚋinternalᚋreportᚐDimens
 		graphql.AddInvalidNullFromMarshaler(ctx, "Dimension!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNDimension2ᚕhotroᚋinternalᚋreportᚐDimensionᚄ(ctx context.Context, v any) ([]report.Dimension, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]report.Dimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDimension2hotroᚋinternalᚋreportᚐDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNDimension2ᚕhotroᚋinternalᚋreportᚐDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []report.Dimension) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDimension2hotroᚋinternalᚋreportᚐDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNDisbursementStatus2hotroᚋinternalᚋdisbursementᚐStatus(ctx context.Context, v any) (disbursement.Status, error) {
@@ -1389,6 +2564,56 @@ func (ec *executionContext) marshalNDisbursementStatus2ᚕhotroᚋinternalᚋdis
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNMeasure2hotroᚋinternalᚋreportᚐMeasure(ctx context.Context, v any) (report.Measure, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := report.Measure(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMeasure2hotroᚋinternalᚋreportᚐMeasure(ctx context.Context, sel ast.SelectionSet, v report.Measure) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Measure!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNMeasure2ᚕhotroᚋinternalᚋreportᚐMeasureᚄ(ctx context.Context, v any) ([]report.Measure, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]report.Measure, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMeasure2hotroᚋinternalᚋreportᚐMeasure(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNMeasure2ᚕhotroᚋinternalᚋreportᚐMeasureᚄ(ctx context.Context, sel ast.SelectionSet, v []report.Measure) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMeasure2hotroᚋinternalᚋreportᚐMeasure(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNMeasureCondition2ᚖhotroᚋgraphᚋmodelᚐMeasureCondition(ctx context.Context, v any) (*model.MeasureCondition, error) {
+	res, err := ec.unmarshalInputMeasureCondition(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNPaymentChannel2hotroᚋinternalᚋdisbursementᚐChannel(ctx context.Context, v any) (disbursement.Channel, error) {
@@ -1467,6 +2692,32 @@ func (ec *executionContext) marshalNTotals2ᚖhotroᚋinternalᚋreportᚐTotals
 		return graphql.Null
 	}
 	return ec._Totals(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalODateField2ᚖhotroᚋinternalᚋreportᚐDateField(ctx context.Context, v any) (*report.DateField, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := report.DateField(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODateField2ᚖhotroᚋinternalᚋreportᚐDateField(ctx context.Context, sel ast.SelectionSet, v *report.DateField) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) marshalODaysListedToPaid2ᚖhotroᚋinternalᚋreportᚐDayStats(ctx context.Context, sel ast.SelectionSet, v *report.DayStats) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DaysListedToPaid(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalODimension2ᚕhotroᚋinternalᚋreportᚐDimensionᚄ(ctx context.Context, v any) ([]report.Dimension, error) {
@@ -1568,6 +2819,31 @@ func (ec *executionContext) marshalODisbursementStatus2ᚖhotroᚋinternalᚋdis
 	return res
 }
 
+func (ec *executionContext) unmarshalOFirstWithin2ᚖhotroᚋgraphᚋmodelᚐFirstWithin(ctx context.Context, v any) (*model.FirstWithin, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputFirstWithin(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMeasureCondition2ᚕᚖhotroᚋgraphᚋmodelᚐMeasureConditionᚄ(ctx context.Context, v any) ([]*model.MeasureCondition, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.MeasureCondition, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMeasureCondition2ᚖhotroᚋgraphᚋmodelᚐMeasureCondition(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOOrderDirection2ᚖhotroᚋgraphᚋmodelᚐOrderDirection(ctx context.Context, v any) (*model.OrderDirection, error) {
 	if v == nil {
 		return nil, nil
@@ -1646,12 +2922,33 @@ func (ec *executionContext) marshalOPeriod2ᚖhotroᚋinternalᚋreportᚐPeriod
 	return ec._Period(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOPeriodChange2ᚖhotroᚋgraphᚐPeriodChange(ctx context.Context, sel ast.SelectionSet, v *PeriodChange) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PeriodChange(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalORunningTotals2ᚖhotroᚋinternalᚋreportᚐTotals(ctx context.Context, sel ast.SelectionSet, v *report.Totals) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RunningTotals(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOStatsOrder2ᚖhotroᚋgraphᚋmodelᚐStatsOrder(ctx context.Context, v any) (*model.StatsOrder, error) {
 	if v == nil {
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputStatsOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTotals2ᚖhotroᚋinternalᚋreportᚐTotals(ctx context.Context, sel ast.SelectionSet, v *report.Totals) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Totals(ctx, sel, v)
 }
 
 // endregion ***************************** type.gotpl *****************************

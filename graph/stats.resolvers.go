@@ -13,6 +13,26 @@ import (
 	"hotro/internal/report"
 )
 
+// AmountListed is the resolver for the amountListed field.
+func (r *runningTotalsResolver) AmountListed(ctx context.Context, obj *report.Totals) (*int64, error) {
+	return definedAmount(obj, report.MeasureAmountListed, obj.AmountListed), nil
+}
+
+// AmountApproved is the resolver for the amountApproved field.
+func (r *runningTotalsResolver) AmountApproved(ctx context.Context, obj *report.Totals) (*int64, error) {
+	return definedAmount(obj, report.MeasureAmountApproved, obj.AmountApproved), nil
+}
+
+// AmountReturned is the resolver for the amountReturned field.
+func (r *runningTotalsResolver) AmountReturned(ctx context.Context, obj *report.Totals) (*int64, error) {
+	return definedAmount(obj, report.MeasureAmountReturned, obj.AmountReturned), nil
+}
+
+// AmountCancelled is the resolver for the amountCancelled field.
+func (r *runningTotalsResolver) AmountCancelled(ctx context.Context, obj *report.Totals) (*int64, error) {
+	return definedAmount(obj, report.MeasureAmountCancelled, obj.AmountCancelled), nil
+}
+
 // Program is the resolver for the program field.
 func (r *statRowResolver) Program(ctx context.Context, obj *report.Row) (*program.Program, error) {
 	return keyProgram(ctx, &obj.Key)
@@ -53,7 +73,55 @@ func (r *statRowResolver) Round(ctx context.Context, obj *report.Row) (*program.
 	return keyRound(ctx, &obj.Key)
 }
 
+// Instalment is the resolver for the instalment field.
+func (r *statRowResolver) Instalment(ctx context.Context, obj *report.Row) (*int, error) {
+	if obj.Instalment == 0 {
+		return nil, nil
+	}
+	return &obj.Instalment, nil
+}
+
+// Change is the resolver for the change field.
+func (r *statRowResolver) Change(ctx context.Context, obj *report.Row) (*PeriodChange, error) {
+	return changeOf(obj.Totals, obj.Previous), nil
+}
+
+// AmountListed is the resolver for the amountListed field.
+func (r *totalsResolver) AmountListed(ctx context.Context, obj *report.Totals) (*int64, error) {
+	return definedAmount(obj, report.MeasureAmountListed, obj.AmountListed), nil
+}
+
+// AmountApproved is the resolver for the amountApproved field.
+func (r *totalsResolver) AmountApproved(ctx context.Context, obj *report.Totals) (*int64, error) {
+	return definedAmount(obj, report.MeasureAmountApproved, obj.AmountApproved), nil
+}
+
+// AmountReturned is the resolver for the amountReturned field.
+func (r *totalsResolver) AmountReturned(ctx context.Context, obj *report.Totals) (*int64, error) {
+	return definedAmount(obj, report.MeasureAmountReturned, obj.AmountReturned), nil
+}
+
+// AmountCancelled is the resolver for the amountCancelled field.
+func (r *totalsResolver) AmountCancelled(ctx context.Context, obj *report.Totals) (*int64, error) {
+	return definedAmount(obj, report.MeasureAmountCancelled, obj.AmountCancelled), nil
+}
+
+// UndefinedMeasures is the resolver for the undefinedMeasures field.
+func (r *totalsResolver) UndefinedMeasures(ctx context.Context, obj *report.Totals) ([]report.Measure, error) {
+	return undefinedList(obj), nil
+}
+
+// RunningTotals returns RunningTotalsResolver implementation.
+func (r *Resolver) RunningTotals() RunningTotalsResolver { return &runningTotalsResolver{r} }
+
 // StatRow returns StatRowResolver implementation.
 func (r *Resolver) StatRow() StatRowResolver { return &statRowResolver{r} }
 
-type statRowResolver struct{ *Resolver }
+// Totals returns TotalsResolver implementation.
+func (r *Resolver) Totals() TotalsResolver { return &totalsResolver{r} }
+
+type (
+	runningTotalsResolver struct{ *Resolver }
+	statRowResolver       struct{ *Resolver }
+	totalsResolver        struct{ *Resolver }
+)

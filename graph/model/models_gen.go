@@ -73,10 +73,37 @@ type DisbursementFilter struct {
 	Rounds   []string               `json:"rounds,omitempty"`
 	Statuses []disbursement.Status  `json:"statuses,omitempty"`
 	Channels []disbursement.Channel `json:"channels,omitempty"`
-	// Paid on or after this date. Lines without a paid date are left out.
+	// Paid on or after this date. Lines without a paid date are left out, so every line kept is PAID:
+	// the pipeline measures (`amountListed`, `amountApproved`, `amountReturned`, `amountCancelled`,
+	// `paidShareOfListed`) have no meaning and are null (`undefinedMeasures` says so). To ask what was
+	// listed or approved in a period, use `listedFrom`/`listedTo` or `approvedFrom`/`approvedTo`.
 	PaidFrom *civil.Date `json:"paidFrom,omitempty"`
-	// Paid on or before this date. Lines without a paid date are left out.
+	// Paid on or before this date; see paidFrom.
 	PaidTo *civil.Date `json:"paidTo,omitempty"`
+	// Put on a list on or after this date (every line has a listing date). All the measures keep their
+	// meaning: what was listed in June, and how much of it is paid, returned or cancelled so far.
+	// Stats with it are counted from the lines (slower than the other filters, exact).
+	ListedFrom *civil.Date `json:"listedFrom,omitempty"`
+	// Put on a list on or before this date; see listedFrom.
+	ListedTo *civil.Date `json:"listedTo,omitempty"`
+	// Approved by decision on or after this date. Lines without an approval date are left out (not
+	// approved yet), so `amountListed` and `paidShareOfListed` are null: they would repeat
+	// `amountApproved`. Returned and cancelled lines keep the approval date they had. Counted from
+	// the lines.
+	ApprovedFrom *civil.Date `json:"approvedFrom,omitempty"`
+	// Approved on or before this date; see approvedFrom.
+	ApprovedTo *civil.Date `json:"approvedTo,omitempty"`
+	// Lines paid to persons or to households. Counted from the lines.
+	Kinds []beneficiary.Kind `json:"kinds,omitempty"`
+	// Lines by instalment number (1: the first payment of the group to the recipient). Counted from the lines.
+	Instalments []int `json:"instalments,omitempty"`
+	// Lines of at least this amount. Counted from the lines.
+	AmountFrom *int64 `json:"amountFrom,omitempty"`
+	// Lines of at most this amount. Counted from the lines.
+	AmountTo *int64 `json:"amountTo,omitempty"`
+	// true: only the lines whose amount is not what the group's rule grants (a rule that sets no amount
+	// is never broken). Counted from the lines.
+	BreaksRule *bool `json:"breaksRule,omitempty"`
 	// Lists only (`disbursements`; stats and transitions refuse it): the recipient's name without
 	// diacritics or case ("nguyen van a" finds "Nguyễn Văn A") or full citizen ID, for roles that see
 	// them (admins, ward officers in their wards); or the last four digits of the ID, for every role
@@ -105,6 +132,16 @@ type EmbedParam struct {
 	Value string `json:"value"`
 }
 
+// Keeps the first `first` rows (after `orderBy`) of each set of rows that agree on `dimensions`:
+// `groupBy: [WARD, GROUP], orderBy: { field: AMOUNT_PAID }, firstWithin: { dimensions: [WARD],
+// first: 3 }` is the top 3 groups of every ward. The rows come grouped by those dimensions (in key
+// order), ranked inside (`StatRow.rank`). The dimensions must be grouped by, and leave at least one
+// other.
+type FirstWithin struct {
+	Dimensions []report.Dimension `json:"dimensions"`
+	First      int                `json:"first"`
+}
+
 type ImportInput struct {
 	// Programme code, e.g. NQ42-2020.
 	Program string `json:"program"`
@@ -126,6 +163,16 @@ type ImportLimits struct {
 	MaxFileBytes int `json:"maxFileBytes"`
 	// The most rows a list may have (its header not counted).
 	MaxRows int `json:"maxRows"`
+}
+
+// Keeps the rows whose measure compares as asked with the value, e.g. `{ measure:
+// PAID_SHARE_OF_LISTED, op: LT, value: 0.9 }` (paid less than 90 % of what was listed) or `{ measure:
+// PEOPLE_SUPPORTED, op: GT, value: 500 }`. A row whose measure has no value (nothing to divide by)
+// passes no condition; a measure the filter makes meaningless is refused.
+type MeasureCondition struct {
+	Measure report.Measure    `json:"measure"`
+	Op      report.Comparison `json:"op"`
+	Value   float64           `json:"value"`
 }
 
 type Mutation struct {

@@ -45,9 +45,9 @@ import (
 	"hotro/internal/respcache"
 	"hotro/internal/rollup"
 	"hotro/internal/server"
-	"hotro/internal/supervision"
 	"hotro/internal/snapshot"
 	"hotro/internal/snapshot/snapshotweb"
+	"hotro/internal/supervision"
 	"hotro/internal/wardfigure"
 	"hotro/internal/workqueue"
 )

@@ -33,6 +33,10 @@ type Filter struct {
 	// actions take it; the stats refuse it (the rollups keep no list).
 	Batches []string
 
+	// LineFilter holds the conditions only the lines can answer: the listing and approval dates,
+	// the recipient's kind, the instalment, the amount and the rule.
+	LineFilter
+
 	// By ID, for the stats of one entity (a ward's, a fund's): programs, groups and funds of the
 	// lines, and the reporting ward (as of UnitsAsOf).
 	ProgramIDs, GroupIDs, FundIDs, WardIDs []int64
@@ -74,6 +78,9 @@ func (f Filter) Validate() error {
 	}
 	if f.PaidFrom != nil && f.PaidTo != nil && f.PaidFrom.After(*f.PaidTo) {
 		return errs.E(op, errs.Invalid, errs.Msgf("paidFrom (%s) phải trước hoặc bằng paidTo (%s).", f.PaidFrom, f.PaidTo))
+	}
+	if err := f.LineFilter.validate(); err != nil {
+		return err
 	}
 	if len(f.Batches) > MaxFilterValues {
 		return errs.E(op, errs.TooComplex, errs.Msgf("Bộ lọc batches có %d giá trị, tối đa %d.", len(f.Batches), MaxFilterValues))
@@ -135,7 +142,7 @@ func (f Filter) Conditions() []Condition {
 	if f.PaidTo != nil {
 		add("d.paid_on <= ?", *f.PaidTo)
 	}
-	return conds
+	return append(conds, f.LineFilter.conditions()...)
 }
 
 // LineConditions are the filter's conditions on a line's own columns (programme, group, fund,

@@ -17,6 +17,7 @@ type about struct {
 	generated time.Time
 	dataset   *dataset.Info // nil: not known
 	minCount  int           // of a public answer; 0 for a full one
+	public    bool          // the public figures (the six measures only)
 }
 
 // aboutRows are the query sheet's lines: the query, when and from which data it was made, and

@@ -42,6 +42,8 @@ func csvCell(v any) string {
 		return Defuse(v)
 	case int64:
 		return strconv.FormatInt(v, 10)
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
 	case civil.Date:
 		return v.String()
 	}

@@ -196,7 +196,7 @@ func (h *Handler) figures(r *http.Request, q report.Query, ab *about) ([]line, *
 		for _, c := range res.Rows {
 			lines = append(lines, line{c.Key, c.Totals})
 		}
-		ab.minCount = res.MinCount
+		ab.minCount, ab.public = res.MinCount, true
 		return lines, res.Total.Totals, nil
 	}
 	res, err := h.c.Stats.Stats(r.Context(), q)

@@ -91,7 +91,11 @@ func (h *Handler) pivotTable(r *http.Request, req request, ab about) (*table, er
 		case t == nil:
 			return nil // withheld from the public
 		}
-		return report.Measure(*t, req.measure)
+		v, ok := t.Value(report.Measure(req.measure))
+		if !ok {
+			return nil // undefined under the filter
+		}
+		return int64(v)
 	}
 	for _, row := range rows {
 		var out []any

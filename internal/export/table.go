@@ -61,19 +61,19 @@ func (h *Handler) build(ctx context.Context, req request, lines []line, total *r
 		return nil, err
 	}
 	l := layout{text: texts[req.lang], lang: req.lang, names: n,
-		splitColumn: q.UnitsAsOf != nil && slices.Contains(q.GroupBy, report.Ward)}
+		splitColumn: q.UnitsAsOf != nil && slices.Contains(q.GroupBy, report.Ward), extra: measureSet(q, ab.public)}
 	t := &table{text: l.text, fileName: l.text.fileName + "-" + civil.Of(ab.generated).String(), columns: l.columns(q.GroupBy)}
 	for _, r := range rows {
 		var cells []any
 		for _, d := range q.GroupBy {
 			cells = append(cells, l.keyCells(d, r)...)
 		}
-		t.rows = append(t.rows, appendMeasures(cells, r.totals))
+		t.rows = append(t.rows, append(cells, measureCells(r.totals, l.extra)...))
 	}
-	t.total = make([]any, len(t.columns)-len(money), len(t.columns))
+	t.total = make([]any, len(t.columns)-len(money)-len(l.extra), len(t.columns))
 	t.total[0] = l.text.total
-	t.total = appendMeasures(t.total, total)
-	t.about = aboutRows(l.text, ab)
+	t.total = append(t.total, measureCells(total, l.extra)...)
+	t.about = append(aboutRows(l.text, ab), aboutMore(req.lang, q, l.extra, total)...)
 	return t, nil
 }
 
@@ -83,6 +83,7 @@ type layout struct {
 	lang        lang
 	names       names
 	splitColumn bool // the wards that were split are named (unitsAsOf with WARD)
+	extra       []extraMeasure
 }
 
 func (l layout) columns(dims []report.Dimension) []column {
@@ -111,6 +112,9 @@ func (l layout) columns(dims []report.Dimension) []column {
 			k = moneyKind
 		}
 		cols = append(cols, column{header, k})
+	}
+	for _, m := range l.extra {
+		cols = append(cols, column{m.header[l.lang], m.kind})
 	}
 	return cols
 }
@@ -157,6 +161,8 @@ func (l layout) keyCells(d report.Dimension, r line) []any {
 			return []any{string(*r.Channel), r.Channel.Text().In(string(l.lang))}
 		}
 		return []any{nil, tx.notPaid}
+	case report.Kind, report.Instalment:
+		return l.lineKeyCells(d, r)
 	default: // a time bucket
 		if r.Period != nil {
 			return []any{r.Period.Label, r.Period.Start, r.Period.End}
@@ -205,15 +211,4 @@ func (l layout) splitInto(r line) any {
 		}
 	}
 	return strings.Join(parts, "; ")
-}
-
-// appendMeasures adds the six measures, or six empty cells when they are withheld.
-func appendMeasures(cells []any, t *report.Totals) []any {
-	if t == nil {
-		return append(cells, make([]any, len(money))...)
-	}
-	for _, v := range measureValues(*t) {
-		cells = append(cells, v)
-	}
-	return cells
 }

@@ -86,6 +86,7 @@ func newStyles(f *excelize.File) (*styles, error) {
 			countKind: {NumFmt: countFormat},
 			moneyKind: {CustomNumFmt: &vnd},
 			dateKind:  {CustomNumFmt: &date},
+			shareKind: {NumFmt: 10}, // 0.00%
 		} {
 			s.Font, s.Border = font, border
 			id, err := f.NewStyle(&s)
@@ -263,6 +264,8 @@ func displayWidth(v any, k kind) int {
 		return w
 	case civil.Date:
 		return 10
+	case float64:
+		return 8 // 100.00%
 	}
 	return 0
 }

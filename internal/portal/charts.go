@@ -270,8 +270,17 @@ func valuesOf(c report.PublicCell) Values {
 		return Values{}
 	}
 	t := *c.Totals
-	return Values{AmountPaid: &t.AmountPaid, PeopleSupported: &t.PeopleSupported, Beneficiaries: &t.Beneficiaries,
+	v := Values{AmountPaid: &t.AmountPaid, PeopleSupported: &t.PeopleSupported, Beneficiaries: &t.Beneficiaries,
 		AmountListed: &t.AmountListed, AmountApproved: &t.AmountApproved}
+	// A measure the filter leaves without meaning (a paid date range: listed and approved would
+	// repeat paid) is left out, as the API answers it null.
+	if t.Undefined.Has(report.MeasureAmountListed) {
+		v.AmountListed = nil
+	}
+	if t.Undefined.Has(report.MeasureAmountApproved) {
+		v.AmountApproved = nil
+	}
+	return v
 }
 
 func pick(v Values, measure string) *int64 {

@@ -410,3 +410,38 @@ func TestSignEmbedLinkThroughTheAPI(t *testing.T) {
 		t.Errorf("a forged parameter: %s", res.Raw)
 	}
 }
+
+// TestPipelineUnderPaidDatesLeavesListedOut: a signed pipeline over a paid date range has no listed
+// or approved figures (every line kept is paid: they would repeat amountPaid), only the paid one;
+// without dates it has all three.
+func TestPipelineUnderPaidDatesLeavesListedOut(t *testing.T) {
+	srv := apptest.Start(t, seedtest.Demo(t, dbtest.Dialects()[0]), func(c *config.Config) { c.EmbedSecret = secret })
+	const mutation = `mutation($params: [EmbedParam!]) {
+		signEmbedLink(chart: "pipeline", params: $params, full: true, expiresInHours: 24) { data } }`
+	leader := srv.NewClient()
+	leader.SignIn(t, "lanhdao", seedtest.DemoPassword)
+	chartOf := func(params []map[string]string) portal.Chart {
+		t.Helper()
+		res := leader.GraphQL(t, mutation, map[string]any{"params": params})
+		var out struct{ SignEmbedLink struct{ Data string } }
+		if err := json.Unmarshal(res.Data, &out); err != nil || len(res.Errors) > 0 {
+			t.Fatalf("signing: %s", res.Raw)
+		}
+		r, body := get(t, srv.URL+out.SignEmbedLink.Data, nil)
+		var chart portal.Chart
+		if err := json.Unmarshal(body, &chart); err != nil || r.StatusCode != 200 || len(chart.Points) == 0 {
+			t.Fatalf("the chart: %d %.300s", r.StatusCode, body)
+		}
+		return chart
+	}
+	for _, p := range chartOf(nil).Points {
+		if p.Values.AmountListed == nil || p.Values.AmountApproved == nil || p.Values.AmountPaid == nil {
+			t.Errorf("without dates, %s: %+v, want all three", p.Code, p.Values)
+		}
+	}
+	for _, p := range chartOf([]map[string]string{{"name": "from", "value": "2020-05-01"}, {"name": "to", "value": "2020-05-31"}}).Points {
+		if p.Values.AmountListed != nil || p.Values.AmountApproved != nil || p.Values.AmountPaid == nil {
+			t.Errorf("paid in May, %s: listed %v approved %v paid %v, want paid only", p.Code, p.Values.AmountListed, p.Values.AmountApproved, p.Values.AmountPaid)
+		}
+	}
+}

@@ -22,6 +22,10 @@ type codes struct {
 
 type idIn struct{ id, program int64 }
 
+// publicOrders are the orders of a public answer: the measures of the release tables, and KEY.
+var publicOrders = []report.OrderField{report.ByAmountPaid, report.ByPeopleSupported, report.ByBeneficiaries,
+	report.ByDisbursements, report.ByAmountListed, report.ByAmountApproved, report.ByKey}
+
 // Answer answers a visitor's stats question from the release tables: each row and the total are
 // one cell of one table, withheld as the pattern says. A question that is not one cell per row is
 // refused with a message saying what can be asked.
@@ -41,6 +45,14 @@ func (r *Release) Answer(q report.Query) (*report.PublicResult, error) {
 		return nil, refuse("Số liệu công khai không lọc theo trạng thái hay hình thức chi trả.")
 	case len(f.Rounds) > 0:
 		return nil, refuse("Số liệu công khai không lọc theo đợt chi trả.")
+	case !f.LineFilter.IsZero():
+		return nil, refuse("Số liệu công khai chỉ lọc theo ngày chi trả, không theo ngày lập danh sách hay phê duyệt, loại đối tượng, lần chi trả, số tiền hay quy định.")
+	case q.DateField != "" && q.DateField != report.PaidOn:
+		return nil, refuse("Số liệu công khai chia theo ngày chi trả (dateField PAID_ON).")
+	case len(q.Having) > 0 || q.FirstWithin != nil || q.Days:
+		return nil, refuse("Số liệu công khai không lọc dòng theo chỉ tiêu (having, firstWithin) và không có thời gian từ lập danh sách đến chi trả.")
+	case q.Order != nil && !slices.Contains(publicOrders, q.Order.Field):
+		return nil, refuse("Số liệu công khai không sắp xếp theo %s.", q.Order.Field)
 	case f.ProgramIDs != nil || f.GroupIDs != nil || f.FundIDs != nil || f.WardIDs != nil:
 		return nil, refuse("Số liệu công khai không lọc theo mã nội bộ.")
 	case len(q.GroupBy) > 1:
@@ -57,7 +69,7 @@ func (r *Release) Answer(q report.Query) (*report.PublicResult, error) {
 	switch by {
 	case report.Day, report.Quarter, report.Year:
 		return nil, refuse("Số liệu công khai theo tuần hoặc theo tháng, không theo %s.", dimensionName(by))
-	case report.Status, report.Channel, report.Round:
+	case report.Status, report.Channel, report.Round, report.Kind, report.Instalment:
 		return nil, refuse("Số liệu công khai không chia theo %s.", dimensionName(by))
 	}
 	base, empty, err := r.base(f)

@@ -16,6 +16,3 @@ func OrderOf(field OrderField, direction string) *Order {
 	}
 	return &Order{Field: field, Desc: DefaultDesc(field)}
 }
-
-// Measure is the value of the measure f in t (0 for KEY): what an order by f compares.
-func Measure(t Totals, f OrderField) int64 { return measure(t, f) }

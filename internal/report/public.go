@@ -35,6 +35,13 @@ type Publisher interface {
 // arrangePublic orders public rows like Arrange, then keeps the first N: by key, withheld rows in
 // their place; by a measure, withheld rows last (their values must not show through their rank).
 func arrangePublic(res *PublicResult, q Query) {
+	if res.Total.Totals != nil {
+		// The measures the filter leaves without meaning (Arrange marks the rows'); a copy, as
+		// the cell may be shared with the release tables.
+		t := *res.Total.Totals
+		t.Undefined = q.UndefinedMeasures()
+		res.Total.Totals = &t
+	}
 	rows := make([]Row, len(res.Rows))
 	for i, c := range res.Rows {
 		rows[i].Key = c.Key

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"time"
 
+	"hotro/internal/beneficiary"
 	"hotro/internal/civil"
 	"hotro/internal/disbursement"
 	"hotro/internal/errs"
@@ -33,14 +34,18 @@ const (
 	Round   Dimension = "ROUND"
 	Status  Dimension = "STATUS"
 	Channel Dimension = "CHANNEL"
-	Day     Dimension = "DAY"
-	Week    Dimension = "WEEK"
-	Month   Dimension = "MONTH"
-	Quarter Dimension = "QUARTER"
-	Year    Dimension = "YEAR"
+	// Kind is the recipient's kind (person or household) and Instalment the line's instalment
+	// number: the rollups keep neither, so they are answered from the lines (NeedsLines).
+	Kind       Dimension = "KIND"
+	Instalment Dimension = "INSTALMENT"
+	Day        Dimension = "DAY"
+	Week       Dimension = "WEEK"
+	Month      Dimension = "MONTH"
+	Quarter    Dimension = "QUARTER"
+	Year       Dimension = "YEAR"
 )
 
-// IsTime reports whether d buckets payments by their paid date.
+// IsTime reports whether d buckets payments by a date (Query.DateField, the paid date by default).
 func (d Dimension) IsTime() bool {
 	switch d {
 	case Day, Week, Month, Quarter, Year:
@@ -73,7 +78,16 @@ const (
 	ByDisbursements   OrderField = "DISBURSEMENTS"
 	ByAmountListed    OrderField = "AMOUNT_LISTED"
 	ByAmountApproved  OrderField = "AMOUNT_APPROVED"
-	ByKey             OrderField = "KEY"
+	// The measures added with the pipeline and the derived measures; see Measure.
+	ByAmountReturned      OrderField = "AMOUNT_RETURNED"
+	ByAmountCancelled     OrderField = "AMOUNT_CANCELLED"
+	ByAveragePerRecipient OrderField = "AVERAGE_PER_RECIPIENT"
+	ByAveragePerPerson    OrderField = "AVERAGE_PER_PERSON"
+	ByShareOfTotal        OrderField = "SHARE_OF_TOTAL"
+	ByPaidShareOfListed   OrderField = "PAID_SHARE_OF_LISTED"
+	ByDaysMedian          OrderField = "DAYS_LISTED_TO_PAID_MEDIAN"
+	ByDaysP90             OrderField = "DAYS_LISTED_TO_PAID_P90"
+	ByKey                 OrderField = "KEY"
 )
 
 // Order sorts rows.
@@ -116,6 +130,18 @@ type Query struct {
 	First     *int   // keep the first N rows after ordering
 	UnitsAsOf *civil.Date
 	Scope     Scope
+
+	// DateField is the date the time bucket groups by: the paid date when empty.
+	DateField DateField
+	// Days asks for the time from listing to payment (Totals.DaysListedToPaid) of every row, which
+	// only the lines can answer.
+	Days bool
+	// Having keeps the rows whose measures pass every condition, after grouping; the total stays
+	// over the whole filter.
+	Having []Condition
+	// FirstWithin keeps the first rows of each group of rows that share some dimensions (the top 3
+	// groups of every ward), after Having and before First.
+	FirstWithin *Within
 }
 
 // Validate checks the query's shape; codes are checked against the database by the engine.
@@ -150,15 +176,17 @@ func (q *Query) Validate() error {
 	if q.Order != nil && !slices.Contains(OrderFields, q.Order.Field) {
 		return errs.E(op, errs.Invalid, errs.Msgf("Không thể sắp xếp theo %q.", q.Order.Field))
 	}
-	return nil
+	return q.validateAfterGrouping()
 }
 
 // Dimensions lists every dimension, in the order the API documents them: the one list that the
 // GraphQL enum, the export URLs and the embed links accept.
-var Dimensions = []Dimension{Program, Province, District, Ward, Group, Fund, Round, Status, Channel, Day, Week, Month, Quarter, Year}
+var Dimensions = []Dimension{Program, Province, District, Ward, Group, Fund, Round, Status, Channel, Kind, Instalment, Day, Week, Month, Quarter, Year}
 
 // OrderFields lists every order field: the measures, then KEY.
-var OrderFields = []OrderField{ByAmountPaid, ByPeopleSupported, ByBeneficiaries, ByDisbursements, ByAmountListed, ByAmountApproved, ByKey}
+var OrderFields = []OrderField{ByAmountPaid, ByPeopleSupported, ByBeneficiaries, ByDisbursements, ByAmountListed, ByAmountApproved,
+	ByAmountReturned, ByAmountCancelled, ByAveragePerRecipient, ByAveragePerPerson, ByShareOfTotal, ByPaidShareOfListed,
+	ByDaysMedian, ByDaysP90, ByKey}
 
 // Totals are the measures of a set of payment lines.
 type Totals struct {
@@ -168,6 +196,18 @@ type Totals struct {
 	PeopleSupported int64 // distinct persons covered by PAID lines
 	Beneficiaries   int64 // distinct recipients with a PAID line
 	Disbursements   int64 // lines, any status
+	AmountReturned  int64 // sum of amounts of RETURNED lines
+	AmountCancelled int64 // sum of amounts of CANCELLED lines
+
+	// DaysListedToPaid is the time from listing to payment of the PAID lines, when the query asks
+	// for it (Query.Days); nil otherwise.
+	DaysListedToPaid *DayStats
+	// ShareOfTotal is the row's amountPaid over the total's, set by Arrange; nil when the total
+	// paid nothing.
+	ShareOfTotal *float64
+	// Undefined is the measures the filter (or the row's period) makes meaningless here, set by
+	// Arrange: the API answers them null instead of a figure that only repeats another.
+	Undefined MeasureSet
 }
 
 // Key identifies a row by its grouping values; only the dimensions grouped by are set.
@@ -190,6 +230,8 @@ type Key struct {
 	// NoDistrict is set, grouped by DISTRICT, on the row of units that have no district: the row is
 	// the province's (ProvinceID), its DistrictID 0.
 	NoDistrict bool
+	Kind       *beneficiary.Kind
+	Instalment int // 0: not grouped by instalment
 	// WardSplit is set when the ward was split between several units as of UnitsAsOf; its figures
 	// stay under the old ward instead of being divided.
 	WardSplit bool
@@ -199,6 +241,13 @@ type Key struct {
 type Row struct {
 	Key
 	Totals
+	// Within a time bucket's series (the rows that agree on every other dimension), set by
+	// Arrange: Running adds up the series' additive measures up to this period, Previous is the
+	// period before (zero when it had no lines, nil before the answer's first period), and Rank is
+	// the row's place in its FirstWithin group (in the whole answer without it), from 1.
+	Running  *Totals
+	Previous *Totals
+	Rank     int
 }
 
 // Result is the answer to a Query.

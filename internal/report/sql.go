@@ -9,6 +9,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"hotro/internal/beneficiary"
 	"hotro/internal/civil"
 	"hotro/internal/db"
 	"hotro/internal/disbursement"
@@ -48,6 +49,11 @@ func (s *SQL) Stats(ctx context.Context, q Query) (*Result, error) {
 	if len(totals) == 1 {
 		res.Total = totals[0].Totals
 	}
+	if q.WantsDays() {
+		if err := s.days(ctx, b, q.GroupBy, res); err != nil {
+			return nil, errs.E(op, err)
+		}
+	}
 	Arrange(res, q)
 	return res, nil
 }
@@ -59,10 +65,11 @@ type source struct {
 	wardID      string // the reporting ward: as recorded, or its successor as of UnitsAsOf
 	wardSplit   string
 	dialect     db.Dialect
+	dateColumn  string // the date time buckets group by
 }
 
 func (s *SQL) build(q Query) source {
-	src := source{dialect: s.dialect, wardID: "d.ward_id", wardSplit: "0"}
+	src := source{dialect: s.dialect, wardID: "d.ward_id", wardSplit: "0", dateColumn: q.DateField.column()}
 	// Join the units only when the query groups or filters by them: most questions (by group,
 	// status or period) then read the lines alone.
 	f := q.Filter
@@ -92,6 +99,10 @@ func (s *SQL) build(q Query) source {
 		from.WriteString(`
 	LEFT JOIN admin_units AS wp ON wp.id = w.parent_id
 	LEFT JOIN admin_units AS wpp ON wpp.id = wp.parent_id`)
+	}
+	if slices.Contains(q.GroupBy, Kind) {
+		from.WriteString(`
+	JOIN beneficiaries AS kb ON kb.id = d.beneficiary_id`)
 	}
 	src.from = from.String()
 
@@ -129,6 +140,10 @@ func (src source) columns(d Dimension) []column {
 		return []column{{"d.status", "status"}}
 	case Channel:
 		return []column{{"d.channel", "channel"}}
+	case Kind:
+		return []column{{"kb.kind", "kind"}}
+	case Instalment:
+		return []column{{"d.instalment", "instalment"}}
 	case Ward:
 		return []column{{src.wardID, "ward_id"}, {"w.code", "ward_code"}, {src.wardSplit, "ward_split"}}
 	case District:
@@ -142,26 +157,28 @@ func (src source) columns(d Dimension) []column {
 	}
 }
 
-// bucket is the SQL for the first day of the period holding d.paid_on.
+// bucket is the SQL for the first day of the period holding the query's date (d.paid_on unless
+// the query's DateField says otherwise).
 func (src source) bucket(d Dimension) string {
+	col := src.dateColumn
 	if src.dialect == db.Postgres {
 		unit := map[Dimension]string{Week: "week", Month: "month", Quarter: "quarter", Year: "year"}[d]
 		if d == Day {
-			return "d.paid_on"
+			return col
 		}
-		return fmt.Sprintf("CAST(date_trunc('%s', CAST(d.paid_on AS timestamp)) AS date)", unit)
+		return fmt.Sprintf("CAST(date_trunc('%s', CAST(%s AS timestamp)) AS date)", unit, col)
 	}
 	switch d {
 	case Day:
-		return "d.paid_on"
+		return col
 	case Week:
-		return "date(d.paid_on, '-6 days', 'weekday 1')"
+		return fmt.Sprintf("date(%s, '-6 days', 'weekday 1')", col)
 	case Month:
-		return "date(d.paid_on, 'start of month')"
+		return fmt.Sprintf("date(%s, 'start of month')", col)
 	case Quarter:
-		return "date(d.paid_on, 'start of month', printf('-%d months', (CAST(strftime('%m', d.paid_on) AS INTEGER) - 1) % 3))"
+		return fmt.Sprintf("date(%s, 'start of month', printf('-%%d months', (CAST(strftime('%%m', %s) AS INTEGER) - 1) %% 3))", col, col)
 	default:
-		return "date(d.paid_on, 'start of year')"
+		return fmt.Sprintf("date(%s, 'start of year')", col)
 	}
 }
 
@@ -195,13 +212,15 @@ func (s *SQL) run(ctx context.Context, src source, dims []Dimension) ([]Row, err
 		CAST(COALESCE(SUM(CASE WHEN st = 'PAID' THEN amt ELSE 0 END), 0) AS BIGINT) AS amount_paid,
 		CAST(COALESCE(SUM(CASE WHEN st NOT IN ('RETURNED', 'CANCELLED') THEN amt ELSE 0 END), 0) AS BIGINT) AS amount_listed,
 		CAST(COALESCE(SUM(CASE WHEN st IN ('APPROVED', 'PAID') THEN amt ELSE 0 END), 0) AS BIGINT) AS amount_approved,
+		CAST(COALESCE(SUM(CASE WHEN st = 'RETURNED' THEN amt ELSE 0 END), 0) AS BIGINT) AS amount_returned,
+		CAST(COALESCE(SUM(CASE WHEN st = 'CANCELLED' THEN amt ELSE 0 END), 0) AS BIGINT) AS amount_cancelled,
 		COUNT(*) AS lines
 	FROM f %s
 ), b AS (
 	SELECT %s COUNT(*) AS beneficiaries, CAST(SUM(ppl) AS BIGINT) AS people
 	FROM (SELECT %s ben, MAX(ppl) AS ppl FROM f WHERE st = 'PAID' GROUP BY %s ben) AS x %s
 )
-SELECT %s a.amount_paid, a.amount_listed, a.amount_approved, a.lines,
+SELECT %s a.amount_paid, a.amount_listed, a.amount_approved, a.amount_returned, a.amount_cancelled, a.lines,
 	COALESCE(b.beneficiaries, 0), COALESCE(b.people, 0)
 FROM a LEFT JOIN b ON %s`,
 		prefix(sel), src.from, src.where,
@@ -232,6 +251,14 @@ func prefix(sel []string) string {
 }
 
 func scanRow(rows *sql.Rows, dims []Dimension) (Row, error) {
+	return scanKeyed(rows, dims, func(r *Row) []any {
+		return []any{&r.AmountPaid, &r.AmountListed, &r.AmountApproved, &r.AmountReturned, &r.AmountCancelled,
+			&r.Disbursements, &r.Beneficiaries, &r.PeopleSupported}
+	})
+}
+
+// scanKeyed scans the grouping columns of dims into a row's key, then the columns tail names.
+func scanKeyed(rows *sql.Rows, dims []Dimension, tail func(r *Row) []any) (Row, error) {
 	var r Row
 	var dest []any
 	type idCode struct {
@@ -240,7 +267,8 @@ func scanRow(rows *sql.Rows, dims []Dimension) (Row, error) {
 	}
 	ward, district, province, directProvince := &idCode{}, &idCode{}, &idCode{}, &idCode{}
 	var program, group, fund, round sql.NullInt64
-	var status, channel sql.NullString
+	var status, channel, kind sql.NullString
+	var instalment sql.NullInt64
 	var split sql.NullInt64
 	var period civil.Date
 	var periodDim Dimension
@@ -258,6 +286,10 @@ func scanRow(rows *sql.Rows, dims []Dimension) (Row, error) {
 			dest = append(dest, &status)
 		case Channel:
 			dest = append(dest, &channel)
+		case Kind:
+			dest = append(dest, &kind)
+		case Instalment:
+			dest = append(dest, &instalment)
 		case Ward:
 			dest = append(dest, &ward.id, &ward.code, &split)
 		case District:
@@ -269,7 +301,7 @@ func scanRow(rows *sql.Rows, dims []Dimension) (Row, error) {
 			periodDim = d
 		}
 	}
-	dest = append(dest, &r.AmountPaid, &r.AmountListed, &r.AmountApproved, &r.Disbursements, &r.Beneficiaries, &r.PeopleSupported)
+	dest = append(dest, tail(&r)...)
 	if err := rows.Scan(dest...); err != nil {
 		return Row{}, err
 	}
@@ -282,6 +314,11 @@ func scanRow(rows *sql.Rows, dims []Dimension) (Row, error) {
 		ch := disbursement.Channel(channel.String)
 		r.Channel = &ch
 	}
+	if kind.Valid {
+		k := beneficiary.Kind(kind.String)
+		r.Kind = &k
+	}
+	r.Instalment = int(instalment.Int64)
 	r.WardID, r.DistrictID, r.ProvinceID = ward.id.Int64, district.id.Int64, province.id.Int64
 	r.WardCode, r.DistrictCode, r.ProvinceCode = ward.code.String, district.code.String, province.code.String
 	r.WardSplit = split.Int64 == 1

@@ -18,6 +18,8 @@ type URLNames struct {
 	Programs, Provinces, Districts, Wards, Groups, Funds, Rounds, Statuses, Channels string
 	PaidFrom, PaidTo, UnitsAsOf                                                      string
 	GroupBy, OrderBy, Direction, First                                               string
+	// The filters only the lines answer and the arguments after grouping (see urlmore.go).
+	More URLMoreNames
 }
 
 // ExportNames are the parameters of the export URLs (/export/stats.csv?groupBy=WARD&paidFrom=...):
@@ -27,6 +29,7 @@ var ExportNames = URLNames{
 	Funds: "funds", Rounds: "rounds", Statuses: "statuses", Channels: "channels",
 	PaidFrom: "paidFrom", PaidTo: "paidTo", UnitsAsOf: "unitsAsOf",
 	GroupBy: "groupBy", OrderBy: "orderBy", Direction: "direction", First: "first",
+	More: exportMoreNames,
 }
 
 // EmbedNames are the filter parameters of the embed links (/embed/data/wards?program=...&from=...):
@@ -57,7 +60,7 @@ func (s URLSyntax) Params() []string {
 			out = append(out, name)
 		}
 	}
-	return out
+	return append(out, n.More.params()...)
 }
 
 // Parse reads the query from values; parameters it does not name are the caller's.
@@ -104,6 +107,9 @@ func (s URLSyntax) Parse(op string, values url.Values) (Query, error) {
 			return Query{}, p.bad("%s: %q không hợp lệ; cần một số nguyên không âm.", n.First, v)
 		}
 		q.First = &first
+	}
+	if err := p.more(&q); err != nil {
+		return Query{}, err
 	}
 	return q, nil
 }

@@ -73,7 +73,9 @@ func TestURLParams(t *testing.T) {
 	}
 	got = report.URLSyntax{Names: report.ExportNames}.Params()
 	want = []string{"groupBy", "programs", "provinces", "districts", "wards", "groups", "funds", "rounds",
-		"statuses", "channels", "orderBy", "direction", "first", "unitsAsOf", "paidFrom", "paidTo"}
+		"statuses", "channels", "orderBy", "direction", "first", "unitsAsOf", "paidFrom", "paidTo",
+		"kinds", "instalments", "having", "within", "listedFrom", "listedTo", "approvedFrom", "approvedTo",
+		"amountFrom", "amountTo", "breaksRule", "dateField", "firstWithin", "daysListedToPaid"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("export params = %v, want %v", got, want)
 	}

@@ -22,6 +22,7 @@ type Engine struct {
 	db        bun.IDB
 	reference *reference.Cache
 	units     treeCache
+	lineScans chan struct{} // the turns of fromLines: at most MaxLineScans at once
 }
 
 // NewEngine returns an engine reading from idb (a database, a replica pool or a transaction), with
@@ -31,7 +32,7 @@ func NewEngine(idb bun.IDB) *Engine { return NewEngineShared(idb, reference.NewC
 // NewEngineShared returns an engine reading from idb that takes the units, and the codes a filter
 // may name, from ref, a cache shared with the rest of the server.
 func NewEngineShared(idb bun.IDB, ref *reference.Cache) *Engine {
-	return &Engine{db: idb, reference: ref}
+	return &Engine{db: idb, reference: ref, lineScans: make(chan struct{}, MaxLineScans)}
 }
 
 var _ report.Engine = (*Engine)(nil)
@@ -39,6 +40,9 @@ var _ report.Engine = (*Engine)(nil)
 // Stats answers q.
 func (e *Engine) Stats(ctx context.Context, q report.Query) (*report.Result, error) {
 	const op = "rollup: stats"
+	if q.NeedsLines() {
+		return e.fromLines(ctx, q)
+	}
 	idb := e.db
 	ref, err := e.reference.Get(ctx)
 	if err != nil {
@@ -167,7 +171,10 @@ func (a *aggregate) addCell(key cellKey, lines, amount int64, recipients, person
 	case disbursement.Approved:
 		t.AmountApproved += amount
 		t.AmountListed += amount
-	case disbursement.Returned, disbursement.Cancelled:
+	case disbursement.Returned:
+		t.AmountReturned += amount
+	case disbursement.Cancelled:
+		t.AmountCancelled += amount
 	default:
 		t.AmountListed += amount
 	}
@@ -192,6 +199,8 @@ func (a *aggregate) result() *report.Result {
 		res.Total.AmountListed += t.AmountListed
 		res.Total.AmountApproved += t.AmountApproved
 		res.Total.Disbursements += t.Disbursements
+		res.Total.AmountReturned += t.AmountReturned
+		res.Total.AmountCancelled += t.AmountCancelled
 		res.Rows = append(res.Rows, report.Row{Key: a.rowKey(g.key), Totals: t})
 	}
 	res.Total.Beneficiaries = int64(a.unions.cardinality(allRecipients))

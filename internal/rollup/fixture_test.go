@@ -313,7 +313,8 @@ func (w *world) randomQuery(r *rand.Rand) report.Query {
 	}
 	r.Shuffle(len(q.GroupBy), func(i, j int) { q.GroupBy[i], q.GroupBy[j] = q.GroupBy[j], q.GroupBy[i] })
 	if chance(50) {
-		fields := []report.OrderField{report.ByAmountPaid, report.ByPeopleSupported, report.ByBeneficiaries, report.ByDisbursements, report.ByAmountListed, report.ByAmountApproved, report.ByKey}
+		fields := []report.OrderField{report.ByAmountPaid, report.ByPeopleSupported, report.ByBeneficiaries, report.ByDisbursements, report.ByAmountListed, report.ByAmountApproved,
+			report.ByAmountReturned, report.ByAmountCancelled, report.ByAveragePerRecipient, report.ByShareOfTotal, report.ByPaidShareOfListed, report.ByKey}
 		q.Order = &report.Order{Field: fields[r.IntN(len(fields))], Desc: chance(50)}
 	}
 	if chance(30) {
@@ -376,7 +377,7 @@ func groupKeyOf(k report.Key) groupKey {
 
 // diffResults describes how got differs from want, or returns "".
 func diffResults(got, want *report.Result) string {
-	if got.Total != want.Total {
+	if !got.Total.Equal(want.Total) {
 		return fmt.Sprintf("total = %+v\n   want %+v", got.Total, want.Total)
 	}
 	if len(got.Rows) != len(want.Rows) {
@@ -393,7 +394,7 @@ func diffResults(got, want *report.Result) string {
 func diffRow(a, b report.Row) string {
 	ka, kb := a.Key, b.Key
 	ka.Status, kb.Status, ka.Channel, kb.Channel, ka.Period, kb.Period = nil, nil, nil, nil, nil, nil
-	same := ka == kb && a.Totals == b.Totals &&
+	same := ka == kb && a.Totals.Equal(b.Totals) &&
 		cmp.Compare(str(a.Status), str(b.Status)) == 0 && cmp.Compare(str(a.Channel), str(b.Channel)) == 0 &&
 		((a.Period == nil) == (b.Period == nil)) && (a.Period == nil || *a.Period == *b.Period)
 	if same {

@@ -88,7 +88,7 @@ func TestLoadAtSmallScale(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Total != want.Total || len(got.Rows) != len(want.Rows) {
+		if !got.Total.Equal(want.Total) || len(got.Rows) != len(want.Rows) {
 			t.Errorf("%v: rollups %+v in %d rows, SQL %+v in %d rows", q.GroupBy, got.Total, len(got.Rows), want.Total, len(want.Rows))
 		}
 	}
