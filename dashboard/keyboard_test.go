@@ -127,6 +127,21 @@ func TestKeyboardWalks(t *testing.T) {
 			if len(seen) < 20 {
 				t.Errorf("%d px: only %d Tab stops on the home page", width, len(seen))
 			}
+			// The buttons that show a chart's table, and the export links, say which chart they are
+			// for, their visible text first (WCAG 2.5.3): each name is its own.
+			names := eval[[]string](tb, `[...document.querySelectorAll("button[aria-controls$='-table'], a[data-export]")].map((b) =>
+				b.textContent.trim() + " | " + b.getAttribute("aria-label"))`)
+			unique := map[string]bool{}
+			for _, n := range names {
+				visible, label, _ := strings.Cut(n, " | ")
+				if !strings.HasPrefix(label, visible) || unique[label] {
+					t.Errorf("%d px: a button shows %q and is named %q (not starting with its text, or named like another)", width, visible, label)
+				}
+				unique[label] = true
+			}
+			if len(names) < 8 {
+				t.Errorf("%d px: %d table and export buttons, want the four tables' and the exports", width, len(names))
+			}
 		}
 	})
 

@@ -1,5 +1,6 @@
 // Package browsertest starts the headless Chromium that the dashboard's and the console's browser
-// tests drive with chromedp: found the same way, with the same flags, for tests only.
+// tests drive with chromedp: found the same way, with the same flags, for tests only; and audits
+// the pages in it with axe-core (AssertAccessible).
 package browsertest
 
 import (
