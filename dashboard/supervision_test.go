@@ -75,6 +75,9 @@ func TestWorkingGroupDrawsASampleAndRecordsAVisit(t *testing.T) {
 			t.Errorf("row %d masks the ID: %s", i+1, shown[i]["cid"])
 		}
 	}
+	if got := eval[string](tb, `document.querySelector("#sv-ward").value`); got != "05431" {
+		t.Errorf("after the draw the form offers ward %q, want the check's 05431", got)
+	}
 	tb.screenshot("supervision-drawn-1440")
 
 	first := check.Lines[0].Line.ID

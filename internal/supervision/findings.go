@@ -68,8 +68,9 @@ func (s *Service) largeHouseholds(ctx context.Context, sc *scope) ([]*Anomaly, e
 		WardID  int64 `bun:"ward_id"`
 		Members int   `bun:"members"`
 	}
-	err := s.db.NewRaw("SELECT b.id, b.ward_id, b.members FROM beneficiaries AS b WHERE b.kind = 'HOUSEHOLD' AND EXISTS "+
-		"(SELECT 1 FROM disbursements AS d WHERE d.beneficiary_id = b.id AND d.status <> 'CANCELLED' AND "+cond+") ORDER BY b.ward_id, b.id", args...).Scan(ctx, &rows)
+	// An uncorrelated IN (not EXISTS): SQLite would walk the ward's lines once per recipient.
+	err := s.db.NewRaw("SELECT b.id, b.ward_id, b.members FROM beneficiaries AS b WHERE b.kind = 'HOUSEHOLD' AND b.id IN "+
+		"(SELECT d.beneficiary_id FROM disbursements AS d WHERE d.status <> 'CANCELLED' AND "+cond+") ORDER BY b.ward_id, b.id", args...).Scan(ctx, &rows)
 	if err != nil {
 		return nil, err
 	}
@@ -211,8 +212,8 @@ func (s *Service) sharedAddresses(ctx context.Context, sc *scope) ([]*Anomaly, e
 		WardID  int64  `bun:"ward_id"`
 		Address string `bun:"address"`
 	}
-	err := s.db.NewRaw("SELECT b.id, b.ward_id, b.address FROM beneficiaries AS b WHERE b.address <> '' AND EXISTS "+
-		"(SELECT 1 FROM disbursements AS d WHERE d.beneficiary_id = b.id AND d.status <> 'CANCELLED' AND "+cond+") ORDER BY b.ward_id, b.id", args...).Scan(ctx, &rows)
+	err := s.db.NewRaw("SELECT b.id, b.ward_id, b.address FROM beneficiaries AS b WHERE b.address <> '' AND b.id IN "+
+		"(SELECT d.beneficiary_id FROM disbursements AS d WHERE d.status <> 'CANCELLED' AND "+cond+") ORDER BY b.ward_id, b.id", args...).Scan(ctx, &rows)
 	if err != nil {
 		return nil, err
 	}

@@ -133,11 +133,11 @@ export async function supervisionPage(main, ctx) {
   };
 
   // The spot checks: the form to draw one, the one in the URL with its lines, the latest ones.
-  const drawForm = () => {
+  const drawForm = (ward) => {
     const l = lang();
     const wardSelect = h("select", { id: "sv-ward", name: "ward", required: true },
       h("option", { value: "" }, t("svChooseWard")),
-      wardChoices.map((w) => h("option", { value: w.code, selected: w.code === state.wards[0] }, `${nameOf(w, l)} (${w.code})`)));
+      wardChoices.map((w) => h("option", { value: w.code, selected: w.code === ward }, `${nameOf(w, l)} (${w.code})`)));
     const sizeInput = h("input", { id: "sv-size", name: "size", type: "number", min: "1", max: "200", value: "5", inputmode: "numeric", size: "4" });
     const seedInput = h("input", { id: "sv-seed", name: "seed", type: "text", autocomplete: "off", spellcheck: "false", maxlength: "64", size: "16", "aria-describedby": "sv-seed-note" });
     const button = h("button", { type: "submit", class: "button", id: "sv-draw" }, t("svDraw"));
@@ -172,10 +172,8 @@ export async function supervisionPage(main, ctx) {
       error);
   };
 
-  const showCheck = async (checkId) => {
+  const showCheck = (c) => {
     const l = lang();
-    const data = await query("SpotCheck", { id: checkId });
-    const c = data.spotCheck;
     const rows = c.lines.map((cl) => visitRow(c, cl));
     return h("div", { class: "sv-check", id: `sv-check-${c.id}`, dataset: { check: c.id } },
       h("h3", {}, t("svCheckTitle", { id: c.id, ward: nameOf(c.ward, l) })),
@@ -257,15 +255,19 @@ export async function supervisionPage(main, ctx) {
   };
 
   const showChecks = async () => {
-    const parts = [h("h2", { id: "sv-checks-title" }, t("svChecksTitle")), h("p", { class: "note" }, t("svChecksNote")), drawForm()];
+    const parts = [h("h2", { id: "sv-checks-title" }, t("svChecksTitle")), h("p", { class: "note" }, t("svChecksNote"))];
     try {
-      if (state.check) parts.push(await showCheck(state.check));
+      // The form offers the ward of the check shown (to draw there again), or the page's ward.
+      const check = state.check ? (await query("SpotCheck", { id: state.check })).spotCheck : null;
+      parts.push(drawForm(check?.ward.code || state.wards[0]));
+      if (check) parts.push(showCheck(check));
       parts.push(listBox);
       await loadList();
       if (!ctx.isCurrent()) return;
       replace(checkBox, parts);
     } catch (err) {
       if (!ctx.isCurrent()) return;
+      if (parts.length === 2) parts.push(drawForm(state.wards[0]));
       replace(checkBox, parts);
       checkBox.append(h("div", { class: "notice notice-refused", role: "alert", dataset: { code: err.code || err.kind } }, refusal(err)));
     }
