@@ -39,8 +39,11 @@ func WritePDF(w io.Writer, r Report) (err error) {
 	}
 	p := &pdfWriter{f: fpdf.NewCustom(&fpdf.InitType{UnitStr: "mm", Size: fpdf.SizeType{Wd: pageWidthMM, Ht: pageHeightMM}})}
 	f := p.f
-	for style, fc := range map[string]face{"": regular, "B": bold, "I": italic, "BI": boldItalic} {
-		f.AddUTF8FontFromBytes(pdfFamily, style, fontBytes(fc))
+	for _, font := range []struct {
+		style string
+		face  face
+	}{{"", regular}, {"B", bold}, {"I", italic}, {"BI", boldItalic}} {
+		f.AddUTF8FontFromBytes(pdfFamily, font.style, fontBytes(font.face))
 	}
 	f.SetMargins(marginLeftMM, marginTopMM, marginRightMM)
 	f.SetAutoPageBreak(false, marginBottomMM)
