@@ -50,6 +50,8 @@ const (
 	linesStatsCost = 1_000
 	maxKinds       = 2  // persons and households
 	maxInstalments = 24 // instalment numbers a grouping by INSTALMENT is priced for
+	// lineScanCost prices the line IDs of one cell of a snapshot: a pass over its lines.
+	lineScanCost = 200
 )
 
 // timeBuckets bounds the periods of a stats answer grouped by a time bucket (ten years of payments).
@@ -181,6 +183,13 @@ func totalsCost(child int, _ *model.DisbursementFilter) int { return plus(statsC
 func setComplexity(c *ComplexityRoot) {
 	c.Query.SnapshotDiff = func(child int, _ string, _ string) int { return plus(snapshotCost, child) }
 	c.Mutation.CreateSnapshot = func(child int, _ string, _ string) int { return plus(snapshotCost, child) }
+	// A snapshot's answers are read from memory but have as many rows as stats; a cell's line IDs
+	// are found by reading every line the snapshot kept.
+	snapshotRows := func(child int, f *model.DisbursementFilter, groupBy []report.Dimension, _ *model.StatsOrder, first *int) int {
+		return statsQueryCost(child, f, groupBy, first)
+	}
+	c.Snapshot.Stats, c.Snapshot.PublicStats, c.Snapshot.Provenance = snapshotRows, snapshotRows, snapshotRows
+	c.CellProvenance.LineIds = func(child int, _ *int) int { return plus(lineScanCost, child) }
 	c.Query.Disbursements = func(child int, _ *model.DisbursementFilter, _ *bool, _ *model.DisbursementOrder, first *int, _ *string) int {
 		return listCost(child, first)
 	}

@@ -81,6 +81,11 @@ func TestSnapshotsThroughTheAPI(t *testing.T) {
 					t.Errorf("provenance row: %+v", r)
 				}
 			}
+			// The line IDs of every ward's cell of every group at once cost more than a request may.
+			costly, costlyRaw := post(t, an.URL+"/graphql", `query($id: ID!) { snapshot(id: $id) { provenance(groupBy: [WARD, GROUP]) { rows { lineIds(first: 1000) } } } }`, map[string]any{"id": id})
+			if len(costly.Errors) == 0 || costly.Errors[0]["extensions"].(map[string]any)["code"] != "TOO_COMPLEX" {
+				t.Errorf("every cell's lines at once: %.300s", costlyRaw)
+			}
 			refused, refusedRaw := post(t, an.URL+"/graphql", `query($id: ID!) { snapshot(id: $id) { stats(groupBy: [WARD, GROUP, MONTH]) { total { amountPaid } } } }`, map[string]any{"id": id})
 			if len(refused.Errors) != 1 || refused.Errors[0]["extensions"].(map[string]any)["code"] != "BAD_USER_INPUT" || !strings.Contains(refused.Errors[0]["message"].(string), snapshot.Held) {
 				t.Errorf("a table the snapshot does not hold: %s", refusedRaw)

@@ -406,11 +406,40 @@ func TestSnapshotsNeverChange(t *testing.T) {
 					t.Errorf("%s: the database allowed it", stmt)
 				}
 			}
-			w, err := f.svc.Withdraw(leader, snap.ID, "Số liệu phường Quán Triều nhập sai")
+			if _, err := f.svc.Create(leader, snapshot.CreateInput{Name: strings.Repeat("Báo cáo ", 30), Document: "x"}); errs.KindOf(err) != errs.Invalid {
+				t.Errorf("a name of 240 characters: %v", err)
+			}
+			// Eight withdrawals at once: one is recorded, the others are told it was withdrawn.
+			results := make(chan error, 8)
+			for i := range 8 {
+				go func() {
+					_, err := f.svc.Withdraw(leader, snap.ID, fmt.Sprintf("Số liệu phường Quán Triều nhập sai (%d)", i))
+					results <- err
+				}()
+			}
+			var ok, conflicts int
+			for range 8 {
+				switch err := <-results; errs.KindOf(err) {
+				case errs.Other:
+					if err == nil {
+						ok++
+					} else {
+						t.Errorf("a withdrawal at once with others: %v", err)
+					}
+				case errs.Conflict:
+					conflicts++
+				default:
+					t.Errorf("a withdrawal at once with others: %v", err)
+				}
+			}
+			if ok != 1 || conflicts != 7 {
+				t.Errorf("8 withdrawals at once: %d recorded, %d conflicts; want 1 and 7", ok, conflicts)
+			}
+			w, err := f.svc.Get(analyst, snap.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if w.Official() || *w.WithdrawnReason != "Số liệu phường Quán Triều nhập sai" || *w.WithdrawnBy != "lanhdao" {
+			if w.Official() || !strings.HasPrefix(*w.WithdrawnReason, "Số liệu phường Quán Triều nhập sai") || *w.WithdrawnBy != "lanhdao" {
 				t.Errorf("withdrawn = %+v", w)
 			}
 			if _, err := f.svc.Withdraw(leader, snap.ID, "lần nữa"); errs.KindOf(err) != errs.Conflict {
