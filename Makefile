@@ -54,7 +54,7 @@ drift: ## fail when the committed generated code differs from what the schema ge
 
 check: lint drift test ## everything CI checks
 
-bench: bench-public ## the national benchmark: one table (BENCH_SCALE=1: 20M recipients, 30M lines; BENCH_SCALE=0.01 for a quick run)
+bench: bench-public ## the national benchmark: one table (BENCH_SCALE=1: 20M recipients, 30M lines; BENCH_SCALE=0.01 for a quick run; each question fresh from 10 connections beside the stack's ceiling { __typename }; BENCH_FRESH_ONLY=1 for that table alone)
 	$(GO) build -o bin/hotro-bench ./cmd/hotro-bench
 	./bin/hotro-bench
 

@@ -455,15 +455,14 @@ func readVersions(ctx context.Context, idb bun.IDB) (versions, error) {
 	return v, nil
 }
 
-// read makes the state of the database now from old (nil: none yet), in one read-only transaction
-// so that versions, reference data and rows agree. It reports whether it read every row.
+// read makes the state of the database now from old (nil: none yet). It reports whether it read
+// every row. On PostgreSQL it reads in one read-only transaction, so that versions, reference data
+// and rows agree. SQLite transactions take the write lock (_txlock=immediate), so there it reads
+// statement by statement: the versions first, so that rows written meanwhile are newer than the
+// version they are held under, never older, and are read again with the next version's log.
 func (r *Resident) read(ctx context.Context, old *memState) (next *memState, full bool, err error) {
-	var opts *sql.TxOptions
 	pg := db.DialectOf(r.db) == db.Postgres
-	if pg {
-		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
-	}
-	err = r.db.RunInTx(ctx, opts, func(ctx context.Context, tx bun.Tx) error {
+	body := func(ctx context.Context, tx bun.IDB) error {
 		v, err := readVersions(ctx, tx)
 		if err != nil {
 			return err
@@ -511,6 +510,13 @@ func (r *Resident) read(ctx context.Context, old *memState) (next *memState, ful
 		st.levels = old.levels
 		next = st
 		return loadPairs(ctx, tx, st, pairs)
+	}
+	if !pg {
+		err = body(ctx, r.db)
+		return next, full, err
+	}
+	err = r.db.RunInTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}, func(ctx context.Context, tx bun.Tx) error {
+		return body(ctx, tx)
 	})
 	return next, full, err
 }

@@ -260,19 +260,13 @@ func TestResidentConcurrentAnswersAndWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
-	done := make(chan struct{})
 	errc := make(chan error, 4)
 	for g := range 3 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			qs := residentQueries()
-			for i := 0; ; i++ {
-				select {
-				case <-done:
-					return
-				default:
-				}
+			for i := range 12 {
 				if _, err := res.Stats(analyst(), qs[(i+g)%len(qs)]); err != nil {
 					errc <- err
 					return
@@ -281,10 +275,9 @@ func TestResidentConcurrentAnswersAndWrites(t *testing.T) {
 		}()
 	}
 	r := rand.New(rand.NewPCG(6, 6))
-	for range 8 {
+	for range 4 {
 		w.addLines(t, r, 20)
 	}
-	close(done)
 	wg.Wait()
 	select {
 	case err := <-errc:
