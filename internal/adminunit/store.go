@@ -105,12 +105,10 @@ func (s *Store) filter(q *bun.SelectQuery, f Filter) *bun.SelectQuery {
 }
 
 // Get returns the unit of the level with the code. With asOf, the unit valid on that date; without,
-// the unit valid now, or the latest one.
+// the latest one (the unit valid today). A code with no unit on asOf is NotFound, and the message
+// says when asOf is before every unit.
 func (s *Store) Get(ctx context.Context, level Level, code string, asOf *civil.Date) (*Unit, error) {
 	const op = "adminunit: get"
-	if err := s.checkFilter(ctx, Filter{AsOf: asOf}); err != nil {
-		return nil, err
-	}
 	u := new(Unit)
 	q := s.db.NewSelect().Model(u).Where("level = ?", level).Where("code = ?", code)
 	if asOf != nil {
@@ -119,6 +117,11 @@ func (s *Store) Get(ctx context.Context, level Level, code string, asOf *civil.D
 	err := q.OrderExpr("valid_from DESC").Limit(1).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
 		if asOf != nil {
+			// Not found either way (callers try other dates on NotFound), but say why when the date
+			// is before every unit.
+			if earliest, err := s.Earliest(ctx); err == nil && CheckAsOf("asOf", *asOf, earliest) != nil {
+				return nil, errs.E(op, errs.NotFound, errs.Msg(errs.Message(CheckAsOf("asOf", *asOf, earliest))))
+			}
 			return nil, errs.E(op, errs.NotFound, errs.Msgf("Không có đơn vị hành chính mã %s vào ngày %s.", code, asOf))
 		}
 		return nil, errs.E(op, errs.NotFound, errs.Msgf("Không có đơn vị hành chính mã %s.", code))
