@@ -180,8 +180,10 @@ func (r *Resident) Stats(ctx context.Context, q report.Query) (*report.Result, e
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
-	if st == nil {
-		return r.fallback.Stats(ctx, q) // still loading
+	if st == nil || q.NeedsLines() {
+		// Still loading, or a question the rollups do not hold (a listing date, a kind...): the
+		// engine counts it from the lines.
+		return r.fallback.Stats(ctx, q)
 	}
 	// The rest of the answer (names of rows) uses the same reference data, and reads no version.
 	ref := reference.Use(ctx, st.ref)
