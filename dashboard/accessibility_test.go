@@ -114,6 +114,12 @@ var accessiblePages = []auditedPage{
 	{name: "posting list", who: "canbo.quantrieu", langs: []string{"vi"}, open: func(tb *tab, a *a11yRun) {
 		tb.visit(a.srv.URL+"/wards/05431/posting?draft=1", `document.readyState === "complete"`)
 	}},
+	{name: "public posting list with the report form", langs: []string{"vi"}, open: func(tb *tab, a *a11yRun) {
+		tb.visit(a.srv.URL+"/wards/05431/posting", `document.readyState === "complete"`)
+	}},
+	{name: "residents' reports", who: "canbo.quantrieu", open: func(tb *tab, a *a11yRun) { tb.openForAudit(a.srv, "?page=feedback") }},
+	{name: "supervision board", who: "giamsat", open: func(tb *tab, a *a11yRun) { tb.openForAudit(a.srv, "?page=supervision") }},
+	{name: "official figures", who: "lanhdao", open: func(tb *tab, a *a11yRun) { tb.openForAudit(a.srv, "?page=official") }},
 	{name: "console", who: "phantich", langs: []string{"vi"}, open: func(tb *tab, a *a11yRun) {
 		tb.visit(a.srv.URL+"/graphiql", `document.querySelector(".graphiql-container") !== null && document.querySelector(".CodeMirror") !== null`)
 	}},

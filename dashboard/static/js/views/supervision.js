@@ -50,7 +50,7 @@ export async function supervisionPage(main, ctx) {
     const num = (n, extra = "") => h("td", { class: `num ${extra}`.trim() }, formatNumber(n, l));
     replace(wardsBox,
       h("h2", { id: "sv-wards-title" }, t("svWardsTitle")),
-      h("div", { class: "table-wrap" }, h("table", { class: "data", id: "sv-wards-table" },
+      h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": t("svWardsTable") }, h("table", { class: "data", id: "sv-wards-table" },
         h("thead", {}, h("tr", {},
           h("th", { scope: "col" }, t("colWard")),
           h("th", { scope: "col", class: "num" }, t("svAnomalies")),
@@ -99,7 +99,7 @@ export async function supervisionPage(main, ctx) {
     bits.push(t("svLineCount", { n: formatNumber(a.lineCount, l) }));
     return h("details", { class: "sv-anomaly", dataset: { kind: a.kind, ward: a.ward.code } },
       h("summary", {}, bits.join(" — ")),
-      h("div", { class: "table-wrap" }, h("table", { class: "data" },
+      h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": bits.join(" — ") }, h("table", { class: "data" },
         h("thead", {}, h("tr", {},
           h("th", { scope: "col" }, t("svRecipient")), h("th", { scope: "col" }, t("svCitizenId")),
           h("th", { scope: "col" }, t("svGroup")), h("th", { scope: "col", class: "num" }, t("svAmount")),
@@ -181,7 +181,7 @@ export async function supervisionPage(main, ctx) {
         n: formatNumber(c.lines.length, l), population: formatNumber(c.population, l), seed: c.seed,
         by: c.createdBy, at: formatDateTime(c.createdAt), digest: c.populationDigest.slice(0, 16),
       })),
-      h("div", { class: "table-wrap" }, h("table", { class: "data", id: "sv-check-lines" },
+      h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": t("svCheckTitle", { id: c.id, ward: nameOf(c.ward, l) }) }, h("table", { class: "data", id: "sv-check-lines" },
         h("thead", {}, h("tr", {},
           h("th", { scope: "col", class: "num" }, "#"), h("th", { scope: "col" }, t("svRecipient")),
           h("th", { scope: "col" }, t("svCitizenId")), h("th", { scope: "col" }, t("svAddress")),
