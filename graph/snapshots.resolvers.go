@@ -132,6 +132,7 @@ func (r *snapshotResolver) WithdrawnAt(ctx context.Context, obj *snapshot.Snapsh
 // Stats is the resolver for the stats field.
 func (r *snapshotResolver) Stats(ctx context.Context, obj *snapshot.Snapshot, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int) (*report.Result, error) {
 	q := statsQuery(filter, groupBy, orderBy, first, nil)
+	q.Days = selects(ctx, "daysListedToPaid") // only the lines answer it: the snapshot refuses it
 	res, err := r.Resolver.Snapshots.Stats(ctx, obj, q)
 	if err != nil {
 		return nil, err
@@ -152,6 +153,7 @@ func (r *snapshotResolver) PublicStats(ctx context.Context, obj *snapshot.Snapsh
 // Provenance is the resolver for the provenance field.
 func (r *snapshotResolver) Provenance(ctx context.Context, obj *snapshot.Snapshot, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int) (*model.SnapshotProvenance, error) {
 	q := statsQuery(filter, groupBy, orderBy, first, nil)
+	q.Days = selects(ctx, "daysListedToPaid")
 	total, rows, err := r.Resolver.Snapshots.Provenance(ctx, obj, q)
 	if err != nil {
 		return nil, err
@@ -174,6 +176,7 @@ func (r *snapshotDiffResolver) LinesChanged(ctx context.Context, obj *snapshot.D
 // Cells is the resolver for the cells field.
 func (r *snapshotDiffResolver) Cells(ctx context.Context, obj *snapshot.Diff, filter *model.DisbursementFilter, groupBy []report.Dimension, first *int) (*model.SnapshotDiffCells, error) {
 	q := statsQuery(filter, groupBy, nil, first, nil)
+	q.Days = selects(ctx, "daysListedToPaid")
 	rows, before, after, err := r.Resolver.Snapshots.DiffCells(ctx, obj, q)
 	if err != nil {
 		return nil, err

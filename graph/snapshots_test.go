@@ -58,6 +58,43 @@ func TestSnapshotsThroughTheAPI(t *testing.T) {
 			if !bytes.Equal(compact(t, live.Data), compact(t, wrapped.Snapshot)) {
 				t.Errorf("snapshot.stats differs from stats:\n%s\n%s", live.Data, wrapped.Snapshot)
 			}
+			// What stats derives after grouping (shares, ranks, series, undefined measures, the
+			// returned and cancelled amounts) is answered the same by the snapshot.
+			const totals = `{ amountPaid amountListed amountApproved amountReturned amountCancelled shareOfTotal paidShareOfListed averagePerRecipient undefinedMeasures }`
+			for _, args := range []string{
+				`(groupBy: [FUND, MONTH], orderBy: { field: AMOUNT_RETURNED, direction: DESC })`,
+				`(groupBy: [GROUP], filter: { paidFrom: "2020-05-01", paidTo: "2020-05-31" }, orderBy: { field: SHARE_OF_TOTAL, direction: DESC }, first: 3)`,
+				`(groupBy: [WARD], orderBy: { field: AMOUNT_CANCELLED, direction: DESC }, first: 4)`,
+			} {
+				sel := args + ` { total ` + totals + ` rows { fund { code } group { code } ward { code } period { label } rank totals ` + totals +
+					` running { amountPaid amountReturned amountCancelled } previous ` + totals + ` change { amountPaid amountPaidRatio } } }`
+				live, liveRaw := post(t, an.URL+"/graphql", `{ stats`+sel+` }`, nil)
+				frozen, frozenRaw := post(t, an.URL+"/graphql", `query($id: ID!) { snapshot(id: $id) { stats`+sel+` } }`, map[string]any{"id": id})
+				if len(live.Errors)+len(frozen.Errors) > 0 {
+					t.Fatalf("%s: live %s\nfrozen %s", args, liveRaw, frozenRaw)
+				}
+				var wrapped struct{ Snapshot json.RawMessage }
+				json.Unmarshal(frozen.Data, &wrapped)
+				if !bytes.Equal(compact(t, live.Data), compact(t, wrapped.Snapshot)) || !strings.Contains(string(live.Data), `"rank":2`) {
+					t.Errorf("%s: snapshot.stats differs from stats:\n%s\n%s", args, live.Data, wrapped.Snapshot)
+				}
+			}
+			// What only the lines answer is refused, naming it, as a question of the caller.
+			for _, q := range []struct{ query, says string }{
+				{`stats(filter: { kinds: [HOUSEHOLD] }) { total { amountPaid } }`, "kinds"},
+				{`stats(filter: { listedFrom: "2020-05-01" }, groupBy: [WARD]) { total { amountPaid } }`, "listedFrom"},
+				{`stats(filter: { amountFrom: 1000000 }) { total { amountPaid } }`, "amountFrom"},
+				{`stats(filter: { breaksRule: true }) { total { amountPaid } }`, "breaksRule"},
+				{`stats(groupBy: [INSTALMENT]) { total { amountPaid } }`, "INSTALMENT"},
+				{`stats(groupBy: [WARD]) { rows { totals { daysListedToPaid { median } } } }`, "daysListedToPaid"},
+				{`provenance(groupBy: [KIND]) { total { lines } }`, "KIND"},
+				{`provenance(groupBy: [GROUP]) { rows { row { totals { daysListedToPaid { p90 } } } } }`, "daysListedToPaid"},
+			} {
+				res, raw := post(t, an.URL+"/graphql", `query($id: ID!) { snapshot(id: $id) { `+q.query+` } }`, map[string]any{"id": id})
+				if len(res.Errors) != 1 || res.Errors[0]["extensions"].(map[string]any)["code"] != "BAD_USER_INPUT" || !strings.Contains(res.Errors[0]["message"].(string), q.says) {
+					t.Errorf("%s: %.400s", q.query, raw)
+				}
+			}
 			prov, provRaw := post(t, an.URL+"/graphql", `query($id: ID!) { snapshot(id: $id) { provenance(groupBy: [WARD], first: 2) { total { lines lineDigest } rows { row { ward { code } totals { disbursements } } lines lineDigest lineIds(first: 3) } } } }`, map[string]any{"id": id})
 			var p struct {
 				Snapshot struct {
@@ -90,7 +127,7 @@ func TestSnapshotsThroughTheAPI(t *testing.T) {
 			if len(refused.Errors) != 1 || refused.Errors[0]["extensions"].(map[string]any)["code"] != "BAD_USER_INPUT" || !strings.Contains(refused.Errors[0]["message"].(string), snapshot.Held) {
 				t.Errorf("a table the snapshot does not hold: %s", refusedRaw)
 			}
-			diff, diffRaw := post(t, an.URL+"/graphql", `query($id: ID!) { snapshotDiff(from: $id, to: "now") { linesChanged cells(groupBy: [WARD]) { before { amountPaid } after { amountPaid } rows { row { ward { code } } } } } }`, map[string]any{"id": id})
+			diff, diffRaw := post(t, an.URL+"/graphql", `query($id: ID!) { snapshotDiff(from: $id, to: "now") { linesChanged cells(groupBy: [WARD]) { before { amountPaid amountReturned shareOfTotal } after { amountPaid amountReturned shareOfTotal } rows { row { ward { code } } } } } }`, map[string]any{"id": id})
 			if len(diff.Errors) > 0 || !strings.Contains(string(diff.Data), `"linesChanged":0`) || !strings.Contains(string(diff.Data), `"rows":[]`) {
 				t.Errorf("diff with now while nothing changed: %s", diffRaw)
 			}

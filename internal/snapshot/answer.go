@@ -3,6 +3,7 @@ package snapshot
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"hotro/internal/civil"
 	"hotro/internal/errs"
@@ -116,6 +117,9 @@ func (f *Figures) plan(q report.Query, ref *reference.Snapshot) (*plan, error) {
 	}
 	if err := q.Filter.CheckCodesKnown(ref.Known); err != nil {
 		return nil, err
+	}
+	if asked := lineOnly(q); len(asked) > 0 {
+		return nil, refuse("Số liệu chính thức không trả lời được %s: chỉ các dòng chi trả trả lời được, còn bản số liệu chỉ lưu các ô đã cộng.", strings.Join(asked, ", "))
 	}
 	fl := q.Filter
 	switch {
@@ -381,6 +385,29 @@ func wholePeriod(from, to civil.Date) (string, report.Dimension, bool) {
 	return "", "", false
 }
 
+// lineOnly names, as the API does, what the question asks that only the lines answer
+// (report.Query.NeedsLines): a snapshot keeps the cells its tables add up, not these.
+func lineOnly(q report.Query) []string {
+	var asked []string
+	fl := q.Filter.LineFilter
+	add := func(on bool, what string) {
+		if on {
+			asked = append(asked, what)
+		}
+	}
+	add(fl.ListedFrom != nil || fl.ListedTo != nil, "khoảng ngày lập danh sách (listedFrom/listedTo)")
+	add(fl.ApprovedFrom != nil || fl.ApprovedTo != nil, "khoảng ngày phê duyệt (approvedFrom/approvedTo)")
+	add(len(fl.Kinds) > 0, "lọc theo cá nhân hay hộ (kinds)")
+	add(len(fl.Instalments) > 0, "lọc theo lần chi trả (instalments)")
+	add(fl.AmountFrom != nil || fl.AmountTo != nil, "khoảng số tiền (amountFrom/amountTo)")
+	add(fl.BreaksRule, "các dòng lệch mức quy định (breaksRule)")
+	add(slices.Contains(q.GroupBy, report.Kind), "chia theo cá nhân hay hộ (KIND)")
+	add(slices.Contains(q.GroupBy, report.Instalment), "chia theo lần chi trả (INSTALMENT)")
+	add(q.DateField.OrPaid() != report.PaidOn, fmt.Sprintf("mốc thời gian theo %s (dateField; bản số liệu chia theo ngày chi trả PAID_ON)", q.DateField))
+	add(q.WantsDays(), "số ngày từ lập danh sách đến chi trả (daysListedToPaid)")
+	return asked
+}
+
 func dimensionName(d report.Dimension) string {
 	return map[report.Dimension]string{
 		report.Day: "ngày", report.Quarter: "quý", report.Year: "năm",
@@ -420,8 +447,17 @@ func (f *Figures) Provenance(q report.Query, ref *reference.Snapshot) (total Tra
 	if err != nil {
 		return total, nil, err
 	}
-	trace := func(c planned, by []report.Dimension) Traced {
-		t := Traced{Row: report.Row{Key: c.key, Totals: c.totals()}, f: f, sel: narrow(p.sel, c.key, by)}
+	res := &report.Result{Total: p.total.totals()}
+	byKey := map[string]planned{}
+	for _, c := range p.rows {
+		res.Rows = append(res.Rows, report.Row{Key: c.key, Totals: c.cell.Totals})
+		byKey[keyString(c.key)] = c
+	}
+	report.Arrange(res, q)
+	// Each row and the total are as Stats answers them (shares, ranks, running totals…); the
+	// provenance is the cell's.
+	trace := func(row report.Row, c planned, by []report.Dimension) Traced {
+		t := Traced{Row: row, f: f, sel: narrow(p.sel, c.key, by)}
 		if c.cell != nil {
 			t.Lines, t.LineDigest = c.cell.Lines, c.cell.LineDigest
 		} else {
@@ -432,16 +468,9 @@ func (f *Figures) Provenance(q report.Query, ref *reference.Snapshot) (total Tra
 		}
 		return t
 	}
-	total = trace(p.total, nil)
-	res := &report.Result{}
-	byKey := map[string]planned{}
-	for _, c := range p.rows {
-		res.Rows = append(res.Rows, report.Row{Key: c.key, Totals: c.cell.Totals})
-		byKey[keyString(c.key)] = c
-	}
-	report.Arrange(res, q)
+	total = trace(report.Row{Totals: res.Total}, p.total, nil)
 	for _, r := range res.Rows {
-		rows = append(rows, trace(byKey[keyString(r.Key)], q.GroupBy))
+		rows = append(rows, trace(r, byKey[keyString(r.Key)], q.GroupBy))
 	}
 	return total, rows, nil
 }

@@ -203,7 +203,10 @@ func (d *Diff) Cells(q report.Query, ref *reference.Snapshot) (changes []CellCha
 	if sel.empty {
 		sel = pa.sel
 	}
-	changes = d.cells(sel, pb, pa, q.GroupBy)
+	// Each side's rows and total as Stats answers them (shares of that side's total, undefined
+	// measures); a row changed when what the lines add up to changed.
+	arrangedB, arrangedA := arranged(pb, q), arranged(pa, q)
+	changes = d.cells(sel, pb, pa, q.GroupBy, arrangedB.rows, arrangedA.rows)
 	moved := func(c CellChange) int64 {
 		m := c.After.AmountPaid - c.Before.AmountPaid
 		if m < 0 {
@@ -215,14 +218,36 @@ func (d *Diff) Cells(q report.Query, ref *reference.Snapshot) (changes []CellCha
 	if q.First != nil && *q.First < len(changes) {
 		changes = changes[:*q.First]
 	}
-	return changes, pb.total.totals(), pa.total.totals(), nil
+	return changes, arrangedB.total, arrangedA.total, nil
+}
+
+// sideAnswer is one side of a diff answered as Stats answers it: its total and its rows by key.
+type sideAnswer struct {
+	total report.Totals
+	rows  map[string]report.Totals
+}
+
+// arranged runs on a side's cells what Stats runs (report.Arrange) over every row: no order, cut
+// or having, which pick rows; the diff picks its own.
+func arranged(p *plan, q report.Query) sideAnswer {
+	res := &report.Result{Total: p.total.totals()}
+	for _, c := range p.rows {
+		res.Rows = append(res.Rows, report.Row{Key: c.key, Totals: c.cell.Totals})
+	}
+	report.Arrange(res, report.Query{Filter: q.Filter, GroupBy: q.GroupBy, DateField: q.DateField})
+	out := sideAnswer{total: res.Total, rows: make(map[string]report.Totals, len(res.Rows))}
+	for _, r := range res.Rows {
+		out.rows[keyString(r.Key)] = r.Totals
+	}
+	return out
 }
 
 // cells pairs the rows of both sides by key and keeps those that differ.
-func (d *Diff) cells(sel selection, before, after *plan, by []report.Dimension) []CellChange {
+func (d *Diff) cells(sel selection, before, after *plan, by []report.Dimension, beforeRows, afterRows map[string]report.Totals) []CellChange {
 	type side struct {
-		key           report.Key
-		before, after report.Totals
+		key               report.Key
+		before, after     report.Totals
+		beforeOK, afterOK bool
 	}
 	rows := map[string]*side{}
 	var order []string
@@ -235,9 +260,9 @@ func (d *Diff) cells(sel selection, before, after *plan, by []report.Dimension) 
 			order = append(order, k)
 		}
 		if isAfter {
-			r.after = p.cell.Totals
+			r.after, r.afterOK = afterRows[k], true
 		} else {
-			r.before = p.cell.Totals
+			r.before, r.beforeOK = beforeRows[k], true
 		}
 	}
 	for _, p := range before.rows {
@@ -249,8 +274,15 @@ func (d *Diff) cells(sel selection, before, after *plan, by []report.Dimension) 
 	var out []CellChange
 	for _, k := range order {
 		r := rows[k]
-		if r.before == r.after {
+		if r.before.Measured() == r.after.Measured() {
 			continue
+		}
+		// A row one side lacks answers zeros there, as a row with no lines.
+		if !r.beforeOK {
+			r.before = report.Totals{Undefined: r.after.Undefined}
+		}
+		if !r.afterOK {
+			r.after = report.Totals{Undefined: r.before.Undefined}
 		}
 		cc := CellChange{Key: r.key, Before: r.before, After: r.after}
 		rowSel := narrow(sel, r.key, by)

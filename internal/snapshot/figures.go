@@ -115,7 +115,7 @@ func Build(ctx context.Context, e report.Engine, db bun.IDB, ref *reference.Snap
 			}
 			k := tableKey{p, tableName(dims)}
 			for _, row := range rows {
-				f.cells[k] = append(f.cells[k], &Cell{Program: p, Table: k.table, Key: row.Key, Totals: row.Totals})
+				f.cells[k] = append(f.cells[k], &Cell{Program: p, Table: k.table, Key: row.Key, Totals: stored(row.Totals)})
 				if p == 0 && k.table == "PROVINCE,DISTRICT,WARD" {
 					f.parents[row.WardID] = [2]int64{row.ProvinceID, row.DistrictID}
 				}
@@ -131,6 +131,15 @@ func Build(ctx context.Context, e report.Engine, db bun.IDB, ref *reference.Snap
 		return nil, err
 	}
 	return f, nil
+}
+
+// stored is the measures a cell keeps: those the engines add up. What Arrange derives from them
+// (shares, undefined measures) is derived again for every answer, as the live engines do, so a
+// cell reads the same from memory as from the database.
+func stored(t report.Totals) report.Totals {
+	return report.Totals{AmountPaid: t.AmountPaid, AmountListed: t.AmountListed, AmountApproved: t.AmountApproved,
+		PeopleSupported: t.PeopleSupported, Beneficiaries: t.Beneficiaries, Disbursements: t.Disbursements,
+		AmountReturned: t.AmountReturned, AmountCancelled: t.AmountCancelled}
 }
 
 // readLines reads every payment line as it stands, with the round of its group.

@@ -34,6 +34,7 @@ func (e cellEngine) Stats(_ context.Context, q report.Query) (*report.Result, er
 				res.Rows = append(res.Rows, report.Row{Key: report.Key{ProgramID: p}, Totals: c.Totals})
 			}
 		}
+		report.Arrange(res, q)
 		return res, nil
 	}
 	cells, ok := e.f.cells[tableKey{program, tableName(q.GroupBy)}]
@@ -43,6 +44,7 @@ func (e cellEngine) Stats(_ context.Context, q report.Query) (*report.Result, er
 	for _, c := range cells {
 		res.Rows = append(res.Rows, report.Row{Key: c.Key, Totals: c.Totals})
 	}
+	report.Arrange(res, q)
 	return res, nil
 }
 

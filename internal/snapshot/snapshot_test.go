@@ -14,6 +14,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"hotro/internal/auth"
+	"hotro/internal/beneficiary"
 	"hotro/internal/civil"
 	"hotro/internal/dataset"
 	"hotro/internal/db/dbtest"
@@ -127,6 +128,15 @@ func questions(t *testing.T, f *fixture) map[string]report.Query {
 		"May by ward":            {GroupBy: d(report.Ward), Filter: report.Filter{PaidFrom: &may, PaidTo: ptr(civil.New(2020, 5, 31))}},
 		"May by group":           {GroupBy: d(report.Group), Filter: report.Filter{PaidFrom: &may, PaidTo: ptr(civil.New(2020, 5, 31))}},
 		"group in one ward only": {Filter: report.Filter{Groups: []string{group}, Wards: []string{w.WardCode}}},
+		// What Arrange derives after grouping: ranks within a group, having, shares, the new
+		// measures as order fields, running totals and previous periods.
+		"top 2 groups of each ward": {GroupBy: d(report.Ward, report.Group), Order: &report.Order{Field: report.ByAmountPaid, Desc: true},
+			FirstWithin: &report.Within{Dimensions: d(report.Ward), First: 2}},
+		"wards with returns": {GroupBy: d(report.Ward), Having: []report.Condition{{Measure: report.MeasureAmountReturned, Op: report.GT, Value: 0}}},
+		"groups by share":    {GroupBy: d(report.Group), Order: &report.Order{Field: report.ByShareOfTotal, Desc: true}},
+		"funds by cancelled": {GroupBy: d(report.Fund), Order: &report.Order{Field: report.ByAmountCancelled, Desc: true}},
+		"group by month, paid share over a half": {GroupBy: d(report.Group, report.Month),
+			Having: []report.Condition{{Measure: report.MeasurePaidShareOfListed, Op: report.GTE, Value: 0.5}}},
 	}
 }
 
@@ -248,8 +258,25 @@ func TestSnapshotAnswersWhatStatsAnsweredAtItsVersion(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if before == after || len(cells) == 0 || len(cells) > 3 {
+			if before.Equal(after) || len(cells) == 0 || len(cells) > 3 {
 				t.Fatalf("diff by ward: %d cells, totals %+v -> %+v", len(cells), before, after)
+			}
+			// The returned line moved its amount from paid to returned, on both sides as stats
+			// answered them (the snapshot's side read back from the database).
+			var returnedAmount int64
+			if err := d.NewRaw(`SELECT amount FROM disbursements WHERE id = ?`, returned).Scan(context.Background(), &returnedAmount); err != nil {
+				t.Fatal(err)
+			}
+			liveTotal, _ := f.engine.Stats(analyst, report.Query{})
+			var snapTotal report.Result
+			if err := json.Unmarshal([]byte(want["total"]), &snapTotal); err != nil {
+				t.Fatal(err)
+			}
+			if !before.Equal(snapTotal.Total) || !after.Equal(liveTotal.Total) || after.AmountReturned-before.AmountReturned != returnedAmount {
+				t.Errorf("diff totals %+v -> %+v; stats answered %+v then %+v (a %d returned line)", before, after, snapTotal.Total, liveTotal.Total, returnedAmount)
+			}
+			if _, _, _, err := diff.Cells(report.Query{GroupBy: []report.Dimension{report.Kind}}, ref); errs.KindOf(err) != errs.Invalid {
+				t.Errorf("diff by kind: err = %v, want a refusal", err)
 			}
 			named := map[int64]bool{}
 			for _, c := range cells {
@@ -319,6 +346,38 @@ func TestSnapshotRefusesWhatItDoesNotHold(t *testing.T) {
 			t.Errorf("%s: message %q does not say what a snapshot holds", name, errs.Message(err))
 		}
 	}
+	// What only the lines answer is refused, naming the argument, whichever the question.
+	amount := int64(1_000_000)
+	for name, c := range map[string]struct {
+		q    report.Query
+		says string
+	}{
+		"listed from":         {report.Query{Filter: report.Filter{LineFilter: disbursement.LineFilter{ListedFrom: &from}}}, "listedFrom"},
+		"approved to":         {report.Query{GroupBy: d(report.Ward), Filter: report.Filter{LineFilter: disbursement.LineFilter{ApprovedTo: &to}}}, "approvedFrom/approvedTo"},
+		"kinds":               {report.Query{Filter: report.Filter{LineFilter: disbursement.LineFilter{Kinds: []beneficiary.Kind{beneficiary.Household}}}}, "kinds"},
+		"instalments":         {report.Query{GroupBy: d(report.Group), Filter: report.Filter{LineFilter: disbursement.LineFilter{Instalments: []int{1}}}}, "instalments"},
+		"amount from":         {report.Query{Filter: report.Filter{LineFilter: disbursement.LineFilter{AmountFrom: &amount}}}, "amountFrom"},
+		"amount to":           {report.Query{Filter: report.Filter{LineFilter: disbursement.LineFilter{AmountTo: &amount}}}, "amountTo"},
+		"breaks rule":         {report.Query{Filter: report.Filter{LineFilter: disbursement.LineFilter{BreaksRule: true}}}, "breaksRule"},
+		"by kind":             {report.Query{GroupBy: d(report.Kind)}, "KIND"},
+		"ward by instalment":  {report.Query{GroupBy: d(report.Ward, report.Instalment)}, "INSTALMENT"},
+		"month listed":        {report.Query{GroupBy: d(report.Month), DateField: report.ListedOn}, "LISTED_ON"},
+		"approved, no bucket": {report.Query{DateField: report.ApprovedOn}, "APPROVED_ON"},
+		"days":                {report.Query{GroupBy: d(report.Ward), Days: true}, "daysListedToPaid"},
+		"having days":         {report.Query{GroupBy: d(report.Group), Having: []report.Condition{{Measure: report.MeasureDaysListedToPaidMedian, Op: report.GT, Value: 10}}}, "daysListedToPaid"},
+		"ordered by days":     {report.Query{GroupBy: d(report.Group), Order: &report.Order{Field: report.ByDaysP90}}, "daysListedToPaid"},
+		// A line-only argument beside one the snapshot holds is refused all the same.
+		"one ward, households": {report.Query{GroupBy: d(report.Month), Filter: report.Filter{Wards: []string{wards.Rows[0].WardCode},
+			LineFilter: disbursement.LineFilter{Kinds: []beneficiary.Kind{beneficiary.Person}}}}, "kinds"},
+	} {
+		_, err := figs.Stats(c.q, ref)
+		if errs.KindOf(err) != errs.Invalid || !strings.Contains(errs.Message(err), c.says) || !strings.Contains(errs.Message(err), "Bản số liệu chính thức lưu") {
+			t.Errorf("%s: err = %v, want a refusal naming %s and saying what a snapshot holds", name, err, c.says)
+		}
+		if _, _, err := figs.Provenance(c.q, ref); errs.KindOf(err) != errs.Invalid {
+			t.Errorf("%s: provenance err = %v, want the same refusal", name, err)
+		}
+	}
 	// Provenance answers with the rows of stats, in their order, each with its own lines.
 	for name, q := range map[string]report.Query{
 		"groups by amount":  {GroupBy: d(report.Group), Order: &report.Order{Field: report.ByAmountPaid, Desc: true}},
@@ -345,7 +404,7 @@ func TestSnapshotRefusesWhatItDoesNotHold(t *testing.T) {
 				t.Errorf("%s: row %d: %d lines (%d disbursements) digest %s; its lines are %d, digest %s", name, i, tr.Lines, tr.Row.Disbursements, tr.LineDigest, len(ids), snapshot.LineDigest(ids))
 			}
 		}
-		if total.Row.Totals != res.Total {
+		if rowJSON(total.Row) != rowJSON(report.Row{Totals: res.Total}) {
 			t.Errorf("%s: total %+v, stats %+v", name, total.Row.Totals, res.Total)
 		}
 	}

@@ -64,6 +64,8 @@ type cellRow struct {
 	PeopleSupported int64       `bun:"people_supported"`
 	Beneficiaries   int64       `bun:"beneficiaries"`
 	Disbursements   int64       `bun:"disbursements"`
+	AmountReturned  int64       `bun:"amount_returned"`
+	AmountCancelled int64       `bun:"amount_cancelled"`
 	LineDigest      string      `bun:"line_digest"`
 }
 
@@ -234,7 +236,7 @@ func rowOf(c *Cell) cellRow {
 		GroupID: c.Key.GroupID, FundID: c.Key.FundID, RoundID: c.Key.RoundID,
 		AmountPaid: c.Totals.AmountPaid, AmountListed: c.Totals.AmountListed, AmountApproved: c.Totals.AmountApproved,
 		PeopleSupported: c.Totals.PeopleSupported, Beneficiaries: c.Totals.Beneficiaries, Disbursements: c.Totals.Disbursements,
-		LineDigest: c.LineDigest}
+		AmountReturned: c.Totals.AmountReturned, AmountCancelled: c.Totals.AmountCancelled, LineDigest: c.LineDigest}
 	if c.Key.Period != nil {
 		start := c.Key.Period.Start
 		r.PeriodStart = &start
@@ -358,7 +360,8 @@ func (s *Service) Figures(ctx context.Context, snap *Snapshot) (*Figures, error)
 	for _, r := range rows {
 		c := &Cell{Program: r.ProgramID, Table: r.Table, Lines: r.Disbursements, LineDigest: r.LineDigest,
 			Totals: report.Totals{AmountPaid: r.AmountPaid, AmountListed: r.AmountListed, AmountApproved: r.AmountApproved,
-				PeopleSupported: r.PeopleSupported, Beneficiaries: r.Beneficiaries, Disbursements: r.Disbursements},
+				PeopleSupported: r.PeopleSupported, Beneficiaries: r.Beneficiaries, Disbursements: r.Disbursements,
+				AmountReturned: r.AmountReturned, AmountCancelled: r.AmountCancelled},
 			Key: report.Key{ProvinceID: r.ProvinceID, DistrictID: r.DistrictID, WardID: r.WardID, GroupID: r.GroupID, FundID: r.FundID, RoundID: r.RoundID}}
 		code := func(id int64) string {
 			if u := ref.Unit(id); u != nil && id != 0 {

@@ -38,6 +38,8 @@ CREATE TABLE snapshot_cells (
     people_supported bigint NOT NULL,
     beneficiaries    bigint NOT NULL,
     disbursements    bigint NOT NULL,
+    amount_returned  bigint NOT NULL,
+    amount_cancelled bigint NOT NULL,
     line_digest      text NOT NULL
 );
 CREATE INDEX snapshot_cells_snapshot ON snapshot_cells (snapshot_id);

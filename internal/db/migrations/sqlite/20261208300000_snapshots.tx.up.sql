@@ -38,6 +38,8 @@ CREATE TABLE snapshot_cells (
     people_supported INTEGER NOT NULL,
     beneficiaries    INTEGER NOT NULL,
     disbursements    INTEGER NOT NULL,
+    amount_returned  INTEGER NOT NULL,
+    amount_cancelled INTEGER NOT NULL,
     line_digest      TEXT NOT NULL
 );
 CREATE INDEX snapshot_cells_snapshot ON snapshot_cells (snapshot_id);
