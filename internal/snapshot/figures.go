@@ -55,6 +55,23 @@ type Figures struct {
 	parents map[int64][2]int64
 	// programs are the programmes with lines; groups, funds, rounds, units those in the cells.
 	programs []int64
+	// allocated is each fund's allocation at the snapshot's version, by fund ID.
+	allocated map[int64]int64
+}
+
+// fundRow is a fund's allocation as a snapshot keeps it.
+type fundRow struct {
+	bun.BaseModel `bun:"table:snapshot_funds"`
+
+	SnapshotID int64 `bun:"snapshot_id"`
+	FundID     int64 `bun:"fund_id"`
+	Allocated  int64 `bun:"allocated"`
+}
+
+// Allocated is the fund's allocation when the snapshot was made, and whether the snapshot holds one.
+func (f *Figures) Allocated(fundID int64) (int64, bool) {
+	v, ok := f.allocated[fundID]
+	return v, ok
 }
 
 type tableKey struct {
@@ -127,6 +144,12 @@ func Build(ctx context.Context, e report.Engine, db bun.IDB, ref *reference.Snap
 		return nil, err
 	}
 	f.lines = lines
+	f.allocated = map[int64]int64{}
+	for _, c := range f.cells[tableKey{0, string(report.Fund)}] {
+		if x := ref.Fund(c.Key.FundID); x != nil {
+			f.allocated[c.Key.FundID] = x.Allocated
+		}
+	}
 	if err := f.trace(); err != nil {
 		return nil, err
 	}

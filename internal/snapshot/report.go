@@ -39,7 +39,7 @@ var (
 
 // Report is the report a leader signs, with every figure from the snapshot: the totals, the
 // figures by round, group and ward, the amount paid from each fund (with the fund's allocation of
-// the reference data) and a chart of the amount paid by ward (the largest 40). Leaders and admins
+// the snapshot, as it stood then) and a chart of the amount paid by ward (the largest 40). Leaders and admins
 // only, as they make the snapshots.
 func (s *Service) Report(ctx context.Context, snap *Snapshot, in ReportInput) (officialdoc.Report, error) {
 	const op = "snapshot: report"
@@ -133,10 +133,9 @@ func (s *Service) Report(ctx context.Context, snap *Snapshot, in ReportInput) (o
 		use := officialdoc.FundUse{Name: fmt.Sprint(c.Key.FundID), Paid: c.Totals.AmountPaid}
 		if x := ref.Fund(c.Key.FundID); x != nil {
 			use.Name = x.Name
-			if x.Allocated > 0 {
-				allocated := x.Allocated
-				use.Allocated = &allocated
-			}
+		}
+		if allocated, ok := f.Allocated(c.Key.FundID); ok && allocated > 0 {
+			use.Allocated = &allocated
 		}
 		figs.Funds = append(figs.Funds, use)
 	}

@@ -445,6 +445,7 @@ func TestSnapshotsNeverChange(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkReport(t, f, snap)
+			checkAllocationsFrozen(t, f, snap)
 			if _, err := f.svc.Stats(officer, snap, report.Query{}); errs.KindOf(err) != errs.Permission {
 				t.Errorf("a ward officer read every ward of a snapshot: %v", err)
 			}
@@ -564,6 +565,74 @@ func checkReport(t *testing.T, f *fixture, snap *snapshot.Snapshot) {
 	if !strings.Contains(string(text), "123/BC-UBND") {
 		t.Error("the PDF does not hold the document's number")
 	}
+}
+
+// checkAllocationsFrozen: the funds' allocations change after a snapshot (a new decision); the
+// report from the snapshot, read back from the database, keeps the allocations it was made with.
+func checkAllocationsFrozen(t *testing.T, f *fixture, snap *snapshot.Snapshot) {
+	t.Helper()
+	ctx := context.Background()
+	in := snapshot.ReportInput{IssuingBody: "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ THÁI NGUYÊN", Place: "Thái Nguyên",
+		Signer: officialdoc.Signer{Authority: "TM. ỦY BAN NHÂN DÂN", Position: "CHỦ TỊCH", Name: "Nguyễn Văn A"}}
+	before, err := f.svc.Report(leader, snap, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	allocated := 0
+	for _, u := range before.Figures.Funds {
+		if u.Allocated != nil {
+			allocated++
+		}
+	}
+	if allocated == 0 {
+		t.Fatal("no fund of the report has an allocation: the test needs one")
+	}
+	if _, err := f.d.ExecContext(ctx, "UPDATE funds SET allocated = allocated + 1000000000"); err != nil {
+		t.Fatal(err)
+	}
+	if err := dataset.NewStore(f.d).Bump(ctx); err != nil {
+		t.Fatal(err)
+	}
+	later := newFixture(t, f.d) // nothing of the snapshot in memory: read back from the database
+	after, err := later.svc.Report(leader, snap, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after.Figures.Funds) != len(before.Figures.Funds) {
+		t.Fatalf("%d funds after, %d before", len(after.Figures.Funds), len(before.Figures.Funds))
+	}
+	for i, u := range after.Figures.Funds {
+		b := before.Figures.Funds[i]
+		if (u.Allocated == nil) != (b.Allocated == nil) || (u.Allocated != nil && *u.Allocated != *b.Allocated) {
+			t.Errorf("fund %s: allocation %v after the change, %v in the snapshot", u.Name, ptrText(u.Allocated), ptrText(b.Allocated))
+		}
+	}
+	ref, err := later.ref.Get(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range later.mustFigures(t, snap).Cells(0, []report.Dimension{report.Fund}) {
+		was, _ := later.mustFigures(t, snap).Allocated(c.Key.FundID)
+		if x := ref.Fund(c.Key.FundID); x == nil || x.Allocated != was+1000000000 {
+			t.Errorf("fund %d: the reference data does not show the new allocation", c.Key.FundID)
+		}
+	}
+}
+
+func (f *fixture) mustFigures(t *testing.T, snap *snapshot.Snapshot) *snapshot.Figures {
+	t.Helper()
+	figs, err := f.svc.Figures(analyst, snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return figs
+}
+
+func ptrText(v *int64) string {
+	if v == nil {
+		return "none"
+	}
+	return fmt.Sprint(*v)
 }
 
 func rowJSON(r report.Row) string {

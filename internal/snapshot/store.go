@@ -217,6 +217,15 @@ func (s *Service) store(ctx context.Context, id *auth.Identity, in CreateInput, 
 				return errs.E(op, err)
 			}
 		}
+		var funds []fundRow
+		for id, allocated := range f.allocated {
+			funds = append(funds, fundRow{SnapshotID: snap.ID, FundID: id, Allocated: allocated})
+		}
+		if len(funds) > 0 {
+			if _, err := tx.NewInsert().Model(&funds).Exec(ctx); err != nil {
+				return errs.E(op, err)
+			}
+		}
 		total := f.Total()
 		return audit.NewStore(tx).Record(ctx, &audit.Event{
 			At: snap.CreatedAt, Actor: id.Username, Action: "snapshot.create", Entity: "snapshot",
@@ -353,7 +362,14 @@ func (s *Service) Figures(ctx context.Context, snap *Snapshot) (*Figures, error)
 	if err := s.db.NewSelect().Model(&rows).Where("snapshot_id = ?", snap.ID).Scan(ctx); err != nil {
 		return nil, errs.E(op, err)
 	}
-	f = &Figures{Version: snap.DataVersion, cells: map[tableKey][]*Cell{}, parents: map[int64][2]int64{}}
+	f = &Figures{Version: snap.DataVersion, cells: map[tableKey][]*Cell{}, parents: map[int64][2]int64{}, allocated: map[int64]int64{}}
+	var funds []fundRow
+	if err := s.db.NewSelect().Model(&funds).Where("snapshot_id = ?", snap.ID).Scan(ctx); err != nil {
+		return nil, errs.E(op, err)
+	}
+	for _, r := range funds {
+		f.allocated[r.FundID] = r.Allocated
+	}
 	if err := s.db.NewSelect().Model(&f.lines).Where("snapshot_id = ?", snap.ID).OrderExpr("line_id").Scan(ctx); err != nil {
 		return nil, errs.E(op, err)
 	}

@@ -59,6 +59,15 @@ CREATE TABLE snapshot_lines (
     PRIMARY KEY (snapshot_id, line_id)
 );
 
+-- The funds' allocations as they stood: the report's fund use divides the snapshot's amounts by
+-- these, not by an allocation changed later.
+CREATE TABLE snapshot_funds (
+    snapshot_id bigint NOT NULL REFERENCES snapshots (id),
+    fund_id     bigint NOT NULL,
+    allocated   bigint NOT NULL,
+    PRIMARY KEY (snapshot_id, fund_id)
+);
+
 CREATE FUNCTION hotro_snapshot_frozen() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION 'snapshots are never changed: withdraw one with a reason instead';
@@ -66,6 +75,8 @@ END $$;
 CREATE TRIGGER snapshot_cells_frozen BEFORE UPDATE OR DELETE ON snapshot_cells
     FOR EACH ROW EXECUTE FUNCTION hotro_snapshot_frozen();
 CREATE TRIGGER snapshot_lines_frozen BEFORE UPDATE OR DELETE ON snapshot_lines
+    FOR EACH ROW EXECUTE FUNCTION hotro_snapshot_frozen();
+CREATE TRIGGER snapshot_funds_frozen BEFORE UPDATE OR DELETE ON snapshot_funds
     FOR EACH ROW EXECUTE FUNCTION hotro_snapshot_frozen();
 CREATE TRIGGER snapshots_not_deleted BEFORE DELETE ON snapshots
     FOR EACH ROW EXECUTE FUNCTION hotro_snapshot_frozen();

@@ -59,6 +59,21 @@ CREATE TABLE snapshot_lines (
     PRIMARY KEY (snapshot_id, line_id)
 );
 
+-- The funds' allocations as they stood: the report's fund use divides the snapshot's amounts by
+-- these, not by an allocation changed later.
+CREATE TABLE snapshot_funds (
+    snapshot_id INTEGER NOT NULL REFERENCES snapshots (id),
+    fund_id     INTEGER NOT NULL,
+    allocated   INTEGER NOT NULL,
+    PRIMARY KEY (snapshot_id, fund_id)
+);
+
+CREATE TRIGGER snapshot_funds_no_update BEFORE UPDATE ON snapshot_funds BEGIN
+    SELECT RAISE(ABORT, 'snapshots are never changed: withdraw one with a reason instead');
+END;
+CREATE TRIGGER snapshot_funds_no_delete BEFORE DELETE ON snapshot_funds BEGIN
+    SELECT RAISE(ABORT, 'snapshots are never changed: withdraw one with a reason instead');
+END;
 CREATE TRIGGER snapshot_cells_no_update BEFORE UPDATE ON snapshot_cells BEGIN
     SELECT RAISE(ABORT, 'snapshots are never changed: withdraw one with a reason instead');
 END;
