@@ -1,5 +1,10 @@
 // Package loadgen sends one request over and over from many clients at once and measures what
 // comes back: requests per second, latency percentiles, statuses and errors.
+//
+// It shares the machine with the server it measures, so it must cost little: requests go through
+// fasthttp's client (one request and one response object per client, reused; each request's bytes
+// made once), which spends a fraction of what net/http's client does on each request. Otherwise a
+// fast server would be measured at the load generator's speed.
 package loadgen
 
 import (
@@ -9,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"sort"
 	"strconv"
@@ -16,6 +22,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/valyala/fasthttp"
 )
 
 // Load says what to ask for and how hard.
@@ -70,14 +78,17 @@ func Run(ctx context.Context, l Load) (*Result, error) {
 	if l.Method == "" {
 		l.Method = http.MethodGet
 	}
-	client := &http.Client{
-		Timeout: l.Timeout,
-		Transport: &http.Transport{
-			MaxIdleConns:        l.Clients,
-			MaxIdleConnsPerHost: l.Clients,
-			MaxConnsPerHost:     l.Clients,
-			IdleConnTimeout:     90 * time.Second,
-		},
+	if u, err := url.Parse(l.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("loadgen: %q is not an http:// or https:// URL", l.URL)
+	}
+	client := &fasthttp.Client{
+		MaxConnsPerHost:          l.Clients,
+		MaxConnWaitTimeout:       time.Minute, // a client waits for a connection rather than fail
+		MaxIdleConnDuration:      90 * time.Second,
+		NoDefaultUserAgentHeader: true,
+		DisablePathNormalizing:   true,
+		MaxResponseBodySize:      maxBody,
+		ReadBufferSize:           16 << 10,
 	}
 	defer client.CloseIdleConnections()
 	header := l.Header.Clone()
@@ -85,17 +96,19 @@ func Run(ctx context.Context, l Load) (*Result, error) {
 		header = http.Header{}
 	}
 	res := &Result{Statuses: map[int]int64{}}
+	c := newCaller(ctx, client, l.Timeout)
+	defer c.release()
 	for i := range l.Warmup {
 		one := l
 		if len(l.Bodies) > 0 {
 			one.Body = l.Bodies[i%len(l.Bodies)]
 		}
-		if _, err := send(ctx, client, one, header); err != nil {
+		if _, err := c.send(one, header); err != nil {
 			return nil, fmt.Errorf("loadgen: warm-up: %w", err)
 		}
 	}
 	if l.Revalidate {
-		a, err := send(ctx, client, l, header)
+		a, err := c.send(l, header)
 		if err != nil {
 			return nil, fmt.Errorf("loadgen: asking for the ETag: %w", err)
 		}
@@ -136,16 +149,18 @@ func Run(ctx context.Context, l Load) (*Result, error) {
 		wg.Add(1)
 		go func(t *tally) {
 			defer wg.Done()
+			c := newCaller(ctx, client, l.Timeout)
+			defer c.release()
 			t.statuses = map[int]int64{}
 			for ctx.Err() == nil {
 				if l.Requests > 0 && sent.Add(1) > l.Requests {
 					return
 				}
 				began := time.Now()
-				a, err := send(ctx, client, next(), header)
+				a, err := c.send(next(), header)
 				took := time.Since(began)
 				if err != nil {
-					if ctx.Err() != nil {
+					if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) {
 						return // the run ended mid-request: not the server's doing
 					}
 					t.errors++
@@ -192,49 +207,106 @@ type answer struct {
 	server time.Duration // from Server-Timing; -1 when the server did not say
 }
 
-// send makes one request and reads the whole answer.
-func send(ctx context.Context, client *http.Client, l Load, header http.Header) (answer, error) {
-	var body io.Reader
+// maxBody bounds one answer the load generator reads.
+const maxBody = 256 << 20
+
+// caller sends requests one after the other, reusing one request and one response.
+type caller struct {
+	ctx     context.Context
+	client  *fasthttp.Client
+	timeout time.Duration
+	req     *fasthttp.Request
+	resp    *fasthttp.Response
+}
+
+func newCaller(ctx context.Context, client *fasthttp.Client, timeout time.Duration) *caller {
+	return &caller{ctx: ctx, client: client, timeout: timeout, req: fasthttp.AcquireRequest(), resp: fasthttp.AcquireResponse()}
+}
+
+func (c *caller) release() {
+	fasthttp.ReleaseRequest(c.req)
+	fasthttp.ReleaseResponse(c.resp)
+}
+
+// send makes one request and reads the whole answer. It ends by the context's deadline (the end of
+// the run) or the request's timeout, whichever comes first.
+func (c *caller) send(l Load, header http.Header) (answer, error) {
+	if err := c.ctx.Err(); err != nil {
+		return answer{}, err
+	}
+	req, resp := c.req, c.resp
+	req.Reset()
+	resp.Reset()
+	req.SetRequestURI(l.URL)
+	req.Header.SetMethod(l.Method)
+	for k, vs := range header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
 	if l.Body != nil {
-		body = bytes.NewReader(l.Body)
+		req.SetBodyRaw(l.Body)
 	}
-	req, err := http.NewRequestWithContext(ctx, l.Method, l.URL, body)
+	var deadline time.Time
+	if c.timeout > 0 {
+		deadline = time.Now().Add(c.timeout)
+	}
+	end, ended := c.ctx.Deadline()
+	if ended && (deadline.IsZero() || end.Before(deadline)) {
+		deadline = end
+	}
+	var err error
+	if deadline.IsZero() {
+		err = c.client.Do(req, resp)
+	} else {
+		err = c.client.DoDeadline(req, resp, deadline)
+	}
 	if err != nil {
+		if ctxErr := c.ctx.Err(); ctxErr != nil {
+			return answer{}, ctxErr
+		}
+		if ended && !time.Now().Before(end) { // the run's end, a moment before its context says so
+			return answer{}, context.DeadlineExceeded
+		}
 		return answer{}, err
 	}
-	req.Header = header
-	resp, err := client.Do(req)
-	if err != nil {
-		return answer{}, err
+	a := answer{status: resp.StatusCode(), etag: string(resp.Header.Peek("ETag")), server: -1}
+	for _, v := range resp.Header.PeekAll("Server-Timing") {
+		if d := serverTime(string(v)); d >= 0 {
+			a.server = d
+			break
+		}
 	}
-	defer resp.Body.Close()
-	a := answer{status: resp.StatusCode, etag: resp.Header.Get("ETag"), server: ServerTime(resp.Header)}
-	if len(l.FailOn) == 0 {
-		a.bytes, err = io.Copy(io.Discard, resp.Body)
-		return a, err
-	}
-	b, err := io.ReadAll(resp.Body)
-	if err == nil && bytes.Contains(b, l.FailOn) {
-		err = fmt.Errorf("answer %d holds %q: %.200s", resp.StatusCode, l.FailOn, b)
-	}
+	b := resp.Body()
 	a.bytes = int64(len(b))
-	return a, err
+	if len(l.FailOn) > 0 && bytes.Contains(b, l.FailOn) {
+		return a, fmt.Errorf("answer %d holds %q: %.200s", a.status, l.FailOn, b)
+	}
+	return a, nil
 }
 
 // ServerTime reads the server's time of an answer from its Server-Timing header (the "app" metric's
 // dur, in milliseconds), or -1 when it has none.
 func ServerTime(h http.Header) time.Duration {
 	for _, v := range h.Values("Server-Timing") {
-		for metric := range strings.SplitSeq(v, ",") {
-			name, params, _ := strings.Cut(strings.TrimSpace(metric), ";")
-			if strings.TrimSpace(name) != "app" {
-				continue
-			}
-			for p := range strings.SplitSeq(params, ";") {
-				if ms, ok := strings.CutPrefix(strings.TrimSpace(p), "dur="); ok {
-					if f, err := strconv.ParseFloat(ms, 64); err == nil && f >= 0 {
-						return time.Duration(f * float64(time.Millisecond))
-					}
+		if d := serverTime(v); d >= 0 {
+			return d
+		}
+	}
+	return -1
+}
+
+// serverTime reads the "app" metric's dur from one Server-Timing value, or -1.
+func serverTime(v string) time.Duration {
+	for metric := range strings.SplitSeq(v, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(metric), ";")
+		if strings.TrimSpace(name) != "app" {
+			continue
+		}
+		for p := range strings.SplitSeq(params, ";") {
+			if ms, ok := strings.CutPrefix(strings.TrimSpace(p), "dur="); ok {
+				if f, err := strconv.ParseFloat(ms, 64); err == nil && f >= 0 {
+					return time.Duration(f * float64(time.Millisecond))
 				}
 			}
 		}

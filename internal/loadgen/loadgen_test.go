@@ -109,7 +109,7 @@ func TestRunForAWhile(t *testing.T) {
 		t.Fatal(err)
 	}
 	if res.Requests == 0 || res.Errors != 0 || res.Requests != res.Statuses[http.StatusOK] || res.Rate() <= 0 {
-		t.Errorf("%d requests, %d errors, statuses %v, %.0f/s", res.Requests, res.Errors, res.Statuses, res.Rate())
+		t.Errorf("%d requests, %d errors %v, statuses %v, %.0f/s", res.Requests, res.Errors, res.ErrorText, res.Statuses, res.Rate())
 	}
 }
 
