@@ -65,7 +65,9 @@ func (d *directSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			return nil
 		}
 		first = false
-		w := directWriter{ec: newExecutionContext(opCtx, d.es, nil), opCtx: opCtx}
+		ec := newExecutionContext(opCtx, d.es, nil)
+		w := directWriter{ec: ec, opCtx: opCtx, rowsR: ec.Resolvers.StatRow(), totalsR: ec.Resolvers.Totals(),
+			groups: ec.Resolvers.BeneficiaryGroup()}
 		if data, ok := w.answer(ctx, plan); ok {
 			directAnswers.Add(1)
 			return &graphql.Response{Data: data}
@@ -263,9 +265,12 @@ func directKey(alias string) []byte {
 
 // directWriter writes one answer.
 type directWriter struct {
-	ec    *executionContext
-	opCtx *graphql.OperationContext
-	buf   []byte
+	ec      *executionContext
+	opCtx   *graphql.OperationContext
+	buf     []byte
+	rowsR   StatRowResolver
+	totalsR TotalsResolver
+	groups  BeneficiaryGroupResolver
 }
 
 // answer writes the data of the whole operation, or reports that it cannot (the caller then asks
@@ -363,7 +368,7 @@ func (w *directWriter) result(ctx context.Context, n *directNode, res *report.Re
 }
 
 func (w *directWriter) row(ctx context.Context, n *directNode, row *report.Row) bool {
-	rows := w.ec.Resolvers.StatRow()
+	rows := w.rowsR
 	switch n.kind {
 	case dRowProgram:
 		p, err := rows.Program(ctx, row)
@@ -440,14 +445,14 @@ func (w *directWriter) named(ctx context.Context, n *directNode, obj any) bool {
 		code, name, nameEn = o.Code, o.Name, o.NameEn
 		switch n.kind {
 		case dShortName:
-			s, err := w.ec.Resolvers.BeneficiaryGroup().ShortName(ctx, o)
+			s, err := w.groups.ShortName(ctx, o)
 			if err != nil {
 				return false
 			}
 			w.buf = appendQuoted(w.buf, s)
 			return true
 		case dShortNameEn:
-			s, err := w.ec.Resolvers.BeneficiaryGroup().ShortNameEn(ctx, o)
+			s, err := w.groups.ShortNameEn(ctx, o)
 			if err != nil {
 				return false
 			}
@@ -497,7 +502,7 @@ func (w *directWriter) date(d civil.Date) bool {
 }
 
 func (w *directWriter) totals(ctx context.Context, n *directNode, t *report.Totals) bool {
-	totals := w.ec.Resolvers.Totals()
+	totals := w.totalsR
 	var amount *int64
 	var err error
 	switch n.kind {

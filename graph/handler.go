@@ -134,7 +134,7 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 			release = func() { inner(); opt.Writes.EndWrite() }
 		}
 		budget := &logBudget{}
-		respond := next(withLogBudget(reference.WithRequest(WithLoaders(ctx, r.NewLoaders())), budget))
+		respond := next(withLogBudget(reference.WithRequest(withLazyLoaders(ctx, r)), budget))
 		done := false
 		return func(ctx context.Context) *graphql.Response {
 			resp := respond(ctx)

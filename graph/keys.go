@@ -3,6 +3,8 @@ package graph
 import (
 	"context"
 
+	"github.com/vikstrous/dataloadgen"
+
 	"hotro/internal/adminunit"
 	"hotro/internal/fund"
 	"hotro/internal/program"
@@ -14,11 +16,11 @@ import (
 // in memory when the resolver keeps it (no round trip, no loader wait), else from the loaders.
 
 func keyProgram(ctx context.Context, k *report.Key) (*program.Program, error) {
-	return keyEntity(ctx, k.ProgramID, (*reference.Snapshot).Program, loaders(ctx).Program.Load)
+	return keyEntity(ctx, k.ProgramID, (*reference.Snapshot).Program, func(l *Loaders) *dataloadgen.Loader[int64, *program.Program] { return l.Program })
 }
 
 func keyUnit(ctx context.Context, id int64) (*adminunit.Unit, error) {
-	return keyEntity(ctx, id, (*reference.Snapshot).Unit, loaders(ctx).Unit.Load)
+	return keyEntity(ctx, id, (*reference.Snapshot).Unit, func(l *Loaders) *dataloadgen.Loader[int64, *adminunit.Unit] { return l.Unit })
 }
 
 func keyWardSplitInto(ctx context.Context, k *report.Key) ([]*adminunit.Unit, error) {
@@ -44,18 +46,18 @@ func keyWardSplitInto(ctx context.Context, k *report.Key) ([]*adminunit.Unit, er
 }
 
 func keyGroup(ctx context.Context, k *report.Key) (*program.Group, error) {
-	return keyEntity(ctx, k.GroupID, (*reference.Snapshot).Group, loaders(ctx).Group.Load)
+	return keyEntity(ctx, k.GroupID, (*reference.Snapshot).Group, func(l *Loaders) *dataloadgen.Loader[int64, *program.Group] { return l.Group })
 }
 
 func keyFund(ctx context.Context, k *report.Key) (*fund.Fund, error) {
-	return keyEntity(ctx, k.FundID, (*reference.Snapshot).Fund, loaders(ctx).Fund.Load)
+	return keyEntity(ctx, k.FundID, (*reference.Snapshot).Fund, func(l *Loaders) *dataloadgen.Loader[int64, *fund.Fund] { return l.Fund })
 }
 
 func keyRound(ctx context.Context, k *report.Key) (*program.Round, error) {
-	return keyEntity(ctx, k.RoundID, (*reference.Snapshot).Round, loaders(ctx).Round.Load)
+	return keyEntity(ctx, k.RoundID, (*reference.Snapshot).Round, func(l *Loaders) *dataloadgen.Loader[int64, *program.Round] { return l.Round })
 }
 
-func keyEntity[T any](ctx context.Context, id int64, held func(*reference.Snapshot, int64) *T, load func(context.Context, int64) (*T, error)) (*T, error) {
+func keyEntity[T any](ctx context.Context, id int64, held func(*reference.Snapshot, int64) *T, loader func(*Loaders) *dataloadgen.Loader[int64, *T]) (*T, error) {
 	if id == 0 {
 		return nil, nil
 	}
@@ -66,12 +68,12 @@ func keyEntity[T any](ctx context.Context, id int64, held func(*reference.Snapsh
 	if ref != nil {
 		return held(ref, id), nil
 	}
-	return load(ctx, id)
+	return loader(loaders(ctx)).Load(ctx, id)
 }
 
 // referenceData returns the operation's reference data, or nil when the resolver keeps none.
 func referenceData(ctx context.Context) (*reference.Snapshot, error) {
-	if c := loaders(ctx).reference; c != nil {
+	if c := referenceCache(ctx); c != nil {
 		return c.Get(ctx)
 	}
 	return nil, nil

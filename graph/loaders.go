@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/vikstrous/dataloadgen"
@@ -78,15 +79,45 @@ type loadersKey struct{}
 
 // WithLoaders returns ctx carrying l.
 func WithLoaders(ctx context.Context, l *Loaders) context.Context {
-	return context.WithValue(ctx, loadersKey{}, l)
+	return context.WithValue(ctx, loadersKey{}, &lazyLoaders{made: l})
 }
 
-func loaders(ctx context.Context) *Loaders {
-	l, ok := ctx.Value(loadersKey{}).(*Loaders)
+// withLazyLoaders returns ctx carrying r's loaders for one operation, made when first asked for:
+// most operations (the stats answered from memory, with names from reference data) need none.
+func withLazyLoaders(ctx context.Context, r *Resolver) context.Context {
+	return context.WithValue(ctx, loadersKey{}, &lazyLoaders{r: r})
+}
+
+// referenceCache is the operation's reference data cache, nil when the resolver keeps none; asking
+// for it makes no loaders.
+func referenceCache(ctx context.Context) *reference.Cache {
+	l, ok := ctx.Value(loadersKey{}).(*lazyLoaders)
 	if !ok {
 		panic("graph: no loaders in context; the handler installs them per operation")
 	}
-	return l
+	if l.r == nil { // WithLoaders: made from the start
+		return l.made.reference
+	}
+	return l.r.Reference
+}
+
+type lazyLoaders struct {
+	once sync.Once
+	r    *Resolver
+	made *Loaders
+}
+
+func loaders(ctx context.Context) *Loaders {
+	l, ok := ctx.Value(loadersKey{}).(*lazyLoaders)
+	if !ok {
+		panic("graph: no loaders in context; the handler installs them per operation")
+	}
+	l.once.Do(func() {
+		if l.made == nil {
+			l.made = l.r.NewLoaders()
+		}
+	})
+	return l.made
 }
 
 // totalsKey asks for the totals of one entity (a ward, group, fund or programme) under a filter.

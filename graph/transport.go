@@ -131,21 +131,38 @@ func writeResponse(w io.Writer, resp *graphql.Response) {
 
 // needsEscape reports whether encoding/json would change data: anything but compact JSON without
 // <, >, & and U+2028, U+2029. gqlgen and the direct answer write compact JSON (no space between
-// tokens); a space or a line break outside a string would be taken out.
+// tokens); a space or a line break outside a string would be taken out. One pass, byte by byte.
 func needsEscape(data []byte) bool {
-	if bytes.ContainsAny(data, "<>&\u2028\u2029") {
-		return true
-	}
 	inString := false
 	for i := 0; i < len(data); i++ {
-		switch c := data[i]; {
-		case inString && c == '\\':
-			i++
+		c := data[i]
+		if !jsonSpecial[c] {
+			continue
+		}
+		switch {
+		case c == '<' || c == '>' || c == '&':
+			return true
+		case c == 0xE2: // U+2028 and U+2029 are E2 80 A8 and E2 80 A9
+			if i+2 < len(data) && data[i+1] == 0x80 && (data[i+2] == 0xA8 || data[i+2] == 0xA9) {
+				return true
+			}
 		case c == '"':
 			inString = !inString
-		case !inString && (c == ' ' || c == '\n' || c == '\r' || c == '\t'):
+		case c == '\\':
+			if inString {
+				i++
+			}
+		case !inString: // a space, tab or line break between tokens
 			return true
 		}
 	}
 	return false
 }
+
+// jsonSpecial marks the bytes needsEscape looks at.
+var jsonSpecial = func() (t [256]bool) {
+	for _, c := range []byte{'<', '>', '&', 0xE2, '"', '\\', ' ', '\t', '\n', '\r'} {
+		t[c] = true
+	}
+	return t
+}()

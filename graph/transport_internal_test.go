@@ -13,7 +13,7 @@ import (
 func TestWriteResponseIsEncodingJSON(t *testing.T) {
 	for _, data := range []string{
 		`{"a":1}`, `{"s":"Phường Tân Thịnh"}`, `{"s":"a<b"}`, `{"s":"a>b"}`, `{"s":"R&D"}`,
-		`{"s":"line\u2028sep"}`, `{"s":"para\u2029sep"}`, `{"s":"quote \" and \\ slash"}`,
+		`{"s":"line\u2028sep"}`, `{"s":"para\u2029sep"}`, `{"s":"em—dash … and ‘quotes’"}`, `{"s":"quote \" and \\ slash"}`,
 		`{"a": 1}`, "{\"a\":\n1}", `{"s":"tab\there"}`, `{"s":"a \"b\" c"}`, `[1,2,{"x":null}]`,
 	} {
 		resp := &graphql.Response{Data: json.RawMessage(data)}
