@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"hotro/graph/model"
@@ -40,6 +41,17 @@ var directAnswers, directFallbacks atomic.Int64
 type directSchema struct {
 	graphql.ExecutableSchema
 	es *executableSchema
+	// plans keeps the plans of the operations without @skip or @include (whose plan depends on
+	// the variables), by text and operation name; a nil plan says the operation is gqlgen's.
+	plans *lru.LRU[*directPlan]
+	// size is the length of the last answer written, to start the next one with room for it.
+	size atomic.Int64
+}
+
+// directPlan is an operation's plan; ok is false for one that cannot be written directly.
+type directPlan struct {
+	nodes []directNode
+	ok    bool
 }
 
 func newDirectSchema(es graphql.ExecutableSchema) graphql.ExecutableSchema {
@@ -47,7 +59,25 @@ func newDirectSchema(es graphql.ExecutableSchema) graphql.ExecutableSchema {
 	if !ok {
 		return es
 	}
-	return &directSchema{ExecutableSchema: es, es: inner}
+	return &directSchema{ExecutableSchema: es, es: inner, plans: lru.New[*directPlan](1000)}
+}
+
+// plan returns the operation's plan, made once for an operation that does not depend on its
+// variables.
+func (d *directSchema) plan(ctx context.Context, opCtx *graphql.OperationContext) *directPlan {
+	key := ""
+	if opCtx.RawQuery != "" && !usesVariableDirectives(opCtx.Operation.SelectionSet, 0) {
+		key = opCtx.OperationName + "\x00" + opCtx.RawQuery
+		if p, ok := d.plans.Get(ctx, key); ok {
+			return p
+		}
+	}
+	nodes, ok := planDirect(opCtx)
+	p := &directPlan{nodes: nodes, ok: ok}
+	if key != "" {
+		d.plans.Add(ctx, key, p)
+	}
+	return p
 }
 
 func (d *directSchema) Exec(ctx context.Context) graphql.ResponseHandler {
@@ -55,8 +85,8 @@ func (d *directSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	if opCtx == nil || opCtx.Operation == nil || opCtx.Operation.Operation != ast.Query {
 		return d.ExecutableSchema.Exec(ctx)
 	}
-	plan, ok := planDirect(opCtx)
-	if !ok {
+	plan := d.plan(ctx, opCtx)
+	if !plan.ok {
 		return d.ExecutableSchema.Exec(ctx)
 	}
 	first := true
@@ -68,7 +98,9 @@ func (d *directSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec := newExecutionContext(opCtx, d.es, nil)
 		w := directWriter{ec: ec, opCtx: opCtx, rowsR: ec.Resolvers.StatRow(), totalsR: ec.Resolvers.Totals(),
 			groups: ec.Resolvers.BeneficiaryGroup()}
-		if data, ok := w.answer(ctx, plan); ok {
+		w.buf = make([]byte, 0, d.size.Load()+512)
+		if data, ok := w.answer(ctx, plan.nodes); ok {
+			d.size.Store(int64(len(data)))
 			directAnswers.Add(1)
 			return &graphql.Response{Data: data}
 		}
@@ -257,6 +289,32 @@ func plainSelections(set ast.SelectionSet, depth int) bool {
 	return true
 }
 
+// usesVariableDirectives reports whether a selection set holds @skip or @include (whose outcome may
+// depend on the variables), at any depth through fragments.
+func usesVariableDirectives(set ast.SelectionSet, depth int) bool {
+	if depth > 32 {
+		return true
+	}
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if len(s.Directives) > 0 || usesVariableDirectives(s.SelectionSet, depth+1) {
+				return true
+			}
+		case *ast.InlineFragment:
+			if len(s.Directives) > 0 || usesVariableDirectives(s.SelectionSet, depth+1) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if len(s.Directives) > 0 || s.Definition == nil || len(s.Definition.Directives) > 0 ||
+				usesVariableDirectives(s.Definition.SelectionSet, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // directKey is a field's key in the answer, as gqlgen writes it.
 func directKey(alias string) []byte {
 	b := appendQuoted(nil, alias)
@@ -281,7 +339,6 @@ func (w *directWriter) answer(ctx context.Context, plan []directNode) (data []by
 			data, ok = nil, false
 		}
 	}()
-	w.buf = make([]byte, 0, 4096)
 	if !w.object(ctx, plan, nil) {
 		return nil, false
 	}

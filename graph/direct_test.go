@@ -181,3 +181,43 @@ func clip(b []byte) string {
 	}
 	return string(b)
 }
+
+// BenchmarkStatsAnswer is the server's side of one answer to the city's question by ward (the
+// bench's), through the GraphQL handler as hotro serves it (direct) and through gqlgen alone
+// (generic): the handler only, no network, over the demo data held in memory.
+//
+//	go test -run '^$' -bench StatsAnswer -benchmem ./graph
+func BenchmarkStatsAnswer(b *testing.B) {
+	r := newResolver(b, seedtest.Demo(b, dbtest.Dialects()[0]))
+	body := []byte(`{"query":` + strconvQuote(directQueries[0].query) + `}`)
+	for _, mode := range []struct {
+		name    string
+		generic bool
+	}{{"direct", false}, {"generic", true}} {
+		b.Run(mode.name, func(b *testing.B) {
+			log := slog.New(slog.NewTextHandler(io.Discard, nil))
+			h := graph.NewHandler(r, graph.Options{Logger: log, Classify: db.Classify, Generic: mode.generic})
+			ask := func() *httptest.ResponseRecorder {
+				req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				req = req.WithContext(auth.WithIdentity(req.Context(), analyst))
+				w := httptest.NewRecorder()
+				h.ServeHTTP(w, req)
+				return w
+			}
+			if w := ask(); w.Code != http.StatusOK || bytes.Contains(w.Body.Bytes(), []byte(`"errors"`)) {
+				b.Fatalf("%d %s", w.Code, w.Body.Bytes())
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				ask()
+			}
+		})
+	}
+}
+
+func strconvQuote(s string) string {
+	q, _ := json.Marshal(s)
+	return string(q)
+}
