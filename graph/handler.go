@@ -91,7 +91,7 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 	srv.Use(publicGate{allowed: allowed})
 	srv.Use(extension.Introspection{})
 	srv.Use(shapeLimit{opt.Limits})
-	srv.Use(&costLimit{max: opt.Limits.MaxComplexity})
+	srv.Use(&costLimit{max: opt.Limits.MaxComplexity, known: lru.New[int](1000)})
 	known := map[string]bool{}
 	for _, doc := range opt.PublicOperations {
 		if parsed, err := parser.ParseQuery(&ast.Source{Input: doc}); err == nil {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/99designs/gqlgen/complexity"
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -66,6 +67,9 @@ func (l shapeLimit) MutateOperationContext(ctx context.Context, rc *graphql.Oper
 type costLimit struct {
 	max    int
 	schema graphql.ExecutableSchema
+	// known keeps the cost of operations that declare no variable (their cost depends on their
+	// text alone), by operation name and text.
+	known *lru.LRU[int]
 }
 
 var _ interface {
@@ -86,7 +90,20 @@ func (l *costLimit) MutateOperationContext(ctx context.Context, rc *graphql.Oper
 	if rc.Operation == nil {
 		return nil
 	}
-	cost := complexity.Calculate(ctx, l.schema, rc.Operation, rc.Variables)
+	key := ""
+	if l.known != nil && rc.RawQuery != "" && len(rc.Operation.VariableDefinitions) == 0 {
+		key = rc.OperationName + "\x00" + rc.RawQuery
+	}
+	cost, ok := 0, false
+	if key != "" {
+		cost, ok = l.known.Get(ctx, key)
+	}
+	if !ok {
+		cost = complexity.Calculate(ctx, l.schema, rc.Operation, rc.Variables)
+		if key != "" {
+			l.known.Add(ctx, key, cost)
+		}
+	}
 	rc.Stats.SetExtension(costExtension, cost)
 	if cost > l.max {
 		return tooComplex("Truy vấn quá tốn kém (chi phí ước tính %s, tối đa %s): mỗi danh sách được tính theo số phần tử lớn nhất nó có thể trả về. Hãy lọc hẹp hơn (districts, wards), dùng first, hoặc dùng stats(groupBy: [WARD]) thay cho stats của từng xã.",
