@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -113,10 +114,12 @@ func responseContentType(r *http.Request) string {
 }
 
 // writeResponse writes an answer as encoding/json would, without re-encoding data that needs
-// nothing escaped.
+// nothing escaped. It says the answer's length (Content-Length) where the status is not sent yet:
+// the answer then goes in one piece, not in chunks.
 func writeResponse(w io.Writer, resp *graphql.Response) {
 	if resp != nil && len(resp.Errors) == 0 && resp.Label == "" && len(resp.Path) == 0 && resp.HasNext == nil &&
 		len(resp.Extensions) == 0 && len(resp.Data) > 0 && !needsEscape(resp.Data) {
+		setLength(w, len(`{"data":}`)+len(resp.Data))
 		_, _ = io.WriteString(w, `{"data":`)
 		_, _ = w.Write(resp.Data)
 		_, _ = io.WriteString(w, `}`)
@@ -126,7 +129,15 @@ func writeResponse(w io.Writer, resp *graphql.Response) {
 	if err != nil {
 		panic(fmt.Errorf("unable to marshal %s: %w", string(resp.Data), err))
 	}
+	setLength(w, len(b))
 	_, _ = w.Write(b)
+}
+
+// setLength sets Content-Length on an HTTP answer (where the status is already sent, nothing changes).
+func setLength(w io.Writer, n int) {
+	if rw, ok := w.(http.ResponseWriter); ok {
+		rw.Header().Set("Content-Length", strconv.Itoa(n))
+	}
 }
 
 // needsEscape reports whether encoding/json would change data: anything but compact JSON without

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -148,25 +149,69 @@ type result struct {
 type fresh struct {
 	rps, ceilingRPS float64
 	s95             time.Duration // the server's p95 under that load
+	// The CPU time per request of the server process (of the question, and of the ceiling) and of
+	// the load generator (this process), from the kernel's accounting: what the rates cost,
+	// whatever else the machine was doing.
+	serverCPU, ceilingCPU, loadgenCPU time.Duration
+}
+
+// cpuLoad is load measuring, besides, the CPU time the server process (pid) and this process
+// spent, per request.
+func cpuLoad(ctx context.Context, pid int, endpoint, token, query string, clients int, d time.Duration) (result, time.Duration, time.Duration, error) {
+	server0, self0 := processCPU(pid), selfCPU()
+	r, err := load(ctx, endpoint, token, query, clients, d)
+	if err != nil || r.requests == 0 {
+		return r, 0, 0, err
+	}
+	n := time.Duration(r.requests)
+	return r, (processCPU(pid) - server0) / n, (selfCPU() - self0) / n, nil
+}
+
+// processCPU is the user and system time a process has spent, from /proc/PID/stat (in clock ticks
+// of 10 ms, as Linux counts them for user space).
+func processCPU(pid int) time.Duration {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The command name (field 2) is in parentheses and may hold spaces: count from after it.
+	s := string(raw)
+	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(fields) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(fields[11], 10, 64)
+	stime, _ := strconv.ParseInt(fields[12], 10, 64)
+	return time.Duration(utime+stime) * 10 * time.Millisecond
+}
+
+// selfCPU is the user and system time this process has spent.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // ceilingQuery costs the HTTP and GraphQL stack alone: no resolver reads anything.
 const ceilingQuery = "{ __typename }"
 
 // measureFresh asks each question from clients connections, the stack's ceiling just before it.
-func measureFresh(ctx context.Context, endpoint, token string, clients int, d time.Duration, logf func(string, ...any)) ([]fresh, error) {
+func measureFresh(ctx context.Context, pid int, endpoint, token string, clients int, d time.Duration, logf func(string, ...any)) ([]fresh, error) {
 	var out []fresh
 	for _, bq := range queries() {
 		logf("%s: fresh, %d connections for %s, after the ceiling %s", bq.name, clients, d, ceilingQuery)
-		ceiling, err := load(ctx, endpoint, token, ceilingQuery, clients, d)
+		ceiling, ceilingCPU, _, err := cpuLoad(ctx, pid, endpoint, token, ceilingQuery, clients, d)
 		if err != nil {
 			return nil, fmt.Errorf("ceiling: %w", err)
 		}
-		r, err := load(ctx, endpoint, token, bq.graphql, clients, d)
+		r, serverCPU, loadgenCPU, err := cpuLoad(ctx, pid, endpoint, token, bq.graphql, clients, d)
 		if err != nil {
 			return nil, fmt.Errorf("%s, fresh: %w", bq.name, err)
 		}
-		out = append(out, fresh{rps: r.rps, ceilingRPS: ceiling.rps, s95: r.s95})
+		out = append(out, fresh{rps: r.rps, ceilingRPS: ceiling.rps, s95: r.s95,
+			serverCPU: serverCPU, ceilingCPU: ceilingCPU, loadgenCPU: loadgenCPU})
 	}
 	return out, nil
 }
@@ -211,7 +256,7 @@ func run(ctx context.Context, stdout, stderr io.Writer) error {
 	}
 	defer child.stop()
 	analyst := auth.WithIdentity(ctx, &auth.Identity{Role: auth.Analyst, Username: "bench"})
-	freshRuns, err := measureFresh(ctx, "http://"+addr+"/graphql", token, s.freshClients, s.duration, logf)
+	freshRuns, err := measureFresh(ctx, child.cmd.Process.Pid, "http://"+addr+"/graphql", token, s.freshClients, s.duration, logf)
 	if err != nil {
 		return err
 	}
@@ -644,6 +689,9 @@ func thousands(n int64) string {
 	return b.String()
 }
 
+// micros writes a duration in microseconds.
+func micros(d time.Duration) string { return fmt.Sprintf("%.0f µs", float64(d)/float64(time.Microsecond)) }
+
 // printFresh prints the table of a BENCH_FRESH_ONLY run.
 func printFresh(w io.Writer, s settings, sum national.Summary, z size, rs []result, rss, peak string) {
 	fmt.Fprintf(w, "\n| hotro-bench, fresh answers | BENCH_SCALE=%g, PostgreSQL, %d connections, %s per measure |\n|---|---|\n", s.scale, s.freshClients, s.duration)
@@ -657,10 +705,11 @@ func printFresh(w io.Writer, s settings, sum national.Summary, z size, rs []resu
 // printFreshRows prints, per question, the fresh rate, the stack's ceiling measured just before it
 // and their ratio.
 func printFreshRows(w io.Writer, s settings, rs []result) {
-	fmt.Fprintf(w, "| dashboard query, response cache off | fresh req/s, %d connections | server p95 | stack ceiling %s req/s, just before | fresh / ceiling | one client: server p95 |\n", s.freshClients, "`"+ceilingQuery+"`")
-	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|")
+	fmt.Fprintf(w, "| dashboard query, response cache off | fresh req/s, %d connections | server p95 | stack ceiling %s req/s, just before | fresh / ceiling | one client: server p95 | server CPU per answer (ceiling's) | load generator CPU per request |\n", s.freshClients, "`"+ceilingQuery+"`")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|")
 	for i, bq := range queries() {
 		f := rs[i].fresh
-		fmt.Fprintf(w, "| %s | %.0f | %s | %.0f | %.2f | %s |\n", bq.name, f.rps, ms(f.s95), f.ceilingRPS, f.rps/max(f.ceilingRPS, 1), ms(rs[i].alone95))
+		fmt.Fprintf(w, "| %s | %.0f | %s | %.0f | %.2f | %s | %s (%s) | %s |\n", bq.name, f.rps, ms(f.s95), f.ceilingRPS, f.rps/max(f.ceilingRPS, 1), ms(rs[i].alone95),
+			micros(f.serverCPU), micros(f.ceilingCPU), micros(f.loadgenCPU))
 	}
 }

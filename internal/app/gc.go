@@ -14,7 +14,7 @@ import (
 // it, the collector runs as often as it must.
 const (
 	GCPercent   = 400
-	MemoryLimit = 512 << 20
+	MemoryLimit = 800 << 20
 )
 
 // TuneGC applies GCPercent and MemoryLimit where the environment does not set its own.
