@@ -690,7 +690,9 @@ func thousands(n int64) string {
 }
 
 // micros writes a duration in microseconds.
-func micros(d time.Duration) string { return fmt.Sprintf("%.0f µs", float64(d)/float64(time.Microsecond)) }
+func micros(d time.Duration) string {
+	return fmt.Sprintf("%.0f µs", float64(d)/float64(time.Microsecond))
+}
 
 // printFresh prints the table of a BENCH_FRESH_ONLY run.
 func printFresh(w io.Writer, s settings, sum national.Summary, z size, rs []result, rss, peak string) {
