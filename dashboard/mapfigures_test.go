@@ -7,7 +7,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
 	"hotro/internal/app/apptest"
+	"hotro/internal/browsertest"
 	"hotro/internal/db/dbtest"
 	"hotro/internal/seed/seedtest"
 )
@@ -220,6 +224,15 @@ func TestMapPerInhabitant(t *testing.T) {
 				t.Errorf("the page scrolls sideways at %d px", c.width)
 			}
 			elementShot(tb, "#map", fmt.Sprintf("map-per-inhabitant-%s-%d-%d", c.measure, c.year, c.width))
+			// The controls are labelled and reached by keyboard: the measure, then the year.
+			browsertest.AssertAccessible(t, tb.ctx, "map per inhabitant, "+c.name)
+			tb.do(chromedp.Focus("#map-measure"), chromedp.KeyEvent(kb.Tab))
+			if focused := eval[string](tb, `document.activeElement.id`); focused != "map-year" {
+				t.Errorf("Tab from the measure reaches %q, want the year (map-year)", focused)
+			}
+			if label := eval[string](tb, `document.querySelector("#map-year").labels[0]?.textContent ?? ""`); !strings.Contains(label, "Dân số năm") {
+				t.Errorf("the year's control is labelled %q", label)
+			}
 		})
 	}
 
