@@ -17,7 +17,7 @@ import (
 func TestCodeWithoutDateSaysWhichUnit(t *testing.T) {
 	type period struct {
 		Code, Name, ValidFrom string
-		ValidTo                *string
+		ValidTo               *string
 	}
 	type resolution struct {
 		Rule, Code         string
@@ -60,7 +60,11 @@ func TestCodeWithoutDateSaysWhichUnit(t *testing.T) {
 						Name       string
 						ResolvedBy resolution
 					}
-					Nested struct{ Rows []struct{ Ward struct{ ResolvedBy *resolution } } }
+					Nested struct {
+						Rows []struct {
+							Ward struct{ ResolvedBy *resolution }
+						}
+					}
 				}
 				if err := json.Unmarshal(data, &got); err != nil {
 					t.Fatal(err)
@@ -85,7 +89,7 @@ func TestCodeWithoutDateSaysWhichUnit(t *testing.T) {
 					byWard: stats(groupBy: [WARD]) { rows { ward { code name validFrom } totals { amountPaid } } }
 					under2025: stats(groupBy: [WARD], unitsAsOf: "2025-07-01") { rows { ward { code name validFrom } totals { amountPaid } } } }`)
 				var got struct {
-					PaidIn, AsOf       struct{ Total struct{ AmountPaid int64 } }
+					PaidIn, AsOf      struct{ Total struct{ AmountPaid int64 } }
 					ByWard, Under2025 struct {
 						Rows []struct {
 							Ward   period
