@@ -53,12 +53,12 @@ export function svg(tag, attrs = {}, ...children) {
 export function noFiguresPattern() {
   return svg("defs", {}, svg("pattern", { id: NO_FIGURES_ID, width: 6, height: 6, patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)" },
     svg("rect", { width: 6, height: 6, fill: "#f4f4f4" }),
-    svg("line", { x1: 0, y1: 0, x2: 0, y2: 6, stroke: "#8a8f98", "stroke-width": 2 })));
+    svg("line", { x1: 0, y1: 0, x2: 0, y2: 6, stroke: "#b4b9c1", "stroke-width": 1.5 })));
 }
 
 /** The legend's swatch of the hatching, drawn on its own (it does not depend on the map's SVG). */
 export function noFiguresSwatch() {
   return svg("svg", { width: 14, height: 14, "aria-hidden": "true", class: "map-swatch" },
     svg("rect", { width: 14, height: 14, fill: "#f4f4f4", stroke: "#8a8f98" }),
-    svg("path", { d: "M0,7L7,0M0,14L14,0M7,14L14,7", stroke: "#8a8f98", "stroke-width": 1.5 }));
+    svg("path", { d: "M0,7L7,0M0,14L14,0M7,14L14,7", stroke: "#b4b9c1", "stroke-width": 1.5 }));
 }
