@@ -50,6 +50,30 @@ type unitCodeNotices struct {
 	once sync.Once
 	mu   sync.Mutex
 	list []unitCodeNotice
+	// found are the notices of a filter's codes already worked out in this operation (the
+	// dashboard's aliases share one filter), by level, codes and unitsAsOf.
+	found map[string][]unitCodeNotice
+}
+
+// memo returns the notices of key worked out before in the operation, or works them out.
+func (n *unitCodeNotices) memo(key string, work func() ([]unitCodeNotice, error)) ([]unitCodeNotice, error) {
+	n.mu.Lock()
+	got, ok := n.found[key]
+	n.mu.Unlock()
+	if ok {
+		return got, nil
+	}
+	got, err := work()
+	if err != nil {
+		return nil, err
+	}
+	n.mu.Lock()
+	if n.found == nil {
+		n.found = map[string][]unitCodeNotice{}
+	}
+	n.found[key] = got
+	n.mu.Unlock()
+	return got, nil
 }
 
 func (n *unitCodeNotices) MarshalJSON() ([]byte, error) {
@@ -85,6 +109,7 @@ func (r *Resolver) noteUnitCodes(ctx context.Context, q report.Query) error {
 	if fc == nil || !graphql.HasOperationContext(ctx) {
 		return nil // not inside a GraphQL operation: nowhere to say it
 	}
+	gathered := loaders(ctx).unitCodes
 	var notices []unitCodeNotice
 	for _, f := range []struct {
 		name  string
@@ -94,60 +119,82 @@ func (r *Resolver) noteUnitCodes(ctx context.Context, q report.Query) error {
 		if len(f.codes) == 0 {
 			continue
 		}
-		byCode, err := r.Units.WithCodes(ctx, f.level, f.codes)
+		codes := append([]string(nil), f.codes...)
+		sort.Strings(codes)
+		codes = slices.Compact(codes)
+		key := fmt.Sprint(f.level, codes)
+		if q.UnitsAsOf != nil {
+			key += q.UnitsAsOf.String()
+		}
+		found, err := gathered.memo(key, func() ([]unitCodeNotice, error) {
+			return r.unitCodeNotices(ctx, f.name, f.level, codes, q.UnitsAsOf)
+		})
 		if err != nil {
 			return err
 		}
-		var reused []*adminunit.Unit
-		for _, units := range byCode {
-			if len(units) > 1 {
-				reused = append(reused, units...)
-			}
-		}
-		if len(reused) == 0 {
-			continue
-		}
-		matched := map[int64]bool{}
-		if q.UnitsAsOf != nil {
-			for _, u := range reused {
-				matched[u.ID] = u.ValidOn(*q.UnitsAsOf)
-			}
-		} else {
-			ids := make([]int64, len(reused))
-			for i, u := range reused {
-				ids[i] = u.ID
-			}
-			if matched, err = r.Lines.UnitsWithLines(ctx, ids); err != nil {
-				return err
-			}
-		}
-		codes := append([]string(nil), f.codes...)
-		sort.Strings(codes)
-		for _, code := range slices.Compact(codes) {
-			units := byCode[code]
-			if len(units) < 2 {
-				continue
-			}
-			n := unitCodeNotice{Path: fc.Path().String(), Filter: f.name, Code: code, Rule: "PAID_IN", unitsAsOf: q.UnitsAsOf,
-				Chosen: []unitPeriod{}, Others: []unitPeriod{}}
-			if q.UnitsAsOf != nil {
-				n.Rule, n.UnitsAsOf = "UNITS_AS_OF", dateString(q.UnitsAsOf)
-			}
-			for _, u := range units {
-				p := unitPeriod{Code: u.Code, Name: u.Name, ValidFrom: u.ValidFrom.String(), ValidTo: dateString(u.ValidTo),
-					from: &u.ValidFrom, to: u.ValidTo}
-				if matched[u.ID] {
-					n.Chosen = append(n.Chosen, p)
-				} else {
-					n.Others = append(n.Others, p)
-				}
-			}
-			n.Message = n.sentence()
+		for _, n := range found {
+			n.Path = fc.Path().String()
 			notices = append(notices, n)
 		}
 	}
-	loaders(ctx).unitCodes.add(ctx, notices)
+	gathered.add(ctx, notices)
 	return nil
+}
+
+// unitCodeNotices works out the notices of the codes (sorted, distinct) of one filter field: one for
+// each code that has named more than one unit of level, with the units it matched.
+func (r *Resolver) unitCodeNotices(ctx context.Context, filter string, level adminunit.Level, codes []string, unitsAsOf *civil.Date) ([]unitCodeNotice, error) {
+	byCode, err := r.Units.WithCodes(ctx, level, codes)
+	if err != nil {
+		return nil, err
+	}
+	var reused []*adminunit.Unit
+	for _, units := range byCode {
+		if len(units) > 1 {
+			reused = append(reused, units...)
+		}
+	}
+	if len(reused) == 0 {
+		return nil, nil
+	}
+	matched := map[int64]bool{}
+	if unitsAsOf != nil {
+		// Lines report under the units of that date: the code matches the one valid then.
+		for _, u := range reused {
+			matched[u.ID] = u.ValidOn(*unitsAsOf)
+		}
+	} else {
+		// Lines report under the unit they were paid in: the code matches those with lines.
+		ids := make([]int64, len(reused))
+		for i, u := range reused {
+			ids[i] = u.ID
+		}
+		if matched, err = r.Lines.UnitsWithLines(ctx, ids); err != nil {
+			return nil, err
+		}
+	}
+	var notices []unitCodeNotice
+	for _, code := range codes {
+		units := byCode[code]
+		if len(units) < 2 {
+			continue
+		}
+		n := unitCodeNotice{Filter: filter, Code: code, Rule: "PAID_IN", unitsAsOf: unitsAsOf, Chosen: []unitPeriod{}, Others: []unitPeriod{}}
+		if unitsAsOf != nil {
+			n.Rule, n.UnitsAsOf = "UNITS_AS_OF", dateString(unitsAsOf)
+		}
+		for _, u := range units {
+			p := unitPeriod{Code: u.Code, Name: u.Name, ValidFrom: u.ValidFrom.String(), ValidTo: dateString(u.ValidTo), from: &u.ValidFrom, to: u.ValidTo}
+			if matched[u.ID] {
+				n.Chosen = append(n.Chosen, p)
+			} else {
+				n.Others = append(n.Others, p)
+			}
+		}
+		n.Message = n.sentence()
+		notices = append(notices, n)
+	}
+	return notices, nil
 }
 
 // sentence says the notice in Vietnamese, for the reader of the answer.
