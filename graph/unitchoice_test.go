@@ -2,9 +2,11 @@ package graph_test
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 
+	"hotro/internal/auth"
 	"hotro/internal/db/dbtest"
 	"hotro/internal/seed/seedtest"
 )
@@ -31,7 +33,8 @@ func TestCodeWithoutDateSaysWhichUnit(t *testing.T) {
 	}
 	for _, dialect := range dbtest.Dialects() {
 		t.Run(string(dialect), func(t *testing.T) {
-			srv := newServer(t, seedtest.Demo(t, dialect), analyst)
+			d := seedtest.Demo(t, dialect)
+			srv := newServer(t, d, analyst)
 			ask := func(q string) (json.RawMessage, []notice) {
 				t.Helper()
 				_, raw := post(t, srv.URL, q, nil)
@@ -147,6 +150,60 @@ func TestCodeWithoutDateSaysWhichUnit(t *testing.T) {
 					if own := rowOf(c.rows, n.Chosen[0]); own != c.total || c.total == 0 {
 						t.Errorf("%s: total %d, the chosen unit %s's row %d", c.path, c.total, c.chosen, own)
 					}
+				}
+			})
+
+			t.Run("a list of lines by a reused code", func(t *testing.T) {
+				data, notices := ask(`{ disbursements(filter: { wards: ["05443"] }, first: 1) { totalCount }
+					stats(filter: { wards: ["05443"] }) { total { disbursements } } }`)
+				var got struct {
+					Disbursements struct{ TotalCount int }
+					Stats         struct{ Total struct{ Disbursements int } }
+				}
+				if err := json.Unmarshal(data, &got); err != nil {
+					t.Fatal(err)
+				}
+				if got.Disbursements.TotalCount == 0 || got.Disbursements.TotalCount != got.Stats.Total.Disbursements {
+					t.Errorf("disbursements %d lines, stats %d", got.Disbursements.TotalCount, got.Stats.Total.Disbursements)
+				}
+				var paths []string
+				for _, n := range notices {
+					paths = append(paths, n.Path)
+					if n.Rule != "PAID_IN" || len(n.Chosen) != 1 || n.Chosen[0].Name != "Phường Trưng Vương" {
+						t.Errorf("%s: notice %+v, want Trưng Vương chosen (the lines were paid there)", n.Path, n)
+					}
+				}
+				if strings.Join(paths, ",") != "disbursements,stats" {
+					t.Errorf("notices for %v, want disbursements and stats (sorted)", paths)
+				}
+			})
+
+			t.Run("a ward officer learns nothing of other units' lines", func(t *testing.T) {
+				// The officer of today's 05443 (Phan Đình Phùng, no lines in the demo) asks by the
+				// code: the 2020 ward's lines are outside their scope, so it is not "chosen".
+				data, _ := ask(`{ ward(code: "05443") { id name } }`)
+				var got struct{ Ward struct{ ID, Name string } }
+				if err := json.Unmarshal(data, &got); err != nil {
+					t.Fatal(err)
+				}
+				wardID, err := strconv.ParseInt(got.Ward.ID, 10, 64)
+				if err != nil {
+					t.Fatalf("ward id %q", got.Ward.ID)
+				}
+				officer := newServer(t, d, &auth.Identity{UserID: 99, Username: "canbo.pdp", Role: auth.WardOfficer, WardIDs: []int64{wardID}})
+				_, raw := post(t, officer.URL, `{ stats(filter: { wards: ["05443"] }) { total { amountPaid } } }`, nil)
+				var r struct {
+					Data struct {
+						Stats struct{ Total struct{ AmountPaid int64 } }
+					}
+					Extensions struct{ UnitCodes []notice }
+				}
+				if err := json.Unmarshal(raw, &r); err != nil || len(r.Extensions.UnitCodes) != 1 {
+					t.Fatalf("officer: %s", raw)
+				}
+				n := r.Extensions.UnitCodes[0]
+				if r.Data.Stats.Total.AmountPaid != 0 || len(n.Chosen) != 0 || len(n.Others) != 2 || strings.Contains(n.Message, "nơi chi trả: Phường") {
+					t.Errorf("officer of %s: total %d, notice %+v: want nothing chosen (Trưng Vương's lines are not theirs)", got.Ward.Name, r.Data.Stats.Total.AmountPaid, n)
 				}
 			})
 

@@ -12,6 +12,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"hotro/internal/adminunit"
+	"hotro/internal/auth"
 	"hotro/internal/civil"
 	"hotro/internal/report"
 )
@@ -172,6 +173,16 @@ func (r *Resolver) unitCodeNotices(ctx context.Context, filter string, level adm
 		if matched, err = r.Lines.UnitsWithLines(ctx, ids); err != nil {
 			return nil, err
 		}
+		// A ward officer's lines are those of their wards: the code matched those of its units, and
+		// whether a unit outside the scope has lines is not theirs to learn.
+		if id := auth.FromContext(ctx); id.WardScoped() {
+			if level != adminunit.Commune {
+				return nil, nil
+			}
+			for uid := range matched {
+				matched[uid] = id.InScope(uid)
+			}
+		}
 	}
 	var notices []unitCodeNotice
 	for _, code := range codes {
@@ -211,7 +222,7 @@ func (n unitCodeNotice) sentence() string {
 	case len(n.Chosen) > 0:
 		fmt.Fprintf(&b, "Không có unitsAsOf, bộ lọc lấy các dòng theo đơn vị nơi chi trả: %s. Thêm unitsAsOf để tính theo các đơn vị của một ngày.", periodList(n.Chosen))
 	default:
-		b.WriteString("Không có unitsAsOf, bộ lọc lấy các dòng theo đơn vị nơi chi trả: chưa có dòng nào ở các đơn vị này.")
+		b.WriteString("Không có unitsAsOf, bộ lọc lấy các dòng theo đơn vị nơi chi trả; không có dòng nào bạn được xem ở các đơn vị này.")
 	}
 	return b.String()
 }
@@ -236,4 +247,10 @@ func dateString(d *civil.Date) *string {
 	}
 	s := d.String()
 	return &s
+}
+
+// noteFilterCodes is noteUnitCodes for a list of lines filtered by f (no unitsAsOf: lines report
+// under the unit they were paid in).
+func (r *Resolver) noteFilterCodes(ctx context.Context, f report.Filter) error {
+	return r.noteUnitCodes(ctx, report.Query{Filter: f})
 }

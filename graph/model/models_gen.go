@@ -62,7 +62,11 @@ type CloseFeedbackInput struct {
 }
 
 // Selects payment lines. Fields combine with AND; values within one field with OR. Codes are official
-// unit codes, or programme, group and fund codes.
+// unit codes, or programme, group and fund codes. A unit code (`provinces`, `districts`, `wards`)
+// matches the unit a line reports under, whatever its period: the unit it was paid in, or with
+// `unitsAsOf` the unit of that date. Codes are reused after 2025, so when a code of the filter has
+// named more than one unit, `stats`, `publicStats` and `disbursements` say in `extensions.unitCodes`
+// which unit it matched.
 type DisbursementFilter struct {
 	Programs  []string `json:"programs,omitempty"`
 	Provinces []string `json:"provinces,omitempty"`
