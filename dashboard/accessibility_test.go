@@ -72,6 +72,7 @@ func (tb *tab) openForAudit(srv *apptest.Server, search string) {
 var accessiblePages = []auditedPage{
 	{name: "public home", open: func(tb *tab, a *a11yRun) { tb.openForAudit(a.srv, "") }},
 	{name: "public ward page", open: func(tb *tab, a *a11yRun) { tb.openForAudit(a.srv, "?ward=05431") }},
+	{name: "map per inhabitant", open: func(tb *tab, a *a11yRun) { tb.openForAudit(a.srv, "?mapm=amountPaidPerCapita") }},
 	{name: "embed dialog", open: func(tb *tab, a *a11yRun) {
 		tb.openForAudit(a.srv, "")
 		tb.do(chromedp.Evaluate[chromedp.Void](`document.getElementById("embed-open").click()`)) // in the phone's menu at 390 px

@@ -254,6 +254,8 @@ func setComplexity(c *ComplexityRoot) {
 	c.Ward.Became = func(child int) int { return listOf(maxSplit, child) }
 	c.Ward.SameCode = func(child int) int { return listOf(maxSameCode, child) }
 	c.Ward.Figures = func(child int) int { return listOf(maxFigureYears, child) }
+	c.UnitResolution.OtherUnitsWithCode = func(child int) int { return listOf(maxSameCode, child) }
+	c.Query.WardFigureYears = func(child int) int { return listOf(maxFigureYears, child) }
 	c.Ward.FormedFrom = func(child int) int { return listOf(maxLinks, child) }
 	c.StatRow.WardSplitInto = func(child int) int { return listOf(maxSplit, child) }
 	c.PublicStatRow.WardSplitInto = func(child int) int { return listOf(maxSplit, child) }

@@ -10,12 +10,28 @@ import (
 // rowFigures is the reference figures of a stats row's ward of year (nil: the latest); nil when the
 // row is not a ward's or the ward has none.
 func rowFigures(ctx context.Context, row *report.Row, year *int) (*wardfigure.Figure, error) {
-	if row.WardID == 0 {
+	return wardFigures(ctx, row.WardID, year)
+}
+
+// wardFigures is the reference figures of the ward wardID of year (nil: the latest); nil when
+// wardID is 0 (a row not grouped by ward) or the ward has none.
+func wardFigures(ctx context.Context, wardID int64, year *int) (*wardfigure.Figure, error) {
+	if wardID == 0 {
 		return nil, nil
 	}
-	figures, err := loaders(ctx).Figures.Load(ctx, row.WardID)
+	figures, err := loaders(ctx).Figures.Load(ctx, wardID)
 	if err != nil {
 		return nil, err
 	}
 	return wardfigure.Of(figures, year), nil
+}
+
+// perCapita is measure per inhabitant of f times per (1: per person; 1000: per 1,000 people); nil
+// without figures.
+func perCapita(measure int64, f *wardfigure.Figure, per float64) *float64 {
+	if f == nil || f.Population <= 0 {
+		return nil
+	}
+	v := per * float64(measure) / float64(f.Population)
+	return &v
 }

@@ -22,6 +22,40 @@ func (r *mutationResolver) LoadWardFigures(ctx context.Context, csv string, illu
 }
 
 // WardFigures is the resolver for the wardFigures field.
+func (r *publicStatRowResolver) WardFigures(ctx context.Context, obj *report.PublicCell, year *int) (*wardfigure.Figure, error) {
+	return wardFigures(ctx, obj.WardID, year)
+}
+
+// AmountPaidPerCapita is the resolver for the amountPaidPerCapita field.
+func (r *publicStatRowResolver) AmountPaidPerCapita(ctx context.Context, obj *report.PublicCell, year *int) (*float64, error) {
+	if obj.Suppressed || obj.Totals == nil {
+		return nil, nil // a withheld amount stays withheld, divided or not
+	}
+	f, err := wardFigures(ctx, obj.WardID, year)
+	if err != nil {
+		return nil, err
+	}
+	return perCapita(obj.Totals.AmountPaid, f, 1), nil
+}
+
+// PeopleSupportedPer1000 is the resolver for the peopleSupportedPer1000 field.
+func (r *publicStatRowResolver) PeopleSupportedPer1000(ctx context.Context, obj *report.PublicCell, year *int) (*float64, error) {
+	if obj.Suppressed || obj.Totals == nil {
+		return nil, nil
+	}
+	f, err := wardFigures(ctx, obj.WardID, year)
+	if err != nil {
+		return nil, err
+	}
+	return perCapita(obj.Totals.PeopleSupported, f, 1000), nil
+}
+
+// WardFigureYears is the resolver for the wardFigureYears field.
+func (r *queryResolver) WardFigureYears(ctx context.Context) ([]int, error) {
+	return r.Figures.Years(ctx)
+}
+
+// WardFigures is the resolver for the wardFigures field.
 func (r *statRowResolver) WardFigures(ctx context.Context, obj *report.Row, year *int) (*wardfigure.Figure, error) {
 	return rowFigures(ctx, obj, year)
 }
@@ -29,21 +63,19 @@ func (r *statRowResolver) WardFigures(ctx context.Context, obj *report.Row, year
 // AmountPaidPerCapita is the resolver for the amountPaidPerCapita field.
 func (r *statRowResolver) AmountPaidPerCapita(ctx context.Context, obj *report.Row, year *int) (*float64, error) {
 	f, err := rowFigures(ctx, obj, year)
-	if err != nil || f == nil {
+	if err != nil {
 		return nil, err
 	}
-	v := float64(obj.AmountPaid) / float64(f.Population)
-	return &v, nil
+	return perCapita(obj.AmountPaid, f, 1), nil
 }
 
 // PeopleSupportedPer1000 is the resolver for the peopleSupportedPer1000 field.
 func (r *statRowResolver) PeopleSupportedPer1000(ctx context.Context, obj *report.Row, year *int) (*float64, error) {
 	f, err := rowFigures(ctx, obj, year)
-	if err != nil || f == nil {
+	if err != nil {
 		return nil, err
 	}
-	v := 1000 * float64(obj.PeopleSupported) / float64(f.Population)
-	return &v, nil
+	return perCapita(obj.PeopleSupported, f, 1000), nil
 }
 
 // Figures is the resolver for the figures field.

@@ -169,7 +169,11 @@ func (r *queryResolver) Disbursements(ctx context.Context, filter *model.Disburs
 	if orderBy != nil {
 		q.Order, q.Desc = orderBy.Field, orderBy.Direction != nil && *orderBy.Direction == model.OrderDirectionDesc
 	}
-	return r.lines(ctx, q, first, after)
+	conn, err := r.lines(ctx, q, first, after)
+	if err != nil {
+		return nil, err
+	}
+	return conn, r.noteFilterCodes(ctx, q.Filter)
 }
 
 // Disbursement is the resolver for the disbursement field.

@@ -43,6 +43,8 @@ type Loaders struct {
 	History *dataloadgen.Loader[int64, []*audit.Event]
 
 	reference *reference.Cache // nil: names come from the loaders
+	// unitCodes gathers the operation's notices of filter codes that named several units.
+	unitCodes *unitCodeNotices
 }
 
 // loaderWait is how long a loader gathers keys before it fetches, unless Resolver.LoaderWait says
@@ -72,6 +74,7 @@ func (r *Resolver) NewLoaders() *Loaders {
 		History:      dataloadgen.NewMappedLoader(r.Lines.History, opt),
 		Figures:      dataloadgen.NewMappedLoader(r.Figures.ForUnits, opt),
 		reference:    r.Reference,
+		unitCodes:    &unitCodeNotices{},
 	}
 }
 

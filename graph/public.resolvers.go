@@ -98,7 +98,10 @@ func (r *queryResolver) PublicStats(ctx context.Context, filter *model.Disbursem
 	if err != nil {
 		return nil, err
 	}
-	return res, report.CheckUnpaged("graph: publicStats", q, len(res.Rows))
+	if err := report.CheckUnpaged("graph: publicStats", q, len(res.Rows)); err != nil {
+		return nil, err
+	}
+	return res, r.noteUnitCodes(ctx, q)
 }
 
 // PublicStatRow returns PublicStatRowResolver implementation.

@@ -235,14 +235,15 @@ type ComplexityRoot struct {
 	}
 
 	District struct {
-		Code      func(childComplexity int) int
-		ID        func(childComplexity int) int
-		Kind      func(childComplexity int) int
-		Name      func(childComplexity int) int
-		NameEn    func(childComplexity int) int
-		Province  func(childComplexity int) int
-		ValidFrom func(childComplexity int) int
-		ValidTo   func(childComplexity int) int
+		Code       func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Name       func(childComplexity int) int
+		NameEn     func(childComplexity int) int
+		Province   func(childComplexity int) int
+		ResolvedBy func(childComplexity int) int
+		ValidFrom  func(childComplexity int) int
+		ValidTo    func(childComplexity int) int
 	}
 
 	EmbedLink struct {
@@ -502,27 +503,31 @@ type ComplexityRoot struct {
 	}
 
 	Province struct {
-		Code      func(childComplexity int) int
-		ID        func(childComplexity int) int
-		Kind      func(childComplexity int) int
-		Name      func(childComplexity int) int
-		NameEn    func(childComplexity int) int
-		ValidFrom func(childComplexity int) int
-		ValidTo   func(childComplexity int) int
+		Code       func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Name       func(childComplexity int) int
+		NameEn     func(childComplexity int) int
+		ResolvedBy func(childComplexity int) int
+		ValidFrom  func(childComplexity int) int
+		ValidTo    func(childComplexity int) int
 	}
 
 	PublicStatRow struct {
-		Channel       func(childComplexity int) int
-		District      func(childComplexity int) int
-		Fund          func(childComplexity int) int
-		Group         func(childComplexity int) int
-		Period        func(childComplexity int) int
-		Program       func(childComplexity int) int
-		Province      func(childComplexity int) int
-		Status        func(childComplexity int) int
-		Totals        func(childComplexity int) int
-		Ward          func(childComplexity int) int
-		WardSplitInto func(childComplexity int) int
+		AmountPaidPerCapita    func(childComplexity int, year *int) int
+		Channel                func(childComplexity int) int
+		District               func(childComplexity int) int
+		Fund                   func(childComplexity int) int
+		Group                  func(childComplexity int) int
+		PeopleSupportedPer1000 func(childComplexity int, year *int) int
+		Period                 func(childComplexity int) int
+		Program                func(childComplexity int) int
+		Province               func(childComplexity int) int
+		Status                 func(childComplexity int) int
+		Totals                 func(childComplexity int) int
+		Ward                   func(childComplexity int) int
+		WardFigures            func(childComplexity int, year *int) int
+		WardSplitInto          func(childComplexity int) int
 	}
 
 	PublicStats struct {
@@ -549,6 +554,7 @@ type ComplexityRoot struct {
 		Dataset           func(childComplexity int) int
 		Disbursement      func(childComplexity int, id string) int
 		Disbursements     func(childComplexity int, filter *model.DisbursementFilter, breaksRule *bool, orderBy *model.DisbursementOrder, first *int, after *string) int
+		District          func(childComplexity int, code string, asOf *civil.Date) int
 		FeedbackStats     func(childComplexity int, wards []string) int
 		FeedbackStatus    func(childComplexity int, code string) int
 		Feedbacks         func(childComplexity int, ward *string, statuses []feedback.Status) int
@@ -562,6 +568,7 @@ type ComplexityRoot struct {
 		Me                func(childComplexity int) int
 		OfficialSnapshot  func(childComplexity int) int
 		Programs          func(childComplexity int) int
+		Province          func(childComplexity int, code string, asOf *civil.Date) int
 		PublicStats       func(childComplexity int, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int, unitsAsOf *civil.Date) int
 		Reconciliations   func(childComplexity int, first *int, after *string) int
 		Snapshot          func(childComplexity int, id string) int
@@ -573,6 +580,7 @@ type ComplexityRoot struct {
 		SupervisionBoard  func(childComplexity int, program *string, wards []string) int
 		Vocabulary        func(childComplexity int) int
 		Ward              func(childComplexity int, code string, asOf *civil.Date) int
+		WardFigureYears   func(childComplexity int) int
 		Wards             func(childComplexity int, asOf *civil.Date, districts []string, provinces []string) int
 		WardsConnection   func(childComplexity int, asOf *civil.Date, districts []string, provinces []string, search *string, first *int, after *string) int
 		WorkQueue         func(childComplexity int, wards []string, first *int) int
@@ -783,6 +791,21 @@ type ComplexityRoot struct {
 		To     func(childComplexity int) int
 	}
 
+	UnitPeriod struct {
+		Code      func(childComplexity int) int
+		Name      func(childComplexity int) int
+		NameEn    func(childComplexity int) int
+		ValidFrom func(childComplexity int) int
+		ValidTo   func(childComplexity int) int
+	}
+
+	UnitResolution struct {
+		AsOf               func(childComplexity int) int
+		Code               func(childComplexity int) int
+		OtherUnitsWithCode func(childComplexity int) int
+		Rule               func(childComplexity int) int
+	}
+
 	Vocabulary struct {
 		Channels func(childComplexity int) int
 		Statuses func(childComplexity int) int
@@ -800,6 +823,7 @@ type ComplexityRoot struct {
 		Name       func(childComplexity int) int
 		NameEn     func(childComplexity int) int
 		Province   func(childComplexity int) int
+		ResolvedBy func(childComplexity int) int
 		SameCode   func(childComplexity int) int
 		Stats      func(childComplexity int, filter *model.DisbursementFilter) int
 		ValidFrom  func(childComplexity int) int
@@ -1591,6 +1615,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.District.Province(childComplexity), true
+	case "District.resolvedBy":
+		if e.ComplexityRoot.District.ResolvedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.District.ResolvedBy(childComplexity), true
 	case "District.validFrom":
 		if e.ComplexityRoot.District.ValidFrom == nil {
 			break
@@ -2876,6 +2906,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Province.NameEn(childComplexity), true
+	case "Province.resolvedBy":
+		if e.ComplexityRoot.Province.ResolvedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Province.ResolvedBy(childComplexity), true
 	case "Province.validFrom":
 		if e.ComplexityRoot.Province.ValidFrom == nil {
 			break
@@ -2889,6 +2925,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Province.ValidTo(childComplexity), true
 
+	case "PublicStatRow.amountPaidPerCapita":
+		if e.ComplexityRoot.PublicStatRow.AmountPaidPerCapita == nil {
+			break
+		}
+
+		args, err := ec.field_PublicStatRow_amountPaidPerCapita_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.PublicStatRow.AmountPaidPerCapita(childComplexity, args["year"].(*int)), true
 	case "PublicStatRow.channel":
 		if e.ComplexityRoot.PublicStatRow.Channel == nil {
 			break
@@ -2913,6 +2960,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PublicStatRow.Group(childComplexity), true
+	case "PublicStatRow.peopleSupportedPer1000":
+		if e.ComplexityRoot.PublicStatRow.PeopleSupportedPer1000 == nil {
+			break
+		}
+
+		args, err := ec.field_PublicStatRow_peopleSupportedPer1000_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.PublicStatRow.PeopleSupportedPer1000(childComplexity, args["year"].(*int)), true
 	case "PublicStatRow.period":
 		if e.ComplexityRoot.PublicStatRow.Period == nil {
 			break
@@ -2949,6 +3007,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PublicStatRow.Ward(childComplexity), true
+	case "PublicStatRow.wardFigures":
+		if e.ComplexityRoot.PublicStatRow.WardFigures == nil {
+			break
+		}
+
+		args, err := ec.field_PublicStatRow_wardFigures_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.PublicStatRow.WardFigures(childComplexity, args["year"].(*int)), true
 	case "PublicStatRow.wardSplitInto":
 		if e.ComplexityRoot.PublicStatRow.WardSplitInto == nil {
 			break
@@ -3090,6 +3159,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Disbursements(childComplexity, args["filter"].(*model.DisbursementFilter), args["breaksRule"].(*bool), args["orderBy"].(*model.DisbursementOrder), args["first"].(*int), args["after"].(*string)), true
+	case "Query.district":
+		if e.ComplexityRoot.Query.District == nil {
+			break
+		}
+
+		args, err := ec.field_Query_district_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.District(childComplexity, args["code"].(string), args["asOf"].(*civil.Date)), true
 	case "Query.feedbackStats":
 		if e.ComplexityRoot.Query.FeedbackStats == nil {
 			break
@@ -3214,6 +3294,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Programs(childComplexity), true
+	case "Query.province":
+		if e.ComplexityRoot.Query.Province == nil {
+			break
+		}
+
+		args, err := ec.field_Query_province_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Province(childComplexity, args["code"].(string), args["asOf"].(*civil.Date)), true
 	case "Query.publicStats":
 		if e.ComplexityRoot.Query.PublicStats == nil {
 			break
@@ -3325,6 +3416,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Ward(childComplexity, args["code"].(string), args["asOf"].(*civil.Date)), true
+	case "Query.wardFigureYears":
+		if e.ComplexityRoot.Query.WardFigureYears == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.WardFigureYears(childComplexity), true
 	case "Query.wards":
 		if e.ComplexityRoot.Query.Wards == nil {
 			break
@@ -4284,6 +4381,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TransitionResult.To(childComplexity), true
 
+	case "UnitPeriod.code":
+		if e.ComplexityRoot.UnitPeriod.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitPeriod.Code(childComplexity), true
+	case "UnitPeriod.name":
+		if e.ComplexityRoot.UnitPeriod.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitPeriod.Name(childComplexity), true
+	case "UnitPeriod.nameEn":
+		if e.ComplexityRoot.UnitPeriod.NameEn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitPeriod.NameEn(childComplexity), true
+	case "UnitPeriod.validFrom":
+		if e.ComplexityRoot.UnitPeriod.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitPeriod.ValidFrom(childComplexity), true
+	case "UnitPeriod.validTo":
+		if e.ComplexityRoot.UnitPeriod.ValidTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitPeriod.ValidTo(childComplexity), true
+
+	case "UnitResolution.asOf":
+		if e.ComplexityRoot.UnitResolution.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitResolution.AsOf(childComplexity), true
+	case "UnitResolution.code":
+		if e.ComplexityRoot.UnitResolution.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitResolution.Code(childComplexity), true
+	case "UnitResolution.otherUnitsWithCode":
+		if e.ComplexityRoot.UnitResolution.OtherUnitsWithCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitResolution.OtherUnitsWithCode(childComplexity), true
+	case "UnitResolution.rule":
+		if e.ComplexityRoot.UnitResolution.Rule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitResolution.Rule(childComplexity), true
+
 	case "Vocabulary.channels":
 		if e.ComplexityRoot.Vocabulary.Channels == nil {
 			break
@@ -4363,6 +4516,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Ward.Province(childComplexity), true
+	case "Ward.resolvedBy":
+		if e.ComplexityRoot.Ward.ResolvedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ward.ResolvedBy(childComplexity), true
 	case "Ward.sameCode":
 		if e.ComplexityRoot.Ward.SameCode == nil {
 			break
@@ -4716,7 +4875,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "batchlines.graphqls" "embed.graphqls" "feedback.graphqls" "figures.graphqls" "funds.graphqls" "intake.graphqls" "lists.graphqls" "periods.graphqls" "programs.graphqls" "public.graphqls" "queue.graphqls" "scalars.graphqls" "schema.graphqls" "snapshots.graphqls" "stats.graphqls" "supervision.graphqls" "units.graphqls" "vocabulary.graphqls"
+//go:embed "batchlines.graphqls" "embed.graphqls" "feedback.graphqls" "figures.graphqls" "funds.graphqls" "intake.graphqls" "lists.graphqls" "periods.graphqls" "programs.graphqls" "public.graphqls" "queue.graphqls" "scalars.graphqls" "schema.graphqls" "snapshots.graphqls" "stats.graphqls" "supervision.graphqls" "unitchoice.graphqls" "units.graphqls" "vocabulary.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4744,6 +4903,7 @@ var sources = []*ast.Source{
 	{Name: "snapshots.graphqls", Input: sourceData("snapshots.graphqls"), BuiltIn: false},
 	{Name: "stats.graphqls", Input: sourceData("stats.graphqls"), BuiltIn: false},
 	{Name: "supervision.graphqls", Input: sourceData("supervision.graphqls"), BuiltIn: false},
+	{Name: "unitchoice.graphqls", Input: sourceData("unitchoice.graphqls"), BuiltIn: false},
 	{Name: "units.graphqls", Input: sourceData("units.graphqls"), BuiltIn: false},
 	{Name: "vocabulary.graphqls", Input: sourceData("vocabulary.graphqls"), BuiltIn: false},
 }
@@ -5087,6 +5247,8 @@ func (ec *executionContext) childFields_District(ctx context.Context, field grap
 		return ec.fieldContext_District_validTo(ctx, field)
 	case "province":
 		return ec.fieldContext_District_province(ctx, field)
+	case "resolvedBy":
+		return ec.fieldContext_District_resolvedBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type District", field.Name)
 }
@@ -5585,6 +5747,8 @@ func (ec *executionContext) childFields_Province(ctx context.Context, field grap
 		return ec.fieldContext_Province_validFrom(ctx, field)
 	case "validTo":
 		return ec.fieldContext_Province_validTo(ctx, field)
+	case "resolvedBy":
+		return ec.fieldContext_Province_resolvedBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Province", field.Name)
 }
@@ -5613,6 +5777,12 @@ func (ec *executionContext) childFields_PublicStatRow(ctx context.Context, field
 		return ec.fieldContext_PublicStatRow_period(ctx, field)
 	case "totals":
 		return ec.fieldContext_PublicStatRow_totals(ctx, field)
+	case "wardFigures":
+		return ec.fieldContext_PublicStatRow_wardFigures(ctx, field)
+	case "amountPaidPerCapita":
+		return ec.fieldContext_PublicStatRow_amountPaidPerCapita(ctx, field)
+	case "peopleSupportedPer1000":
+		return ec.fieldContext_PublicStatRow_peopleSupportedPer1000(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PublicStatRow", field.Name)
 }
@@ -6057,6 +6227,36 @@ func (ec *executionContext) childFields_TransitionResult(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type TransitionResult", field.Name)
 }
 
+func (ec *executionContext) childFields_UnitPeriod(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_UnitPeriod_code(ctx, field)
+	case "name":
+		return ec.fieldContext_UnitPeriod_name(ctx, field)
+	case "nameEn":
+		return ec.fieldContext_UnitPeriod_nameEn(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_UnitPeriod_validFrom(ctx, field)
+	case "validTo":
+		return ec.fieldContext_UnitPeriod_validTo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnitPeriod", field.Name)
+}
+
+func (ec *executionContext) childFields_UnitResolution(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rule":
+		return ec.fieldContext_UnitResolution_rule(ctx, field)
+	case "code":
+		return ec.fieldContext_UnitResolution_code(ctx, field)
+	case "asOf":
+		return ec.fieldContext_UnitResolution_asOf(ctx, field)
+	case "otherUnitsWithCode":
+		return ec.fieldContext_UnitResolution_otherUnitsWithCode(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnitResolution", field.Name)
+}
+
 func (ec *executionContext) childFields_Vocabulary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "statuses":
@@ -6099,6 +6299,8 @@ func (ec *executionContext) childFields_Ward(ctx context.Context, field graphql.
 		return ec.fieldContext_Ward_figures(ctx, field)
 	case "sameCode":
 		return ec.fieldContext_Ward_sameCode(ctx, field)
+	case "resolvedBy":
+		return ec.fieldContext_Ward_resolvedBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Ward", field.Name)
 }

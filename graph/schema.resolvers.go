@@ -41,7 +41,11 @@ func (r *queryResolver) Stats(ctx context.Context, filter *model.DisbursementFil
 	q := statsQuery(filter, groupBy, orderBy, first, unitsAsOf)
 	afterGrouping(&q, dateField, having, firstWithin)
 	q.Days = selects(ctx, "daysListedToPaid")
-	return pagedStats{r.Resolver.Stats}.Stats(ctx, q)
+	res, err := pagedStats{r.Resolver.Stats}.Stats(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return res, r.noteUnitCodes(ctx, q)
 }
 
 // Wards is the resolver for the wards field.
@@ -51,7 +55,7 @@ func (r *queryResolver) Wards(ctx context.Context, asOf *civil.Date, districts [
 
 // Ward is the resolver for the ward field.
 func (r *queryResolver) Ward(ctx context.Context, code string, asOf *civil.Date) (*adminunit.Unit, error) {
-	return r.Units.Get(ctx, adminunit.Commune, code, asOf)
+	return r.Units.Choose(ctx, adminunit.Commune, code, asOf)
 }
 
 // Programs is the resolver for the programs field.

@@ -23,9 +23,12 @@ type DistrictResolver interface {
 	ID(ctx context.Context, obj *adminunit.Unit) (string, error)
 
 	Province(ctx context.Context, obj *adminunit.Unit) (*adminunit.Unit, error)
+	ResolvedBy(ctx context.Context, obj *adminunit.Unit) (*model.UnitResolution, error)
 }
 type ProvinceResolver interface {
 	ID(ctx context.Context, obj *adminunit.Unit) (string, error)
+
+	ResolvedBy(ctx context.Context, obj *adminunit.Unit) (*model.UnitResolution, error)
 }
 type WardResolver interface {
 	ID(ctx context.Context, obj *adminunit.Unit) (string, error)
@@ -37,6 +40,7 @@ type WardResolver interface {
 	Stats(ctx context.Context, obj *adminunit.Unit, filter *model.DisbursementFilter) (*report.Totals, error)
 	Figures(ctx context.Context, obj *adminunit.Unit) ([]*wardfigure.Figure, error)
 	SameCode(ctx context.Context, obj *adminunit.Unit) ([]*adminunit.Unit, error)
+	ResolvedBy(ctx context.Context, obj *adminunit.Unit) (*model.UnitResolution, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -254,6 +258,38 @@ func (ec *executionContext) fieldContext_District_province(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _District_resolvedBy(ctx context.Context, field graphql.CollectedField, obj *adminunit.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_District_resolvedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.District().ResolvedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UnitResolution) graphql.Marshaler {
+			return ec.marshalOUnitResolution2ᚖhotroᚋgraphᚋmodelᚐUnitResolution(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_District_resolvedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "District",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitResolution(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Province_id(ctx context.Context, field graphql.CollectedField, obj *adminunit.Unit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -413,6 +449,38 @@ func (ec *executionContext) _Province_validTo(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Province_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Province", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Province_resolvedBy(ctx context.Context, field graphql.CollectedField, obj *adminunit.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Province_resolvedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Province().ResolvedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UnitResolution) graphql.Marshaler {
+			return ec.marshalOUnitResolution2ᚖhotroᚋgraphᚋmodelᚐUnitResolution(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Province_resolvedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Province",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitResolution(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Ward_id(ctx context.Context, field graphql.CollectedField, obj *adminunit.Unit) (ret graphql.Marshaler) {
@@ -812,6 +880,38 @@ func (ec *executionContext) fieldContext_Ward_sameCode(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Ward_resolvedBy(ctx context.Context, field graphql.CollectedField, obj *adminunit.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ward_resolvedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Ward().ResolvedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UnitResolution) graphql.Marshaler {
+			return ec.marshalOUnitResolution2ᚖhotroᚋgraphᚋmodelᚐUnitResolution(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Ward_resolvedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Ward",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitResolution(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 // endregion **************************** field.gotpl *****************************
 
 // region    **************************** input.gotpl *****************************
@@ -877,6 +977,12 @@ func (ec *executionContext) _District(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._District_province(ctx, field, obj)
 				})
+		case "resolvedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._District_resolvedBy(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -941,6 +1047,12 @@ func (ec *executionContext) _Province(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "resolvedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Province_resolvedBy(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -1046,6 +1158,12 @@ func (ec *executionContext) _Ward(ctx context.Context, sel ast.SelectionSet, obj
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Ward_sameCode(ctx, field, obj)
+				})
+		case "resolvedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Ward_resolvedBy(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

@@ -5,6 +5,7 @@ package model
 import (
 	"bytes"
 	"fmt"
+	"hotro/internal/adminunit"
 	"hotro/internal/beneficiary"
 	"hotro/internal/civil"
 	"hotro/internal/disbursement"
@@ -61,7 +62,11 @@ type CloseFeedbackInput struct {
 }
 
 // Selects payment lines. Fields combine with AND; values within one field with OR. Codes are official
-// unit codes, or programme, group and fund codes.
+// unit codes, or programme, group and fund codes. A unit code (`provinces`, `districts`, `wards`)
+// matches the unit a line reports under, whatever its period: the unit it was paid in, or with
+// `unitsAsOf` the unit of that date. Codes are reused after 2025, so when a code of the filter has
+// named more than one unit, `stats`, `publicStats` and `disbursements` say in `extensions.unitCodes`
+// which unit it matched.
 type DisbursementFilter struct {
 	Programs  []string `json:"programs,omitempty"`
 	Provinces []string `json:"provinces,omitempty"`
@@ -247,6 +252,19 @@ type TransitionInput struct {
 	Reason         *string               `json:"reason,omitempty"`
 }
 
+// How a unit asked for by its code (`ward(code)`, `district(code)`, `province(code)`) was chosen.
+type UnitResolution struct {
+	// The rule applied: LATEST without a date, AS_OF with one.
+	Rule UnitResolutionRule `json:"rule"`
+	// The code asked for.
+	Code string `json:"code"`
+	// The date asked for; null under LATEST.
+	AsOf *civil.Date `json:"asOf,omitempty"`
+	// The other units that have had this code, in other periods, oldest first: what the code has also
+	// named. Empty when the code has named this unit only.
+	OtherUnitsWithCode []*adminunit.Unit `json:"otherUnitsWithCode"`
+}
+
 type IssueSeverity string
 
 const (
@@ -352,6 +370,65 @@ func (e *OrderDirection) UnmarshalJSON(b []byte) error {
 }
 
 func (e OrderDirection) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The rules that choose a unit from a code.
+type UnitResolutionRule string
+
+const (
+	// No date was given: the unit with the code whose period began last. While the code is in use that
+	// is the unit valid today (its validTo is null); a code no longer used gives the last unit that held it.
+	UnitResolutionRuleLatest UnitResolutionRule = "LATEST"
+	// A date was given (`asOf`): the unit with the code valid on that date.
+	UnitResolutionRuleAsOf UnitResolutionRule = "AS_OF"
+)
+
+var AllUnitResolutionRule = []UnitResolutionRule{
+	UnitResolutionRuleLatest,
+	UnitResolutionRuleAsOf,
+}
+
+func (e UnitResolutionRule) IsValid() bool {
+	switch e {
+	case UnitResolutionRuleLatest, UnitResolutionRuleAsOf:
+		return true
+	}
+	return false
+}
+
+func (e UnitResolutionRule) String() string {
+	return string(e)
+}
+
+func (e *UnitResolutionRule) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = UnitResolutionRule(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid UnitResolutionRule", str)
+	}
+	return nil
+}
+
+func (e UnitResolutionRule) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *UnitResolutionRule) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e UnitResolutionRule) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -35,6 +35,10 @@ type Unit struct {
 	ParentID  *int64      `bun:"parent_id"`
 	ValidFrom civil.Date  `bun:"valid_from,notnull,type:date"`
 	ValidTo   *civil.Date `bun:"valid_to,type:date"`
+
+	// Choice is set on a unit asked for by its code (Store.Choose): how it was chosen. Nil on a
+	// unit read any other way.
+	Choice *Choice `bun:"-"`
 }
 
 // ValidOn reports whether the unit existed on d.

@@ -61,3 +61,13 @@ func Of(figures []*Figure, year *int) *Figure {
 	}
 	return nil
 }
+
+// Years returns the years of which figures are loaded (for any unit), latest first.
+func (s *Store) Years(ctx context.Context) ([]int, error) {
+	years := []int{}
+	if err := s.db.NewSelect().Model((*Figure)(nil)).ColumnExpr("DISTINCT year").
+		OrderExpr("year DESC").Scan(ctx, &years); err != nil {
+		return nil, errs.E("wardfigure: years", err)
+	}
+	return years, nil
+}

@@ -304,7 +304,9 @@ async function render({ keepFocus = null } = {}) {
   try {
     // The figures do not wait for the filter options: both requests go at once.
     const program = state.program;
-    const overviewPromise = loadOverview(state, { filter: filterOf(state, program), bucket: state.bucket });
+    // The map divides by the population of one year: the one in the URL, or (null) each ward's latest,
+    // of which the map keeps the latest year loaded.
+    const overviewPromise = loadOverview(state, { filter: filterOf(state, program), bucket: state.bucket, figuresYear: state.fyear ? Number(state.fyear) : null });
     overviewPromise.catch(() => {}); // reported below, once
     await Promise.all([loadMeta(), userPromise]);
     if (seq !== renderSeq) return;

@@ -5,13 +5,16 @@
 // the layout and the boundaries are fetched only when the panel is drawn. The table is its twin.
 
 import { h } from "./dom.js";
-import { formatNumber, formatVND, formatVNDAxis, formatVNDCompact } from "./format.js";
+import { formatDecimal, formatNumber, formatVND, formatVNDAxis, formatVNDCompact } from "./format.js";
 import { lang, nameOf, t } from "./i18n.js";
-import { WITHHELD_FILL, fillOf, svg, textOn, tileName } from "./mapscale.js";
+import { NO_FIGURES_FILL, WITHHELD_FILL, fillOf, noFiguresPattern, noFiguresSwatch, svg, textOn, tileName } from "./mapscale.js";
+import { MAP_MEASURES } from "./state.js";
 import { chartSection } from "./section.js";
 import { dataTable } from "./table.js";
 
-export const MEASURES = ["amountPaid", "peopleSupported", "beneficiaries"];
+/** The measures per inhabitant: a ward's figure divided by its reference population of one year. */
+const PER_CAPITA = ["amountPaidPerCapita", "peopleSupportedPer1000"];
+export const MEASURES = MAP_MEASURES;
 
 const cache = new Map();
 /** Fetches a JSON file once per page (the layout, the provinces, the imported boundaries). */
@@ -30,19 +33,27 @@ function fetchJSON(url) {
 
 function formatMeasure(measure, value, l, compact = false) {
   if (value == null) return t("mapWithheld");
+  // Per inhabitant: whole đồng per person; people per 1,000 inhabitants to one decimal.
+  if (measure === "amountPaidPerCapita") return formatVND(Math.round(value), l);
+  if (measure === "peopleSupportedPer1000") return formatDecimal(value, l, 1);
   if (measure !== "amountPaid") return formatNumber(value, l);
   if (compact === "tile") return formatVNDAxis(value, l);
   return compact ? formatVNDCompact(value, l) : formatVND(value, l);
 }
 
-/** The legend: the scale from 0 to the largest value shown, in VND (or people), and "<5" in grey. */
-function legend(measure, max, hasWithheld, l) {
+/**
+ * The legend: the scale from 0 to the largest value shown, in VND (or people, or per inhabitant),
+ * "<5" in grey, and the hatching of wards without reference figures of the year.
+ */
+function legend(measure, max, { withheld, noFigures, year }, l) {
   const steps = [0, 0.25, 0.5, 0.75, 1];
+  const step = (s) => (PER_CAPITA.includes(measure) ? s * max : Math.round(s * max));
   return h("div", { class: "map-legend", dataset: { mapLegend: measure } },
     h("span", { class: "map-legend-title" }, t(`mapMeasure_${measure}`)),
     h("span", { class: "map-legend-scale" },
-      steps.map((s) => h("span", { class: "map-legend-step" }, svgSwatch(fillOf(s * max, max)), formatMeasure(measure, Math.round(s * max), l, true)))),
-    hasWithheld ? h("span", { class: "map-legend-step" }, svgSwatch(WITHHELD_FILL), t("mapWithheld")) : null);
+      steps.map((s) => h("span", { class: "map-legend-step" }, svgSwatch(fillOf(step(s), max)), formatMeasure(measure, step(s), l, true)))),
+    withheld ? h("span", { class: "map-legend-step" }, svgSwatch(WITHHELD_FILL), t("mapWithheld")) : null,
+    noFigures ? h("span", { class: "map-legend-step", dataset: { legendNoFigures: "" } }, noFiguresSwatch(), t("mapNoFigures", { year })) : null);
 }
 
 function svgSwatch(fill) {
@@ -84,22 +95,37 @@ function projector(features, width, height) {
  */
 export function mapPanel({ rows, ctx, provinces = null }) {
   const l = lang();
-  let measure = "amountPaid";
+  // The years of the wards' reference population: per inhabitant is offered when there are some,
+  // of the year in the URL or the latest loaded.
+  const years = ctx.meta?.wardFigureYears ?? [];
+  const year = Number(ctx.state?.fyear) || years[0] || null;
+  const offered = MEASURES.filter((m) => !PER_CAPITA.includes(m) || years.length);
+  let measure = offered.includes(ctx.state?.mapm) ? ctx.state.mapm : "amountPaid";
   let drawn = null; // {units, kind}
   const chartHolder = h("div", { class: "map-holder" });
   const legendHolder = h("div", { class: "map-legend-holder" });
   const attribution = h("p", { class: "note map-attribution" });
+  const figuresNote = h("p", { class: "note map-figures", dataset: { mapFigures: "" }, hidden: true });
   const tableHolder = h("div", {});
-  const select = h("select", { id: "map-measure", dataset: { mapMeasure: "" }, on: { change: () => { measure = select.value; paint(); } } },
-    MEASURES.map((m) => h("option", { value: m, selected: m === measure }, t(`mapMeasure_${m}`))));
+  const select = h("select", {
+    id: "map-measure", dataset: { mapMeasure: "" },
+    on: { change: () => { measure = select.value; ctx.replaceState?.({ mapm: measure }); paint(); } },
+  }, offered.map((m) => h("option", { value: m, selected: m === measure }, t(`mapMeasure_${m}`))));
+  // Another year asks the figures again (the API divides by that year's population).
+  const yearSelect = years.length > 1 ? h("select", {
+    id: "map-year", dataset: { mapYear: "" },
+    on: { change: () => ctx.navigate({ fyear: yearSelect.value === String(years[0]) ? "" : yearSelect.value, mapm: measure }, { keepFocus: "#map-year" }) },
+  }, years.map((y) => h("option", { value: String(y), selected: y === year }, String(y)))) : null;
   const controls = h("div", { class: "map-controls no-print" },
     h("label", { class: "map-control" }, t("mapMeasure"), " ", select),
+    yearSelect ? h("label", { class: "map-control" }, t("mapFiguresYear"), " ", yearSelect) : null,
     h("button", { type: "button", class: "button-small", dataset: { embed: "map" }, "aria-label": t("embedButtonLabel", { chart: t("mapTitle") }) }, t("embedButton")));
   const table = h("table", {}, h("caption", {}, t("mapCaption")));
   tableHolder.append(table);
   const { section, chart } = chartSection({ id: "map", title: t("mapTitle"), chartLabel: t("mapChart"), chartClass: "chart-map", table: tableHolder, controls });
   chart.append(chartHolder, legendHolder);
   chart.after(attribution);
+  attribution.after(figuresNote);
 
   function unitHref(u) {
     return u.kind === "ward" ? ctx.hrefFor({ page: "ward", ward: u.code }) : ctx.hrefFor({ provinces: [u.code] });
@@ -110,32 +136,68 @@ export function mapPanel({ rows, ctx, provinces = null }) {
     else ctx.navigate({ provinces: [u.code] });
   }
 
+  /**
+   * What a unit shows for the measure: "value", "withheld" (a cell the caller may not see, per
+   * inhabitant too), "nofigures" (no reference population of the year: never drawn as zero) or
+   * "nopayments" (no row under the filter).
+   */
+  function stateOf(u) {
+    if (!u.hasRow) return "nopayments";
+    if (u.suppressed && u[measure] == null) return "withheld";
+    if (PER_CAPITA.includes(measure) && (u[measure] == null || u.figures?.year !== year)) return "nofigures";
+    return "value";
+  }
+
   function paint() {
     if (!drawn) return;
     const { units } = drawn;
-    const max = Math.max(0, ...units.map((u) => u[measure] ?? 0));
+    const perCapita = PER_CAPITA.includes(measure);
+    const states = new Map(units.map((u) => [u, stateOf(u)]));
+    const valueOf = (u) => (states.get(u) === "value" ? u[measure] : null);
+    const max = Math.max(0, ...units.map((u) => valueOf(u) ?? 0));
     for (const u of units) {
-      const fill = u.suppressed && u[measure] == null ? WITHHELD_FILL : fillOf(u[measure] ?? 0, max);
+      const state = states.get(u);
+      const fill = state === "withheld" ? WITHHELD_FILL : state === "nofigures" ? NO_FIGURES_FILL : fillOf(valueOf(u) ?? 0, max);
       for (const shape of u.shapes) shape.setAttribute("fill", fill);
-      u.shapes[0].dataset.value = u[measure] ?? "";
+      u.shapes[0].dataset.value = valueOf(u) ?? "";
+      u.shapes[0].dataset.state = state;
+      const text = state === "nofigures" ? t("mapNoFiguresShort") : formatMeasure(measure, valueOf(u), l);
       if (u.label) {
-        u.label.setAttribute("fill", textOn(fill));
-        u.valueLabel.setAttribute("fill", textOn(fill));
-        u.valueLabel.textContent = u.hasRow ? formatMeasure(measure, u[measure], l, "tile") : "—";
+        const ink = state === "nofigures" ? "#1a1a1a" : textOn(fill);
+        u.label.setAttribute("fill", ink);
+        u.valueLabel.setAttribute("fill", ink);
+        u.valueLabel.textContent = state === "nopayments" || state === "nofigures" ? "—" : formatMeasure(measure, valueOf(u), l, "tile");
       }
       // A ward without a row has no payments under the filter: not withheld, nothing to show.
-      u.title.textContent = `${u.name}: ${u.hasRow ? formatMeasure(measure, u[measure], l) : t("mapNoPayments")}`;
+      u.title.textContent = `${u.name}: ${state === "nopayments" ? t("mapNoPayments") : state === "nofigures" ? t("mapNoFigures", { year }) : text}`;
     }
-    legendHolder.replaceChildren(legend(measure, max, units.some((u) => u.suppressed && u[measure] == null), l));
+    const noFigures = perCapita && units.some((u) => states.get(u) === "nofigures");
+    legendHolder.replaceChildren(legend(measure, max, { withheld: units.some((u) => states.get(u) === "withheld"), noFigures, year }, l));
+    figuresNote.hidden = !perCapita;
+    figuresNote.replaceChildren(...(perCapita ? describeFigures(units.filter((u) => states.get(u) === "value").map((u) => u.figures)) : []));
     const columns = [
       { key: "name", label: drawn.kind === "ward" ? t("colWard") : t("mapColProvince"), sortable: false, value: (r) => r.name,
         render: (r) => h("a", { href: unitHref(r), dataset: { nav: "", [r.kind === "ward" ? "ward" : "province"]: r.code } }, r.name) },
-      { key: measure, label: t(`mapMeasure_${measure}`), numeric: true, value: (r) => r[measure],
-        render: (r) => formatMeasure(measure, r[measure], l) },
+      { key: measure, label: t(`mapMeasure_${measure}`), numeric: true, value: valueOf,
+        render: (r) => (states.get(r) === "nofigures" ? t("mapNoFiguresShort") : formatMeasure(measure, valueOf(r), l)) },
     ];
+    if (perCapita) {
+      columns.push({ key: "population", label: t("mapColPopulation", { year }), numeric: true,
+        value: (r) => (r.figures?.year === year ? r.figures.population : null),
+        render: (r) => (r.figures?.year === year ? formatNumber(r.figures.population, l) : t("mapNoFiguresShort")) });
+    }
     const next = dataTable({ caption: t("mapCaption"), columns, rows: units.filter((u) => u.hasRow), sort: { key: measure, dir: "desc" }, className: "map-table" });
     next.dataset.mapTable = measure;
     tableHolder.replaceChildren(next);
+  }
+
+  /** The year and source(s) of the population divided by, and whether they are illustrative. */
+  function describeFigures(figures) {
+    const sources = [...new Set(figures.map((f) => f.source))];
+    const illustrative = figures.some((f) => f.illustrative);
+    if (!sources.length) return [t("mapFiguresNone", { year })];
+    return [illustrative ? h("strong", { dataset: { illustrative: "" } }, t("mapFiguresIllustrative"), " ") : null,
+      t("mapFiguresSource", { year, source: sources.join("; ") })].filter(Boolean);
   }
 
   function unitOf(row, kind) {
@@ -150,7 +212,7 @@ export function mapPanel({ rows, ctx, provinces = null }) {
       const r = byCode.get(tile.code);
       return r ? unitOf(r, "ward") : { code: tile.code, name: nameOf({ name: tile.name }, l), kind: "ward", hasRow: false, shapes: [], suppressed: false };
     });
-    const root = svg("svg", { viewBox: `0 0 ${layout.cols * cell} ${layout.rows * cell}`, class: "map-svg map-tiles", role: "presentation" });
+    const root = svg("svg", { viewBox: `0 0 ${layout.cols * cell} ${layout.rows * cell}`, class: "map-svg map-tiles", role: "presentation" }, noFiguresPattern());
     layout.tiles.forEach((tile, i) => {
       const u = units[i];
       const x = tile.col * cell, y = tile.row * cell;
@@ -170,7 +232,7 @@ export function mapPanel({ rows, ctx, provinces = null }) {
     const byCode = new Map(unitRows.map((r) => [r.code, r]));
     const width = 600, height = kind === "province" ? 900 : 600;
     const proj = projector(features, width, height);
-    const root = svg("svg", { viewBox: `0 0 ${proj.width.toFixed(0)} ${proj.height.toFixed(0)}`, class: `map-svg map-${kind}`, role: "presentation" });
+    const root = svg("svg", { viewBox: `0 0 ${proj.width.toFixed(0)} ${proj.height.toFixed(0)}`, class: `map-svg map-${kind}`, role: "presentation" }, noFiguresPattern());
     const units = [];
     for (const f of features) {
       const code = f.properties.code;
@@ -202,6 +264,12 @@ export function mapPanel({ rows, ctx, provinces = null }) {
       drawn = await drawShapes(geo.features, provinceRows, "province", t("mapProvinceAttribution"));
     }
     chart.dataset.mapKind = drawn.kind;
+    if (drawn.kind !== "ward") {
+      // Reference population is per ward: the provinces are coloured by the other measures.
+      for (const o of [...select.options]) if (PER_CAPITA.includes(o.value)) o.remove();
+      if (PER_CAPITA.includes(measure)) measure = select.value = "amountPaid";
+      yearSelect?.closest("label").remove();
+    }
     paint();
   }
 

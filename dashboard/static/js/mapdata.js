@@ -8,7 +8,13 @@ import { learnProvinces } from "./wards.js";
 
 /** The overview's per-ward rows as the map draws them. */
 export function mapWardRows(rows) {
-  return rows.filter((r) => r.ward).map((r) => ({ code: r.ward.code, name: nameOf(r.ward), suppressed: !!r.totals.suppressed, ...r.totals }));
+  // Per inhabitant: the API's division of the row by the ward's population of the year asked (null
+  // without figures, and for a withheld cell), with the figures divided by (year, source).
+  return rows.filter((r) => r.ward).map((r) => ({
+    code: r.ward.code, name: nameOf(r.ward), suppressed: !!r.totals.suppressed, ...r.totals,
+    amountPaidPerCapita: r.amountPaidPerCapita ?? null, peopleSupportedPer1000: r.peopleSupportedPer1000 ?? null,
+    figures: r.wardFigures ?? null,
+  }));
 }
 
 /** The figures per province under the page's filter (public ones for visitors). */

@@ -5,6 +5,9 @@ import { shortUnitName } from "./format.js";
 
 /** The colour of a withheld cell: never coloured by a value the reader may not see. */
 export const WITHHELD_FILL = "#d9d9d9";
+/** A ward without reference figures of the year, per inhabitant: hatched, never drawn as zero. */
+const NO_FIGURES_ID = "map-no-figures";
+export const NO_FIGURES_FILL = `url(#${NO_FIGURES_ID})`;
 const LIGHT = [222, 235, 247];
 const DARK = [8, 48, 107];
 
@@ -44,4 +47,18 @@ export function svg(tag, attrs = {}, ...children) {
   }
   for (const c of children.flat()) if (c != null) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   return el;
+}
+
+/** The hatching of wards without figures, to put once in the map's SVG (NO_FIGURES_FILL refers to it). */
+export function noFiguresPattern() {
+  return svg("defs", {}, svg("pattern", { id: NO_FIGURES_ID, width: 6, height: 6, patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)" },
+    svg("rect", { width: 6, height: 6, fill: "#f4f4f4" }),
+    svg("line", { x1: 0, y1: 0, x2: 0, y2: 6, stroke: "#b4b9c1", "stroke-width": 1.5 })));
+}
+
+/** The legend's swatch of the hatching, drawn on its own (it does not depend on the map's SVG). */
+export function noFiguresSwatch() {
+  return svg("svg", { width: 14, height: 14, "aria-hidden": "true", class: "map-swatch" },
+    svg("rect", { width: 14, height: 14, fill: "#f4f4f4", stroke: "#8a8f98" }),
+    svg("path", { d: "M0,7L7,0M0,14L14,0M7,14L14,7", stroke: "#b4b9c1", "stroke-width": 1.5 }));
 }

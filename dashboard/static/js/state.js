@@ -3,6 +3,8 @@
 
 export const STATUSES = ["LISTED", "POSTED", "APPRAISED", "APPROVED", "PAID", "RETURNED", "CANCELLED"];
 export const BUCKETS = ["DAY", "WEEK", "MONTH"];
+/** What the map colours wards by; the last two divide by the wards' reference population. */
+export const MAP_MEASURES = ["amountPaid", "peopleSupported", "beneficiaries", "amountPaidPerCapita", "peopleSupportedPer1000"];
 export const WARD_SORT_KEYS = ["name", "amountPaid", "peopleSupported", "beneficiaries", "disbursements", "amountListed", "amountApproved"];
 
 /** Pages with their own forms (no filter bar), for the roles that may open them. */
@@ -69,6 +71,10 @@ export function parseState(search) {
     // compares by ward or by group.
     official: one("official", (v) => v === "live" || id.test(v)),
     by: p.get("by") === "GROUP" ? "GROUP" : "WARD",
+    // The map: the measure it colours by, and the year of the population it divides by ("" the
+    // latest year loaded).
+    mapm: MAP_MEASURES.includes(p.get("mapm")) ? p.get("mapm") : "amountPaid",
+    fyear: one("fyear", (v) => /^\d{4}$/.test(v)),
   };
   for (const key of lists) state[key] = list(p, key);
   if (state.ward && state.page === "overview") state.page = "ward";
@@ -99,6 +105,10 @@ export function toSearch(state) {
     for (const key of ["q", "lstatus", "lgroup", "batch", "lsort"]) if (state[key]) p.set(key, state[key]);
   }
   if (state.official) p.set("official", state.official);
+  if (state.page !== "ward") {
+    if (state.mapm && state.mapm !== "amountPaid") p.set("mapm", state.mapm);
+    if (state.fyear) p.set("fyear", state.fyear);
+  }
   const s = p.toString().replaceAll("%2C", ",");
   return s ? `?${s}` : "";
 }
