@@ -43,8 +43,6 @@ type Loaders struct {
 	History *dataloadgen.Loader[int64, []*audit.Event]
 
 	reference *reference.Cache // nil: names come from the loaders
-	// unitCodes gathers the operation's notices of filter codes that named several units.
-	unitCodes *unitCodeNotices
 }
 
 // loaderWait is how long a loader gathers keys before it fetches, unless Resolver.LoaderWait says
@@ -74,7 +72,6 @@ func (r *Resolver) NewLoaders() *Loaders {
 		History:      dataloadgen.NewMappedLoader(r.Lines.History, opt),
 		Figures:      dataloadgen.NewMappedLoader(r.Figures.ForUnits, opt),
 		reference:    r.Reference,
-		unitCodes:    &unitCodeNotices{},
 	}
 }
 
@@ -108,6 +105,17 @@ type lazyLoaders struct {
 	once sync.Once
 	r    *Resolver
 	made *Loaders
+	// unitCodes gathers the operation's notices of filter codes that named several units.
+	unitCodes unitCodeNotices
+}
+
+// unitCodesOf is the operation's notices of filter codes that named several units.
+func unitCodesOf(ctx context.Context) *unitCodeNotices {
+	l, ok := ctx.Value(loadersKey{}).(*lazyLoaders)
+	if !ok {
+		panic("graph: no loaders in context; the handler installs them per operation")
+	}
+	return &l.unitCodes
 }
 
 func loaders(ctx context.Context) *Loaders {

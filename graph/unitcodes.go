@@ -110,7 +110,7 @@ func (r *Resolver) noteUnitCodes(ctx context.Context, q report.Query) error {
 	if fc == nil || !graphql.HasOperationContext(ctx) {
 		return nil // not inside a GraphQL operation: nowhere to say it
 	}
-	gathered := loaders(ctx).unitCodes
+	gathered := unitCodesOf(ctx)
 	var notices []unitCodeNotice
 	for _, f := range []struct {
 		name  string
@@ -142,10 +142,30 @@ func (r *Resolver) noteUnitCodes(ctx context.Context, q report.Query) error {
 	return nil
 }
 
+// unitsWithCodes returns the units each code has named over time, oldest first: from the reference
+// data in memory when the resolver keeps it (the codes named once, nearly all, need no more), else
+// from the database.
+func (r *Resolver) unitsWithCodes(ctx context.Context, level adminunit.Level, codes []string) (map[string][]*adminunit.Unit, error) {
+	ref, err := referenceData(ctx)
+	if err != nil || ref == nil {
+		if err != nil {
+			return nil, err
+		}
+		return r.Units.WithCodes(ctx, level, codes)
+	}
+	out := map[string][]*adminunit.Unit{}
+	for _, code := range codes {
+		if units := ref.ReusedCode(level, code); units != nil {
+			out[code] = units
+		}
+	}
+	return out, nil
+}
+
 // unitCodeNotices works out the notices of the codes (sorted, distinct) of one filter field: one for
 // each code that has named more than one unit of level, with the units it matched.
 func (r *Resolver) unitCodeNotices(ctx context.Context, filter string, level adminunit.Level, codes []string, unitsAsOf *civil.Date) ([]unitCodeNotice, error) {
-	byCode, err := r.Units.WithCodes(ctx, level, codes)
+	byCode, err := r.unitsWithCodes(ctx, level, codes)
 	if err != nil {
 		return nil, err
 	}

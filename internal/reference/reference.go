@@ -7,6 +7,7 @@
 package reference
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -39,6 +40,15 @@ type Snapshot struct {
 	rounds     map[int64]*program.Round
 	roundOf    map[int64]int64 // group ID -> round ID
 	codes      map[disbursement.CodeKind]map[string]bool
+	// reused holds, by level and code, the units of each code that has named more than one unit
+	// over time (the 2025 communes reuse codes), oldest first.
+	reused map[adminunit.Level]map[string][]*adminunit.Unit
+}
+
+// ReusedCode returns the units a code of the level has named over time, oldest first (by valid
+// from, then ID), when it has named more than one; nil otherwise.
+func (s *Snapshot) ReusedCode(level adminunit.Level, code string) []*adminunit.Unit {
+	return s.reused[level][code]
 }
 
 // Unit returns the unit with the ID, or nil.
@@ -130,6 +140,31 @@ func (s *Snapshot) index(links []adminunit.Successor, programs []*program.Progra
 			s.codes[kind] = map[string]bool{}
 		}
 		s.codes[kind][code] = true
+	}
+	type levelCode struct {
+		level adminunit.Level
+		code  string
+	}
+	byCode := map[levelCode][]*adminunit.Unit{}
+	s.reused = map[adminunit.Level]map[string][]*adminunit.Unit{}
+	for _, u := range s.Units {
+		k := levelCode{u.Level, u.Code}
+		byCode[k] = append(byCode[k], u)
+	}
+	for k, units := range byCode {
+		if len(units) < 2 {
+			continue
+		}
+		slices.SortFunc(units, func(a, b *adminunit.Unit) int {
+			if c := a.ValidFrom.Compare(b.ValidFrom); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.ID, b.ID)
+		})
+		if s.reused[k.level] == nil {
+			s.reused[k.level] = map[string][]*adminunit.Unit{}
+		}
+		s.reused[k.level][k.code] = units
 	}
 	for _, u := range s.Units {
 		s.units[u.ID] = u
