@@ -61,6 +61,7 @@ type ResolverRoot interface {
 	RunningTotals() RunningTotalsResolver
 	Snapshot() SnapshotResolver
 	SnapshotDiff() SnapshotDiffResolver
+	SnapshotFund() SnapshotFundResolver
 	SpotCheck() SpotCheckResolver
 	SpotCheckLine() SpotCheckLineResolver
 	StatRow() StatRowResolver
@@ -621,6 +622,8 @@ type ComplexityRoot struct {
 		CreatedBy       func(childComplexity int) int
 		DataVersion     func(childComplexity int) int
 		Document        func(childComplexity int) int
+		FundUse         func(childComplexity int, filter *model.DisbursementFilter) int
+		Funds           func(childComplexity int) int
 		ID              func(childComplexity int) int
 		Lines           func(childComplexity int) int
 		Name            func(childComplexity int) int
@@ -645,6 +648,11 @@ type ComplexityRoot struct {
 		After  func(childComplexity int) int
 		Before func(childComplexity int) int
 		Rows   func(childComplexity int) int
+	}
+
+	SnapshotFund struct {
+		Allocated func(childComplexity int) int
+		Fund      func(childComplexity int) int
 	}
 
 	SnapshotProvenance struct {
@@ -3543,6 +3551,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Snapshot.Document(childComplexity), true
+	case "Snapshot.fundUse":
+		if e.ComplexityRoot.Snapshot.FundUse == nil {
+			break
+		}
+
+		args, err := ec.field_Snapshot_fundUse_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Snapshot.FundUse(childComplexity, args["filter"].(*model.DisbursementFilter)), true
+	case "Snapshot.funds":
+		if e.ComplexityRoot.Snapshot.Funds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Snapshot.Funds(childComplexity), true
 	case "Snapshot.id":
 		if e.ComplexityRoot.Snapshot.ID == nil {
 			break
@@ -3673,6 +3698,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SnapshotDiffCells.Rows(childComplexity), true
+
+	case "SnapshotFund.allocated":
+		if e.ComplexityRoot.SnapshotFund.Allocated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnapshotFund.Allocated(childComplexity), true
+	case "SnapshotFund.fund":
+		if e.ComplexityRoot.SnapshotFund.Fund == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnapshotFund.Fund(childComplexity), true
 
 	case "SnapshotProvenance.rows":
 		if e.ComplexityRoot.SnapshotProvenance.Rows == nil {
@@ -5753,6 +5791,10 @@ func (ec *executionContext) childFields_Snapshot(ctx context.Context, field grap
 		return ec.fieldContext_Snapshot_publicStats(ctx, field)
 	case "provenance":
 		return ec.fieldContext_Snapshot_provenance(ctx, field)
+	case "funds":
+		return ec.fieldContext_Snapshot_funds(ctx, field)
+	case "fundUse":
+		return ec.fieldContext_Snapshot_fundUse(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Snapshot", field.Name)
 }
@@ -5783,6 +5825,16 @@ func (ec *executionContext) childFields_SnapshotDiffCells(ctx context.Context, f
 		return ec.fieldContext_SnapshotDiffCells_rows(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SnapshotDiffCells", field.Name)
+}
+
+func (ec *executionContext) childFields_SnapshotFund(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "fund":
+		return ec.fieldContext_SnapshotFund_fund(ctx, field)
+	case "allocated":
+		return ec.fieldContext_SnapshotFund_allocated(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SnapshotFund", field.Name)
 }
 
 func (ec *executionContext) childFields_SnapshotProvenance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
