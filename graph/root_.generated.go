@@ -663,6 +663,9 @@ type ComplexityRoot struct {
 	SpotCheck struct {
 		CreatedAt        func(childComplexity int) int
 		CreatedBy        func(childComplexity int) int
+		DrawLimit        func(childComplexity int) int
+		DrawNumber       func(childComplexity int) int
+		DrawnOn          func(childComplexity int) int
 		ID               func(childComplexity int) int
 		Lines            func(childComplexity int) int
 		Population       func(childComplexity int) int
@@ -670,6 +673,7 @@ type ComplexityRoot struct {
 		Program          func(childComplexity int) int
 		SampleSize       func(childComplexity int) int
 		Seed             func(childComplexity int) int
+		SeedGiven        func(childComplexity int) int
 		Ward             func(childComplexity int) int
 	}
 
@@ -742,6 +746,7 @@ type ComplexityRoot struct {
 
 	SupervisionRules struct {
 		ApprovedAfterPostingDays func(childComplexity int) int
+		DailyDraws               func(childComplexity int) int
 		LargeHouseholdFactor     func(childComplexity int) int
 		LargeHouseholdMargin     func(childComplexity int) int
 		MaxAnomalies             func(childComplexity int) int
@@ -3737,6 +3742,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SpotCheck.CreatedBy(childComplexity), true
+	case "SpotCheck.drawLimit":
+		if e.ComplexityRoot.SpotCheck.DrawLimit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpotCheck.DrawLimit(childComplexity), true
+	case "SpotCheck.drawNumber":
+		if e.ComplexityRoot.SpotCheck.DrawNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpotCheck.DrawNumber(childComplexity), true
+	case "SpotCheck.drawnOn":
+		if e.ComplexityRoot.SpotCheck.DrawnOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpotCheck.DrawnOn(childComplexity), true
 	case "SpotCheck.id":
 		if e.ComplexityRoot.SpotCheck.ID == nil {
 			break
@@ -3779,6 +3802,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SpotCheck.Seed(childComplexity), true
+	case "SpotCheck.seedGiven":
+		if e.ComplexityRoot.SpotCheck.SeedGiven == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpotCheck.SeedGiven(childComplexity), true
 	case "SpotCheck.ward":
 		if e.ComplexityRoot.SpotCheck.Ward == nil {
 			break
@@ -4090,6 +4119,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SupervisionRules.ApprovedAfterPostingDays(childComplexity), true
+	case "SupervisionRules.dailyDraws":
+		if e.ComplexityRoot.SupervisionRules.DailyDraws == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupervisionRules.DailyDraws(childComplexity), true
 	case "SupervisionRules.largeHouseholdFactor":
 		if e.ComplexityRoot.SupervisionRules.LargeHouseholdFactor == nil {
 			break
@@ -5869,6 +5904,14 @@ func (ec *executionContext) childFields_SpotCheck(ctx context.Context, field gra
 		return ec.fieldContext_SpotCheck_populationDigest(ctx, field)
 	case "lines":
 		return ec.fieldContext_SpotCheck_lines(ctx, field)
+	case "drawnOn":
+		return ec.fieldContext_SpotCheck_drawnOn(ctx, field)
+	case "drawNumber":
+		return ec.fieldContext_SpotCheck_drawNumber(ctx, field)
+	case "drawLimit":
+		return ec.fieldContext_SpotCheck_drawLimit(ctx, field)
+	case "seedGiven":
+		return ec.fieldContext_SpotCheck_seedGiven(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SpotCheck", field.Name)
 }
@@ -6031,6 +6074,8 @@ func (ec *executionContext) childFields_SupervisionRules(ctx context.Context, fi
 		return ec.fieldContext_SupervisionRules_maxLines(ctx, field)
 	case "maxAnomalies":
 		return ec.fieldContext_SupervisionRules_maxAnomalies(ctx, field)
+	case "dailyDraws":
+		return ec.fieldContext_SupervisionRules_dailyDraws(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SupervisionRules", field.Name)
 }
