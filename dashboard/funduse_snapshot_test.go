@@ -258,6 +258,12 @@ func TestFundUseCardBesideASnapshot(t *testing.T) {
 					t.Error("beside the snapshot the funds panel names a decision made after it")
 				}
 				tb.screenshot(fmt.Sprintf("funduse-snapshot-%s-%d", c.name, width))
+				if c.name == "ward" {
+					// The ward's own page beside the snapshot: the same card.
+					tb.open(srv, "?page=ward&ward=05431&official="+id)
+					checkCard(tb, figuresOf(frozen[c.name]), true)
+					tb.screenshotOf(".kpis", fmt.Sprintf("funduse-snapshot-ward-page-%d-kpis", width))
+				}
 				tb.screenshotOf(".kpis", fmt.Sprintf("funduse-snapshot-%s-%d-kpis", c.name, width))
 
 				tb.open(srv, liveSearch)
