@@ -821,6 +821,7 @@ const strings = {
     action_personal_search: "Tìm theo họ tên hoặc số giấy tờ",
     action_reconciliation_read: "Xem hàng chờ đối chiếu",
     action_spotcheck_draw: "Chọn mẫu kiểm tra",
+    action_spotcheck_draw_refused: "Chọn mẫu bị từ chối (quá số lần trong ngày)",
     action_spotcheck_visit: "Ghi kết quả kiểm tra",
     // --- end supervision ---
   },
@@ -1641,6 +1642,7 @@ const strings = {
     action_personal_search: "Search by name or ID number",
     action_reconciliation_read: "Reconciliation queue read",
     action_spotcheck_draw: "Spot check drawn",
+    action_spotcheck_draw_refused: "Spot check refused (daily bound reached)",
     action_spotcheck_visit: "Spot check visit recorded",
     // --- end supervision ---
   },
