@@ -178,8 +178,8 @@ func (s *Service) Draw(ctx context.Context, req DrawRequest) (*Check, error) {
 			check.ProgramID = &prog.ID
 			q = q.Where("program_id = ?", prog.ID)
 		}
-		// The ward's draws of the day, raised first: the upsert locks the ward's row for the rest
-		// of the transaction, so concurrent draws of the ward are counted one after the other.
+		// The ward's draws of the day, raised before anything is drawn: the upsert locks the ward's
+		// row for the rest of the transaction, so concurrent draws of the ward count one by one.
 		check.CreatedAt = s.now().UTC()
 		day := civil.Of(check.CreatedAt)
 		var number int
@@ -189,9 +189,9 @@ func (s *Service) Draw(ctx context.Context, req DrawRequest) (*Check, error) {
 			return err
 		}
 		if number > limit {
-			refused = errs.E(op, errs.TooComplex, errs.Msgf("Phường/xã này đã được rút mẫu kiểm tra %d lần trong ngày %s, bằng giới hạn %d lần mỗi ngày: "+
+			refused = errs.E(op, errs.TooComplex, errs.Msgf("Phường/xã này đã được rút mẫu kiểm tra %d lần trong ngày %s (giới hạn %d lần mỗi ngày): "+
 				"không rút lại để chọn mẫu khác. Hãy kiểm tra các mẫu đã rút (số %s), hoặc rút tiếp vào ngày mai.",
-				limit, day.Vietnamese(), limit, drawList(limit)))
+				number-1, day.Vietnamese(), limit, drawList(number-1)))
 			return refused
 		}
 		check.DrawNumber, check.DrawLimit, check.SeedGiven = &number, &limit, &seedGiven

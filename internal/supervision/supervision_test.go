@@ -503,6 +503,14 @@ func TestSpotCheckDrawsAreBounded(t *testing.T) {
 			if got := count(t, d, "SELECT draws FROM spot_check_days"); got != 3 {
 				t.Errorf("the ward's day counts %d draws, want 3: a refusal uses nothing up", got)
 			}
+			// The bound lowered during the day (a restart with another setting): the refusal counts
+			// the draws made, under the bound now in force.
+			lower := rules
+			lower.DailyDraws = 2
+			_, err = supervision.New(d, lower, func() time.Time { return clock }).Draw(admin, supervision.DrawRequest{Ward: "05431", Size: 5})
+			if errs.KindOf(err) != errs.TooComplex || !strings.Contains(errs.Message(err), "3 lần trong ngày 01/12/2026 (giới hạn 2 lần mỗi ngày)") {
+				t.Errorf("under a lower bound: %v", err)
+			}
 			// Another ward is not affected; the next day starts again.
 			other, err := svc.Draw(supervisor, supervision.DrawRequest{Ward: "05485", Size: 5})
 			if err != nil || *other.DrawNumber != 1 {
