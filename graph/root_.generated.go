@@ -61,6 +61,7 @@ type ResolverRoot interface {
 	RunningTotals() RunningTotalsResolver
 	Snapshot() SnapshotResolver
 	SnapshotDiff() SnapshotDiffResolver
+	SnapshotFund() SnapshotFundResolver
 	SpotCheck() SpotCheckResolver
 	SpotCheckLine() SpotCheckLineResolver
 	StatRow() StatRowResolver
@@ -629,6 +630,8 @@ type ComplexityRoot struct {
 		CreatedBy       func(childComplexity int) int
 		DataVersion     func(childComplexity int) int
 		Document        func(childComplexity int) int
+		FundUse         func(childComplexity int, filter *model.DisbursementFilter) int
+		Funds           func(childComplexity int) int
 		ID              func(childComplexity int) int
 		Lines           func(childComplexity int) int
 		Name            func(childComplexity int) int
@@ -655,6 +658,11 @@ type ComplexityRoot struct {
 		Rows   func(childComplexity int) int
 	}
 
+	SnapshotFund struct {
+		Allocated func(childComplexity int) int
+		Fund      func(childComplexity int) int
+	}
+
 	SnapshotProvenance struct {
 		Rows  func(childComplexity int) int
 		Total func(childComplexity int) int
@@ -663,6 +671,9 @@ type ComplexityRoot struct {
 	SpotCheck struct {
 		CreatedAt        func(childComplexity int) int
 		CreatedBy        func(childComplexity int) int
+		DrawLimit        func(childComplexity int) int
+		DrawNumber       func(childComplexity int) int
+		DrawnOn          func(childComplexity int) int
 		ID               func(childComplexity int) int
 		Lines            func(childComplexity int) int
 		Population       func(childComplexity int) int
@@ -670,6 +681,7 @@ type ComplexityRoot struct {
 		Program          func(childComplexity int) int
 		SampleSize       func(childComplexity int) int
 		Seed             func(childComplexity int) int
+		SeedGiven        func(childComplexity int) int
 		Ward             func(childComplexity int) int
 	}
 
@@ -742,6 +754,7 @@ type ComplexityRoot struct {
 
 	SupervisionRules struct {
 		ApprovedAfterPostingDays func(childComplexity int) int
+		DailyDraws               func(childComplexity int) int
 		LargeHouseholdFactor     func(childComplexity int) int
 		LargeHouseholdMargin     func(childComplexity int) int
 		MaxAnomalies             func(childComplexity int) int
@@ -3640,6 +3653,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Snapshot.Document(childComplexity), true
+	case "Snapshot.fundUse":
+		if e.ComplexityRoot.Snapshot.FundUse == nil {
+			break
+		}
+
+		args, err := ec.field_Snapshot_fundUse_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Snapshot.FundUse(childComplexity, args["filter"].(*model.DisbursementFilter)), true
+	case "Snapshot.funds":
+		if e.ComplexityRoot.Snapshot.Funds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Snapshot.Funds(childComplexity), true
 	case "Snapshot.id":
 		if e.ComplexityRoot.Snapshot.ID == nil {
 			break
@@ -3771,6 +3801,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SnapshotDiffCells.Rows(childComplexity), true
 
+	case "SnapshotFund.allocated":
+		if e.ComplexityRoot.SnapshotFund.Allocated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnapshotFund.Allocated(childComplexity), true
+	case "SnapshotFund.fund":
+		if e.ComplexityRoot.SnapshotFund.Fund == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnapshotFund.Fund(childComplexity), true
+
 	case "SnapshotProvenance.rows":
 		if e.ComplexityRoot.SnapshotProvenance.Rows == nil {
 			break
@@ -3796,6 +3839,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SpotCheck.CreatedBy(childComplexity), true
+	case "SpotCheck.drawLimit":
+		if e.ComplexityRoot.SpotCheck.DrawLimit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpotCheck.DrawLimit(childComplexity), true
+	case "SpotCheck.drawNumber":
+		if e.ComplexityRoot.SpotCheck.DrawNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpotCheck.DrawNumber(childComplexity), true
+	case "SpotCheck.drawnOn":
+		if e.ComplexityRoot.SpotCheck.DrawnOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpotCheck.DrawnOn(childComplexity), true
 	case "SpotCheck.id":
 		if e.ComplexityRoot.SpotCheck.ID == nil {
 			break
@@ -3838,6 +3899,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SpotCheck.Seed(childComplexity), true
+	case "SpotCheck.seedGiven":
+		if e.ComplexityRoot.SpotCheck.SeedGiven == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpotCheck.SeedGiven(childComplexity), true
 	case "SpotCheck.ward":
 		if e.ComplexityRoot.SpotCheck.Ward == nil {
 			break
@@ -4149,6 +4216,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SupervisionRules.ApprovedAfterPostingDays(childComplexity), true
+	case "SupervisionRules.dailyDraws":
+		if e.ComplexityRoot.SupervisionRules.DailyDraws == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupervisionRules.DailyDraws(childComplexity), true
 	case "SupervisionRules.largeHouseholdFactor":
 		if e.ComplexityRoot.SupervisionRules.LargeHouseholdFactor == nil {
 			break
@@ -5923,6 +5996,10 @@ func (ec *executionContext) childFields_Snapshot(ctx context.Context, field grap
 		return ec.fieldContext_Snapshot_publicStats(ctx, field)
 	case "provenance":
 		return ec.fieldContext_Snapshot_provenance(ctx, field)
+	case "funds":
+		return ec.fieldContext_Snapshot_funds(ctx, field)
+	case "fundUse":
+		return ec.fieldContext_Snapshot_fundUse(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Snapshot", field.Name)
 }
@@ -5953,6 +6030,16 @@ func (ec *executionContext) childFields_SnapshotDiffCells(ctx context.Context, f
 		return ec.fieldContext_SnapshotDiffCells_rows(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SnapshotDiffCells", field.Name)
+}
+
+func (ec *executionContext) childFields_SnapshotFund(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "fund":
+		return ec.fieldContext_SnapshotFund_fund(ctx, field)
+	case "allocated":
+		return ec.fieldContext_SnapshotFund_allocated(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SnapshotFund", field.Name)
 }
 
 func (ec *executionContext) childFields_SnapshotProvenance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5987,6 +6074,14 @@ func (ec *executionContext) childFields_SpotCheck(ctx context.Context, field gra
 		return ec.fieldContext_SpotCheck_populationDigest(ctx, field)
 	case "lines":
 		return ec.fieldContext_SpotCheck_lines(ctx, field)
+	case "drawnOn":
+		return ec.fieldContext_SpotCheck_drawnOn(ctx, field)
+	case "drawNumber":
+		return ec.fieldContext_SpotCheck_drawNumber(ctx, field)
+	case "drawLimit":
+		return ec.fieldContext_SpotCheck_drawLimit(ctx, field)
+	case "seedGiven":
+		return ec.fieldContext_SpotCheck_seedGiven(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SpotCheck", field.Name)
 }
@@ -6149,6 +6244,8 @@ func (ec *executionContext) childFields_SupervisionRules(ctx context.Context, fi
 		return ec.fieldContext_SupervisionRules_maxLines(ctx, field)
 	case "maxAnomalies":
 		return ec.fieldContext_SupervisionRules_maxAnomalies(ctx, field)
+	case "dailyDraws":
+		return ec.fieldContext_SupervisionRules_dailyDraws(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SupervisionRules", field.Name)
 }

@@ -51,6 +51,24 @@ func (ec *executionContext) marshalNDate2hotroᚋinternalᚋcivilᚐDate(ctx con
 	return res
 }
 
+func (ec *executionContext) unmarshalNDate2ᚖhotroᚋinternalᚋcivilᚐDate(ctx context.Context, v any) (*civil.Date, error) {
+	res, err := scalar.UnmarshalDate(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDate2ᚖhotroᚋinternalᚋcivilᚐDate(ctx context.Context, sel ast.SelectionSet, v *civil.Date) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Date!")
+		return graphql.Null
+	}
+	_ = sel
+	res := scalar.MarshalDate(*v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Date!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNVND2int64(ctx context.Context, v any) (int64, error) {
 	res, err := scalar.UnmarshalVND(v)
 	return res, graphql.ErrorOnPath(ctx, err)

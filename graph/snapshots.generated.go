@@ -7,6 +7,7 @@ import (
 	"errors"
 	"hotro/graph/model"
 	"hotro/internal/civil"
+	"hotro/internal/fund"
 	"hotro/internal/report"
 	"hotro/internal/snapshot"
 	"math"
@@ -44,10 +45,16 @@ type SnapshotResolver interface {
 	Stats(ctx context.Context, obj *snapshot.Snapshot, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int) (*report.Result, error)
 	PublicStats(ctx context.Context, obj *snapshot.Snapshot, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int) (*report.PublicResult, error)
 	Provenance(ctx context.Context, obj *snapshot.Snapshot, filter *model.DisbursementFilter, groupBy []report.Dimension, orderBy *model.StatsOrder, first *int) (*model.SnapshotProvenance, error)
+	Funds(ctx context.Context, obj *snapshot.Snapshot) ([]*snapshot.FrozenFund, error)
+	FundUse(ctx context.Context, obj *snapshot.Snapshot, filter *model.DisbursementFilter) ([]*fund.Use, error)
 }
 type SnapshotDiffResolver interface {
 	LinesChanged(ctx context.Context, obj *snapshot.Diff) (int, error)
 	Cells(ctx context.Context, obj *snapshot.Diff, filter *model.DisbursementFilter, groupBy []report.Dimension, first *int) (*model.SnapshotDiffCells, error)
+}
+type SnapshotFundResolver interface {
+	Fund(ctx context.Context, obj *snapshot.FrozenFund) (*fund.Fund, error)
+	Allocated(ctx context.Context, obj *snapshot.FrozenFund) (*int64, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -95,6 +102,20 @@ func (ec *executionContext) field_SnapshotDiff_cells_args(ctx context.Context, r
 		return nil, err
 	}
 	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Snapshot_fundUse_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.DisbursementFilter, error) {
+			return ec.unmarshalODisbursementFilter2ᚖhotroᚋgraphᚋmodelᚐDisbursementFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
 	return args, nil
 }
 
@@ -1076,6 +1097,82 @@ func (ec *executionContext) fieldContext_Snapshot_provenance(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Snapshot_funds(ctx context.Context, field graphql.CollectedField, obj *snapshot.Snapshot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Snapshot_funds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Snapshot().Funds(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*snapshot.FrozenFund) graphql.Marshaler {
+			return ec.marshalNSnapshotFund2ᚕᚖhotroᚋinternalᚋsnapshotᚐFrozenFundᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Snapshot_funds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Snapshot",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SnapshotFund(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Snapshot_fundUse(ctx context.Context, field graphql.CollectedField, obj *snapshot.Snapshot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Snapshot_fundUse(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Snapshot().FundUse(ctx, obj, fc.Args["filter"].(*model.DisbursementFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*fund.Use) graphql.Marshaler {
+			return ec.marshalNFundUse2ᚕᚖhotroᚋinternalᚋfundᚐUseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Snapshot_fundUse(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Snapshot",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FundUse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Snapshot_fundUse_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SnapshotDiff_from(ctx context.Context, field graphql.CollectedField, obj *snapshot.Diff) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1324,6 +1421,61 @@ func (ec *executionContext) fieldContext_SnapshotDiffCells_rows(_ context.Contex
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SnapshotFund_fund(ctx context.Context, field graphql.CollectedField, obj *snapshot.FrozenFund) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SnapshotFund_fund(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SnapshotFund().Fund(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *fund.Fund) graphql.Marshaler {
+			return ec.marshalNFund2ᚖhotroᚋinternalᚋfundᚐFund(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SnapshotFund_fund(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SnapshotFund",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Fund(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SnapshotFund_allocated(ctx context.Context, field graphql.CollectedField, obj *snapshot.FrozenFund) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SnapshotFund_allocated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SnapshotFund().Allocated(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOVND2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SnapshotFund_allocated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SnapshotFund", field, true, true, "VND")
 }
 
 func (ec *executionContext) _SnapshotProvenance_total(ctx context.Context, field graphql.CollectedField, obj *model.SnapshotProvenance) (ret graphql.Marshaler) {
@@ -1692,6 +1844,18 @@ func (ec *executionContext) _Snapshot(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Snapshot_provenance(ctx, field, obj)
 				})
+		case "funds":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Snapshot_funds(ctx, field, obj)
+				})
+		case "fundUse":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Snapshot_fundUse(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -1790,6 +1954,46 @@ func (ec *executionContext) _SnapshotDiffCells(ctx context.Context, sel ast.Sele
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var snapshotFundImplementors = []string{"SnapshotFund"}
+
+func (ec *executionContext) _SnapshotFund(ctx context.Context, sel ast.SelectionSet, obj *snapshot.FrozenFund) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, snapshotFundImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SnapshotFund")
+		case "fund":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SnapshotFund_fund(ctx, field, obj)
+				})
+		case "allocated":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SnapshotFund_allocated(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -2000,6 +2204,30 @@ func (ec *executionContext) marshalNSnapshotDiffCells2ᚖhotroᚋgraphᚋmodel�
 		return graphql.Null
 	}
 	return ec._SnapshotDiffCells(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSnapshotFund2ᚕᚖhotroᚋinternalᚋsnapshotᚐFrozenFundᚄ(ctx context.Context, sel ast.SelectionSet, v []*snapshot.FrozenFund) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSnapshotFund2ᚖhotroᚋinternalᚋsnapshotᚐFrozenFund(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSnapshotFund2ᚖhotroᚋinternalᚋsnapshotᚐFrozenFund(ctx context.Context, sel ast.SelectionSet, v *snapshot.FrozenFund) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SnapshotFund!")
+		return graphql.Null
+	}
+	return ec._SnapshotFund(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSnapshotProvenance2ᚖhotroᚋgraphᚋmodelᚐSnapshotProvenance(ctx context.Context, sel ast.SelectionSet, v *model.SnapshotProvenance) graphql.Marshaler {

@@ -10,6 +10,7 @@ import (
 	"hotro/graph/model"
 	"hotro/internal/auth"
 	"hotro/internal/errs"
+	"hotro/internal/fund"
 	"hotro/internal/report"
 	"hotro/internal/snapshot"
 	"strconv"
@@ -168,6 +169,24 @@ func (r *snapshotResolver) Provenance(ctx context.Context, obj *snapshot.Snapsho
 	return out, nil
 }
 
+// Funds is the resolver for the funds field.
+func (r *snapshotResolver) Funds(ctx context.Context, obj *snapshot.Snapshot) ([]*snapshot.FrozenFund, error) {
+	funds, err := r.Resolver.Snapshots.Funds(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*snapshot.FrozenFund, len(funds))
+	for i := range funds {
+		out[i] = &funds[i]
+	}
+	return out, nil
+}
+
+// FundUse is the resolver for the fundUse field.
+func (r *snapshotResolver) FundUse(ctx context.Context, obj *snapshot.Snapshot, filter *model.DisbursementFilter) ([]*fund.Use, error) {
+	return r.Resolver.Snapshots.FundUse(ctx, obj, filterOf(filter))
+}
+
 // LinesChanged is the resolver for the linesChanged field.
 func (r *snapshotDiffResolver) LinesChanged(ctx context.Context, obj *snapshot.Diff) (int, error) {
 	return len(obj.Lines()), nil
@@ -188,6 +207,19 @@ func (r *snapshotDiffResolver) Cells(ctx context.Context, obj *snapshot.Diff, fi
 	return out, nil
 }
 
+// Fund is the resolver for the fund field.
+func (r *snapshotFundResolver) Fund(ctx context.Context, obj *snapshot.FrozenFund) (*fund.Fund, error) {
+	return loaders(ctx).Fund.Load(ctx, obj.FundID)
+}
+
+// Allocated is the resolver for the allocated field.
+func (r *snapshotFundResolver) Allocated(ctx context.Context, obj *snapshot.FrozenFund) (*int64, error) {
+	if obj.Allocated <= 0 {
+		return nil, nil
+	}
+	return &obj.Allocated, nil
+}
+
 // CellChange returns CellChangeResolver implementation.
 func (r *Resolver) CellChange() CellChangeResolver { return &cellChangeResolver{r} }
 
@@ -206,6 +238,9 @@ func (r *Resolver) Snapshot() SnapshotResolver { return &snapshotResolver{r} }
 // SnapshotDiff returns SnapshotDiffResolver implementation.
 func (r *Resolver) SnapshotDiff() SnapshotDiffResolver { return &snapshotDiffResolver{r} }
 
+// SnapshotFund returns SnapshotFundResolver implementation.
+func (r *Resolver) SnapshotFund() SnapshotFundResolver { return &snapshotFundResolver{r} }
+
 type (
 	cellChangeResolver     struct{ *Resolver }
 	cellProvenanceResolver struct{ *Resolver }
@@ -213,4 +248,5 @@ type (
 	lineStateResolver      struct{ *Resolver }
 	snapshotResolver       struct{ *Resolver }
 	snapshotDiffResolver   struct{ *Resolver }
+	snapshotFundResolver   struct{ *Resolver }
 )

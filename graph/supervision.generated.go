@@ -36,6 +36,8 @@ type SpotCheckResolver interface {
 	CreatedBy(ctx context.Context, obj *supervision.Check) (string, error)
 	Ward(ctx context.Context, obj *supervision.Check) (*adminunit.Unit, error)
 	Program(ctx context.Context, obj *supervision.Check) (*program.Program, error)
+
+	DrawnOn(ctx context.Context, obj *supervision.Check) (*civil.Date, error)
 }
 type SpotCheckLineResolver interface {
 	Line(ctx context.Context, obj *supervision.CheckLine) (*disbursement.Disbursement, error)
@@ -582,6 +584,98 @@ func (ec *executionContext) fieldContext_SpotCheck_lines(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SpotCheck_drawnOn(ctx context.Context, field graphql.CollectedField, obj *supervision.Check) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SpotCheck_drawnOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SpotCheck().DrawnOn(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *civil.Date) graphql.Marshaler {
+			return ec.marshalNDate2ᚖhotroᚋinternalᚋcivilᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SpotCheck_drawnOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SpotCheck", field, true, true, "Date")
+}
+
+func (ec *executionContext) _SpotCheck_drawNumber(ctx context.Context, field graphql.CollectedField, obj *supervision.Check) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SpotCheck_drawNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DrawNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SpotCheck_drawNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SpotCheck", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SpotCheck_drawLimit(ctx context.Context, field graphql.CollectedField, obj *supervision.Check) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SpotCheck_drawLimit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DrawLimit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SpotCheck_drawLimit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SpotCheck", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SpotCheck_seedGiven(ctx context.Context, field graphql.CollectedField, obj *supervision.Check) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SpotCheck_seedGiven(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SeedGiven, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SpotCheck_seedGiven(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SpotCheck", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _SpotCheckLine_position(ctx context.Context, field graphql.CollectedField, obj *supervision.CheckLine) (ret graphql.Marshaler) {
@@ -1241,6 +1335,29 @@ func (ec *executionContext) fieldContext_SupervisionRules_maxAnomalies(_ context
 	return graphql.NewScalarFieldContext("SupervisionRules", field, false, false, "Int")
 }
 
+func (ec *executionContext) _SupervisionRules_dailyDraws(ctx context.Context, field graphql.CollectedField, obj *supervision.Rules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupervisionRules_dailyDraws(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DailyDraws, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SupervisionRules_dailyDraws(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SupervisionRules", field, false, false, "Int")
+}
+
 func (ec *executionContext) _SupervisionWard_ward(ctx context.Context, field graphql.CollectedField, obj *supervision.WardSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1761,6 +1878,27 @@ func (ec *executionContext) _SpotCheck(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "drawnOn":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SpotCheck_drawnOn(ctx, field, obj)
+				})
+		case "drawNumber":
+			out.Values[i] = ec._SpotCheck_drawNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "drawLimit":
+			out.Values[i] = ec._SpotCheck_drawLimit(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "seedGiven":
+			out.Values[i] = ec._SpotCheck_seedGiven(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -2006,6 +2144,11 @@ func (ec *executionContext) _SupervisionRules(ctx context.Context, sel ast.Selec
 			}
 		case "maxAnomalies":
 			out.Values[i] = ec._SupervisionRules_maxAnomalies(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dailyDraws":
+			out.Values[i] = ec._SupervisionRules_dailyDraws(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

@@ -10,6 +10,7 @@ import (
 	"hotro/graph/model"
 	"hotro/internal/adminunit"
 	"hotro/internal/beneficiary"
+	"hotro/internal/civil"
 	"hotro/internal/disbursement"
 	"hotro/internal/page"
 	"hotro/internal/program"
@@ -125,6 +126,12 @@ func (r *spotCheckResolver) Program(ctx context.Context, obj *supervision.Check)
 		return nil, nil
 	}
 	return loaders(ctx).Program.Load(ctx, *obj.ProgramID)
+}
+
+// DrawnOn is the resolver for the drawnOn field.
+func (r *spotCheckResolver) DrawnOn(ctx context.Context, obj *supervision.Check) (*civil.Date, error) {
+	day := civil.Of(obj.CreatedAt)
+	return &day, nil
 }
 
 // Line is the resolver for the line field.

@@ -19,6 +19,7 @@ import (
 	"hotro/internal/disbursement"
 	"hotro/internal/respcache"
 	"hotro/internal/seed/seedtest"
+	"hotro/internal/supervision"
 )
 
 var workingGroup = &auth.Identity{UserID: 6, Username: "giamsat", Role: auth.Supervisor}
@@ -177,4 +178,55 @@ func code(r response) string {
 	ext, _ := r.Errors[0]["extensions"].(map[string]any)
 	c, _ := ext["code"].(string)
 	return c
+}
+
+// TestSpotCheckDrawsAreBoundedThroughTheAPI: the board states the daily bound, each draw answers
+// with its number, the bound and whether its seed was typed, and the draw past the bound is
+// refused with TOO_COMPLEX and the Vietnamese message naming it.
+func TestSpotCheckDrawsAreBoundedThroughTheAPI(t *testing.T) {
+	for _, dialect := range dbtest.Dialects() {
+		t.Run(string(dialect), func(t *testing.T) {
+			d, err := seedtest.Fresh(t, dialect)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := newResolver(t, d)
+			rules := supervision.DefaultRules
+			rules.DailyDraws = 2
+			res.Supervision = supervision.New(d, rules, nil)
+			srv := serve(t, res, workingGroup)
+			var board struct {
+				SupervisionBoard struct{ Rules struct{ DailyDraws int } }
+			}
+			decode(t, srv.URL, `{ supervisionBoard(wards: ["05431"]) { rules { dailyDraws } } }`, nil, &board)
+			if board.SupervisionBoard.Rules.DailyDraws != 2 {
+				t.Errorf("the board states %d draws a day, want 2", board.SupervisionBoard.Rules.DailyDraws)
+			}
+			const draw = `mutation($seed: String) { drawSpotCheck(input: { ward: "05431", size: 3, seed: $seed }) { id createdBy drawnOn drawNumber drawLimit seedGiven } }`
+			for i, seed := range []any{"tct-a", nil} {
+				var got struct {
+					DrawSpotCheck struct {
+						CreatedBy, DrawnOn    string
+						DrawNumber, DrawLimit int
+						SeedGiven             bool
+					}
+				}
+				decode(t, srv.URL, draw, map[string]any{"seed": seed}, &got)
+				c := got.DrawSpotCheck
+				if c.DrawNumber != i+1 || c.DrawLimit != 2 || c.SeedGiven != (seed != nil) || c.CreatedBy != workingGroup.Username || c.DrawnOn != civil.Of(time.Now()).String() {
+					t.Errorf("draw %d: %+v", i+1, c)
+				}
+			}
+			r, raw := post(t, srv.URL, draw, map[string]any{"seed": "tct-b"})
+			if len(r.Errors) != 1 || r.Errors[0]["extensions"].(map[string]any)["code"] != "TOO_COMPLEX" ||
+				!strings.Contains(r.Errors[0]["message"].(string), "giới hạn 2 lần mỗi ngày") {
+				t.Errorf("the third draw: %s, want TOO_COMPLEX naming the bound", raw)
+			}
+			var list struct{ SpotChecks []struct{ DrawNumber int } }
+			decode(t, srv.URL, `{ spotChecks(wards: ["05431"]) { drawNumber } }`, nil, &list)
+			if len(list.SpotChecks) != 2 || list.SpotChecks[0].DrawNumber != 2 || list.SpotChecks[1].DrawNumber != 1 {
+				t.Errorf("spot checks read back %+v, want draws 2 and 1", list.SpotChecks)
+			}
+		})
+	}
 }

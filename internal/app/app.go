@@ -113,7 +113,9 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 		AnswerDays: cfg.FeedbackAnswerDays, Workflow: resolver.Workflow})
 	resolver.Queue = workqueue.New(d, lists, nil)
 	resolver.Allocator = fund.NewAllocator(d, nil)
-	resolver.Supervision = supervision.New(d, supervision.DefaultRules, nil)
+	rules := supervision.DefaultRules
+	rules.DailyDraws = cfg.SpotCheckDailyDraws
+	resolver.Supervision = supervision.New(d, rules, nil)
 	// Snapshots are written to and read from the primary: the lines they keep must be those of the
 	// version they freeze.
 	resolver.Snapshots = snapshot.NewService(d, rollup.NewEngineShared(d, reference.NewCache(d)), reference.NewCache(d), dataset.NewStore(d).Version, time.Now, cfg.PublicMinCount)

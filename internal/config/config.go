@@ -63,6 +63,8 @@ type Config struct {
 
 	ImportDailyRows int // HOTRO_IMPORT_DAILY_ROWS: rows a ward officer's uploads may check in a day
 
+	SpotCheckDailyDraws int // HOTRO_SPOT_CHECK_DAILY_DRAWS: spot checks one ward may be drawn in a day
+
 	PostingDays        int // HOTRO_POSTING_DAYS: how long a list stays posted from its posting date
 	FeedbackAnswerDays int // HOTRO_FEEDBACK_ANSWER_DAYS: days after the posting period to close a resident's report
 }

@@ -105,6 +105,8 @@ func Table(c *Config) []Setting {
 			Help: "memory for answers to repeated queries, dropped when the data changes; 0 turns it off", Parse: integer(&c.ResponseCacheMB, 0, 1<<20)},
 		{Flag: "import-daily-rows", Env: "HOTRO_IMPORT_DAILY_ROWS", Arg: "ROWS", Default: "5000", Commands: serve,
 			Help: "rows of uploaded lists a ward officer may check in a day", Parse: integer(&c.ImportDailyRows, 1, 1<<30)},
+		{Flag: "spot-check-daily-draws", Env: "HOTRO_SPOT_CHECK_DAILY_DRAWS", Arg: "N", Default: "3", Commands: serve,
+			Help: "spot checks the working group may draw of one ward in a day; a draw past it is refused", Parse: integer(&c.SpotCheckDailyDraws, 1, 1000)},
 		{Flag: "posting-days", Env: "HOTRO_POSTING_DAYS", Arg: "DAYS", Default: "7", Commands: serve,
 			Help: "how long a list stays posted from its posting date, for the deadline of residents' feedback", Parse: integer(&c.PostingDays, 1, 365)},
 		{Flag: "feedback-answer-days", Env: "HOTRO_FEEDBACK_ANSWER_DAYS", Arg: "DAYS", Default: "5", Commands: serve,

@@ -42,6 +42,8 @@ type Allocation struct {
 	RecordedAt time.Time  `bun:"recorded_at,notnull"`
 	// UnitCode is the unit's official code, where a read joins it.
 	UnitCode string `bun:"unit_code,scanonly"`
+	// UnitLevel is the unit's level, where a read joins it.
+	UnitLevel adminunit.Level `bun:"unit_level,scanonly"`
 }
 
 // AllocateInput is one allocation to record, named by codes.

@@ -7,7 +7,9 @@ package fund
 // filter narrows what was paid and not what was allocated.
 
 import (
+	"cmp"
 	"context"
+	"slices"
 
 	"github.com/uptrace/bun"
 
@@ -62,13 +64,55 @@ func (r *Store) Use(ctx context.Context, stats report.Engine, f report.Filter) (
 	if err != nil {
 		return nil, err
 	}
+	return r.use(ctx, id, f, PaidByFund(res), nil)
+}
+
+// PaidByFund adds up a stats answer grouped by fund into what was paid from each fund.
+func PaidByFund(res *report.Result) map[int64]int64 {
 	paid := map[int64]int64{}
 	for _, row := range res.Rows {
 		paid[row.FundID] += row.Totals.AmountPaid
 	}
+	return paid
+}
+
+// Frozen is the allocations as they stood at one moment (an official snapshot's): each fund's
+// figure for the whole area, and every allocation decision to a unit recorded by then.
+type Frozen struct {
+	// Allocated is each fund's figure for the whole area by fund ID; a fund missing had none.
+	Allocated map[int64]int64
+	// Allocations are the decisions, each with its UnitCode and UnitLevel.
+	Allocations []*Allocation
+}
+
+// UseFrozen is Use with what was paid already added up (paid by fund ID, e.g. from a snapshot's
+// cells) and the allocations of frozen instead of today's: the same units in view and rules, so a
+// ward's money is divided by what the ward had received then, never by the whole area's figure.
+// The caller checks who may read the figures paid comes from.
+func (r *Store) UseFrozen(ctx context.Context, f report.Filter, paid map[int64]int64, frozen *Frozen) ([]*Use, error) {
+	const op = "fund: use"
+	id := auth.FromContext(ctx)
+	if !id.SignedIn() {
+		return nil, errs.E(op, errs.Unauthorized, errs.Msg("Vui lòng đăng nhập để xem tình hình sử dụng kinh phí."))
+	}
+	return r.use(ctx, id, f, paid, frozen)
+}
+
+// use puts together each fund's use from what was paid, and the live allocations (frozen nil) or
+// the frozen ones.
+func (r *Store) use(ctx context.Context, id *auth.Identity, f report.Filter, paid map[int64]int64, frozen *Frozen) ([]*Use, error) {
 	funds, err := r.funds(ctx, f)
 	if err != nil {
 		return nil, err
+	}
+	if frozen != nil {
+		at := make([]*Fund, len(funds))
+		for i, fd := range funds {
+			c := *fd
+			c.Allocated = frozen.Allocated[fd.ID]
+			at[i] = &c
+		}
+		funds = at
 	}
 	level, codes := inView(id, f)
 	var units []*adminunit.Unit
@@ -77,7 +121,9 @@ func (r *Store) Use(ctx context.Context, stats report.Engine, f report.Filter) (
 		if units, err = latestUnits(ctx, r.db, unitLevel[level], codes); err != nil {
 			return nil, err
 		}
-		if byFund, err = r.allocations(ctx, funds, unitLevel[level], codes); err != nil {
+		if frozen != nil {
+			byFund = frozenAllocations(frozen.Allocations, funds, unitLevel[level], codes)
+		} else if byFund, err = r.allocations(ctx, funds, unitLevel[level], codes); err != nil {
 			return nil, err
 		}
 	}
@@ -96,6 +142,32 @@ func (r *Store) Use(ctx context.Context, stats report.Engine, f report.Filter) (
 		out = append(out, u)
 	}
 	return out, nil
+}
+
+// frozenAllocations picks, as allocations does from the database, the frozen decisions of the
+// funds to the units of the level with the codes, by fund, by decision date.
+func frozenAllocations(all []*Allocation, funds []*Fund, level adminunit.Level, codes []string) map[int64][]*Allocation {
+	out := map[int64][]*Allocation{}
+	want := map[int64]bool{}
+	for _, f := range funds {
+		want[f.ID] = true
+	}
+	var picked []*Allocation
+	for _, a := range all {
+		if want[a.FundID] && a.UnitLevel == level && slices.Contains(codes, a.UnitCode) {
+			picked = append(picked, a)
+		}
+	}
+	slices.SortFunc(picked, func(a, b *Allocation) int {
+		if c := a.DecidedOn.Compare(b.DecidedOn); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	for _, a := range picked {
+		out[a.FundID] = append(out[a.FundID], a)
+	}
+	return out
 }
 
 // inView returns the level and codes of the units in view: the filter's wards, or a ward

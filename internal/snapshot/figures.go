@@ -1,18 +1,21 @@
 package snapshot
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"hash"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/uptrace/bun"
 
 	"hotro/internal/auth"
 	"hotro/internal/civil"
 	"hotro/internal/errs"
+	"hotro/internal/fund"
 	"hotro/internal/reference"
 	"hotro/internal/report"
 )
@@ -57,6 +60,54 @@ type Figures struct {
 	programs []int64
 	// allocated is each fund's allocation at the snapshot's version, by fund ID.
 	allocated map[int64]int64
+	// allocations are the allocation decisions to units recorded by the snapshot's version, each
+	// with its unit's code and level.
+	allocations []*fund.Allocation
+}
+
+// allocationRow is an allocation decision as a snapshot keeps it.
+type allocationRow struct {
+	bun.BaseModel `bun:"table:snapshot_allocations"`
+
+	SnapshotID   int64      `bun:"snapshot_id"`
+	AllocationID int64      `bun:"allocation_id"`
+	FundID       int64      `bun:"fund_id"`
+	UnitID       int64      `bun:"unit_id"`
+	Amount       int64      `bun:"amount"`
+	Decision     string     `bun:"decision"`
+	DecidedOn    civil.Date `bun:"decided_on,type:date"`
+	RecordedBy   string     `bun:"recorded_by"`
+	RecordedAt   time.Time  `bun:"recorded_at"`
+}
+
+func (r allocationRow) allocation(ref *reference.Snapshot) *fund.Allocation {
+	a := &fund.Allocation{ID: r.AllocationID, FundID: r.FundID, UnitID: r.UnitID, Amount: r.Amount, Decision: r.Decision,
+		DecidedOn: r.DecidedOn, RecordedBy: r.RecordedBy, RecordedAt: r.RecordedAt}
+	if u := ref.Unit(r.UnitID); u != nil {
+		a.UnitCode, a.UnitLevel = u.Code, u.Level
+	}
+	return a
+}
+
+// FrozenFund is a fund's allocation to the whole area as a snapshot keeps it.
+type FrozenFund struct {
+	FundID    int64
+	Allocated int64
+}
+
+// Funds are the funds' allocations to the whole area as they stood, by fund ID.
+func (f *Figures) Funds() []FrozenFund {
+	out := make([]FrozenFund, 0, len(f.allocated))
+	for id, a := range f.allocated {
+		out = append(out, FrozenFund{FundID: id, Allocated: a})
+	}
+	slices.SortFunc(out, func(a, b FrozenFund) int { return cmp.Compare(a.FundID, b.FundID) })
+	return out
+}
+
+// Frozen is the allocations as they stood, as fund use reads them.
+func (f *Figures) Frozen() *fund.Frozen {
+	return &fund.Frozen{Allocated: f.allocated, Allocations: f.allocations}
 }
 
 // fundRow is a fund's allocation as a snapshot keeps it.
@@ -144,16 +195,41 @@ func Build(ctx context.Context, e report.Engine, db bun.IDB, ref *reference.Snap
 		return nil, err
 	}
 	f.lines = lines
-	f.allocated = map[int64]int64{}
-	for _, c := range f.cells[tableKey{0, string(report.Fund)}] {
-		if x := ref.Fund(c.Key.FundID); x != nil {
-			f.allocated[c.Key.FundID] = x.Allocated
-		}
+	if err := f.readAllocations(ctx, db, ref); err != nil {
+		return nil, err
 	}
 	if err := f.trace(); err != nil {
 		return nil, err
 	}
 	return f, nil
+}
+
+// readAllocations reads every fund's allocation to the whole area and every allocation decision
+// to a unit as they stand (the caller checks that the data version did not move meanwhile: an
+// allocation moves it).
+func (f *Figures) readAllocations(ctx context.Context, db bun.IDB, ref *reference.Snapshot) error {
+	const op = "snapshot: allocations"
+	var funds []struct {
+		ID        int64 `bun:"id"`
+		Allocated int64 `bun:"allocated"`
+	}
+	if err := db.NewRaw("SELECT id, allocated FROM funds ORDER BY id").Scan(ctx, &funds); err != nil {
+		return errs.E(op, err)
+	}
+	f.allocated = make(map[int64]int64, len(funds))
+	for _, x := range funds {
+		f.allocated[x.ID] = x.Allocated
+	}
+	var rows []allocationRow
+	if err := db.NewRaw(`SELECT id AS allocation_id, fund_id, unit_id, amount, decision, decided_on, recorded_by, recorded_at
+		FROM fund_allocations ORDER BY id`).Scan(ctx, &rows); err != nil {
+		return errs.E(op, err)
+	}
+	f.allocations = make([]*fund.Allocation, len(rows))
+	for i, r := range rows {
+		f.allocations[i] = r.allocation(ref)
+	}
+	return nil
 }
 
 // stored is the measures a cell keeps: those the engines add up. What Arrange derives from them

@@ -17,6 +17,7 @@ import (
 	"hotro/internal/civil"
 	"hotro/internal/dataset"
 	"hotro/internal/errs"
+	"hotro/internal/fund"
 	"hotro/internal/logging"
 	"hotro/internal/reference"
 	"hotro/internal/report"
@@ -226,6 +227,17 @@ func (s *Service) store(ctx context.Context, id *auth.Identity, in CreateInput, 
 				return errs.E(op, err)
 			}
 		}
+		allocations := make([]allocationRow, len(f.allocations))
+		for i, a := range f.allocations {
+			allocations[i] = allocationRow{SnapshotID: snap.ID, AllocationID: a.ID, FundID: a.FundID, UnitID: a.UnitID, Amount: a.Amount,
+				Decision: a.Decision, DecidedOn: a.DecidedOn, RecordedBy: a.RecordedBy, RecordedAt: a.RecordedAt.UTC()}
+		}
+		for start := 0; start < len(allocations); start += 1000 {
+			chunk := allocations[start:min(start+1000, len(allocations))]
+			if _, err := tx.NewInsert().Model(&chunk).Exec(ctx); err != nil {
+				return errs.E(op, err)
+			}
+		}
 		total := f.Total()
 		return audit.NewStore(tx).Record(ctx, &audit.Event{
 			At: snap.CreatedAt, Actor: id.Username, Action: "snapshot.create", Entity: "snapshot",
@@ -370,6 +382,13 @@ func (s *Service) Figures(ctx context.Context, snap *Snapshot) (*Figures, error)
 	for _, r := range funds {
 		f.allocated[r.FundID] = r.Allocated
 	}
+	var allocations []allocationRow
+	if err := s.db.NewSelect().Model(&allocations).Where("snapshot_id = ?", snap.ID).OrderExpr("allocation_id").Scan(ctx); err != nil {
+		return nil, errs.E(op, err)
+	}
+	for _, r := range allocations {
+		f.allocations = append(f.allocations, r.allocation(ref))
+	}
 	if err := s.db.NewSelect().Model(&f.lines).Where("snapshot_id = ?", snap.ID).OrderExpr("line_id").Scan(ctx); err != nil {
 		return nil, errs.E(op, err)
 	}
@@ -421,6 +440,39 @@ func (s *Service) Stats(ctx context.Context, snap *Snapshot, q report.Query) (*r
 		return nil, err
 	}
 	return f.Stats(q, ref)
+}
+
+// FundUse is fund use (see fund.Store.Use) as it stood when the snapshot was made: what was paid
+// from each fund under the filter, from the snapshot's cells (a filter its tables do not hold with
+// FUND is refused as Stats refuses it), against the allocations frozen with it, at the same units
+// in view. For roles that read snapshots in full.
+func (s *Service) FundUse(ctx context.Context, snap *Snapshot, filter report.Filter) ([]*fund.Use, error) {
+	if err := CanRead(auth.FromContext(ctx), "snapshot: fund use"); err != nil {
+		return nil, err
+	}
+	f, err := s.Figures(ctx, snap)
+	if err != nil {
+		return nil, err
+	}
+	ref, err := s.reference.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res, err := f.Stats(report.Query{Filter: filter, GroupBy: []report.Dimension{report.Fund}}, ref)
+	if err != nil {
+		return nil, err
+	}
+	return fund.NewStore(s.db).UseFrozen(ctx, filter, fund.PaidByFund(res), f.Frozen())
+}
+
+// Funds are the funds' allocations to the whole area as they stood when the snapshot was made:
+// anyone the snapshot is given to may read them (they are public figures, as a fund's allocation is).
+func (s *Service) Funds(ctx context.Context, snap *Snapshot) ([]FrozenFund, error) {
+	f, err := s.Figures(ctx, snap)
+	if err != nil {
+		return nil, err
+	}
+	return f.Funds(), nil
 }
 
 // Provenance answers a question from a snapshot with each row's provenance (see

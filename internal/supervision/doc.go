@@ -41,4 +41,13 @@
 // (of the programme, if one is named) by line ID, whose SHA-256 digest is kept; each line's key is
 // SHA-256 of "seed:lineID" (the ID in decimal), and the sample is the lines with the smallest keys,
 // in that order (Sample). Anyone with the seed and the list of line IDs can draw it again.
+//
+// Draws are bounded so that nobody redraws until a convenient sample comes up: a ward is drawn at
+// most Rules.DailyDraws times a calendar day (Asia/Ho_Chi_Minh), whoever draws and whatever the
+// seed or programme. The draw's transaction first raises the ward's count of the day with one
+// upsert, whose row lock orders concurrent draws; past the bound it is rolled back, refused
+// (errs.TooComplex) and the refusal audited. Each draw keeps its number within the day, the bound
+// then in force and whether its seed was typed: a typed seed can be chosen beforehand (a seed
+// announced in public is good practice; one searched for a convenient sample is not), so the board
+// says which draws had one.
 package supervision

@@ -23,6 +23,20 @@ type Rules struct {
 	// MaxBoardLines bounds the payment lines one board reads (a city has tens of thousands, a
 	// province hundreds of thousands); past it the caller is asked to narrow it (TOO_COMPLEX).
 	MaxBoardLines int
+	// DailyDraws bounds the spot checks drawn of one ward in a day (Asia/Ho_Chi_Minh), whoever
+	// draws them and whatever their seed or programme: a hostile drawer cannot redraw until a
+	// convenient sample comes up (HOTRO_SPOT_CHECK_DAILY_DRAWS; 0: DefaultDailyDraws).
+	DailyDraws int
+}
+
+// DefaultDailyDraws is the spot checks one ward may be drawn in a day unless told otherwise.
+const DefaultDailyDraws = 3
+
+func (r Rules) dailyDraws() int {
+	if r.DailyDraws < 1 {
+		return DefaultDailyDraws
+	}
+	return r.DailyDraws
 }
 
 // DefaultRules are the working group's rules unless told otherwise.
@@ -39,6 +53,7 @@ var DefaultRules = Rules{
 	MaxLines:                 50,
 	MaxAnomalies:             500,
 	MaxBoardLines:            1_000_000,
+	DailyDraws:               DefaultDailyDraws,
 }
 
 // median returns the median of xs (0 for none).

@@ -65,6 +65,12 @@ type Check struct {
 	// their IDs, ascending, in decimal, each followed by a newline.
 	Population       int    `bun:"population,notnull"`
 	PopulationDigest string `bun:"population_digest,notnull"`
+	// DrawNumber is the draw's number among its ward's draws of its day, DrawLimit the bound in
+	// force then, SeedGiven whether the drawer typed the seed; nil for draws made before draws
+	// were numbered.
+	DrawNumber *int  `bun:"draw_number,scanonly"`
+	DrawLimit  *int  `bun:"draw_limit,scanonly"`
+	SeedGiven  *bool `bun:"seed_given,scanonly"`
 
 	Lines []*CheckLine `bun:"-"`
 }
@@ -154,6 +160,9 @@ func (s *Service) Draw(ctx context.Context, req DrawRequest) (*Check, error) {
 		return nil, errs.E(op, errs.Invalid, errs.Msg("Cần chọn phường/xã để kiểm tra."))
 	}
 	check := &Check{Actor: id.Username, Seed: seed, SampleSize: req.Size}
+	seedGiven := strings.TrimSpace(req.Seed) != ""
+	limit := s.rules.dailyDraws()
+	var refused error
 	err := s.inTx(ctx, func(tx bun.Tx) error {
 		ward, err := currentWard(ctx, tx, code)
 		if err != nil {
@@ -169,6 +178,23 @@ func (s *Service) Draw(ctx context.Context, req DrawRequest) (*Check, error) {
 			check.ProgramID = &prog.ID
 			q = q.Where("program_id = ?", prog.ID)
 		}
+		// The ward's draws of the day, raised before anything is drawn: the upsert locks the ward's
+		// row for the rest of the transaction, so concurrent draws of the ward count one by one.
+		check.CreatedAt = s.now().UTC()
+		day := civil.Of(check.CreatedAt)
+		var number int
+		if err := tx.NewRaw(`INSERT INTO spot_check_days (ward_id, day, draws) VALUES (?, ?, 1)
+			ON CONFLICT (ward_id, day) DO UPDATE SET draws = spot_check_days.draws + 1 RETURNING draws`,
+			ward, day.String()).Scan(ctx, &number); err != nil {
+			return err
+		}
+		if number > limit {
+			refused = errs.E(op, errs.TooComplex, errs.Msgf("Phường/xã này đã được rút mẫu kiểm tra %d lần trong ngày %s (giới hạn %d lần mỗi ngày): "+
+				"không rút lại để chọn mẫu khác. Hãy kiểm tra các mẫu đã rút (số %s), hoặc rút tiếp vào ngày mai.",
+				number-1, day.Vietnamese(), limit, drawList(number-1)))
+			return refused
+		}
+		check.DrawNumber, check.DrawLimit, check.SeedGiven = &number, &limit, &seedGiven
 		var population []int64
 		if err := q.Scan(ctx, &population); err != nil {
 			return err
@@ -177,8 +203,11 @@ func (s *Service) Draw(ctx context.Context, req DrawRequest) (*Check, error) {
 			return errs.E(op, errs.Invalid, errs.Msg("Phường/xã này chưa có dòng đã chi trả nào để kiểm tra."))
 		}
 		check.Population, check.PopulationDigest = len(population), PopulationDigest(population)
-		check.CreatedAt = s.now().UTC()
 		if _, err := tx.NewInsert().Model(check).Returning("id").Exec(ctx); err != nil {
+			return err
+		}
+		if _, err := tx.NewRaw(`INSERT INTO spot_check_draws (check_id, ward_id, day, number, daily_limit, seed_given) VALUES (?, ?, ?, ?, ?, ?)`,
+			check.ID, ward, day.String(), number, limit, seedGiven).Exec(ctx); err != nil {
 			return err
 		}
 		for i, lineID := range Sample(seed, population, req.Size) {
@@ -193,14 +222,44 @@ func (s *Service) Draw(ctx context.Context, req DrawRequest) (*Check, error) {
 		}
 		return audit.NewStore(tx).Record(ctx, &audit.Event{At: check.CreatedAt, Actor: id.Username, Action: "spotcheck.draw",
 			Entity: "spot_check", EntityID: strconv.FormatInt(check.ID, 10), WardID: &check.WardID,
-			After: audit.JSON(map[string]any{"seed": seed, "sampleSize": req.Size, "population": check.Population,
-				"populationDigest": check.PopulationDigest, "programId": check.ProgramID, "lines": drawn}),
+			After: audit.JSON(map[string]any{"seed": seed, "seedGiven": seedGiven, "sampleSize": req.Size, "population": check.Population,
+				"populationDigest": check.PopulationDigest, "programId": check.ProgramID, "lines": drawn,
+				"drawNumber": number, "dailyLimit": limit, "day": day.String()}),
 			RequestID: logging.RequestID(ctx)})
 	})
+	if refused != nil {
+		// The refusal is kept too: who tried to draw past the bound, and when.
+		if err := s.recordRefusal(ctx, id, check, limit, seedGiven); err != nil {
+			return nil, errs.E(op, err)
+		}
+		return nil, refused
+	}
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
 	return check, nil
+}
+
+// recordRefusal audits a draw refused at the daily bound (spotcheck.draw_refused), in its own
+// transaction: the draw's was rolled back.
+func (s *Service) recordRefusal(ctx context.Context, id *auth.Identity, check *Check, limit int, seedGiven bool) error {
+	return audit.NewStore(s.db).Record(ctx, &audit.Event{At: check.CreatedAt, Actor: id.Username, Action: "spotcheck.draw_refused",
+		Entity: "ward", EntityID: strconv.FormatInt(check.WardID, 10), WardID: &check.WardID,
+		After: audit.JSON(map[string]any{"dailyLimit": limit, "day": civil.Of(check.CreatedAt).String(), "seedGiven": seedGiven,
+			"sampleSize": check.SampleSize}),
+		RequestID: logging.RequestID(ctx)})
+}
+
+// drawList names the draws of a day up to the bound: "1, 2 và 3".
+func drawList(limit int) string {
+	if limit == 1 {
+		return "1"
+	}
+	parts := make([]string, limit-1)
+	for i := range parts {
+		parts[i] = strconv.Itoa(i + 1)
+	}
+	return strings.Join(parts, ", ") + " và " + strconv.Itoa(limit)
 }
 
 func validSeed(s string) bool {
@@ -314,7 +373,7 @@ func (s *Service) Checks(ctx context.Context, q ChecksQuery) ([]*Check, error) {
 		return nil, err
 	}
 	var checks []*Check
-	sel := s.db.NewSelect().Model(&checks)
+	sel := withDraw(s.db.NewSelect().Model(&checks))
 	if len(q.Wards) > 0 {
 		ids, err := wardIDs(ctx, s.db, q.Wards)
 		if err != nil {
@@ -338,7 +397,7 @@ func (s *Service) Check(ctx context.Context, checkID int64) (*Check, error) {
 		return nil, err
 	}
 	var c Check
-	if err := s.db.NewSelect().Model(&c).Where("c.id = ?", checkID).Scan(ctx); err != nil {
+	if err := withDraw(s.db.NewSelect().Model(&c)).Where("c.id = ?", checkID).Scan(ctx); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, errs.E(op, errs.NotFound, errs.Msg("Không tìm thấy đợt kiểm tra."))
 		}
@@ -348,6 +407,13 @@ func (s *Service) Check(ctx context.Context, checkID int64) (*Check, error) {
 		return nil, errs.E(op, err)
 	}
 	return &c, nil
+}
+
+// withDraw reads each check with its number among its ward's draws of the day, the bound then in
+// force and whether its seed was typed (none for draws made before draws were numbered).
+func withDraw(q *bun.SelectQuery) *bun.SelectQuery {
+	return q.Column("c.*").ColumnExpr("d.number AS draw_number, d.daily_limit AS draw_limit, d.seed_given AS seed_given").
+		Join("LEFT JOIN spot_check_draws AS d ON d.check_id = c.id")
 }
 
 func (s *Service) withLines(ctx context.Context, checks []*Check) error {

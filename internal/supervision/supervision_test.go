@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -452,4 +453,153 @@ func TestWorkingGroupImportsApprovesAndPaysNothing(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSpotCheckDrawsAreBounded: a ward is drawn at most DailyDraws times a day, whoever draws it
+// and with whatever seed or programme; each draw is numbered within the ward's day with the bound
+// and whether its seed was typed; the draw past the bound is refused with a Vietnamese message and
+// audited, draws nothing and uses nothing up; another ward, and the next day, start again at 1.
+func TestSpotCheckDrawsAreBounded(t *testing.T) {
+	for _, dialect := range dbtest.Dialects() {
+		t.Run(string(dialect), func(t *testing.T) {
+			d, err := seedtest.Fresh(t, dialect)
+			if err != nil {
+				t.Fatal(err)
+			}
+			clock := now
+			rules := supervision.DefaultRules
+			rules.DailyDraws = 3
+			svc := supervision.New(d, rules, func() time.Time { return clock })
+			admin := as(auth.Admin)
+			draws := []struct {
+				ctx context.Context
+				req supervision.DrawRequest
+			}{
+				{supervisor, supervision.DrawRequest{Ward: "05431", Size: 5, Seed: "tct-1"}},
+				{admin, supervision.DrawRequest{Ward: "05431", Program: "NQ42-2020", Size: 3}},
+				{supervisor, supervision.DrawRequest{Ward: "05431", Size: 200, Seed: "tct-3"}},
+			}
+			for i, dr := range draws {
+				c, err := svc.Draw(dr.ctx, dr.req)
+				if err != nil {
+					t.Fatalf("draw %d: %v", i+1, err)
+				}
+				if c.DrawNumber == nil || *c.DrawNumber != i+1 || *c.DrawLimit != 3 || *c.SeedGiven != (dr.req.Seed != "") {
+					t.Errorf("draw %d: number %v limit %v seed given %v", i+1, c.DrawNumber, c.DrawLimit, c.SeedGiven)
+				}
+			}
+			checksBefore := count(t, d, "SELECT COUNT(*) FROM spot_checks")
+			_, err = svc.Draw(supervisor, supervision.DrawRequest{Ward: "05431", Size: 5, Seed: "tct-1"})
+			if errs.KindOf(err) != errs.TooComplex || !strings.Contains(errs.Message(err), "đã được rút mẫu kiểm tra 3 lần trong ngày 01/12/2026") ||
+				!strings.Contains(errs.Message(err), "giới hạn 3 lần mỗi ngày") {
+				t.Fatalf("the fourth draw of the day: %v (%s), want TOO_COMPLEX with the bound", err, errs.Message(err))
+			}
+			if got := count(t, d, "SELECT COUNT(*) FROM spot_checks"); got != checksBefore {
+				t.Errorf("the refused draw left %d checks, want %d", got, checksBefore)
+			}
+			if got := count(t, d, "SELECT COUNT(*) FROM audit_events WHERE action = 'spotcheck.draw_refused' AND actor = 'tct.supervisor'"); got != 1 {
+				t.Errorf("%d refusals audited, want 1", got)
+			}
+			if got := count(t, d, "SELECT draws FROM spot_check_days"); got != 3 {
+				t.Errorf("the ward's day counts %d draws, want 3: a refusal uses nothing up", got)
+			}
+			// The bound lowered during the day (a restart with another setting): the refusal counts
+			// the draws made, under the bound now in force.
+			lower := rules
+			lower.DailyDraws = 2
+			_, err = supervision.New(d, lower, func() time.Time { return clock }).Draw(admin, supervision.DrawRequest{Ward: "05431", Size: 5})
+			if errs.KindOf(err) != errs.TooComplex || !strings.Contains(errs.Message(err), "3 lần trong ngày 01/12/2026 (giới hạn 2 lần mỗi ngày)") {
+				t.Errorf("under a lower bound: %v", err)
+			}
+			// Another ward is not affected; the next day starts again.
+			other, err := svc.Draw(supervisor, supervision.DrawRequest{Ward: "05485", Size: 5})
+			if err != nil || *other.DrawNumber != 1 {
+				t.Fatalf("another ward: %+v, %v", other, err)
+			}
+			clock = now.Add(24 * time.Hour)
+			next, err := svc.Draw(supervisor, supervision.DrawRequest{Ward: "05431", Size: 5})
+			if err != nil || *next.DrawNumber != 1 {
+				t.Fatalf("the next day: %+v, %v", next, err)
+			}
+			// The checks read back with their numbers, newest first.
+			list, err := svc.Checks(supervisor, supervision.ChecksQuery{Wards: []string{"05431"}, First: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var numbers []int
+			for _, c := range list {
+				numbers = append(numbers, *c.DrawNumber)
+			}
+			if !slices.Equal(numbers, []int{1, 3, 2, 1}) {
+				t.Errorf("numbers read back %v, want [1 3 2 1]", numbers)
+			}
+			one, err := svc.Check(supervisor, list[1].ID)
+			if err != nil || *one.DrawNumber != 3 || *one.DrawLimit != 3 || !*one.SeedGiven {
+				t.Errorf("one check read back: %+v, %v", one, err)
+			}
+		})
+	}
+}
+
+// TestConcurrentDrawsNeverPassTheBound: twelve draws of one ward race; exactly the bound of them
+// are made, numbered 1 to the bound, and the others are refused with TOO_COMPLEX.
+func TestConcurrentDrawsNeverPassTheBound(t *testing.T) {
+	for _, dialect := range dbtest.Dialects() {
+		t.Run(string(dialect), func(t *testing.T) {
+			d, err := seedtest.Fresh(t, dialect)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rules := supervision.DefaultRules
+			rules.DailyDraws = 4
+			svc := supervision.New(d, rules, func() time.Time { return now })
+			const racers = 12
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			results := make([]error, racers)
+			numbers := make([]int, racers)
+			for i := range racers {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					c, err := svc.Draw(supervisor, supervision.DrawRequest{Ward: "05431", Size: 2, Seed: "race-" + strconv.Itoa(i)})
+					results[i] = err
+					if err == nil {
+						numbers[i] = *c.DrawNumber
+					}
+				}()
+			}
+			close(start)
+			wg.Wait()
+			var made []int
+			refused := 0
+			for i, err := range results {
+				switch {
+				case err == nil:
+					made = append(made, numbers[i])
+				case errs.KindOf(err) == errs.TooComplex:
+					refused++
+				default:
+					t.Errorf("racer %d: %v", i, err)
+				}
+			}
+			slices.Sort(made)
+			if !slices.Equal(made, []int{1, 2, 3, 4}) || refused != racers-4 {
+				t.Errorf("made %v and refused %d, want draws 1 to 4 and %d refused", made, refused, racers-4)
+			}
+			if got := count(t, d, "SELECT COUNT(*) FROM spot_checks"); got != 4 {
+				t.Errorf("%d checks stored, want 4", got)
+			}
+		})
+	}
+}
+
+func count(t *testing.T, d *bun.DB, q string) int {
+	t.Helper()
+	var n int
+	if err := d.NewRaw(q).Scan(context.Background(), &n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -25,6 +25,17 @@ export function fundUseRows(fundUse) {
 }
 
 /**
+ * The funds with the allocations an official snapshot froze (frozen: its funds, each { fund: { code },
+ * allocated }), or as they are (frozen null: the live figures). A fund the snapshot holds no
+ * allocation for has none beside it: never today's figure.
+ */
+export function frozenAllocations(funds, frozen) {
+  if (!frozen) return funds;
+  const at = new Map(frozen.map((f) => [f.fund.code, f.allocated]));
+  return funds.map((f) => ({ ...f, allocated: at.get(f.code) ?? null }));
+}
+
+/**
  * The funds panel's rows for a visitor: the public figures know each fund's allocation for the
  * whole area only, so with a ward in the filter the allocation is not known to the page.
  */

@@ -175,10 +175,14 @@ function overviewSource(state) {
   return /^[0-9]+$/.test(state.official) && (!userKnown || readsSnapshots()) ? "SnapshotOverview" : "Overview";
 }
 
-/** The snapshot's own fields and its figures in the overview's shape. */
+/**
+ * The snapshot's own fields and its figures in the overview's shape, with fund use as it stood: the
+ * full fund use (roles that read snapshots in full) or each fund's frozen whole-area allocation
+ * (visitors), never today's allocations.
+ */
 function fromSnapshot(s) {
-  const { total, byWard, byGroup, byFund, overTime, ...about } = s;
-  return { data: { total, byWard, byGroup, byFund, overTime }, about };
+  const { total, byWard, byGroup, byFund, overTime, fundUse, funds, ...about } = s;
+  return { data: { total, byWard, byGroup, byFund, overTime }, about, fundUse: fundUse ?? null, frozenFunds: funds ?? null };
 }
 
 async function loadOverview(state, variables) {
@@ -199,13 +203,13 @@ async function loadOverview(state, variables) {
       // A snapshot keeps weeks and months, not days.
       const bucket = variables.bucket === "MONTH" ? "MONTH" : "WEEK";
       const { snapshot } = await query(name, { ...variables, bucket, id: state.official });
-      const { data: figures, about } = fromSnapshot(snapshot);
-      data = { ...normalize(figures), official: about, bucket, fundUse: null };
+      const { data: figures, about, fundUse } = fromSnapshot(snapshot);
+      data = { ...normalize(figures), official: about, bucket, fundUse };
     } else if (name === "OfficialOverview") {
       const { officialSnapshot } = await query(name, visitor());
       if (officialSnapshot) {
-        const { data: figures, about } = fromSnapshot(officialSnapshot);
-        data = { ...normalize(figures), official: about };
+        const { data: figures, about, frozenFunds } = fromSnapshot(officialSnapshot);
+        data = { ...normalize(figures), official: about, frozenFunds };
       } else {
         data = normalize(await query("PublicOverview", visitor())); // no official figures yet
       }

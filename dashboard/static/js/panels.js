@@ -240,7 +240,7 @@ export function fundRows(funds, byFund) {
     const amount = p ? p.amountPaid : 0;
     return {
       code: f.code, allocated: f.allocated, paid: amount, suppressed: p?.suppressed ?? false,
-      remaining: amount == null ? null : f.allocated - amount,
+      remaining: amount == null || f.allocated == null ? null : f.allocated - amount,
       utilisation: amount == null || !f.allocated ? null : amount / f.allocated,
       fund: f,
     };

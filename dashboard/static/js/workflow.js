@@ -210,6 +210,7 @@ export function refusal(err) {
     BAD_USER_INPUT: t("refusedInput"),
     NOT_FOUND: t("refusedNotFound"),
     UNAUTHENTICATED: t("refusedSignedOut"),
+    TOO_COMPLEX: t("refusedLimit"),
   }[err.code] || (err.kind === "network" ? t("errorNetwork") : err.kind === "denied" ? t("errorDenied") : t("errorServer"));
   // The API's own words are Vietnamese; a browser's (no answer) are not.
   const words = !err.message ? null : err.code ? h("p", { lang: "vi" }, err.message) : h("p", {}, t("errorDetail", { message: err.message }));

@@ -18,7 +18,7 @@ export const AUDIT_ACTIONS = [
   "disbursement.post", "disbursement.appraise", "disbursement.approve", "disbursement.pay", "disbursement.return", "disbursement.cancel",
   "auth.login", "auth.login_failed", "auth.login_refused", "auth.logout",
   "user.create", "user.password", "token.create", "token.revoke", "seed.demo", "seed.national",
-  "personal.read", "personal.search", "reconciliation.read", "spotcheck.draw", "spotcheck.visit",
+  "personal.read", "personal.search", "reconciliation.read", "spotcheck.draw", "spotcheck.draw_refused", "spotcheck.visit",
   "feedback.submit", "feedback.reply", "feedback.close",
 ];
 

@@ -177,7 +177,9 @@ export async function supervisionPage(main, ctx) {
     const rows = c.lines.map((cl) => visitRow(c, cl));
     return h("div", { class: "sv-check", id: `sv-check-${c.id}`, dataset: { check: c.id } },
       h("h3", {}, t("svCheckTitle", { id: c.id, ward: nameOf(c.ward, l) })),
-      h("p", { class: "note", id: "sv-check-facts" }, t("svCheckFacts", {
+      h("p", { class: "note", id: "sv-check-facts", dataset: { drawNumber: c.drawNumber ?? "", drawLimit: c.drawLimit ?? "" } }, t("svCheckFacts", {
+        draw: c.drawNumber ? t("svDrawNumber", { n: c.drawNumber, limit: c.drawLimit, day: formatDate(c.drawnOn) }) : t("svDrawUnnumbered", { day: formatDate(c.drawnOn) }),
+        seedKind: c.seedGiven === false ? t("svSeedRandom") : c.seedGiven ? t("svSeedTyped") : "—",
         n: formatNumber(c.lines.length, l), population: formatNumber(c.population, l), seed: c.seed,
         by: c.createdBy, at: formatDateTime(c.createdAt), digest: c.populationDigest.slice(0, 16),
       })),
@@ -249,9 +251,10 @@ export async function supervisionPage(main, ctx) {
     const l = lang();
     const list = await query("SpotChecks", { wards: state.wards.length ? state.wards : null, first: 20 });
     if (!ctx.isCurrent()) return;
-    replace(listBox, list.spotChecks.length ? [h("h3", {}, t("svLatestChecks")), h("ul", { class: "sv-checks", id: "sv-checks-list" }, list.spotChecks.map((c) => h("li", { dataset: { check: c.id } },
+    replace(listBox, list.spotChecks.length ? [h("h3", {}, t("svLatestChecks")), h("ul", { class: "sv-checks", id: "sv-checks-list" }, list.spotChecks.map((c) => h("li", { dataset: { check: c.id, drawNumber: c.drawNumber ?? "" } },
       h("a", { href: ctx.hrefFor({ page: "supervision", check: c.id }), dataset: { nav: "" }, "aria-current": c.id === state.check ? "true" : null },
-        t("svCheckItem", { id: c.id, ward: nameOf(c.ward, l), n: formatNumber(c.lines.length, l), visited: formatNumber(c.lines.filter((x) => x.result).length, l), at: formatDateTime(c.createdAt), by: c.createdBy })))))] : []);
+        t("svCheckItem", { id: c.id, ward: nameOf(c.ward, l), n: formatNumber(c.lines.length, l),
+          draw: c.drawNumber ? t("svDrawShort", { n: c.drawNumber, limit: c.drawLimit }) : t("svDrawShortUnnumbered"), visited: formatNumber(c.lines.filter((x) => x.result).length, l), at: formatDateTime(c.createdAt), by: c.createdBy })))))] : []);
   };
 
   const showChecks = async () => {

@@ -54,7 +54,7 @@ export function wardPage(main, ctx) {
     h("h1", { id: "page-title", tabindex: "-1" }, nameOf(ward)),
     ctx.contextLine,
     // Signed in: the ward's fund use against the ward's own allocation; visitors: no fund card.
-    kpiCards(data.total.total, data.fundUse ? fundUseRows(data.fundUse) : null),
+    kpiCards(data.total.total, data.fundUse ? fundUseRows(data.fundUse) : null, { frozen: Boolean(data.official) }),
     ctx.feedback ? feedbackSection(ctx.feedback.get(ward.code), ward, ctx) : null,
     h("div", { class: "panels" }, panels.map((p) => p.section)),
     listsPanel({ ward, allowed: maySeeLists(user, ward.code), ctx, selection: mayTakeSteps(user, ward.code) ? lineSelection(ctx) : null }),

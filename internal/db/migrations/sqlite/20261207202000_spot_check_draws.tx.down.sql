@@ -1,0 +1,2 @@
+DROP TABLE spot_check_draws;
+DROP TABLE spot_check_days;
