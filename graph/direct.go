@@ -17,6 +17,7 @@ import (
 	"hotro/internal/fund"
 	"hotro/internal/program"
 	"hotro/internal/report"
+	"hotro/internal/wardfigure"
 )
 
 // directAnswers and directFallbacks count the stats-only queries written directly, and those
@@ -131,6 +132,15 @@ const (
 	dRowPeriod
 	dRowTotals
 	dRowRank
+	dRowWardFigures
+	dRowPerCapita
+	dRowPer1000
+	// WardFigures
+	dFigYear
+	dFigPopulation
+	dFigHouseholds
+	dFigSource
+	dFigIllustrative
 	// Ward, District, Province, Program, BeneficiaryGroup, Fund
 	dCode
 	dName
@@ -191,7 +201,8 @@ var (
 		fields: map[string]directKind{
 			"program": dRowProgram, "province": dRowProvince, "district": dRowDistrict, "ward": dRowWard,
 			"group": dRowGroup, "fund": dRowFund, "status": dRowStatus, "channel": dRowChannel, "kind": dRowKind,
-			"instalment": dRowInstalment, "period": dRowPeriod, "totals": dRowTotals, "rank": dRowRank},
+			"instalment": dRowInstalment, "period": dRowPeriod, "totals": dRowTotals, "rank": dRowRank,
+			"wardFigures": dRowWardFigures, "amountPaidPerCapita": dRowPerCapita, "peopleSupportedPer1000": dRowPer1000},
 		children: map[string]*directType{
 			"program":  {name: "Program", implementors: programImplementors, fields: map[string]directKind{"code": dCode, "name": dName, "nameEn": dNameEn}},
 			"province": directUnit("Province", provinceImplementors), "district": directUnit("District", districtImplementors),
@@ -201,6 +212,9 @@ var (
 			"fund":   {name: "Fund", implementors: fundImplementors, fields: map[string]directKind{"code": dCode, "name": dName}},
 			"period": {name: "Period", implementors: periodImplementors, fields: map[string]directKind{"start": dPeriodStart, "end": dPeriodEnd, "label": dPeriodLabel}},
 			"totals": directTotals,
+			"wardFigures": {name: "WardFigures", implementors: wardFiguresImplementors, fields: map[string]directKind{
+				"year": dFigYear, "population": dFigPopulation, "households": dFigHouseholds, "source": dFigSource,
+				"illustrative": dFigIllustrative}},
 		}}
 	directStats = &directType{name: "Stats", implementors: statsImplementors,
 		fields:   map[string]directKind{"total": dTotal, "rows": dRows},
@@ -329,6 +343,8 @@ type directWriter struct {
 	rowsR   StatRowResolver
 	totalsR TotalsResolver
 	groups  BeneficiaryGroupResolver
+	// year holds the year argument of the rows' figure fields, decoded once per answer.
+	year map[*directNode]*int
 }
 
 // answer writes the data of the whole operation, or reports that it cannot (the caller then asks
@@ -381,6 +397,8 @@ func (w *directWriter) value(ctx context.Context, n *directNode, obj any) bool {
 		return w.days(n, o)
 	case *report.Period:
 		return w.period(n, o)
+	case *wardfigure.Figure:
+		return w.figures(n, o)
 	}
 	return w.named(ctx, n, obj)
 }
@@ -409,6 +427,9 @@ func (w *directWriter) result(ctx context.Context, n *directNode, res *report.Re
 	case dTotal:
 		return w.object(ctx, n.children, &res.Total)
 	case dRows:
+		if !w.prefetchFigures(ctx, n, res.Rows) {
+			return false
+		}
 		w.buf = append(w.buf, '[')
 		for i := range res.Rows {
 			if i > 0 {
@@ -475,6 +496,99 @@ func (w *directWriter) row(ctx context.Context, n *directNode, row *report.Row) 
 		return w.object(ctx, n.children, &row.Totals)
 	case dRowRank:
 		w.buf = strconv.AppendInt(w.buf, int64(row.Rank), 10)
+	case dRowWardFigures:
+		year, ok := w.figuresYear(ctx, n)
+		if !ok {
+			return false
+		}
+		f, err := rows.WardFigures(ctx, row, year)
+		return err == nil && w.nullable(ctx, n, f, f == nil)
+	case dRowPerCapita, dRowPer1000:
+		year, ok := w.figuresYear(ctx, n)
+		if !ok {
+			return false
+		}
+		var v *float64
+		var err error
+		if n.kind == dRowPerCapita {
+			v, err = rows.AmountPaidPerCapita(ctx, row, year)
+		} else {
+			v, err = rows.PeopleSupportedPer1000(ctx, row, year)
+		}
+		return err == nil && w.optionalFloat(v)
+	default:
+		return false
+	}
+	return true
+}
+
+// figuresYear is the year argument of a figure field, decoded by gqlgen's generated code once per
+// answer.
+func (w *directWriter) figuresYear(ctx context.Context, n *directNode) (*int, bool) {
+	if y, ok := w.year[n]; ok {
+		return y, true
+	}
+	raw := n.field.ArgumentMap(w.opCtx.Variables)
+	var args map[string]any
+	var err error
+	switch n.kind {
+	case dRowWardFigures:
+		args, err = w.ec.field_StatRow_wardFigures_args(ctx, raw)
+	case dRowPerCapita:
+		args, err = w.ec.field_StatRow_amountPaidPerCapita_args(ctx, raw)
+	default:
+		args, err = w.ec.field_StatRow_peopleSupportedPer1000_args(ctx, raw)
+	}
+	if err != nil {
+		return nil, false
+	}
+	year, _ := args["year"].(*int)
+	if w.year == nil {
+		w.year = map[*directNode]*int{}
+	}
+	w.year[n] = year
+	return year, true
+}
+
+// prefetchFigures asks the figures loader for every row's ward at once when the rows ask for
+// figures: rows are written one after the other, and each would otherwise wait for the loader's
+// batch alone.
+func (w *directWriter) prefetchFigures(ctx context.Context, n *directNode, rows []report.Row) bool {
+	wants := false
+	for i := range n.children {
+		switch n.children[i].kind {
+		case dRowWardFigures, dRowPerCapita, dRowPer1000:
+			wants = true
+		}
+	}
+	if !wants {
+		return true
+	}
+	ids := make([]int64, 0, len(rows))
+	for i := range rows {
+		if rows[i].WardID != 0 {
+			ids = append(ids, rows[i].WardID)
+		}
+	}
+	if len(ids) == 0 {
+		return true
+	}
+	_, err := loaders(ctx).Figures.LoadAll(ctx, ids)
+	return err == nil
+}
+
+func (w *directWriter) figures(n *directNode, f *wardfigure.Figure) bool {
+	switch n.kind {
+	case dFigYear:
+		w.buf = strconv.AppendInt(w.buf, int64(f.Year), 10)
+	case dFigPopulation:
+		w.buf = strconv.AppendInt(w.buf, f.Population, 10)
+	case dFigHouseholds:
+		w.buf = strconv.AppendInt(w.buf, f.Households, 10)
+	case dFigSource:
+		w.buf = appendQuoted(w.buf, f.Source)
+	case dFigIllustrative:
+		w.buf = strconv.AppendBool(w.buf, f.Illustrative)
 	default:
 		return false
 	}

@@ -56,6 +56,10 @@ var directQueries = []struct {
 		map[string]any{"f": map[string]any{"districts": []string{"164"}}, "g": []string{"GROUP"}}, true},
 	{"first within, having", `{ stats(groupBy: [WARD, GROUP], orderBy: {field: AMOUNT_PAID}, firstWithin: {dimensions: [WARD], first: 2},
 		having: [{measure: PEOPLE_SUPPORTED, op: GT, value: 5}]) { rows { rank ward { code } group { code } totals { peopleSupported } } } }`, nil, true},
+	{"ward figures and per inhabitant", `query Q($y: Int) { stats(groupBy: [WARD]) { rows { ward { code } amountPaidPerCapita(year: $y)
+		peopleSupportedPer1000 wardFigures(year: 2020) { __typename year population households source illustrative } } } }`,
+		map[string]any{"y": 2020}, true},
+	{"figures of a year without any", `{ stats(groupBy: [WARD, GROUP]) { rows { wardFigures(year: 1999) { year } amountPaidPerCapita(year: 1999) } } }`, nil, true},
 	{"a field it does not write", `{ stats(groupBy: [MONTH]) { rows { period { label } running { amountPaid } } } }`, nil, false},
 	{"another root field", `{ stats { total { amountPaid } } programs { code } }`, nil, false},
 	{"a resolver's error", `{ stats(filter: {wards: ["99999"]}) { total { amountPaid } } }`, nil, false},
@@ -90,6 +94,19 @@ func TestDirectAnswersAreGqlgens(t *testing.T) {
 						t.Fatal(err)
 					}
 					same(t, string(q), nil)
+				})
+			}
+			for _, name := range []string{"Overview", "MapProvinces", "Rounds"} {
+				t.Run("dashboard "+name, func(t *testing.T) {
+					q, err := os.ReadFile(filepath.Join("..", "dashboard", "queries", name+".graphql"))
+					if err != nil {
+						t.Fatal(err)
+					}
+					answered, _ := graph.DirectCounts()
+					same(t, string(q), map[string]any{"bucket": "MONTH", "filter": map[string]any{"districts": []string{"164"}}})
+					if now, _ := graph.DirectCounts(); name == "Overview" && now == answered {
+						t.Errorf("the dashboard's overview was not written directly")
+					}
 				})
 			}
 			for _, dq := range directQueries {
