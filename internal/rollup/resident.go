@@ -11,7 +11,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/uptrace/bun"
 
 	"hotro/internal/db"
@@ -37,6 +36,8 @@ type Resident struct {
 	fallback  *Engine
 	staleness time.Duration
 	now       func() time.Time
+	// aggregates are the scratch of answers, made again for the next.
+	aggregates sync.Pool
 
 	state   atomic.Pointer[memState]
 	refresh sync.Mutex  // held by the one refresh under way
@@ -66,7 +67,9 @@ func NewResident(idb bun.IDB, ref *reference.Cache, o ResidentOptions) *Resident
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Resident{db: idb, reference: ref, fallback: NewEngineShared(idb, ref), staleness: o.Staleness, now: o.Now}
+	r := &Resident{db: idb, reference: ref, fallback: NewEngineShared(idb, ref), staleness: o.Staleness, now: o.Now}
+	r.aggregates.New = func() any { return &aggregate{index: map[rowID]int32{}} }
+	return r
 }
 
 var _ report.Engine = (*Resident)(nil)
@@ -85,7 +88,9 @@ type memState struct {
 }
 
 // block is the rows of one unit at one level, column by column. The recipients and persons of PAID
-// rows are kept as sorted IDs in one array when they are few (most rows), as bitmaps otherwise.
+// rows are kept as sorted IDs in one array when they are few (most rows), else as bitmaps
+// serialised one after another in one array of bytes, decoded only when a union needs them: the
+// garbage collector has no pointer to follow in either.
 type block struct {
 	program, group, fund []int64
 	status, channel      []uint8
@@ -93,19 +98,20 @@ type block struct {
 	lines, amount        []int64
 	recipients, persons  []setRef
 	ids                  []uint32 // the small sets, one after another
-	bitmaps              []*roaring.Bitmap
+	bitmaps              []byte   // the large sets, serialised, one after another
 }
 
-// setRef finds one row's set in its block: ids[from:to], or bitmaps[from] when to is bigSet; an
-// empty range is no set.
+// setRef finds one row's set in its block: ids[from:to], or bitmaps[from:to&^bigSet] when to has
+// bigSet; an empty range is no set.
 type setRef struct{ from, to uint32 }
 
-const bigSet = ^uint32(0)
+const bigSet = uint32(1) << 31
 
 func (b *block) set(r setRef) valueSet {
 	switch {
-	case r.to == bigSet:
-		return valueSet{bitmap: b.bitmaps[r.from]}
+	case r.to&bigSet != 0:
+		to := r.to &^ bigSet
+		return valueSet{bitmap: b.bitmaps[r.from:to:to]}
 	case r.from == r.to:
 		return valueSet{}
 	}
@@ -127,8 +133,16 @@ func (b *block) keep(raw []byte) (setRef, error) {
 		return setRef{from, uint32(len(b.ids))}, nil
 	}
 	bm.RunOptimize()
-	b.bitmaps = append(b.bitmaps, bm)
-	return setRef{uint32(len(b.bitmaps) - 1), bigSet}, nil
+	buf, err := bm.ToBytes()
+	if err != nil {
+		return setRef{}, err
+	}
+	from := len(b.bitmaps)
+	b.bitmaps = append(b.bitmaps, buf...)
+	if len(b.bitmaps) >= int(bigSet) {
+		return setRef{}, fmt.Errorf("%d bytes of bitmaps in one unit: more than a block holds", len(b.bitmaps))
+	}
+	return setRef{uint32(from), uint32(len(b.bitmaps)) | bigSet}, nil
 }
 
 func (b *block) append(r storedRow) error {
@@ -155,13 +169,19 @@ func (b *block) append(r storedRow) error {
 	return nil
 }
 
-// trim gives each column the memory it needs and no more, once the block is complete.
+// trim moves the columns, once the block is complete, into a few arrays of the size they need.
 func (b *block) trim() {
-	b.program, b.group, b.fund = slices.Clone(b.program), slices.Clone(b.group), slices.Clone(b.fund)
-	b.status, b.channel, b.period = slices.Clone(b.status), slices.Clone(b.channel), slices.Clone(b.period)
-	b.lines, b.amount = slices.Clone(b.lines), slices.Clone(b.amount)
-	b.recipients, b.persons = slices.Clone(b.recipients), slices.Clone(b.persons)
-	b.ids, b.bitmaps = slices.Clone(b.ids), slices.Clone(b.bitmaps)
+	n := len(b.lines)
+	wide := make([]int64, 0, 5*n)
+	wide = append(append(append(append(append(wide, b.program...), b.group...), b.fund...), b.lines...), b.amount...)
+	b.program, b.group, b.fund, b.lines, b.amount = wide[:n:n], wide[n:2*n:2*n], wide[2*n:3*n:3*n], wide[3*n:4*n:4*n], wide[4*n:]
+	narrow := make([]uint8, 0, 2*n)
+	narrow = append(append(narrow, b.status...), b.channel...)
+	b.status, b.channel = narrow[:n:n], narrow[n:]
+	refs := make([]setRef, 0, 2*n)
+	refs = append(append(refs, b.recipients...), b.persons...)
+	b.recipients, b.persons = refs[:n:n], refs[n:]
+	b.period, b.ids, b.bitmaps = slices.Clone(b.period), slices.Clone(b.ids), slices.Clone(b.bitmaps)
 }
 
 func levelIndex(id int16) int {
@@ -191,38 +211,27 @@ func (r *Resident) Stats(ctx context.Context, q report.Query) (*report.Result, e
 	if err != nil {
 		return nil, err
 	}
-	pq := st.plans.get(q, func() *plannedQuery {
-		p := newPlanner(q, st.tree)
-		return &plannedQuery{p: p, reads: p.plan(), filter: newRowFilter(q.Filter, st.ref)}
-	})
-	agg := newAggregate(pq.p, pq.reads, st.ref.RoundOfGroup)
-	agg.unions = st.unions
+	pq := st.plans.get(q, func() *plannedQuery { return newPlannedQuery(q, st.tree, st.ref) })
+	agg := r.aggregates.Get().(*aggregate)
+	defer r.aggregates.Put(agg)
+	agg.reset(pq.p, pq.parts, st.ref.RoundOfGroup, st.unions, st.plans.periods)
 	f := &pq.filter
 	for _, rd := range pq.reads {
-		blocks := st.levels[levelIndex(rd.level.ID)]
-		var seen map[int64]bool
-		if len(rd.units) != len(rd.parts) {
-			seen = make(map[int64]bool, len(rd.parts))
-		}
-		for _, unit := range rd.units {
-			if seen != nil {
-				if seen[unit] {
-					continue
-				}
-				seen[unit] = true
-			}
+		blocks := st.levels[rd.level]
+		for j, unit := range rd.units {
 			b := blocks[unit]
 			if b == nil {
 				continue
 			}
-			key := cellKey{level: rd.level.ID, unit: unit}
+			part := rd.parts[j]
+			key := cellKey{level: Levels[rd.level].ID, unit: unit}
 			for i := range b.lines {
 				if !inPeriods(b.period[i], rd.periods) || !f.pass(b, i) {
 					continue
 				}
 				key.program, key.group, key.fund = b.program[i], b.group[i], b.fund[i]
 				key.status, key.channel, key.period = b.status[i], b.channel[i], b.period[i]
-				agg.addCell(key, b.lines[i], b.amount[i], b.set(b.recipients[i]), b.set(b.persons[i]))
+				agg.addCell(part, key, b.lines[i], b.amount[i], b.set(b.recipients[i]), b.set(b.persons[i]))
 			}
 		}
 	}

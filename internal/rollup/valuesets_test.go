@@ -8,16 +8,28 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 )
 
+// serialised writes a bitmap as a Resident keeps it.
+func serialised(t *testing.T, bm *roaring.Bitmap) []byte {
+	t.Helper()
+	bm.RunOptimize()
+	buf, err := bm.ToBytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return buf
+}
+
 // TestDistinctCountsUnionsExactly draws sets of IDs kept as bitmaps and as small sorted slices,
-// overlapping or not, and wants their distinct count (remembered or not) equal to a plain count.
+// overlapping or not, few or many, and wants their distinct count (remembered or not, asked once or
+// twice) equal to a plain count.
 func TestDistinctCountsUnionsExactly(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	memo := newUnionMemo()
-	for i := range 500 {
+	for i := range 800 {
 		var sets valueSets
 		want := map[uint32]bool{}
 		base := uint32(r.IntN(3)) * 1000
-		for range r.IntN(8) {
+		for range r.IntN(12) {
 			n := 1 + r.IntN(3*smallSet)
 			ids := make([]uint32, 0, n)
 			for range n {
@@ -26,17 +38,59 @@ func TestDistinctCountsUnionsExactly(t *testing.T) {
 			for _, id := range ids {
 				want[id] = true
 			}
-			if r.IntN(2) == 0 {
-				sets.add(valueSet{bitmap: roaring.BitmapOf(ids...)})
+			if r.IntN(3) == 0 {
+				sets = append(sets, valueSet{bitmap: serialised(t, roaring.BitmapOf(ids...))})
 				continue
 			}
 			slices.Sort(ids)
-			sets.add(valueSet{small: slices.Compact(ids)})
+			sets = append(sets, valueSet{small: slices.Compact(ids)})
 		}
 		for _, m := range []*unionMemo{nil, memo, memo} {
 			if got := m.cardinality(sets); got != uint64(len(want)) {
-				t.Fatalf("case %d (%d bitmaps, %d small sets, memo %v): %d distinct, want %d", i, len(sets.bitmaps), len(sets.small), m != nil, got, len(want))
+				t.Fatalf("case %d (%d sets, memo %v): %d distinct, want %d", i, len(sets), m != nil, got, len(want))
 			}
+		}
+	}
+}
+
+// TestSerialisedCardinalityReadsTheHeader wants the count read from a serialised bitmap's header
+// equal to the decoded bitmap's, with and without run containers, with few and many containers.
+func TestSerialisedCardinalityReadsTheHeader(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := range 300 {
+		bm := roaring.New()
+		containers := 1 + r.IntN(12)
+		for c := range containers {
+			high := uint32(c*3+r.IntN(3)) << 16
+			switch r.IntN(3) {
+			case 0: // a run
+				from := high + uint32(r.IntN(1000))
+				bm.AddRange(uint64(from), uint64(from)+uint64(1+r.IntN(20000)))
+			case 1: // a few values (an array)
+				for range 1 + r.IntN(100) {
+					bm.Add(high + uint32(r.IntN(1<<16)))
+				}
+			default: // many values (a bitmap container)
+				for range 5000 + r.IntN(10000) {
+					bm.Add(high + uint32(r.IntN(1<<16)))
+				}
+			}
+		}
+		if r.IntN(2) == 0 {
+			bm.RunOptimize()
+		}
+		buf, err := bm.ToBytes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := serializedCardinality(buf)
+		if err != nil || got != bm.GetCardinality() {
+			t.Fatalf("case %d (%d containers): %d (%v), want %d", i, containers, got, err, bm.GetCardinality())
+		}
+	}
+	for _, bad := range [][]byte{nil, {1, 2}, {0x3a, 0x30, 0, 0, 9, 0, 0, 0}, {0x3b, 0x30, 5, 0}} {
+		if _, err := serializedCardinality(bad); err == nil {
+			t.Errorf("% x: no error", bad)
 		}
 	}
 }
