@@ -70,23 +70,62 @@ func Arrange(res *Result, q Query) {
 		}
 		return c
 	})
-	sorted := make([]Row, 0, len(idx))
-	rank := 0
-	for n, i := range idx {
-		if n == 0 || compareKeys(within, &rows[i].Key, &rows[idx[n-1]].Key) != 0 {
-			rank = 0
+	if q.FirstWithin == nil {
+		// Every row kept, ranked in the whole answer: laid out in place.
+		permute(rows, idx)
+		for i := range rows {
+			rows[i].Rank = i + 1
 		}
-		rank++
-		if q.FirstWithin != nil && rank > q.FirstWithin.First {
-			continue
+		if rows == nil {
+			res.Rows = []Row{} // as before: no rows is an empty list, not none
 		}
-		r := rows[i]
-		r.Rank = rank
-		sorted = append(sorted, r)
+	} else {
+		sorted := make([]Row, 0, len(idx))
+		rank := 0
+		for n, i := range idx {
+			if n == 0 || compareKeys(within, &rows[i].Key, &rows[idx[n-1]].Key) != 0 {
+				rank = 0
+			}
+			rank++
+			if rank > q.FirstWithin.First {
+				continue
+			}
+			r := rows[i]
+			r.Rank = rank
+			sorted = append(sorted, r)
+		}
+		res.Rows = sorted
 	}
-	res.Rows = sorted
 	if q.First != nil && *q.First < len(res.Rows) {
 		res.Rows = res.Rows[:*q.First]
+	}
+}
+
+// permute lays rows out in the order of idx (rows[k] becomes the rows[idx[k]] of before), in place;
+// idx is left as it was.
+func permute(rows []Row, idx []int) {
+	for start := range idx {
+		if idx[start] < 0 || idx[start] == start {
+			continue
+		}
+		// Follow the cycle that starts here, marking the places done.
+		tmp := rows[start]
+		k := start
+		for {
+			from := idx[k]
+			idx[k] = ^from
+			if from == start {
+				rows[k] = tmp
+				break
+			}
+			rows[k] = rows[from]
+			k = from
+		}
+	}
+	for k, v := range idx {
+		if v < 0 {
+			idx[k] = ^v
+		}
 	}
 }
 
