@@ -195,7 +195,7 @@ func (m *unionMemo) cardinality(s valueSets) uint64 {
 		var buf [smallUnion]uint32
 		ids := buf[:0:n]
 		for _, v := range s {
-			ids = append(ids, v.small...)
+			ids = appendSmall(ids, v.small)
 		}
 		return sortedDistinct(ids)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -92,16 +93,16 @@ type memState struct {
 // serialised one after another in one array of bytes, decoded only when a union needs them: the
 // garbage collector has no pointer to follow in either.
 type block struct {
-	program, group, fund []int64
+	program, group, fund []int32 // IDs, which a block keeps in 32 bits (checked as it is loaded)
 	status, channel      []uint8
 	period               []int32
 	lines, amount        []int64
 	recipients, persons  []setRef
-	ids                  []uint32 // the small sets, one after another
-	bitmaps              []byte   // the large sets, serialised, one after another
+	small                []byte // the small sets, packed (packSmall), one after another
+	bitmaps              []byte // the large sets, serialised, one after another
 }
 
-// setRef finds one row's set in its block: ids[from:to], or bitmaps[from:to&^bigSet] when to has
+// setRef finds one row's set in its block: small[from:to], or bitmaps[from:to&^bigSet] when to has
 // bigSet; an empty range is no set.
 type setRef struct{ from, to uint32 }
 
@@ -115,7 +116,7 @@ func (b *block) set(r setRef) valueSet {
 	case r.from == r.to:
 		return valueSet{}
 	}
-	return valueSet{small: b.ids[r.from:r.to:r.to]}
+	return valueSet{small: b.small[r.from:r.to:r.to]}
 }
 
 // keep adds a set read from the database and returns where it is.
@@ -125,12 +126,12 @@ func (b *block) keep(raw []byte) (setRef, error) {
 		return setRef{}, err
 	}
 	if bm.GetCardinality() <= smallSet {
-		from := uint32(len(b.ids))
-		bm.Iterate(func(id uint32) bool { // in order, each once
-			b.ids = append(b.ids, id)
-			return true
-		})
-		return setRef{from, uint32(len(b.ids))}, nil
+		from := len(b.small)
+		b.small = packSmall(b.small, bm.ToArray()) // in order, each once
+		if len(b.small) >= int(bigSet) {
+			return setRef{}, fmt.Errorf("%d bytes of small sets in one unit: more than a block holds", len(b.small))
+		}
+		return setRef{uint32(from), uint32(len(b.small))}, nil
 	}
 	bm.RunOptimize()
 	buf, err := bm.ToBytes()
@@ -156,9 +157,14 @@ func (b *block) append(r storedRow) error {
 			return fmt.Errorf("row %s: persons: %w", r.key, err)
 		}
 	}
-	b.program = append(b.program, r.key.program)
-	b.group = append(b.group, r.key.group)
-	b.fund = append(b.fund, r.key.fund)
+	for _, id := range []int64{r.key.program, r.key.group, r.key.fund} {
+		if id < 0 || id > math.MaxInt32 {
+			return fmt.Errorf("row %s: ID %d does not fit in the 32 bits rows held in memory keep", r.key, id)
+		}
+	}
+	b.program = append(b.program, int32(r.key.program))
+	b.group = append(b.group, int32(r.key.group))
+	b.fund = append(b.fund, int32(r.key.fund))
 	b.status = append(b.status, r.key.status)
 	b.channel = append(b.channel, r.key.channel)
 	b.period = append(b.period, r.key.period)
@@ -172,16 +178,19 @@ func (b *block) append(r storedRow) error {
 // trim moves the columns, once the block is complete, into a few arrays of the size they need.
 func (b *block) trim() {
 	n := len(b.lines)
-	wide := make([]int64, 0, 5*n)
-	wide = append(append(append(append(append(wide, b.program...), b.group...), b.fund...), b.lines...), b.amount...)
-	b.program, b.group, b.fund, b.lines, b.amount = wide[:n:n], wide[n:2*n:2*n], wide[2*n:3*n:3*n], wide[3*n:4*n:4*n], wide[4*n:]
+	wide := make([]int64, 0, 2*n)
+	wide = append(append(wide, b.lines...), b.amount...)
+	b.lines, b.amount = wide[:n:n], wide[n:]
+	ids := make([]int32, 0, 4*n)
+	ids = append(append(append(append(ids, b.program...), b.group...), b.fund...), b.period...)
+	b.program, b.group, b.fund, b.period = ids[:n:n], ids[n:2*n:2*n], ids[2*n:3*n:3*n], ids[3*n:]
 	narrow := make([]uint8, 0, 2*n)
 	narrow = append(append(narrow, b.status...), b.channel...)
 	b.status, b.channel = narrow[:n:n], narrow[n:]
 	refs := make([]setRef, 0, 2*n)
 	refs = append(append(refs, b.recipients...), b.persons...)
 	b.recipients, b.persons = refs[:n:n], refs[n:]
-	b.period, b.ids, b.bitmaps = slices.Clone(b.period), slices.Clone(b.ids), slices.Clone(b.bitmaps)
+	b.small, b.bitmaps = slices.Clone(b.small), slices.Clone(b.bitmaps)
 }
 
 func levelIndex(id int16) int {
@@ -229,7 +238,7 @@ func (r *Resident) Stats(ctx context.Context, q report.Query) (*report.Result, e
 				if !inPeriods(b.period[i], rd.periods) || !f.pass(b, i) {
 					continue
 				}
-				key.program, key.group, key.fund = b.program[i], b.group[i], b.fund[i]
+				key.program, key.group, key.fund = int64(b.program[i]), int64(b.group[i]), int64(b.fund[i])
 				key.status, key.channel, key.period = b.status[i], b.channel[i], b.period[i]
 				agg.addCell(part, key, b.lines[i], b.amount[i], b.set(b.recipients[i]), b.set(b.persons[i]))
 			}
@@ -317,7 +326,7 @@ func (f *rowFilter) pass(b *block, i int) bool {
 		return false
 	}
 	for _, c := range f.sets {
-		var id int64
+		var id int32
 		switch c.column {
 		case 0:
 			id = b.program[i]
@@ -326,7 +335,7 @@ func (f *rowFilter) pass(b *block, i int) bool {
 		default:
 			id = b.fund[i]
 		}
-		if !c.ids[id] {
+		if !c.ids[int64(id)] {
 			return false
 		}
 	}

@@ -19,12 +19,53 @@ const smallSet = 32
 const smallUnion = 256
 
 // valueSet is the recipients or persons of one rollup row: a roaring bitmap as stored (serialised,
-// decoded only when a union needs it), or a sorted slice of distinct IDs; neither when the row has
-// none. Both are read only: a Resident's point into the arenas of its blocks, which no GC has to
-// look into.
+// decoded only when a union needs it), or a few distinct IDs packed (packSmall); neither when the
+// row has none. Both are read only: a Resident's point into the arrays of its blocks, which the GC
+// does not look into.
 type valueSet struct {
 	bitmap []byte
-	small  []uint32
+	small  []byte
+}
+
+// packSmall appends the distinct sorted IDs (at most smallSet) to dst, packed: their number in one
+// byte, then the first ID and the gaps between the next ones less one, as uvarints. Recipients of
+// one list get consecutive IDs, so most IDs take one byte rather than four.
+func packSmall(dst []byte, ids []uint32) []byte {
+	dst = append(dst, byte(len(ids)))
+	prev := uint32(0)
+	for i, id := range ids {
+		gap := id
+		if i > 0 {
+			gap = id - prev - 1
+		}
+		dst = binary.AppendUvarint(dst, uint64(gap))
+		prev = id
+	}
+	return dst
+}
+
+// appendSmall appends the IDs packed by packSmall to dst.
+func appendSmall(dst []uint32, packed []byte) []uint32 {
+	if len(packed) == 0 {
+		return dst
+	}
+	n := int(packed[0])
+	packed = packed[1:]
+	prev := uint32(0)
+	for i := range n {
+		gap, w := binary.Uvarint(packed)
+		if w <= 0 {
+			return dst // checked as packed
+		}
+		packed = packed[w:]
+		id := uint32(gap)
+		if i > 0 {
+			id = prev + 1 + uint32(gap)
+		}
+		dst = append(dst, id)
+		prev = id
+	}
+	return dst
 }
 
 func (v valueSet) empty() bool { return len(v.bitmap) == 0 && len(v.small) == 0 }
@@ -43,7 +84,10 @@ func (v valueSet) count() uint64 {
 		}
 		return n
 	}
-	return uint64(len(v.small))
+	if len(v.small) > 0 {
+		return uint64(v.small[0])
+	}
+	return 0
 }
 
 // serializedCardinality reads the number of values of a bitmap in the portable format from its
@@ -111,14 +155,16 @@ func (s valueSets) distinct() uint64 {
 				bitmaps = append(bitmaps, bm)
 			}
 		}
-		smallIDs += len(v.small)
+		if len(v.small) > 0 {
+			smallIDs += int(v.small[0])
+		}
 	}
 	var union *roaring.Bitmap
 	switch len(bitmaps) {
 	case 0:
 		ids := make([]uint32, 0, smallIDs)
 		for _, v := range s {
-			ids = append(ids, v.small...)
+			ids = appendSmall(ids, v.small)
 		}
 		return sortedDistinct(ids)
 	case 1:
@@ -129,9 +175,10 @@ func (s valueSets) distinct() uint64 {
 		}
 		union = roaring.FastOr(bitmaps...)
 	}
-	var rest []uint32
+	var rest, ids []uint32
 	for _, v := range s {
-		for _, id := range v.small {
+		ids = appendSmall(ids[:0], v.small)
+		for _, id := range ids {
 			if !union.Contains(id) {
 				rest = append(rest, id)
 			}
@@ -153,7 +200,9 @@ func (s valueSets) smallOnly() (int, bool) {
 		if len(v.bitmap) > 0 {
 			return 0, false
 		}
-		n += len(v.small)
+		if len(v.small) > 0 {
+			n += int(v.small[0])
+		}
 	}
 	return n, n <= smallUnion
 }

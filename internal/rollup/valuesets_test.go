@@ -43,7 +43,20 @@ func TestDistinctCountsUnionsExactly(t *testing.T) {
 				continue
 			}
 			slices.Sort(ids)
-			sets = append(sets, valueSet{small: slices.Compact(ids)})
+			ids = slices.Compact(ids)
+			if len(ids) > smallSet {
+				ids = ids[:smallSet]
+				clear(want)
+				for _, v := range sets { // the IDs of the sets drawn so far, and these
+					for _, id := range idsOf(t, v) {
+						want[id] = true
+					}
+				}
+				for _, id := range ids {
+					want[id] = true
+				}
+			}
+			sets = append(sets, valueSet{small: packSmall(nil, ids)})
 		}
 		for _, m := range []*unionMemo{nil, memo, memo} {
 			if got := m.cardinality(sets); got != uint64(len(want)) {
@@ -91,6 +104,45 @@ func TestSerialisedCardinalityReadsTheHeader(t *testing.T) {
 	for _, bad := range [][]byte{nil, {1, 2}, {0x3a, 0x30, 0, 0, 9, 0, 0, 0}, {0x3b, 0x30, 5, 0}} {
 		if _, err := serializedCardinality(bad); err == nil {
 			t.Errorf("% x: no error", bad)
+		}
+	}
+}
+
+func idsOf(t *testing.T, v valueSet) []uint32 {
+	t.Helper()
+	if len(v.bitmap) > 0 {
+		bm, err := decodeView(v.bitmap)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return bm.ToArray()
+	}
+	return appendSmall(nil, v.small)
+}
+
+// TestSmallSetsPackAndUnpack wants packed sets read back as they were, with gaps of every size.
+func TestSmallSetsPackAndUnpack(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for i := range 2000 {
+		ids := make([]uint32, 0, smallSet)
+		for range r.IntN(smallSet + 1) {
+			switch r.IntN(3) {
+			case 0:
+				ids = append(ids, uint32(r.IntN(100)))
+			case 1:
+				ids = append(ids, r.Uint32())
+			default:
+				ids = append(ids, ^uint32(r.IntN(3)))
+			}
+		}
+		slices.Sort(ids)
+		ids = slices.Compact(ids)
+		packed := packSmall([]byte{7}, ids)[1:]
+		if got := appendSmall(nil, packed); !slices.Equal(got, ids) {
+			t.Fatalf("case %d: %v, want %v", i, got, ids)
+		}
+		if got := (valueSet{small: packed}).count(); got != uint64(len(ids)) && len(ids) > 0 {
+			t.Fatalf("case %d: count %d, want %d", i, got, len(ids))
 		}
 	}
 }
