@@ -133,7 +133,40 @@ func newAggregate(p *planner, reads []*read, roundOf func(int64) int64) *aggrega
 		}
 		a.partOf[r.level.ID] = m
 	}
+	var renumber []int32
+	a.parts, renumber = sortParts(a.parts)
+	for _, m := range a.partOf {
+		for unit, i := range m {
+			m[unit] = renumber[i]
+		}
+	}
 	return a
+}
+
+// sortParts sorts the unit sides of rows as compareGroupKeys does, so that rows compare by the
+// index of theirs, and returns where each went.
+func sortParts(parts []unitPart) ([]unitPart, []int32) {
+	order := make([]int32, len(parts))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(x, y int32) int {
+		return compareGroupKeys(groupKey{unitPart: parts[x]}, groupKey{unitPart: parts[y]})
+	})
+	sorted := make([]unitPart, len(parts))
+	renumber := make([]int32, len(parts))
+	for to, from := range order {
+		sorted[to] = parts[from]
+		renumber[from] = int32(to)
+	}
+	return sorted, renumber
+}
+
+// compareRowIDs orders rows as compareGroupKeys orders their keys, the parts sorted (sortParts).
+func compareRowIDs(x, y rowID) int {
+	return cmp.Or(cmp.Compare(x.part, y.part),
+		cmp.Compare(x.program, y.program), cmp.Compare(x.group, y.group), cmp.Compare(x.fund, y.fund), cmp.Compare(x.round, y.round),
+		cmp.Compare(x.status, y.status), cmp.Compare(x.channel, y.channel), cmp.Compare(x.period, y.period))
 }
 
 func (a *aggregate) add(r storedRow) error {
@@ -228,13 +261,6 @@ func (a *aggregate) reset(p *planner, parts []unitPart, roundOf func(int64) int6
 	a.groups, a.sets = a.groups[:0], a.sets[:0]
 }
 
-// key is the whole key of a group, its unit side written out.
-func (a *aggregate) key(g *group) groupKey {
-	id := g.id
-	return groupKey{unitPart: a.parts[id.part], program: id.program, group: id.group, fund: id.fund, round: id.round,
-		status: id.status, channel: id.channel, period: id.period}
-}
-
 // result counts the distinct recipients and persons of each row, and of all rows for the total.
 func (a *aggregate) result() *report.Result {
 	res := &report.Result{}
@@ -242,7 +268,7 @@ func (a *aggregate) result() *report.Result {
 	for i := range a.groups {
 		order = append(order, int32(i))
 	}
-	slices.SortFunc(order, func(x, y int32) int { return compareGroupKeys(a.key(&a.groups[x]), a.key(&a.groups[y])) })
+	slices.SortFunc(order, func(x, y int32) int { return compareRowIDs(a.groups[x].id, a.groups[y].id) })
 	a.order = order
 	// The sets of each row together, rows in order: the union of all of them is the total's.
 	at := int32(0)
@@ -267,8 +293,8 @@ func (a *aggregate) result() *report.Result {
 	for _, gi := range order {
 		g := &a.groups[gi]
 		end := next[gi]
-		g.totals.Beneficiaries = int64(a.unions.cardinality(nonEmpty(recipients[g.sets:end], func(v valueSet) bool { return !v.empty() })))
-		g.totals.PeopleSupported = int64(a.unions.cardinality(nonEmpty(persons[g.sets:end], func(v valueSet) bool { return !v.empty() })))
+		g.totals.Beneficiaries = int64(a.unions.cardinality(nonEmpty(recipients[g.sets:end])))
+		g.totals.PeopleSupported = int64(a.unions.cardinality(nonEmpty(persons[g.sets:end])))
 		t := g.totals
 		res.Total.AmountPaid += t.AmountPaid
 		res.Total.AmountListed += t.AmountListed
@@ -278,8 +304,8 @@ func (a *aggregate) result() *report.Result {
 		res.Total.AmountCancelled += t.AmountCancelled
 		res.Rows = append(res.Rows, report.Row{Key: a.rowKey(g, keys), Totals: t})
 	}
-	res.Total.Beneficiaries = int64(a.unions.cardinality(nonEmpty(recipients, func(v valueSet) bool { return !v.empty() })))
-	res.Total.PeopleSupported = int64(a.unions.cardinality(nonEmpty(persons, func(v valueSet) bool { return !v.empty() })))
+	res.Total.Beneficiaries = int64(a.unions.cardinality(nonEmpty(recipients)))
+	res.Total.PeopleSupported = int64(a.unions.cardinality(nonEmpty(persons)))
 	if len(a.p.q.GroupBy) == 0 {
 		// Without grouping the SQL answers one row, lines or not.
 		res.Rows = []report.Row{{Totals: res.Total}}
@@ -287,13 +313,13 @@ func (a *aggregate) result() *report.Result {
 	return res
 }
 
-// nonEmpty is s without the sets that keep fails, in place when every set is kept (mostly).
-func nonEmpty(s valueSets, keep func(valueSet) bool) valueSets {
+// nonEmpty is s without its empty sets: s itself when it has none (mostly).
+func nonEmpty(s valueSets) valueSets {
 	for i, v := range s {
-		if !keep(v) {
+		if v.empty() {
 			out := slices.Clone(s[:i])
 			for _, w := range s[i+1:] {
-				if keep(w) {
+				if !w.empty() {
 					out = append(out, w)
 				}
 			}

@@ -1,7 +1,7 @@
 package rollup
 
 import (
-	"hash/maphash"
+	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
@@ -61,6 +61,13 @@ func newPlannedQuery(q report.Query, t *tree, ref *reference.Snapshot) *plannedQ
 			out.parts = append(out.parts, i)
 		}
 		pq.reads = append(pq.reads, out)
+	}
+	var renumber []int32
+	pq.parts, renumber = sortParts(pq.parts)
+	for _, rd := range pq.reads {
+		for j, i := range rd.parts {
+			rd.parts[j] = renumber[i]
+		}
 	}
 	return pq
 }
@@ -148,7 +155,7 @@ func planKey(q report.Query) string {
 // unioned: a question asked again counts nothing again. Its entries hold their sets, so the memory a
 // key names is never another set's.
 type unionMemo struct {
-	seed maphash.Seed
+	seed uint64
 
 	mu      sync.Mutex
 	entries map[uint64][]unionEntry
@@ -160,8 +167,24 @@ type unionEntry struct {
 	count uint64
 }
 
+// hash mixes the addresses and lengths of the sets (never their values: a set is its memory).
+func (m *unionMemo) hash(s valueSets) uint64 {
+	h := m.seed
+	mix := func(v uint64) {
+		h ^= v
+		h *= 0x9E3779B97F4A7C15
+		h ^= h >> 29
+	}
+	for _, v := range s {
+		mix(uint64(uintptr(unsafe.Pointer(unsafe.SliceData(v.bitmap)))))
+		mix(uint64(uintptr(unsafe.Pointer(unsafe.SliceData(v.small)))))
+		mix(uint64(len(v.bitmap))<<32 | uint64(len(v.small)))
+	}
+	return h
+}
+
 func newUnionMemo() *unionMemo {
-	return &unionMemo{seed: maphash.MakeSeed(), entries: map[uint64][]unionEntry{}}
+	return &unionMemo{seed: rand.Uint64(), entries: map[uint64][]unionEntry{}}
 }
 
 // sameSets tells whether a and b are the same sets in the same order (the same memory, not only
@@ -202,14 +225,7 @@ func (m *unionMemo) cardinality(s valueSets) uint64 {
 	if m == nil {
 		return s.distinct()
 	}
-	var h maphash.Hash
-	h.SetSeed(m.seed)
-	for _, v := range s {
-		maphash.WriteComparable(&h, unsafe.SliceData(v.bitmap))
-		maphash.WriteComparable(&h, unsafe.SliceData(v.small))
-		maphash.WriteComparable(&h, len(v.bitmap)+len(v.small))
-	}
-	key := h.Sum64()
+	key := m.hash(s)
 	m.mu.Lock()
 	for _, e := range m.entries[key] {
 		if sameSets(e.sets, s) {
