@@ -90,13 +90,8 @@ type rowID struct {
 type group struct {
 	id     rowID
 	totals report.Totals
-	sets   int32 // rows with recipients, then where the group's sets start in the sorted sets
-}
-
-// contribution is the sets of IDs of one rollup row, added to the result row group.
-type contribution struct {
-	group               int32
-	recipients, persons valueSet
+	sets   int32 // rollup rows with sets of IDs
+	first  int32 // the first of them, in aggregate.setGroups
 }
 
 // aggregate adds rollup rows up into result rows. It keeps no pointer to the rows it adds up but
@@ -107,13 +102,21 @@ type aggregate struct {
 	parts   []unitPart                // the unit sides of the rows, by index
 	partOf  map[int16]map[int64]int32 // index in parts of each level's units (Engine only)
 	index   map[rowID]int32           // index in groups
-	groups  []group
-	sets    []contribution
-	unions  *unionMemo    // distinct counts already made (nil: none)
-	periods *periodLabels // the periods of rows already made (nil: none)
+	// the result row of the last rollup row added
+	lastID    rowID
+	lastGroup int32
+	lastSet   bool
+	groups    []group
+	// The sets of IDs of the rollup rows with some, in the order they were added, and the result
+	// row of each.
+	setGroups                 []int32
+	setRecipients, setPersons valueSets
+	unions                    *unionMemo    // distinct counts already made (nil: none)
+	periods                   *periodLabels // the periods of rows already made (nil: none)
 
 	// scratch of result
 	order               []int32
+	next                []int32
 	recipients, persons valueSets
 }
 
@@ -221,11 +224,16 @@ func (a *aggregate) addCell(part int32, key cellKey, lines, amount int64, recipi
 	if a.p.bucket != "" && key.period != 0 {
 		k.period = bucketStart(a.p.bucket, key.period)
 	}
-	gi, ok := a.index[k]
-	if !ok {
-		gi = int32(len(a.groups))
-		a.index[k] = gi
-		a.groups = append(a.groups, group{id: k})
+	// Rows come in key order within a unit, so that consecutive rows mostly add up into one row.
+	gi := a.lastGroup
+	if !a.lastSet || k != a.lastID {
+		var ok bool
+		if gi, ok = a.index[k]; !ok {
+			gi = int32(len(a.groups))
+			a.index[k] = gi
+			a.groups = append(a.groups, group{id: k})
+		}
+		a.lastID, a.lastGroup, a.lastSet = k, gi, true
 	}
 	g := &a.groups[gi]
 	t := &g.totals
@@ -236,8 +244,12 @@ func (a *aggregate) addCell(part int32, key cellKey, lines, amount int64, recipi
 		t.AmountApproved += amount
 		t.AmountListed += amount
 		if !recipients.empty() || !persons.empty() {
+			if g.sets == 0 {
+				g.first = int32(len(a.setGroups))
+			}
 			g.sets++
-			a.sets = append(a.sets, contribution{gi, recipients, persons})
+			a.setGroups = append(a.setGroups, gi)
+			a.setRecipients, a.setPersons = append(a.setRecipients, recipients), append(a.setPersons, persons)
 		}
 	case disbursement.Approved:
 		t.AmountApproved += amount
@@ -254,11 +266,13 @@ func (a *aggregate) addCell(part int32, key cellKey, lines, amount int64, recipi
 // reset makes a pooled aggregate ready for another answer.
 func (a *aggregate) reset(p *planner, parts []unitPart, roundOf func(int64) int64, unions *unionMemo, periods *periodLabels) {
 	clear(a.index)
-	clear(a.sets) // no set kept alive by scratch
+	clear(a.setRecipients) // no set kept alive by scratch
+	clear(a.setPersons)
 	clear(a.recipients)
 	clear(a.persons)
 	a.p, a.parts, a.roundOf, a.unions, a.periods = p, parts, roundOf, unions, periods
-	a.groups, a.sets = a.groups[:0], a.sets[:0]
+	a.groups, a.setGroups, a.setRecipients, a.setPersons = a.groups[:0], a.setGroups[:0], a.setRecipients[:0], a.setPersons[:0]
+	a.lastSet = false
 }
 
 // result counts the distinct recipients and persons of each row, and of all rows for the total.
@@ -270,31 +284,45 @@ func (a *aggregate) result() *report.Result {
 	}
 	slices.SortFunc(order, func(x, y int32) int { return compareRowIDs(a.groups[x].id, a.groups[y].id) })
 	a.order = order
-	// The sets of each row together, rows in order: the union of all of them is the total's.
-	at := int32(0)
-	for _, gi := range order {
-		g := &a.groups[gi]
-		n := g.sets
-		g.sets = at
-		at += n
-	}
-	recipients, persons := grow(a.recipients, int(at)), grow(a.persons, int(at))
-	next := make([]int32, len(a.groups))
+	// The sets of the rows with more than one, each row's together.
+	var recipients, persons valueSets
+	var next []int32
+	multi := false
 	for i := range a.groups {
-		next[i] = a.groups[i].sets
+		multi = multi || a.groups[i].sets > 1
 	}
-	for _, c := range a.sets {
-		recipients[next[c.group]], persons[next[c.group]] = c.recipients, c.persons
-		next[c.group]++
+	if multi {
+		at := int32(0)
+		next = a.next[:0]
+		for i := range a.groups {
+			next = append(next, at)
+			if n := a.groups[i].sets; n > 1 {
+				at += n
+			}
+		}
+		recipients, persons = grow(a.recipients, int(at)), grow(a.persons, int(at))
+		for i, gi := range a.setGroups {
+			if a.groups[gi].sets > 1 {
+				recipients[next[gi]], persons[next[gi]] = a.setRecipients[i], a.setPersons[i]
+				next[gi]++
+			}
+		}
+		a.recipients, a.persons, a.next = recipients, persons, next
 	}
-	a.recipients, a.persons = recipients, persons
 	res.Rows = make([]report.Row, 0, len(order))
 	keys := a.keyParts(len(order))
 	for _, gi := range order {
 		g := &a.groups[gi]
-		end := next[gi]
-		g.totals.Beneficiaries = int64(a.unions.cardinality(nonEmpty(recipients[g.sets:end])))
-		g.totals.PeopleSupported = int64(a.unions.cardinality(nonEmpty(persons[g.sets:end])))
+		switch g.sets {
+		case 0:
+		case 1:
+			g.totals.Beneficiaries = int64(a.setRecipients[g.first].count())
+			g.totals.PeopleSupported = int64(a.setPersons[g.first].count())
+		default:
+			end := next[gi]
+			g.totals.Beneficiaries = int64(a.unions.cardinality(nonEmpty(recipients[end-g.sets : end])))
+			g.totals.PeopleSupported = int64(a.unions.cardinality(nonEmpty(persons[end-g.sets : end])))
+		}
 		t := g.totals
 		res.Total.AmountPaid += t.AmountPaid
 		res.Total.AmountListed += t.AmountListed
@@ -304,8 +332,10 @@ func (a *aggregate) result() *report.Result {
 		res.Total.AmountCancelled += t.AmountCancelled
 		res.Rows = append(res.Rows, report.Row{Key: a.rowKey(g, keys), Totals: t})
 	}
-	res.Total.Beneficiaries = int64(a.unions.cardinality(nonEmpty(recipients)))
-	res.Total.PeopleSupported = int64(a.unions.cardinality(nonEmpty(persons)))
+	// The union of every row's sets, in the order the rows were read: the same order for the same
+	// question of the same rollups, which the memo recognises.
+	res.Total.Beneficiaries = int64(a.unions.cardinality(nonEmpty(a.setRecipients)))
+	res.Total.PeopleSupported = int64(a.unions.cardinality(nonEmpty(a.setPersons)))
 	if len(a.p.q.GroupBy) == 0 {
 		// Without grouping the SQL answers one row, lines or not.
 		res.Rows = []report.Row{{Totals: res.Total}}
