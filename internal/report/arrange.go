@@ -235,7 +235,7 @@ func series(res *Result, q Query) {
 		if r.Period == nil {
 			continue
 		}
-		if first == nil || r.Period.Start.Before(first.Start) {
+		if first == nil || compareDates(r.Period.Start, first.Start) < 0 {
 			p := *r.Period
 			first = &p
 		}
@@ -273,7 +273,7 @@ func series(res *Result, q Query) {
 		case !start && res.Rows[idx[n-1]].Period.Start == prevStart:
 			previous = append(previous, res.Rows[idx[n-1]].Totals)
 			r.Previous = &previous[len(previous)-1]
-		case first != nil && !prevStart.Before(first.Start):
+		case first != nil && compareDates(prevStart, first.Start) >= 0:
 			previous = append(previous, Totals{Undefined: r.Undefined, DaysListedToPaid: emptyDays(r.DaysListedToPaid)})
 			r.Previous = &previous[len(previous)-1]
 		}
@@ -466,6 +466,12 @@ func compareJoined(a1, a2, b1, b2 string) int {
 		}
 	}
 	return cmp.Compare(la, lb)
+}
+
+// compareDates is a.Compare(b) for the dates periods start on (civil.New made them: normalised),
+// without making times of them.
+func compareDates(a, b civil.Date) int {
+	return cmp.Or(cmp.Compare(a.Year, b.Year), cmp.Compare(a.Month, b.Month), cmp.Compare(a.Day, b.Day))
 }
 
 // compareDateText compares dates as their text YYYY-MM-DD does: by date for years 0 to 9999.

@@ -309,9 +309,9 @@ func (a *aggregate) result() *report.Result {
 		}
 		a.recipients, a.persons, a.next = recipients, persons, next
 	}
-	res.Rows = make([]report.Row, 0, len(order))
+	res.Rows = make([]report.Row, len(order))
 	keys := a.keyParts(len(order))
-	for _, gi := range order {
+	for i, gi := range order {
 		g := &a.groups[gi]
 		switch g.sets {
 		case 0:
@@ -323,14 +323,16 @@ func (a *aggregate) result() *report.Result {
 			g.totals.Beneficiaries = int64(a.unions.cardinality(nonEmpty(recipients[end-g.sets : end])))
 			g.totals.PeopleSupported = int64(a.unions.cardinality(nonEmpty(persons[end-g.sets : end])))
 		}
-		t := g.totals
+		t := &g.totals
 		res.Total.AmountPaid += t.AmountPaid
 		res.Total.AmountListed += t.AmountListed
 		res.Total.AmountApproved += t.AmountApproved
 		res.Total.Disbursements += t.Disbursements
 		res.Total.AmountReturned += t.AmountReturned
 		res.Total.AmountCancelled += t.AmountCancelled
-		res.Rows = append(res.Rows, report.Row{Key: a.rowKey(g, keys), Totals: t})
+		row := &res.Rows[i]
+		a.rowKey(&row.Key, g, keys)
+		row.Totals = *t
 	}
 	// The union of every row's sets, in the order the rows were read: the same order for the same
 	// question of the same rollups, which the memo recognises.
@@ -388,11 +390,11 @@ func (a *aggregate) keyParts(rows int) *keyValues {
 	return kv
 }
 
-func (a *aggregate) rowKey(g *group, kv *keyValues) report.Key {
+// rowKey writes the key of the row of g into out, which is zero.
+func (a *aggregate) rowKey(out *report.Key, g *group, kv *keyValues) {
 	d := &a.p.flags
 	k := g.id
 	part := &a.parts[k.part]
-	var out report.Key
 	out.ProgramID, out.GroupID, out.FundID, out.RoundID = k.program, k.group, k.fund, k.round
 	out.WardID, out.WardCode, out.WardSplit = part.wardID, part.wardCode, part.wardSplit
 	out.DistrictID, out.DistrictCode = part.districtID, part.districtCode
@@ -410,7 +412,6 @@ func (a *aggregate) rowKey(g *group, kv *keyValues) report.Key {
 		kv.periods = append(kv.periods, a.periods.of(a.p.bucket, k.period))
 		out.Period = &kv.periods[len(kv.periods)-1]
 	}
-	return out
 }
 
 // bucketStart is the first day of the bucket that holds the day (YYYYMMDD), as YYYYMMDD: the

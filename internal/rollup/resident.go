@@ -276,11 +276,28 @@ type rowFilter struct {
 type idCondition struct {
 	column int // 0 program, 1 group, 2 fund
 	ids    map[int64]bool
+	few    []int64 // the ids when they are few (faster to scan than to hash); nil: look in ids
+}
+
+func (c *idCondition) has(id int64) bool {
+	if c.few != nil {
+		return slices.Contains(c.few, id)
+	}
+	return c.ids[id]
 }
 
 func newRowFilter(f disbursement.Filter, ref *reference.Snapshot) rowFilter {
 	var rf rowFilter
-	add := func(column int, ids map[int64]bool) { rf.sets = append(rf.sets, idCondition{column, ids}) }
+	add := func(column int, ids map[int64]bool) {
+		c := idCondition{column: column, ids: ids}
+		if len(ids) <= 8 {
+			c.few = make([]int64, 0, len(ids)+1) // not nil when empty: no ID passes
+			for id := range ids {
+				c.few = append(c.few, id)
+			}
+		}
+		rf.sets = append(rf.sets, c)
+	}
 	if len(f.Programs) > 0 {
 		add(0, ref.IDsWithCodes(disbursement.ProgramCode, f.Programs))
 	}
@@ -325,7 +342,8 @@ func (f *rowFilter) pass(b *block, i int) bool {
 	if f.channels != 0 && f.channels&(1<<b.channel[i]) == 0 {
 		return false
 	}
-	for _, c := range f.sets {
+	for k := range f.sets {
+		c := &f.sets[k]
 		var id int32
 		switch c.column {
 		case 0:
@@ -335,7 +353,7 @@ func (f *rowFilter) pass(b *block, i int) bool {
 		default:
 			id = b.fund[i]
 		}
-		if !c.ids[int64(id)] {
+		if !c.has(int64(id)) {
 			return false
 		}
 	}
