@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/uptrace/bun"
 
@@ -175,22 +176,37 @@ func (b *block) append(r storedRow) error {
 	return nil
 }
 
-// trim moves the columns, once the block is complete, into a few arrays of the size they need.
+// trim moves the columns, once the block is complete, into one array of the size they need, which
+// holds no pointer: the collector marks it without looking into it, and finds one object per block
+// rather than one per column.
 func (b *block) trim() {
 	n := len(b.lines)
-	wide := make([]int64, 0, 2*n)
-	wide = append(append(wide, b.lines...), b.amount...)
-	b.lines, b.amount = wide[:n:n], wide[n:]
-	ids := make([]int32, 0, 4*n)
-	ids = append(append(append(append(ids, b.program...), b.group...), b.fund...), b.period...)
-	b.program, b.group, b.fund, b.period = ids[:n:n], ids[n:2*n:2*n], ids[2*n:3*n:3*n], ids[3*n:]
-	narrow := make([]uint8, 0, 2*n)
-	narrow = append(append(narrow, b.status...), b.channel...)
-	b.status, b.channel = narrow[:n:n], narrow[n:]
-	refs := make([]setRef, 0, 2*n)
-	refs = append(append(refs, b.recipients...), b.persons...)
-	b.recipients, b.persons = refs[:n:n], refs[n:]
-	b.small, b.bitmaps = slices.Clone(b.small), slices.Clone(b.bitmaps)
+	// lines, amount; recipients, persons; program, group, fund, period; status, channel; the sets
+	size := 2*8*n + 2*8*n + 4*4*n + 2*n + len(b.small) + len(b.bitmaps)
+	words := make([]uint64, (size+7)/8)
+	arena := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(words))), len(words)*8)
+	at := 0
+	b.lines, b.amount = moveInto(arena, &at, b.lines), moveInto(arena, &at, b.amount) // 8-byte aligned first
+	b.recipients, b.persons = moveInto(arena, &at, b.recipients), moveInto(arena, &at, b.persons)
+	b.program, b.group = moveInto(arena, &at, b.program), moveInto(arena, &at, b.group)
+	b.fund, b.period = moveInto(arena, &at, b.fund), moveInto(arena, &at, b.period)
+	b.status, b.channel = moveInto(arena, &at, b.status), moveInto(arena, &at, b.channel)
+	b.small, b.bitmaps = moveInto(arena, &at, b.small), moveInto(arena, &at, b.bitmaps)
+	if at != size {
+		panic(fmt.Sprintf("rollup: block columns take %d bytes, not %d", at, size))
+	}
+}
+
+// moveInto copies the column into arena at *at, which must be aligned for T (columns are placed
+// from the widest type to the narrowest), and returns the copy.
+func moveInto[T int64 | int32 | uint8 | setRef](arena []byte, at *int, column []T) []T {
+	if len(column) == 0 {
+		return nil
+	}
+	out := unsafe.Slice((*T)(unsafe.Pointer(&arena[*at])), len(column))
+	copy(out, column)
+	*at += len(column) * int(unsafe.Sizeof(column[0]))
+	return out[:len(column):len(column)]
 }
 
 func levelIndex(id int16) int {
