@@ -146,3 +146,68 @@ func TestSmallSetsPackAndUnpack(t *testing.T) {
 		}
 	}
 }
+
+// TestBlockKeepsRowsAsRead appends rows with sets small and large to a block, moves its columns
+// into one array, and wants every column and set read back as it was; an ID that does not fit in
+// 32 bits is refused.
+func TestBlockKeepsRowsAsRead(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	b := &block{}
+	type want struct {
+		key                 cellKey
+		lines, amount       int64
+		recipients, persons []uint32
+	}
+	var rows []want
+	for i := range 300 {
+		w := want{key: cellKey{program: int64(r.IntN(1 << 31)), group: int64(r.IntN(50)), fund: int64(r.IntN(5)),
+			status: uint8(r.IntN(3)), channel: uint8(r.IntN(3)), period: int32(20200101 + i)},
+			lines: r.Int64N(1 << 40), amount: r.Int64N(1 << 62)}
+		if r.IntN(2) == 0 {
+			w.key.status = paidIndex
+		}
+		row := storedRow{key: w.key, cell: cell{lines: w.lines, amount: w.amount}}
+		if w.key.status == paidIndex {
+			for _, into := range []*[]uint32{&w.recipients, &w.persons} {
+				bm := roaring.New()
+				base := r.Uint32N(1 << 30)
+				for range 1 + r.IntN(3*smallSet) {
+					bm.Add(base + r.Uint32N(5000))
+				}
+				*into = bm.ToArray()
+				raw, err := bm.ToBytes()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if into == &w.recipients {
+					row.recipients = raw
+				} else {
+					row.persons = raw
+				}
+			}
+		}
+		if err := b.append(row); err != nil {
+			t.Fatal(err)
+		}
+		rows = append(rows, w)
+	}
+	b.trim()
+	for i, w := range rows {
+		got := cellKey{program: int64(b.program[i]), group: int64(b.group[i]), fund: int64(b.fund[i]), status: b.status[i], channel: b.channel[i], period: b.period[i]}
+		if got != w.key || b.lines[i] != w.lines || b.amount[i] != w.amount {
+			t.Fatalf("row %d: %v %d %d, want %v %d %d", i, got, b.lines[i], b.amount[i], w.key, w.lines, w.amount)
+		}
+		for _, set := range []struct {
+			ref  setRef
+			want []uint32
+		}{{b.recipients[i], w.recipients}, {b.persons[i], w.persons}} {
+			v := b.set(set.ref)
+			if got := idsOf(t, v); !slices.Equal(got, set.want) || v.count() != uint64(len(set.want)) {
+				t.Fatalf("row %d: set %v (count %d), want %v", i, got, v.count(), set.want)
+			}
+		}
+	}
+	if err := (&block{}).append(storedRow{key: cellKey{group: 1 << 33}}); err == nil {
+		t.Error("a group ID of 34 bits: no error")
+	}
+}
