@@ -263,6 +263,16 @@ func (a *aggregate) addCell(part int32, key cellKey, lines, amount int64, recipi
 	}
 }
 
+// release drops what a pooled aggregate points to of the answer it made: the pool keeps no state
+// of the rollups alive.
+func (a *aggregate) release() {
+	a.p, a.parts, a.roundOf, a.unions, a.periods = nil, nil, nil, nil, nil
+	clear(a.setRecipients)
+	clear(a.setPersons)
+	clear(a.recipients)
+	clear(a.persons)
+}
+
 // reset makes a pooled aggregate ready for another answer.
 func (a *aggregate) reset(p *planner, parts []unitPart, roundOf func(int64) int64, unions *unionMemo, periods *periodLabels) {
 	clear(a.index)

@@ -239,6 +239,7 @@ func (r *Resident) Stats(ctx context.Context, q report.Query) (*report.Result, e
 	pq := st.plans.get(q, func() *plannedQuery { return newPlannedQuery(q, st.tree, st.ref) })
 	agg := r.aggregates.Get().(*aggregate)
 	defer r.aggregates.Put(agg)
+	defer agg.release()
 	agg.reset(pq.p, pq.parts, st.ref.RoundOfGroup, st.unions, st.plans.periods)
 	f := &pq.filter
 	for _, rd := range pq.reads {
