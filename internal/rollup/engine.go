@@ -87,6 +87,7 @@ type rowID struct {
 	program, group, fund, round int64
 }
 
+// group is one result row being added up.
 type group struct {
 	id     rowID
 	totals report.Totals
@@ -94,8 +95,8 @@ type group struct {
 	first  int32 // the first of them, in aggregate.setGroups
 }
 
-// aggregate adds rollup rows up into result rows. It keeps no pointer to the rows it adds up but
-// the sets of IDs, and is made again for every answer from memory that pools can reuse.
+// aggregate adds rollup rows up into result rows. Of the rows it keeps the sets of IDs only. The
+// Resident's are pooled: reset readies one for an answer, release lets go of it.
 type aggregate struct {
 	p       *planner
 	roundOf func(groupID int64) int64
