@@ -54,7 +54,9 @@ func Arrange(res *Result, q Query) {
 	for i := range idx {
 		idx[i] = i
 	}
-	slices.SortStableFunc(idx, func(i, j int) int {
+	// Rows equal in every part of the order keep the order they came in: the index breaks ties,
+	// which makes the faster unstable sort give what a stable one would.
+	slices.SortFunc(idx, func(i, j int) int {
 		a, b := &rows[i].Key, &rows[j].Key
 		if c := compareKeys(within, a, b); c != 0 {
 			return c
@@ -68,7 +70,7 @@ func Arrange(res *Result, q Query) {
 		if order.Field == ByKey && order.Desc {
 			c = -c
 		}
-		return c
+		return cmp.Or(c, cmp.Compare(i, j))
 	})
 	if q.FirstWithin == nil {
 		// Every row kept, ranked in the whole answer: laid out in place.
