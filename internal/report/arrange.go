@@ -4,6 +4,9 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
+
+	"hotro/internal/civil"
 
 	"hotro/internal/beneficiary"
 	"hotro/internal/disbursement"
@@ -14,6 +17,8 @@ import (
 // the running totals and previous period of a time bucket's series, keeps the rows that pass
 // Having, sorts them (ties on a measure broken by key, so the order is always the same; with
 // FirstWithin, by the group's key first), keeps the first N of each group, then the first N.
+// Its cost does not grow with the rows more than their sort: the values rows point to (shares,
+// running totals) are allocated together.
 func Arrange(res *Result, q Query) {
 	finishMeasures(res, q)
 	if bucketOf(q) != "" {
@@ -36,56 +41,100 @@ func Arrange(res *Result, q Query) {
 	if q.FirstWithin != nil {
 		within = q.FirstWithin.Dimensions
 	}
-	sortKeys := make([][]string, len(res.Rows))
-	groupKeys := make([][]string, len(res.Rows))
-	for i, r := range res.Rows {
-		for _, d := range q.GroupBy {
-			sortKeys[i] = append(sortKeys[i], sortKeyOf(d, r.Key))
-		}
-		for _, d := range within {
-			groupKeys[i] = append(groupKeys[i], sortKeyOf(d, r.Key))
+	rows := res.Rows
+	// The measure sorted by, read once per row.
+	var values []measureValue
+	if order.Field != ByKey {
+		values = make([]measureValue, len(rows))
+		for i := range rows {
+			values[i].v, values[i].ok = rows[i].Totals.Value(Measure(order.Field))
 		}
 	}
-	idx := make([]int, len(res.Rows))
+	idx := make([]int, len(rows))
 	for i := range idx {
 		idx[i] = i
 	}
-	slices.SortStableFunc(idx, func(i, j int) int {
-		if c := slices.Compare(groupKeys[i], groupKeys[j]); c != 0 {
+	// Rows equal in every part of the order keep the order they came in: the index breaks ties,
+	// which makes the faster unstable sort give what a stable one would.
+	slices.SortFunc(idx, func(i, j int) int {
+		a, b := &rows[i].Key, &rows[j].Key
+		if c := compareKeys(within, a, b); c != 0 {
 			return c
 		}
-		a, b := res.Rows[i], res.Rows[j]
-		c := 0
 		if order.Field != ByKey {
-			c = compareMeasure(a.Totals, b.Totals, Measure(order.Field), order.Desc)
-			if c != 0 {
+			if c := compareValues(values[i], values[j], order.Desc); c != 0 {
 				return c
 			}
 		}
-		c = slices.Compare(sortKeys[i], sortKeys[j])
+		c := compareKeys(q.GroupBy, a, b)
 		if order.Field == ByKey && order.Desc {
 			c = -c
 		}
-		return c
+		return cmp.Or(c, cmp.Compare(i, j))
 	})
-	sorted := make([]Row, 0, len(idx))
-	rank := 0
-	for n, i := range idx {
-		if n == 0 || !slices.Equal(groupKeys[i], groupKeys[idx[n-1]]) {
-			rank = 0
+	if q.FirstWithin == nil {
+		// Every row kept, ranked in the whole answer: laid out in place.
+		permute(rows, idx)
+		for i := range rows {
+			rows[i].Rank = i + 1
 		}
-		rank++
-		if q.FirstWithin != nil && rank > q.FirstWithin.First {
-			continue
+		if rows == nil {
+			res.Rows = []Row{} // as before: no rows is an empty list, not none
 		}
-		r := res.Rows[i]
-		r.Rank = rank
-		sorted = append(sorted, r)
+	} else {
+		sorted := make([]Row, 0, len(idx))
+		rank := 0
+		for n, i := range idx {
+			if n == 0 || compareKeys(within, &rows[i].Key, &rows[idx[n-1]].Key) != 0 {
+				rank = 0
+			}
+			rank++
+			if rank > q.FirstWithin.First {
+				continue
+			}
+			r := rows[i]
+			r.Rank = rank
+			sorted = append(sorted, r)
+		}
+		res.Rows = sorted
 	}
-	res.Rows = sorted
 	if q.First != nil && *q.First < len(res.Rows) {
 		res.Rows = res.Rows[:*q.First]
 	}
+}
+
+// permute lays rows out in the order of idx (rows[k] becomes the rows[idx[k]] of before), in place;
+// idx is left as it was.
+func permute(rows []Row, idx []int) {
+	for start := range idx {
+		if idx[start] < 0 || idx[start] == start {
+			continue
+		}
+		// Follow the cycle that starts here, marking the places done.
+		tmp := rows[start]
+		k := start
+		for {
+			from := idx[k]
+			idx[k] = ^from
+			if from == start {
+				rows[k] = tmp
+				break
+			}
+			rows[k] = rows[from]
+			k = from
+		}
+	}
+	for k, v := range idx {
+		if v < 0 {
+			idx[k] = ^v
+		}
+	}
+}
+
+// measureValue is a row's value of the measure sorted by; ok is false when it has none.
+type measureValue struct {
+	v  float64
+	ok bool
 }
 
 // compareMeasure orders two totals by a measure; a measure without a value sorts last whatever
@@ -93,15 +142,19 @@ func Arrange(res *Result, q Query) {
 func compareMeasure(a, b Totals, m Measure, desc bool) int {
 	va, oka := a.Value(m)
 	vb, okb := b.Value(m)
+	return compareValues(measureValue{va, oka}, measureValue{vb, okb}, desc)
+}
+
+func compareValues(a, b measureValue, desc bool) int {
 	switch {
-	case !oka && !okb:
+	case !a.ok && !b.ok:
 		return 0
-	case !oka:
+	case !a.ok:
 		return 1
-	case !okb:
+	case !b.ok:
 		return -1
 	}
-	c := cmp.Compare(va, vb)
+	c := cmp.Compare(a.v, b.v)
 	if desc {
 		c = -c
 	}
@@ -121,10 +174,30 @@ func passesAll(conds []Condition, t Totals) bool {
 func finishMeasures(res *Result, q Query) {
 	res.Total.Undefined = q.UndefinedMeasures()
 	res.Total.ShareOfTotal = shareOf(res.Total.AmountPaid, res.Total.AmountPaid)
+	if len(res.Rows) == 0 {
+		return
+	}
+	// A row's undefined measures depend on whether it has a period only.
+	undefined := [2]MeasureSet{}
+	known := [2]bool{}
+	var shares []float64
+	if res.Total.AmountPaid != 0 {
+		shares = make([]float64, len(res.Rows))
+	}
 	for i := range res.Rows {
 		r := &res.Rows[i]
-		r.Undefined = q.rowUndefined(*r)
-		r.ShareOfTotal = shareOf(r.AmountPaid, res.Total.AmountPaid)
+		dated := 0
+		if r.Period != nil {
+			dated = 1
+		}
+		if !known[dated] {
+			undefined[dated], known[dated] = q.rowUndefined(*r), true
+		}
+		r.Undefined = undefined[dated]
+		if shares != nil {
+			shares[i] = float64(r.AmountPaid) / float64(res.Total.AmountPaid)
+			r.ShareOfTotal = &shares[i]
+		}
 	}
 }
 
@@ -153,55 +226,58 @@ func bucketOf(q Query) Dimension {
 func series(res *Result, q Query) {
 	bucket := bucketOf(q)
 	var first *Period
-	for _, r := range res.Rows {
-		if r.Period != nil && (first == nil || r.Period.Start.Before(first.Start)) {
-			p := *r.Period
-			first = &p
+	var others []Dimension
+	for _, d := range q.GroupBy {
+		if !d.IsTime() {
+			others = append(others, d)
 		}
 	}
-	bySeries := map[string][]int{}
-	var names []string
+	idx := make([]int, 0, len(res.Rows))
 	for i, r := range res.Rows {
 		if r.Period == nil {
 			continue
 		}
-		var parts []string
-		for _, d := range q.GroupBy {
-			if !d.IsTime() {
-				parts = append(parts, sortKeyOf(d, r.Key))
-			}
+		if first == nil || compareDates(r.Period.Start, first.Start) < 0 {
+			p := *r.Period
+			first = &p
 		}
-		name := fmt.Sprint(parts)
-		if _, ok := bySeries[name]; !ok {
-			names = append(names, name)
-		}
-		bySeries[name] = append(bySeries[name], i)
+		idx = append(idx, i)
 	}
-	for _, name := range names {
-		idx := bySeries[name]
-		slices.SortFunc(idx, func(i, j int) int {
-			return cmp.Compare(res.Rows[i].Period.Start.String(), res.Rows[j].Period.Start.String())
-		})
-		var running Totals
-		for n, i := range idx {
-			r := &res.Rows[i]
-			running.AmountPaid += r.AmountPaid
-			running.AmountListed += r.AmountListed
-			running.AmountApproved += r.AmountApproved
-			running.AmountReturned += r.AmountReturned
-			running.AmountCancelled += r.AmountCancelled
-			running.Disbursements += r.Disbursements
-			run := running
-			run.Undefined = r.Undefined | additiveOnly
-			r.Running = &run
-			prevPeriod := PeriodOf(bucket, r.Period.Start.AddDays(-1))
-			switch {
-			case n > 0 && res.Rows[idx[n-1]].Period.Start == prevPeriod.Start:
-				prev := res.Rows[idx[n-1]].Totals
-				r.Previous = &prev
-			case first != nil && !prevPeriod.Start.Before(first.Start):
-				r.Previous = &Totals{Undefined: r.Undefined, DaysListedToPaid: emptyDays(r.DaysListedToPaid)}
-			}
+	// Each series together, its periods in order (a series has one row per period).
+	slices.SortStableFunc(idx, func(i, j int) int {
+		a, b := &res.Rows[i], &res.Rows[j]
+		if c := compareKeys(others, &a.Key, &b.Key); c != 0 {
+			return c
+		}
+		return compareDateText(a.Period.Start, b.Period.Start)
+	})
+	// The totals rows point to, allocated together.
+	running := make([]Totals, len(idx))
+	previous := make([]Totals, 0, len(idx))
+	var sum Totals
+	for n, i := range idx {
+		r := &res.Rows[i]
+		start := n == 0 || compareKeys(others, &res.Rows[idx[n-1]].Key, &r.Key) != 0
+		if start {
+			sum = Totals{}
+		}
+		sum.AmountPaid += r.AmountPaid
+		sum.AmountListed += r.AmountListed
+		sum.AmountApproved += r.AmountApproved
+		sum.AmountReturned += r.AmountReturned
+		sum.AmountCancelled += r.AmountCancelled
+		sum.Disbursements += r.Disbursements
+		running[n] = sum
+		running[n].Undefined = r.Undefined | additiveOnly
+		r.Running = &running[n]
+		prevStart := periodStart(bucket, r.Period.Start.AddDays(-1))
+		switch {
+		case !start && res.Rows[idx[n-1]].Period.Start == prevStart:
+			previous = append(previous, res.Rows[idx[n-1]].Totals)
+			r.Previous = &previous[len(previous)-1]
+		case first != nil && compareDates(prevStart, first.Start) >= 0:
+			previous = append(previous, Totals{Undefined: r.Undefined, DaysListedToPaid: emptyDays(r.DaysListedToPaid)})
+			r.Previous = &previous[len(previous)-1]
 		}
 	}
 }
@@ -270,4 +346,143 @@ func sortKeyOf(d Dimension, k Key) string {
 		}
 		return k.Period.Start.String()
 	}
+}
+
+// compareKeys orders two keys by the dimensions as their sortKeyOf values do, one after another,
+// without writing them: as slices.Compare of the lists of sortKeyOf.
+func compareKeys(dims []Dimension, a, b *Key) int {
+	for _, d := range dims {
+		if c := compareDimension(d, a, b); c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+// compareDimension is strings.Compare(sortKeyOf(d, *a), sortKeyOf(d, *b)), mostly without writing
+// them.
+func compareDimension(d Dimension, a, b *Key) int {
+	switch d {
+	case Program:
+		return compareID(a.ProgramID, b.ProgramID, d, a, b)
+	case Group:
+		return compareID(a.GroupID, b.GroupID, d, a, b)
+	case Fund:
+		return compareID(a.FundID, b.FundID, d, a, b)
+	case Round:
+		if a.RoundID == 0 || b.RoundID == 0 {
+			return compareBoolLast(a.RoundID == 0, b.RoundID == 0)
+		}
+		return compareID(a.RoundID, b.RoundID, d, a, b)
+	case Status:
+		if a.Status == nil || b.Status == nil {
+			return compareBoolLast(a.Status == nil, b.Status == nil)
+		}
+		return compareIndex(slices.Index(disbursement.Statuses, *a.Status), slices.Index(disbursement.Statuses, *b.Status))
+	case Channel:
+		if a.Channel == nil || b.Channel == nil {
+			return compareBoolLast(a.Channel == nil, b.Channel == nil)
+		}
+		return compareIndex(slices.Index(disbursement.Channels, *a.Channel), slices.Index(disbursement.Channels, *b.Channel))
+	case Instalment:
+		if a.Instalment >= 0 && b.Instalment >= 0 && a.Instalment < 100000 && b.Instalment < 100000 {
+			return cmp.Compare(a.Instalment, b.Instalment)
+		}
+	case Province:
+		return strings.Compare(cmp.Or(a.ProvinceCode, "~"), cmp.Or(b.ProvinceCode, "~"))
+	case District:
+		a1, a2 := a.DistrictCode, ""
+		if a1 == "" {
+			a1, a2 = "~", a.ProvinceCode
+		}
+		b1, b2 := b.DistrictCode, ""
+		if b1 == "" {
+			b1, b2 = "~", b.ProvinceCode
+		}
+		return compareJoined(a1, a2, b1, b2)
+	case Ward:
+		a1, a2 := cmp.Or(a.WardCode, "~"), ""
+		if a.WardSplit {
+			a1, a2 = a.WardCode, "~split"
+		}
+		b1, b2 := cmp.Or(b.WardCode, "~"), ""
+		if b.WardSplit {
+			b1, b2 = b.WardCode, "~split"
+		}
+		return compareJoined(a1, a2, b1, b2)
+	case Day, Week, Month, Quarter, Year:
+		if a.Period == nil || b.Period == nil {
+			return compareBoolLast(a.Period == nil, b.Period == nil)
+		}
+		return compareDateText(a.Period.Start, b.Period.Start)
+	}
+	return strings.Compare(sortKeyOf(d, *a), sortKeyOf(d, *b))
+}
+
+// compareID compares IDs as their zero-padded text does: as numbers when neither is negative.
+func compareID(x, y int64, d Dimension, a, b *Key) int {
+	if x >= 0 && y >= 0 {
+		return cmp.Compare(x, y)
+	}
+	return strings.Compare(sortKeyOf(d, *a), sortKeyOf(d, *b))
+}
+
+// compareIndex compares indexes as their text "%02d" does, for -1 (not found) to 99.
+func compareIndex(x, y int) int {
+	if x >= -1 && y >= -1 && x < 100 && y < 100 {
+		return cmp.Compare(x, y)
+	}
+	return strings.Compare(fmt.Sprintf("%02d", x), fmt.Sprintf("%02d", y))
+}
+
+// compareBoolLast orders a missing value ("~") after any other; two present values are left to the
+// caller (0).
+func compareBoolLast(aMissing, bMissing bool) int {
+	switch {
+	case aMissing && bMissing:
+		return 0
+	case aMissing:
+		return 1
+	case bMissing:
+		return -1
+	}
+	return 0
+}
+
+// compareJoined is strings.Compare(a1+a2, b1+b2) without joining them.
+func compareJoined(a1, a2, b1, b2 string) int {
+	if a2 == "" && b2 == "" {
+		return strings.Compare(a1, b1)
+	}
+	la, lb := len(a1)+len(a2), len(b1)+len(b2)
+	at := func(s1, s2 string, i int) byte {
+		if i < len(s1) {
+			return s1[i]
+		}
+		return s2[i-len(s1)]
+	}
+	for i := 0; i < la && i < lb; i++ {
+		x, y := at(a1, a2, i), at(b1, b2, i)
+		if x != y {
+			return cmp.Compare(x, y)
+		}
+	}
+	return cmp.Compare(la, lb)
+}
+
+// compareDates is a.Compare(b) for the dates periods start on (civil.New made them: normalised),
+// without making times of them.
+func compareDates(a, b civil.Date) int {
+	return cmp.Or(cmp.Compare(a.Year, b.Year), cmp.Compare(a.Month, b.Month), cmp.Compare(a.Day, b.Day))
+}
+
+// compareDateText compares dates as their text YYYY-MM-DD does: by date for years 0 to 9999.
+func compareDateText(a, b civil.Date) int {
+	plain := func(d civil.Date) bool {
+		return d.Year >= 0 && d.Year <= 9999 && d.Month >= 1 && d.Month <= 12 && d.Day >= 1 && d.Day <= 31
+	}
+	if plain(a) && plain(b) {
+		return cmp.Or(cmp.Compare(a.Year, b.Year), cmp.Compare(a.Month, b.Month), cmp.Compare(a.Day, b.Day))
+	}
+	return strings.Compare(a.String(), b.String())
 }

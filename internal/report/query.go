@@ -265,30 +265,42 @@ type Period struct {
 
 // PeriodOf returns the bucket of the dimension that holds day: ISO weeks start on Monday.
 func PeriodOf(unit Dimension, day civil.Date) Period {
-	t := day.Time()
-	var start, end civil.Date
+	start := periodStart(unit, day)
+	var end civil.Date
 	var label string
 	switch unit {
 	case Day:
-		start, end, label = day, day, day.String()
+		end, label = day, day.String()
 	case Week:
-		offset := (int(t.Weekday()) + 6) % 7 // days since Monday
-		start = day.AddDays(-offset)
 		end = start.AddDays(6)
-		y, w := t.ISOWeek()
+		y, w := day.Time().ISOWeek()
 		label = fmt.Sprintf("%04d-W%02d", y, w)
 	case Month:
-		start = civil.New(day.Year, day.Month, 1)
 		end = start.AddMonths(1).AddDays(-1)
 		label = fmt.Sprintf("%04d-%02d", day.Year, int(day.Month))
 	case Quarter:
-		q := (int(day.Month) - 1) / 3
-		start = civil.New(day.Year, time.Month(1+3*q), 1)
 		end = start.AddMonths(3).AddDays(-1)
-		label = fmt.Sprintf("%04d-Q%d", day.Year, q+1)
+		label = fmt.Sprintf("%04d-Q%d", day.Year, (int(day.Month)-1)/3+1)
 	case Year:
-		start, end = civil.New(day.Year, 1, 1), civil.New(day.Year, 12, 31)
+		end = civil.New(day.Year, 12, 31)
 		label = fmt.Sprintf("%04d", day.Year)
 	}
 	return Period{Start: start, End: end, Label: label, Unit: unit}
+}
+
+// periodStart is the first day of PeriodOf(unit, day), without its label.
+func periodStart(unit Dimension, day civil.Date) civil.Date {
+	switch unit {
+	case Day:
+		return day
+	case Week:
+		return day.AddDays(-((int(day.Time().Weekday()) + 6) % 7)) // days since Monday
+	case Month:
+		return civil.New(day.Year, day.Month, 1)
+	case Quarter:
+		return civil.New(day.Year, time.Month(1+3*((int(day.Month)-1)/3)), 1)
+	case Year:
+		return civil.New(day.Year, 1, 1)
+	}
+	return civil.Date{}
 }

@@ -1,7 +1,7 @@
 package rollup
 
 import (
-	"hash/maphash"
+	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
@@ -9,6 +9,7 @@ import (
 	"unsafe"
 
 	"hotro/internal/civil"
+	"hotro/internal/reference"
 	"hotro/internal/report"
 )
 
@@ -17,15 +18,58 @@ import (
 const (
 	planMemoSize     = 4096    // plans
 	unionMemoEntries = 1 << 16 // distinct counts
-	unionMemoSets    = 1 << 21 // sets named by them (at most 48 MiB of slice headers and pointers)
+	unionMemoSets    = 1 << 20 // sets named by them (at most 48 MiB of slice headers)
 )
 
 // plannedQuery is what a question's plan is, for one unit tree: the planner (read only once it has
 // planned), the rows to read and the filter of the rows.
 type plannedQuery struct {
 	p      *planner
-	reads  []*read
+	reads  []plannedRead
+	parts  []unitPart // the unit sides of result rows, by index
 	filter rowFilter
+}
+
+// plannedRead is the rows to read from one level: each unit once, with the index of its unit side.
+type plannedRead struct {
+	level   int // index in Levels
+	units   []int64
+	parts   []int32
+	periods []periodRange // none: every period
+}
+
+func newPlannedQuery(q report.Query, t *tree, ref *reference.Snapshot) *plannedQuery {
+	p := newPlanner(q, t)
+	pq := &plannedQuery{p: p, filter: newRowFilter(q.Filter, ref)}
+	index := map[unitPart]int32{}
+	for _, rd := range p.plan() {
+		out := plannedRead{level: levelIndex(rd.level.ID), periods: rd.periods}
+		seen := make(map[int64]bool, len(rd.units))
+		for _, unit := range rd.units {
+			if seen[unit] {
+				continue
+			}
+			seen[unit] = true
+			part := rd.parts[unit]
+			i, ok := index[part]
+			if !ok {
+				i = int32(len(pq.parts))
+				index[part] = i
+				pq.parts = append(pq.parts, part)
+			}
+			out.units = append(out.units, unit)
+			out.parts = append(out.parts, i)
+		}
+		pq.reads = append(pq.reads, out)
+	}
+	var renumber []int32
+	pq.parts, renumber = sortParts(pq.parts)
+	for _, rd := range pq.reads {
+		for j, i := range rd.parts {
+			rd.parts[j] = renumber[i]
+		}
+	}
+	return pq
 }
 
 // planMemo keeps the plans made with one unit tree and one reference snapshot, by question: clients
@@ -33,9 +77,13 @@ type plannedQuery struct {
 type planMemo struct {
 	mu sync.Mutex
 	m  map[string]*plannedQuery
+	// periods keeps the periods of result rows, labels written.
+	periods *periodLabels
 }
 
-func newPlanMemo() *planMemo { return &planMemo{m: map[string]*plannedQuery{}} }
+func newPlanMemo() *planMemo {
+	return &planMemo{m: map[string]*plannedQuery{}, periods: newPeriodLabels()}
+}
 
 // get returns the plan of q, made now with make when it is not kept.
 func (m *planMemo) get(q report.Query, make func() *plannedQuery) *plannedQuery {
@@ -104,10 +152,10 @@ func planKey(q report.Query) string {
 }
 
 // unionMemo keeps distinct counts of unions of sets of one state of the rollups, by the sets
-// unioned: a question asked again counts nothing again. Its entries hold their sets, so a pointer in
-// a key never names another set.
+// unioned: a question asked again counts nothing again. Its entries hold their sets, so the memory a
+// key names is never another set's.
 type unionMemo struct {
-	seed maphash.Seed
+	seed uint64
 
 	mu      sync.Mutex
 	entries map[uint64][]unionEntry
@@ -119,40 +167,65 @@ type unionEntry struct {
 	count uint64
 }
 
+// hash mixes the addresses and lengths of the sets (never their values: a set is its memory).
+func (m *unionMemo) hash(s valueSets) uint64 {
+	h := m.seed
+	mix := func(v uint64) {
+		h ^= v
+		h *= 0x9E3779B97F4A7C15
+		h ^= h >> 29
+	}
+	for _, v := range s {
+		mix(uint64(uintptr(unsafe.Pointer(unsafe.SliceData(v.bitmap)))))
+		mix(uint64(uintptr(unsafe.Pointer(unsafe.SliceData(v.small)))))
+		mix(uint64(len(v.bitmap))<<32 | uint64(len(v.small)))
+	}
+	return h
+}
+
 func newUnionMemo() *unionMemo {
-	return &unionMemo{seed: maphash.MakeSeed(), entries: map[uint64][]unionEntry{}}
+	return &unionMemo{seed: rand.Uint64(), entries: map[uint64][]unionEntry{}}
 }
 
 // sameSets tells whether a and b are the same sets in the same order (the same memory, not only
 // the same values).
 func sameSets(a, b valueSets) bool {
-	if !slices.Equal(a.bitmaps, b.bitmaps) || len(a.small) != len(b.small) {
+	if len(a) != len(b) {
 		return false
 	}
-	for i := range a.small {
-		if len(a.small[i]) != len(b.small[i]) || unsafe.SliceData(a.small[i]) != unsafe.SliceData(b.small[i]) {
+	for i := range a {
+		if !sameMemory(a[i].bitmap, b[i].bitmap) || !sameMemory(a[i].small, b[i].small) {
 			return false
 		}
 	}
 	return true
 }
 
-// cardinality is s.distinct(), remembered (m nil: not).
+func sameMemory[T any](a, b []T) bool {
+	return len(a) == len(b) && unsafe.SliceData(a) == unsafe.SliceData(b)
+}
+
+// cardinality is s.distinct(), remembered (m nil: not). Unions of a few small sets are counted
+// again, faster than they would be looked up; s may be scratch memory: the memo keeps a copy.
 func (m *unionMemo) cardinality(s valueSets) uint64 {
-	n := len(s.bitmaps) + len(s.small)
-	if m == nil || n < 2 {
+	switch len(s) {
+	case 0:
+		return 0
+	case 1:
+		return s[0].count()
+	}
+	if n, ok := s.smallOnly(); ok {
+		var buf [smallUnion]uint32
+		ids := buf[:0:n]
+		for _, v := range s {
+			ids = appendSmall(ids, v.small)
+		}
+		return sortedDistinct(ids)
+	}
+	if m == nil {
 		return s.distinct()
 	}
-	var h maphash.Hash
-	h.SetSeed(m.seed)
-	for _, b := range s.bitmaps {
-		maphash.WriteComparable(&h, b)
-	}
-	for _, sm := range s.small {
-		maphash.WriteComparable(&h, unsafe.SliceData(sm))
-		maphash.WriteComparable(&h, len(sm))
-	}
-	key := h.Sum64()
+	key := m.hash(s)
 	m.mu.Lock()
 	for _, e := range m.entries[key] {
 		if sameSets(e.sets, s) {
@@ -162,13 +235,13 @@ func (m *unionMemo) cardinality(s valueSets) uint64 {
 	}
 	m.mu.Unlock()
 	count := s.distinct()
+	n := len(s)
 	m.mu.Lock()
 	if len(m.entries) >= unionMemoEntries || m.held+n > unionMemoSets {
 		m.entries, m.held = map[uint64][]unionEntry{}, 0
 	}
 	if n <= unionMemoSets {
-		kept := valueSets{bitmaps: slices.Clone(s.bitmaps), small: slices.Clone(s.small)}
-		m.entries[key] = append(m.entries[key], unionEntry{kept, count})
+		m.entries[key] = append(m.entries[key], unionEntry{slices.Clone(s), count})
 		m.held += n
 	}
 	m.mu.Unlock()

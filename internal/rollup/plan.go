@@ -38,6 +38,7 @@ type planner struct {
 	// mostly looks at a few hundred units of the tree's thousands.
 	evals map[int]*unitEval
 	dims  map[report.Dimension]bool
+	flags dimFlags // dims, as fields
 
 	wards, districts, provinces map[string]bool
 	wardIDs, scope              map[int64]bool
@@ -51,6 +52,11 @@ type planner struct {
 	// grouping below the province every unit of a province reports under one row.
 	provincesIn map[int64]bool
 	byProvince  bool
+}
+
+// dimFlags tells which dimensions a query groups by.
+type dimFlags struct {
+	program, province, district, ward, group, fund, round, status, channel bool
 }
 
 // read is the rows to read from one level: the units and, for levels with time, the periods.
@@ -72,6 +78,9 @@ func newPlanner(q report.Query, t *tree) *planner {
 			p.bucket = d
 		}
 	}
+	p.flags = dimFlags{program: p.dims[report.Program], province: p.dims[report.Province], district: p.dims[report.District],
+		ward: p.dims[report.Ward], group: p.dims[report.Group], fund: p.dims[report.Fund], round: p.dims[report.Round],
+		status: p.dims[report.Status], channel: p.dims[report.Channel]}
 	f := q.Filter
 	p.slim = !p.dims[report.Group] && !p.dims[report.Fund] && !p.dims[report.Channel] && !p.dims[report.Round] &&
 		len(f.Groups) == 0 && len(f.Rounds) == 0 && len(f.Funds) == 0 && len(f.Channels) == 0 && f.GroupIDs == nil && f.FundIDs == nil

@@ -4,14 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
-	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/uptrace/bun"
 
 	"hotro/internal/db"
@@ -37,6 +38,8 @@ type Resident struct {
 	fallback  *Engine
 	staleness time.Duration
 	now       func() time.Time
+	// aggregates are the scratch of answers, made again for the next.
+	aggregates sync.Pool
 
 	state   atomic.Pointer[memState]
 	refresh sync.Mutex  // held by the one refresh under way
@@ -66,7 +69,9 @@ func NewResident(idb bun.IDB, ref *reference.Cache, o ResidentOptions) *Resident
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Resident{db: idb, reference: ref, fallback: NewEngineShared(idb, ref), staleness: o.Staleness, now: o.Now}
+	r := &Resident{db: idb, reference: ref, fallback: NewEngineShared(idb, ref), staleness: o.Staleness, now: o.Now}
+	r.aggregates.New = func() any { return &aggregate{index: map[rowID]int32{}} }
+	return r
 }
 
 var _ report.Engine = (*Resident)(nil)
@@ -85,31 +90,34 @@ type memState struct {
 }
 
 // block is the rows of one unit at one level, column by column. The recipients and persons of PAID
-// rows are kept as sorted IDs in one array when they are few (most rows), as bitmaps otherwise.
+// rows are kept as sorted IDs in one array when they are few (most rows), else as bitmaps
+// serialised one after another in one array of bytes, decoded only when a union needs them: the
+// garbage collector has no pointer to follow in either.
 type block struct {
-	program, group, fund []int64
+	program, group, fund []int32 // IDs, which a block keeps in 32 bits (checked as it is loaded)
 	status, channel      []uint8
 	period               []int32
 	lines, amount        []int64
 	recipients, persons  []setRef
-	ids                  []uint32 // the small sets, one after another
-	bitmaps              []*roaring.Bitmap
+	small                []byte // the small sets, packed (packSmall), one after another
+	bitmaps              []byte // the large sets, serialised, one after another
 }
 
-// setRef finds one row's set in its block: ids[from:to], or bitmaps[from] when to is bigSet; an
-// empty range is no set.
+// setRef finds one row's set in its block: small[from:to], or bitmaps[from:to&^bigSet] when to has
+// bigSet; an empty range is no set.
 type setRef struct{ from, to uint32 }
 
-const bigSet = ^uint32(0)
+const bigSet = uint32(1) << 31
 
 func (b *block) set(r setRef) valueSet {
 	switch {
-	case r.to == bigSet:
-		return valueSet{bitmap: b.bitmaps[r.from]}
+	case r.to&bigSet != 0:
+		to := r.to &^ bigSet
+		return valueSet{bitmap: b.bitmaps[r.from:to:to]}
 	case r.from == r.to:
 		return valueSet{}
 	}
-	return valueSet{small: b.ids[r.from:r.to:r.to]}
+	return valueSet{small: b.small[r.from:r.to:r.to]}
 }
 
 // keep adds a set read from the database and returns where it is.
@@ -119,16 +127,24 @@ func (b *block) keep(raw []byte) (setRef, error) {
 		return setRef{}, err
 	}
 	if bm.GetCardinality() <= smallSet {
-		from := uint32(len(b.ids))
-		bm.Iterate(func(id uint32) bool { // in order, each once
-			b.ids = append(b.ids, id)
-			return true
-		})
-		return setRef{from, uint32(len(b.ids))}, nil
+		from := len(b.small)
+		b.small = packSmall(b.small, bm.ToArray()) // in order, each once
+		if len(b.small) >= int(bigSet) {
+			return setRef{}, fmt.Errorf("%d bytes of small sets in one unit: more than a block holds", len(b.small))
+		}
+		return setRef{uint32(from), uint32(len(b.small))}, nil
 	}
 	bm.RunOptimize()
-	b.bitmaps = append(b.bitmaps, bm)
-	return setRef{uint32(len(b.bitmaps) - 1), bigSet}, nil
+	buf, err := bm.ToBytes()
+	if err != nil {
+		return setRef{}, err
+	}
+	from := len(b.bitmaps)
+	b.bitmaps = append(b.bitmaps, buf...)
+	if len(b.bitmaps) >= int(bigSet) {
+		return setRef{}, fmt.Errorf("%d bytes of bitmaps in one unit: more than a block holds", len(b.bitmaps))
+	}
+	return setRef{uint32(from), uint32(len(b.bitmaps)) | bigSet}, nil
 }
 
 func (b *block) append(r storedRow) error {
@@ -142,9 +158,14 @@ func (b *block) append(r storedRow) error {
 			return fmt.Errorf("row %s: persons: %w", r.key, err)
 		}
 	}
-	b.program = append(b.program, r.key.program)
-	b.group = append(b.group, r.key.group)
-	b.fund = append(b.fund, r.key.fund)
+	for _, id := range []int64{r.key.program, r.key.group, r.key.fund} {
+		if id < 0 || id > math.MaxInt32 {
+			return fmt.Errorf("row %s: ID %d does not fit in the 32 bits rows held in memory keep", r.key, id)
+		}
+	}
+	b.program = append(b.program, int32(r.key.program))
+	b.group = append(b.group, int32(r.key.group))
+	b.fund = append(b.fund, int32(r.key.fund))
 	b.status = append(b.status, r.key.status)
 	b.channel = append(b.channel, r.key.channel)
 	b.period = append(b.period, r.key.period)
@@ -155,13 +176,37 @@ func (b *block) append(r storedRow) error {
 	return nil
 }
 
-// trim gives each column the memory it needs and no more, once the block is complete.
+// trim moves the columns, once the block is complete, into one array of the size they need, which
+// holds no pointer: the collector marks it without looking into it, and finds one object per block
+// rather than one per column.
 func (b *block) trim() {
-	b.program, b.group, b.fund = slices.Clone(b.program), slices.Clone(b.group), slices.Clone(b.fund)
-	b.status, b.channel, b.period = slices.Clone(b.status), slices.Clone(b.channel), slices.Clone(b.period)
-	b.lines, b.amount = slices.Clone(b.lines), slices.Clone(b.amount)
-	b.recipients, b.persons = slices.Clone(b.recipients), slices.Clone(b.persons)
-	b.ids, b.bitmaps = slices.Clone(b.ids), slices.Clone(b.bitmaps)
+	n := len(b.lines)
+	// lines, amount; recipients, persons; program, group, fund, period; status, channel; the sets
+	size := 2*8*n + 2*8*n + 4*4*n + 2*n + len(b.small) + len(b.bitmaps)
+	words := make([]uint64, (size+7)/8)
+	arena := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(words))), len(words)*8)
+	at := 0
+	b.lines, b.amount = moveInto(arena, &at, b.lines), moveInto(arena, &at, b.amount) // 8-byte aligned first
+	b.recipients, b.persons = moveInto(arena, &at, b.recipients), moveInto(arena, &at, b.persons)
+	b.program, b.group = moveInto(arena, &at, b.program), moveInto(arena, &at, b.group)
+	b.fund, b.period = moveInto(arena, &at, b.fund), moveInto(arena, &at, b.period)
+	b.status, b.channel = moveInto(arena, &at, b.status), moveInto(arena, &at, b.channel)
+	b.small, b.bitmaps = moveInto(arena, &at, b.small), moveInto(arena, &at, b.bitmaps)
+	if at != size {
+		panic(fmt.Sprintf("rollup: block columns take %d bytes, not %d", at, size))
+	}
+}
+
+// moveInto copies the column into arena at *at, which must be aligned for T (columns are placed
+// from the widest type to the narrowest), and returns the copy.
+func moveInto[T int64 | int32 | uint8 | setRef](arena []byte, at *int, column []T) []T {
+	if len(column) == 0 {
+		return nil
+	}
+	out := unsafe.Slice((*T)(unsafe.Pointer(&arena[*at])), len(column))
+	copy(out, column)
+	*at += len(column) * int(unsafe.Sizeof(column[0]))
+	return out[:len(column):len(column)]
 }
 
 func levelIndex(id int16) int {
@@ -191,38 +236,28 @@ func (r *Resident) Stats(ctx context.Context, q report.Query) (*report.Result, e
 	if err != nil {
 		return nil, err
 	}
-	pq := st.plans.get(q, func() *plannedQuery {
-		p := newPlanner(q, st.tree)
-		return &plannedQuery{p: p, reads: p.plan(), filter: newRowFilter(q.Filter, st.ref)}
-	})
-	agg := newAggregate(pq.p, pq.reads, st.ref.RoundOfGroup)
-	agg.unions = st.unions
+	pq := st.plans.get(q, func() *plannedQuery { return newPlannedQuery(q, st.tree, st.ref) })
+	agg := r.aggregates.Get().(*aggregate)
+	defer r.aggregates.Put(agg)
+	defer agg.release()
+	agg.reset(pq.p, pq.parts, st.ref.RoundOfGroup, st.unions, st.plans.periods)
 	f := &pq.filter
 	for _, rd := range pq.reads {
-		blocks := st.levels[levelIndex(rd.level.ID)]
-		var seen map[int64]bool
-		if len(rd.units) != len(rd.parts) {
-			seen = make(map[int64]bool, len(rd.parts))
-		}
-		for _, unit := range rd.units {
-			if seen != nil {
-				if seen[unit] {
-					continue
-				}
-				seen[unit] = true
-			}
+		blocks := st.levels[rd.level]
+		for j, unit := range rd.units {
 			b := blocks[unit]
 			if b == nil {
 				continue
 			}
-			key := cellKey{level: rd.level.ID, unit: unit}
+			part := rd.parts[j]
+			key := cellKey{level: Levels[rd.level].ID, unit: unit}
 			for i := range b.lines {
 				if !inPeriods(b.period[i], rd.periods) || !f.pass(b, i) {
 					continue
 				}
-				key.program, key.group, key.fund = b.program[i], b.group[i], b.fund[i]
+				key.program, key.group, key.fund = int64(b.program[i]), int64(b.group[i]), int64(b.fund[i])
 				key.status, key.channel, key.period = b.status[i], b.channel[i], b.period[i]
-				agg.addCell(key, b.lines[i], b.amount[i], b.set(b.recipients[i]), b.set(b.persons[i]))
+				agg.addCell(part, key, b.lines[i], b.amount[i], b.set(b.recipients[i]), b.set(b.persons[i]))
 			}
 		}
 	}
@@ -258,11 +293,28 @@ type rowFilter struct {
 type idCondition struct {
 	column int // 0 program, 1 group, 2 fund
 	ids    map[int64]bool
+	few    []int64 // the ids when they are few (faster to scan than to hash); nil: look in ids
+}
+
+func (c *idCondition) has(id int64) bool {
+	if c.few != nil {
+		return slices.Contains(c.few, id)
+	}
+	return c.ids[id]
 }
 
 func newRowFilter(f disbursement.Filter, ref *reference.Snapshot) rowFilter {
 	var rf rowFilter
-	add := func(column int, ids map[int64]bool) { rf.sets = append(rf.sets, idCondition{column, ids}) }
+	add := func(column int, ids map[int64]bool) {
+		c := idCondition{column: column, ids: ids}
+		if len(ids) <= 8 {
+			c.few = make([]int64, 0, len(ids)+1) // not nil when empty: no ID passes
+			for id := range ids {
+				c.few = append(c.few, id)
+			}
+		}
+		rf.sets = append(rf.sets, c)
+	}
 	if len(f.Programs) > 0 {
 		add(0, ref.IDsWithCodes(disbursement.ProgramCode, f.Programs))
 	}
@@ -307,8 +359,9 @@ func (f *rowFilter) pass(b *block, i int) bool {
 	if f.channels != 0 && f.channels&(1<<b.channel[i]) == 0 {
 		return false
 	}
-	for _, c := range f.sets {
-		var id int64
+	for k := range f.sets {
+		c := &f.sets[k]
+		var id int32
 		switch c.column {
 		case 0:
 			id = b.program[i]
@@ -317,7 +370,7 @@ func (f *rowFilter) pass(b *block, i int) bool {
 		default:
 			id = b.fund[i]
 		}
-		if !c.ids[id] {
+		if !c.has(int64(id)) {
 			return false
 		}
 	}
