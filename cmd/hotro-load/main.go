@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"runtime/pprof"
 	"os/signal"
 	"strings"
 	"time"
@@ -59,14 +60,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&l.Timeout, "timeout", 10*time.Second, "time limit of one request")
 	fs.Var(headers(l.Header), "H", "a header to send, `Name: value` (repeatable), e.g. -H 'If-None-Match: \"v2-…\"'")
 	fs.BoolVar(&l.Revalidate, "etag", false, "ask once for the URL's ETag, then send it as If-None-Match (a cache revalidating)")
-	var replay, token, metricsURL string
+	var replay, token, metricsURL, cpuProfile string
 	var memEvery time.Duration
 	fs.StringVar(&replay, "replay", "", "replay the dashboard's queries against the hotro at this base `URL` (e.g. http://127.0.0.1:8080), over a spread of filters")
 	fs.StringVar(&token, "token", "", "with -replay: an API token, to replay the signed-in dashboard instead of the public one")
 	fs.DurationVar(&memEvery, "memory", 0, "sample the server's resident memory from its metrics this often (e.g. 5s) and report it")
 	fs.StringVar(&metricsURL, "metrics", "http://127.0.0.1:9090/metrics", "with -memory: the server's metrics `URL` (hotro serve --metrics-addr)")
+	fs.StringVar(&cpuProfile, "cpuprofile", "", "write the load generator's own CPU profile to this `file` (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	base := strings.TrimRight(replay, "/")
 	if replay != "" {
