@@ -54,11 +54,11 @@ func serveChild(ctx context.Context) error {
 		return err
 	}
 	srv := servers.Main
+	app.TuneGC() // as hotro serve does, before the rollups are loaded
 	// Loaded before the address is printed, so that every measured answer comes from memory.
 	if err := servers.Warm(ctx); err != nil {
 		return err
 	}
-	app.TuneGC() // as hotro serve does
 	l, err := server.Listen(cfg.Addr)
 	if err != nil {
 		return err
