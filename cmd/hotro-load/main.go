@@ -14,8 +14,8 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"runtime/pprof"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"time"
 
