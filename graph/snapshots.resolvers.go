@@ -138,7 +138,10 @@ func (r *snapshotResolver) Stats(ctx context.Context, obj *snapshot.Snapshot, fi
 	if err != nil {
 		return nil, err
 	}
-	return res, report.CheckUnpaged("graph: snapshot stats", q, len(res.Rows))
+	if err := report.CheckUnpaged("graph: snapshot stats", q, len(res.Rows)); err != nil {
+		return nil, err
+	}
+	return res, r.noteUnitCodes(ctx, q)
 }
 
 // PublicStats is the resolver for the publicStats field.
@@ -148,7 +151,10 @@ func (r *snapshotResolver) PublicStats(ctx context.Context, obj *snapshot.Snapsh
 	if err != nil {
 		return nil, err
 	}
-	return res, report.CheckUnpaged("graph: snapshot publicStats", q, len(res.Rows))
+	if err := report.CheckUnpaged("graph: snapshot publicStats", q, len(res.Rows)); err != nil {
+		return nil, err
+	}
+	return res, r.noteUnitCodes(ctx, q)
 }
 
 // Provenance is the resolver for the provenance field.

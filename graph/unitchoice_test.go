@@ -5,10 +5,14 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"hotro/internal/auth"
+	"hotro/internal/dataset"
 	"hotro/internal/db/dbtest"
+	"hotro/internal/rollup"
 	"hotro/internal/seed/seedtest"
+	"hotro/internal/snapshot"
 )
 
 // TestCodeWithoutDateSaysWhichUnit: a unit asked for by a reused code without a date says the rule
@@ -213,6 +217,65 @@ func TestCodeWithoutDateSaysWhichUnit(t *testing.T) {
 					t.Errorf("unitCodes = %+v, want none", notices)
 				}
 			})
+		})
+	}
+}
+
+// TestSnapshotFiguresSayWhichUnit: a snapshot's figures filtered by a reused code carry the same
+// notice as today's figures, so that a frozen report is never silently of another unit than the
+// reader thinks; a code named once gets none.
+func TestSnapshotFiguresSayWhichUnit(t *testing.T) {
+	type notice struct {
+		Path, Filter, Code, Rule string
+		Chosen, Others           []struct{ Name string }
+	}
+	for _, dialect := range dbtest.Dialects() {
+		t.Run(string(dialect), func(t *testing.T) {
+			d, err := seedtest.Fresh(t, dialect)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := newResolver(t, d)
+			r.Snapshots = snapshot.NewService(d, rollup.NewEngineShared(d, r.Reference), r.Reference, dataset.NewStore(d).Version, time.Now, 5)
+			leader := serve(t, r, &auth.Identity{UserID: 2, Username: "lanhdao", Role: auth.Leader})
+			res, raw := post(t, leader.URL, `mutation { createSnapshot(name: "Báo cáo", document: "Báo cáo số 1/BC-UBND") { id } }`, nil)
+			var made struct{ CreateSnapshot struct{ ID string } }
+			if len(res.Errors) > 0 || json.Unmarshal(res.Data, &made) != nil || made.CreateSnapshot.ID == "" {
+				t.Fatalf("create: %s", raw)
+			}
+			an := serve(t, r, analyst)
+			ask := func(q string) []notice {
+				t.Helper()
+				_, raw := post(t, an.URL, q, map[string]any{"id": made.CreateSnapshot.ID})
+				var out struct {
+					Errors     []any
+					Extensions struct{ UnitCodes []notice }
+				}
+				if err := json.Unmarshal(raw, &out); err != nil || len(out.Errors) > 0 {
+					t.Fatalf("%s: %s", q, raw)
+				}
+				return out.Extensions.UnitCodes
+			}
+			live := ask(`query($id: ID!) { stats(filter: { wards: ["05443"] }) { total { amountPaid } } snapshot(id: $id) { id } }`)
+			frozen := ask(`query($id: ID!) { snapshot(id: $id) { stats(filter: { wards: ["05443"] }) { total { amountPaid } }
+				publicStats(filter: { wards: ["05443"] }) { total { amountPaid } } } }`)
+			if len(live) != 1 || len(frozen) != 2 {
+				t.Fatalf("notices: live %+v, snapshot %+v; want one each for the snapshot's stats and publicStats", live, frozen)
+			}
+			paths := map[string]bool{}
+			for _, n := range frozen {
+				paths[n.Path] = true
+				if n.Code != "05443" || n.Filter != "wards" || n.Rule != live[0].Rule || len(n.Chosen) != len(live[0].Chosen) ||
+					len(n.Chosen) == 0 || n.Chosen[0].Name != live[0].Chosen[0].Name || len(n.Others) != len(live[0].Others) {
+					t.Errorf("snapshot notice %+v, want the live one %+v", n, live[0])
+				}
+			}
+			if !paths["snapshot.stats"] || !paths["snapshot.publicStats"] {
+				t.Errorf("notice paths %v, want snapshot.stats and snapshot.publicStats", paths)
+			}
+			if once := ask(`query($id: ID!) { snapshot(id: $id) { stats(filter: { wards: ["05431"] }) { total { amountPaid } } } }`); len(once) != 0 {
+				t.Errorf("a code named once got notices %+v", once)
+			}
 		})
 	}
 }
