@@ -146,12 +146,12 @@ func (r *Resolver) noteUnitCodes(ctx context.Context, q report.Query) error {
 // data in memory when the resolver keeps it (the codes named once, nearly all, need no more), else
 // from the database.
 func (r *Resolver) unitsWithCodes(ctx context.Context, level adminunit.Level, codes []string) (map[string][]*adminunit.Unit, error) {
-	ref, err := referenceData(ctx)
-	if err != nil || ref == nil {
-		if err != nil {
-			return nil, err
-		}
+	if r.Reference == nil {
 		return r.Units.WithCodes(ctx, level, codes)
+	}
+	ref, err := r.Reference.Get(ctx)
+	if err != nil {
+		return nil, err
 	}
 	out := map[string][]*adminunit.Unit{}
 	for _, code := range codes {
@@ -267,6 +267,32 @@ func dateString(d *civil.Date) *string {
 	}
 	s := d.String()
 	return &s
+}
+
+// UnitCodeMessages says, in Vietnamese, each unit code of q's filter that has named more than one
+// unit over time, which of them the filter matched and by what rule: the notices of the API's
+// extensions.unitCodes, for the exports' query sheet. It works outside a GraphQL operation.
+func (r *Resolver) UnitCodeMessages(ctx context.Context, q report.Query) ([]string, error) {
+	var out []string
+	for _, f := range []struct {
+		name  string
+		level adminunit.Level
+		codes []string
+	}{{"wards", adminunit.Commune, q.Filter.Wards}, {"districts", adminunit.District, q.Filter.Districts}, {"provinces", adminunit.Province, q.Filter.Provinces}} {
+		if len(f.codes) == 0 {
+			continue
+		}
+		codes := append([]string(nil), f.codes...)
+		sort.Strings(codes)
+		notices, err := r.unitCodeNotices(ctx, f.name, f.level, slices.Compact(codes), q.UnitsAsOf)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range notices {
+			out = append(out, n.Message)
+		}
+	}
+	return out, nil
 }
 
 // noteFilterCodes is noteUnitCodes for a list of lines filtered by f (no unitsAsOf: lines report

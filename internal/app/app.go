@@ -180,6 +180,8 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 			PublicStats: public,
 			// Lines as the signed-in caller may list them, recipients masked as the API masks them.
 			Lines: resolver.Lines, Recipients: resolver.Recipients,
+			// The query sheet says which unit a reused code matched, as the API's notice does.
+			UnitCodes: resolver.UnitCodeMessages,
 		}),
 		Reports:        &snapshotweb.Handler{Snapshots: resolver.Snapshots, Organisation: cfg.Organisation, Classify: db.Classify, Logger: log},
 		Ready:          ready,

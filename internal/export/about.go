@@ -18,6 +18,8 @@ type about struct {
 	dataset   *dataset.Info // nil: not known
 	minCount  int           // of a public answer; 0 for a full one
 	public    bool          // the public figures (the six measures only)
+	// unitCodes say the filter's codes that have named more than one unit (Vietnamese sentences).
+	unitCodes []string
 }
 
 // aboutRows are the query sheet's lines: the query, when and from which data it was made, and
@@ -65,6 +67,9 @@ func aboutRows(tx *text, ab about) [][2]string {
 		{a.paidFrom, date(f.PaidFrom, a.all)},
 		{a.paidTo, date(f.PaidTo, a.all)},
 		{a.totalRow, a.totalRowNote},
+	}
+	for _, n := range ab.unitCodes {
+		rows = append(rows, [2]string{a.unitCodes, n})
 	}
 	if q.Scope.WardIDs != nil {
 		rows = append(rows, [2]string{a.scope, fmt.Sprintf(a.scopeWards, len(q.Scope.WardIDs))})

@@ -1,9 +1,13 @@
 package export_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"hotro/internal/app/apptest"
 	"hotro/internal/db/dbtest"
@@ -69,5 +73,49 @@ func TestExportThroughTheApp(t *testing.T) {
 				t.Errorf("%d of %d rows withheld, want some: %v", withheld, len(rows)-2, tt.wantWithheld)
 			}
 		})
+	}
+}
+
+// TestExportSaysWhichUnitACodeMatched: the query sheet of an export filtered by a code that has
+// named two units (the 2020 ward and the 2025 unit reusing it) says which one the filter matched,
+// as the API's notice does; a code named once gets no such line.
+func TestExportSaysWhichUnitACodeMatched(t *testing.T) {
+	srv := apptest.Start(t, seedtest.Demo(t, dbtest.Dialects()[0]), nil)
+	c := srv.NewClient()
+	c.SignIn(t, "phantich", seedtest.DemoPassword)
+	notes := func(path string) []string {
+		t.Helper()
+		status, body := c.Do(t, http.MethodGet, path, nil)
+		if status != http.StatusOK {
+			t.Fatalf("%s: status %d: %.300s", path, status, body)
+		}
+		f, err := excelize.OpenReader(bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		rows, err := f.GetRows(f.GetSheetList()[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, r := range rows {
+			if len(r) == 2 && r[0] == "Mã đơn vị đã dùng cho nhiều đơn vị" {
+				out = append(out, r[1])
+			}
+		}
+		return out
+	}
+	got := notes("/export/stats.xlsx?groupBy=GROUP&wards=05443")
+	if len(got) != 1 || !strings.Contains(got[0], "Mã 05443 đã dùng cho 2 đơn vị") ||
+		!strings.Contains(got[0], "bộ lọc lấy các dòng theo đơn vị nơi chi trả: Phường Trưng Vương") {
+		t.Errorf("query sheet notes %q, want the one of code 05443 matching Phường Trưng Vương", got)
+	}
+	if got := notes("/export/stats.xlsx?groupBy=GROUP&wards=05443&unitsAsOf=2025-07-01"); len(got) != 1 ||
+		!strings.Contains(got[0], "Với unitsAsOf 01/07/2025, bộ lọc lấy các dòng quy về Phường Phan Đình Phùng") {
+		t.Errorf("with unitsAsOf: notes %q, want the 2025 unit named", got)
+	}
+	if got := notes("/export/stats.xlsx?groupBy=GROUP&wards=05431"); len(got) != 0 {
+		t.Errorf("a code named once got notes %q", got)
 	}
 }

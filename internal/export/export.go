@@ -72,8 +72,12 @@ type Config struct {
 	// payment lines of a disbursements query, one row each, names and IDs as the caller may see them.
 	Lines      LineSource
 	Recipients RecipientSource
-	Logger     *slog.Logger     // nil: discard
-	Now        func() time.Time // nil: time.Now; dates the file name and the query sheet
+	// UnitCodes, when set, says each unit code of a query's filter that has named more than one
+	// unit over time and which of them the filter matched (the API's extensions.unitCodes): the
+	// query sheet of an XLSX lists them.
+	UnitCodes func(ctx context.Context, q report.Query) ([]string, error)
+	Logger    *slog.Logger     // nil: discard
+	Now       func() time.Time // nil: time.Now; dates the file name and the query sheet
 }
 
 // Handler serves GET /export/stats.csv and GET /export/stats.xlsx: the answer to a stats query as a
@@ -168,6 +172,11 @@ func (h *Handler) table(r *http.Request) (*table, error) {
 	}
 	req.query.Scope = scope
 	ab := about{request: req, url: r.URL.RequestURI(), generated: h.c.Now()}
+	if h.c.UnitCodes != nil {
+		if ab.unitCodes, err = h.c.UnitCodes(r.Context(), req.query); err != nil {
+			return nil, err
+		}
+	}
 	if h.c.Dataset != nil {
 		info, err := h.c.Dataset.Get(r.Context())
 		if err != nil {

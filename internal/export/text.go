@@ -40,6 +40,7 @@ type aboutText struct {
 	groups, funds, rounds, statuses, channels      string
 	paidFrom, paidTo, all                          string
 	totalRow, totalRowNote                         string
+	unitCodes                                      string // a filter code that named several units
 	scope, scopeWards                              string // scopeWards formats the number of wards
 	withheld, withheldCells                        string // withheldCells formats the smallest count shown
 	generated, timeZone                            string
@@ -82,7 +83,8 @@ var texts = map[lang]*text{
 			statuses: "Trạng thái (statuses)", channels: "Hình thức chi trả (channels)",
 			paidFrom: "Chi từ ngày (paidFrom)", paidTo: "Chi đến ngày (paidTo)", all: "(tất cả)",
 			totalRow: "Dòng tổng cộng", totalRowNote: "tính trên toàn bộ bộ lọc, kể cả các dòng không hiện do first",
-			scope: "Giới hạn theo quyền truy cập", scopeWards: "chỉ số liệu của %d phường/xã được phân quyền",
+			unitCodes: "Mã đơn vị đã dùng cho nhiều đơn vị",
+			scope:     "Giới hạn theo quyền truy cập", scopeWards: "chỉ số liệu của %d phường/xã được phân quyền",
 			withheld: "Ô để trống", withheldCells: "số liệu công khai: ô tính dưới %d người hoặc đối tượng, và các ô giúp suy ra chúng, được để trống để không ai bị nhận ra",
 			generated: "Thời điểm lập", timeZone: "giờ Việt Nam, UTC+7",
 			dataVersion: "Phiên bản dữ liệu", demo: "Dữ liệu mẫu",
@@ -132,7 +134,8 @@ var texts = map[lang]*text{
 			statuses: "Statuses (statuses)", channels: "Payment channels (channels)",
 			paidFrom: "Paid from (paidFrom)", paidTo: "Paid to (paidTo)", all: "(all)",
 			totalRow: "Total row", totalRowNote: "over the whole filter, including rows that first leaves out",
-			scope: "Limited by your access", scopeWards: "only the figures of the %d wards you may see",
+			unitCodes: "Unit code used by several units (note in Vietnamese)",
+			scope:     "Limited by your access", scopeWards: "only the figures of the %d wards you may see",
 			withheld: "Empty cells", withheldCells: "public figures: cells counting fewer than %d people or recipients, and the cells that would give them away, are left empty so that no one can be recognised",
 			generated: "Generated at", timeZone: "Vietnam time, UTC+7",
 			dataVersion: "Data version", demo: "Demo data",
