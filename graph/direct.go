@@ -103,6 +103,9 @@ func (d *directSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		if data, ok := w.answer(ctx, plan.nodes); ok {
 			d.size.Store(int64(len(data)))
 			directAnswers.Add(1)
+			if !w.escapes {
+				notePlain(ctx, data)
+			}
 			return &graphql.Response{Data: data}
 		}
 		directFallbacks.Add(1)
@@ -345,6 +348,9 @@ type directWriter struct {
 	groups  BeneficiaryGroupResolver
 	// year holds the year argument of the rows' figure fields, decoded once per answer.
 	year map[*directNode]*int
+	// escapes notes a value written that encoding/json would write otherwise (<, >, &, U+2028,
+	// U+2029 in a string): without one, the answer is sent as it is, not scanned (notePlain).
+	escapes bool
 }
 
 // answer writes the data of the whole operation, or reports that it cannot (the caller then asks
@@ -470,19 +476,19 @@ func (w *directWriter) row(ctx context.Context, n *directNode, row *report.Row) 
 		if row.Status == nil {
 			w.buf = append(w.buf, "null"...)
 		} else {
-			w.buf = appendQuoted(w.buf, string(*row.Status))
+			w.quote(string(*row.Status))
 		}
 	case dRowChannel:
 		if row.Channel == nil {
 			w.buf = append(w.buf, "null"...)
 		} else {
-			w.buf = appendQuoted(w.buf, string(*row.Channel))
+			w.quote(string(*row.Channel))
 		}
 	case dRowKind:
 		if row.Kind == nil {
 			w.buf = append(w.buf, "null"...)
 		} else {
-			w.buf = appendQuoted(w.buf, string(*row.Kind))
+			w.quote(string(*row.Kind))
 		}
 	case dRowInstalment:
 		v, err := rows.Instalment(ctx, row)
@@ -586,7 +592,7 @@ func (w *directWriter) figures(n *directNode, f *wardfigure.Figure) bool {
 	case dFigHouseholds:
 		w.buf = strconv.AppendInt(w.buf, f.Households, 10)
 	case dFigSource:
-		w.buf = appendQuoted(w.buf, f.Source)
+		w.quote(f.Source)
 	case dFigIllustrative:
 		w.buf = strconv.AppendBool(w.buf, f.Illustrative)
 	default:
@@ -620,14 +626,14 @@ func (w *directWriter) named(ctx context.Context, n *directNode, obj any) bool {
 			if err != nil {
 				return false
 			}
-			w.buf = appendQuoted(w.buf, s)
+			w.quote(s)
 			return true
 		case dShortNameEn:
 			s, err := w.groups.ShortNameEn(ctx, o)
 			if err != nil {
 				return false
 			}
-			w.buf = appendQuoted(w.buf, s)
+			w.quote(s)
 			return true
 		}
 	case *fund.Fund:
@@ -637,11 +643,11 @@ func (w *directWriter) named(ctx context.Context, n *directNode, obj any) bool {
 	}
 	switch n.kind {
 	case dCode:
-		w.buf = appendQuoted(w.buf, code)
+		w.quote(code)
 	case dName:
-		w.buf = appendQuoted(w.buf, name)
+		w.quote(name)
 	case dNameEn:
-		w.buf = appendQuoted(w.buf, nameEn)
+		w.quote(nameEn)
 	default:
 		return false
 	}
@@ -655,7 +661,7 @@ func (w *directWriter) period(n *directNode, p *report.Period) bool {
 	case dPeriodEnd:
 		return w.date(p.End)
 	case dPeriodLabel:
-		w.buf = appendQuoted(w.buf, p.Label)
+		w.quote(p.Label)
 		return true
 	}
 	return false
@@ -667,8 +673,9 @@ func (w *directWriter) date(d civil.Date) bool {
 	if m == graphql.Null {
 		return false
 	}
-	b := bufferOf{&w.buf}
-	m.MarshalGQL(b)
+	start := len(w.buf)
+	m.MarshalGQL(bufferOf{&w.buf})
+	w.escapes = w.escapes || needsEscape(w.buf[start:])
 	return true
 }
 
@@ -717,7 +724,7 @@ func (w *directWriter) totals(ctx context.Context, n *directNode, t *report.Tota
 			if i > 0 {
 				w.buf = append(w.buf, ',')
 			}
-			w.buf = appendQuoted(w.buf, string(m))
+			w.quote(string(m))
 		}
 		w.buf = append(w.buf, ']')
 		return true
@@ -769,6 +776,30 @@ func (w *directWriter) optionalFloat(v *float64) bool {
 	}
 	w.buf = strconv.AppendFloat(w.buf, *v, 'g', -1, 64)
 	return true
+}
+
+// quote writes s as a GraphQL string, noting whether encoding/json would write it otherwise.
+func (w *directWriter) quote(s string) {
+	if !w.escapes {
+		w.escapes = htmlEscaped(s)
+	}
+	w.buf = appendQuoted(w.buf, s)
+}
+
+// htmlEscaped reports whether s holds a character encoding/json escapes and gqlgen does not: <, >,
+// & and the line separators U+2028, U+2029 (E2 80 A8, E2 80 A9).
+func htmlEscaped(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '<', '>', '&':
+			return true
+		case 0xE2:
+			if i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xA8 || s[i+2] == 0xA9) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // appendQuoted quotes s as gqlgen's strings are (only controls, quotes and backslashes escaped).

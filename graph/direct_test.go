@@ -175,6 +175,42 @@ func TestPostTransportIsGqlgens(t *testing.T) {
 	}
 }
 
+// TestDirectAnswerEscapesAsGqlgens: a direct answer whose strings hold what encoding/json escapes
+// (<, >, & and the line separators, here in a source of ward figures) is sent as gqlgen sends it,
+// escaped, and one without is sent as written: the same bytes either way.
+func TestDirectAnswerEscapesAsGqlgens(t *testing.T) {
+	dialect := dbtest.Dialects()[0]
+	d, err := seedtest.Fresh(t, dialect)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := &auth.Identity{UserID: 1, Username: "quantri", Role: auth.Admin}
+	r := newResolver(t, d)
+	direct, generic := serveWith(t, r, admin, false), serveWith(t, r, admin, true)
+	const load = `mutation($csv: String!) { loadWardFigures(csv: $csv) { rows } }`
+	csv := "ma_xa,nam,dan_so,so_ho,nguon\n05431,2020,30000,9000,\"Niên giám <2020> & R&D\u2028ghi chú\u2029hết\"\n" +
+		"05434,2020,20000,6000,Niên giám thống kê\n"
+	if res, raw := post(t, direct.URL, load, map[string]any{"csv": csv}); len(res.Errors) > 0 {
+		t.Fatalf("loading figures: %s", raw)
+	}
+	for _, ward := range []string{"05431", "05434"} {
+		query := `query($w: [String!]) { stats(groupBy: [WARD], filter: {wards: $w}) { rows { ward { code name } wardFigures(year: 2020) { source } } } }`
+		vars := map[string]any{"w": []string{ward}}
+		answered, _ := graph.DirectCounts()
+		_, got := post(t, direct.URL, query, vars)
+		if now, _ := graph.DirectCounts(); now == answered {
+			t.Errorf("ward %s: not written directly", ward)
+		}
+		_, want := post(t, generic.URL, query, vars)
+		if !bytes.Equal(got, want) {
+			t.Errorf("ward %s: the direct answer differs from gqlgen's:\n got %s\nwant %s", ward, got, want)
+		}
+		if escaped := bytes.Contains(got, []byte(`\u003c2020\u003e \u0026 R\u0026D\u2028ghi chú\u2029hết`)); escaped != (ward == "05431") {
+			t.Errorf("ward %s: escaped %v: %s", ward, escaped, got)
+		}
+	}
+}
+
 // serveWith is serve with the direct answer on or off.
 func serveWith(t testing.TB, r *graph.Resolver, id *auth.Identity, generic bool) *httptest.Server {
 	t.Helper()

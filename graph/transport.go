@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -60,7 +61,7 @@ func (postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	start := graphql.Now()
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
-		writeResponse(w, exec.DispatchError(ctx, gqlerror.List{gqlerror.Errorf("could not read request body: %+v", err)}))
+		writeResponse(w, exec.DispatchError(ctx, gqlerror.List{gqlerror.Errorf("could not read request body: %+v", err)}), false)
 		return
 	}
 	var params graphql.RawParams
@@ -69,7 +70,7 @@ func (postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	if err := dec.Decode(&params); err != nil {
 		w.WriteHeader(http.StatusBadRequest)
 		writeResponse(w, exec.DispatchError(ctx, gqlerror.List{gqlerror.Errorf(
-			"json request body could not be decoded: %+v body:%s", err, string(body))}))
+			"json request body could not be decoded: %+v body:%s", err, string(body))}), false)
 		return
 	}
 	params.Headers = r.Header
@@ -84,11 +85,31 @@ func (postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 			}
 		}
 		w.WriteHeader(status)
-		writeResponse(w, exec.DispatchError(graphql.WithOperationContext(ctx, rc), opErr))
+		writeResponse(w, exec.DispatchError(graphql.WithOperationContext(ctx, rc), opErr), false)
 		return
 	}
-	responses, ctx := exec.DispatchOperation(ctx, rc)
-	writeResponse(w, responses(ctx))
+	plain := &plainData{}
+	responses, ctx := exec.DispatchOperation(context.WithValue(ctx, plainDataKey{}, plain), rc)
+	resp := responses(ctx)
+	writeResponse(w, resp, plain.is(resp))
+}
+
+// plainData is where the direct answer notes data it wrote that encoding/json would write the same
+// (compact, nothing to escape): writeResponse then sends it without scanning it.
+type plainData struct{ data []byte }
+
+type plainDataKey struct{}
+
+// notePlain notes data as plain, where the transport asked for it.
+func notePlain(ctx context.Context, data []byte) {
+	if p, ok := ctx.Value(plainDataKey{}).(*plainData); ok {
+		p.data = data
+	}
+}
+
+// is reports whether resp's data is the very data noted (not data another step put in its place).
+func (p *plainData) is(resp *graphql.Response) bool {
+	return resp != nil && len(p.data) > 0 && len(resp.Data) == len(p.data) && &resp.Data[0] == &p.data[0]
 }
 
 // responseContentType is the answer's media type as gqlgen's POST transport chooses it (without
@@ -114,11 +135,11 @@ func responseContentType(r *http.Request) string {
 }
 
 // writeResponse writes an answer as encoding/json would, without re-encoding data that needs
-// nothing escaped. It says the answer's length (Content-Length) where the status is not sent yet:
+// nothing escaped (plain: known so, not scanned again). It says the answer's length (Content-Length) where the status is not sent yet:
 // the answer then goes in one piece, not in chunks.
-func writeResponse(w io.Writer, resp *graphql.Response) {
+func writeResponse(w io.Writer, resp *graphql.Response, plain bool) {
 	if resp != nil && len(resp.Errors) == 0 && resp.Label == "" && len(resp.Path) == 0 && resp.HasNext == nil &&
-		len(resp.Extensions) == 0 && len(resp.Data) > 0 && !needsEscape(resp.Data) {
+		len(resp.Extensions) == 0 && len(resp.Data) > 0 && (plain || !needsEscape(resp.Data)) {
 		// One write: the server sends it as one piece (a first small write would be flushed on
 		// its own before the data).
 		b := make([]byte, 0, len(`{"data":}`)+len(resp.Data))

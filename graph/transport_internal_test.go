@@ -22,7 +22,7 @@ func TestWriteResponseIsEncodingJSON(t *testing.T) {
 			t.Fatal(err)
 		}
 		var got bytes.Buffer
-		writeResponse(&got, resp)
+		writeResponse(&got, resp, false)
 		if !bytes.Equal(got.Bytes(), want) {
 			t.Errorf("data %s: wrote %s, encoding/json %s", data, got.Bytes(), want)
 		}
@@ -30,7 +30,7 @@ func TestWriteResponseIsEncodingJSON(t *testing.T) {
 	withErrors := &graphql.Response{Data: json.RawMessage(`{"a":1}`), Extensions: map[string]any{"x": 1}}
 	want, _ := json.Marshal(withErrors)
 	var got bytes.Buffer
-	writeResponse(&got, withErrors)
+	writeResponse(&got, withErrors, false)
 	if !bytes.Equal(got.Bytes(), want) {
 		t.Errorf("with extensions: wrote %s, encoding/json %s", got.Bytes(), want)
 	}
