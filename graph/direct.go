@@ -696,14 +696,15 @@ func (w *directWriter) totals(ctx context.Context, n *directNode, t *report.Tota
 	case dDisbursements:
 		w.buf = strconv.AppendInt(w.buf, t.Disbursements, 10)
 		return true
+	// The resolvers' rule (definedAmount), without a pointer an amount.
 	case dAmountListed:
-		amount, err = totals.AmountListed(ctx, t)
+		return w.amount(amountIf(t, report.MeasureAmountListed, t.AmountListed))
 	case dAmountApproved:
-		amount, err = totals.AmountApproved(ctx, t)
+		return w.amount(amountIf(t, report.MeasureAmountApproved, t.AmountApproved))
 	case dAmountReturned:
-		amount, err = totals.AmountReturned(ctx, t)
+		return w.amount(amountIf(t, report.MeasureAmountReturned, t.AmountReturned))
 	case dAmountCancelled:
-		amount, err = totals.AmountCancelled(ctx, t)
+		return w.amount(amountIf(t, report.MeasureAmountCancelled, t.AmountCancelled))
 	case dAveragePerRecipient:
 		amount = t.AveragePerRecipient()
 	case dAveragePerPerson:
@@ -762,6 +763,16 @@ func (w *directWriter) optionalInt(v *int) {
 		return
 	}
 	w.buf = strconv.AppendInt(w.buf, int64(*v), 10)
+}
+
+// amount writes an amount, or null where it is not defined.
+func (w *directWriter) amount(v int64, defined bool) bool {
+	if !defined {
+		w.buf = append(w.buf, "null"...)
+		return true
+	}
+	w.buf = strconv.AppendInt(w.buf, v, 10)
+	return true
 }
 
 // optionalFloat writes a Float as gqlgen does (%g); one that is not finite, which gqlgen refuses,

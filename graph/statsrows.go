@@ -40,10 +40,16 @@ func changeOf(t report.Totals, prev *report.Totals) *PeriodChange {
 
 // definedAmount is the measure's amount, or nil when the filter makes it meaningless.
 func definedAmount(t *report.Totals, m report.Measure, v int64) *int64 {
-	if t.Undefined.Has(m) {
-		return nil
+	if v, ok := amountIf(t, m, v); ok {
+		return &v
 	}
-	return &v
+	return nil
+}
+
+// amountIf is definedAmount without the pointer (which the direct answer need not allocate): the
+// amount, and whether the filter leaves it meaningful.
+func amountIf(t *report.Totals, m report.Measure, v int64) (int64, bool) {
+	return v, !t.Undefined.Has(m)
 }
 
 // undefinedList is the undefined measures, never nil.
