@@ -49,6 +49,7 @@ var signedInOnly = map[string]bool{
 	"Rounds":                  true,
 	"SpotCheck":               true,
 	"SpotChecks":              true,
+	"SignedInWardOptions":     true,
 	"SupervisionBoard":        true,
 	"TransitionDisbursements": true,
 	"WorkQueue":               true,

@@ -30,11 +30,17 @@ export async function wardChoices(user) {
     learnWards(m?.wards || []);
     return m?.wards || [];
   }
-  if (!wardsComplete()) {
-    const data = await query("WardOptions");
-    learnWards(data.publicStats.rows.map((r) => r.ward), { all: true });
-  }
+  if (!wardsComplete()) await loadAllWards(Boolean(user));
   return knownWards();
+}
+
+/**
+ * Learns every ward with payment lines: signed-in roles from stats (a leader need not wait on the
+ * public figures' release being built), visitors from the public figures.
+ */
+export async function loadAllWards(signedIn) {
+  const data = await query(signedIn ? "SignedInWardOptions" : "WardOptions");
+  learnWards((data.stats ?? data.publicStats).rows.map((r) => r.ward), { all: true });
 }
 
 /**

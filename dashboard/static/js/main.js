@@ -4,7 +4,7 @@
 import { query } from "./api.js";
 import { csrfToken, currentUser, signOut } from "./auth.js";
 import { chartLibrary, disposeCharts, drawChart, resizeCharts } from "./charts.js";
-import { forgetMe } from "./choices.js";
+import { forgetMe, loadAllWards } from "./choices.js";
 import { h, replace } from "./dom.js";
 import { openEmbedDialog } from "./embedcode.js";
 import { describeFilters, refreshWardFilter, renderFilters } from "./filters.js";
@@ -12,6 +12,7 @@ import { formatDateTime } from "./format.js";
 import { loadFundUse } from "./funduse.js";
 import { lang, learnVocabulary, setLang, t } from "./i18n.js";
 import { mayOpen, pageLinks, refusalPage } from "./pages.js";
+import { WARD_ROWS } from "./panels.js";
 import { WORK_PAGES, filterOf, parseState, toSearch, withState } from "./state.js";
 import { learnWards, wardsComplete } from "./wards.js";
 import { publicBucket, publicVariables } from "./public.js";
@@ -310,7 +311,7 @@ async function render({ keepFocus = null } = {}) {
     const program = state.program;
     // The map divides by the population of one year: the one in the URL, or (null) each ward's latest,
     // of which the map keeps the latest year loaded.
-    const overviewPromise = loadOverview(state, { filter: filterOf(state, program), bucket: state.bucket, figuresYear: state.fyear ? Number(state.fyear) : null });
+    const overviewPromise = loadOverview(state, { filter: filterOf(state, program), bucket: state.bucket, figuresYear: state.fyear ? Number(state.fyear) : null, wardRows: WARD_ROWS });
     overviewPromise.catch(() => {}); // reported below, once
     await Promise.all([loadMeta(), userPromise]);
     if (seq !== renderSeq) return;
@@ -434,8 +435,7 @@ async function renderWorkPage(state, seq, keepFocus, pageChanged) {
 async function loadWardOptions(seq) {
   if (wardsComplete()) return;
   try {
-    const data = await query("WardOptions");
-    learnWards(data.publicStats.rows.map((r) => r.ward), { all: true });
+    await loadAllWards(signedIn());
   } catch {
     return; // the filter keeps the wards it knows; the next render tries again
   }

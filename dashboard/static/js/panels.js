@@ -38,6 +38,21 @@ function withheldNote(rows, ctx) {
   return h("p", { class: "note" }, t("withheldNote", { n: ctx.data.total.minCount ?? 5 }));
 }
 
+/**
+ * The most wards the overview asks for (the Overview queries' wardRows, by amount paid): every ward
+ * of a city or a province; at a nation's 10,614 the table says it holds the first ones only.
+ */
+export const WARD_ROWS = 1000;
+
+/** The most bars the per-ward chart draws (the largest amounts); the table has every row asked. */
+export const WARD_BARS = 60;
+
+/** A note under the wards table when the answer was cut at WARD_ROWS. */
+function wardsCutNote(rows) {
+  if (rows.length < WARD_ROWS) return null;
+  return h("p", { class: "note", dataset: { wardsCut: String(WARD_ROWS) } }, t("wardsCut", { n: formatNumber(WARD_ROWS, lang()) }));
+}
+
 /** The per-ward bar chart and the table of every ward; a ward's name or bar opens its page. */
 export function wardPanel({ rows, ctx }) {
   const l = lang();
@@ -58,17 +73,19 @@ export function wardPanel({ rows, ctx }) {
   // Residents' reports beside the money they are about.
   if (ctx.feedback) columns.splice(2, 0, feedbackColumn(ctx.feedback));
   const table = dataTable({
-    caption: t("byWardCaption"), columns, rows: data, totals, note: withheldNote(data, ctx),
+    caption: t("byWardCaption"), columns, rows: data, totals, note: [withheldNote(data, ctx), wardsCutNote(data)],
     sort: { key: ctx.state.sort === "name" || columns.some((c) => c.key === ctx.state.sort) ? ctx.state.sort : "amountPaid", dir: ctx.state.dir },
     onSort: (key, dir) => ctx.navigate({ sort: key, dir }, { keepFocus: `[data-sort-key="${key}"]` }),
     className: "wards",
   });
+  // Beyond WARD_BARS wards (a province, a nation) the chart draws the largest amounts only.
+  const sortedForChart = [...data].sort((a, b) => (b.amountPaid ?? -1) - (a.amountPaid ?? -1)).slice(0, WARD_BARS);
+  const chartLabel = data.length > WARD_BARS ? t("byWardChartTop", { n: formatNumber(WARD_BARS, l) }) : t("byWardChart");
   const { section, chart } = chartSection({
-    id: "wards", title: t("byWard"), chartLabel: t("byWardChart"), chartClass: "chart-tall", table, tableVisible: true,
+    id: "wards", title: t("byWard"), chartLabel, chartClass: "chart-tall", table, tableVisible: true,
     exports: exportLinks(t("byWard"), (f) => exportURL(f, ctx.state, ctx.program, ["WARD"], { field: "AMOUNT_PAID", direction: "DESC" }), "wards"),
   });
-  chart.style.setProperty("--bars", String(Math.max(data.length, 3)));
-  const sortedForChart = [...data].sort((a, b) => (b.amountPaid ?? -1) - (a.amountPaid ?? -1));
+  chart.style.setProperty("--bars", String(Math.max(sortedForChart.length, 3)));
   return {
     section,
     draw: (drawChart) => drawChart(chart, wardBars(sortedForChart), (p) => {
