@@ -696,7 +696,7 @@ func (w *directWriter) totals(ctx context.Context, n *directNode, t *report.Tota
 	case dDisbursements:
 		w.buf = strconv.AppendInt(w.buf, t.Disbursements, 10)
 		return true
-	// The resolvers' rule (definedAmount), without a pointer an amount.
+	// The resolvers' rule (definedAmount), without allocating a pointer.
 	case dAmountListed:
 		return w.amount(amountIf(t, report.MeasureAmountListed, t.AmountListed))
 	case dAmountApproved:

@@ -311,7 +311,7 @@ async function render({ keepFocus = null } = {}) {
     const program = state.program;
     // The map divides by the population of one year: the one in the URL, or (null) each ward's latest,
     // of which the map keeps the latest year loaded.
-    const overviewPromise = loadOverview(state, { filter: filterOf(state, program), bucket: state.bucket, figuresYear: state.fyear ? Number(state.fyear) : null, wardRows: WARD_ROWS });
+    const overviewPromise = loadOverview(state, { filter: filterOf(state, program), bucket: state.bucket, figuresYear: state.fyear ? Number(state.fyear) : null, wardRows: WARD_ROWS + 1 });
     overviewPromise.catch(() => {}); // reported below, once
     await Promise.all([loadMeta(), userPromise]);
     if (seq !== renderSeq) return;

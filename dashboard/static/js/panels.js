@@ -39,24 +39,26 @@ function withheldNote(rows, ctx) {
 }
 
 /**
- * The most wards the overview asks for (the Overview queries' wardRows, by amount paid): every ward
- * of a city or a province; at a nation's 10,614 the table says it holds the first ones only.
+ * The most wards the overview shows (by amount paid): every ward of a city or a province; at a
+ * nation's 10,614 the table says it holds the first ones only. The page asks for one more
+ * (the Overview queries' wardRows), to know whether there were more.
  */
 export const WARD_ROWS = 1000;
 
 /** The most bars the per-ward chart draws (the largest amounts); the table has every row asked. */
 export const WARD_BARS = 60;
 
-/** A note under the wards table when the answer was cut at WARD_ROWS. */
-function wardsCutNote(rows) {
-  if (rows.length < WARD_ROWS) return null;
+/** A note under the wards table when there were more than WARD_ROWS wards. */
+function wardsCutNote(cut) {
+  if (!cut) return null;
   return h("p", { class: "note", dataset: { wardsCut: String(WARD_ROWS) } }, t("wardsCut", { n: formatNumber(WARD_ROWS, lang()) }));
 }
 
 /** The per-ward bar chart and the table of every ward; a ward's name or bar opens its page. */
 export function wardPanel({ rows, ctx }) {
   const l = lang();
-  const data = rows.map((r) => ({ code: r.ward.code, name: nameOf(r.ward, l), label: nameOf(r.ward, l), ...r.totals }));
+  const cut = rows.length > WARD_ROWS;
+  const data = rows.slice(0, WARD_ROWS).map((r) => ({ code: r.ward.code, name: nameOf(r.ward, l), label: nameOf(r.ward, l), ...r.totals }));
   const totals = totalRow(ctx);
   const columns = [
     {
@@ -73,7 +75,7 @@ export function wardPanel({ rows, ctx }) {
   // Residents' reports beside the money they are about.
   if (ctx.feedback) columns.splice(2, 0, feedbackColumn(ctx.feedback));
   const table = dataTable({
-    caption: t("byWardCaption"), columns, rows: data, totals, note: [withheldNote(data, ctx), wardsCutNote(data)],
+    caption: t("byWardCaption"), columns, rows: data, totals, note: [withheldNote(data, ctx), wardsCutNote(cut)],
     sort: { key: ctx.state.sort === "name" || columns.some((c) => c.key === ctx.state.sort) ? ctx.state.sort : "amountPaid", dir: ctx.state.dir },
     onSort: (key, dir) => ctx.navigate({ sort: key, dir }, { keepFocus: `[data-sort-key="${key}"]` }),
     className: "wards",
