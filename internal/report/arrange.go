@@ -3,6 +3,7 @@ package report
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -33,45 +34,15 @@ func Arrange(res *Result, q Query) {
 		}
 		res.Rows = kept
 	}
-	order := Order{Field: ByKey}
-	if q.Order != nil {
-		order = *q.Order
-	}
+	rows := res.Rows
+	idx := sortedIndex(rows, q, len(rows), func(t *Totals, m Measure) measureValue {
+		v, ok := t.Value(m)
+		return measureValue{v, ok}
+	})
 	var within []Dimension
 	if q.FirstWithin != nil {
 		within = q.FirstWithin.Dimensions
 	}
-	rows := res.Rows
-	// The measure sorted by, read once per row.
-	var values []measureValue
-	if order.Field != ByKey {
-		values = make([]measureValue, len(rows))
-		for i := range rows {
-			values[i].v, values[i].ok = rows[i].Totals.Value(Measure(order.Field))
-		}
-	}
-	idx := make([]int, len(rows))
-	for i := range idx {
-		idx[i] = i
-	}
-	// Rows equal in every part of the order keep the order they came in: the index breaks ties,
-	// which makes the faster unstable sort give what a stable one would.
-	slices.SortFunc(idx, func(i, j int) int {
-		a, b := &rows[i].Key, &rows[j].Key
-		if c := compareKeys(within, a, b); c != 0 {
-			return c
-		}
-		if order.Field != ByKey {
-			if c := compareValues(values[i], values[j], order.Desc); c != 0 {
-				return c
-			}
-		}
-		c := compareKeys(q.GroupBy, a, b)
-		if order.Field == ByKey && order.Desc {
-			c = -c
-		}
-		return cmp.Or(c, cmp.Compare(i, j))
-	})
 	if q.FirstWithin == nil {
 		// Every row kept, ranked in the whole answer: laid out in place.
 		permute(rows, idx)
@@ -101,6 +72,202 @@ func Arrange(res *Result, q Query) {
 	if q.First != nil && *q.First < len(res.Rows) {
 		res.Rows = res.Rows[:*q.First]
 	}
+}
+
+// Arranged is Arrange on a copy of src, which it leaves as it was (src may be shared: a memo's
+// sums). When the query only keeps the first rows, it copies only those (Kept, ArrangedKept).
+func Arranged(src *Result, q Query) *Result {
+	if idx, ok := Kept(src, q); ok {
+		return ArrangedKept(src, q, idx)
+	}
+	out := &Result{Total: src.Total, Rows: slices.Clone(src.Rows)}
+	Arrange(out, q)
+	return out
+}
+
+// Kept returns the places in src.Rows of the rows Arrange keeps, in its order, when the query
+// only keeps the first rows (no time series, no having, no first within, a first that cuts); ok is
+// false otherwise. The same sums asked with the same filter, order and first keep the same rows:
+// the places may be kept with the sums and given to ArrangedKept.
+func Kept(src *Result, q Query) (idx []int, ok bool) {
+	if bucketOf(q) != "" || len(q.Having) > 0 || q.FirstWithin != nil || q.First == nil || *q.First < 0 || *q.First >= len(src.Rows) {
+		return nil, false
+	}
+	// The rows are ordered by the value the measure will have once Arrange has finished them
+	// (without a time bucket every row has the same undefined measures; a share is the amount
+	// paid over the total's), so the rows kept are those Arrange would keep, in its order.
+	undefined := q.rowUndefined(Row{})
+	idx = sortedIndex(src.Rows, q, *q.First, func(t *Totals, m Measure) measureValue {
+		if undefined.Has(m) {
+			return measureValue{}
+		}
+		if m == MeasureShareOfTotal {
+			if src.Total.AmountPaid == 0 {
+				return measureValue{}
+			}
+			return measureValue{float64(t.AmountPaid) / float64(src.Total.AmountPaid), true}
+		}
+		v, ok := t.Value(m)
+		return measureValue{v, ok}
+	})
+	return slices.Clip(idx[:*q.First]), true
+}
+
+// ArrangedKept is Arranged given the places Kept found for src and q: the rows kept are copied in
+// that order, ranked and finished as Arrange finishes them.
+func ArrangedKept(src *Result, q Query, idx []int) *Result {
+	out := &Result{Total: src.Total, Rows: make([]Row, len(idx))}
+	for n, i := range idx {
+		out.Rows[n] = src.Rows[i]
+		out.Rows[n].Rank = n + 1
+	}
+	finishMeasures(out, q)
+	return out
+}
+
+// sortedIndex is the order Arrange lays rows out in, as indexes into rows: by the FirstWithin
+// group's key first, then by the measure ordered by, as value reads it (ties broken by key), or by
+// key; rows equal in every part keep the order they came in. Only the first `first` indexes are
+// sure to be there: past them the answer may stop.
+func sortedIndex(rows []Row, q Query, first int, value func(*Totals, Measure) measureValue) []int {
+	order := Order{Field: ByKey}
+	if q.Order != nil {
+		order = *q.Order
+	}
+	var within []Dimension
+	if q.FirstWithin != nil {
+		within = q.FirstWithin.Dimensions
+	}
+	idx := make([]int, len(rows))
+	for i := range idx {
+		idx[i] = i
+	}
+	if within == nil && strictlyByKey(rows, q.GroupBy) {
+		// The rows come in the order of their keys, each key once (as engines give them): a key
+		// compares as its place does, and the sort reads no key.
+		switch {
+		case order.Field == ByKey && order.Desc:
+			slices.Reverse(idx)
+		case order.Field != ByKey:
+			ranked := make([]rankedRow, len(rows))
+			for i := range rows {
+				ranked[i] = rankedRow{orderBits(value(&rows[i].Totals, Measure(order.Field)), order.Desc), i}
+			}
+			sortFirst(ranked, first)
+			for n, r := range ranked[:first] {
+				idx[n] = r.i
+			}
+			return idx[:first]
+		}
+		return idx
+	}
+	// The measure sorted by, read once per row.
+	var values []measureValue
+	if order.Field != ByKey {
+		values = make([]measureValue, len(rows))
+		for i := range rows {
+			values[i] = value(&rows[i].Totals, Measure(order.Field))
+		}
+	}
+	// The index breaks ties, which makes the faster unstable sort give what a stable one would.
+	slices.SortFunc(idx, func(i, j int) int {
+		a, b := &rows[i].Key, &rows[j].Key
+		if c := compareKeys(within, a, b); c != 0 {
+			return c
+		}
+		if order.Field != ByKey {
+			if c := compareValues(values[i], values[j], order.Desc); c != 0 {
+				return c
+			}
+		}
+		c := compareKeys(q.GroupBy, a, b)
+		if order.Field == ByKey && order.Desc {
+			c = -c
+		}
+		return cmp.Or(c, cmp.Compare(i, j))
+	})
+	return idx
+}
+
+// rankedRow is a row's value of the measure sorted by, as orderBits writes it, and its place.
+type rankedRow struct {
+	bits uint64
+	i    int
+}
+
+func (a rankedRow) less(b rankedRow) bool { return a.bits < b.bits || a.bits == b.bits && a.i < b.i }
+
+// orderBits writes a value so that values compare as compareValues orders them: by value (NaN
+// aside, which measures never are), reversed when desc, no value last.
+func orderBits(v measureValue, desc bool) uint64 {
+	if !v.ok {
+		return math.MaxUint64
+	}
+	b := math.Float64bits(v.v + 0) // + 0: -0 as 0, which compare equal
+	if b&(1<<63) != 0 {
+		b = ^b // negative: the larger the magnitude, the smaller
+	} else {
+		b |= 1 << 63
+	}
+	if desc {
+		b = ^b
+	}
+	return min(b, math.MaxUint64-1) // below no value
+}
+
+// sortFirst puts the n first rows of rs in order at its start (the rest in no order): it selects
+// them (quickselect) when they are few, then sorts them.
+func sortFirst(rs []rankedRow, n int) {
+	lo, hi := 0, len(rs)
+	// The rows before lo are among the first n, those from hi on are not.
+	for lo < n && n < hi && hi-lo > 16 {
+		// Partition [lo, hi) around the median of three; rows are all distinct.
+		mid := lo + (hi-lo)/2
+		if rs[mid].less(rs[lo]) {
+			rs[mid], rs[lo] = rs[lo], rs[mid]
+		}
+		if rs[hi-1].less(rs[lo]) {
+			rs[hi-1], rs[lo] = rs[lo], rs[hi-1]
+		}
+		if rs[hi-1].less(rs[mid]) {
+			rs[hi-1], rs[mid] = rs[mid], rs[hi-1]
+		}
+		pivot := rs[mid]
+		rs[mid], rs[hi-1] = rs[hi-1], rs[mid]
+		at := lo
+		for i := lo; i < hi-1; i++ {
+			if rs[i].less(pivot) {
+				rs[i], rs[at] = rs[at], rs[i]
+				at++
+			}
+		}
+		rs[at], rs[hi-1] = rs[hi-1], rs[at]
+		if n <= at {
+			hi = at
+		} else {
+			lo = at + 1
+		}
+	}
+	end := n
+	if lo < n && n < hi {
+		end = hi // a few rows left unpartitioned: sorted with the first
+	}
+	slices.SortFunc(rs[:end], func(a, b rankedRow) int {
+		if a.less(b) {
+			return -1
+		}
+		return 1
+	})
+}
+
+// strictlyByKey tells whether every row's key comes after the one before it (compareKeys).
+func strictlyByKey(rows []Row, dims []Dimension) bool {
+	for i := 1; i < len(rows); i++ {
+		if compareKeys(dims, &rows[i-1].Key, &rows[i].Key) >= 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // permute lays rows out in the order of idx (rows[k] becomes the rows[idx[k]] of before), in place;

@@ -1,7 +1,9 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -83,8 +85,9 @@ func TestCompareDimensionIsSortKeyOrder(t *testing.T) {
 }
 
 // TestArrangeAnswersAsBefore lays random results out for random queries (groupings, orders,
-// having, first within, first, filters that make measures undefined) with Arrange and with the
-// Arrange of before it compared keys without writing them, and wants the same answer.
+// having, first within, first, filters that make measures undefined) with Arrange, with Arranged
+// and with the Arrange of before it compared keys without writing them, and wants the same answer
+// (and Arranged to leave what it copies as it was).
 func TestArrangeAnswersAsBefore(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	plain := []Dimension{Program, Province, District, Ward, Group, Fund, Round, Status, Channel, Kind, Instalment}
@@ -141,6 +144,10 @@ func TestArrangeAnswersAsBefore(t *testing.T) {
 				rows = append(rows, Row{Key: k, Totals: tot})
 			}
 		}
+		if r.IntN(2) == 0 {
+			// In the order of their keys, as engines answer: Arrange reads no key to sort them.
+			slices.SortFunc(rows, func(a, b Row) int { return compareKeys(q.GroupBy, &a.Key, &b.Key) })
+		}
 		res := func() *Result {
 			out := &Result{Rows: slices.Clone(rows)}
 			for _, row := range rows {
@@ -155,6 +162,14 @@ func TestArrangeAnswersAsBefore(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("case %d, query %+v:\n got %s\nwant %s", i, q, describeRows(got), describeRows(want))
 		}
+		// Arranged, as a memo's sums are: the same answer, the sums left as they were.
+		src, before := res(), res()
+		if copied := Arranged(src, q); !reflect.DeepEqual(copied, want) {
+			t.Fatalf("case %d, query %+v: Arranged\n got %s\nwant %s", i, q, describeRows(copied), describeRows(want))
+		}
+		if !reflect.DeepEqual(src, before) {
+			t.Fatalf("case %d, query %+v: Arranged changed its source:\n got %s\nwant %s", i, q, describeRows(src), describeRows(before))
+		}
 	}
 }
 
@@ -165,4 +180,51 @@ func describeRows(res *Result) string {
 		fmt.Fprintf(&b, "  %+v rank %d running %+v previous %+v\n", r.Key, r.Rank, r.Running, r.Previous)
 	}
 	return b.String()
+}
+
+// TestSortFirstIsSortedPrefix wants sortFirst's first n rows to be those a full sort puts first,
+// in its order, for lists long enough to be partitioned, with many ties of value.
+func TestSortFirstIsSortedPrefix(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for c := range 2000 {
+		size := r.IntN(3000)
+		if c%4 == 0 {
+			size = r.IntN(40)
+		}
+		rs := make([]rankedRow, size)
+		for i := range rs {
+			rs[i] = rankedRow{uint64(r.IntN(1 + size/3)), i}
+		}
+		switch c % 3 {
+		case 1: // already in order, as an engine's rows ordered by key often are
+			slices.SortFunc(rs, func(a, b rankedRow) int { return cmp.Or(cmp.Compare(a.bits, b.bits), cmp.Compare(a.i, b.i)) })
+		case 2:
+			slices.Reverse(rs)
+		}
+		want := slices.Clone(rs)
+		slices.SortFunc(want, func(a, b rankedRow) int { return cmp.Or(cmp.Compare(a.bits, b.bits), cmp.Compare(a.i, b.i)) })
+		n := r.IntN(size + 1)
+		sortFirst(rs, n)
+		if !slices.Equal(rs[:n], want[:n]) {
+			t.Fatalf("case %d: %d rows, first %d: got %v, want %v", c, size, n, rs[:min(n, 10)], want[:min(n, 10)])
+		}
+	}
+}
+
+// TestOrderBitsIsCompareValues wants the bits orderBits writes to order values as compareValues
+// does, in both directions, no value last.
+func TestOrderBitsIsCompareValues(t *testing.T) {
+	values := []measureValue{{}, {0, true}, {math.Copysign(0, -1), true}, {1, true}, {-1, true}, {0.5, true}, {-0.25, true},
+		{1e300, true}, {-1e300, true}, {math.Inf(1), true}, {math.Inf(-1), true}, {5e-324, true}, {-5e-324, true}, {17000000000, true}}
+	for _, desc := range []bool{false, true} {
+		for _, a := range values {
+			for _, b := range values {
+				want := compareValues(a, b, desc)
+				got := cmp.Compare(orderBits(a, desc), orderBits(b, desc))
+				if got != want {
+					t.Errorf("desc %v: %v vs %v: %d, want %d", desc, a, b, got, want)
+				}
+			}
+		}
+	}
 }
