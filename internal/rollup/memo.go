@@ -247,3 +247,102 @@ func (m *unionMemo) cardinality(s valueSets) uint64 {
 	m.mu.Unlock()
 	return count
 }
+
+// Bounds of the answer memo: the answers kept are those that read at least answerMemoRead rows (at
+// national scale 0.05, the nation's 10,614 wards read 30,000 rows and take 10-50 ms to add up, most
+// of it counting each ward's people; the nation by group, fund or day read 2,000-7,000 rows of the
+// provinces, 0.5 ms; a city's wards, a province's districts, a ward's groups or the nation's total
+// read a few hundred and are added up at every answer), at most answerMemoRows rows of them in all
+// (about 300 bytes each: 30 MB).
+const (
+	answerMemoRead = 2_000
+	answerMemoRows = 100_000
+)
+
+// answerMemo keeps, for one state of the rollups, the sums of the questions that read many rows,
+// by plan: the nation's overview is asked again and again between writes, and adding up every
+// ward's rows and counting their people costs far more than laying the sums out again. The sums are
+// kept before Arrange, which each answer runs on a copy of what it needs (report.Arranged), with
+// the places of the rows a cut order keeps (report.Kept). A write makes a new state and so a new,
+// empty memo: what it keeps is never older than the rows.
+type answerMemo struct {
+	mu      sync.Mutex
+	answers map[*plannedQuery]*keptAnswer
+	rows    int // rows held
+}
+
+// keptAnswer is the sums of one plan and, by order and first, the places of the rows they keep.
+type keptAnswer struct {
+	sums *report.Result // never changed
+
+	mu   sync.Mutex
+	kept map[keptOrder][]int
+}
+
+// keptOrder is what, with the plan, tells which rows a query keeps (report.Kept) when it has no
+// having nor first within.
+type keptOrder struct {
+	order report.Order
+	first int
+}
+
+// keptOrders bounds the orders kept with one answer.
+const keptOrders = 16
+
+func newAnswerMemo() *answerMemo {
+	return &answerMemo{answers: map[*plannedQuery]*keptAnswer{}}
+}
+
+func (m *answerMemo) get(pq *plannedQuery) *keptAnswer {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.answers[pq]
+}
+
+// put keeps sums, the sums of pq, which nothing may change afterwards, and returns what is kept;
+// past the bound the memo forgets everything first.
+func (m *answerMemo) put(pq *plannedQuery, sums *report.Result) *keptAnswer {
+	a := &keptAnswer{sums: sums, kept: map[keptOrder][]int{}}
+	n := len(sums.Rows) + 1
+	if n > answerMemoRows {
+		return a
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if kept, ok := m.answers[pq]; ok {
+		return kept
+	}
+	if m.rows+n > answerMemoRows {
+		m.answers, m.rows = map[*plannedQuery]*keptAnswer{}, 0
+	}
+	m.answers[pq] = a
+	m.rows += n
+	return a
+}
+
+// arranged is the answer to q (of the plan the sums are of): the rows it keeps found once per order.
+func (a *keptAnswer) arranged(q report.Query) *report.Result {
+	if len(q.Having) > 0 || q.FirstWithin != nil || q.First == nil {
+		return report.Arranged(a.sums, q)
+	}
+	k := keptOrder{order: report.Order{Field: report.ByKey}, first: *q.First}
+	if q.Order != nil {
+		k.order = *q.Order
+	}
+	a.mu.Lock()
+	idx, ok := a.kept[k]
+	a.mu.Unlock()
+	if ok {
+		return report.ArrangedKept(a.sums, q, idx)
+	}
+	idx, ok = report.Kept(a.sums, q)
+	if !ok {
+		return report.Arranged(a.sums, q)
+	}
+	a.mu.Lock()
+	if len(a.kept) < keptOrders {
+		a.kept[k] = idx
+	}
+	a.mu.Unlock()
+	return report.ArrangedKept(a.sums, q, idx)
+}

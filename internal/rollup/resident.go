@@ -38,6 +38,7 @@ type Resident struct {
 	fallback  *Engine
 	staleness time.Duration
 	now       func() time.Time
+	memoRead  int // rows read past which a question's sums are kept (answerMemo)
 	// aggregates are the scratch of answers, made again for the next.
 	aggregates sync.Pool
 
@@ -58,6 +59,9 @@ type ResidentOptions struct {
 	Staleness time.Duration
 	// Now tells the time (nil: time.Now).
 	Now func() time.Time
+	// MemoRead is how many rows a question reads for its sums to be kept until the rows change
+	// (zero: answerMemoRead; tests keep every answer with 1).
+	MemoRead int
 }
 
 // NewResident returns a Resident reading from idb, sharing ref with the rest of the server. It loads
@@ -69,7 +73,10 @@ func NewResident(idb bun.IDB, ref *reference.Cache, o ResidentOptions) *Resident
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	r := &Resident{db: idb, reference: ref, fallback: NewEngineShared(idb, ref), staleness: o.Staleness, now: o.Now}
+	if o.MemoRead <= 0 {
+		o.MemoRead = answerMemoRead
+	}
+	r := &Resident{db: idb, reference: ref, fallback: NewEngineShared(idb, ref), staleness: o.Staleness, now: o.Now, memoRead: o.MemoRead}
 	r.aggregates.New = func() any { return &aggregate{index: map[rowID]int32{}} }
 	return r
 }
@@ -84,9 +91,10 @@ type memState struct {
 	ref           *reference.Snapshot
 	tree          *tree
 	// levels[i] holds the rows of Levels[i] by unit.
-	levels [maxLevels]map[int64]*block
-	plans  *planMemo  // of this tree
-	unions *unionMemo // of these rows
+	levels  [maxLevels]map[int64]*block
+	plans   *planMemo   // of this tree
+	unions  *unionMemo  // of these rows
+	answers *answerMemo // of these rows
 }
 
 // block is the rows of one unit at one level, column by column. The recipients and persons of PAID
@@ -237,11 +245,15 @@ func (r *Resident) Stats(ctx context.Context, q report.Query) (*report.Result, e
 		return nil, err
 	}
 	pq := st.plans.get(q, func() *plannedQuery { return newPlannedQuery(q, st.tree, st.ref) })
+	if kept := st.answers.get(pq); kept != nil {
+		return kept.arranged(q), nil
+	}
 	agg := r.aggregates.Get().(*aggregate)
 	defer r.aggregates.Put(agg)
 	defer agg.release()
 	agg.reset(pq.p, pq.parts, st.ref.RoundOfGroup, st.unions, st.plans.periods)
 	f := &pq.filter
+	read := 0
 	for _, rd := range pq.reads {
 		blocks := st.levels[rd.level]
 		for j, unit := range rd.units {
@@ -249,6 +261,7 @@ func (r *Resident) Stats(ctx context.Context, q report.Query) (*report.Result, e
 			if b == nil {
 				continue
 			}
+			read += len(b.lines)
 			part := rd.parts[j]
 			key := cellKey{level: Levels[rd.level].ID, unit: unit}
 			for i := range b.lines {
@@ -265,9 +278,49 @@ func (r *Resident) Stats(ctx context.Context, q report.Query) (*report.Result, e
 		return nil, err
 	}
 	res := agg.result()
+	if read >= r.memoRead {
+		return st.answers.put(pq, res).arranged(q), nil
+	}
 	report.Arrange(res, q)
 	return res, nil
 }
+
+// UnitsWithLines tells which of the units have payment lines, as disbursement.Reader's does (a
+// ward with lines recorded in it, a district or province with lines in one of its wards), from the
+// rollups held: ok is false while they are first loaded, and the database must be asked.
+func (r *Resident) UnitsWithLines(ctx context.Context, ids []int64) (found map[int64]bool, ok bool, err error) {
+	st, err := r.current(ctx)
+	if err != nil {
+		return nil, false, errs.E("rollup: units with lines", err)
+	}
+	if st == nil {
+		return nil, false, nil
+	}
+	found = map[int64]bool{}
+	for _, id := range ids {
+		for _, l := range unitLevels {
+			if b := st.levels[levelIndex(l)][id]; b != nil && slices.ContainsFunc(b.lines, func(n int64) bool { return n > 0 }) {
+				found[id] = true
+				break
+			}
+		}
+	}
+	return found, true, nil
+}
+
+// unitLevels are the levels that hold, without dates, the rows of a ward, of a ward's parent unit
+// and of its province: every unit with lines has a row in one of them.
+var unitLevels = func() []int16 {
+	var out []int16
+	for _, u := range []unitGrain{grainWard, grainParent, grainProvince} {
+		l, ok := levelOf(u, timeAll, true)
+		if !ok {
+			panic("rollup: no slim level without dates for a unit grain")
+		}
+		out = append(out, l.ID)
+	}
+	return out
+}()
 
 // inPeriods is the planner's period condition (none: every period).
 func inPeriods(period int32, ranges []periodRange) bool {
@@ -528,7 +581,7 @@ func (r *Resident) read(ctx context.Context, old *memState) (next *memState, ful
 			next = &st
 			return nil
 		}
-		st := &memState{rollupVersion: v.rollups, dataVersion: v.data, unions: newUnionMemo()}
+		st := &memState{rollupVersion: v.rollups, dataVersion: v.data, unions: newUnionMemo(), answers: newAnswerMemo()}
 		if old != nil && v.reference == old.ref.Version {
 			st.ref, st.tree, st.plans = old.ref, old.tree, old.plans
 		} else {

@@ -74,10 +74,17 @@ func otherHandle(t *testing.T, w *world) *bun.DB {
 // residentQueries are the dashboard's questions and a few with every kind of filter.
 func residentQueries() []report.Query {
 	byKey := report.Order{Field: report.ByKey}
+	two, three := 2, 3
 	return []report.Query{
 		{GroupBy: []report.Dimension{report.Province}},
 		{GroupBy: []report.Dimension{report.District}, Filter: report.Filter{Provinces: []string{"19"}}},
 		{GroupBy: []report.Dimension{report.Ward}, Filter: report.Filter{Districts: []string{"164"}}},
+		{GroupBy: []report.Dimension{report.Ward}, Order: &report.Order{Field: report.ByAmountPaid, Desc: true}, First: &three},
+		// The same sums (one plan), other orders, cuts and conditions: each its own rows.
+		{GroupBy: []report.Dimension{report.Ward}, Order: &report.Order{Field: report.ByPeopleSupported}, First: &three},
+		{GroupBy: []report.Dimension{report.Ward}, Order: &report.Order{Field: report.ByAmountPaid, Desc: true}, First: &three,
+			Having: []report.Condition{{Measure: report.MeasureAmountPaid, Op: report.LT, Value: 5_000_000}}},
+		{GroupBy: []report.Dimension{report.Ward}, Order: &report.Order{Field: report.ByKey, Desc: true}, First: &two},
 		{GroupBy: []report.Dimension{report.Group, report.Month}, Filter: report.Filter{Wards: []string{"05431"}}, Order: &byKey},
 		{GroupBy: []report.Dimension{report.Round, report.Status, report.Channel}, Filter: report.Filter{Districts: []string{"164"}}, Order: &byKey},
 		{GroupBy: []report.Dimension{report.Week}, Filter: report.Filter{PaidFrom: datePtr("2020-05-06"), PaidTo: datePtr("2020-06-17"),
@@ -86,19 +93,51 @@ func residentQueries() []report.Query {
 	}
 }
 
-// sameAsRecount wants the resident's answers equal to the SQL engine's recount over the lines.
+// sameAsRecount wants the resident's answers equal to the SQL engine's recount over the lines, and
+// the units it says have lines those that do.
 func sameAsRecount(t *testing.T, w *world, res *Resident, when string) {
 	t.Helper()
 	ctx := analyst()
 	sqlEngine := report.NewSQL(w.d)
 	for i, q := range residentQueries() {
 		want := canonical(t, ctx, sqlEngine, q)
-		got, err := res.Stats(ctx, q)
-		if err != nil {
-			t.Fatalf("%s: query %d: %v", when, i, err)
+		// Asked twice: the second answer may come from the sums kept (answerMemo).
+		for ask := range 2 {
+			got, err := res.Stats(ctx, q)
+			if err != nil {
+				t.Fatalf("%s: query %d: %v", when, i, err)
+			}
+			if d := diffResults(got, want); d != "" {
+				t.Fatalf("%s: query %d (%+v), asked %d times: %s", when, i, q, ask+1, d)
+			}
 		}
-		if d := diffResults(got, want); d != "" {
-			t.Fatalf("%s: query %d (%+v): %s", when, i, q, d)
+	}
+	sameUnitsWithLines(t, w, res, when)
+}
+
+// sameUnitsWithLines wants the resident to tell the units with lines as the lines do, for every
+// unit (wards, districts, provinces, with lines or not).
+func sameUnitsWithLines(t *testing.T, w *world, res *Resident, when string) {
+	t.Helper()
+	ctx := analyst()
+	var ids []int64
+	if err := w.d.NewRaw("SELECT id FROM admin_units ORDER BY id").Scan(ctx, &ids); err != nil {
+		t.Fatal(err)
+	}
+	want, err := disbursement.NewReader(w.d).UnitsWithLines(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, ok, err := res.UnitsWithLines(ctx, ids)
+	if err != nil || !ok {
+		t.Fatalf("%s: units with lines: %v (answered: %v)", when, err, ok)
+	}
+	if len(want) == 0 {
+		t.Fatalf("%s: no unit has lines: the check would prove nothing", when)
+	}
+	for _, id := range ids {
+		if got[id] != want[id] {
+			t.Fatalf("%s: unit %d has lines: %v, the lines say %v", when, id, got[id], want[id])
 		}
 	}
 }
@@ -131,60 +170,70 @@ func sameAnswers(a, b []*report.Result) bool {
 // database, which this one is not told of), and wants the resident's answers equal to a recount of
 // the lines at once for the first, and within the staleness period, not before it has passed, for
 // the second.
+//
+// It runs twice: with the default answer memo (the small world's questions read too few rows to be
+// kept) and keeping the sums of every question (MemoRead 1), whose answers must follow every write
+// as well.
 func TestResidentFollowsWrites(t *testing.T) {
 	for _, dialect := range dbtest.Dialects() {
-		t.Run(string(dialect), func(t *testing.T) {
-			t.Parallel()
-			ctx := context.Background()
-			w := newWorld(t, dialect, 5, 300, false)
-			clock := &fakeClock{now: time.Date(2026, 12, 8, 9, 0, 0, 0, time.UTC)}
-			// This instance reads on connections of its own; the writers below use w.d.
-			mine := otherHandle(t, w)
-			res := NewResident(mine, reference.NewCache(mine), ResidentOptions{Staleness: time.Second, Now: clock.Now})
-			if err := res.Warm(ctx); err != nil {
-				t.Fatal(err)
-			}
-			sameAsRecount(t, w, res, "after the first load")
-			r := rand.New(rand.NewPCG(21, 5))
-
-			// This process writes: seen by the first answer after the write.
-			res.BeginWrite()
-			w.addLines(t, r, 120)
-			if err := w.d.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-				return rewrite(ctx, tx, lineIDs(t, w.d, "status = 'PAID'")[:40], func(l *disbursement.Disbursement) bool {
-					setStatus(r, l, disbursement.Returned)
-					return true
-				})
-			}); err != nil {
-				t.Fatal(err)
-			}
-			res.EndWrite()
-			sameAsRecount(t, w, res, "after this process's writes")
-
-			// Another instance writes: the answers stay as they were while the staleness period
-			// runs (nothing is read), and equal the recount once it has passed.
-			before := answers(t, res)
-			w.addLines(t, r, 150)
-			if err := w.d.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-				return rewrite(ctx, tx, lineIDs(t, w.d, "1 = 1")[:30], func(*disbursement.Disbursement) bool { return false })
-			}); err != nil {
-				t.Fatal(err)
-			}
-			clock.advance(999 * time.Millisecond)
-			if !sameAnswers(before, answers(t, res)) {
-				t.Fatal("the resident read the database before its staleness period ended")
-			}
-			clock.advance(time.Millisecond)
-			sameAsRecount(t, w, res, "after another instance's writes, the staleness period over")
-
-			// A rebuild logs every row as changed: read again whole.
-			if _, err := Rebuild(ctx, w.d); err != nil {
-				t.Fatal(err)
-			}
-			clock.advance(time.Second)
-			sameAsRecount(t, w, res, "after a rebuild")
-		})
+		for _, memoRead := range []int{0, 1} {
+			t.Run(fmt.Sprintf("%s/memoRead=%d", dialect, memoRead), func(t *testing.T) {
+				t.Parallel()
+				residentFollowsWrites(t, dialect, memoRead)
+			})
+		}
 	}
+}
+
+func residentFollowsWrites(t *testing.T, dialect db.Dialect, memoRead int) {
+	ctx := context.Background()
+	w := newWorld(t, dialect, 5, 300, false)
+	clock := &fakeClock{now: time.Date(2026, 12, 8, 9, 0, 0, 0, time.UTC)}
+	// This instance reads on connections of its own; the writers below use w.d.
+	mine := otherHandle(t, w)
+	res := NewResident(mine, reference.NewCache(mine), ResidentOptions{Staleness: time.Second, Now: clock.Now, MemoRead: memoRead})
+	if err := res.Warm(ctx); err != nil {
+		t.Fatal(err)
+	}
+	sameAsRecount(t, w, res, "after the first load")
+	r := rand.New(rand.NewPCG(21, 5))
+
+	// This process writes: seen by the first answer after the write.
+	res.BeginWrite()
+	w.addLines(t, r, 120)
+	if err := w.d.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		return rewrite(ctx, tx, lineIDs(t, w.d, "status = 'PAID'")[:40], func(l *disbursement.Disbursement) bool {
+			setStatus(r, l, disbursement.Returned)
+			return true
+		})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	res.EndWrite()
+	sameAsRecount(t, w, res, "after this process's writes")
+
+	// Another instance writes: the answers stay as they were while the staleness period
+	// runs (nothing is read), and equal the recount once it has passed.
+	before := answers(t, res)
+	w.addLines(t, r, 150)
+	if err := w.d.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		return rewrite(ctx, tx, lineIDs(t, w.d, "1 = 1")[:30], func(*disbursement.Disbursement) bool { return false })
+	}); err != nil {
+		t.Fatal(err)
+	}
+	clock.advance(999 * time.Millisecond)
+	if !sameAnswers(before, answers(t, res)) {
+		t.Fatal("the resident read the database before its staleness period ended")
+	}
+	clock.advance(time.Millisecond)
+	sameAsRecount(t, w, res, "after another instance's writes, the staleness period over")
+
+	// A rebuild logs every row as changed: read again whole.
+	if _, err := Rebuild(ctx, w.d); err != nil {
+		t.Fatal(err)
+	}
+	clock.advance(time.Second)
+	sameAsRecount(t, w, res, "after a rebuild")
 }
 
 // TestResidentAnswersWithoutTheDatabase closes the resident's own database handle once it holds
