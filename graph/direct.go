@@ -425,7 +425,7 @@ func (w *directWriter) stats(ctx context.Context, n *directNode) bool {
 	if err != nil || res == nil {
 		return false
 	}
-	return w.object(ctx, n.children, res)
+	return w.object(withReferenceData(ctx), n.children, res)
 }
 
 func (w *directWriter) result(ctx context.Context, n *directNode, res *report.Result) bool {
@@ -567,7 +567,7 @@ func (w *directWriter) prefetchFigures(ctx context.Context, n *directNode, rows 
 			wants = true
 		}
 	}
-	if !wants {
+	if !wants || referenceCache(ctx) != nil { // held in memory with the reference data
 		return true
 	}
 	ids := make([]int64, 0, len(rows))

@@ -27,6 +27,15 @@ func (e pagedStats) Stats(ctx context.Context, q report.Query) (*report.Result, 
 // gate, at most MaxExpensive aggregations of expensive operations run together, whatever their shape.
 type serialEngine struct{ report.Engine }
 
+// UnitsWithLines passes the question on to an engine that answers it from memory (heldLines): it
+// reads no database, so it takes no turn; ok is false when the engine cannot.
+func (e serialEngine) UnitsWithLines(ctx context.Context, ids []int64) (map[int64]bool, bool, error) {
+	if h, is := e.Engine.(heldLines); is {
+		return h.UnitsWithLines(ctx, ids)
+	}
+	return nil, false, nil
+}
+
 type engineTurnKey struct{}
 
 // withEngineTurns makes the engine calls under ctx take turns.

@@ -19,11 +19,24 @@ func wardFigures(ctx context.Context, wardID int64, year *int) (*wardfigure.Figu
 	if wardID == 0 {
 		return nil, nil
 	}
-	figures, err := loaders(ctx).Figures.Load(ctx, wardID)
+	figures, err := unitFigures(ctx, wardID)
 	if err != nil {
 		return nil, err
 	}
 	return wardfigure.Of(figures, year), nil
+}
+
+// unitFigures is every reference figure of the unit, latest year first: from the reference data in
+// memory (no database round trip) when the resolver keeps it, else from the loader.
+func unitFigures(ctx context.Context, unitID int64) ([]*wardfigure.Figure, error) {
+	ref, err := referenceData(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if ref != nil {
+		return ref.WardFigures(unitID), nil
+	}
+	return loaders(ctx).Figures.Load(ctx, unitID)
 }
 
 // perCapita is measure per inhabitant of f times per (1: per person; 1000: per 1,000 people); nil

@@ -52,6 +52,13 @@ func (r *publicStatRowResolver) PeopleSupportedPer1000(ctx context.Context, obj 
 
 // WardFigureYears is the resolver for the wardFigureYears field.
 func (r *queryResolver) WardFigureYears(ctx context.Context) ([]int, error) {
+	ref, err := referenceData(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if ref != nil {
+		return ref.WardFigureYears(), nil
+	}
 	return r.Figures.Years(ctx)
 }
 
@@ -80,5 +87,5 @@ func (r *statRowResolver) PeopleSupportedPer1000(ctx context.Context, obj *repor
 
 // Figures is the resolver for the figures field.
 func (r *wardResolver) Figures(ctx context.Context, obj *adminunit.Unit) ([]*wardfigure.Figure, error) {
-	return loaders(ctx).Figures.Load(ctx, obj.ID)
+	return unitFigures(ctx, obj.ID)
 }

@@ -73,10 +73,27 @@ func keyEntity[T any](ctx context.Context, id int64, held func(*reference.Snapsh
 
 // referenceData returns the operation's reference data, or nil when the resolver keeps none.
 func referenceData(ctx context.Context) (*reference.Snapshot, error) {
+	if ref, ok := ctx.Value(heldReferenceKey{}).(*reference.Snapshot); ok {
+		return ref, nil
+	}
 	if c := referenceCache(ctx); c != nil {
 		return c.Get(ctx)
 	}
 	return nil, nil
+}
+
+type heldReferenceKey struct{}
+
+// withReferenceData returns ctx holding the operation's reference data where referenceData finds
+// it first: the rows of an answer, written one after another, each name their units and groups
+// without walking the request's context to its scope nor locking it. The operation's reference
+// data does not change while it runs (reference.WithRequest), so nothing is lost.
+func withReferenceData(ctx context.Context) context.Context {
+	ref, err := referenceData(ctx)
+	if err != nil || ref == nil {
+		return ctx
+	}
+	return context.WithValue(ctx, heldReferenceKey{}, ref)
 }
 
 // publicMeasure returns a measure of a public cell, or nil when the cell is withheld.

@@ -162,6 +162,24 @@ func (r *Resolver) unitsWithCodes(ctx context.Context, level adminunit.Level, co
 	return out, nil
 }
 
+// heldLines is a stats engine that tells from what it holds in memory which units have lines
+// (rollup.Resident), ok false when it cannot yet.
+type heldLines interface {
+	UnitsWithLines(ctx context.Context, ids []int64) (found map[int64]bool, ok bool, err error)
+}
+
+// unitsWithLines tells which of the units have payment lines: from the stats engine's memory when
+// it holds the rollups (no database round trip), else from the lines.
+func (r *Resolver) unitsWithLines(ctx context.Context, ids []int64) (map[int64]bool, error) {
+	if h, is := r.Stats.(heldLines); is {
+		found, ok, err := h.UnitsWithLines(ctx, ids)
+		if err != nil || ok {
+			return found, err
+		}
+	}
+	return r.Lines.UnitsWithLines(ctx, ids)
+}
+
 // unitCodeNotices works out the notices of the codes (sorted, distinct) of one filter field: one for
 // each code that has named more than one unit of level, with the units it matched.
 func (r *Resolver) unitCodeNotices(ctx context.Context, filter string, level adminunit.Level, codes []string, unitsAsOf *civil.Date) ([]unitCodeNotice, error) {
@@ -190,7 +208,7 @@ func (r *Resolver) unitCodeNotices(ctx context.Context, filter string, level adm
 		for i, u := range reused {
 			ids[i] = u.ID
 		}
-		if matched, err = r.Lines.UnitsWithLines(ctx, ids); err != nil {
+		if matched, err = r.unitsWithLines(ctx, ids); err != nil {
 			return nil, err
 		}
 		// A ward officer's lines are those of their wards: the code matched those of its units, and

@@ -1,5 +1,5 @@
 // Package reference keeps the reference data (administrative units and their successors,
-// programmes, beneficiary groups, payment rounds and funds) in memory. It is small (about 11,400 units for the
+// programmes, beneficiary groups, payment rounds, funds and the wards' population figures) in memory. It is small (about 11,400 units for the
 // whole country), read on nearly every request (names of the rows of a chart, codes of a filter,
 // the unit tree of the stats engine) and rarely written, so the server reads it once and again only
 // when it changes: triggers move reference_writes (in dataset_info) on every write to those tables,
@@ -22,6 +22,7 @@ import (
 	"hotro/internal/errs"
 	"hotro/internal/fund"
 	"hotro/internal/program"
+	"hotro/internal/wardfigure"
 )
 
 // Snapshot is the reference data as of one version. It is never changed once made: share it freely.
@@ -43,6 +44,22 @@ type Snapshot struct {
 	// reused holds, by level and code, the units of each code that has named more than one unit
 	// over time (the 2025 communes reuse codes), oldest first.
 	reused map[adminunit.Level]map[string][]*adminunit.Unit
+	// figures holds each ward's reference figures, latest year first; figureYears the years of
+	// which any ward has figures, latest first.
+	figures     map[int64][]*wardfigure.Figure
+	figureYears []int
+}
+
+// WardFigureYears returns the years of which figures are loaded (for any unit), latest first.
+func (s *Snapshot) WardFigureYears() []int { return slices.Clone(s.figureYears) }
+
+// WardFigures returns the reference figures of the unit (population and households by year),
+// latest year first; none when it has none.
+func (s *Snapshot) WardFigures(unitID int64) []*wardfigure.Figure {
+	if f := s.figures[unitID]; f != nil {
+		return f
+	}
+	return []*wardfigure.Figure{}
 }
 
 // ReusedCode returns the units a code of the level has named over time, oldest first (by valid
@@ -109,6 +126,7 @@ func Load(ctx context.Context, idb bun.IDB) (*Snapshot, error) {
 		funds    []*fund.Fund
 		rounds   []*program.Round
 		members  []program.RoundGroup
+		figures  []*wardfigure.Figure
 	)
 	for _, q := range []*bun.SelectQuery{
 		idb.NewSelect().Model(&s.Units).Order("id"),
@@ -118,6 +136,7 @@ func Load(ctx context.Context, idb bun.IDB) (*Snapshot, error) {
 		idb.NewSelect().Model(&funds).Order("id"),
 		idb.NewSelect().Model(&rounds).Order("id"),
 		idb.NewSelect().Model(&members).OrderExpr("round_id, group_id"),
+		idb.NewSelect().Model(&figures).OrderExpr("unit_id, year DESC"),
 	} {
 		if err := q.Scan(ctx); err != nil {
 			return nil, errs.E(op, err)
@@ -125,6 +144,15 @@ func Load(ctx context.Context, idb bun.IDB) (*Snapshot, error) {
 	}
 	s.index(links, programs, groups, funds)
 	s.indexRounds(rounds, members)
+	s.figures = map[int64][]*wardfigure.Figure{}
+	s.figureYears = []int{}
+	for _, f := range figures {
+		s.figures[f.UnitID] = append(s.figures[f.UnitID], f)
+		if !slices.Contains(s.figureYears, f.Year) {
+			s.figureYears = append(s.figureYears, f.Year)
+		}
+	}
+	slices.SortFunc(s.figureYears, func(a, b int) int { return cmp.Compare(b, a) })
 	return s, nil
 }
 

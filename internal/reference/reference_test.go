@@ -173,6 +173,22 @@ func TestCacheFollowsWrites(t *testing.T) {
 					}},
 				{"round's group", "DELETE FROM payment_round_groups WHERE group_id = ?", []any{groupID},
 					func(s *reference.Snapshot) bool { return s.RoundOfGroup(groupID) == 0 }},
+				{"ward figures", "INSERT INTO ward_figures (unit_id, year, population, households, source, loaded_by) VALUES (?, 2019, 12345, 3456, 'Tổng điều tra 2019', 'admin')", []any{ward.ID},
+					func(s *reference.Snapshot) bool {
+						f := s.WardFigures(ward.ID)
+						return len(f) > 0 && f[0].Year == 2019 && f[0].Population == 12345 && slices.Contains(s.WardFigureYears(), 2019)
+					}},
+				{"ward figures changed", "UPDATE ward_figures SET population = 23456 WHERE unit_id = ? AND year = 2019", []any{ward.ID},
+					func(s *reference.Snapshot) bool { return s.WardFigures(ward.ID)[0].Population == 23456 }},
+				{"ward figures removed", "DELETE FROM ward_figures WHERE unit_id = ? AND year = 2019", []any{ward.ID},
+					func(s *reference.Snapshot) bool {
+						for _, f := range s.WardFigures(ward.ID) {
+							if f.Year == 2019 {
+								return false
+							}
+						}
+						return true
+					}},
 			} {
 				if _, err := d.NewRaw(w.write, w.args...).Exec(ctx); err != nil {
 					t.Fatalf("%s: %v", w.name, err)

@@ -1,0 +1,1 @@
+DROP TRIGGER ward_figures_reference_writes ON ward_figures;

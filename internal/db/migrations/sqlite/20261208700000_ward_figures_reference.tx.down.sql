@@ -1,0 +1,3 @@
+DROP TRIGGER ward_figures_reference_writes_insert;
+DROP TRIGGER ward_figures_reference_writes_update;
+DROP TRIGGER ward_figures_reference_writes_delete;
