@@ -86,6 +86,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			return
 		}
 		log.Info("rollups loaded into memory", "took", time.Since(start).Round(time.Millisecond))
+		servers.PreparePublic(ctx)
 	}()
 	log.Info("serving", "addr", l.Addr().String(), "database", target.Describe())
 	fmt.Fprintf(stdout, "hotro is running on %s\n  dashboard: %s/\n  GraphQL:   %s/graphql\n  console:   %s/graphiql\n",

@@ -65,6 +65,9 @@ type Servers struct {
 	// Warm loads the rollups into memory (a few seconds at national scale); until it is done, or
 	// if it fails, stats are answered from the database. Call it as the server starts.
 	Warm func(context.Context) error
+	// PreparePublic starts building the public release tables in the background (seconds to
+	// minutes at national scale), so that the first visitor finds them: call it after Warm.
+	PreparePublic func(context.Context)
 }
 
 // NewServers wires hotro over an open, migrated database and returns its HTTP servers.
@@ -149,7 +152,7 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 		}
 		log.Warn("serving the dashboard's files from disk, read at every request: for development only", "dir", cfg.AssetsDir)
 	}
-	servers := Servers{Warm: stats.Warm}
+	servers := Servers{Warm: stats.Warm, PreparePublic: public.Prepare}
 	if cfg.MetricsAddr != "" {
 		servers.Metrics = server.NewMetrics(cfg.MetricsAddr, counters, log)
 	}
