@@ -56,7 +56,11 @@ func replayBodies(ctx context.Context, base string, signedIn bool) ([][]byte, er
 			}
 		}
 	}
-	for _, name := range []string{"Meta", "WardOptions"} {
+	wardOptions := "WardOptions"
+	if signedIn {
+		wardOptions = "SignedInWardOptions"
+	}
+	for _, name := range []string{"Meta", wardOptions} {
 		if doc, ok := ops[name]; ok {
 			b, _ := json.Marshal(map[string]any{"query": doc, "operationName": name})
 			bodies = append(bodies, b)
