@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -47,6 +48,40 @@ func TestRunRefusesWrongFlags(t *testing.T) {
 		var out, errOut bytes.Buffer
 		if err := run(context.Background(), args, &out, &errOut); err == nil {
 			t.Errorf("run %q: no error", args)
+		}
+	}
+}
+
+// TestPublicVariablesAsThePage: the public overview's variables follow the page's rule (public.js,
+// whose publicVariables gives these same answers): weeks unless months are all a table holds with
+// the filter, panels only where one release table holds them, and no overview for a filter of two
+// wards or two groups (the page says why).
+func TestPublicVariablesAsThePage(t *testing.T) {
+	f := map[string]any{}
+	for _, c := range []struct {
+		groups, wards int
+		month         bool
+		want          map[string]any // nil: not asked
+	}{
+		{0, 0, false, map[string]any{"bucket": "WEEK", "withWards": true, "withGroups": true, "withFunds": true, "withTime": true}},
+		{0, 1, false, map[string]any{"bucket": "MONTH", "withWards": true, "withGroups": true, "withFunds": true, "withTime": true}},
+		{1, 0, false, map[string]any{"bucket": "WEEK", "withWards": true, "withGroups": true, "withFunds": false, "withTime": true}},
+		{1, 1, false, map[string]any{"bucket": "WEEK", "withWards": true, "withGroups": true, "withFunds": false, "withTime": false}},
+		{0, 2, false, nil},
+		{2, 0, false, nil},
+		{0, 1, true, map[string]any{"bucket": "MONTH", "withWards": true, "withGroups": false, "withFunds": false, "withTime": true}},
+		{0, 0, true, map[string]any{"bucket": "MONTH", "withWards": true, "withGroups": false, "withFunds": false, "withTime": true}},
+	} {
+		got, ok := publicVariables(f, c.groups, c.wards, c.month)
+		if c.want == nil {
+			if ok {
+				t.Errorf("%+v: asked %v, want no overview", c, got)
+			}
+			continue
+		}
+		delete(got, "filter")
+		if !ok || fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("%d groups, %d wards, month %v: %v (%v), want %v", c.groups, c.wards, c.month, got, ok, c.want)
 		}
 	}
 }

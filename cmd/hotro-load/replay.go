@@ -46,9 +46,14 @@ func replayBodies(ctx context.Context, base string, signedIn bool) ([][]byte, er
 				if d[0] != "" {
 					filter["paidFrom"], filter["paidTo"] = d[0], d[1]
 				}
-				bucket := []string{"DAY", "WEEK", "DAY"}[i]
-				b, err := json.Marshal(map[string]any{"query": doc, "operationName": overview,
-					"variables": map[string]any{"filter": filter, "bucket": bucket}})
+				vars := map[string]any{"filter": filter, "bucket": []string{"DAY", "WEEK", "DAY"}[i]}
+				if !signedIn {
+					var ok bool
+					if vars, ok = publicVariables(filter, len(g), len(w), d[0] != ""); !ok {
+						continue // the page says why the public figures cannot answer it
+					}
+				}
+				b, err := json.Marshal(map[string]any{"query": doc, "operationName": overview, "variables": vars})
 				if err != nil {
 					return nil, err
 				}
@@ -67,6 +72,50 @@ func replayBodies(ctx context.Context, base string, signedIn bool) ([][]byte, er
 		}
 	}
 	return bodies, nil
+}
+
+// publicVariables are the public overview's variables for a filter, as the page works them out
+// (dashboard/static/js/public.js): weeks or months, never days, and only the panels one release
+// table holds; ok is false when the filter itself is not one the public figures answer. The filter
+// names groups and wards by count, and a whole month or not.
+func publicVariables(filter map[string]any, groups, wards int, month bool) (vars map[string]any, ok bool) {
+	dims := map[byte]bool{}
+	if wards > 0 {
+		dims['U'] = true
+	}
+	if groups > 0 {
+		dims['G'] = true
+	}
+	if month {
+		dims['M'] = true
+	}
+	answerable := func(extra ...byte) bool {
+		d := map[byte]bool{}
+		for k := range dims {
+			d[k] = true
+		}
+		for _, k := range extra {
+			d[k] = true
+		}
+		switch {
+		case len(d) <= 1:
+			return true
+		case len(d) > 2:
+			return false
+		case d['U']:
+			return !d['W']
+		}
+		return d['G'] && d['W']
+	}
+	if groups > 1 || wards > 1 || !answerable() {
+		return nil, false
+	}
+	bucket, letter := "WEEK", byte('W')
+	if !answerable('W') && answerable('M') {
+		bucket, letter = "MONTH", 'M'
+	}
+	return map[string]any{"filter": filter, "bucket": bucket, "withWards": answerable('U'), "withGroups": answerable('G'),
+		"withFunds": answerable('F'), "withTime": answerable(letter)}, true
 }
 
 func fetchOperations(ctx context.Context, base string) (map[string]string, error) {
