@@ -1,9 +1,11 @@
 package release
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"hotro/internal/civil"
 	"hotro/internal/errs"
@@ -29,7 +31,70 @@ var publicOrders = []report.OrderField{report.ByAmountPaid, report.ByPeopleSuppo
 // Answer answers a visitor's stats question from the release tables: each row and the total are
 // one cell of one table, withheld as the pattern says. A question that is not one cell per row is
 // refused with a message saying what can be asked.
+//
+// The tables never change: an answer is worked out once per question and kept with them (up to
+// answeredRows rows in all), each visitor given a copy.
 func (r *Release) Answer(q report.Query) (*report.PublicResult, error) {
+	key, err := json.Marshal(q)
+	if err != nil {
+		return r.answer(q)
+	}
+	if kept := r.answered.get(string(key)); kept != nil {
+		return kept.copy(), nil
+	}
+	out, err := r.answer(q)
+	if err != nil {
+		return nil, err
+	}
+	kept := &keptAnswer{out}
+	r.answered.put(string(key), kept)
+	return kept.copy(), nil
+}
+
+// answeredRows bounds the rows of the answers a release keeps (a few hundred bytes each).
+const answeredRows = 200_000
+
+// answered is the answers a release keeps, by question (as JSON).
+type answered struct {
+	mu   sync.Mutex
+	m    map[string]*keptAnswer
+	rows int
+}
+
+type keptAnswer struct{ res *report.PublicResult }
+
+func (a *answered) get(key string) *keptAnswer {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.m[key]
+}
+
+// put keeps an answer, which nothing may change afterwards; past the bound the release forgets
+// the answers kept first.
+func (a *answered) put(key string, k *keptAnswer) {
+	n := len(k.res.Rows) + 1
+	if n > answeredRows {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.m == nil || a.rows+n > answeredRows {
+		a.m, a.rows = map[string]*keptAnswer{}, 0
+	}
+	a.m[key] = k
+	a.rows += n
+}
+
+// copy is the answer kept, for one visitor: its rows are theirs, the cells' totals shared (never
+// changed).
+func (k *keptAnswer) copy() *report.PublicResult {
+	out := *k.res
+	out.Rows = slices.Clone(k.res.Rows)
+	return &out
+}
+
+// answer works out the answer to q; see Answer.
+func (r *Release) answer(q report.Query) (*report.PublicResult, error) {
 	const op = "release: answer"
 	refuse := func(format string, args ...any) error {
 		return errs.E(op, errs.Invalid, errs.Msg(fmt.Sprintf(format, args...)+" "+Tables))

@@ -78,6 +78,17 @@ func TestAnswersAreCellsOfTheTables(t *testing.T) {
 			if len(got.Rows) != len(want.Rows) || published == 0 {
 				t.Errorf("%d rows (%d published), analyst %d", len(got.Rows), published, len(want.Rows))
 			}
+			// Asked again, the answer kept with the tables: the same, whatever the first visitor
+			// did with theirs.
+			before := fmt.Sprint(got.Total, got.Rows)
+			got.Rows[0], got.Rows = report.PublicCell{}, got.Rows[1:]
+			again, err := p.Stats(ctx, c.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if after := fmt.Sprint(again.Total, again.Rows); after != before {
+				t.Errorf("asked again:\n%s\nfirst:\n%s", after, before)
+			}
 		})
 	}
 	for _, c := range []struct {

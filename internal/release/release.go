@@ -74,6 +74,7 @@ type Release struct {
 	// programs are the programmes with lines, with their groups and funds.
 	programs map[int64]*programParts
 	codes    codes
+	answered answered // the answers given, by question
 }
 
 // programParts are the values of one programme's tables (Program 0: every programme, which has
