@@ -97,7 +97,7 @@ func (d *directSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		}
 		first = false
 		ec := newExecutionContext(opCtx, d.es, nil)
-		w := directWriter{ec: ec, opCtx: opCtx, rowsR: ec.Resolvers.StatRow(), totalsR: ec.Resolvers.Totals(),
+		w := directWriter{ec: ec, opCtx: opCtx, rowsR: ec.Resolvers.StatRow(), publicR: ec.Resolvers.PublicStatRow(), totalsR: ec.Resolvers.Totals(),
 			groups: ec.Resolvers.BeneficiaryGroup()}
 		w.buf = make([]byte, 0, d.size.Load()+512)
 		if data, ok := w.answer(ctx, plan.nodes); ok {
@@ -117,10 +117,12 @@ func (d *directSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 type directKind uint8
 
 const (
-	dTypename directKind = iota // __typename: the node's name
-	dStats                      // Query.stats
-	dTotal                      // Stats.total
-	dRows                       // Stats.rows
+	dTypename    directKind = iota // __typename: the node's name
+	dStats                         // Query.stats
+	dPublicStats                   // Query.publicStats
+	dTotal                         // Stats.total, PublicStats.total
+	dRows                          // Stats.rows, PublicStats.rows
+	dMinCount                      // PublicStats.minCount
 	// StatRow
 	dRowProgram
 	dRowProvince
@@ -169,6 +171,8 @@ const (
 	dPaidShareOfListed
 	dDaysListedToPaid
 	dUndefinedMeasures
+	// PublicTotals (with the measures of Totals above)
+	dSuppressed
 	// DaysListedToPaid
 	dDaysLines
 	dDaysMedian
@@ -200,31 +204,52 @@ var (
 			"shareOfTotal": dShareOfTotal, "paidShareOfListed": dPaidShareOfListed,
 			"daysListedToPaid": dDaysListedToPaid, "undefinedMeasures": dUndefinedMeasures},
 		children: map[string]*directType{"daysListedToPaid": directDays}}
+	// rowChildren are the objects a row of stats or of public stats holds, but its totals.
+	rowChildren = map[string]*directType{
+		"program":  {name: "Program", implementors: programImplementors, fields: map[string]directKind{"code": dCode, "name": dName, "nameEn": dNameEn}},
+		"province": directUnit("Province", provinceImplementors), "district": directUnit("District", districtImplementors),
+		"ward": directUnit("Ward", wardImplementors),
+		"group": {name: "BeneficiaryGroup", implementors: beneficiaryGroupImplementors, fields: map[string]directKind{
+			"code": dCode, "name": dName, "nameEn": dNameEn, "shortName": dShortName, "shortNameEn": dShortNameEn}},
+		"fund":   {name: "Fund", implementors: fundImplementors, fields: map[string]directKind{"code": dCode, "name": dName}},
+		"period": {name: "Period", implementors: periodImplementors, fields: map[string]directKind{"start": dPeriodStart, "end": dPeriodEnd, "label": dPeriodLabel}},
+		"wardFigures": {name: "WardFigures", implementors: wardFiguresImplementors, fields: map[string]directKind{
+			"year": dFigYear, "population": dFigPopulation, "households": dFigHouseholds, "source": dFigSource,
+			"illustrative": dFigIllustrative}},
+	}
+	withTotals = func(totals *directType) map[string]*directType {
+		m := map[string]*directType{"totals": totals}
+		for k, v := range rowChildren {
+			m[k] = v
+		}
+		return m
+	}
 	directRow = &directType{name: "StatRow", implementors: statRowImplementors,
 		fields: map[string]directKind{
 			"program": dRowProgram, "province": dRowProvince, "district": dRowDistrict, "ward": dRowWard,
 			"group": dRowGroup, "fund": dRowFund, "status": dRowStatus, "channel": dRowChannel, "kind": dRowKind,
 			"instalment": dRowInstalment, "period": dRowPeriod, "totals": dRowTotals, "rank": dRowRank,
 			"wardFigures": dRowWardFigures, "amountPaidPerCapita": dRowPerCapita, "peopleSupportedPer1000": dRowPer1000},
-		children: map[string]*directType{
-			"program":  {name: "Program", implementors: programImplementors, fields: map[string]directKind{"code": dCode, "name": dName, "nameEn": dNameEn}},
-			"province": directUnit("Province", provinceImplementors), "district": directUnit("District", districtImplementors),
-			"ward": directUnit("Ward", wardImplementors),
-			"group": {name: "BeneficiaryGroup", implementors: beneficiaryGroupImplementors, fields: map[string]directKind{
-				"code": dCode, "name": dName, "nameEn": dNameEn, "shortName": dShortName, "shortNameEn": dShortNameEn}},
-			"fund":   {name: "Fund", implementors: fundImplementors, fields: map[string]directKind{"code": dCode, "name": dName}},
-			"period": {name: "Period", implementors: periodImplementors, fields: map[string]directKind{"start": dPeriodStart, "end": dPeriodEnd, "label": dPeriodLabel}},
-			"totals": directTotals,
-			"wardFigures": {name: "WardFigures", implementors: wardFiguresImplementors, fields: map[string]directKind{
-				"year": dFigYear, "population": dFigPopulation, "households": dFigHouseholds, "source": dFigSource,
-				"illustrative": dFigIllustrative}},
-		}}
+		children: withTotals(directTotals)}
+	directPublicTotals = &directType{name: "PublicTotals", implementors: publicTotalsImplementors,
+		fields: map[string]directKind{"suppressed": dSuppressed,
+			"amountPaid": dAmountPaid, "peopleSupported": dPeopleSupported, "beneficiaries": dBeneficiaries,
+			"disbursements": dDisbursements, "amountListed": dAmountListed, "amountApproved": dAmountApproved}}
+	directPublicRow = &directType{name: "PublicStatRow", implementors: publicStatRowImplementors,
+		fields: map[string]directKind{
+			"program": dRowProgram, "province": dRowProvince, "district": dRowDistrict, "ward": dRowWard,
+			"group": dRowGroup, "fund": dRowFund, "period": dRowPeriod, "totals": dRowTotals,
+			"wardFigures": dRowWardFigures, "amountPaidPerCapita": dRowPerCapita, "peopleSupportedPer1000": dRowPer1000},
+		children: withTotals(directPublicTotals)}
+	directPublicStats = &directType{name: "PublicStats", implementors: publicStatsImplementors,
+		fields:   map[string]directKind{"total": dTotal, "rows": dRows, "minCount": dMinCount},
+		children: map[string]*directType{"total": directPublicTotals, "rows": directPublicRow}}
 	directStats = &directType{name: "Stats", implementors: statsImplementors,
 		fields:   map[string]directKind{"total": dTotal, "rows": dRows},
 		children: map[string]*directType{"total": directTotals, "rows": directRow}}
 	directQuery = &directType{name: "Query", implementors: queryImplementors,
-		fields:   map[string]directKind{"stats": dStats},
-		children: map[string]*directType{"stats": directStats}}
+		fields:   map[string]directKind{"stats": dStats, "publicStats": dPublicStats},
+		children: map[string]*directType{"stats": directStats, "publicStats": directPublicStats}}
 )
 
 // directNode is one field of the operation, planned: its key in the answer (the alias, quoted, with
@@ -344,6 +369,7 @@ type directWriter struct {
 	opCtx   *graphql.OperationContext
 	buf     []byte
 	rowsR   StatRowResolver
+	publicR PublicStatRowResolver
 	totalsR TotalsResolver
 	groups  BeneficiaryGroupResolver
 	// year holds the year argument of the rows' figure fields, decoded once per answer.
@@ -391,10 +417,19 @@ func (w *directWriter) value(ctx context.Context, n *directNode, obj any) bool {
 		return true
 	case dStats:
 		return w.stats(ctx, n)
+	case dPublicStats:
+		return w.publicStats(ctx, n)
 	}
 	switch o := obj.(type) {
 	case *report.Result:
 		return w.result(ctx, n, o)
+	case *report.PublicResult:
+		return w.publicResult(ctx, n, o)
+	case *report.PublicCell:
+		if directPublicTotals.has(n.kind) {
+			return w.publicTotals(n, o)
+		}
+		return w.publicRow(ctx, n, o)
 	case *report.Row:
 		return w.row(ctx, n, o)
 	case *report.Totals:
@@ -426,6 +461,135 @@ func (w *directWriter) stats(ctx context.Context, n *directNode) bool {
 		return false
 	}
 	return w.object(withReferenceData(ctx), n.children, res)
+}
+
+// publicStats resolves one publicStats field as gqlgen does (see stats).
+func (w *directWriter) publicStats(ctx context.Context, n *directNode) bool {
+	fc := &graphql.FieldContext{Object: "Query", Field: n.field, IsMethod: true, IsResolver: true}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	args, err := w.ec.field_Query_publicStats_args(ctx, n.field.ArgumentMap(w.opCtx.Variables))
+	if err != nil {
+		return false
+	}
+	fc.Args = args
+	res, err := w.ec.Resolvers.Query().PublicStats(ctx, args["filter"].(*model.DisbursementFilter), args["groupBy"].([]report.Dimension),
+		args["orderBy"].(*model.StatsOrder), args["first"].(*int), args["unitsAsOf"].(*civil.Date))
+	if err != nil || res == nil {
+		return false
+	}
+	return w.object(withReferenceData(ctx), n.children, res)
+}
+
+func (w *directWriter) publicResult(ctx context.Context, n *directNode, res *report.PublicResult) bool {
+	switch n.kind {
+	case dTotal:
+		return w.object(ctx, n.children, &res.Total)
+	case dMinCount:
+		w.buf = strconv.AppendInt(w.buf, int64(res.MinCount), 10)
+		return true
+	case dRows:
+		w.buf = append(w.buf, '[')
+		for i := range res.Rows {
+			if i > 0 {
+				w.buf = append(w.buf, ',')
+			}
+			if !w.object(ctx, n.children, &res.Rows[i]) {
+				return false
+			}
+		}
+		w.buf = append(w.buf, ']')
+		return true
+	}
+	return false
+}
+
+// publicRow writes a field of a row of public stats, with PublicStatRow's resolvers.
+func (w *directWriter) publicRow(ctx context.Context, n *directNode, c *report.PublicCell) bool {
+	rows := w.publicR
+	switch n.kind {
+	case dRowProgram:
+		p, err := rows.Program(ctx, c)
+		return err == nil && w.nullable(ctx, n, p, p == nil)
+	case dRowProvince:
+		u, err := rows.Province(ctx, c)
+		return err == nil && w.nullable(ctx, n, u, u == nil)
+	case dRowDistrict:
+		u, err := rows.District(ctx, c)
+		return err == nil && w.nullable(ctx, n, u, u == nil)
+	case dRowWard:
+		u, err := rows.Ward(ctx, c)
+		return err == nil && w.nullable(ctx, n, u, u == nil)
+	case dRowGroup:
+		g, err := rows.Group(ctx, c)
+		return err == nil && w.nullable(ctx, n, g, g == nil)
+	case dRowFund:
+		f, err := rows.Fund(ctx, c)
+		return err == nil && w.nullable(ctx, n, f, f == nil)
+	case dRowPeriod:
+		return w.nullable(ctx, n, c.Period, c.Period == nil)
+	case dRowTotals:
+		return w.object(ctx, n.children, c)
+	case dRowWardFigures:
+		year, ok := w.figuresYear(ctx, n)
+		if !ok {
+			return false
+		}
+		f, err := rows.WardFigures(ctx, c, year)
+		return err == nil && w.nullable(ctx, n, f, f == nil)
+	case dRowPerCapita, dRowPer1000:
+		year, ok := w.figuresYear(ctx, n)
+		if !ok {
+			return false
+		}
+		var v *float64
+		var err error
+		if n.kind == dRowPerCapita {
+			v, err = rows.AmountPaidPerCapita(ctx, c, year)
+		} else {
+			v, err = rows.PeopleSupportedPer1000(ctx, c, year)
+		}
+		return err == nil && w.optionalFloat(v)
+	}
+	return false
+}
+
+// publicTotals writes a field of a public cell's totals: null where the cell is withheld, or the
+// measure undefined (PublicTotals' resolvers, without allocating a pointer).
+func (w *directWriter) publicTotals(n *directNode, c *report.PublicCell) bool {
+	if n.kind == dSuppressed {
+		w.buf = strconv.AppendBool(w.buf, c.Suppressed)
+		return true
+	}
+	t := c.Totals
+	if c.Suppressed || t == nil {
+		w.buf = append(w.buf, "null"...)
+		return true
+	}
+	switch n.kind {
+	case dAmountPaid:
+		return w.amount(t.AmountPaid, true)
+	case dPeopleSupported:
+		return w.amount(t.PeopleSupported, true)
+	case dBeneficiaries:
+		return w.amount(t.Beneficiaries, true)
+	case dDisbursements:
+		return w.amount(t.Disbursements, true)
+	case dAmountListed:
+		return w.amount(t.AmountListed, !t.Undefined.Has(report.MeasureAmountListed))
+	case dAmountApproved:
+		return w.amount(t.AmountApproved, !t.Undefined.Has(report.MeasureAmountApproved))
+	}
+	return false
+}
+
+// has tells whether the type has a field of that kind.
+func (t *directType) has(kind directKind) bool {
+	for _, k := range t.fields {
+		if k == kind {
+			return true
+		}
+	}
+	return false
 }
 
 func (w *directWriter) result(ctx context.Context, n *directNode, res *report.Result) bool {
