@@ -253,10 +253,11 @@ func (m *unionMemo) cardinality(s valueSets) uint64 {
 // of it counting each ward's people; the nation by group, fund or day read 2,000-7,000 rows of the
 // provinces, 0.5 ms; a city's wards, a province's districts, a ward's groups or the nation's total
 // read a few hundred and are added up at every answer), at most answerMemoRows rows of them in all
-// (about 300 bytes each: 30 MB).
+// (about 270 bytes each: 70 MB, the nation's wards under 20 different filters; past it the memo
+// starts again, and a dashboard going round more filters than that adds them up again).
 const (
 	answerMemoRead = 2_000
-	answerMemoRows = 100_000
+	answerMemoRows = 250_000
 )
 
 // answerMemo keeps, for one state of the rollups, the sums of the questions that read many rows,
