@@ -426,8 +426,8 @@ func (w *directWriter) value(ctx context.Context, n *directNode, obj any) bool {
 	case *report.PublicResult:
 		return w.publicResult(ctx, n, o)
 	case *report.PublicCell:
-		if directPublicTotals.has(n.kind) {
-			return w.publicTotals(n, o)
+		if n.kind == dSuppressed || n.kind >= dAmountPaid && n.kind <= dUndefinedMeasures {
+			return w.publicTotals(n, o) // a field of PublicTotals, else of PublicStatRow
 		}
 		return w.publicRow(ctx, n, o)
 	case *report.Row:
@@ -578,16 +578,6 @@ func (w *directWriter) publicTotals(n *directNode, c *report.PublicCell) bool {
 		return w.amount(t.AmountListed, !t.Undefined.Has(report.MeasureAmountListed))
 	case dAmountApproved:
 		return w.amount(t.AmountApproved, !t.Undefined.Has(report.MeasureAmountApproved))
-	}
-	return false
-}
-
-// has tells whether the type has a field of that kind.
-func (t *directType) has(kind directKind) bool {
-	for _, k := range t.fields {
-		if k == kind {
-			return true
-		}
 	}
 	return false
 }

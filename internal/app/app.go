@@ -103,8 +103,10 @@ func NewServers(cfg config.Config, d *bun.DB, log *slog.Logger) (Servers, error)
 		Audit:         audit.NewStore(read),
 	}
 	data := dataset.NewStore(read)
-	// The public's figures come only from the release tables, built once per data version.
-	public := release.NewPublisher(resolver.Stats, ref, data.Version, cfg.PublicMinCount)
+	// The public's figures come only from the release tables, built once per data version: the
+	// version of the rollups held, which the tables are built from.
+	public := release.NewPublisher(resolver.Stats, ref, stats.HeldVersion, cfg.PublicMinCount)
+	public.StaleWait = cfg.PublicStaleWait
 	resolver.Public = public
 	// lines is told of every change to payment lines, in the writer's transaction: the rollups
 	// change with the lines or not at all.

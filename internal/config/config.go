@@ -55,9 +55,12 @@ type Config struct {
 	// The public and the city portal
 	PublicMinCount int           // HOTRO_PUBLIC_MIN_COUNT: public cells counting fewer people are withheld
 	PublicMaxAge   time.Duration // HOTRO_PUBLIC_MAX_AGE: how long caches may keep public answers
-	Organisation   string        // HOTRO_ORGANISATION: who publishes the figures, in the dashboard's header and print title
-	CORSOrigins    []string      // HOTRO_CORS_ORIGINS: origins (https://portal.example) that may read the public API and frame charts
-	EmbedSecret    string        // HOTRO_EMBED_SECRET: key that signs chart links (env only); empty: signed links off
+	// HOTRO_PUBLIC_STALE_WAIT: after the data changed, how long a visitor waits for the new public
+	// tables before the last ones answer (0: until they are built)
+	PublicStaleWait time.Duration
+	Organisation    string   // HOTRO_ORGANISATION: who publishes the figures, in the dashboard's header and print title
+	CORSOrigins     []string // HOTRO_CORS_ORIGINS: origins (https://portal.example) that may read the public API and frame charts
+	EmbedSecret     string   // HOTRO_EMBED_SECRET: key that signs chart links (env only); empty: signed links off
 
 	ResponseCacheMB int // HOTRO_RESPONSE_CACHE_MB: memory for answers to repeated queries (0: off)
 

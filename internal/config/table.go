@@ -115,6 +115,9 @@ func Table(c *Config) []Setting {
 			Help: "withhold public cells counting fewer people or recipients", Parse: integer(&c.PublicMinCount, 1, 1<<30)},
 		{Flag: "public-max-age", Env: "HOTRO_PUBLIC_MAX_AGE", Arg: "DURATION", Default: "1m", Commands: serve,
 			Help: "how long caches may keep public answers", Parse: duration(&c.PublicMaxAge)},
+		{Flag: "public-stale-wait", Env: "HOTRO_PUBLIC_STALE_WAIT", Arg: "DURATION", Default: "0s", Commands: serve,
+			Help:  "after the data changed, how long a visitor waits for the new public tables before the last ones answer (0: until they are built)",
+			Parse: duration(&c.PublicStaleWait)},
 		{Flag: "organisation", Env: "HOTRO_ORGANISATION", Arg: "NAME", Default: "UBND thành phố Thái Nguyên", Commands: []Command{Serve, Report},
 			Help: "the organisation that publishes the figures, named in the dashboard's header and print title",
 			Parse: func(v string) error {

@@ -47,7 +47,7 @@ func Build(ctx context.Context, e report.Engine, ref *reference.Snapshot, versio
 		minCount = report.DefaultMinCount
 	}
 	b := &builder{ctx: auth.WithIdentity(ctx, reader), e: e}
-	r := &Release{Version: version, MinCount: minCount, cells: map[CellKey]*Cell{}, programs: map[int64]*programParts{}}
+	r := &Release{Version: version, MinCount: minCount, cells: map[CellKey]*Cell{}, programs: map[int64]*programParts{}, ref: ref}
 	b.r = r
 	if err := b.units(); err != nil {
 		return nil, err

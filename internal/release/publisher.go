@@ -17,15 +17,17 @@ import (
 //
 // A build reads every public table and audits what it withholds: seconds at national scale. It
 // runs in the background, once for every visitor who needs it (a visitor who gives up does not
-// stop it). While the tables of a newer version are built, visitors are answered from the last
-// release for up to StaleWait of waiting, then from the previous one, marked so that no cache keeps
-// it under the newer version: the public figures lag a write by at most the time of a build.
+// stop it). While the tables of a newer version are built, visitors wait for them, each no longer
+// than their request; with StaleWait set, a visitor who has waited that long is answered from the
+// last release instead, marked so that no cache keeps it under the newer version: the public
+// figures then lag a write by at most the time of a build.
 type Publisher struct {
 	engine    report.Engine
 	reference *reference.Cache
 	version   func(context.Context) (int64, error)
 	minCount  int
-	// StaleWait is how long a visitor waits for a newer release before the last one answers.
+	// StaleWait is how long a visitor waits for a newer release before the last one answers
+	// (0: until it is built).
 	StaleWait time.Duration
 	// BuildTimeout bounds one build.
 	BuildTimeout time.Duration
@@ -43,11 +45,8 @@ type flight struct {
 	err     error
 }
 
-// Defaults of a Publisher's waits.
-const (
-	DefaultStaleWait    = 250 * time.Millisecond
-	DefaultBuildTimeout = 10 * time.Minute
-)
+// DefaultBuildTimeout bounds a build of the release tables.
+const DefaultBuildTimeout = 10 * time.Minute
 
 // NewPublisher returns a publisher reading the engine (as an analyst: every ward, no personal
 // data), with cells counting fewer than minCount people or recipients withheld.
@@ -55,8 +54,7 @@ func NewPublisher(e report.Engine, ref *reference.Cache, version func(context.Co
 	if minCount < 1 {
 		minCount = report.DefaultMinCount
 	}
-	return &Publisher{engine: e, reference: ref, version: version, minCount: minCount,
-		StaleWait: DefaultStaleWait, BuildTimeout: DefaultBuildTimeout}
+	return &Publisher{engine: e, reference: ref, version: version, minCount: minCount, BuildTimeout: DefaultBuildTimeout}
 }
 
 // MinCount is the protection level: the fewest people or recipients a published cell counts.
@@ -64,17 +62,21 @@ func (p *Publisher) MinCount() int { return p.minCount }
 
 // Stats answers a visitor's stats question; see Release.Answer.
 func (p *Publisher) Stats(ctx context.Context, q report.Query) (*report.PublicResult, error) {
-	// Codes that exist nowhere are refused as the signed-in stats refuse them; a code that exists
-	// but has no lines answers zeros.
-	ref, err := p.reference.Get(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := q.Filter.CheckCodesKnown(ref.Known); err != nil {
-		return nil, err
-	}
 	r, err := p.Release(ctx)
 	if err != nil {
+		return nil, err
+	}
+	// The rest of the answer (names of rows) reads the reference data the tables were built with,
+	// without reading its version again. Codes that exist nowhere are refused as the signed-in
+	// stats refuse them; a code that exists but has no lines answers zeros.
+	ref := r.ref
+	if ref == nil {
+		if ref, err = p.reference.Get(ctx); err != nil {
+			return nil, err
+		}
+	}
+	ref = reference.Use(ctx, ref)
+	if err := q.Filter.CheckCodesKnown(ref.Known); err != nil {
 		return nil, err
 	}
 	return r.Answer(q)
@@ -96,8 +98,8 @@ func (p *Publisher) Prepare(ctx context.Context) {
 }
 
 // Release returns the release tables of the current data version (of the request's, when the
-// server read it already for the answer's ETag), built when the data changed, or, while they are
-// built, the last release (the answer is then marked volatile: see Publisher).
+// server read it already for the answer's ETag), built when the data changed, or, with StaleWait,
+// the last release while they are built (the answer is then marked volatile: see Publisher).
 func (p *Publisher) Release(ctx context.Context) (*Release, error) {
 	const op = "release: publish"
 	v, ok := respcache.VersionOf(ctx)
@@ -118,7 +120,7 @@ func (p *Publisher) Release(ctx context.Context) (*Release, error) {
 		p.mu.Unlock()
 		var stale <-chan time.Time
 		var timer *time.Timer
-		if cur != nil {
+		if cur != nil && p.StaleWait > 0 {
 			timer = time.NewTimer(p.StaleWait)
 			stale = timer.C
 		}

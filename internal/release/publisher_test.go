@@ -122,9 +122,10 @@ func TestVisitorsShareOneBuild(t *testing.T) {
 	}
 }
 
-// TestLastReleaseAnswersWhileTheNextIsBuilt: after the data moved, a visitor is answered from the
-// last release once StaleWait has passed, marked so that no cache keeps it (no ETag, no-store);
-// once the new tables are built, they answer, tagged with the new version.
+// TestLastReleaseAnswersWhileTheNextIsBuilt: after the data moved, with StaleWait set (a national
+// deployment's --public-stale-wait), a visitor is answered from the last release once it has
+// passed, marked so that no cache keeps it (no ETag, no-store); once the new tables are built,
+// they answer, tagged with the new version.
 func TestLastReleaseAnswersWhileTheNextIsBuilt(t *testing.T) {
 	t.Parallel()
 	p, e, version := newHeldPublisher(t)

@@ -26,6 +26,7 @@
 package release
 
 import (
+	"hotro/internal/reference"
 	"hotro/internal/report"
 )
 
@@ -74,7 +75,8 @@ type Release struct {
 	// programs are the programmes with lines, with their groups and funds.
 	programs map[int64]*programParts
 	codes    codes
-	answered answered // the answers given, by question
+	answered answered            // the answers given, by question
+	ref      *reference.Snapshot // the reference data the tables were built with
 }
 
 // programParts are the values of one programme's tables (Program 0: every programme, which has

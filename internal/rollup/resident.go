@@ -442,6 +442,22 @@ func (r *Resident) current(ctx context.Context) (*memState, error) {
 	return r.update(ctx, false)
 }
 
+// HeldVersion returns the data version (dataset.Store.Version) of the rollups the answers come
+// from: read from the database only when Stats would read it (past the staleness period, or while
+// this process writes), so that what is built on the answers (the public release) is tagged with
+// the version they are of, without a round trip per question.
+func (r *Resident) HeldVersion(ctx context.Context) (int64, error) {
+	st, err := r.current(ctx)
+	if err != nil {
+		return 0, errs.E("rollup: version", err)
+	}
+	if st == nil {
+		// Still loading: answers come from the database meanwhile.
+		return r.readDataVersion(ctx)
+	}
+	return st.dataVersion, nil
+}
+
 // trusted tells whether the state held may answer without looking at the database.
 func (r *Resident) trusted() bool {
 	r.clock.Lock()
