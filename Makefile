@@ -3,7 +3,7 @@ GO      ?= go
 ADDR    ?= :8080
 PKGS    := ./...
 
-.PHONY: help generate build run test testdata lint drift check bench bench-public load load-embed fuzz fuzz-short clean
+.PHONY: help generate build run test test-race test-browser testdata lint drift check bench bench-public load load-embed fuzz fuzz-short clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -29,11 +29,23 @@ testdata: ## seed the SQLite fixtures tests copy (without -race: the pure-Go SQL
 	@$(GO) run ./cmd/hotro seed --log-level warn --demo --database-url $(TESTDB)/demo.db >/dev/null
 
 test: testdata ## run every test (needs PostgreSQL at TEST_DATABASE_URL or 127.0.0.1:5432, and chromium)
-	@# Every package runs under the race detector against PostgreSQL, then once more on SQLite without
-	@# it: the pure-Go SQLite runs 60-100 times slower under -race (a stats query: 40 ms -> 4 s), which
-	@# would make the suite take an hour; its concurrency is the same code either way.
-	HOTRO_TEST_DIALECTS=postgres $(TESTENV) $(GO) test -race -count=1 -timeout 30m $(PKGS)
-	HOTRO_TEST_DIALECTS=sqlite $(TESTENV) $(GO) test -count=1 -timeout 30m $(PKGS)
+	@# Every package but the dashboard's runs under the race detector against PostgreSQL, then once
+	@# more on SQLite without it: the pure-Go SQLite runs 60-100 times slower under -race (a stats
+	@# query: 40 ms -> 4 s), which would make the suite take an hour; its concurrency is the same
+	@# code either way. The dashboard's browser tests run once, against PostgreSQL, without the race
+	@# detector and beside the raced packages: they drive the page through the same API whose every
+	@# package is raced and run on both databases above, and raced twice they took 21 of CI's 33
+	@# minutes.
+	@$(MAKE) --no-print-directory -j2 test-race test-browser
+	HOTRO_TEST_DIALECTS=sqlite $(TESTENV) $(GO) test -count=1 -timeout 30m $(API_PKGS)
+
+API_PKGS = $(shell $(GO) list $(PKGS) | grep -v '^hotro/dashboard')
+
+test-race: # part of test: every package but the dashboard's, raced, on PostgreSQL
+	HOTRO_TEST_DIALECTS=postgres $(TESTENV) $(GO) test -race -count=1 -timeout 30m $(API_PKGS)
+
+test-browser: # part of test: the dashboard's browser tests, on PostgreSQL
+	HOTRO_TEST_DIALECTS=postgres $(TESTENV) $(GO) test -p 1 -count=1 -timeout 30m ./dashboard/...
 
 fuzz: testdata ## fuzz each entry point for FUZZTIME (default 5m); crashers land in testdata/fuzz as regression cases
 	@for t in $(FUZZ); do pkg=$${t%%:*}; fn=$${t##*:}; echo "fuzz $$fn ($$pkg) for $(FUZZTIME)"; \
