@@ -505,36 +505,56 @@ func (w *directWriter) publicResult(ctx context.Context, n *directNode, res *rep
 
 // publicRow writes a field of a row of public stats, with PublicStatRow's resolvers.
 func (w *directWriter) publicRow(ctx context.Context, n *directNode, c *report.PublicCell) bool {
-	rows := w.publicR
+	if n.kind == dRowTotals {
+		return w.object(ctx, n.children, c)
+	}
+	return rowField(w, ctx, n, w.publicR, c, c.Period)
+}
+
+// rowResolvers are the resolvers a row of stats and a row of public stats share, for their own
+// type of row.
+type rowResolvers[T any] interface {
+	Program(ctx context.Context, obj *T) (*program.Program, error)
+	Province(ctx context.Context, obj *T) (*adminunit.Unit, error)
+	District(ctx context.Context, obj *T) (*adminunit.Unit, error)
+	Ward(ctx context.Context, obj *T) (*adminunit.Unit, error)
+	Group(ctx context.Context, obj *T) (*program.Group, error)
+	Fund(ctx context.Context, obj *T) (*fund.Fund, error)
+	WardFigures(ctx context.Context, obj *T, year *int) (*wardfigure.Figure, error)
+	AmountPaidPerCapita(ctx context.Context, obj *T, year *int) (*float64, error)
+	PeopleSupportedPer1000(ctx context.Context, obj *T, year *int) (*float64, error)
+}
+
+// rowField writes a field both kinds of rows have: the units, programme, group and fund of the
+// row, its period and its ward's figures.
+func rowField[T any](w *directWriter, ctx context.Context, n *directNode, rows rowResolvers[T], row *T, period *report.Period) bool {
 	switch n.kind {
 	case dRowProgram:
-		p, err := rows.Program(ctx, c)
+		p, err := rows.Program(ctx, row)
 		return err == nil && w.nullable(ctx, n, p, p == nil)
 	case dRowProvince:
-		u, err := rows.Province(ctx, c)
+		u, err := rows.Province(ctx, row)
 		return err == nil && w.nullable(ctx, n, u, u == nil)
 	case dRowDistrict:
-		u, err := rows.District(ctx, c)
+		u, err := rows.District(ctx, row)
 		return err == nil && w.nullable(ctx, n, u, u == nil)
 	case dRowWard:
-		u, err := rows.Ward(ctx, c)
+		u, err := rows.Ward(ctx, row)
 		return err == nil && w.nullable(ctx, n, u, u == nil)
 	case dRowGroup:
-		g, err := rows.Group(ctx, c)
+		g, err := rows.Group(ctx, row)
 		return err == nil && w.nullable(ctx, n, g, g == nil)
 	case dRowFund:
-		f, err := rows.Fund(ctx, c)
+		f, err := rows.Fund(ctx, row)
 		return err == nil && w.nullable(ctx, n, f, f == nil)
 	case dRowPeriod:
-		return w.nullable(ctx, n, c.Period, c.Period == nil)
-	case dRowTotals:
-		return w.object(ctx, n.children, c)
+		return w.nullable(ctx, n, period, period == nil)
 	case dRowWardFigures:
 		year, ok := w.figuresYear(ctx, n)
 		if !ok {
 			return false
 		}
-		f, err := rows.WardFigures(ctx, c, year)
+		f, err := rows.WardFigures(ctx, row, year)
 		return err == nil && w.nullable(ctx, n, f, f == nil)
 	case dRowPerCapita, dRowPer1000:
 		year, ok := w.figuresYear(ctx, n)
@@ -544,9 +564,9 @@ func (w *directWriter) publicRow(ctx context.Context, n *directNode, c *report.P
 		var v *float64
 		var err error
 		if n.kind == dRowPerCapita {
-			v, err = rows.AmountPaidPerCapita(ctx, c, year)
+			v, err = rows.AmountPaidPerCapita(ctx, row, year)
 		} else {
-			v, err = rows.PeopleSupportedPer1000(ctx, c, year)
+			v, err = rows.PeopleSupportedPer1000(ctx, row, year)
 		}
 		return err == nil && w.optionalFloat(v)
 	}
@@ -608,24 +628,6 @@ func (w *directWriter) result(ctx context.Context, n *directNode, res *report.Re
 func (w *directWriter) row(ctx context.Context, n *directNode, row *report.Row) bool {
 	rows := w.rowsR
 	switch n.kind {
-	case dRowProgram:
-		p, err := rows.Program(ctx, row)
-		return err == nil && w.nullable(ctx, n, p, p == nil)
-	case dRowProvince:
-		u, err := rows.Province(ctx, row)
-		return err == nil && w.nullable(ctx, n, u, u == nil)
-	case dRowDistrict:
-		u, err := rows.District(ctx, row)
-		return err == nil && w.nullable(ctx, n, u, u == nil)
-	case dRowWard:
-		u, err := rows.Ward(ctx, row)
-		return err == nil && w.nullable(ctx, n, u, u == nil)
-	case dRowGroup:
-		g, err := rows.Group(ctx, row)
-		return err == nil && w.nullable(ctx, n, g, g == nil)
-	case dRowFund:
-		f, err := rows.Fund(ctx, row)
-		return err == nil && w.nullable(ctx, n, f, f == nil)
 	case dRowStatus:
 		if row.Status == nil {
 			w.buf = append(w.buf, "null"...)
@@ -650,34 +652,12 @@ func (w *directWriter) row(ctx context.Context, n *directNode, row *report.Row) 
 			return false
 		}
 		w.optionalInt(v)
-	case dRowPeriod:
-		return w.nullable(ctx, n, row.Period, row.Period == nil)
 	case dRowTotals:
 		return w.object(ctx, n.children, &row.Totals)
 	case dRowRank:
 		w.buf = strconv.AppendInt(w.buf, int64(row.Rank), 10)
-	case dRowWardFigures:
-		year, ok := w.figuresYear(ctx, n)
-		if !ok {
-			return false
-		}
-		f, err := rows.WardFigures(ctx, row, year)
-		return err == nil && w.nullable(ctx, n, f, f == nil)
-	case dRowPerCapita, dRowPer1000:
-		year, ok := w.figuresYear(ctx, n)
-		if !ok {
-			return false
-		}
-		var v *float64
-		var err error
-		if n.kind == dRowPerCapita {
-			v, err = rows.AmountPaidPerCapita(ctx, row, year)
-		} else {
-			v, err = rows.PeopleSupportedPer1000(ctx, row, year)
-		}
-		return err == nil && w.optionalFloat(v)
 	default:
-		return false
+		return rowField(w, ctx, n, rows, row, row.Period)
 	}
 	return true
 }
